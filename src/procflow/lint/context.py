@@ -1,0 +1,55 @@
+"""What a rule sees: the process, its graph, and the analyses some rules share."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from procflow.analysis import Capacity, analyze
+from procflow.diagnostics import Location
+from procflow.expr import AttributeSpec
+from procflow.graph import FlowGraph, build_graph
+from procflow.model.process import CategoricalAttribute, NumericAttribute, Process
+from procflow.source import DocPath
+
+
+@dataclass
+class LintContext:
+    """One process under lint, with lazily computed shared facts."""
+
+    process: Process
+    flow: FlowGraph = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.flow = build_graph(self.process)
+
+    def locate(self, path: DocPath, *, key: bool = False) -> Location:
+        """Where ``path`` is written in the process's file."""
+        return self.process.locate(path, key=key)
+
+    @cached_property
+    def attributes(self) -> dict[str, AttributeSpec]:
+        """What expressions may read: every attribute of every arrival stream."""
+        specs: dict[str, AttributeSpec] = {}
+        for name, definitions in self.process.attributes().items():
+            if all(isinstance(d, CategoricalAttribute) for d in definitions):
+                values = frozenset(
+                    v for d in definitions if isinstance(d, CategoricalAttribute) for v in d.values
+                )
+                specs[name] = AttributeSpec(name, "categorical", values)
+            else:
+                low = (
+                    0.0
+                    if all(
+                        isinstance(d, NumericAttribute) and d.distribution.nonnegative
+                        for d in definitions
+                    )
+                    else None
+                )
+                specs[name] = AttributeSpec(name, "numeric", low=low)
+        return specs
+
+    @cached_property
+    def capacity(self) -> Capacity:
+        """The analytic load on every pool (see :mod:`procflow.analysis`)."""
+        return analyze(self.process, self.flow)

@@ -1,0 +1,67 @@
+"""What a lint rule is: a small object with a stable code, a name, a severity and a check.
+
+A rule's docstring is its documentation: the first line is its summary, the rest
+(rationale, a failing and a passing example) becomes ``docs/rules/<CODE>.md``.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, ClassVar
+
+from procflow.diagnostics import Finding, Location, Severity
+
+if TYPE_CHECKING:
+    from procflow.lint.context import LintContext
+
+
+#: Where each rule's page lives, relative to the repository root.
+DOCS_PATH = "docs/rules/{code}.md"
+
+
+@dataclass(frozen=True)
+class RuleInfo:
+    """The published metadata of a rule or load check, for formatters (SARIF, JUnit, ...)."""
+
+    code: str
+    name: str
+    severity: Severity
+    summary: str
+
+    @property
+    def doc_path(self) -> str:
+        """The rule's documentation page, relative to the repository root."""
+        return DOCS_PATH.format(code=self.code)
+
+
+class Rule:
+    """Base of every lint rule; subclasses set the metadata and implement :meth:`check`."""
+
+    code: ClassVar[str]
+    name: ClassVar[str]
+    severity: ClassVar[Severity] = Severity.ERROR
+
+    @classmethod
+    def summary(cls) -> str:
+        """The first line of the rule's docstring."""
+        return inspect.getdoc(cls).splitlines()[0] if cls.__doc__ else cls.name  # type: ignore[union-attr]
+
+    @classmethod
+    def documentation(cls) -> str:
+        """The rule's full docstring, which is its documentation page."""
+        return inspect.getdoc(cls) or cls.name
+
+    @classmethod
+    def info(cls) -> RuleInfo:
+        """This rule's metadata."""
+        return RuleInfo(cls.code, cls.name, cls.severity, cls.summary())
+
+    def check(self, ctx: LintContext) -> Iterator[Finding]:
+        """Yield the findings of this rule on one process."""
+        raise NotImplementedError
+
+    def finding(self, message: str, location: Location, hint: str | None = None) -> Finding:
+        """A finding of this rule at ``location``."""
+        return Finding(self.code, self.name, self.severity, message, location, hint)

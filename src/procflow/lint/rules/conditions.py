@@ -1,0 +1,98 @@
+"""``when`` conditions that can be evaluated: known attributes, possible values, matching types."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from procflow.diagnostics import Finding, Location
+from procflow.expr import ExprProblem, check
+from procflow.lint.context import LintContext
+from procflow.lint.rule import Rule
+
+
+def _problems(ctx: LintContext, kind: str) -> Iterator[tuple[ExprProblem, Location]]:
+    for name, stage in ctx.process.stages.items():
+        for i, branch in enumerate(stage.next or []):
+            if branch.when is None:
+                continue
+            path = ("stages", name, "next", i, "when")
+            for problem in check(branch.when, ctx.attributes):
+                if problem.kind == kind:
+                    yield problem, _inside(ctx, path, problem.offset)
+
+
+def _inside(ctx: LintContext, path: tuple[object, ...], offset: int) -> Location:
+    """The location of a character inside the condition text at ``path``."""
+    start = ctx.locate(path)
+    source = ctx.process.source
+    line = source.line(start.line) if source is not None else ""
+    col = start.col
+    if 0 < col <= len(line) and line[col - 1] in "\"'":
+        col += 1
+    return Location(start.file, start.line, col + offset)
+
+
+class UnknownAttribute(Rule):
+    """A condition reads an attribute that no arrival stream gives its items.
+
+    Fails::
+
+        arrivals:
+          - {name: incoming, rate: 9, attributes: {severity: {low: 0.9, high: 0.1}}}
+        ...
+          - {to: qc_review, when: 'severty == "high"'}
+
+    Passes: ``when: 'severity == "high"'``.
+    """
+
+    code = "PF301"
+    name = "unknown-attribute"
+
+    def check(self, ctx: LintContext) -> Iterator[Finding]:
+        for problem, where in _problems(ctx, "unknown-attribute"):
+            yield self.finding(problem.message, where, problem.hint)
+
+
+class ImpossibleValue(Rule):
+    """A condition compares an attribute with a value it can never take.
+
+    The branch would never be taken (or always be), which is almost always a
+    typo in the value or a value missing from the arrival's attributes.
+
+    Fails::
+
+        attributes: {severity: {low: 0.92, high: 0.08}}
+        ...
+          when: severity == "critical"
+
+    Passes: ``when: severity == "high"``, or add ``critical`` to the attribute.
+    """
+
+    code = "PF302"
+    name = "impossible-value"
+
+    def check(self, ctx: LintContext) -> Iterator[Finding]:
+        for problem, where in _problems(ctx, "impossible-value"):
+            yield self.finding(problem.message, where, problem.hint)
+
+
+class TypeMismatch(Rule):
+    """A condition compares values of different kinds (text with a number, say).
+
+    Such a comparison is always false when the process runs.
+
+    Fails::
+
+        attributes: {words: {lognormal: {mean: 120, sd: 60}}}
+        ...
+          when: words > "500"
+
+    Passes: ``when: words > 500``.
+    """
+
+    code = "PF303"
+    name = "type-mismatch"
+
+    def check(self, ctx: LintContext) -> Iterator[Finding]:
+        for problem, where in _problems(ctx, "type-mismatch"):
+            yield self.finding(problem.message, where, problem.hint)

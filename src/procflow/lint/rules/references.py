@@ -1,0 +1,127 @@
+"""Names that must refer to something: stages, staff pools, and pools nobody uses."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Iterator
+
+from procflow.diagnostics import Finding, Severity
+from procflow.lint.context import LintContext
+from procflow.lint.rule import Rule
+
+
+def did_you_mean(name: str, choices: Iterable[str]) -> str | None:
+    """A 'did you mean' hint for a misspelt name, if a close one exists."""
+    close = difflib.get_close_matches(name, list(choices), n=1, cutoff=0.6)
+    return f"did you mean {close[0]!r}?" if close else None
+
+
+class UnknownStage(Rule):
+    """A route, split, join or arrival names a stage that does not exist.
+
+    Items sent to a stage that is not defined have nowhere to go: the SOP is
+    broken wherever this happens. Usually a typo, or a stage renamed in one
+    place only.
+
+    Fails::
+
+        label:
+          resource: annotator
+          duration: 4 min
+          next: qc_reveiw        # there is no stage 'qc_reveiw'
+
+    Passes::
+
+        label:
+          resource: annotator
+          duration: 4 min
+          next: qc_review
+    """
+
+    code = "PF101"
+    name = "unknown-stage"
+
+    def check(self, ctx: LintContext) -> Iterator[Finding]:
+        stages = ctx.process.stages
+        for route in ctx.flow.dangling:
+            what = {"next": "routes to", "defect": "sends defects to", "split": "splits into"}
+            yield self.finding(
+                f"stage {route.source!r} {what[route.kind]} {route.target!r}, which is not a stage",
+                ctx.locate(route.path),
+                did_you_mean(route.target, stages) or "define the stage or fix the name",
+            )
+        for name, stage in stages.items():
+            if stage.join is not None and stage.join not in stages:
+                yield self.finding(
+                    f"split {name!r} joins at {stage.join!r}, which is not a stage",
+                    ctx.locate(("stages", name, "join")),
+                    did_you_mean(stage.join, stages),
+                )
+        for i, arrival in enumerate(ctx.process.arrivals):
+            if arrival.to is not None and arrival.to not in stages:
+                yield self.finding(
+                    f"arrivals {arrival.name!r} enter at {arrival.to!r}, which is not a stage",
+                    ctx.locate(("arrivals", i, "to")),
+                    did_you_mean(arrival.to, stages),
+                )
+
+
+class UnknownResource(Rule):
+    """A stage names a staff pool that is not defined under ``resources``.
+
+    Fails::
+
+        resources:
+          annotator: {count: 40}
+        stages:
+          label: {resource: anotator, duration: 4 min, next: done}
+
+    Passes::
+
+        stages:
+          label: {resource: annotator, duration: 4 min, next: done}
+    """
+
+    code = "PF102"
+    name = "unknown-resource"
+
+    def check(self, ctx: LintContext) -> Iterator[Finding]:
+        pools = ctx.process.resources
+        for name, stage in ctx.process.stages.items():
+            if stage.resource is not None and stage.resource not in pools:
+                yield self.finding(
+                    f"stage {name!r} uses staff pool {stage.resource!r}, which is not defined",
+                    ctx.locate(("stages", name, "resource")),
+                    did_you_mean(stage.resource, pools) or "add it under resources",
+                )
+
+
+class UnusedResource(Rule):
+    """A staff pool that no stage uses.
+
+    Not an error (a pool may be kept for a scenario that moves work to it), but
+    usually a leftover from a renamed stage, and its cost would be counted for
+    nothing.
+
+    Fails::
+
+        resources:
+          annotator: {count: 40}
+          night_shift: {count: 6}     # no stage uses night_shift
+
+    Passes: every pool is named by some stage's ``resource``.
+    """
+
+    code = "PF106"
+    name = "unused-resource"
+    severity = Severity.WARNING
+
+    def check(self, ctx: LintContext) -> Iterator[Finding]:
+        used = {s.resource for s in ctx.process.stages.values()}
+        for name in ctx.process.resources:
+            if name not in used:
+                yield self.finding(
+                    f"staff pool {name!r} is not used by any stage",
+                    ctx.locate(("resources", name), key=True),
+                    "remove it, or name it as the resource of a stage",
+                )

@@ -1,0 +1,246 @@
+"""Probabilities that make sense: in [0, 1], adding up, with a default branch last."""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Iterator
+
+from procflow.diagnostics import Finding
+from procflow.lint.context import LintContext
+from procflow.lint.rule import Rule
+from procflow.model.process import Branch, CategoricalAttribute
+
+#: Rounding slack for shares written with a few decimals (0.33 + 0.33 + 0.34).
+TOLERANCE = 1e-6
+
+
+class ProbabilityOutOfRange(Rule):
+    """A probability, rate or share outside [0, 1].
+
+    Branch probabilities, ``error_rate``, ``detection_rate`` and attribute
+    shares are chances: 0.1 means 10%. A value such as ``10`` or ``-0.2`` is
+    usually a percentage written as a number or a typo.
+
+    Fails::
+
+        - to: qc_review
+          probability: 10        # 10%? write 0.10
+
+    Passes::
+
+        - to: qc_review
+          probability: 0.10
+    """
+
+    code = "PF201"
+    name = "probability-out-of-range"
+
+    def check(self, ctx: LintContext) -> Iterator[Finding]:
+        for name, stage in ctx.process.stages.items():
+            for i, branch in enumerate(stage.next or []):
+                if branch.probability is not None:
+                    yield from self._check(
+                        ctx,
+                        branch.probability,
+                        ("stages", name, "next", i, "probability"),
+                        f"branch {i + 1} of {name!r}",
+                    )
+            yield from self._check(
+                ctx, stage.error_rate, ("stages", name, "error_rate"), f"error_rate of {name!r}"
+            )
+            if stage.detection_rate is not None:
+                yield from self._check(
+                    ctx,
+                    stage.detection_rate,
+                    ("stages", name, "detection_rate"),
+                    f"detection_rate of {name!r}",
+                )
+        for i, arrival in enumerate(ctx.process.arrivals):
+            for attr, spec in arrival.attributes.items():
+                if isinstance(spec, CategoricalAttribute):
+                    for value, share in spec.values.items():
+                        yield from self._check(
+                            ctx,
+                            share,
+                            ("arrivals", i, "attributes", attr, value),
+                            f"share of {attr}={value!r}",
+                        )
+
+    def _check(
+        self, ctx: LintContext, value: float, path: tuple[object, ...], what: str
+    ) -> Iterator[Finding]:
+        if not 0 <= value <= 1 or math.isnan(value):
+            hint = (
+                f"write {value / 100:g} for {value:g}%"
+                if 1 < value <= 100
+                else ("use a number between 0 and 1")
+            )
+            yield self.finding(f"{what} is {value:g}, outside 0..1", ctx.locate(path), hint)
+
+
+def _probability_sum(branches: list[Branch]) -> float:
+    return math.fsum(b.probability for b in branches if b.probability is not None)
+
+
+class ProbabilitiesExceedOne(Rule):
+    """The probabilities of a stage's branches add up to more than 1.
+
+    One random draw picks among the ``probability`` branches; their total is
+    the chance that one of them is taken, so it cannot exceed 1.
+
+    Fails::
+
+        next:
+          - {to: qc_review, probability: 0.7}
+          - {to: audit, probability: 0.5}       # 0.7 + 0.5 = 1.2
+
+    Passes::
+
+        next:
+          - {to: qc_review, probability: 0.7}
+          - {to: audit, probability: 0.3}
+    """
+
+    code = "PF202"
+    name = "probabilities-exceed-one"
+
+    def check(self, ctx: LintContext) -> Iterator[Finding]:
+        for name, stage in ctx.process.stages.items():
+            branches = stage.next or []
+            total = _probability_sum(branches)
+            if total > 1 + TOLERANCE:
+                yield self.finding(
+                    f"branch probabilities of {name!r} add up to {total:g}, more than 1",
+                    ctx.locate(("stages", name, "next")),
+                    "lower them so that they add up to at most 1",
+                )
+
+
+class MissingDefaultBranch(Rule):
+    """Some items would have nowhere to go: no default branch takes what the others leave.
+
+    When no ``when`` holds and the ``probability`` branches add up to less
+    than 1, the remaining items take the last branch with neither ``when``
+    nor ``probability``. Without one, they are stuck.
+
+    Fails::
+
+        next:
+          - {to: qc_review, when: 'severity == "high"'}
+          - {to: qc_review, probability: 0.10}      # and the other 90%?
+
+    Passes::
+
+        next:
+          - {to: qc_review, when: 'severity == "high"'}
+          - {to: qc_review, probability: 0.10}
+          - to: delivered
+    """
+
+    code = "PF203"
+    name = "missing-default-branch"
+
+    def check(self, ctx: LintContext) -> Iterator[Finding]:
+        for name, stage in ctx.process.stages.items():
+            branches = stage.next or []
+            if not branches or any(b.is_default for b in branches):
+                continue
+            total = _probability_sum(branches)
+            if total >= 1 - TOLERANCE or _conditions_cover(ctx, branches):
+                continue
+            yield self.finding(
+                f"branches of {name!r} cover only {total:.0%} of the items that no condition "
+                "catches, and there is no default branch",
+                ctx.locate(("stages", name, "next")),
+                "add a last branch with only 'to', or make the probabilities add up to 1",
+            )
+
+
+def _conditions_cover(ctx: LintContext, branches: list[Branch]) -> bool:
+    """Whether every possible item satisfies some ``when`` (categorical attributes only)."""
+    conditions = [b.when for b in branches if b.when is not None]
+    if not conditions:
+        return False
+    names = sorted({n for c in conditions for n in c.attributes()})
+    specs = ctx.attributes
+    if any(n not in specs or specs[n].kind != "categorical" for n in names):
+        return False
+    values = [sorted(specs[n].values, key=repr) for n in names]
+    if math.prod(len(v) for v in values) > 100_000:
+        return False
+    for combo in itertools.product(*values):
+        item = dict(zip(names, combo, strict=True))
+        if not any(c.evaluate(item) for c in conditions):
+            return False
+    return True
+
+
+class BranchAfterDefault(Rule):
+    """A branch written after the default branch, or more than one default.
+
+    The default branch (only ``to``) takes whatever the others leave, so it
+    must come last and there can be only one; anything after it is never taken.
+
+    Fails::
+
+        next:
+          - to: delivered
+          - {to: qc_review, probability: 0.1}     # never taken
+
+    Passes::
+
+        next:
+          - {to: qc_review, probability: 0.1}
+          - to: delivered
+    """
+
+    code = "PF204"
+    name = "branch-after-default"
+
+    def check(self, ctx: LintContext) -> Iterator[Finding]:
+        for name, stage in ctx.process.stages.items():
+            branches = stage.next or []
+            seen_default = False
+            for i, branch in enumerate(branches):
+                if seen_default:
+                    yield self.finding(
+                        f"branch {i + 1} of {name!r} comes after the default branch and is "
+                        "never taken",
+                        ctx.locate(("stages", name, "next", i)),
+                        "move the default branch (the one with only 'to') to the end",
+                    )
+                    break
+                seen_default = branch.is_default
+
+
+class AttributeSharesNotOne(Rule):
+    """The shares of an attribute's values do not add up to 1.
+
+    ``severity: {low: 0.92, high: 0.08}`` says 92% of items are low severity
+    and 8% high; together they must make 100%.
+
+    Fails::
+
+        market: {US: 0.5, ID: 0.3, BR: 0.3}     # 110%
+
+    Passes::
+
+        market: {US: 0.5, ID: 0.3, BR: 0.2}
+    """
+
+    code = "PF205"
+    name = "attribute-shares"
+
+    def check(self, ctx: LintContext) -> Iterator[Finding]:
+        for i, arrival in enumerate(ctx.process.arrivals):
+            for attr, spec in arrival.attributes.items():
+                if not isinstance(spec, CategoricalAttribute):
+                    continue
+                total = math.fsum(spec.values.values())
+                if abs(total - 1) > TOLERANCE:
+                    yield self.finding(
+                        f"shares of attribute {attr!r} add up to {total:g}, not 1",
+                        ctx.locate(("arrivals", i, "attributes", attr)),
+                        "make the shares of its values add up to 1",
+                    )

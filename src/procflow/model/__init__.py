@@ -1,0 +1,27 @@
+"""The validated process model: Pydantic classes that mirror the YAML format."""
+
+from procflow.model.distributions import Distribution
+from procflow.model.process import (
+    SLA,
+    Arrival,
+    Branch,
+    CategoricalAttribute,
+    NumericAttribute,
+    Process,
+    Resource,
+    Stage,
+)
+from procflow.model.validation import validate_process
+
+__all__ = [
+    "SLA",
+    "Arrival",
+    "Branch",
+    "CategoricalAttribute",
+    "Distribution",
+    "NumericAttribute",
+    "Process",
+    "Resource",
+    "Stage",
+    "validate_process",
+]

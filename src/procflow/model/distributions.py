@@ -1,0 +1,536 @@
+"""Probability distributions for handling times and numeric item attributes.
+
+A PM writes a distribution as a one-key mapping, the kind first::
+
+    duration: {lognormal: {mean: 4.2, sd: 1.6}}     # minutes, if time_unit is minute
+    duration: {triangular: {low: 2, mode: 3, high: 7}}
+    duration: {exponential: 5 min}                   # one parameter: the mean
+    duration: 3 min                                  # a fixed time
+    duration: {empirical: {file: aht_samples.csv}}   # observed handling times
+
+Parameters are given the way operations teams measure them: a lognormal takes
+the mean and standard deviation of the handling time itself (not of its log),
+a normal is truncated at zero. Every distribution knows its exact mean and
+variance (for ``procflow analyze``) and draws samples in blocks with NumPy
+(for the simulator).
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import math
+from pathlib import Path
+from typing import Annotated, Any, ClassVar, Literal
+
+import numpy as np
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Discriminator,
+    Field,
+    Tag,
+    ValidationInfo,
+    WithJsonSchema,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
+
+from procflow.model.quantities import Duration
+
+#: The distribution kinds, as written in YAML.
+KINDS = (
+    "fixed",
+    "exponential",
+    "uniform",
+    "triangular",
+    "normal",
+    "lognormal",
+    "gamma",
+    "weibull",
+    "empirical",
+)
+#: Kinds that take their single main parameter as a bare value: ``{exponential: 5}``.
+_SCALAR_PARAM = {"fixed": "value", "exponential": "mean", "empirical": "values"}
+
+MAX_EMPIRICAL_VALUES = 1_000_000
+
+
+class _Base(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    kind: str
+
+    #: Positive by construction: whether samples can never be negative.
+    nonnegative: ClassVar[bool] = True
+
+    @property
+    def mean(self) -> float:
+        """The exact mean."""
+        raise NotImplementedError
+
+    @property
+    def variance(self) -> float:
+        """The exact variance."""
+        raise NotImplementedError
+
+    @property
+    def scv(self) -> float:
+        """Squared coefficient of variation (variance / mean²); 1 for exponential."""
+        return self.variance / self.mean**2 if self.mean > 0 else 0.0
+
+    def sample(self, rng: np.random.Generator, size: int) -> np.ndarray:
+        """Draw ``size`` independent samples."""
+        raise NotImplementedError
+
+    def describe(self) -> str:
+        """A short text form, as a PM would write it."""
+        params = ", ".join(
+            f"{k}={v:g}"
+            for k, v in self.model_dump(exclude={"kind"}).items()
+            if isinstance(v, float)
+        )
+        return f"{self.kind}({params})"
+
+
+class Fixed(_Base):
+    """Always the same value."""
+
+    kind: Literal["fixed"] = "fixed"
+    value: Duration
+
+    @property
+    def mean(self) -> float:
+        return self.value
+
+    @property
+    def variance(self) -> float:
+        return 0.0
+
+    def sample(self, rng: np.random.Generator, size: int) -> np.ndarray:
+        return np.full(size, self.value)
+
+
+class Exponential(_Base):
+    """Memoryless; the classic model of inter-arrival times and of AHT when little is known."""
+
+    kind: Literal["exponential"] = "exponential"
+    mean_: Duration = Field(alias="mean")
+
+    @property
+    def mean(self) -> float:
+        return self.mean_
+
+    @property
+    def variance(self) -> float:
+        return self.mean_**2
+
+    def sample(self, rng: np.random.Generator, size: int) -> np.ndarray:
+        return rng.exponential(self.mean_, size)
+
+    def describe(self) -> str:
+        return f"exponential(mean={self.mean_:g})"
+
+
+class Uniform(_Base):
+    """Any value between ``low`` and ``high``, equally likely."""
+
+    kind: Literal["uniform"] = "uniform"
+    low: Duration
+    high: Duration
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Uniform:
+        if self.low > self.high:
+            raise PydanticCustomError("distribution", "uniform needs low <= high")
+        return self
+
+    @property
+    def mean(self) -> float:
+        return (self.low + self.high) / 2
+
+    @property
+    def variance(self) -> float:
+        return (self.high - self.low) ** 2 / 12
+
+    def sample(self, rng: np.random.Generator, size: int) -> np.ndarray:
+        return rng.uniform(self.low, self.high, size)
+
+
+class Triangular(_Base):
+    """Minimum, most likely and maximum: the estimate a team lead gives without data."""
+
+    kind: Literal["triangular"] = "triangular"
+    low: Duration
+    mode: Duration
+    high: Duration
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Triangular:
+        if not self.low <= self.mode <= self.high:
+            raise PydanticCustomError("distribution", "triangular needs low <= mode <= high")
+        return self
+
+    @property
+    def mean(self) -> float:
+        return (self.low + self.mode + self.high) / 3
+
+    @property
+    def variance(self) -> float:
+        a, c, b = self.low, self.mode, self.high
+        return (a * a + b * b + c * c - a * b - a * c - b * c) / 18
+
+    def sample(self, rng: np.random.Generator, size: int) -> np.ndarray:
+        if self.low == self.high:
+            return np.full(size, self.low)
+        return rng.triangular(self.low, self.mode, self.high, size)
+
+
+def _phi(x: float) -> float:
+    return math.exp(-x * x / 2) / math.sqrt(2 * math.pi)
+
+
+def _cdf(x: float) -> float:
+    return 0.5 * (1 + math.erf(x / math.sqrt(2)))
+
+
+class Normal(_Base):
+    """A normal distribution truncated at zero (a handling time is never negative)."""
+
+    kind: Literal["normal"] = "normal"
+    mean_: Duration = Field(alias="mean")
+    sd: Duration
+
+    def _alpha(self) -> tuple[float, float]:
+        alpha = -self.mean_ / self.sd
+        return alpha, _phi(alpha) / max(1 - _cdf(alpha), 1e-300)
+
+    @property
+    def mean(self) -> float:
+        if self.sd == 0:
+            return self.mean_
+        _, lam = self._alpha()
+        return self.mean_ + self.sd * lam
+
+    @property
+    def variance(self) -> float:
+        if self.sd == 0:
+            return 0.0
+        alpha, lam = self._alpha()
+        return self.sd**2 * (1 + alpha * lam - lam * lam)
+
+    def sample(self, rng: np.random.Generator, size: int) -> np.ndarray:
+        out = rng.normal(self.mean_, self.sd, size)
+        bad = out < 0
+        while bad.any():  # resample the negatives: exact truncation
+            out[bad] = rng.normal(self.mean_, self.sd, int(bad.sum()))
+            bad = out < 0
+        return out
+
+    def describe(self) -> str:
+        return f"normal(mean={self.mean_:g}, sd={self.sd:g}, truncated at 0)"
+
+
+class Lognormal(_Base):
+    """Right-skewed handling times; ``mean`` and ``sd`` are of the time itself, not its log."""
+
+    kind: Literal["lognormal"] = "lognormal"
+    mean_: Duration = Field(alias="mean")
+    sd: Duration
+
+    @model_validator(mode="after")
+    def _positive(self) -> Lognormal:
+        if self.mean_ <= 0:
+            raise PydanticCustomError("distribution", "lognormal needs a mean above 0")
+        return self
+
+    def log_params(self) -> tuple[float, float]:
+        """(mu, sigma) of the underlying normal."""
+        sigma2 = math.log(1 + (self.sd / self.mean_) ** 2)
+        return math.log(self.mean_) - sigma2 / 2, math.sqrt(sigma2)
+
+    @property
+    def mean(self) -> float:
+        return self.mean_
+
+    @property
+    def variance(self) -> float:
+        return self.sd**2
+
+    def sample(self, rng: np.random.Generator, size: int) -> np.ndarray:
+        mu, sigma = self.log_params()
+        return rng.lognormal(mu, sigma, size)
+
+    def describe(self) -> str:
+        return f"lognormal(mean={self.mean_:g}, sd={self.sd:g})"
+
+
+class Gamma(_Base):
+    """Gamma, given either as ``shape`` and ``scale`` or as ``mean`` and ``sd``."""
+
+    kind: Literal["gamma"] = "gamma"
+    shape: float | None = Field(default=None, gt=0)
+    scale: Duration | None = None
+    mean_: Duration | None = Field(default=None, alias="mean")
+    sd: Duration | None = None
+
+    @model_validator(mode="after")
+    def _one_pair(self) -> Gamma:
+        by_shape = self.shape is not None and self.scale is not None
+        by_moments = self.mean_ is not None and self.sd is not None
+        if by_shape == by_moments or (by_shape and (self.mean_ or self.sd)):
+            raise PydanticCustomError(
+                "distribution", "gamma needs either shape and scale, or mean and sd"
+            )
+        if by_moments and (self.mean_ == 0 or self.sd == 0):
+            raise PydanticCustomError("distribution", "gamma needs a mean and sd above 0")
+        return self
+
+    def params(self) -> tuple[float, float]:
+        """(shape, scale)."""
+        if self.shape is not None and self.scale is not None:
+            return self.shape, self.scale
+        assert self.mean_ is not None and self.sd is not None
+        return (self.mean_ / self.sd) ** 2, self.sd**2 / self.mean_
+
+    @property
+    def mean(self) -> float:
+        k, theta = self.params()
+        return k * theta
+
+    @property
+    def variance(self) -> float:
+        k, theta = self.params()
+        return k * theta * theta
+
+    def sample(self, rng: np.random.Generator, size: int) -> np.ndarray:
+        k, theta = self.params()
+        return rng.gamma(k, theta, size)
+
+    def describe(self) -> str:
+        k, theta = self.params()
+        return f"gamma(shape={k:g}, scale={theta:g})"
+
+
+class Weibull(_Base):
+    """Weibull with ``shape`` (k) and ``scale`` (lambda)."""
+
+    kind: Literal["weibull"] = "weibull"
+    shape: float = Field(gt=0)
+    scale: Duration
+
+    @property
+    def mean(self) -> float:
+        return self.scale * math.gamma(1 + 1 / self.shape)
+
+    @property
+    def variance(self) -> float:
+        g1 = math.gamma(1 + 1 / self.shape)
+        g2 = math.gamma(1 + 2 / self.shape)
+        return self.scale**2 * (g2 - g1 * g1)
+
+    def sample(self, rng: np.random.Generator, size: int) -> np.ndarray:
+        return self.scale * rng.weibull(self.shape, size)
+
+
+class Empirical(_Base):
+    """Resampling of observed values: a list in the file, or a CSV column next to it."""
+
+    kind: Literal["empirical"] = "empirical"
+    values: tuple[Duration, ...] = ()
+    file: str | None = None
+    column: str | int = 0
+
+    @model_validator(mode="before")
+    @classmethod
+    def _read_file(cls, data: Any, info: ValidationInfo) -> Any:
+        if not isinstance(data, dict) or data.get("file") is None:
+            return data
+        if data.get("values"):
+            raise PydanticCustomError("distribution", "give either values or file, not both")
+        base = Path((info.context or {}).get("base_dir", "."))
+        data = dict(data)
+        data["values"] = _read_csv_column(base / str(data["file"]), data.get("column", 0))
+        return data
+
+    @field_validator("values")
+    @classmethod
+    def _nonempty(cls, values: tuple[float, ...]) -> tuple[float, ...]:
+        if not values:
+            raise PydanticCustomError("distribution", "empirical needs at least one value")
+        return values
+
+    @property
+    def mean(self) -> float:
+        return math.fsum(self.values) / len(self.values)
+
+    @property
+    def variance(self) -> float:
+        m = self.mean
+        return math.fsum((v - m) ** 2 for v in self.values) / len(self.values)
+
+    def sample(self, rng: np.random.Generator, size: int) -> np.ndarray:
+        return rng.choice(np.asarray(self.values), size)
+
+    def describe(self) -> str:
+        source = f"{self.file}, " if self.file else ""
+        return f"empirical({source}{len(self.values)} values, mean={self.mean:g})"
+
+
+def _read_csv_column(path: Path, column: Any) -> list[str]:
+    """Read one column of numbers (by header name or 0-based index) from a CSV file."""
+    if not path.is_file():
+        raise PydanticCustomError(
+            "empirical_file", "CSV file {file} not found", {"file": str(path)}
+        )
+    if path.stat().st_size > 64 * 1024 * 1024:
+        raise PydanticCustomError(
+            "empirical_file", "CSV file {file} is over 64 MiB", {"file": str(path)}
+        )
+    values: list[str] = []
+    try:
+        with path.open(newline="", encoding="utf-8-sig") as handle:
+            rows = csv.reader(handle)
+            index = column if isinstance(column, int) else None
+            for number, row in enumerate(rows, start=1):
+                if not row or not "".join(row).strip():
+                    continue
+                if index is None:
+                    if str(column) not in row:
+                        raise PydanticCustomError(
+                            "empirical_file",
+                            "CSV file {file} has no column {column} in its header",
+                            {"file": str(path), "column": repr(column)},
+                        )
+                    index = row.index(str(column))
+                    continue
+                cell = row[index].strip() if index < len(row) else ""
+                try:
+                    float(cell)
+                except ValueError:
+                    if number == 1:
+                        continue  # a header row
+                    raise PydanticCustomError(
+                        "empirical_file",
+                        "CSV file {file}, line {line}: {cell} is not a number",
+                        {"file": str(path), "line": number, "cell": repr(cell)},
+                    ) from None
+                values.append(cell)
+                if len(values) > MAX_EMPIRICAL_VALUES:
+                    raise PydanticCustomError(
+                        "empirical_file",
+                        "CSV file {file} has over 1,000,000 values",
+                        {"file": str(path)},
+                    )
+    except (OSError, UnicodeDecodeError) as exc:
+        raise PydanticCustomError(
+            "empirical_file",
+            "cannot read CSV file {file}: {error}",
+            {"file": str(path), "error": str(exc)},
+        ) from None
+    return values
+
+
+def _normalize(value: Any) -> Any:
+    """``{lognormal: {mean: 4}}`` -> ``{kind: lognormal, mean: 4}``; bare values -> fixed."""
+    if isinstance(value, _Base):
+        return value
+    if isinstance(value, int | float | str) and not isinstance(value, bool):
+        return {"kind": "fixed", "value": value}
+    if isinstance(value, dict) and len(value) == 1:
+        ((kind, params),) = value.items()
+        if kind not in KINDS:
+            close = difflib.get_close_matches(str(kind), KINDS, n=1)
+            raise PydanticCustomError(
+                "distribution",
+                "unknown distribution {kind}{suggestion}; use one of: {kinds}",
+                {
+                    "kind": repr(kind),
+                    "suggestion": f" (did you mean {close[0]!r}?)" if close else "",
+                    "kinds": ", ".join(KINDS),
+                },
+            )
+        if kind in _SCALAR_PARAM and not isinstance(params, dict):
+            params = {_SCALAR_PARAM[kind]: params}
+        if isinstance(params, dict):
+            return {"kind": kind, **params}
+    if isinstance(value, dict) and "kind" in value:
+        return value
+    raise PydanticCustomError(
+        "distribution",
+        "expected a distribution written as one kind with its parameters, such as "
+        "{lognormal: {mean: 4.2, sd: 1.6}}, or a fixed duration; kinds: {kinds}",
+        {"kinds": ", ".join(KINDS)},
+    )
+
+
+def _kind_of(value: Any) -> str | None:
+    if isinstance(value, dict):
+        kind = value.get("kind")
+        return kind if kind in KINDS else None
+    return getattr(value, "kind", None)
+
+
+_Union = Annotated[
+    Annotated[Fixed, Tag("fixed")]
+    | Annotated[Exponential, Tag("exponential")]
+    | Annotated[Uniform, Tag("uniform")]
+    | Annotated[Triangular, Tag("triangular")]
+    | Annotated[Normal, Tag("normal")]
+    | Annotated[Lognormal, Tag("lognormal")]
+    | Annotated[Gamma, Tag("gamma")]
+    | Annotated[Weibull, Tag("weibull")]
+    | Annotated[Empirical, Tag("empirical")],
+    Discriminator(
+        _kind_of,
+        custom_error_type="distribution",
+        custom_error_message="unknown distribution; use one of: " + ", ".join(KINDS),
+    ),
+]
+_CLASSES: tuple[type[_Base], ...] = (
+    Fixed,
+    Exponential,
+    Uniform,
+    Triangular,
+    Normal,
+    Lognormal,
+    Gamma,
+    Weibull,
+    Empirical,
+)
+
+
+def _user_schema() -> dict[str, Any]:
+    """The JSON Schema of distributions as users write them: ``{kind: {params}}``."""
+    choices: list[dict[str, Any]] = [
+        {"type": "number", "minimum": 0},
+        {"type": "string", "description": "a fixed duration such as '3 min'"},
+    ]
+    for cls in _CLASSES:
+        schema = cls.model_json_schema(by_alias=True)
+        schema.pop("title", None)
+        schema["properties"].pop("kind", None)
+        schema["additionalProperties"] = False
+        if "required" in schema:
+            schema["required"] = [r for r in schema["required"] if r != "kind"]
+        kind = cls.model_fields["kind"].default
+        params: dict[str, Any] = {"anyOf": [schema]}
+        if kind in _SCALAR_PARAM and kind != "empirical":
+            params["anyOf"].append(schema["properties"][_SCALAR_PARAM[kind]])
+        if kind == "empirical":
+            params["anyOf"].append({"type": "array", "items": {"type": "number"}})
+        choices.append(
+            {
+                "type": "object",
+                "properties": {kind: params},
+                "required": [kind],
+                "additionalProperties": False,
+                "description": (cls.__doc__ or kind).strip().splitlines()[0],
+            }
+        )
+    return {"anyOf": choices, "description": "A distribution: {kind: {parameters}}."}
+
+
+#: A distribution field, written ``{kind: {parameters}}`` or as a fixed duration.
+Distribution = Annotated[_Union, BeforeValidator(_normalize), WithJsonSchema(_user_schema())]

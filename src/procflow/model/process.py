@@ -1,0 +1,349 @@
+"""The process model: one SOP as validated, frozen Pydantic objects.
+
+A process is what a PM writes in one YAML file: where work comes from
+(``arrivals``), who does it (``resources``: staff pools), the steps it goes
+through (``stages``), and the promises made about it (``slas``). The classes
+here mirror the YAML keys one to one, so that an error in a user's file can be
+pointed at by the same path (``stages.label.duration.lognormal.sd``).
+
+Validation here is about shape: types, units, required and unknown keys, and
+what must hold inside one stage. Questions that need the whole process (does
+every stage lead to an end? do probabilities add up? can the staff keep up?)
+are lint rules, so that all of them are explained together.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    WithJsonSchema,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
+
+from procflow.diagnostics import Location
+from procflow.expr import Expr, ExprError, parse
+from procflow.model.distributions import KINDS, Distribution
+from procflow.model.quantities import Duration, Rate, TimeUnit
+from procflow.source import DocPath, Document
+
+_STRICT = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+#: A probability as written by a user; lint checks that it lies in [0, 1].
+Probability = Annotated[float, WithJsonSchema({"type": "number", "minimum": 0, "maximum": 1})]
+
+
+def _parse_expression(value: Any) -> Any:
+    if isinstance(value, Expr) or value is None:
+        return value
+    if not isinstance(value, str):
+        raise PydanticCustomError(
+            "expression", "a condition must be text such as 'severity == \"high\"'"
+        )
+    try:
+        return parse(value)
+    except ExprError as exc:
+        raise PydanticCustomError(
+            "expression",
+            "invalid condition: {problem}",
+            {"problem": exc.message, "offset": exc.offset, "hint": exc.hint or ""},
+        ) from None
+
+
+#: A ``when`` condition, parsed at load time (see docs/expressions.md).
+Condition = Annotated[
+    Expr,
+    BeforeValidator(_parse_expression),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "description": 'A condition on item attributes, e.g. severity == "high" and '
+            'market in ["ID", "BR"].',
+        }
+    ),
+]
+
+
+class CategoricalAttribute(BaseModel):
+    """An item attribute with named values and their shares: ``{low: 0.92, high: 0.08}``."""
+
+    model_config = _STRICT
+    values: dict[str | int | bool, Probability]
+
+
+class NumericAttribute(BaseModel):
+    """An item attribute drawn from a distribution, e.g. the word count of a post."""
+
+    model_config = _STRICT
+    distribution: Distribution
+
+
+def _attribute(value: Any) -> Any:
+    if isinstance(value, CategoricalAttribute | NumericAttribute):
+        return value
+    if isinstance(value, dict) and len(value) == 1 and next(iter(value)) in KINDS:
+        return NumericAttribute(distribution=value)
+    if isinstance(value, dict) and value:
+        return CategoricalAttribute(values=value)
+    raise PydanticCustomError(
+        "attribute",
+        "an attribute is a mapping of values to shares, such as {low: 0.9, high: 0.1}, "
+        "or a distribution such as {lognormal: {mean: 120, sd: 60}}",
+    )
+
+
+Attribute = Annotated[
+    CategoricalAttribute | NumericAttribute,
+    BeforeValidator(_attribute),
+    WithJsonSchema(
+        {
+            "type": "object",
+            "description": "Values with their shares (summing to 1), e.g. {low: 0.92, high: 0.08}, "
+            "or a distribution for a numeric attribute, e.g. {lognormal: {mean: 120, sd: 60}}.",
+        }
+    ),
+]
+
+
+class Arrival(BaseModel):
+    """A stream of incoming items: a rate (Poisson arrivals) and the attributes items carry."""
+
+    model_config = _STRICT
+    name: str = Field(min_length=1)
+    rate: Rate | None = None
+    every: Duration | None = None
+    to: str | None = Field(default=None, description="Stage items enter at; default: the first.")
+    attributes: dict[str, Attribute] = Field(default_factory=dict)
+    description: str = ""
+
+    @model_validator(mode="after")
+    def _one_rate(self) -> Arrival:
+        if (self.rate is None) == (self.every is None):
+            raise PydanticCustomError(
+                "arrival_rate",
+                "give the arrival rate once: either rate (e.g. '540 per hour') or "
+                "every (e.g. '5 min')",
+            )
+        if self.every is not None and self.every <= 0:
+            raise PydanticCustomError("arrival_rate", "every must be longer than 0")
+        return self
+
+    @property
+    def rate_per_unit(self) -> float:
+        """Mean arrivals per process time unit."""
+        if self.rate is not None:
+            return self.rate
+        assert self.every is not None
+        return 1.0 / self.every
+
+
+class Resource(BaseModel):
+    """A staff pool: interchangeable people who do the work of the stages that name it."""
+
+    model_config = _STRICT
+    count: int = Field(ge=0, description="Staff in the pool (heads on shift).")
+    cost_per_hour: float = Field(default=0.0, ge=0, description="Cost of one person per hour.")
+    description: str = ""
+
+
+class Branch(BaseModel):
+    """One way out of a stage: taken if ``when`` holds, with ``probability``, or by default."""
+
+    model_config = _STRICT
+    to: str
+    when: Condition | None = None
+    probability: Probability | None = None
+
+    @model_validator(mode="after")
+    def _when_or_probability(self) -> Branch:
+        if self.when is not None and self.probability is not None:
+            raise PydanticCustomError(
+                "branch",
+                "a branch takes either 'when' or 'probability', not both; split it into two "
+                "branches",
+            )
+        return self
+
+    @property
+    def is_default(self) -> bool:
+        """Whether this branch takes whatever probability the others leave."""
+        return self.when is None and self.probability is None
+
+
+def _routing(value: Any) -> Any:
+    if isinstance(value, str):
+        return [{"to": value}]
+    if isinstance(value, list):
+        return value
+    raise PydanticCustomError(
+        "routing",
+        "next must be a stage name, or a list of branches each with 'to' and optionally "
+        "'when' or 'probability'",
+    )
+
+
+Routing = Annotated[
+    list[Branch],
+    BeforeValidator(_routing),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "description": "The stage that always comes next."},
+                {
+                    "type": "array",
+                    "items": Branch.model_json_schema(by_alias=True),
+                    "description": "Branches: the first whose 'when' holds; else a random "
+                    "draw among 'probability' branches; else the last, default branch.",
+                },
+            ]
+        }
+    ),
+]
+
+StageKind = Literal["work", "decision", "split", "end"]
+
+
+class Stage(BaseModel):
+    """A step of the process: work done by a pool, a routing decision, a split, or an end."""
+
+    model_config = _STRICT
+    description: str = ""
+    resource: str | None = None
+    duration: Distribution | None = None
+    next: Routing | None = None
+    end: bool = False
+    split: list[str] | None = Field(default=None, min_length=2)
+    join: str | None = None
+    error_rate: Probability = 0.0
+    detection_rate: Probability | None = None
+    on_defect: str | None = None
+    max_attempts: int | None = Field(default=None, ge=1)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Stage:
+        if self.end:
+            extra = [
+                k
+                for k in ("resource", "duration", "next", "split", "on_defect")
+                if getattr(self, k)
+            ]
+            if extra:
+                raise _stage_error(
+                    f"an end stage takes no {', '.join(extra)}; remove it or drop 'end'"
+                )
+        if (self.resource is None) != (self.duration is None):
+            missing = "duration" if self.duration is None else "resource"
+            raise _stage_error(
+                f"a work stage needs both resource and duration; {missing} is missing"
+            )
+        if self.split is not None:
+            if self.join is None:
+                raise _stage_error("a split needs a join: the stage where its branches meet")
+            if self.next is not None or self.resource is not None:
+                raise _stage_error(
+                    "a split stage only forks: put the work in its branches and the routing "
+                    "after the join on the join stage"
+                )
+        elif self.join is not None:
+            raise _stage_error("join belongs on a split stage, next to split")
+        if self.error_rate and self.resource is None:
+            raise _stage_error("error_rate belongs on a work stage (one with a resource)")
+        if (self.detection_rate is None) != (self.on_defect is None):
+            raise _stage_error(
+                "a review stage needs both detection_rate and on_defect (where caught defects go)"
+            )
+        if self.max_attempts is not None and self.on_defect is None:
+            raise _stage_error("max_attempts bounds rework: it belongs on a stage with on_defect")
+        return self
+
+    @property
+    def kind(self) -> StageKind:
+        """What this stage does, derived from its keys."""
+        if self.end:
+            return "end"
+        if self.split is not None:
+            return "split"
+        return "work" if self.resource is not None else "decision"
+
+    @property
+    def is_review(self) -> bool:
+        """Whether this stage catches defects."""
+        return self.on_defect is not None
+
+
+def _stage_error(message: str) -> PydanticCustomError:
+    return PydanticCustomError("stage", message)
+
+
+class SLA(BaseModel):
+    """A service-level target: a percentile of cycle time (or of a stage's waiting) under a max."""
+
+    model_config = _STRICT
+    name: str
+    metric: str = Field(
+        json_schema_extra={"enum": ["cycle_time", "waiting_time"]},
+        description="cycle_time (arrival to end) or waiting_time (at one stage).",
+    )
+    percentile: float = Field(default=90, gt=0, le=100)
+    max: Duration
+    stage: str | None = None
+
+
+SLA_METRICS = ("cycle_time", "waiting_time")
+
+
+class Process(BaseModel):
+    """One SOP: arrivals, staff pools, stages and SLAs, with times in ``time_unit``."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", title="procflow process")
+    process: str = Field(min_length=1, description="The process name.")
+    description: str = ""
+    time_unit: TimeUnit = "minute"
+    arrivals: list[Arrival] = Field(min_length=1)
+    resources: dict[str, Resource] = Field(default_factory=dict)
+    stages: dict[str, Stage] = Field(min_length=1)
+    slas: list[SLA] = Field(default_factory=list)
+
+    _source: Document | None = PrivateAttr(default=None)
+
+    @field_validator("time_unit", mode="before")
+    @classmethod
+    def _unit(cls, value: Any) -> Any:
+        from procflow.model.quantities import parse_unit
+
+        return parse_unit(value) if isinstance(value, str) else value
+
+    @property
+    def name(self) -> str:
+        """The process name."""
+        return self.process
+
+    @property
+    def source(self) -> Document | None:
+        """The document this process was loaded from, if any."""
+        return self._source
+
+    def locate(self, path: DocPath, *, key: bool = False) -> Location:
+        """Where a path of this process is written in its file."""
+        if self._source is None:
+            return Location("<memory>", 1, 1)
+        return self._source.locate(path, key=key)
+
+    def entry_stage(self, arrival: Arrival) -> str:
+        """The stage an arrival stream's items enter at."""
+        return arrival.to if arrival.to is not None else next(iter(self.stages))
+
+    def attributes(self) -> dict[str, list[CategoricalAttribute | NumericAttribute]]:
+        """Every attribute name with its definitions across arrival streams."""
+        found: dict[str, list[CategoricalAttribute | NumericAttribute]] = {}
+        for arrival in self.arrivals:
+            for name, attribute in arrival.attributes.items():
+                found.setdefault(name, []).append(attribute)
+        return found

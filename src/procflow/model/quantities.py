@@ -1,0 +1,195 @@
+"""Durations and rates as people write them: ``4 hours``, ``30 min``, ``2d``, ``540 per hour``.
+
+A process names its ``time_unit``; a bare number means that unit. Everything is
+converted at the edge, when the file is validated, to a float in the process's
+time unit, so the analysis and the simulator never see a unit again; reports
+convert back.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import Annotated, Any, Literal
+
+from pydantic import BeforeValidator, ValidationInfo, WithJsonSchema
+from pydantic_core import PydanticCustomError
+
+#: Numbers in the process's own time unit (minutes, if ``time_unit: minute``).
+TimeValue = float
+#: Events per one process time unit.
+RateValue = float
+
+TimeUnit = Literal["second", "minute", "hour", "day", "week"]
+TIME_UNITS: tuple[TimeUnit, ...] = ("second", "minute", "hour", "day", "week")
+
+SECONDS: dict[TimeUnit, float] = {
+    "second": 1.0,
+    "minute": 60.0,
+    "hour": 3600.0,
+    "day": 86400.0,
+    "week": 604800.0,
+}
+
+_ALIASES: dict[str, TimeUnit] = {}
+for _unit, _names in {
+    "second": ("s", "sec", "secs", "second", "seconds"),
+    "minute": ("m", "min", "mins", "minute", "minutes"),
+    "hour": ("h", "hr", "hrs", "hour", "hours"),
+    "day": ("d", "day", "days"),
+    "week": ("w", "wk", "wks", "week", "weeks"),
+}.items():
+    for _name in _names:
+        _ALIASES[_name] = _unit  # type: ignore[assignment]
+
+_NUMBER = r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?"
+_DURATION = re.compile(rf"^\s*(?P<n>{_NUMBER})\s*(?P<unit>[A-Za-z]+)?\s*$")
+_RATE = re.compile(
+    rf"^\s*(?P<n>{_NUMBER})\s*(?:/|\s+per\s+)\s*(?P<k>{_NUMBER})?\s*(?P<unit>[A-Za-z]+)\s*$"
+)
+
+
+def parse_unit(text: str) -> TimeUnit:
+    """Return the canonical unit for a spelling such as ``min`` or ``hours``."""
+    unit = _ALIASES.get(text.strip().lower())
+    if unit is None:
+        raise PydanticCustomError(
+            "time_unit",
+            "unknown time unit {unit}; use one of: {units}",
+            {"unit": repr(text), "units": ", ".join(TIME_UNITS)},
+        )
+    return unit
+
+
+def convert(value: float, from_unit: TimeUnit, to_unit: TimeUnit) -> float:
+    """Convert an amount of time between units."""
+    return value * SECONDS[from_unit] / SECONDS[to_unit]
+
+
+def parse_duration(value: Any, time_unit: TimeUnit) -> TimeValue:
+    """Parse ``4 hours``, ``90s`` or a bare number (in ``time_unit``) into ``time_unit``."""
+    if isinstance(value, bool):
+        raise _bad_duration(value)
+    if isinstance(value, int | float):
+        number, unit = float(value), time_unit
+    elif isinstance(value, str):
+        match = _DURATION.match(value)
+        if not match:
+            raise _bad_duration(value)
+        number = float(match["n"])
+        unit = parse_unit(match["unit"]) if match["unit"] else time_unit
+    else:
+        raise _bad_duration(value)
+    if not math.isfinite(number) or number < 0:
+        raise PydanticCustomError(
+            "duration",
+            "a duration must be a finite number of at least 0, got {value}",
+            {"value": repr(value)},
+        )
+    return convert(number, unit, time_unit)
+
+
+def parse_rate(value: Any, time_unit: TimeUnit) -> RateValue:
+    """Parse ``540 per hour``, ``12/min``, ``100 per 2 hours``, or a number per ``time_unit``."""
+    if isinstance(value, bool):
+        raise _bad_rate(value)
+    if isinstance(value, int | float):
+        number, per, unit = float(value), 1.0, time_unit
+    elif isinstance(value, str):
+        match = _RATE.match(value)
+        if match:
+            number = float(match["n"])
+            per = float(match["k"]) if match["k"] else 1.0
+            unit = parse_unit(match["unit"])
+        else:
+            plain = _DURATION.match(value)
+            if not plain or plain["unit"]:
+                raise _bad_rate(value)
+            number, per, unit = float(plain["n"]), 1.0, time_unit
+    else:
+        raise _bad_rate(value)
+    if not math.isfinite(number) or number < 0 or per <= 0:
+        raise PydanticCustomError(
+            "rate",
+            "a rate must be a finite number of at least 0, got {value}",
+            {"value": repr(value)},
+        )
+    # number per (per * unit)  ->  per one time_unit
+    return number / convert(per, unit, time_unit)
+
+
+def _bad_duration(value: Any) -> PydanticCustomError:
+    return PydanticCustomError(
+        "duration",
+        "expected a duration such as 45, '30 min', '4 hours' or '2d', got {value}",
+        {"value": repr(value)},
+    )
+
+
+def _bad_rate(value: Any) -> PydanticCustomError:
+    return PydanticCustomError(
+        "rate",
+        "expected a rate such as '540 per hour', '12/min' or a number per time unit, got {value}",
+        {"value": repr(value)},
+    )
+
+
+def _time_unit(info: ValidationInfo) -> TimeUnit:
+    context = info.context or {}
+    unit: TimeUnit = context.get("time_unit", "minute")
+    return unit
+
+
+def _duration_validator(value: Any, info: ValidationInfo) -> TimeValue:
+    return parse_duration(value, _time_unit(info))
+
+
+def _rate_validator(value: Any, info: ValidationInfo) -> RateValue:
+    return parse_rate(value, _time_unit(info))
+
+
+_UNIT_NAMES = "|".join(sorted(_ALIASES, key=len, reverse=True))
+DURATION_PATTERN = rf"^\s*{_NUMBER}\s*({_UNIT_NAMES})?\s*$"
+RATE_PATTERN = rf"^\s*{_NUMBER}\s*((/|\s+per\s+)\s*({_NUMBER})?\s*({_UNIT_NAMES}))?\s*$"
+
+#: A duration field: a number in the process's time unit, or text with a unit.
+Duration = Annotated[
+    TimeValue,
+    BeforeValidator(_duration_validator),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "number", "minimum": 0},
+                {"type": "string", "pattern": DURATION_PATTERN},
+            ],
+            "description": "A duration: a number in the process's time_unit, or text such as "
+            "'30 min', '4 hours', '2d', '90s'.",
+        }
+    ),
+]
+
+#: A rate field: events per process time unit, or text such as ``540 per hour``.
+Rate = Annotated[
+    RateValue,
+    BeforeValidator(_rate_validator),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "number", "minimum": 0},
+                {"type": "string", "pattern": RATE_PATTERN},
+            ],
+            "description": "A rate: a number per time_unit, or text such as '540 per hour', "
+            "'12/min', '100 per 2 hours'.",
+        }
+    ),
+]
+
+
+def format_duration(value: TimeValue, time_unit: TimeUnit) -> str:
+    """Render a duration in the largest unit that keeps it readable (``4.2 h``, ``37 min``)."""
+    seconds = value * SECONDS[time_unit]
+    for unit, short in (("day", "d"), ("hour", "h"), ("minute", "min")):
+        size = SECONDS[unit]  # type: ignore[index]
+        if seconds >= size:
+            return f"{seconds / size:.3g} {short}"
+    return f"{seconds:.3g} s"

@@ -1,0 +1,233 @@
+"""From a loaded document to a :class:`Process`, with every schema error located and explained.
+
+Pydantic reports problems by path (``stages -> label -> duration``); this module
+turns each into a finding at the ``file:line:col`` of the offending key or value,
+in words a PM understands ("unknown key 'duraton' (did you mean 'duration'?)"),
+and reports all of them at once.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import difflib
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails, PydanticCustomError
+
+from procflow.diagnostics import Finding, LoadError, Location, Severity
+from procflow.model.process import Process
+from procflow.model.quantities import TIME_UNITS, TimeUnit
+from procflow.source import DocPath, Document
+
+_FRIENDLY = {
+    "int_parsing": "expected a whole number",
+    "int_type": "expected a whole number",
+    "int_from_float": "expected a whole number",
+    "float_parsing": "expected a number",
+    "float_type": "expected a number",
+    "string_type": "expected text",
+    "bool_type": "expected true or false",
+    "bool_parsing": "expected true or false",
+    "dict_type": "expected a mapping of keys to values",
+    "list_type": "expected a list",
+    "model_type": "expected a mapping of keys to values",
+    "model_attributes_type": "expected a mapping of keys to values",
+}
+
+
+def validate_process(doc: Document, base_dir: str | Path | None = None) -> Process:
+    """Validate a document as a process; raise :class:`LoadError` with every problem found.
+
+    Problems found while reading (duplicate keys) are reported together with
+    schema errors. ``base_dir`` is where relative files (empirical CSVs) are
+    looked up; by default, the document's folder.
+    """
+    findings = list(doc.findings)
+    data = doc.data
+    if not isinstance(data, dict):
+        findings.append(
+            _error(
+                "PF012",
+                "invalid-value",
+                "a process file is a mapping with keys such as process, arrivals, resources, "
+                "stages",
+                doc.locate(()),
+            )
+        )
+        raise LoadError(findings)
+    time_unit: TimeUnit = "minute"
+    raw_unit = data.get("time_unit")
+    if isinstance(raw_unit, str):
+        from procflow.model.quantities import parse_unit
+
+        with contextlib.suppress(PydanticCustomError):  # reported by the validation below
+            time_unit = parse_unit(raw_unit)
+    base = Path(base_dir) if base_dir is not None else Path(doc.path).parent
+    context = {"time_unit": time_unit, "base_dir": str(base)}
+    try:
+        process = Process.model_validate(data, context=context)
+    except ValidationError as exc:
+        findings.extend(translate_errors(exc, doc, Process))
+        raise LoadError(findings) from None
+    if findings:
+        raise LoadError(findings)
+    process._source = doc
+    return process
+
+
+def translate_errors(
+    exc: ValidationError, doc: Document, model: type[BaseModel], prefix: DocPath = ()
+) -> list[Finding]:
+    """Turn Pydantic errors into located findings, one per distinct problem."""
+    seen: set[tuple[Any, ...]] = set()
+    findings: list[Finding] = []
+    for error in exc.errors(include_url=False):
+        finding = _translate(error, doc, model, prefix)
+        key = (finding.location, finding.message)
+        if key not in seen:
+            seen.add(key)
+            findings.append(finding)
+    return findings
+
+
+def _doc_path(loc: tuple[Any, ...], data: Any) -> DocPath:
+    """Map a Pydantic error location onto the path that exists in the user's data.
+
+    Pydantic inserts markers of its own (union member names, validator tags);
+    keeping only the elements that index into the data leaves the user's path.
+    """
+    path: list[Any] = []
+    node = data
+    for element in loc:
+        if (isinstance(node, dict) and element in node) or (
+            isinstance(node, list) and isinstance(element, int) and 0 <= element < len(node)
+        ):
+            path.append(element)
+            node = node[element]
+        elif isinstance(node, dict) and isinstance(element, str) and element not in node:
+            # a missing or extra key: keep it as the last element for the message
+            path.append(element)
+            node = None
+    return tuple(path)
+
+
+def _translate(
+    error: ErrorDetails, doc: Document, model: type[BaseModel], prefix: DocPath
+) -> Finding:
+    kind = error["type"]
+    loc = (*prefix, *error["loc"])
+    path = _doc_path(loc, doc.data)
+    ctx: dict[str, Any] = dict(error.get("ctx") or {})
+    value = error.get("input")
+    if kind == "extra_forbidden":
+        key = path[-1] if path else "?"
+        close = difflib.get_close_matches(str(key), _known_keys(model, path[:-1]), n=1)
+        hint = f"did you mean {close[0]!r}?" if close else "see docs/format.md for the keys"
+        return _error(
+            "PF010", "unknown-key", f"unknown key {key!r}", doc.locate(path, key=True), hint
+        )
+    if kind == "missing":
+        key = path[-1] if path else "?"
+        parent = path[:-1]
+        where = doc.locate(parent, key=True) if parent else doc.locate(())
+        owner = f" in {_describe(parent)}" if parent else ""
+        return _error(
+            "PF011",
+            "missing-key",
+            f"missing required key {key!r}{owner}",
+            where,
+            "see docs/format.md for what it takes",
+        )
+    if kind == "expression":
+        where = _inside_string(doc, path, int(ctx.get("offset", 0)))
+        return _error("PF013", "invalid-expression", error["msg"], where, ctx.get("hint") or None)
+    if path == ("time_unit",) and kind in ("time_unit", "literal_error"):
+        return _error(
+            "PF012",
+            "invalid-value",
+            f"unknown time unit {value!r}; use one of: {', '.join(TIME_UNITS)}",
+            doc.locate(path),
+        )
+    message = _FRIENDLY.get(kind)
+    if message is not None:
+        message = f"{message}, got {_show(value)}"
+    else:
+        message = error["msg"]
+        if message.startswith(("Value error, ", "Assertion failed, ")):
+            message = message.split(", ", 1)[1]
+        if kind in (
+            "greater_than_equal",
+            "greater_than",
+            "less_than_equal",
+            "less_than",
+            "too_short",
+            "literal_error",
+            "string_too_short",
+        ):
+            message = f"{message[0].lower()}{message[1:]}, got {_show(value)}"
+    where = doc.locate(path)
+    subject = _describe(path)
+    if subject and kind not in ("stage", "arrival_rate", "distribution"):
+        message = f"{subject}: {message}"
+    return _error("PF012", "invalid-value", message, where)
+
+
+def _describe(path: DocPath) -> str:
+    parts: list[str] = []
+    for element in path:
+        if isinstance(element, int):
+            parts.append(f"[{element}]")
+        else:
+            parts.append(("." if parts else "") + str(element))
+    return "".join(parts)
+
+
+def _show(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _known_keys(model: type[BaseModel], path: DocPath) -> list[str]:
+    """The keys allowed at ``path`` (best effort, for did-you-mean hints)."""
+    from procflow.model import process as m
+    from procflow.model.distributions import KINDS
+
+    by_parent: dict[str, type[BaseModel]] = {
+        "arrivals": m.Arrival,
+        "resources": m.Resource,
+        "stages": m.Stage,
+        "slas": m.SLA,
+        "next": m.Branch,
+    }
+    current: type[BaseModel] = model
+    keys = [str(k) for k in path if not isinstance(k, int)]
+    if keys and keys[-1] in KINDS:
+        from procflow.model.distributions import _CLASSES
+
+        for cls in _CLASSES:
+            if cls.model_fields["kind"].default == keys[-1]:
+                current = cls
+        return [f.alias or n for n, f in current.model_fields.items() if n != "kind"]
+    for key in reversed(keys):
+        if key in by_parent:
+            current = by_parent[key]
+            break
+    return [f.alias or name for name, f in current.model_fields.items()]
+
+
+def _inside_string(doc: Document, path: DocPath, offset: int) -> Location:
+    """The location of character ``offset`` inside the string value at ``path``."""
+    start = doc.locate(path)
+    line_text = doc.line(start.line)
+    col = start.col
+    if 0 < col <= len(line_text) and line_text[col - 1] in "\"'":
+        col += 1
+    return Location(start.file, start.line, col + offset)
+
+
+def _error(
+    code: str, name: str, message: str, location: Location, hint: str | None = None
+) -> Finding:
+    return Finding(code, name, Severity.ERROR, message, location, hint)

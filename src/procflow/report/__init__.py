@@ -1,0 +1,1 @@
+"""Presenting results: diagrams, terminal tables, and file formats. Nothing here simulates."""
