@@ -7,6 +7,8 @@ from dataclasses import asdict
 from typing import Any
 
 from procflow.analysis import Capacity
+from procflow.model.process import Process
+from procflow.results import Results
 
 
 def _clean(value: Any) -> Any:
@@ -33,6 +35,75 @@ def capacity_to_dict(capacity: Capacity) -> dict[str, Any]:
             "pools": {name: asdict(p) for name, p in capacity.pools.items()},
             "stages": {name: asdict(s) for name, s in capacity.stages.items()},
             "notes": list(capacity.notes),
+        }
+    )
+    return result
+
+
+#: Version of the ``simulate --format json`` shape; only additions within a version.
+RESULTS_FORMAT_VERSION = 1
+CYCLE_KEYS = ("mean", "p50", "p90", "p95", "p99")
+STAGE_KEYS = ("visits", "waiting_time", "waiting_time_p90", "queue_length", "queue_length_max")
+TOP_KPIS = (
+    "throughput_per_hour", "arrivals_per_hour", "wip", "backlog", "cost_per_hour",
+    "cost_per_item", "rework_rate", "escaped_defect_rate", "rework_exhausted_rate",
+)  # fmt: skip
+
+
+def results_to_dict(results: Results, process: Process) -> dict[str, Any]:
+    """Simulation results in the documented JSON shape (see docs/simulation.md)."""
+    k = results.kpis
+    kpis: dict[str, Any] = {name: k[name].to_dict() for name in TOP_KPIS if name in k}
+    kpis["cycle_time"] = {q: k[f"cycle_time.{q}"].to_dict() for q in CYCLE_KEYS}
+    resources = {
+        name: {
+            "count": process.resources[name].count,
+            "utilization": k[f"resources.{name}.utilization"].to_dict(),
+            "busy": k[f"resources.{name}.busy"].to_dict(),
+        }
+        for name in process.resources
+    }
+    stages: dict[str, Any] = {}
+    for name in process.stages:
+        entry = {
+            key: k[f"stages.{name}.{key}"].to_dict()
+            for key in STAGE_KEYS
+            if f"stages.{name}.{key}" in k
+        }
+        stages[name] = entry
+    result: dict[str, Any] = _clean(
+        {
+            "format_version": RESULTS_FORMAT_VERSION,
+            "process": results.process,
+            "settings": results.settings,
+            "stable": results.stable,
+            "verdict": results.verdict,
+            "analytic_stable": results.analytic_stable,
+            "kpis": kpis,
+            "resources": resources,
+            "stages": stages,
+            "slas": [
+                {
+                    "name": s.name,
+                    "metric": s.metric,
+                    "stage": s.stage,
+                    "percentile": s.percentile,
+                    "max": s.max,
+                    "attained": s.attained.to_dict(),
+                    "met": s.met,
+                    "certain": s.certain,
+                }
+                for s in results.slas
+            ],
+            "bottlenecks": [
+                {"name": b.name, "kind": b.kind, "score": b.score, "reason": b.reason}
+                for b in results.bottlenecks
+            ],
+            "unstable": [
+                {"stage": stage, "growth_per_hour": rate}
+                for stage, rate in sorted(results.growth.items())
+            ],
+            "replications": results.replications,
         }
     )
     return result

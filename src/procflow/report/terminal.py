@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 from rich.console import Console
 from rich.table import Table
@@ -10,6 +11,7 @@ from rich.table import Table
 from procflow.analysis import Capacity
 from procflow.model.process import Process
 from procflow.model.quantities import format_duration
+from procflow.results import Estimate, Results
 
 
 def _pct(x: float) -> str:
@@ -93,3 +95,92 @@ def print_capacity(console: Console, process: Process, capacity: Capacity) -> No
             f"Estimated mean cycle time {format_duration(capacity.mean_cycle_time, unit)} "
             "(Erlang C; simulate for percentiles and SLAs)"
         )
+
+
+def _est(e: Estimate, fmt: Callable[[float], str]) -> tuple[str, str]:
+    if math.isnan(e.mean):
+        return "-", ""
+    if math.isnan(e.low):
+        return fmt(e.mean), ""
+    return fmt(e.mean), f"{fmt(e.low)} … {fmt(e.high)}"
+
+
+def print_results(console: Console, process: Process, results: Results) -> None:
+    """Print a simulation's verdict, KPIs, pools, stages, SLAs and bottlenecks."""
+    unit = process.time_unit
+    k = results.kpis
+    s = results.settings
+    console.print(
+        f"[bold]{results.process}[/bold]: {s['replications']} replications of "
+        f"{format_duration(s['horizon'] - s['warmup'], unit)} after "
+        f"{format_duration(s['warmup'], unit)} warm-up, seed {s['seed']}"
+    )
+    style = "bold green" if results.stable and all(x.met for x in results.slas) else "bold red"
+    console.print(f"Verdict  [{style}]{results.verdict}[/]")
+
+    def dur(x: float) -> str:
+        return format_duration(x, unit)
+
+    table = Table(title="KPIs (mean and 95% interval over replications)", title_justify="left")
+    table.add_column("KPI")
+    table.add_column("mean", justify="right")
+    table.add_column("95% interval", justify="right")
+    rows: list[tuple[str, str, Callable[[float], str]]] = [
+        ("throughput / hour", "throughput_per_hour", lambda x: f"{x:,.1f}"),
+        ("cycle time mean", "cycle_time.mean", dur),
+        ("cycle time p50", "cycle_time.p50", dur),
+        ("cycle time p90", "cycle_time.p90", dur),
+        ("cycle time p95", "cycle_time.p95", dur),
+        ("cycle time p99", "cycle_time.p99", dur),
+        ("work in progress", "wip", lambda x: f"{x:,.1f}"),
+        ("backlog at end", "backlog", lambda x: f"{x:,.0f}"),
+        ("cost / item", "cost_per_item", lambda x: f"{x:,.2f}"),
+        ("rework rate", "rework_rate", lambda x: f"{x:.1%}"),
+        ("escaped defects", "escaped_defect_rate", lambda x: f"{x:.2%}"),
+    ]
+    for label, key, fmt in rows:
+        table.add_row(label, *_est(k[key], fmt))
+    console.print(table)
+
+    pools = Table(title="Staff pools", title_justify="left")
+    for column in ("pool", "staff", "utilization", "95% interval"):
+        pools.add_column(column, justify="left" if column == "pool" else "right")
+    for name, resource in process.resources.items():
+        e = k[f"resources.{name}.utilization"]
+        mean, interval = _est(e, lambda x: f"{x:.0%}")
+        pools.add_row(name, str(resource.count), f"[{_load_style(e.mean)}]{mean}[/]", interval)
+    console.print(pools)
+
+    stages = Table(title="Stages", title_justify="left")
+    for column in ("stage", "visits/item", "mean wait", "p90 wait", "avg queue", "max queue"):
+        stages.add_column(column, justify="left" if column == "stage" else "right")
+    for name, stage in process.stages.items():
+        if stage.kind != "work":
+            continue
+        p = f"stages.{name}."
+        stages.add_row(
+            name,
+            f"{k[p + 'visits'].mean:.3f}",
+            _est(k[p + "waiting_time"], dur)[0],
+            _est(k[p + "waiting_time_p90"], dur)[0],
+            f"{k[p + 'queue_length'].mean:,.1f}",
+            f"{k[p + 'queue_length_max'].mean:,.0f}",
+        )
+    console.print(stages)
+
+    if results.slas:
+        slas = Table(title="SLAs", title_justify="left")
+        for column in ("SLA", "target", "attained", "95% interval", "verdict"):
+            slas.add_column(column, justify="left" if column in ("SLA", "verdict") else "right")
+        for sla in results.slas:
+            mean, interval = _est(sla.attained, lambda x: f"{x:.1%}")
+            verdict = "[green]met[/]" if sla.met else "[bold red]missed[/]"
+            if not sla.certain and sla.attained.n > 1:
+                verdict += " (uncertain)"
+            slas.add_row(sla.name, f"{sla.target:.0%} ≤ {dur(sla.max)}", mean, interval, verdict)
+        console.print(slas)
+
+    if results.bottlenecks:
+        console.print("[bold]Bottlenecks[/bold] (most limiting first)")
+        for rank, b in enumerate(results.bottlenecks, start=1):
+            console.print(f"  {rank}. {b.reason}")

@@ -1,0 +1,1 @@
+"""The discrete-event simulator (SimPy): engine, random streams, statistics, replications."""
