@@ -1,5 +1,5 @@
 # procflow: two commands do all the set-up on a fresh machine with python3.
-#   make demo   create .venv, install, lint and describe the bundled example processes
+#   make demo   create .venv, install, lint, analyse and simulate the bundled example processes
 #   make test   ruff, mypy and pytest
 PYTHON ?= python3
 VENV := .venv
@@ -19,6 +19,11 @@ install: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/procflow lint processes/ scenarios/
 	$(BIN)/procflow show processes/
+	$(BIN)/procflow simulate processes/image_moderation_qc.yaml --replications 5 --seed 7
+	@mkdir -p out
+	$(BIN)/procflow simulate processes/image_moderation_qc.yaml --replications 5 --seed 7 \
+		--format json --output out/image_moderation_qc.json
+	@echo "Wrote out/image_moderation_qc.json"
 
 lint-code: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks

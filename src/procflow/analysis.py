@@ -132,7 +132,9 @@ class _Chain:
         for branch in branches:
             if branch.when is not None and self.truth.get(branch.when, False):
                 return [(branch.to, 1.0)]
-        drawn = [(b.to, b.probability) for b in branches if b.probability is not None]
+        drawn = [
+            (b.to, min(max(b.probability, 0.0), 1.0)) for b in branches if b.probability is not None
+        ]
         taken = sum(p for _, p in drawn)
         out = [(to, p) for to, p in drawn if p > 0]
         default = [b.to for b in branches if b.is_default]
@@ -260,6 +262,8 @@ class _Chain:
             clean *= 1 - (defective / total if total > 0 else 0.0)
             longest = max(longest, seconds)
         join = stage.join
+        if join not in self.process.stages:
+            return [], dict(visits), longest  # a misspelt join: lint reports it
         merged = [((join, True, attempts), 1 - clean), ((join, False, attempts), clean)]
         return [(s, p) for s, p in merged if p > 0], dict(visits), longest
 
@@ -276,10 +280,12 @@ def _conditions(process: Process) -> list[Expr]:
     return list(found.values())
 
 
-def _groups(
+def routing_groups(
     process: Process, conditions: list[Expr], arrival_index: int
 ) -> list[tuple[float, dict[Expr, bool]]]:
-    """The distinct truth assignments of the conditions for one stream, with their shares."""
+    """The distinct truth assignments of ``conditions`` for items of arrival stream
+    ``arrival_index``, with their shares (exact for categorical attributes, sampled
+    with a fixed seed for numeric ones). A missing attribute makes comparisons false."""
     arrival = process.arrivals[arrival_index]
     used = sorted({name for c in conditions for name in c.attributes()})
     categorical: list[tuple[str, list[tuple[object, float]]]] = []
@@ -341,7 +347,7 @@ def _visits(
         entry = process.entry_stage(arrival)
         if entry not in process.stages:
             continue
-        for weight, truth in _groups(process, conditions, k):
+        for weight, truth in routing_groups(process, conditions, k):
             chain = _Chain(flow, truth)
             start: _State = (entry, False, tuple(0 for _ in chain.bounded))
             try:

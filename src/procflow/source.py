@@ -136,7 +136,8 @@ def read_text(path: str | Path) -> str:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        line_start = raw.rfind(b"\n", 0, exc.start) + 1
+        col = len(raw[line_start : exc.start].decode("utf-8", "replace")) + 1
         raise LoadError(
             [
                 _finding(
@@ -150,6 +151,19 @@ def read_text(path: str | Path) -> str:
         ) from None
 
 
+class _Loader(yaml.SafeLoader):
+    """SafeLoader where only true/false are booleans (YAML 1.2), so ``NO`` and ``off`` stay text."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
+
+
 def load_document(path: str | Path, text: str | None = None) -> Document:
     """Load one YAML file (or ``text`` on its behalf) into a :class:`Document`.
 
@@ -160,7 +174,7 @@ def load_document(path: str | Path, text: str | None = None) -> Document:
     name = str(path)
     if text is None:
         text = read_text(path)
-    if len(text.encode("utf-8")) > MAX_FILE_BYTES:
+    if len(text.encode("utf-8", "surrogatepass")) > MAX_FILE_BYTES:
         raise LoadError(
             [
                 _finding(
@@ -179,12 +193,12 @@ def load_document(path: str | Path, text: str | None = None) -> Document:
                     "empty-file",
                     "file is empty",
                     Location.of_file(name),
-                    "start from `procflow init`, or see docs/format.md",
+                    "start from an example in processes/, or see docs/format.md",
                 )
             ]
         )
     try:
-        nodes = list(yaml.compose_all(text, Loader=yaml.SafeLoader))
+        nodes = list(yaml.compose_all(text, Loader=_Loader))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = Location(name, mark.line + 1, mark.column + 1) if mark else Location.of_file(name)
@@ -196,7 +210,7 @@ def load_document(path: str | Path, text: str | None = None) -> Document:
         raise LoadError(
             [_finding("PF002", "yaml-syntax", f"YAML error: {exc}", Location.of_file(name))]
         ) from None
-    nodes = [n for n in nodes if n is not None]
+    nodes = [n for n in nodes if n is not None and not _is_blank(n)]
     if not nodes:
         raise LoadError([_finding("PF005", "empty-file", "file is empty", Location.of_file(name))])
     if len(nodes) > 1:
@@ -215,6 +229,11 @@ def load_document(path: str | Path, text: str | None = None) -> Document:
     builder = _Builder(doc)
     doc.data = builder.build(nodes[0], (), 0)
     return doc
+
+
+def _is_blank(node: Node) -> bool:
+    """A document with only a marker (``---``) composes to an empty plain null scalar."""
+    return isinstance(node, ScalarNode) and node.value == "" and node.style is None
 
 
 def _only_comments(text: str) -> bool:
@@ -236,7 +255,7 @@ class _Builder:
 
     def __init__(self, doc: Document) -> None:
         self.doc = doc
-        self.constructor = yaml.SafeLoader("")
+        self.constructor = _Loader("")
         self.count = 0
         self.active: set[int] = set()
 
@@ -276,9 +295,25 @@ class _Builder:
     def _scalar(self, node: ScalarNode) -> Any:
         try:
             return self.constructor.construct_object(node, deep=True)
-        except yaml.YAMLError as exc:
+        except (
+            yaml.YAMLError,
+            ValueError,
+            TypeError,
+            KeyError,
+            IndexError,
+            AttributeError,
+            OverflowError,
+        ) as exc:
             raise LoadError(
-                [_finding("PF002", "yaml-syntax", f"invalid value: {exc}", self._loc(node))]
+                [
+                    _finding(
+                        "PF002",
+                        "yaml-syntax",
+                        f"invalid value {node.value!r}: {exc}",
+                        self._loc(node),
+                        "quote it to make it text",
+                    )
+                ]
             ) from None
 
     def _entries(self, node: MappingNode) -> Iterator[tuple[Node, Node, bool]]:

@@ -61,7 +61,8 @@ def read_config(path: Path) -> LintConfig:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(f"{path}: cannot read: {exc}") from None
-    table = data.get("tool", {}).get("procflow", {})
+    tool = data.get("tool", {})
+    table = tool.get("procflow", {}) if isinstance(tool, dict) else None
     if not isinstance(table, dict):
         raise ConfigError(f"{path}: [tool.procflow] must be a table")
     values: dict[str, tuple[str, ...]] = {}

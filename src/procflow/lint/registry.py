@@ -128,7 +128,7 @@ Fix: write the process out without deeply nested anchors and aliases.
         """
 The file is empty or holds only comments.
 
-Fix: start from ``procflow init``, or see docs/format.md.
+Fix: start from an example in processes/, or see docs/format.md.
 """,
     ),
     _load_check(

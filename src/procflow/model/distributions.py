@@ -279,7 +279,10 @@ class Gamma(_Base):
     def _one_pair(self) -> Gamma:
         by_shape = self.shape is not None and self.scale is not None
         by_moments = self.mean_ is not None and self.sd is not None
-        if by_shape == by_moments or (by_shape and (self.mean_ or self.sd)):
+        mixed = (self.shape is not None or self.scale is not None) and (
+            self.mean_ is not None or self.sd is not None
+        )
+        if by_shape == by_moments or mixed:
             raise PydanticCustomError(
                 "distribution", "gamma needs either shape and scale, or mean and sd"
             )

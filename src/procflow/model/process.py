@@ -36,8 +36,23 @@ from procflow.source import DocPath, Document
 
 _STRICT = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
 
+
+def _not_bool(value: Any) -> Any:
+    if isinstance(value, bool):
+        raise PydanticCustomError(
+            "number", "expected a number, got {value}", {"value": repr(value)}
+        )
+    return value
+
+
 #: A probability as written by a user; lint checks that it lies in [0, 1].
-Probability = Annotated[float, WithJsonSchema({"type": "number", "minimum": 0, "maximum": 1})]
+Probability = Annotated[
+    float,
+    BeforeValidator(_not_bool),
+    WithJsonSchema({"type": "number", "minimum": 0, "maximum": 1}),
+]
+#: A whole number of people; ``true`` is not 1.
+Headcount = Annotated[int, BeforeValidator(_not_bool)]
 
 
 def _parse_expression(value: Any) -> Any:
@@ -148,8 +163,10 @@ class Resource(BaseModel):
     """A staff pool: interchangeable people who do the work of the stages that name it."""
 
     model_config = _STRICT
-    count: int = Field(ge=0, description="Staff in the pool (heads on shift).")
-    cost_per_hour: float = Field(default=0.0, ge=0, description="Cost of one person per hour.")
+    count: Headcount = Field(ge=0, description="Staff in the pool (heads on shift).")
+    cost_per_hour: Annotated[float, BeforeValidator(_not_bool)] = Field(
+        default=0.0, ge=0, description="Cost of one person per hour."
+    )
     description: str = ""
 
 
@@ -246,10 +263,15 @@ class Stage(BaseModel):
         if self.split is not None:
             if self.join is None:
                 raise _stage_error("a split needs a join: the stage where its branches meet")
-            if self.next is not None or self.resource is not None:
+            extra = [
+                k
+                for k in ("next", "resource", "detection_rate", "on_defect", "max_attempts")
+                if getattr(self, k) is not None
+            ]
+            if extra:
                 raise _stage_error(
-                    "a split stage only forks: put the work in its branches and the routing "
-                    "after the join on the join stage"
+                    f"a split stage only forks, it takes no {', '.join(extra)}: put the work "
+                    "and reviews in its branches and the routing after the join on the join stage"
                 )
         elif self.join is not None:
             raise _stage_error("join belongs on a split stage, next to split")

@@ -45,7 +45,8 @@ for _unit, _names in {
 _NUMBER = r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?"
 _DURATION = re.compile(rf"^\s*(?P<n>{_NUMBER})\s*(?P<unit>[A-Za-z]+)?\s*$")
 _RATE = re.compile(
-    rf"^\s*(?P<n>{_NUMBER})\s*(?:/|\s+per\s+)\s*(?P<k>{_NUMBER})?\s*(?P<unit>[A-Za-z]+)\s*$"
+    rf"^\s*(?P<n>{_NUMBER})\s*(?:/|\s+per\s+)\s*(?P<k>{_NUMBER})?\s*(?P<unit>[A-Za-z]+)\s*$",
+    re.IGNORECASE,
 )
 
 
@@ -86,7 +87,12 @@ def parse_duration(value: Any, time_unit: TimeUnit) -> TimeValue:
             "a duration must be a finite number of at least 0, got {value}",
             {"value": repr(value)},
         )
-    return convert(number, unit, time_unit)
+    result = convert(number, unit, time_unit)
+    if not math.isfinite(result):
+        raise PydanticCustomError(
+            "duration", "duration {value} is too large", {"value": repr(value)}
+        )
+    return result
 
 
 def parse_rate(value: Any, time_unit: TimeUnit) -> RateValue:
@@ -115,7 +121,10 @@ def parse_rate(value: Any, time_unit: TimeUnit) -> RateValue:
             {"value": repr(value)},
         )
     # number per (per * unit)  ->  per one time_unit
-    return number / convert(per, unit, time_unit)
+    result = number / convert(per, unit, time_unit)
+    if not math.isfinite(result):
+        raise PydanticCustomError("rate", "rate {value} is too large", {"value": repr(value)})
+    return result
 
 
 def _bad_duration(value: Any) -> PydanticCustomError:

@@ -211,6 +211,9 @@ class Engine:
             for a in process.arrivals
         ]
         self.checkpoints: list[tuple[float, list[int]]] = []
+        self.done = self.env.event()
+        #: set when the backlog passed ``max_wip``: the run stopped early
+        self.overflow = False
 
     # ----------------------------------------------------------------- arrivals
 
@@ -244,6 +247,7 @@ class Engine:
         width = len(self.attribute_names)
         env = self.env
         warmup = self.settings.warmup
+        max_wip = self.settings.max_wip
         slots = self.slots
 
         def arrive(_: simpy.Event) -> None:
@@ -254,6 +258,9 @@ class Engine:
             item = _Item(now, tuple(row), now >= warmup, slots)
             self.arrived += item.counted
             self.wip.move(now, 1)
+            if self.wip.level > max_wip and not self.done.triggered:
+                self.overflow = True  # hopelessly unstable: stop, memory stays bounded
+                self.done.succeed()
             self.enter(item, entry)
             env.timeout(gaps()).callbacks.append(arrive)
 
@@ -375,7 +382,7 @@ class Engine:
         """Simulate to the horizon (or until the system overflows) and return the numbers."""
         env = self.env
         settings = self.settings
-        done = env.event()
+        done = self.done
         for start in self._arrivals:
             env.timeout(0).callbacks.append(start)
         if settings.warmup > 0:
@@ -387,19 +394,15 @@ class Engine:
 
         env.timeout(settings.horizon).callbacks.append(finish)
         interval = settings.horizon / CHECKPOINTS
-        overflow = [False]
 
         def check(_: simpy.Event) -> None:
             self.checkpoints.append((env.now, [s.queue.level for s in self.stages]))
-            if self.wip.level > settings.max_wip:
-                overflow[0] = True
-                finish(_)
-            elif env.now + interval < settings.horizon:
+            if env.now + interval < settings.horizon:
                 env.timeout(interval).callbacks.append(check)
 
         env.timeout(interval).callbacks.append(check)
         env.run(until=done)
-        return self._collect(overflow[0])
+        return self._collect(self.overflow)
 
     def _end_warmup(self, _: simpy.Event) -> None:
         now = self.env.now
@@ -457,6 +460,13 @@ class Engine:
 
     def _growth(self, unit_hours: float) -> dict[str, float]:
         """Stages whose queue kept growing over the second half of the run (items per hour)."""
+        if self.overflow:
+            hours = max(self.env.now - self.settings.warmup, 1e-12) * unit_hours
+            return {
+                s.name: s.queue.level / hours
+                for s in self.stages
+                if s.queue.level > 0.1 * self.settings.max_wip
+            }
         points = [p for p in self.checkpoints if p[0] >= self.settings.warmup]
         if len(points) < 6:
             return {}
@@ -468,9 +478,9 @@ class Engine:
         growing: dict[str, float] = {}
         for i, stage in enumerate(self.stages):
             rise = q1[i] - q0[i]
-            # growing steadily, by much more than the queue's own size at the midpoint
+            # a stable queue fluctuates around a level; an unstable one keeps rising
             middle = half[len(half) // 2][1][i]
-            if rise > 200 and q0[i] <= middle <= q1[i] and rise > q0[i]:
+            if rise > 100 and rise > 0.25 * q0[i] and q0[i] < middle < q1[i]:
                 growing[stage.name] = rise / hours
         return growing
 

@@ -37,6 +37,13 @@ class OverloadedPool(Rule):
         for name, pool in capacity.pools.items():
             if pool.offered_load > 0 and pool.offered_load >= pool.servers:
                 need = pool.offered_load
+                if pool.servers == 0:
+                    yield self.finding(
+                        f"{name}: {need:.1f} busy staff needed on average, and the pool has none",
+                        ctx.locate(("resources", name, "count")),
+                        f"staff at least {int(need) + 1}",
+                    )
+                    continue
                 yield self.finding(
                     f"{name}: {need:.1f} busy staff needed on average, {pool.servers} available "
                     f"({pool.utilization:.0%} utilization); its backlog would grow without bound",

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import itertools
 import math
 from collections.abc import Iterator
 
+from procflow.analysis import routing_groups
 from procflow.diagnostics import Finding
 from procflow.lint.context import LintContext
 from procflow.lint.rule import Rule
@@ -158,21 +158,14 @@ class MissingDefaultBranch(Rule):
 
 
 def _conditions_cover(ctx: LintContext, branches: list[Branch]) -> bool:
-    """Whether every possible item satisfies some ``when`` (categorical attributes only)."""
+    """Whether every item of every arrival stream satisfies some ``when``."""
     conditions = [b.when for b in branches if b.when is not None]
     if not conditions:
         return False
-    names = sorted({n for c in conditions for n in c.attributes()})
-    specs = ctx.attributes
-    if any(n not in specs or specs[n].kind != "categorical" for n in names):
-        return False
-    values = [sorted(specs[n].values, key=repr) for n in names]
-    if math.prod(len(v) for v in values) > 100_000:
-        return False
-    for combo in itertools.product(*values):
-        item = dict(zip(names, combo, strict=True))
-        if not any(c.evaluate(item) for c in conditions):
-            return False
+    for k in range(len(ctx.process.arrivals)):
+        for share, truth in routing_groups(ctx.process, conditions, k):
+            if share > 0 and not any(truth.values()):
+                return False
     return True
 
 
@@ -205,8 +198,8 @@ class BranchAfterDefault(Rule):
             for i, branch in enumerate(branches):
                 if seen_default:
                     yield self.finding(
-                        f"branch {i + 1} of {name!r} comes after the default branch and is "
-                        "never taken",
+                        f"branch {i + 1} of {name!r} comes after the default branch; the "
+                        "default (only 'to') must be the last branch",
                         ctx.locate(("stages", name, "next", i)),
                         "move the default branch (the one with only 'to') to the end",
                     )

@@ -62,6 +62,12 @@ class UnknownSlaStage(Rule):
                     ctx.locate(("slas", i, "stage")),
                     did_you_mean(sla.stage, stages),
                 )
+            elif sla.metric == "cycle_time" and sla.stage is not None:
+                yield self.finding(
+                    f"SLA {sla.name!r} measures cycle_time, which is end to end: it takes no stage",
+                    ctx.locate(("slas", i, "stage")),
+                    "remove 'stage', or use metric: waiting_time for one stage's queue",
+                )
             elif sla.metric == "waiting_time" and sla.stage is None:
                 yield self.finding(
                     f"SLA {sla.name!r} measures waiting_time but names no stage",

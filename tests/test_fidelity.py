@@ -1,0 +1,173 @@
+"""The simulator against queueing theory: M/M/1, M/M/c, a tandem line, a Jackson network.
+
+Tolerances come from the run, not from taste: each check asserts that the
+theoretical value lies within four standard errors of the mean over
+replications (a false alarm has odds of about 1 in 15,000), and that the
+run was long enough for this to mean something (the standard error is below
+2% of the value checked).
+"""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from procflow.analysis import erlang_c
+from procflow.model.process import Process
+from procflow.model.validation import validate_process
+from procflow.results import Estimate
+from procflow.sim.engine import RunSettings
+from procflow.sim.runner import run_replications, summarize
+from procflow.source import load_document
+
+REPLICATIONS = 20
+SIGMAS = 4.0
+MAX_RELATIVE_SE = 0.02
+
+
+def load(tmp_path, text: str) -> Process:
+    path = tmp_path / "model.yaml"
+    path.write_text(text, encoding="utf-8")
+    return validate_process(load_document(path))
+
+
+def simulate(process: Process, horizon: float, warmup: float) -> dict[str, Estimate]:
+    settings = RunSettings(horizon=horizon, warmup=warmup)
+    runs = run_replications(process, settings, replications=REPLICATIONS, seed=2024, jobs=2)
+    return summarize(process, settings, 2024, runs).kpis
+
+
+def assert_agrees(estimate: Estimate, theory: float) -> None:
+    se = estimate.half_width / 2.093  # t(0.975, 19): back to one standard error
+    assert se < MAX_RELATIVE_SE * abs(theory), f"run too short: se={se:.4g} for {theory:.4g}"
+    assert abs(estimate.mean - theory) <= SIGMAS * se, (
+        f"simulated {estimate.mean:.4g} ± {se:.3g}, theory {theory:.4g}"
+    )
+
+
+MM1 = """
+process: mm1
+time_unit: minute
+arrivals: [{name: jobs, rate: 0.7}]
+resources: {server: {count: 1}}
+stages:
+  serve: {resource: server, duration: {exponential: 1}, next: done}
+  done: {end: true}
+"""
+
+
+def test_mm1_time_in_system_and_utilization(tmp_path):
+    """M/M/1 with rho = 0.7: mean time in system 1/(mu - lambda), utilization rho."""
+    kpis = simulate(load(tmp_path, MM1), horizon=40_000, warmup=1_000)
+    assert_agrees(kpis["cycle_time.mean"], 1 / (1 - 0.7))
+    assert_agrees(kpis["resources.server.utilization"], 0.7)
+    # waiting times are exponential given a wait: P(W <= t) = 1 - rho e^{-(mu-lambda) t}
+    assert_agrees(kpis["cycle_time.p90"], math.log(10) / (1 - 0.7))
+
+
+MMC = """
+process: mmc
+time_unit: minute
+arrivals: [{name: jobs, rate: 2.4}]
+resources: {agents: {count: 3}}
+stages:
+  serve: {resource: agents, duration: {exponential: 1}, next: done}
+  done: {end: true}
+"""
+
+
+def test_mmc_matches_erlang_c(tmp_path):
+    """M/M/3 at 80%: mean wait C(3, 2.4) / (c mu - lambda) from Erlang C."""
+    kpis = simulate(load(tmp_path, MMC), horizon=15_000, warmup=500)
+    wait = erlang_c(3, 2.4) / (3 - 2.4)
+    assert_agrees(kpis["stages.serve.waiting_time"], wait)
+    assert_agrees(kpis["cycle_time.mean"], wait + 1)
+    assert_agrees(kpis["resources.agents.utilization"], 0.8)
+
+
+TANDEM = """
+process: tandem
+time_unit: minute
+arrivals: [{name: jobs, rate: 0.5}]
+resources: {first: {count: 1}, second: {count: 1}}
+stages:
+  one: {resource: first, duration: {exponential: 1}, next: two}
+  two: {resource: second, duration: {exponential: 1.5}, next: done}
+  done: {end: true}
+"""
+
+
+def test_tandem_line_adds_two_mm1_queues(tmp_path):
+    """Two M/M/1 stations in series: 1/(1 - 0.5) + 1/(1/1.5 - 0.5) = 2 + 6 minutes."""
+    kpis = simulate(load(tmp_path, TANDEM), horizon=50_000, warmup=2_000)
+    assert_agrees(kpis["cycle_time.mean"], 2 + 6)
+
+
+JACKSON = """
+process: jackson
+time_unit: minute
+arrivals: [{name: jobs, rate: 1}]
+resources: {annotators: {count: 2}, reviewer: {count: 1}}
+stages:
+  label:
+    resource: annotators
+    duration: {exponential: 1.2}
+    error_rate: 0.4
+    next: review
+  review:
+    resource: reviewer
+    duration: {exponential: 0.6}
+    detection_rate: 0.5
+    on_defect: label
+    next: done
+  done: {end: true}
+"""
+
+
+def jackson_theory() -> tuple[float, float, float]:
+    """Visits, and the mean time per visit at each station, of the rework network.
+
+    Rework clears the defect and labelling draws a new one, so each pass returns
+    with probability 0.4 * 0.5 = 0.2, independently: an open Jackson network.
+    """
+    visits = 1 / (1 - 0.2)
+    lam = 1 * visits
+    a = lam * 1.2  # offered load on the two annotators
+    label = erlang_c(2, a) * 1.2 / (2 - a) + 1.2
+    review = 1 / (1 / 0.6 - lam)
+    return visits, label, review
+
+
+@pytest.fixture(scope="module")
+def jackson_kpis(tmp_path_factory):
+    return simulate(load(tmp_path_factory.mktemp("jackson"), JACKSON), horizon=25_000, warmup=1_000)
+
+
+def test_jackson_network_with_rework_loop(jackson_kpis):
+    """Open Jackson network with a rework loop: visits, utilization, time in system."""
+    visits, label, review = jackson_theory()
+    kpis = jackson_kpis
+    assert_agrees(kpis["stages.label.visits"], visits)
+    assert_agrees(kpis["resources.annotators.utilization"], visits * 1.2 / 2)
+    assert_agrees(kpis["resources.reviewer.utilization"], visits * 0.6)
+    assert_agrees(kpis["cycle_time.mean"], visits * (label + review))
+
+
+def test_littles_law(jackson_kpis):
+    """L = lambda W: time-average work in progress equals throughput times mean cycle time."""
+    kpis = jackson_kpis
+    per_minute = kpis["throughput_per_hour"].mean / 60
+    assert_agrees(kpis["wip"], per_minute * kpis["cycle_time.mean"].mean)
+
+
+def test_analysis_agrees_with_simulation_on_jackson(tmp_path):
+    """``procflow analyze`` gives the same utilizations and visits as the simulation."""
+    from procflow.analysis import analyze
+
+    process = load(tmp_path, JACKSON)
+    capacity = analyze(process)
+    visits, label, review = jackson_theory()
+    assert capacity.stages["label"].visits == pytest.approx(visits, rel=1e-9)
+    assert capacity.pools["annotators"].utilization == pytest.approx(visits * 1.2 / 2, rel=1e-9)
+    assert capacity.mean_cycle_time == pytest.approx(visits * (label + review), rel=1e-6)
