@@ -141,7 +141,7 @@ def _translate(
             "see docs/format.md for what it takes",
         )
     if kind == "expression":
-        where = _inside_string(doc, path, int(ctx.get("offset", 0)))
+        where = inside_string(doc, path, int(ctx.get("offset", 0)))
         return _error("PF013", "invalid-expression", error["msg"], where, ctx.get("hint") or None)
     if path == ("time_unit",) and kind in ("time_unit", "literal_error"):
         return _error(
@@ -217,8 +217,8 @@ def _known_keys(model: type[BaseModel], path: DocPath) -> list[str]:
     return [f.alias or name for name, f in current.model_fields.items()]
 
 
-def _inside_string(doc: Document, path: DocPath, offset: int) -> Location:
-    """The location of character ``offset`` inside the string value at ``path``."""
+def inside_string(doc: Document, path: DocPath, offset: int) -> Location:
+    """The location of character ``offset`` inside the (one-line) string value at ``path``."""
     start = doc.locate(path)
     line_text = doc.line(start.line)
     col = start.col

@@ -8,6 +8,7 @@ from procflow.diagnostics import Finding, Location
 from procflow.expr import ExprProblem, check
 from procflow.lint.context import LintContext
 from procflow.lint.rule import Rule
+from procflow.model.validation import inside_string
 
 
 def _problems(ctx: LintContext, kind: str) -> Iterator[tuple[ExprProblem, Location]]:
@@ -23,13 +24,10 @@ def _problems(ctx: LintContext, kind: str) -> Iterator[tuple[ExprProblem, Locati
 
 def _inside(ctx: LintContext, path: tuple[object, ...], offset: int) -> Location:
     """The location of a character inside the condition text at ``path``."""
-    start = ctx.locate(path)
     source = ctx.process.source
-    line = source.line(start.line) if source is not None else ""
-    col = start.col
-    if 0 < col <= len(line) and line[col - 1] in "\"'":
-        col += 1
-    return Location(start.file, start.line, col + offset)
+    if source is None:
+        return ctx.locate(path)
+    return inside_string(source, path, offset)
 
 
 class UnknownAttribute(Rule):
