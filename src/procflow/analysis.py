@@ -27,7 +27,6 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from procflow.expr import Expr
-from procflow.graph import FlowGraph, build_graph
 from procflow.model.process import CategoricalAttribute, Process, Stage
 
 #: Above this many attribute combinations, routing groups are estimated from a fixed sample.
@@ -122,8 +121,8 @@ _State = tuple[str, bool, tuple[int, ...]]
 class _Chain:
     """Expected visits per stage for items of one routing group (fixed truth of conditions)."""
 
-    def __init__(self, flow: FlowGraph, truth: Mapping[Expr, bool]) -> None:
-        self.process = flow.process
+    def __init__(self, process: Process, truth: Mapping[Expr, bool]) -> None:
+        self.process = process
         self.truth = truth
         self.bounded = [n for n, s in self.process.stages.items() if s.max_attempts is not None]
 
@@ -328,16 +327,13 @@ def routing_groups(
 # --------------------------------------------------------------------------- the solver
 
 
-def stage_visits(process: Process, flow: FlowGraph | None = None) -> dict[str, float] | None:
+def stage_visits(process: Process) -> dict[str, float] | None:
     """Expected visits per stage per arriving item (all streams), or None for an endless loop."""
-    flow = flow or build_graph(process)
-    visits = _visits(process, flow, {})
+    visits = _visits(process, {})
     return None if visits is None else visits[0]
 
 
-def _visits(
-    process: Process, flow: FlowGraph, wait: Mapping[str, float]
-) -> tuple[dict[str, float], float] | None:
+def _visits(process: Process, wait: Mapping[str, float]) -> tuple[dict[str, float], float] | None:
     total_rate = sum(a.rate_per_unit for a in process.arrivals)
     conditions = _conditions(process)
     visits: dict[str, float] = defaultdict(float)
@@ -348,7 +344,7 @@ def _visits(
         if entry not in process.stages:
             continue
         for weight, truth in routing_groups(process, conditions, k):
-            chain = _Chain(flow, truth)
+            chain = _Chain(process, truth)
             start: _State = (entry, False, tuple(0 for _ in chain.bounded))
             try:
                 got, _, time = chain.solve({start: 1.0}, None, wait)
@@ -360,11 +356,10 @@ def _visits(
     return dict(visits), cycle
 
 
-def analyze(process: Process, flow: FlowGraph | None = None) -> Capacity:
+def analyze(process: Process) -> Capacity:
     """Solve the traffic equations of a process and estimate load, waiting and stability."""
-    flow = flow or build_graph(process)
     total_rate = sum(a.rate_per_unit for a in process.arrivals)
-    solved = _visits(process, flow, {})
+    solved = _visits(process, {})
     if solved is None:
         return Capacity(
             process.name,
@@ -388,7 +383,7 @@ def analyze(process: Process, flow: FlowGraph | None = None) -> Capacity:
             w = pool.mean_wait * (1 + stage.duration.scv if stage.duration else 1.0) / 2
         wait[name] = w + service
         stages[name] = StageLoad(name, v, v * total_rate, w, service)
-    timed = _visits(process, flow, wait)
+    timed = _visits(process, wait)
     cycle = timed[1] if timed is not None else math.inf
     return Capacity(
         process.name, process.time_unit, total_rate, stages, pools, mean_cycle_time=cycle

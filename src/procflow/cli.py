@@ -22,7 +22,7 @@ from procflow.graph import build_graph
 from procflow.lint import formats
 from procflow.lint.config import ConfigError, find_config
 from procflow.lint.registry import all_rule_info
-from procflow.lint.runner import expand_paths, lint_paths
+from procflow.lint.runner import expand_paths, lint_paths, simulation_blockers
 from procflow.model.process import Process
 from procflow.model.validation import validate_process
 from procflow.report import diagram
@@ -202,17 +202,7 @@ def _parse_time(value: str, unit: str, option: str) -> float:
 
 def _refuse_broken(process: Process) -> None:
     """Exit 1 with the findings if lint finds errors that make a simulation meaningless."""
-    from procflow.diagnostics import Severity
-    from procflow.lint.rules.capacity import OverloadedPool
-    from procflow.lint.runner import check_process
-
-    errors = [
-        f
-        for f in check_process(process)
-        if f.severity is Severity.ERROR
-        and f.code != OverloadedPool.code
-        and not (process.source and process.source.is_suppressed(f))
-    ]
+    errors = simulation_blockers(process)
     if errors:
         click.echo(
             formats.render(
@@ -301,7 +291,7 @@ def simulate(
     from procflow.report.jsonout import results_to_dict
     from procflow.report.terminal import print_results
     from procflow.sim.engine import RunSettings
-    from procflow.sim.runner import run_replications, summarize
+    from procflow.sim.runner import simulate_process
 
     process = _load(path)
     _refuse_broken(process)
@@ -314,10 +304,9 @@ def simulate(
         raise click.BadParameter("must be shorter than --horizon", param_hint="--warmup")
     console = Console(stderr=True)
     with _progress(console, replications) as advance:
-        runs = run_replications(
+        results = simulate_process(
             process, settings, replications=replications, seed=seed, jobs=jobs, progress=advance
         )
-    results = summarize(process, settings, seed, runs)
     if fmt == "json":
         text = json.dumps(results_to_dict(results, process), indent=2, ensure_ascii=False) + "\n"
     else:

@@ -52,4 +52,4 @@ class LintContext:
     @cached_property
     def capacity(self) -> Capacity:
         """The analytic load on every pool (see :mod:`procflow.analysis`)."""
-        return analyze(self.process, self.flow)
+        return analyze(self.process)

@@ -90,3 +90,24 @@ def lint_file(path: Path, report: LintReport | None = None) -> list[Finding]:
             report.failed.append(str(path))
         return exc.findings
     return [f for f in check_process(process) if not doc.is_suppressed(f)]
+
+
+def simulation_blockers(process: Process) -> list[Finding]:
+    """Error-level findings that make a simulation meaningless (a broken flow, unknown names).
+
+    An overloaded pool is not among them: the simulator answers that question itself,
+    by reporting the process as unstable.
+    """
+    from procflow.lint.rules.capacity import OverloadedPool
+
+    source = process.source
+    return sorted(
+        (
+            f
+            for f in check_process(process)
+            if f.severity is Severity.ERROR
+            and f.code != OverloadedPool.code
+            and not (source is not None and source.is_suppressed(f))
+        ),
+        key=Finding.sort_key,
+    )

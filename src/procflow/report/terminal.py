@@ -10,7 +10,7 @@ from rich.table import Table
 
 from procflow.analysis import Capacity
 from procflow.model.process import Process
-from procflow.model.quantities import format_duration
+from procflow.model.quantities import convert, format_duration
 from procflow.results import Estimate, Results
 
 
@@ -29,7 +29,7 @@ def _load_style(utilization: float) -> str:
 def print_capacity(console: Console, process: Process, capacity: Capacity) -> None:
     """Print a process's arrivals, pools and stages with their expected load."""
     unit = process.time_unit
-    per_hour = 3600 / {"second": 1, "minute": 60, "hour": 3600, "day": 86400, "week": 604800}[unit]
+    per_hour = convert(1.0, "hour", unit)  # time units in an hour
     console.print(f"[bold]{process.name}[/bold]  ({process.source.path if process.source else ''})")
     if process.description:
         console.print(process.description.strip(), style="dim")

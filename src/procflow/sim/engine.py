@@ -24,6 +24,7 @@ from typing import Any, cast
 import simpy
 
 from procflow.model.process import CategoricalAttribute, Process, Stage
+from procflow.model.quantities import convert
 from procflow.sim.stats import Histogram, TimeAverage
 from procflow.sim.streams import Stream, generator, uniforms
 
@@ -415,7 +416,7 @@ class Engine:
 
     def _collect(self, overflow: bool) -> Replication:
         now = self.env.now
-        unit_hours = _hours(self.process.time_unit)
+        unit_hours = convert(1.0, self.process.time_unit, "hour")
         span = max(now - self.settings.warmup, 1e-12)
         hours = span * unit_hours
         k: dict[str, float] = {}
@@ -495,9 +496,3 @@ def _categorical(
         return values[k if k <= last else last]
 
     return pick
-
-
-def _hours(time_unit: str) -> float:
-    return {"second": 1 / 3600, "minute": 1 / 60, "hour": 1.0, "day": 24.0, "week": 168.0}[
-        time_unit
-    ]

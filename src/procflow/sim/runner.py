@@ -56,6 +56,22 @@ def run_replications(
     return results
 
 
+def simulate_process(
+    process: Process,
+    settings: RunSettings,
+    *,
+    replications: int = 10,
+    seed: int = 1,
+    jobs: int = 1,
+    progress: Progress | None = None,
+) -> Results:
+    """Run ``replications`` replications and summarize them (the whole of ``procflow simulate``)."""
+    runs = run_replications(
+        process, settings, replications=replications, seed=seed, jobs=jobs, progress=progress
+    )
+    return summarize(process, settings, seed, runs)
+
+
 def summarize(
     process: Process, settings: RunSettings, seed: int, runs: Sequence[Replication]
 ) -> Results:
