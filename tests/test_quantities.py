@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import re
+import sys
 from typing import Any
 
 import pytest
 from pydantic_core import PydanticCustomError
 
 from procflow.model.quantities import (
+    _SPACE,
     DURATION_PATTERN,
     RATE_PATTERN,
+    TIME_UNIT_PATTERN,
     TIME_UNITS,
     convert,
     format_duration,
@@ -40,7 +43,9 @@ def test_parse_unit_knows_every_spelling_in_any_case(unit: str, spelling: str) -
     assert parse_unit(f" {spelling.upper()} ") == unit
 
 
-@pytest.mark.parametrize("text", ["", "parsec", "mn", "hourz", "µs", "ms", "month"])
+@pytest.mark.parametrize(
+    "text", ["", "parsec", "mn", "hourz", "µs", "ms", "month", "w\u212a", "ſ", "min\u200b"]
+)
 def test_parse_unit_rejects_unknown_units(text: str) -> None:
     """An unknown unit raises a time_unit error."""
     with pytest.raises(PydanticCustomError) as info:
@@ -244,6 +249,82 @@ def test_rate_pattern_accepts_what_parse_rate_accepts(text: str) -> None:
     """The JSON Schema pattern for rates matches the parser's lower-case spellings."""
     parse_rate(text, "minute")
     assert re.match(RATE_PATTERN, text)
+
+
+#: Text to compare the parsers with the schema patterns on: every unit spelling in
+#: three cases, numbers of every shape and sign, separators, odd whitespace and digits.
+PATTERN_PROBES = sorted(
+    {
+        f"{number}{space}{unit}"
+        for number in ["4", "+4", "-4", "-0", "-.0e3", ".5", "5.", "1e2", "0", "0.0", "٤"]
+        for space in ["", " ", "\t", "\u3000", "\ufeff", "\x1c"]
+        for unit in [s for _, s in ALL_SPELLINGS]
+        + [s.upper() for _, s in ALL_SPELLINGS]
+        + [s.capitalize() for _, s in ALL_SPELLINGS]
+        + ["", "x", "hourz", "w\u212a", "ſ"]
+    }
+    | {
+        f"{number}{sep}{per}{unit}"
+        for number in ["540", "-540", "-0", "0"]
+        for sep in ["/", " / ", " per ", " PER ", " Per ", "per ", " pre ", " per", "\xa0per\xa0"]
+        for per in ["", "2 ", "2", "0 ", "-2 ", ".5", "0.0 ", "+1 ", "1e-2 "]
+        for unit in ["hour", "HOURS", "Min", "h", "w\u212a", "x", ""]
+    }
+)
+
+
+def _accepts(parse: Any, text: str) -> bool:
+    try:
+        parse(text)
+    except PydanticCustomError:
+        return False
+    return True
+
+
+@pytest.mark.parametrize(
+    ("pattern", "parse"),
+    [
+        (DURATION_PATTERN, lambda text: parse_duration(text, "minute")),
+        (RATE_PATTERN, lambda text: parse_rate(text, "minute")),
+        (TIME_UNIT_PATTERN, parse_unit),
+    ],
+    ids=["duration", "rate", "time-unit"],
+)
+def test_schema_patterns_accept_exactly_what_the_parsers_accept(pattern: str, parse: Any) -> None:
+    """Any case, any sign, any whitespace: the schema and the loader agree on every probe."""
+    disagree = [
+        text
+        for text in PATTERN_PROBES
+        if _accepts(parse, text) != (re.search(pattern, text) is not None)
+    ]
+    assert disagree == []
+
+
+@pytest.mark.parametrize("pattern", [DURATION_PATTERN, RATE_PATTERN, TIME_UNIT_PATTERN])
+def test_schema_patterns_read_the_same_in_ecma_262(pattern: str) -> None:
+    """No flags, \\d, \\s or \\w, whose meaning differs between Python and JavaScript."""
+    assert "(?i" not in pattern
+    assert not re.search(r"(?<!\\)(?:\\\\)*\\[dDsSwWbB]", pattern)
+
+
+def test_spaces_in_patterns_are_what_python_calls_whitespace() -> None:
+    """The written-out whitespace class is Python's ``\\s``, so the loader did not change."""
+    space = re.compile(_SPACE)
+    assert all(bool(space.fullmatch(c)) == c.isspace() for c in map(chr, range(sys.maxunicode + 1)))
+
+
+def test_units_are_case_insensitive_in_durations_and_rates() -> None:
+    """'4 Hours', '540 PER HOUR' and '100 Per 2 Hrs' load."""
+    assert parse_duration("4 Hours", "minute") == pytest.approx(240)
+    assert parse_rate("540 PER HOUR", "minute") == pytest.approx(9)
+    assert parse_rate("100 Per 2 Hrs", "hour") == pytest.approx(50)
+
+
+@pytest.mark.parametrize("text", ["٤ hours", "४", "540 per ٢ hours"])
+def test_only_ascii_digits_are_numbers(text: str) -> None:
+    """Arabic-Indic or Devanagari digits are not read as numbers (JSON Schema cannot say so)."""
+    with pytest.raises(PydanticCustomError):
+        parse_rate(text, "minute") if "per" in text else parse_duration(text, "minute")
 
 
 # --------------------------------------------------------------------------- formatting

@@ -6,12 +6,19 @@ import time
 from pathlib import Path
 
 import pytest
+import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from procflow.diagnostics import Finding, LoadError, Location, Severity
 from procflow.model.validation import validate_process
-from procflow.source import MAX_DEPTH, MAX_FILE_BYTES, Document, load_document
+from procflow.source import (
+    MAX_DEPTH,
+    MAX_FILE_BYTES,
+    Document,
+    _offset_mark,
+    load_document,
+)
 
 
 def load_error(text: str, path: str = "p.yaml") -> LoadError:
@@ -128,6 +135,103 @@ def test_byte_order_mark_is_not_counted_in_columns(tmp_path: Path) -> None:
     doc = load_document(path)
     assert doc.data == {"process": "demo"}
     assert pos(doc.value_locations[("process",)]) == (1, 10)
+
+
+# --------------------------------------------------------------------------- inside a text value
+
+
+def char_at(text: str, location: Location) -> str:
+    """The character at a 1-based line and column, counting lines as YAML does."""
+    line, col = 1, 1
+    for i, ch in enumerate(text):
+        if (line, col) == (location.line, location.col):
+            return ch
+        if ch in "\n\x85\u2028\u2029" or (ch == "\r" and text[i + 1 : i + 2] != "\n"):
+            line, col = line + 1, 1
+        elif ch != "\ufeff":
+            col += 1
+    return ""
+
+
+WRITTEN_AS = {
+    "plain": "k: a b x === 1\n",
+    "double-quoted-escapes": 'k: "a\\"b\\" \\x41\\u00e9\\t x === 1"\n',
+    "single-quoted-escapes": "k: 'a ''b'' x === 1'\n",
+    "plain-continued": "k: a and\n  b\n\n  x === 1\n",
+    "double-quoted-continued": 'k: "a and  \n    b \\\n   x === 1"\n',
+    "single-quoted-continued": "k: 'a and\n\n    x === 1'\n",
+    "literal": "k: |-\n  a\n    b\n  x === 1\n",
+    "literal-with-comment-and-blank-lines": "k: | # the rule\n\n  a\n\n  x === 1\n",
+    "folded": "k: >-\n  a and\n  b\n\n  x === 1\n",
+    "folded-more-indented": "k: >\n  a\n    b\n  x === 1\n",
+    "explicit-indentation": "k:\n  - |3-\n      a\n     x === 1\n",
+    "anchor-and-tag": "k: &cond !!str\n  a x === 1\n",
+    "flow-mapping": "k: {when: 'a x === 1', to: b}\n",
+    "flow-sequence-plain": "k: [a\n  x === 1, b]\n",
+    "crlf": "k: >-\r\n  a\r\n  x === 1\r\n",
+    "byte-order-mark": "\ufeffk: a x === 1\n",
+}
+
+
+@pytest.mark.parametrize("text", WRITTEN_AS.values(), ids=WRITTEN_AS.keys())
+def test_locate_in_text_finds_a_character_however_the_text_is_written(text: str) -> None:
+    """Escapes, continuation lines and block scalars: the offset of 'x' lands on the 'x'."""
+    doc = load_document("p.yaml", text=text)
+    path: tuple[object, ...] = ("k",)
+    value = doc.data["k"]
+    if isinstance(value, dict):
+        path, value = ("k", "when"), value["when"]
+    elif isinstance(value, list):
+        path, value = ("k", 0), value[0]
+    where = doc.locate_in_text(path, value.index("x === 1"))
+    assert char_at(text, where) == "x"
+    line = text.removeprefix("\ufeff").splitlines()[where.line - 1]
+    assert line[where.col - 1 :].startswith("x === 1")
+
+
+def test_locate_in_text_puts_the_end_after_the_last_character() -> None:
+    """The offset just past the text (an incomplete condition) is after its last character."""
+    doc = load_document("p.yaml", text="a: 'x ==  '\nb: |-\n  x ==\nc: \"\"\n")
+    assert pos(doc.locate_in_text(("a",), 10)) == (1, 11)  # the closing quote
+    assert pos(doc.locate_in_text(("b",), 4)) == (3, 7)
+    assert pos(doc.locate_in_text(("c",), 0)) == (4, 5)  # inside the quotes
+
+
+def test_locate_in_text_falls_back_to_the_value_start() -> None:
+    """Not text (a number, a list), or not written at all: where the value (or parent) is."""
+    doc = load_document("p.yaml", text="a: 12345\nb: [x, y]\n")
+    assert pos(doc.locate_in_text(("a",), 3)) == (1, 4)
+    assert pos(doc.locate_in_text(("b",), 3)) == (2, 4)
+    assert pos(doc.locate_in_text(("b", 7), 3)) == (2, 4)
+
+
+STYLES = [None, "'", '"', "|", ">"]
+TEXT = st.lists(
+    st.sampled_from([*"ab x=\"'\\#:-&!|>[]{},", " ", "  ", "\t", "\n", "é", "\u3000", "\x85"]),
+    max_size=40,
+).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(TEXT, st.sampled_from(STYLES), st.integers(min_value=8, max_value=40))
+def test_every_character_of_a_value_is_located_on_its_source(
+    value: str, style: str | None, width: int
+) -> None:
+    """Whatever the style PyYAML writes a string in, each of its visible characters is
+    located on that character in the file (or on the escape that stands for it), in order."""
+    text = yaml.dump({"k": [value]}, default_style=style, width=width, allow_unicode=True)
+    doc = load_document("p.yaml", text=text)
+    value = doc.data["k"][0]  # PyYAML does not always read back what it wrote ('\x85')
+    previous = (0, 0)
+    for offset, ch in enumerate(value):
+        where = doc.locate_in_text(("k", 0), offset)
+        assert pos(where) >= previous
+        previous = pos(where)
+        if not ch.isspace():
+            assert char_at(text, where) in (ch, "\\"), (text, offset)
+    if value.strip():
+        start = doc.locate(("k", 0))
+        assert _offset_mark(text, (start.line - 1, start.col - 1), value, 0) is not None
 
 
 # --------------------------------------------------------------------------- duplicate keys
@@ -496,6 +600,48 @@ def test_is_suppressed_matches_code_or_rule_name_on_that_line_and_file() -> None
     assert not doc.is_suppressed(finding_at("PF106", 2, path="other.yaml"))
     named = Finding("PF101", "unknown-stage", Severity.ERROR, "m", Location("p.yaml", 2, 1))
     assert doc.is_suppressed(named)
+
+
+@pytest.mark.parametrize(
+    "comment",
+    [
+        "# procflow: ignore[PF106",
+        "# procflow: ignore[PF106, PF201",
+        "# procflow: ignore[]",
+        "# procflow: ignore[ , ]",
+        "# procflow: ignore[PF 106]",
+        "# procflow: ignore[PF106; PF201]",
+        "# procflow: ignore[*]",
+        "# procflow: ignored",
+        "# procflow: ignore-all",
+        "# procflow: ignore: PF106",
+    ],
+)
+def test_malformed_suppression_silences_nothing(comment: str) -> None:
+    """A typo in a suppression comment silences nothing, rather than every code on the line."""
+    doc = load_document("p.yaml", text=f"a: 1\nb: 2  {comment}\n")
+    assert doc.suppressions == {}
+    assert not doc.is_suppressed(finding_at("PF106", 2))
+    assert not doc.is_suppressed(finding_at("PF999", 2))
+
+
+@pytest.mark.parametrize(
+    ("comment", "codes"),
+    [
+        ("# procflow: ignore", set()),
+        ("# procflow: ignore because the pool is seasonal", set()),
+        ("# procflow: ignore[PF106] kept for the holiday scenario", {"PF106"}),
+        ("# procflow: ignore [PF106]", {"PF106"}),
+        ("# procflow: ignore[PF106,]", {"PF106"}),
+        ("# procflow: ignore[PF106,unused-resource]", {"PF106", "unused-resource"}),
+    ],
+)
+def test_well_formed_suppressions(comment: str, codes: set[str]) -> None:
+    """Bare ignore means every code; a bracket means exactly the codes it lists."""
+    doc = load_document("p.yaml", text=f"a: 1  {comment}\n")
+    assert doc.suppressions == {1: frozenset(codes)}
+    assert doc.is_suppressed(finding_at("PF106", 1))
+    assert doc.is_suppressed(finding_at("PF999", 1)) == (not codes)
 
 
 def test_ordinary_comments_are_not_suppressions() -> None:

@@ -317,11 +317,6 @@ def test_non_text_or_empty_condition_is_pf013_at_the_value(value: str) -> None:
     assert (code, line) == ("PF013", WHEN_LINE)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="validation._inside_string adds the parser offset to the column of the opening "
-    "quote, ignoring escape sequences (\\\" or '') before the error",
-)
 @pytest.mark.parametrize(
     "value",
     [r'"severity == \"high\" and x === 1"', "'severity == ''high'' and x === 1'"],
@@ -334,11 +329,6 @@ def test_condition_column_counts_escapes_in_the_source(value: str) -> None:
     assert only_error(text) == ("PF013", WHEN_LINE, line.index("===") + 3)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="validation._inside_string assumes a condition is on one line; folded, literal "
-    "and multi-line plain scalars are reported on the `when:` line at a wrong column",
-)
 @pytest.mark.parametrize(
     "value",
     [

@@ -11,7 +11,9 @@ attributes, and the defect/rework loops.
 The routing is solved exactly as a Markov chain over (stage, item is defective,
 rework attempts so far), separately for every group of items that the ``when``
 conditions treat alike. Offered load on a pool is arrivals × visits × mean
-handling time, in Erlangs (busy people). Waiting is estimated with Erlang C
+handling time, in Erlangs (busy people). Shift calendars and shrinkage enter
+as the average number of people working over the week; a pool short-staffed
+on nights but fine on average is for the simulation to find. Waiting is estimated with Erlang C
 (M/M/c) scaled by the handling-time variability (Allen–Cunneen), which is exact
 for Poisson arrivals and exponential times and a good guide otherwise.
 """
@@ -41,7 +43,7 @@ class PoolLoad:
     """Expected load on one staff pool."""
 
     name: str
-    servers: int
+    servers: float  #: people working on average (shifts and shrinkage included)
     offered_load: float  #: busy people needed on average (Erlangs)
     arrival_rate: float  #: tasks per time unit
     mean_service: float  #: mean handling time per task
@@ -402,11 +404,13 @@ def _pool_loads(process: Process, visits: Mapping[str, float], rate: float) -> d
     pools: dict[str, PoolLoad] = {}
     for name, resource in process.resources.items():
         a, lam = load.get(name, 0.0), tasks.get(name, 0.0)
-        c = resource.count
+        # people working on average: shifts averaged over the week, less shrinkage
+        c = resource.capacity
         service = a / lam if lam > 0 else 0.0
         utilization = a / c if c > 0 else (math.inf if a > 0 else 0.0)
         stable = a < c or a == 0
-        pw = erlang_c(c, a) if stable else 1.0
+        whole = int(c)
+        pw = erlang_c(whole, a) if a < whole else (1.0 if a > 0 else 0.0)
         wq = pw * service / (c - a) if stable and a > 0 else (0.0 if a == 0 else math.inf)
         pools[name] = PoolLoad(name, c, a, lam, service, utilization, stable, pw, wq)
     return pools

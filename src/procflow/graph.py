@@ -23,7 +23,7 @@ from procflow.expr import Expr
 from procflow.model.process import Process, Stage
 from procflow.source import DocPath
 
-RouteKind = Literal["next", "defect", "split"]
+RouteKind = Literal["next", "defect", "split", "escalate"]
 
 
 @dataclass(frozen=True)
@@ -123,5 +123,7 @@ def _routes_of(name: str, stage: Stage) -> Iterator[Route]:
         yield Route(name, branch.to, "next", path, index, branch.when, branch.probability)
     if stage.on_defect is not None:
         yield Route(name, stage.on_defect, "defect", (*base, "on_defect"))
+    if stage.escalate_to is not None:
+        yield Route(name, stage.escalate_to, "escalate", (*base, "escalate_to"))
     for index, target in enumerate(stage.split or []):
         yield Route(name, target, "split", (*base, "split", index))

@@ -9,9 +9,14 @@ from __future__ import annotations
 
 from procflow.diagnostics import Severity
 from procflow.lint.rule import Rule, RuleInfo
-from procflow.lint.rules.capacity import OverloadedPool
+from procflow.lint.rules.capacity import OverloadedPool, UnderstaffedHours
 from procflow.lint.rules.conditions import ImpossibleValue, TypeMismatch, UnknownAttribute
-from procflow.lint.rules.references import UnknownResource, UnknownStage, UnusedResource
+from procflow.lint.rules.references import (
+    MissingSkill,
+    UnknownResource,
+    UnknownStage,
+    UnusedResource,
+)
 from procflow.lint.rules.routing import (
     AttributeSharesNotOne,
     BranchAfterDefault,
@@ -46,6 +51,8 @@ RULES: tuple[type[Rule], ...] = (
     ImpossibleValue,
     TypeMismatch,
     OverloadedPool,
+    UnderstaffedHours,
+    MissingSkill,
     UnknownSlaMetric,
     UnknownSlaStage,
 )

@@ -22,6 +22,7 @@ from pydantic import (
     ConfigDict,
     Field,
     PrivateAttr,
+    ValidationInfo,
     WithJsonSchema,
     field_validator,
     model_validator,
@@ -30,8 +31,19 @@ from pydantic_core import PydanticCustomError
 
 from procflow.diagnostics import Location
 from procflow.expr import Expr, ExprError, parse
+from procflow.model.calendar import (
+    ALL_DAYS,
+    ALL_HOURS,
+    DAY_MINUTES,
+    WEEK_MINUTES,
+    Days,
+    Hours,
+    WeeklyProfile,
+    parse_clock,
+    week_intervals,
+)
 from procflow.model.distributions import KINDS, Distribution
-from procflow.model.quantities import Duration, Rate, TimeUnit
+from procflow.model.quantities import Duration, Rate, TimeUnit, convert
 from procflow.source import DocPath, Document
 
 _STRICT = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
@@ -53,6 +65,12 @@ Probability = Annotated[
 ]
 #: A whole number of people; ``true`` is not 1.
 Headcount = Annotated[int, BeforeValidator(_not_bool)]
+StaffCount = Annotated[
+    int,
+    BeforeValidator(_not_bool),
+    Field(ge=0),
+    WithJsonSchema({"type": "integer", "minimum": 0}),
+]
 
 
 def _parse_expression(value: Any) -> Any:
@@ -127,47 +145,198 @@ Attribute = Annotated[
 ]
 
 
+class RatePeriod(BaseModel):
+    """Arrivals at ``rate`` during a recurring window of the week."""
+
+    model_config = _STRICT
+    days: Days = ALL_DAYS
+    hours: Hours = ALL_HOURS
+    rate: Rate
+
+
+def _clock_list(value: Any) -> Any:
+    times = value if isinstance(value, list) else [value]
+    return tuple(parse_clock(str(t)) for t in times)
+
+
+class Batch(BaseModel):
+    """A scheduled drop: ``size`` items at once, on ``days`` at each time in ``at``."""
+
+    model_config = _STRICT
+    size: Headcount = Field(gt=0)
+    days: Days = ALL_DAYS
+    at: Annotated[
+        tuple[int, ...],
+        BeforeValidator(_clock_list),
+        WithJsonSchema(
+            {
+                "anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}],
+                "description": "Time(s) of day of the drop: '09:00' or ['09:00', '14:00'].",
+            }
+        ),
+    ]
+
+    def times(self) -> list[int]:
+        """Minutes of the week at which a batch lands, in order."""
+        return sorted(day * DAY_MINUTES + t for day in self.days for t in self.at)
+
+
 class Arrival(BaseModel):
-    """A stream of incoming items: a rate (Poisson arrivals) and the attributes items carry."""
+    """A stream of incoming items: Poisson at a rate (or by schedule), or batch drops."""
 
     model_config = _STRICT
     name: str = Field(min_length=1)
     rate: Rate | None = None
     every: Duration | None = None
+    schedule: list[RatePeriod] | None = Field(default=None, min_length=1)
+    batch: Batch | None = None
     to: str | None = Field(default=None, description="Stage items enter at; default: the first.")
     attributes: dict[str, Attribute] = Field(default_factory=dict)
+    priority: Annotated[int, BeforeValidator(_not_bool)] = 0
     description: str = ""
 
+    #: The length of a week in the process's time unit (set at validation).
+    _week: float = PrivateAttr(default=WEEK_MINUTES)
+
     @model_validator(mode="after")
-    def _one_rate(self) -> Arrival:
-        if (self.rate is None) == (self.every is None):
+    def _one_rate(self, info: ValidationInfo) -> Arrival:
+        given = [k for k in ("rate", "every", "batch") if getattr(self, k) is not None]
+        if self.batch is not None and (len(given) > 1 or self.schedule is not None):
+            raise PydanticCustomError(
+                "arrival_rate", "a batch stream takes no rate, every or schedule"
+            )
+        if len(given) > 1:
+            raise PydanticCustomError(
+                "arrival_rate", "give the arrival rate once: either rate or every"
+            )
+        if not given and self.schedule is None:
             raise PydanticCustomError(
                 "arrival_rate",
-                "give the arrival rate once: either rate (e.g. '540 per hour') or "
-                "every (e.g. '5 min')",
+                "say how items arrive: rate (e.g. '540 per hour'), every (e.g. '5 min'), "
+                "schedule (rates by day and hour) or batch (drops of many items)",
             )
         if self.every is not None and self.every <= 0:
             raise PydanticCustomError("arrival_rate", "every must be longer than 0")
+        unit = (info.context or {}).get("time_unit", "minute")
+        self._week = convert(1.0, "week", unit)
         return self
 
     @property
-    def rate_per_unit(self) -> float:
-        """Mean arrivals per process time unit."""
+    def base_rate(self) -> float:
+        """Arrivals per time unit outside the schedule's windows (``rate`` or ``every``)."""
         if self.rate is not None:
             return self.rate
-        assert self.every is not None
-        return 1.0 / self.every
+        return 1.0 / self.every if self.every is not None else 0.0
+
+    def rate_profile(self) -> WeeklyProfile:
+        """Poisson arrivals per time unit over the minutes of the week (zero for batches)."""
+        if self.batch is not None:
+            return WeeklyProfile.constant(0.0)
+        if self.schedule is None:
+            return WeeklyProfile.constant(self.base_rate)
+        windows = [(week_intervals(p.days, p.hours), p.rate) for p in self.schedule]
+        return WeeklyProfile.first_match(windows, self.base_rate)
+
+    @property
+    def rate_per_unit(self) -> float:
+        """Mean arrivals per process time unit, averaged over the week."""
+        if self.batch is not None:
+            return self.batch.size * len(self.batch.times()) / self._week
+        return self.rate_profile().mean()
+
+
+class Shift(BaseModel):
+    """People on duty in a weekly window: ``{days: mon-fri, hours: "08:00-16:00", count: 30}``."""
+
+    model_config = _STRICT
+    name: str = ""
+    days: Days = ALL_DAYS
+    hours: Hours = ALL_HOURS
+    count: Headcount = Field(ge=0)
+
+
+def _shifts_profile(count: int | None, calendar: list[Shift] | None) -> WeeklyProfile:
+    if calendar is None:
+        return WeeklyProfile.constant(float(count or 0))
+    return WeeklyProfile.summed(
+        [(week_intervals(s.days, s.hours), float(s.count)) for s in calendar]
+    )
+
+
+class Team(BaseModel):
+    """Part of a pool with particular skills (languages, say): only they take that work."""
+
+    model_config = _STRICT
+    name: str = ""
+    skills: list[str] = Field(min_length=1)
+    count: StaffCount | None = None
+    calendar: list[Shift] | None = Field(default=None, min_length=1)
+
+    @model_validator(mode="after")
+    def _staffed(self) -> Team:
+        if (self.count is None) == (self.calendar is None):
+            raise PydanticCustomError(
+                "missing_staff", "give the team either count (always on duty) or a calendar"
+            )
+        return self
+
+    def staff(self) -> WeeklyProfile:
+        """People of this team on duty over the minutes of the week."""
+        return _shifts_profile(self.count, self.calendar)
 
 
 class Resource(BaseModel):
-    """A staff pool: interchangeable people who do the work of the stages that name it."""
+    """A staff pool: the people who do the work of the stages that name it.
+
+    ``count`` people on duty around the clock, or a ``calendar`` of shifts, or
+    ``teams`` with skills (each with its own count or calendar). ``shrinkage``
+    is the share of paid time not available for this work (meetings, training,
+    breaks), so ``count * (1 - shrinkage)`` people work.
+    """
 
     model_config = _STRICT
-    count: Headcount = Field(ge=0, description="Staff in the pool (heads on shift).")
+    count: StaffCount | None = Field(default=None, description="Staff on duty at all times.")
+    calendar: list[Shift] | None = Field(default=None, min_length=1)
+    teams: list[Team] | None = Field(default=None, min_length=1)
+    shrinkage: Annotated[float, BeforeValidator(_not_bool)] = Field(default=0.0, ge=0, lt=1)
     cost_per_hour: Annotated[float, BeforeValidator(_not_bool)] = Field(
-        default=0.0, ge=0, description="Cost of one person per hour."
+        default=0.0, ge=0, description="Cost of one person per paid hour."
     )
     description: str = ""
+
+    @model_validator(mode="after")
+    def _staffed(self) -> Resource:
+        given = [k for k in ("count", "calendar", "teams") if getattr(self, k) is not None]
+        if len(given) != 1:
+            raise PydanticCustomError(
+                "missing_staff",
+                "give the staff pool one of: count (always on duty), a calendar of shifts, "
+                "or teams with skills",
+            )
+        return self
+
+    def staff(self) -> WeeklyProfile:
+        """People on duty (paid) over the minutes of the week."""
+        if self.teams is not None:
+            return WeeklyProfile.summed(
+                [([(a, b)], v) for t in self.teams for a, b, v in t.staff().steps()]
+            )
+        return _shifts_profile(self.count, self.calendar)
+
+    @property
+    def skills(self) -> set[str]:
+        """Every skill some team of the pool has (empty: no teams, anyone takes anything)."""
+        return {skill for team in self.teams or [] for skill in team.skills}
+
+    @property
+    def mean_staff(self) -> float:
+        """Average people on duty over the week."""
+        return self.staff().mean()
+
+    @property
+    def capacity(self) -> float:
+        """Average people working on the process (on duty, less shrinkage)."""
+        return self.mean_staff * (1 - self.shrinkage)
 
 
 class Branch(BaseModel):
@@ -224,6 +393,36 @@ Routing = Annotated[
     ),
 ]
 
+
+class PriorityRule(BaseModel):
+    """Set an item's priority to ``value`` (if ``when`` holds, or always)."""
+
+    model_config = _STRICT
+    when: Condition | None = None
+    value: Annotated[int, BeforeValidator(_not_bool)]
+
+
+def _priority(value: Any) -> Any:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return [{"value": value}]
+    return value
+
+
+Priority = Annotated[
+    list[PriorityRule],
+    BeforeValidator(_priority),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "integer"},
+                {"type": "array", "items": PriorityRule.model_json_schema(by_alias=True)},
+            ],
+            "description": "A priority (higher is served first), or rules "
+            "[{when: ..., value: 10}, {value: 0}] where the first that holds wins.",
+        }
+    ),
+]
+
 StageKind = Literal["work", "decision", "split", "end"]
 
 
@@ -242,9 +441,29 @@ class Stage(BaseModel):
     detection_rate: Probability | None = None
     on_defect: str | None = None
     max_attempts: int | None = Field(default=None, ge=1)
+    skill: str | None = Field(default=None, description="The skill the work needs.")
+    skill_from: str | None = Field(
+        default=None, description="An attribute whose value names the skill the work needs."
+    )
+    priority: Priority | None = None
+    escalate_after: Duration | None = None
+    escalate_to: str | None = None
 
     @model_validator(mode="after")
     def _consistent(self) -> Stage:
+        if (self.escalate_after is None) != (self.escalate_to is None):
+            raise _stage_error(
+                "escalation needs both escalate_after (how long an item may wait) and "
+                "escalate_to (the stage it then moves to)"
+            )
+        if (self.skill is not None or self.skill_from is not None) and self.resource is None:
+            raise _stage_error("skill belongs on a work stage (one with a resource)")
+        if self.skill is not None and self.skill_from is not None:
+            raise _stage_error("give skill (a fixed skill) or skill_from (an attribute), not both")
+        if self.escalate_after is not None and self.resource is None:
+            raise _stage_error(
+                "escalate_after belongs on a work stage: it bounds waiting in a queue"
+            )
         if self.end:
             extra = [
                 k
@@ -293,6 +512,17 @@ class Stage(BaseModel):
         if self.split is not None:
             return "split"
         return "work" if self.resource is not None else "decision"
+
+    def conditions(self) -> list[tuple[tuple[Any, ...], Expr]]:
+        """Every condition of this stage, with its path below the stage."""
+        found: list[tuple[tuple[Any, ...], Expr]] = []
+        for i, branch in enumerate(self.next or []):
+            if branch.when is not None:
+                found.append((("next", i, "when"), branch.when))
+        for i, rule in enumerate(self.priority or []):
+            if rule.when is not None:
+                found.append((("priority", i, "when"), rule.when))
+        return found
 
     @property
     def is_review(self) -> bool:

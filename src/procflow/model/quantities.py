@@ -20,7 +20,53 @@ TimeValue = float
 #: Events per one process time unit.
 RateValue = float
 
-TimeUnit = Literal["second", "minute", "hour", "day", "week"]
+
+# Regexes here are written once and used twice: by the loader (Python ``re``) and in
+# the JSON Schema (ECMA-262, as editors run it). So they use only syntax both engines
+# read alike: no inline flags (case-insensitivity is spelt out, ``[hH][oO]...``), no
+# ``\d`` (any Unicode digit in Python, 0-9 in ECMA-262) and no ``\s`` (the engines
+# disagree on a few characters; _SPACE is Python's set, written out).
+_SPACE = r"[\t-\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+_UNSIGNED = r"(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?"
+_NUMBER = rf"[-+]?{_UNSIGNED}"
+
+
+def _any_case(word: str) -> str:
+    """``per`` -> ``[pP][eE][rR]``: case-insensitive without a regex flag."""
+    return "".join(f"[{c.lower()}{c.upper()}]" if c.isalpha() else re.escape(c) for c in word)
+
+
+_SPELLINGS: dict[str, tuple[str, ...]] = {
+    "second": ("s", "sec", "secs", "second", "seconds"),
+    "minute": ("m", "min", "mins", "minute", "minutes"),
+    "hour": ("h", "hr", "hrs", "hour", "hours"),
+    "day": ("d", "day", "days"),
+    "week": ("w", "wk", "wks", "week", "weeks"),
+}
+_UNIT_NAMES = "|".join(
+    _any_case(name)
+    for name in sorted((n for names in _SPELLINGS.values() for n in names), key=len, reverse=True)
+)
+#: Every spelling :func:`parse_unit` accepts: an alias in any case, spaces around.
+TIME_UNIT_PATTERN = rf"^{_SPACE}*(?:{_UNIT_NAMES}){_SPACE}*$"
+
+#: The unit a process counts time in: one of the canonical names, in Python. A file
+#: may spell it any way :func:`parse_unit` accepts ('hours', 'min', 'Day'), and the
+#: JSON Schema says so.
+TimeUnit = Annotated[
+    Literal["second", "minute", "hour", "day", "week"],
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"enum": list(_SPELLINGS)},
+                {"type": "string", "pattern": TIME_UNIT_PATTERN},
+            ],
+            "description": "The unit of bare numbers in durations and rates: second, "
+            "minute, hour, day or week; abbreviations and plurals such as 'min' or 'hours' "
+            "work too.",
+        }
+    ),
+]
 TIME_UNITS: tuple[TimeUnit, ...] = ("second", "minute", "hour", "day", "week")
 
 SECONDS: dict[TimeUnit, float] = {
@@ -31,28 +77,24 @@ SECONDS: dict[TimeUnit, float] = {
     "week": 604800.0,
 }
 
-_ALIASES: dict[str, TimeUnit] = {}
-for _unit, _names in {
-    "second": ("s", "sec", "secs", "second", "seconds"),
-    "minute": ("m", "min", "mins", "minute", "minutes"),
-    "hour": ("h", "hr", "hrs", "hour", "hours"),
-    "day": ("d", "day", "days"),
-    "week": ("w", "wk", "wks", "week", "weeks"),
-}.items():
-    for _name in _names:
-        _ALIASES[_name] = _unit  # type: ignore[assignment]
+_ALIASES: dict[str, TimeUnit] = {
+    name: unit  # type: ignore[misc]
+    for unit, names in _SPELLINGS.items()
+    for name in names
+}
 
-_NUMBER = r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?"
-_DURATION = re.compile(rf"^\s*(?P<n>{_NUMBER})\s*(?P<unit>[A-Za-z]+)?\s*$")
+_DURATION = re.compile(rf"^{_SPACE}*(?P<n>{_NUMBER}){_SPACE}*(?P<unit>[A-Za-z]+)?{_SPACE}*$")
 _RATE = re.compile(
-    rf"^\s*(?P<n>{_NUMBER})\s*(?:/|\s+per\s+)\s*(?P<k>{_NUMBER})?\s*(?P<unit>[A-Za-z]+)\s*$",
-    re.IGNORECASE,
+    rf"^{_SPACE}*(?P<n>{_NUMBER}){_SPACE}*(?:/|{_SPACE}+{_any_case('per')}{_SPACE}+)"
+    rf"{_SPACE}*(?P<k>{_NUMBER})?{_SPACE}*(?P<unit>[A-Za-z]+){_SPACE}*$"
 )
 
 
 def parse_unit(text: str) -> TimeUnit:
     """Return the canonical unit for a spelling such as ``min`` or ``hours``."""
-    unit = _ALIASES.get(text.strip().lower())
+    name = text.strip()
+    # ASCII only: str.lower() would also turn the Kelvin sign into 'k'.
+    unit = _ALIASES.get(name.lower()) if name.isascii() else None
     if unit is None:
         raise PydanticCustomError(
             "time_unit",
@@ -157,9 +199,17 @@ def _rate_validator(value: Any, info: ValidationInfo) -> RateValue:
     return parse_rate(value, _time_unit(info))
 
 
-_UNIT_NAMES = "|".join(sorted(_ALIASES, key=len, reverse=True))
-DURATION_PATTERN = rf"^\s*{_NUMBER}\s*({_UNIT_NAMES})?\s*$"
-RATE_PATTERN = rf"^\s*{_NUMBER}\s*((/|\s+per\s+)\s*({_NUMBER})?\s*({_UNIT_NAMES}))?\s*$"
+# JSON Schema patterns accepting exactly the text the parsers above accept, except
+# numbers too large or too small for a float ('1e400 min', '5 per 1e-400 h').
+#: A number of at least 0 ('-0' is 0).
+_NON_NEGATIVE = rf"(?:\+?{_UNSIGNED}|-(?:0+(?:\.0*)?|\.0+)(?:[eE][-+]?[0-9]+)?)"
+#: A number greater than 0 (the '2' of '100 per 2 hours').
+_POSITIVE = rf"\+?(?=[0-9.]*[1-9]){_UNSIGNED}"
+DURATION_PATTERN = rf"^{_SPACE}*{_NON_NEGATIVE}{_SPACE}*(?:{_UNIT_NAMES})?{_SPACE}*$"
+RATE_PATTERN = (
+    rf"^{_SPACE}*{_NON_NEGATIVE}{_SPACE}*(?:(?:/|{_SPACE}+{_any_case('per')}{_SPACE}+)"
+    rf"{_SPACE}*(?:{_POSITIVE})?{_SPACE}*(?:{_UNIT_NAMES}))?{_SPACE}*$"
+)
 
 #: A duration field: a number in the process's time unit, or text with a unit.
 Duration = Annotated[

@@ -140,6 +140,14 @@ def _translate(
             where,
             "see docs/format.md for what it takes",
         )
+    if kind == "missing_staff":
+        return _error(
+            "PF011",
+            "missing-key",
+            error["msg"],
+            doc.locate(path, key=True),
+            "add count: N, or calendar: with shifts (see docs/format.md)",
+        )
     if kind == "expression":
         where = inside_string(doc, path, int(ctx.get("offset", 0)))
         return _error("PF013", "invalid-expression", error["msg"], where, ctx.get("hint") or None)
@@ -218,13 +226,15 @@ def _known_keys(model: type[BaseModel], path: DocPath) -> list[str]:
 
 
 def inside_string(doc: Document, path: DocPath, offset: int) -> Location:
-    """The location of character ``offset`` inside the (one-line) string value at ``path``."""
-    start = doc.locate(path)
-    line_text = doc.line(start.line)
-    col = start.col
-    if 0 < col <= len(line_text) and line_text[col - 1] in "\"'":
-        col += 1
-    return Location(start.file, start.line, col + offset)
+    """The location of character ``offset`` of the text value at ``path``, as written.
+
+    The offset counts characters of the loaded string; it is mapped through the
+    scalar's source text, so escapes (``\\"``, ``''``), continuation lines and ``|``/``>``
+    blocks are accounted for and a problem on the second line of a condition is
+    reported on that line (see :meth:`Document.locate_in_text`). If the value is not
+    text written as a scalar, this is where the value starts.
+    """
+    return doc.locate_in_text(path, offset)
 
 
 def _error(

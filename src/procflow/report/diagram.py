@@ -21,6 +21,8 @@ def _label(route: Route, stage: Stage) -> str:
         return f"defect caught ({rate:.0%})"
     if route.kind == "split":
         return "parallel"
+    if route.kind == "escalate":
+        return "escalate after waiting"
     if route.when is not None:
         return str(route.when)
     if route.probability is not None:

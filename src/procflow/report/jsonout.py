@@ -58,6 +58,7 @@ def results_to_dict(results: Results, process: Process) -> dict[str, Any]:
     resources = {
         name: {
             "count": process.resources[name].count,
+            "mean_staff": process.resources[name].mean_staff,
             "utilization": k[f"resources.{name}.utilization"].to_dict(),
             "busy": k[f"resources.{name}.busy"].to_dict(),
         }

@@ -55,8 +55,8 @@ def print_capacity(console: Console, process: Process, capacity: Capacity) -> No
         resource = process.resources[name]
         pools.add_row(
             name,
-            str(resource.count),
-            f"{resource.cost_per_hour * resource.count:,.0f}",
+            f"{resource.mean_staff:.3g}",
+            f"{resource.cost_per_hour * resource.mean_staff:,.0f}",
             f"{load.arrival_rate * per_hour:,.1f}",
             format_duration(load.mean_service, unit) if load.mean_service else "-",
             f"{load.offered_load:.1f}",
@@ -148,7 +148,8 @@ def print_results(console: Console, process: Process, results: Results) -> None:
     for name, resource in process.resources.items():
         e = k[f"resources.{name}.utilization"]
         mean, interval = _est(e, lambda x: f"{x:.0%}")
-        pools.add_row(name, str(resource.count), f"[{_load_style(e.mean)}]{mean}[/]", interval)
+        staff = f"{resource.mean_staff:.3g}"
+        pools.add_row(name, staff, f"[{_load_style(e.mean)}]{mean}[/]", interval)
     console.print(pools)
 
     stages = Table(title="Stages", title_justify="left")

@@ -16,15 +16,16 @@ from __future__ import annotations
 
 import bisect
 import math
-from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, cast
 
 import simpy
 
-from procflow.model.process import CategoricalAttribute, Process, Stage
+from procflow.model.process import Process, Stage
 from procflow.model.quantities import convert
+from procflow.sim.arrivals import attribute_drawer, start_arrivals
+from procflow.sim.staff import Skill, StaffPool, Team
 from procflow.sim.stats import Histogram, TimeAverage
 from procflow.sim.streams import Stream, generator, uniforms
 
@@ -56,9 +57,14 @@ class Replication:
 
 
 class _Item:
-    __slots__ = ("arrived", "attempts", "attrs", "counted", "defect", "enqueued", "fork")
+    __slots__ = (
+        "arrived", "attempts", "attrs", "counted", "defect", "enqueued", "fork", "priority",
+        "ticket",
+    )  # fmt: skip
 
-    def __init__(self, arrived: float, attrs: tuple[Any, ...], counted: bool, slots: int) -> None:
+    def __init__(
+        self, arrived: float, attrs: tuple[Any, ...], counted: bool, slots: int, priority: int
+    ) -> None:
         self.arrived = arrived
         self.attrs = attrs
         self.counted = counted
@@ -66,6 +72,9 @@ class _Item:
         self.attempts = [0] * slots
         self.enqueued = 0.0
         self.fork: _Fork | None = None
+        self.priority = priority
+        #: while waiting in a queue: the queue entry's number; 0 otherwise
+        self.ticket = 0
 
 
 class _Fork:
@@ -81,49 +90,19 @@ class _Fork:
         self.outer = item.fork
 
 
-class _Pool:
-    __slots__ = ("busy", "cost", "free", "name", "queue", "servers")
-
-    def __init__(self, name: str, servers: int, cost: float) -> None:
-        self.name = name
-        self.servers = servers
-        self.free = servers
-        self.cost = cost
-        self.queue: deque[tuple[_Item, _Stage]] = deque()
-        self.busy = TimeAverage()
-
-
 class _Stage:
     __slots__ = (
-        "default",
-        "detect",
-        "detection_rate",
-        "duration",
-        "error",
-        "error_rate",
-        "index",
-        "join",
-        "kind",
-        "max_attempts",
-        "name",
-        "on_defect",
-        "pool",
-        "prob_cum",
-        "prob_targets",
-        "queue",
-        "route_draw",
-        "slot",
-        "split",
-        "visits",
-        "waits",
-        "when",
-    )
+        "default", "detect", "detection_rate", "duration", "error", "error_rate", "escalate_after",
+        "escalate_to", "escalated", "index", "join", "kind", "max_attempts", "name", "on_defect",
+        "pool", "priority", "prob_cum", "prob_targets", "queue", "route_draw", "skill",
+        "skill_from", "slot", "split", "visits", "waits", "when",
+    )  # fmt: skip
 
     def __init__(self, index: int, name: str, stage: Stage) -> None:
         self.index = index
         self.name = name
         self.kind = _KIND[stage.kind]
-        self.pool: _Pool | None = None
+        self.pool: StaffPool | None = None
         self.duration: Callable[[], float] | None = None
         self.error_rate = stage.error_rate
         self.detection_rate = stage.detection_rate or 0.0
@@ -139,6 +118,14 @@ class _Stage:
         self.route_draw: Callable[[], float] | None = None
         self.split: list[int] = []
         self.join = -1
+        #: (condition or None for always, priority) rules, first that holds wins
+        self.priority: list[tuple[Callable[[Any], bool] | None, int]] = []
+        self.escalate_after = stage.escalate_after or 0.0
+        self.escalate_to = -1
+        self.escalated = 0
+        #: the skill the work needs, fixed, or read from the item's attributes at position
+        self.skill: Skill = stage.skill
+        self.skill_from = -1
         self.visits = 0
         self.queue = TimeAverage()
         self.waits = Histogram()
@@ -150,52 +137,23 @@ class Engine:
     def __init__(self, process: Process, settings: RunSettings, seed: int, replication: int):
         self.process = process
         self.settings = settings
+        self.seed = seed
+        self.replication = replication
         self.env = simpy.Environment()
-        names = list(process.stages)
-        index = {n: i for i, n in enumerate(names)}
+        #: process time units -> minutes (shift and schedule times are minutes of the week)
+        self.unit_minutes = convert(1.0, process.time_unit, "minute")
+        index = {n: i for i, n in enumerate(process.stages)}
         self.attribute_names = sorted(process.attributes())
-        attr_index = {n: i for i, n in enumerate(self.attribute_names)}
+        self.attr_index = {n: i for i, n in enumerate(self.attribute_names)}
         self.pools = {
-            name: _Pool(name, r.count, r.cost_per_hour) for name, r in process.resources.items()
+            name: StaffPool(name, r, self.unit_minutes) for name, r in process.resources.items()
         }
         bounded = [n for n, s in process.stages.items() if s.max_attempts is not None]
         self.slots = len(bounded)
-
-        def stream(source: str) -> Callable[[], float]:
-            return uniforms(seed, replication, source)
-
-        self.stages: list[_Stage] = []
-        for i, (name, stage) in enumerate(process.stages.items()):
-            s = _Stage(i, name, stage)
-            if stage.resource is not None and stage.duration is not None:
-                s.pool = self.pools[stage.resource]
-                dist = stage.duration
-                s.duration = Stream(generator(seed, replication, f"duration:{name}"), dist.sample)
-            if stage.error_rate:
-                s.error = stream(f"error:{name}")
-            if stage.on_defect is not None:
-                s.on_defect = index[stage.on_defect]
-                s.detect = stream(f"detect:{name}")
-                if name in bounded:
-                    s.slot = bounded.index(name)
-            total = 0.0
-            for branch in stage.next or []:
-                target = index[branch.to]
-                if branch.when is not None:
-                    s.when.append((branch.when.compile(attr_index), target))
-                elif branch.probability is not None:
-                    total += branch.probability
-                    s.prob_cum.append(total)
-                    s.prob_targets.append(target)
-                else:
-                    s.default = target
-            if s.prob_cum:
-                s.route_draw = stream(f"route:{name}")
-            if stage.split is not None and stage.join is not None:
-                s.split = [index[b] for b in stage.split]
-                s.join = index[stage.join]
-            self.stages.append(s)
-
+        self.stages = [
+            self._compile(i, name, stage, index, bounded)
+            for i, (name, stage) in enumerate(process.stages.items())
+        ]
         self.sla_cycle = [
             (k, sla.max) for k, sla in enumerate(process.slas) if sla.metric == "cycle_time"
         ]
@@ -206,69 +164,82 @@ class Engine:
         self.arrived = 0
         self.reworks = 0
         self.exhausted = 0
+        self.sequence = 0
         self.sla_hits = [0] * len(process.slas)
-        self._arrivals = [
-            self._arrival_stream(seed, replication, a, index[process.entry_stage(a)], attr_index)
-            for a in process.arrivals
-        ]
+        self.entries = [index[process.entry_stage(a)] for a in process.arrivals]
         self.checkpoints: list[tuple[float, list[int]]] = []
         self.done = self.env.event()
         #: set when the backlog passed ``max_wip``: the run stopped early
         self.overflow = False
 
+    def _compile(
+        self, i: int, name: str, stage: Stage, index: dict[str, int], bounded: list[str]
+    ) -> _Stage:
+        """A flat record of one stage: compiled conditions, routing tables, random streams."""
+        seed, replication = self.seed, self.replication
+        s = _Stage(i, name, stage)
+        if stage.resource is not None and stage.duration is not None:
+            s.pool = self.pools[stage.resource]
+            dist = stage.duration
+            s.duration = Stream(generator(seed, replication, f"duration:{name}"), dist.sample)
+        if stage.error_rate:
+            s.error = uniforms(seed, replication, f"error:{name}")
+        if stage.on_defect is not None:
+            s.on_defect = index[stage.on_defect]
+            s.detect = uniforms(seed, replication, f"detect:{name}")
+            if name in bounded:
+                s.slot = bounded.index(name)
+        total = 0.0
+        for branch in stage.next or []:
+            target = index[branch.to]
+            if branch.when is not None:
+                s.when.append((branch.when.compile(self.attr_index), target))
+            elif branch.probability is not None:
+                total += branch.probability
+                s.prob_cum.append(total)
+                s.prob_targets.append(target)
+            else:
+                s.default = target
+        if s.prob_cum:
+            s.route_draw = uniforms(seed, replication, f"route:{name}")
+        if stage.split is not None and stage.join is not None:
+            s.split = [index[b] for b in stage.split]
+            s.join = index[stage.join]
+        for rule in stage.priority or []:
+            condition = rule.when.compile(self.attr_index) if rule.when is not None else None
+            s.priority.append((condition, rule.value))
+        if stage.escalate_to is not None:
+            s.escalate_to = index[stage.escalate_to]
+        if stage.skill_from is not None:
+            s.skill_from = self.attr_index[stage.skill_from]
+        return s
+
     # ----------------------------------------------------------------- arrivals
 
-    def _arrival_stream(
-        self, seed: int, replication: int, arrival: Any, entry: int, attr_index: dict[str, int]
-    ) -> Callable[[simpy.Event], None]:
-        mean_gap = 1.0 / arrival.rate_per_unit if arrival.rate_per_unit > 0 else math.inf
-        gaps = Stream(
-            generator(seed, replication, f"arrival:{arrival.name}"),
-            lambda rng, n: rng.exponential(mean_gap, n),
-        )
-        drawers: list[tuple[int, Callable[[], Any]]] = []
-        for name, attribute in arrival.attributes.items():
-            source = f"attribute:{arrival.name}:{name}"
-            if isinstance(attribute, CategoricalAttribute):
-                values = list(attribute.values)
-                cum: list[float] = []
-                total = 0.0
-                for p in attribute.values.values():
-                    total += p
-                    cum.append(total)
-                draw = uniforms(seed, replication, source)
-                drawers.append((attr_index[name], _categorical(draw, cum, values)))
-            else:
-                drawers.append(
-                    (
-                        attr_index[name],
-                        Stream(generator(seed, replication, source), attribute.distribution.sample),
-                    )
-                )
-        width = len(self.attribute_names)
+    def _start_arrivals(self) -> None:
         env = self.env
         warmup = self.settings.warmup
         max_wip = self.settings.max_wip
         slots = self.slots
+        for arrival, entry in zip(self.process.arrivals, self.entries, strict=True):
+            draw = attribute_drawer(arrival, self.attr_index, self.seed, self.replication)
+            priority = arrival.priority
 
-        def arrive(_: simpy.Event) -> None:
-            row: list[Any] = [None] * width
-            for position, draw_value in drawers:
-                row[position] = draw_value()
-            now = env.now
-            item = _Item(now, tuple(row), now >= warmup, slots)
-            self.arrived += item.counted
-            self.wip.move(now, 1)
-            if self.wip.level > max_wip and not self.done.triggered:
-                self.overflow = True  # hopelessly unstable: stop, memory stays bounded
-                self.done.succeed()
-            self.enter(item, entry)
-            env.timeout(gaps()).callbacks.append(arrive)
+            def emit(
+                draw: Callable[[], tuple[Any, ...]] = draw,
+                entry: int = entry,
+                priority: int = priority,
+            ) -> None:
+                now = env.now
+                item = _Item(now, draw(), now >= warmup, slots, priority)
+                self.arrived += item.counted
+                self.wip.move(now, 1)
+                if self.wip.level > max_wip and not self.done.triggered:
+                    self.overflow = True  # hopelessly unstable: stop, memory stays bounded
+                    self.done.succeed()
+                self.enter(item, entry)
 
-        def first(_: simpy.Event) -> None:
-            env.timeout(gaps()).callbacks.append(arrive)
-
-        return first if mean_gap < math.inf else (lambda _: None)
+            start_arrivals(env, arrival, self.unit_minutes, emit, self.seed, self.replication)
 
     # ----------------------------------------------------------------- flow
 
@@ -281,19 +252,14 @@ class Engine:
                 self._arrive_at_join(item, fork)
                 return
             stage = stages[index]
-            kind = stage.kind
             stage.visits += 1
+            for condition, value in stage.priority:
+                if condition is None or condition(item.attrs):
+                    item.priority = value
+                    break
+            kind = stage.kind
             if kind == WORK:
-                pool = stage.pool
-                assert pool is not None
-                if pool.free > 0:
-                    pool.free -= 1
-                    pool.busy.move(self.env.now, 1)
-                    self._start(item, stage, 0.0)
-                else:
-                    item.enqueued = self.env.now
-                    pool.queue.append((item, stage))
-                    stage.queue.move(self.env.now, 1)
+                self._queue_or_start(item, stage)
                 return
             if kind == DECISION:
                 index = self._route(item, stage)
@@ -301,7 +267,7 @@ class Engine:
             if kind == SPLIT:
                 fork = _Fork(item, stage.join, len(stage.split))
                 for branch in stage.split:
-                    copy = _Item(item.arrived, item.attrs, item.counted, 0)
+                    copy = _Item(item.arrived, item.attrs, item.counted, 0, item.priority)
                     copy.defect = item.defect
                     copy.attempts = list(item.attempts)
                     copy.fork = fork
@@ -309,6 +275,52 @@ class Engine:
                 return
             self._finish(item)
             return
+
+    def _queue_or_start(self, item: _Item, stage: _Stage) -> None:
+        pool = cast(StaffPool, stage.pool)
+        now = self.env.now
+        skill = stage.skill
+        if stage.skill_from >= 0:
+            value = item.attrs[stage.skill_from]
+            skill = None if value is None else str(value)
+        team = pool.take(skill, now)
+        if team is not None:
+            self._start(item, stage, 0.0, team)
+            return
+        self.sequence += 1
+        ticket = self.sequence
+        item.ticket = ticket
+        item.enqueued = now
+        pool.enqueue(skill, item.priority, ticket, item, stage)
+        stage.queue.move(now, 1)
+        if stage.escalate_to >= 0:
+            timer = self.env.timeout(stage.escalate_after, (item, stage, ticket))
+            timer.callbacks.append(self._escalate)
+
+    def _escalate(self, event: simpy.Event) -> None:
+        item, stage, ticket = cast(tuple[_Item, _Stage, int], event.value)
+        if item.ticket != ticket:
+            return  # served (or moved) before its time ran out
+        cast(StaffPool, stage.pool).withdraw(item)
+        now = self.env.now
+        stage.queue.move(now, -1)
+        if item.counted:
+            stage.waits.add(now - item.enqueued)
+            stage.escalated += 1
+        self.enter(item, stage.escalate_to)
+
+    def _resume(self, pool: StaffPool, team: Team) -> None:
+        """People of ``team`` joined (a shift started): they take waiting work."""
+        now = self.env.now
+        while team.free > 0:
+            waiting = pool.next_for(team)
+            if waiting is None:
+                return
+            item, stage = waiting
+            team.free -= 1
+            pool.busy.move(now, 1)
+            stage.queue.move(now, -1)
+            self._start(item, stage, now - item.enqueued, team)
 
     def _arrive_at_join(self, copy: _Item, fork: _Fork) -> None:
         fork.remaining -= 1
@@ -320,24 +332,22 @@ class Engine:
             item.fork = fork.outer
             self.enter(item, fork.join)
 
-    def _start(self, item: _Item, stage: _Stage, wait: float) -> None:
+    def _start(self, item: _Item, stage: _Stage, wait: float, team: Team) -> None:
         if item.counted:
             stage.waits.add(wait)
         assert stage.duration is not None
-        event = self.env.timeout(stage.duration(), (item, stage))
+        event = self.env.timeout(stage.duration(), (item, stage, team))
         event.callbacks.append(self._complete)
 
     def _complete(self, event: simpy.Event) -> None:
-        item, stage = cast(tuple[_Item, _Stage], event.value)
-        pool = cast(_Pool, stage.pool)
+        item, stage, team = cast(tuple[_Item, _Stage, Team], event.value)
+        pool = cast(StaffPool, stage.pool)
         now = self.env.now
-        if pool.queue:
-            waiting, at = pool.queue.popleft()
+        following = pool.release(team, now)
+        if following is not None:
+            nxt, at = following
             at.queue.move(now, -1)
-            self._start(waiting, at, now - waiting.enqueued)
-        else:
-            pool.free += 1
-            pool.busy.move(now, -1)
+            self._start(nxt, at, now - nxt.enqueued, team)
         if stage.error is not None and not item.defect and stage.error() < stage.error_rate:
             item.defect = True
         detect = stage.detect
@@ -384,8 +394,9 @@ class Engine:
         env = self.env
         settings = self.settings
         done = self.done
-        for start in self._arrivals:
-            env.timeout(0).callbacks.append(start)
+        self._start_arrivals()
+        for pool in self.pools.values():
+            pool.start_shifts(env, self._resume)
         if settings.warmup > 0:
             env.timeout(settings.warmup).callbacks.append(self._end_warmup)
 
@@ -409,7 +420,7 @@ class Engine:
         now = self.env.now
         self.wip.reset(now)
         for pool in self.pools.values():
-            pool.busy.reset(now)
+            pool.reset(now)
         for stage in self.stages:
             stage.queue.reset(now)
             stage.visits = 0
@@ -419,26 +430,27 @@ class Engine:
         unit_hours = convert(1.0, self.process.time_unit, "hour")
         span = max(now - self.settings.warmup, 1e-12)
         hours = span * unit_hours
+        delivered = self.delivered
         k: dict[str, float] = {}
-        k["throughput_per_hour"] = self.delivered / hours
+        k["throughput_per_hour"] = delivered / hours
         k["arrivals_per_hour"] = self.arrived / hours
         k["cycle_time.mean"] = self.cycle.mean
         for q in (50, 90, 95, 99):
             k[f"cycle_time.p{q}"] = self.cycle.quantile(q / 100)
         k["wip"] = self.wip.mean(now)
         k["backlog"] = float(self.wip.level)
-        cost = sum(p.cost * p.servers for p in self.pools.values()) * hours
-        k["cost_per_hour"] = cost / hours
-        k["cost_per_item"] = cost / self.delivered if self.delivered else math.nan
-        k["rework_rate"] = self.reworks / self.delivered if self.delivered else math.nan
-        k["escaped_defect_rate"] = (
-            self.delivered_defective / self.delivered if self.delivered else math.nan
-        )
-        k["rework_exhausted_rate"] = self.exhausted / self.delivered if self.delivered else math.nan
+        cost_per_hour = sum(p.cost_per_hour * p.staff.mean(now) for p in self.pools.values())
+        k["cost_per_hour"] = cost_per_hour
+        k["cost_per_item"] = cost_per_hour * hours / delivered if delivered else math.nan
+        k["rework_rate"] = self.reworks / delivered if delivered else math.nan
+        k["escaped_defect_rate"] = self.delivered_defective / delivered if delivered else math.nan
+        k["rework_exhausted_rate"] = self.exhausted / delivered if delivered else math.nan
         for name, pool in self.pools.items():
             busy = pool.busy.mean(now)
-            k[f"resources.{name}.utilization"] = busy / pool.servers if pool.servers else math.nan
+            capacity = pool.capacity.mean(now)
+            k[f"resources.{name}.utilization"] = busy / capacity if capacity > 0 else math.nan
             k[f"resources.{name}.busy"] = busy
+            k[f"resources.{name}.staff"] = pool.staff.mean(now)
         arrived = max(self.arrived, 1)
         for stage in self.stages:
             prefix = f"stages.{stage.name}"
@@ -448,9 +460,11 @@ class Engine:
                 k[f"{prefix}.waiting_time_p90"] = stage.waits.quantile(0.9)
                 k[f"{prefix}.queue_length"] = stage.queue.mean(now)
                 k[f"{prefix}.queue_length_max"] = float(stage.queue.maximum)
+                if stage.escalate_to >= 0:
+                    k[f"{prefix}.escalated"] = stage.escalated / arrived
         for j, sla in enumerate(self.process.slas):
             if sla.metric == "cycle_time":
-                value = self.sla_hits[j] / self.delivered if self.delivered else math.nan
+                value = self.sla_hits[j] / delivered if delivered else math.nan
             else:
                 waits = self.stages[list(self.process.stages).index(sla.stage or "")].waits
                 value = waits.fraction_at_most(sla.max)
@@ -484,15 +498,3 @@ class Engine:
             if rise > 100 and rise > 0.25 * q0[i] and q0[i] < middle < q1[i]:
                 growing[stage.name] = rise / hours
         return growing
-
-
-def _categorical(
-    draw: Callable[[], float], cum: list[float], values: list[Any]
-) -> Callable[[], Any]:
-    last = len(values) - 1
-
-    def pick() -> Any:
-        k = bisect.bisect_right(cum, draw() * cum[-1])
-        return values[k if k <= last else last]
-
-    return pick

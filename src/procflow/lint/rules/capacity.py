@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from procflow.diagnostics import Finding
+from procflow.diagnostics import Finding, Severity
 from procflow.lint.context import LintContext
 from procflow.lint.rule import Rule
+from procflow.model.calendar import combine, describe_window
 
 
 class OverloadedPool(Rule):
@@ -45,9 +46,79 @@ class OverloadedPool(Rule):
                     )
                     continue
                 yield self.finding(
-                    f"{name}: {need:.1f} busy staff needed on average, {pool.servers} available "
+                    f"{name}: {need:.1f} busy staff needed on average, "
+                    f"{pool.servers:.3g} available "
                     f"({pool.utilization:.0%} utilization); its backlog would grow without bound",
                     ctx.locate(("resources", name, "count")),
                     f"staff at least {int(need) + 1} (about {int(need / 0.85) + 1} for 85% "
                     "utilization), or send it less work",
                 )
+
+
+class UnderstaffedHours(Rule):
+    """Hours of the week when a pool has less staff on duty than its work needs.
+
+    The average over the week can be fine while a thin night shift, or a
+    schedule that peaks when few people are on duty, builds a backlog every
+    day. procflow compares, hour by hour, the busy people the arriving work
+    needs (arrival rate at that time × work per item) with the people working
+    then (shifts less shrinkage). A backlog may be acceptable if the next shift
+    clears it, so this is a warning: simulate to see what it does to the SLA.
+
+    Fails::
+
+        arrivals:
+          - {name: reports, rate: 300 per hour}       # around the clock
+        resources:
+          reviewer:
+            calendar:
+              - {days: all, hours: "08:00-20:00", count: 30}
+              - {days: all, hours: "20:00-08:00", count: 4}   # 15 needed at night
+
+    Passes: a night shift of 16, or a ``schedule`` with fewer arrivals at night.
+    """
+
+    code = "PF402"
+    name = "understaffed-hours"
+    severity = Severity.WARNING
+
+    def check(self, ctx: LintContext) -> Iterator[Finding]:
+        capacity = ctx.capacity
+        process = ctx.process
+        if capacity.endless or capacity.arrival_rate <= 0:
+            return
+        streams = [a.rate_profile() for a in process.arrivals if a.batch is None]
+        if not streams:
+            return
+        arrivals = combine(streams, sum)
+        for name, pool in capacity.pools.items():
+            resource = process.resources[name]
+            if pool.offered_load <= 0 or pool.offered_load >= pool.servers:
+                continue  # idle, or overloaded-pool says more
+            if arrivals.is_constant and resource.calendar is None:
+                continue
+            work_per_item = pool.offered_load / capacity.arrival_rate
+            working = resource.staff()
+            shrink = 1 - resource.shrinkage
+            short = combine(
+                [arrivals, working], lambda v, w=work_per_item, k=shrink: v[0] * w - v[1] * k
+            )
+            windows = [
+                (start, end, gap)
+                for start, end, gap in short.steps()
+                if gap > 0 and end - start >= 60
+            ]
+            if not windows:
+                continue
+            worst = max(windows, key=lambda w: w[2])
+            needed = arrivals.at(worst[0]) * work_per_item
+            on_duty = working.at(worst[0]) * shrink
+            hours = sum(end - start for start, end, _ in windows) / 60
+            yield self.finding(
+                f"{name}: {hours:.0f} hours a week with less staff working than the work needs; "
+                f"worst {describe_window(worst[0], worst[1])}: {needed:.1f} busy needed, "
+                f"{on_duty:.3g} working",
+                ctx.locate(("resources", name), key=True),
+                "add staff to those shifts, or check that the backlog clears before the SLA "
+                "(procflow simulate)",
+            )

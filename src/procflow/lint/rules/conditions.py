@@ -13,11 +13,9 @@ from procflow.model.validation import inside_string
 
 def _problems(ctx: LintContext, kind: str) -> Iterator[tuple[ExprProblem, Location]]:
     for name, stage in ctx.process.stages.items():
-        for i, branch in enumerate(stage.next or []):
-            if branch.when is None:
-                continue
-            path = ("stages", name, "next", i, "when")
-            for problem in check(branch.when, ctx.attributes):
+        for suffix, condition in stage.conditions():
+            path = ("stages", name, *suffix)
+            for problem in check(condition, ctx.attributes):
                 if problem.kind == kind:
                     yield problem, _inside(ctx, path, problem.offset)
 

@@ -44,7 +44,12 @@ class UnknownStage(Rule):
     def check(self, ctx: LintContext) -> Iterator[Finding]:
         stages = ctx.process.stages
         for route in ctx.flow.dangling:
-            what = {"next": "routes to", "defect": "sends defects to", "split": "splits into"}
+            what = {
+                "next": "routes to",
+                "defect": "sends defects to",
+                "split": "splits into",
+                "escalate": "escalates to",
+            }
             yield self.finding(
                 f"stage {route.source!r} {what[route.kind]} {route.target!r}, which is not a stage",
                 ctx.locate(route.path),
@@ -124,4 +129,65 @@ class UnusedResource(Rule):
                     f"staff pool {name!r} is not used by any stage",
                     ctx.locate(("resources", name), key=True),
                     "remove it, or name it as the resource of a stage",
+                )
+
+
+class MissingSkill(Rule):
+    """Work needs a skill that no team of its staff pool has: it would wait forever.
+
+    A stage's ``skill`` (or, with ``skill_from``, every value the attribute can
+    take) must be among the ``skills`` of some team of the stage's pool. A pool
+    without teams takes any work.
+
+    Fails::
+
+        resources:
+          reviewer:
+            teams:
+              - {skills: [ID], count: 8}
+              - {skills: [BR], count: 6}
+        stages:
+          review: {resource: reviewer, duration: 4 min, skill_from: market, next: done}
+          # market is one of ID, BR, JP: nobody reads Japanese
+
+    Passes: add a team with ``skills: [JP]``.
+    """
+
+    code = "PF403"
+    name = "missing-skill"
+
+    def check(self, ctx: LintContext) -> Iterator[Finding]:
+        process = ctx.process
+        for name, stage in process.stages.items():
+            pool = process.resources.get(stage.resource or "")
+            if pool is None or pool.teams is None:
+                continue
+            have = pool.skills
+            if stage.skill is not None and stage.skill not in have:
+                yield self.finding(
+                    f"stage {name!r} needs skill {stage.skill!r}, which no team of "
+                    f"{stage.resource!r} has",
+                    ctx.locate(("stages", name, "skill")),
+                    did_you_mean(stage.skill, have) or "add a team with that skill",
+                )
+            if stage.skill_from is None:
+                continue
+            spec = ctx.attributes.get(stage.skill_from)
+            where = ctx.locate(("stages", name, "skill_from"))
+            if spec is None:
+                yield self.finding(
+                    f"stage {name!r} takes its skill from {stage.skill_from!r}, which is not an "
+                    "attribute of any arrival stream",
+                    where,
+                    did_you_mean(stage.skill_from, ctx.attributes),
+                )
+                continue
+            missing = sorted(str(v) for v in spec.values if str(v) not in have)
+            if spec.kind != "categorical" or missing:
+                what = ", ".join(missing) if missing else "numbers"
+                yield self.finding(
+                    f"stage {name!r} needs the skill named by {stage.skill_from!r}; no team of "
+                    f"{stage.resource!r} has {what}",
+                    where,
+                    "add teams with those skills, or route that work elsewhere",
                 )

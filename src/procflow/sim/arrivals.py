@@ -1,0 +1,139 @@
+"""Where items come from: Poisson streams (steady or by schedule) and batch drops.
+
+A steady stream draws exponential gaps. A schedule makes the rate a step
+function over the week (busy weekday afternoons, quiet nights); because
+exponential gaps have no memory, a gap that would cross into the next step is
+simply redrawn there at the new rate, which is exact. A batch stream drops
+``size`` items at once at fixed times of the week, as clients deliver
+annotation work.
+
+Each stream has its own random streams (gaps, and one per attribute), named
+after the stream, so scenarios that share a stream share its arrivals.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Callable
+from typing import Any, cast
+
+import simpy
+
+from procflow.model.calendar import WEEK_MINUTES
+from procflow.model.process import Arrival, CategoricalAttribute
+from procflow.sim.streams import Stream, generator, uniforms
+
+#: Called once per arriving item with its attribute row.
+Emit = Callable[[tuple[Any, ...]], None]
+
+
+def attribute_drawer(
+    arrival: Arrival, attr_index: dict[str, int], seed: int, replication: int
+) -> Callable[[], tuple[Any, ...]]:
+    """A function drawing one item's attribute row (positions from ``attr_index``)."""
+    drawers: list[tuple[int, Callable[[], Any]]] = []
+    for name, attribute in arrival.attributes.items():
+        source = f"attribute:{arrival.name}:{name}"
+        if isinstance(attribute, CategoricalAttribute):
+            drawers.append(
+                (attr_index[name], _categorical(uniforms(seed, replication, source), attribute))
+            )
+        else:
+            sampler = Stream(generator(seed, replication, source), attribute.distribution.sample)
+            drawers.append((attr_index[name], sampler))
+    width = len(attr_index)
+
+    def draw() -> tuple[Any, ...]:
+        row: list[Any] = [None] * width
+        for position, value in drawers:
+            row[position] = value()
+        return tuple(row)
+
+    return draw
+
+
+def _categorical(draw: Callable[[], float], attribute: CategoricalAttribute) -> Callable[[], Any]:
+    values = list(attribute.values)
+    cum: list[float] = []
+    total = 0.0
+    for p in attribute.values.values():
+        total += max(p, 0.0)
+        cum.append(total)
+    last = len(values) - 1
+
+    def pick() -> Any:
+        k = bisect.bisect_right(cum, draw() * total)
+        return values[k if k <= last else last]
+
+    return pick
+
+
+def start_arrivals(
+    env: simpy.Environment,
+    arrival: Arrival,
+    unit_minutes: float,
+    emit: Callable[[], None],
+    seed: int,
+    replication: int,
+) -> None:
+    """Schedule the stream's arrivals on ``env``; ``emit()`` creates one item."""
+    week = WEEK_MINUTES / unit_minutes
+    if arrival.batch is not None:
+        size = arrival.batch.size
+        times = [t / unit_minutes for t in arrival.batch.times()]
+
+        def drop(event: simpy.Event) -> None:
+            k, offset = cast(tuple[int, float], event.value)
+            for _ in range(size):
+                emit()
+            k += 1
+            if k == len(times):
+                k, offset = 0, offset + week
+            env.timeout(offset + times[k] - env.now, (k, offset)).callbacks.append(drop)
+
+        env.timeout(times[0], (0, 0.0)).callbacks.append(drop)
+        return
+
+    gaps = Stream(
+        generator(seed, replication, f"arrival:{arrival.name}"),
+        lambda rng, n: rng.standard_exponential(n),
+    )
+    profile = arrival.rate_profile()
+    if profile.is_constant:
+        rate = profile.values[0]
+        if rate <= 0:
+            return
+        mean_gap = 1.0 / rate
+
+        def steady(_: simpy.Event) -> None:
+            emit()
+            env.timeout(gaps() * mean_gap).callbacks.append(steady)
+
+        env.timeout(gaps() * mean_gap).callbacks.append(steady)
+        return
+
+    steps = [(a / unit_minutes, b / unit_minutes, r) for a, b, r in profile.steps()]
+    starts = [s[0] for s in steps]
+
+    def next_time(now: float) -> float:
+        """The next arrival after ``now``, walking the weekly steps (memoryless redraws)."""
+        t = now
+        while True:
+            offset = (t // week) * week
+            within = t - offset
+            k = bisect.bisect_right(starts, within) - 1
+            _, end, rate = steps[k]
+            end += offset
+            if rate > 0:
+                candidate = t + gaps() / rate
+                if candidate < end:
+                    return candidate
+            t = end
+
+    def scheduled(event: simpy.Event) -> None:
+        emit()
+        nxt = next_time(env.now)
+        env.timeout(nxt - env.now).callbacks.append(scheduled)
+
+    if any(r > 0 for _, _, r in steps):
+        env.timeout(next_time(0.0)).callbacks.append(scheduled)

@@ -1,0 +1,189 @@
+"""A staff pool in the simulator: people on shift, their skills, the queue, what they cost.
+
+In an annotation team a pool is, say, the 44 annotators of a queue. Not all of
+them are working at every moment: shifts start and end (a day shift Monday to
+Friday, a smaller night shift), and part of paid time goes to meetings,
+training and breaks (*shrinkage*). So the number of people taking work changes
+over the week: it is the staff on shift times (1 - shrinkage), rounded to
+whole people.
+
+A pool may be made of *teams* with skills (the reviewers who read Indonesian,
+those who read Portuguese, a few who read both). Work that needs a skill waits
+in that skill's queue and only a team with the skill takes it; when a person
+frees up, they take the most urgent item among the queues they can serve
+(higher priority first, then the one that has waited longest). Arriving work
+goes to the free team with the fewest skills, keeping generalists free for
+work only they can do.
+
+When a shift ends, nobody drops a task half done: people finish what they hold
+and then leave. When a shift starts, the newcomers take waiting work at once.
+An item that escalates leaves its queue; its entry is skipped when reached.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Callable
+from typing import Any, cast
+
+import simpy
+
+from procflow.model.calendar import WEEK_MINUTES, WeeklyProfile
+from procflow.model.process import Resource
+from procflow.sim.stats import TimeAverage
+
+#: (minus priority, sequence, ticket, item, stage): the sequence keeps FIFO within a priority
+_Entry = tuple[int, int, int, Any, Any]
+#: A queue per required skill; ``None`` is work anyone in the pool can do.
+Skill = str | None
+
+
+class Team:
+    """People of a pool with the same skills (all the pool's people, without teams)."""
+
+    __slots__ = ("free", "leaving", "on_duty", "profile", "servers", "skills")
+
+    def __init__(self, skills: frozenset[str] | None, profile: WeeklyProfile, working: int):
+        #: None: can do any work of the pool
+        self.skills = skills
+        self.profile = profile
+        self.on_duty = profile.at(0)
+        self.servers = working
+        self.free = working
+        #: people whose shift ended while they held a task: they leave when it is done
+        self.leaving = 0
+
+    def serves(self, skill: Skill) -> bool:
+        """Whether this team may take work needing ``skill``."""
+        return skill is None or self.skills is None or skill in self.skills
+
+
+class StaffPool:
+    """The people of one pool over simulated time, with their queues."""
+
+    def __init__(self, name: str, resource: Resource, unit_minutes: float) -> None:
+        self.name = name
+        self.cost_per_hour = resource.cost_per_hour
+        self._shrinkage = resource.shrinkage
+        self._unit_minutes = unit_minutes
+        specs: list[tuple[frozenset[str] | None, WeeklyProfile]]
+        if resource.teams is None:
+            specs = [(None, resource.staff())]
+        else:
+            specs = [(frozenset(t.skills), t.staff()) for t in resource.teams]
+        teams = [Team(skills, profile, self._working(profile.at(0))) for skills, profile in specs]
+        # specialists first: arriving work goes to the free team with the fewest skills
+        self.teams = sorted(teams, key=lambda t: len(t.skills) if t.skills else 1_000_000)
+        self.queues: dict[Skill, list[_Entry]] = {}
+        self.waiting = 0
+        self.busy = TimeAverage()
+        self.capacity = TimeAverage()
+        self.capacity.move(0.0, sum(t.servers for t in self.teams))
+        self.staff = TimeAverage()
+        self.staff.move(0.0, int(sum(t.profile.at(0) for t in self.teams)))
+
+    def _working(self, on_duty: float) -> int:
+        return int(on_duty * (1 - self._shrinkage) + 0.5)
+
+    # ------------------------------------------------------------------ work
+
+    def take(self, skill: Skill, now: float) -> Team | None:
+        """A free team that can do the work (marking one of its people busy), or None."""
+        for team in self.teams:
+            if team.free > 0 and team.serves(skill):
+                team.free -= 1
+                self.busy.move(now, 1)
+                return team
+        return None
+
+    def enqueue(self, skill: Skill, priority: int, ticket: int, item: Any, stage: Any) -> None:
+        """Put an item in its skill's queue; ``item.ticket`` must equal ``ticket``."""
+        queue = self.queues.get(skill)
+        if queue is None:
+            queue = self.queues[skill] = []
+        heapq.heappush(queue, (-priority, ticket, ticket, item, stage))
+        self.waiting += 1
+
+    def withdraw(self, item: Any) -> None:
+        """An item leaves its queue before service (escalation); its entry is skipped later."""
+        item.ticket = 0
+        self.waiting -= 1
+
+    def next_for(self, team: Team) -> tuple[Any, Any] | None:
+        """Remove and return the most urgent waiting item this team can do, or None."""
+        if not self.waiting:
+            return None
+        best: list[_Entry] | None = None
+        for skill, queue in self.queues.items():
+            if not team.serves(skill):
+                continue
+            while queue and queue[0][3].ticket != queue[0][2]:
+                heapq.heappop(queue)  # served or escalated already
+            if queue and (best is None or queue[0] < best[0]):
+                best = queue
+        if best is None:
+            return None
+        _, _, _, item, stage = heapq.heappop(best)
+        item.ticket = 0
+        self.waiting -= 1
+        return item, stage
+
+    def release(self, team: Team, now: float) -> tuple[Any, Any] | None:
+        """A person of ``team`` finished a task: the next item they take, or None if they stop."""
+        if team.leaving:
+            team.leaving -= 1
+            self.busy.move(now, -1)
+            return None
+        following = self.next_for(team)
+        if following is None:
+            team.free += 1
+            self.busy.move(now, -1)
+        return following
+
+    # ------------------------------------------------------------------ shifts
+
+    def start_shifts(
+        self, env: simpy.Environment, resume: Callable[[StaffPool, Team], None]
+    ) -> None:
+        """Schedule every shift change; ``resume(pool, team)`` runs when people join."""
+        week = WEEK_MINUTES / self._unit_minutes
+        for team in self.teams:
+            if team.profile.is_constant:
+                continue
+            steps = team.profile.steps()
+
+            def change(event: simpy.Event, team: Team = team, steps: list[Any] = steps) -> None:
+                k, offset = cast(tuple[int, float], event.value)
+                self._set(team, env.now, steps[k][2])
+                if team.free > 0 and self.waiting:
+                    resume(self, team)
+                k += 1
+                if k == len(steps):
+                    k, offset = 0, offset + week
+                start = offset + steps[k][0] / self._unit_minutes
+                env.timeout(start - env.now, (k, offset)).callbacks.append(change)
+
+            # steps[0] holds from time 0 (Monday 00:00); the first change is steps[1]
+            env.timeout(steps[1][0] / self._unit_minutes, (1, 0.0)).callbacks.append(change)
+
+    def _set(self, team: Team, now: float, on_duty: float) -> None:
+        self.staff.move(now, int(on_duty) - int(team.on_duty))
+        team.on_duty = on_duty
+        target = self._working(on_duty)
+        delta = target - team.servers
+        self.capacity.move(now, delta)
+        team.servers = target
+        if delta > 0:
+            stay = min(team.leaving, delta)  # people about to leave stay on instead
+            team.leaving -= stay
+            team.free += delta - stay
+        elif delta < 0:
+            idle = min(team.free, -delta)
+            team.free -= idle
+            team.leaving += -delta - idle
+
+    def reset(self, now: float) -> None:
+        """Forget statistics before ``now`` (end of warm-up)."""
+        self.busy.reset(now)
+        self.capacity.reset(now)
+        self.staff.reset(now)
