@@ -20,9 +20,8 @@ from procflow.schema import DRAFT_07, process_schema
 from procflow.source import load_document
 
 ROOT = Path(__file__).resolve().parent.parent
-PROCESS_FILES = sorted(
-    p for folder in ("processes", "scenarios") for p in (ROOT / folder).glob("**/*.y*ml")
-)
+PROCESS_FILES = sorted((ROOT / "processes").glob("**/*.y*ml"))
+SCENARIO_FILES = sorted((ROOT / "scenarios").glob("**/*.y*ml"))
 EXAMPLE = ROOT / "processes" / "image_moderation_qc.yaml"
 
 
@@ -80,7 +79,7 @@ def test_there_are_process_files_to_check() -> None:
 
 @pytest.mark.parametrize("path", PROCESS_FILES, ids=lambda p: p.name)
 def test_every_bundled_process_validates_against_the_schema(path: Path) -> None:
-    """Every YAML file in processes/ (and scenarios/) is valid under the schema."""
+    """Every YAML file in processes/ is valid under the schema."""
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     errors = [e.message for e in validator().iter_errors(data)]
     assert errors == []
@@ -192,3 +191,15 @@ def test_the_schema_rejects_what_procflow_rejects(change: Callable[[dict[str, An
     with pytest.raises(LoadError):
         validate_process(load_document("p.yaml", text=yaml.safe_dump(data)))
     assert list(validator().iter_errors(data))
+
+
+@pytest.mark.parametrize("path", SCENARIO_FILES, ids=lambda p: p.name)
+def test_every_bundled_scenario_validates_against_the_scenario_schema(path: Path) -> None:
+    """``procflow schema --kind scenario`` accepts the bundled scenarios, rejects a typo."""
+    result = CliRunner().invoke(main, ["schema", "--kind", "scenario"])
+    schema = json.loads(result.stdout)
+    jsonschema.Draft7Validator.check_schema(schema)
+    check = jsonschema.Draft7Validator(schema)
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    assert [e.message for e in check.iter_errors(data)] == []
+    assert list(check.iter_errors({**data, "chnages": {}}))

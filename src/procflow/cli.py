@@ -10,8 +10,10 @@ import contextlib
 import json
 import sys
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
+from typing import Any
 
 import click
 from rich.console import Console
@@ -27,7 +29,10 @@ from procflow.model.process import Process
 from procflow.model.validation import validate_process
 from procflow.report import diagram
 from procflow.report.terminal import print_capacity
-from procflow.schema import process_schema
+from procflow.scenario import RunOverrides, Scenario, load_scenario
+from procflow.schema import process_schema, scenario_schema
+from procflow.sim.engine import RunSettings
+from procflow.sim.executor import EXECUTORS, Executor, make_executor
 from procflow.source import load_document
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
@@ -219,63 +224,120 @@ def _refuse_broken(process: Process) -> None:
         sys.exit(EXIT_FINDINGS)
 
 
+def run_options(command: Callable[..., None]) -> Callable[..., None]:
+    """The options every simulating command shares."""
+    options = [
+        click.option(
+            "--horizon",
+            default=None,
+            help="Simulated time per replication, e.g. '3 days' (default 3 days).",
+        ),
+        click.option(
+            "--warmup",
+            default=None,
+            help="Initial time left out of the statistics (default 8 hours).",
+        ),
+        click.option(
+            "--replications",
+            "-r",
+            default=None,
+            type=click.IntRange(1, 10_000),
+            help="Independent runs; KPIs get 95% intervals over them (default 10).",
+        ),
+        click.option(
+            "--seed",
+            default=None,
+            type=click.IntRange(0),
+            help="Same inputs and seed give the same numbers (default 1).",
+        ),
+        click.option(
+            "--executor",
+            type=click.Choice(EXECUTORS),
+            default="local",
+            show_default=True,
+            help="Where replications run: here, local processes, or a Dask cluster.",
+        ),
+        click.option(
+            "--jobs",
+            "-j",
+            default=None,
+            type=click.IntRange(1, 1024),
+            help="Local processes (default: all cores). Results do not change.",
+        ),
+        click.option(
+            "--scheduler",
+            default=None,
+            metavar="ADDRESS",
+            help="Dask scheduler address for --executor dask (tcp://host:8786).",
+        ),
+        click.option(
+            "--output",
+            "-o",
+            type=click.Path(dir_okay=False),
+            default=None,
+            help="Write the output to this file (atomically) instead of stdout.",
+        ),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+@dataclass(frozen=True)
+class _Run:
+    settings: RunSettings
+    replications: int
+    seed: int
+    executor: Executor
+
+
+def _run(process: Process, opts: dict[str, Any], overrides: RunOverrides | None = None) -> _Run:
+    """Settings from the command line, else the scenario file, else the defaults."""
+    o = overrides or RunOverrides()
+    unit = process.time_unit
+    horizon = _parse_time(opts["horizon"] or o.horizon or "3 days", unit, "--horizon")
+    warmup = _parse_time(opts["warmup"] or o.warmup or "8 hours", unit, "--warmup")
+    if warmup >= horizon:
+        raise click.BadParameter("must be shorter than --horizon", param_hint="--warmup")
+    try:
+        executor = make_executor(opts["executor"], opts["jobs"], opts["scheduler"])
+    except RuntimeError as exc:
+        raise click.UsageError(str(exc)) from None
+    return _Run(
+        RunSettings(horizon=horizon, warmup=warmup),
+        opts["replications"] or o.replications or 10,
+        opts["seed"] if opts["seed"] is not None else (o.seed if o.seed is not None else 1),
+        executor,
+    )
+
+
+def _emit(text: str, output: str | None) -> None:
+    if output:
+        from procflow.report.files import write_atomic
+
+        write_atomic(Path(output), text)
+    else:
+        click.echo(text, nl=False)
+
+
+def _rendered(printer: Callable[[Console], None], output: str | None) -> str:
+    """Rich output for the terminal, or its plain text for a file."""
+    if output:
+        console = Console(record=True, width=110)
+        with console.capture():
+            printer(console)
+        return console.export_text()
+    printer(Console())
+    return ""
+
+
 @main.command()
 @click.argument("path", type=click.Path())
 @click.option(
-    "--horizon",
-    default="3 days",
-    show_default=True,
-    help="Simulated time per replication, e.g. '3 days', '72h'.",
-)
-@click.option(
-    "--warmup",
-    default="8 hours",
-    show_default=True,
-    help="Initial time left out of the statistics (the system starts empty).",
-)
-@click.option(
-    "--replications",
-    "-r",
-    default=10,
-    show_default=True,
-    type=click.IntRange(1, 10_000),
-    help="Independent runs; KPIs get 95% intervals over them.",
-)
-@click.option(
-    "--seed",
-    default=1,
-    show_default=True,
-    type=click.IntRange(0),
-    help="Same inputs and seed give the same numbers.",
-)
-@click.option(
-    "--jobs",
-    "-j",
-    default=1,
-    show_default=True,
-    type=click.IntRange(1, 256),
-    help="Replications run in this many processes (results do not change).",
-)
-@click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
-@click.option(
-    "--output",
-    "-o",
-    type=click.Path(dir_okay=False),
-    default=None,
-    help="Write the output to this file (atomically) instead of standard output.",
-)
-def simulate(
-    path: str,
-    horizon: str,
-    warmup: str,
-    replications: int,
-    seed: int,
-    jobs: int,
-    fmt: str,
-    output: str | None,
-) -> None:
+@run_options
+def simulate(path: str, fmt: str, output: str | None, **opts: Any) -> None:
     """Simulate a process: throughput, cycle-time percentiles, waiting, utilization, SLAs, cost.
 
     Every KPI comes with a 95% confidence interval over replications, and the
@@ -290,35 +352,96 @@ def simulate(
     """
     from procflow.report.jsonout import results_to_dict
     from procflow.report.terminal import print_results
-    from procflow.sim.engine import RunSettings
     from procflow.sim.runner import simulate_process
 
     process = _load(path)
     _refuse_broken(process)
-    unit = process.time_unit
-    settings = RunSettings(
-        horizon=_parse_time(horizon, unit, "--horizon"),
-        warmup=_parse_time(warmup, unit, "--warmup"),
-    )
-    if settings.warmup >= settings.horizon:
-        raise click.BadParameter("must be shorter than --horizon", param_hint="--warmup")
-    console = Console(stderr=True)
-    with _progress(console, replications) as advance:
+    run = _run(process, opts)
+    with _progress(Console(stderr=True), run.replications) as advance:
         results = simulate_process(
-            process, settings, replications=replications, seed=seed, jobs=jobs, progress=advance
+            process,
+            run.settings,
+            replications=run.replications,
+            seed=run.seed,
+            executor=run.executor,
+            progress=advance,
         )
     if fmt == "json":
         text = json.dumps(results_to_dict(results, process), indent=2, ensure_ascii=False) + "\n"
     else:
-        out = Console(record=True, width=100) if output else Console()
-        print_results(out, process, results)
-        text = out.export_text() if output else ""
-    if output:
-        from procflow.report.files import write_atomic
+        text = _rendered(lambda console: print_results(console, process, results), output)
+    if text:
+        _emit(text, output)
 
-        write_atomic(Path(output), text)
-    elif text:
-        click.echo(text, nl=False)
+
+def _load_scenario(path: str) -> Scenario:
+    try:
+        return load_scenario(path)
+    except LoadError as exc:
+        _fail_load(exc)
+        raise
+
+
+@main.command()
+@click.argument("base", type=click.Path())
+@click.argument("scenarios", nargs=-1, required=True, type=click.Path())
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "markdown"]),
+    default="text",
+    show_default=True,
+)
+@run_options
+def compare(
+    base: str, scenarios: tuple[str, ...], fmt: str, output: str | None, **opts: Any
+) -> None:
+    """Compare scenarios against a baseline, with paired statistics a PM can trust.
+
+    Every scenario runs on the same random numbers as the baseline
+    (replication by replication), so each KPI's difference comes with a narrow
+    95% interval and a 'significant' flag. Scenarios that become unstable or
+    break an SLA the baseline meets are flagged first.
+
+    \b
+    Example:
+      procflow compare processes/image_moderation_qc.yaml \\
+          scenarios/qc_sample_20pct.yaml scenarios/qc_sample_20pct_plus_3.yaml
+      procflow compare processes/image_moderation_qc.yaml scenarios/*.yaml --format markdown
+    """
+    from procflow.compare import compare as run_compare
+    from procflow.report.jsonout import comparison_to_dict
+    from procflow.report.markdown import comparison_markdown
+    from procflow.report.terminal import print_comparison
+
+    baseline = _load(base)
+    _refuse_broken(baseline)
+    loaded = [_load_scenario(p) for p in scenarios]
+    for scenario in loaded:
+        _refuse_broken(scenario.process)
+    run = _run(baseline, opts, loaded[0].settings if loaded else None)
+    total = run.replications * (len(loaded) + 1)
+    with _progress(Console(stderr=True), total) as advance:
+        comparison = run_compare(
+            baseline,
+            [(s.name, s.description, s.process) for s in loaded],
+            run.settings,
+            replications=run.replications,
+            seed=run.seed,
+            executor=run.executor,
+            progress=advance,
+        )
+    if fmt == "json":
+        text = (
+            json.dumps(comparison_to_dict(comparison, baseline), indent=2, ensure_ascii=False)
+            + "\n"
+        )
+    elif fmt == "markdown":
+        text = comparison_markdown(comparison, baseline)
+    else:
+        text = _rendered(lambda console: print_comparison(console, baseline, comparison), output)
+    if text:
+        _emit(text, output)
 
 
 @contextlib.contextmanager
@@ -335,16 +458,30 @@ def _progress(console: Console, total: int) -> Iterator[Callable[[int, int], Non
 
 
 @main.command()
-def schema() -> None:
+@click.option(
+    "--kind",
+    type=click.Choice(["process", "scenario"]),
+    default="process",
+    show_default=True,
+    help="Which file format to describe.",
+)
+def schema(kind: str) -> None:
     """Print the JSON Schema (draft-07) of the process format, for editors.
 
     \b
     Example:
       procflow schema > procflow.schema.json
+      procflow schema --kind scenario > procflow.scenario.schema.json
       # then, first line of a process file:
       # yaml-language-server: $schema=./procflow.schema.json
     """
-    click.echo(json.dumps(process_schema(), indent=2, ensure_ascii=False))
+    click.echo(
+        json.dumps(
+            process_schema() if kind == "process" else scenario_schema(),
+            indent=2,
+            ensure_ascii=False,
+        )
+    )
 
 
 @main.command()

@@ -54,6 +54,10 @@ class Estimate:
         half = t975(n - 1) * sd / math.sqrt(n)
         return cls(mean, mean - half, mean + half, n)
 
+    def clipped(self, low: float, high: float) -> Estimate:
+        """The interval cut to [low, high] (a share cannot exceed 100%)."""
+        return Estimate(self.mean, max(self.low, low), min(self.high, high), self.n)
+
     @property
     def half_width(self) -> float:
         """Half the interval's width (NaN without an interval)."""

@@ -26,3 +26,18 @@ def process_schema() -> dict[str, Any]:
         **schema,
         "definitions": definitions,
     }
+
+
+def scenario_schema() -> dict[str, Any]:
+    """The draft-07 JSON Schema of a scenario file."""
+    from procflow.scenario import ScenarioFile
+
+    template = "#/definitions/{model}"
+    schema = ScenarioFile.model_json_schema(by_alias=True, ref_template=template)
+    definitions: dict[str, Any] = schema.pop("$defs", {})
+    return {
+        "$schema": DRAFT_07,
+        "$id": "https://procflow.dev/schema/scenario.json",
+        **schema,
+        "definitions": definitions,
+    }

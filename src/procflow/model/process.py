@@ -255,6 +255,11 @@ class Shift(BaseModel):
     count: Headcount = Field(ge=0)
 
 
+def working_people(on_duty: float, shrinkage: float) -> int:
+    """People taking work when ``on_duty`` are paid and ``shrinkage`` of the time is lost."""
+    return int(on_duty * (1 - shrinkage) + 0.5)
+
+
 def _shifts_profile(count: int | None, calendar: list[Shift] | None) -> WeeklyProfile:
     if calendar is None:
         return WeeklyProfile.constant(float(count or 0))
@@ -317,11 +322,9 @@ class Resource(BaseModel):
 
     def staff(self) -> WeeklyProfile:
         """People on duty (paid) over the minutes of the week."""
-        if self.teams is not None:
-            return WeeklyProfile.summed(
-                [([(a, b)], v) for t in self.teams for a, b, v in t.staff().steps()]
-            )
-        return _shifts_profile(self.count, self.calendar)
+        return WeeklyProfile.summed(
+            [([(a, b)], v) for _, profile in self.groups() for a, b, v in profile.steps()]
+        )
 
     @property
     def skills(self) -> set[str]:
@@ -333,10 +336,27 @@ class Resource(BaseModel):
         """Average people on duty over the week."""
         return self.staff().mean()
 
+    def groups(self) -> list[tuple[frozenset[str] | None, WeeklyProfile]]:
+        """(skills, people on duty) per team; one group with skills None without teams."""
+        if self.teams is None:
+            return [(None, _shifts_profile(self.count, self.calendar))]
+        return [(frozenset(t.skills), t.staff()) for t in self.teams]
+
+    def working(self) -> WeeklyProfile:
+        """People working over the week: on duty less shrinkage, whole people per team."""
+        shrink = self.shrinkage
+        return WeeklyProfile.summed(
+            [
+                ([(a, b)], float(working_people(v, shrink)))
+                for _, profile in self.groups()
+                for a, b, v in profile.steps()
+            ]
+        )
+
     @property
     def capacity(self) -> float:
-        """Average people working on the process (on duty, less shrinkage)."""
-        return self.mean_staff * (1 - self.shrinkage)
+        """Average people working on the process (on duty less shrinkage, whole people)."""
+        return self.working().mean()
 
 
 class Branch(BaseModel):

@@ -7,6 +7,7 @@ from dataclasses import asdict
 from typing import Any
 
 from procflow.analysis import Capacity
+from procflow.compare import Comparison
 from procflow.model.process import Process
 from procflow.results import Results
 
@@ -43,7 +44,9 @@ def capacity_to_dict(capacity: Capacity) -> dict[str, Any]:
 #: Version of the ``simulate --format json`` shape; only additions within a version.
 RESULTS_FORMAT_VERSION = 1
 CYCLE_KEYS = ("mean", "p50", "p90", "p95", "p99")
-STAGE_KEYS = ("visits", "waiting_time", "waiting_time_p90", "queue_length", "queue_length_max")
+STAGE_KEYS = (
+    "visits", "waiting_time", "waiting_time_p90", "queue_length", "queue_length_max", "escalated",
+)  # fmt: skip
 TOP_KPIS = (
     "throughput_per_hour", "arrivals_per_hour", "wip", "backlog", "cost_per_hour",
     "cost_per_item", "rework_rate", "escaped_defect_rate", "rework_exhausted_rate",
@@ -105,6 +108,47 @@ def results_to_dict(results: Results, process: Process) -> dict[str, Any]:
                 for stage, rate in sorted(results.growth.items())
             ],
             "replications": results.replications,
+        }
+    )
+    return result
+
+
+def comparison_to_dict(comparison: Comparison, baseline: Process) -> dict[str, Any]:
+    """``procflow compare --format json``: the baseline as simulate's JSON, and each scenario."""
+    scenarios = []
+    for scenario in comparison.scenarios:
+        scenarios.append(
+            {
+                "name": scenario.name,
+                "description": scenario.description,
+                "stable": scenario.stable,
+                "verdict": scenario.verdict,
+                "slas": [
+                    {
+                        "name": s.name,
+                        "met": s.met,
+                        "baseline_met": s.baseline_met,
+                        "broken": s.broken,
+                    }
+                    for s in scenario.slas
+                ],
+                "differences": {
+                    key: {
+                        "baseline": d.baseline,
+                        "scenario": d.scenario,
+                        **d.change.to_dict(),
+                        "significant": d.significant,
+                        "unpaired_half_width": d.unpaired_half_width,
+                    }
+                    for key, d in scenario.differences.items()
+                },
+            }
+        )
+    result: dict[str, Any] = _clean(
+        {
+            "format_version": RESULTS_FORMAT_VERSION,
+            "baseline": results_to_dict(comparison.baseline, baseline),
+            "scenarios": scenarios,
         }
     )
     return result

@@ -9,8 +9,10 @@ from rich.console import Console
 from rich.table import Table
 
 from procflow.analysis import Capacity
+from procflow.compare import Comparison
 from procflow.model.process import Process
 from procflow.model.quantities import convert, format_duration
+from procflow.report.kpis import format_value, headline_kpis
 from procflow.results import Estimate, Results
 
 
@@ -185,3 +187,46 @@ def print_results(console: Console, process: Process, results: Results) -> None:
         console.print("[bold]Bottlenecks[/bold] (most limiting first)")
         for rank, b in enumerate(results.bottlenecks, start=1):
             console.print(f"  {rank}. {b.reason}")
+
+
+def print_comparison(console: Console, process: Process, comparison: Comparison) -> None:
+    """One table per scenario: baseline, scenario, the paired difference and its interval."""
+    unit = process.time_unit
+    base = comparison.baseline
+    s = base.settings
+    console.print(
+        f"[bold]{base.process}[/bold] vs {len(comparison.scenarios)} scenario(s): "
+        f"{s['replications']} paired replications (common random numbers), seed {s['seed']}"
+    )
+    for scenario in comparison.scenarios:
+        good = scenario.stable and not any(x.broken for x in scenario.slas)
+        style = "bold green" if good else "bold red"
+        console.print(f"\n[bold]{scenario.name}[/bold]: [{style}]{scenario.verdict}[/]")
+        if scenario.description:
+            console.print(scenario.description, style="dim")
+        table = Table(title_justify="left")
+        for column in ("KPI", "baseline", "scenario", "change", "95% interval", ""):
+            table.add_column(column, justify="left" if column == "KPI" else "right", no_wrap=True)
+        for key, label, kind in headline_kpis(scenario.process or process):
+            d = scenario.differences.get(key)
+            if d is None:
+                continue
+            interval = (
+                f"{format_value(kind, d.change.low, unit, signed=True)} … "
+                f"{format_value(kind, d.change.high, unit, signed=True)}"
+                if not math.isnan(d.change.low)
+                else ""
+            )
+            table.add_row(
+                label,
+                format_value(kind, d.baseline, unit),
+                format_value(kind, d.scenario, unit),
+                format_value(kind, d.change.mean, unit, signed=True),
+                interval,
+                "[bold]significant[/]" if d.significant else "",
+            )
+        console.print(table)
+        for sla in scenario.slas:
+            before = "met" if sla.baseline_met else "missed"
+            after = "[green]met[/]" if sla.met else "[bold red]missed[/]"
+            console.print(f"  SLA {sla.name}: baseline {before}, scenario {after}")

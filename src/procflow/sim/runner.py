@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 
 from procflow.analysis import analyze
 from procflow.model.process import Process
 from procflow.results import Bottleneck, Estimate, Results, SlaResult
 from procflow.sim.engine import Engine, Replication, RunSettings
+from procflow.sim.executor import Executor, LocalExecutor
 
 Progress = Callable[[int, int], None]
 
@@ -26,8 +26,9 @@ def run_replication(
     return Engine(process, settings, seed, replication).run()
 
 
-def _task(args: tuple[Process, RunSettings, int, int]) -> Replication:
-    return run_replication(*args)
+def run_task(task: tuple[Process, RunSettings, int, int]) -> Replication:
+    """One replication from a ``(process, settings, seed, replication)`` task (for executors)."""
+    return run_replication(*task)
 
 
 def run_replications(
@@ -37,22 +38,28 @@ def run_replications(
     replications: int,
     seed: int,
     jobs: int = 1,
+    executor: Executor | None = None,
     progress: Progress | None = None,
 ) -> list[Replication]:
-    """Run replications ``0..n-1`` serially (jobs=1) or in ``jobs`` processes; same results."""
+    """Run replications ``0..n-1`` on ``executor`` (default: ``jobs`` local processes).
+
+    The numbers do not depend on the executor or on ``jobs``.
+    """
     tasks = [(process, settings, seed, r) for r in range(replications)]
+    return run_tasks(tasks, executor or LocalExecutor(jobs), progress)
+
+
+def run_tasks(
+    tasks: Sequence[tuple[Process, RunSettings, int, int]],
+    executor: Executor,
+    progress: Progress | None = None,
+) -> list[Replication]:
+    """Run replication tasks on an executor, in task order, reporting progress."""
     results: list[Replication] = []
-    if jobs <= 1 or replications <= 1:
-        for k, task in enumerate(tasks):
-            results.append(_task(task))
-            if progress:
-                progress(k + 1, replications)
-        return results
-    with ProcessPoolExecutor(max_workers=min(jobs, replications)) as pool:
-        for k, result in enumerate(pool.map(_task, tasks)):
-            results.append(result)
-            if progress:
-                progress(k + 1, replications)
+    for k, result in enumerate(executor.map(run_task, tasks)):
+        results.append(result)
+        if progress:
+            progress(k + 1, len(tasks))
     return results
 
 
@@ -63,11 +70,18 @@ def simulate_process(
     replications: int = 10,
     seed: int = 1,
     jobs: int = 1,
+    executor: Executor | None = None,
     progress: Progress | None = None,
 ) -> Results:
     """Run ``replications`` replications and summarize them (the whole of ``procflow simulate``)."""
     runs = run_replications(
-        process, settings, replications=replications, seed=seed, jobs=jobs, progress=progress
+        process,
+        settings,
+        replications=replications,
+        seed=seed,
+        jobs=jobs,
+        executor=executor,
+        progress=progress,
     )
     return summarize(process, settings, seed, runs)
 
@@ -78,6 +92,8 @@ def summarize(
     """Turn replications into estimates, SLA verdicts and a ranked list of bottlenecks."""
     names = list(dict.fromkeys(k for run in runs for k in run.kpis))
     kpis = {name: Estimate.of([run.kpis.get(name, math.nan) for run in runs]) for name in names}
+    for j in range(len(process.slas)):
+        kpis[f"slas.{j}.attained"] = kpis[f"slas.{j}.attained"].clipped(0.0, 1.0)
     slas = [
         SlaResult(
             sla.name, sla.metric, sla.stage, sla.percentile, sla.max, kpis[f"slas.{j}.attained"]

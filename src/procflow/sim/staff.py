@@ -29,7 +29,7 @@ from typing import Any, cast
 import simpy
 
 from procflow.model.calendar import WEEK_MINUTES, WeeklyProfile
-from procflow.model.process import Resource
+from procflow.model.process import Resource, working_people
 from procflow.sim.stats import TimeAverage
 
 #: (minus priority, sequence, ticket, item, stage): the sequence keeps FIFO within a priority
@@ -66,12 +66,10 @@ class StaffPool:
         self.cost_per_hour = resource.cost_per_hour
         self._shrinkage = resource.shrinkage
         self._unit_minutes = unit_minutes
-        specs: list[tuple[frozenset[str] | None, WeeklyProfile]]
-        if resource.teams is None:
-            specs = [(None, resource.staff())]
-        else:
-            specs = [(frozenset(t.skills), t.staff()) for t in resource.teams]
-        teams = [Team(skills, profile, self._working(profile.at(0))) for skills, profile in specs]
+        teams = [
+            Team(skills, profile, self._working(profile.at(0)))
+            for skills, profile in resource.groups()
+        ]
         # specialists first: arriving work goes to the free team with the fewest skills
         self.teams = sorted(teams, key=lambda t: len(t.skills) if t.skills else 1_000_000)
         self.queues: dict[Skill, list[_Entry]] = {}
@@ -83,7 +81,7 @@ class StaffPool:
         self.staff.move(0.0, int(sum(t.profile.at(0) for t in self.teams)))
 
     def _working(self, on_duty: float) -> int:
-        return int(on_duty * (1 - self._shrinkage) + 0.5)
+        return working_people(on_duty, self._shrinkage)
 
     # ------------------------------------------------------------------ work
 

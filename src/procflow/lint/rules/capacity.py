@@ -95,14 +95,11 @@ class UnderstaffedHours(Rule):
             resource = process.resources[name]
             if pool.offered_load <= 0 or pool.offered_load >= pool.servers:
                 continue  # idle, or overloaded-pool says more
-            if arrivals.is_constant and resource.calendar is None:
+            working = resource.working()
+            if arrivals.is_constant and working.is_constant:
                 continue
             work_per_item = pool.offered_load / capacity.arrival_rate
-            working = resource.staff()
-            shrink = 1 - resource.shrinkage
-            short = combine(
-                [arrivals, working], lambda v, w=work_per_item, k=shrink: v[0] * w - v[1] * k
-            )
+            short = combine([arrivals, working], lambda v, w=work_per_item: v[0] * w - v[1])
             windows = [
                 (start, end, gap)
                 for start, end, gap in short.steps()
@@ -112,7 +109,7 @@ class UnderstaffedHours(Rule):
                 continue
             worst = max(windows, key=lambda w: w[2])
             needed = arrivals.at(worst[0]) * work_per_item
-            on_duty = working.at(worst[0]) * shrink
+            on_duty = working.at(worst[0])
             hours = sum(end - start for start, end, _ in windows) / 60
             yield self.finding(
                 f"{name}: {hours:.0f} hours a week with less staff working than the work needs; "

@@ -1,0 +1,349 @@
+"""Scenarios: a named change set over a base process, and sweeps over many of them.
+
+A PM proposing "raise the QC sample to 20% and hire three reviewers" writes::
+
+    scenario: qc-sample-20pct-plus-3-reviewers
+    base: ../processes/image_moderation_qc.yaml
+    changes:
+      stages.sample_for_qc.next[1].probability: 0.20
+      resources.qc_reviewer.count: 12
+
+``changes`` maps paths (keys joined by dots, list positions in brackets, keys
+with dots or spaces in quotes: ``stages["v1.2 review"].duration``) to new
+values; a path to a key that does not exist yet adds it (a new stage or pool),
+and ``remove`` deletes paths. ``settings`` overrides run settings, and
+``sweep`` turns the scenario into a grid of them.
+
+Applying a scenario gives a process again, validated and linted like any other,
+with every value located in the file it came from: the base for what is
+unchanged, the scenario for what it changed.
+"""
+
+from __future__ import annotations
+
+import copy
+import difflib
+import itertools
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from procflow.diagnostics import Finding, LoadError, Location, Severity
+from procflow.model.process import Process
+from procflow.model.validation import translate_errors, validate_process
+from procflow.source import DocPath, Document, load_document
+
+_SEGMENT = re.compile(
+    r"""\s*(?:
+        (?P<name>[^.\[\]"'\s]+)
+      | \[\s*(?P<index>-?\d+)\s*\]
+      | \[\s*(?P<q>["'])(?P<quoted>.*?)(?P=q)\s*\]
+    )""",
+    re.VERBOSE,
+)
+MAX_SWEEP_POINTS = 10_000
+
+
+class PathError(ValueError):
+    """A change path that cannot be parsed."""
+
+
+def parse_path(text: str) -> DocPath:
+    """``stages.sample_for_qc.next[1].probability`` -> ``("stages", "sample_for_qc", "next", 1,
+    "probability")``."""
+    parts: list[Any] = []
+    position = 0
+    text = str(text)
+    while position < len(text):
+        if parts and text[position] == ".":
+            position += 1
+        match = _SEGMENT.match(text, position)
+        if not match or match.end() == position:
+            raise PathError(f"cannot read the path {text!r} at character {position + 1}")
+        if match["name"] is not None:
+            parts.append(match["name"])
+        elif match["index"] is not None:
+            parts.append(int(match["index"]))
+        else:
+            parts.append(match["quoted"])
+        position = match.end()
+    if not parts:
+        raise PathError("empty path")
+    return tuple(parts)
+
+
+class RunOverrides(BaseModel):
+    """Run settings a scenario file may set (the command line wins)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    horizon: str | None = None
+    warmup: str | None = None
+    replications: int | None = Field(default=None, ge=1)
+    seed: int | None = Field(default=None, ge=0)
+
+
+class Range(BaseModel):
+    """``{from: 40, to: 48, step: 2}``: both ends included."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+    start: float = Field(alias="from")
+    stop: float = Field(alias="to")
+    step: float = Field(default=1, gt=0)
+
+    def values(self) -> list[float | int]:
+        """The values of the range, as whole numbers where they are whole."""
+        out: list[float | int] = []
+        k = 0
+        while (value := self.start + k * self.step) <= self.stop + 1e-9:
+            out.append(int(value) if float(value).is_integer() else round(value, 10))
+            k += 1
+            if k > MAX_SWEEP_POINTS:
+                break
+        return out
+
+
+class ScenarioFile(BaseModel):
+    """The shape of a scenario file."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", title="procflow scenario")
+    scenario: str = Field(min_length=1)
+    base: str
+    description: str = ""
+    changes: dict[str, Any] = Field(default_factory=dict)
+    remove: list[str] = Field(default_factory=list)
+    settings: RunOverrides = Field(default_factory=RunOverrides)
+    sweep: dict[str, list[Any] | Range] | None = None
+
+
+@dataclass
+class Scenario:
+    """A scenario file, applied: the changed process plus what the file asked for."""
+
+    name: str
+    description: str
+    path: str
+    base_path: str
+    process: Process
+    changes: dict[str, Any]
+    settings: RunOverrides
+    #: path text -> values, in the order written
+    sweep: dict[str, list[Any]] = field(default_factory=dict)
+
+    def points(self) -> list[dict[str, Any]]:
+        """Every combination of the sweep's values (one empty point without a sweep)."""
+        if not self.sweep:
+            return [{}]
+        keys = list(self.sweep)
+        return [
+            dict(zip(keys, combo, strict=True))
+            for combo in itertools.product(*(self.sweep[k] for k in keys))
+        ]
+
+
+def is_scenario(data: Any) -> bool:
+    """Whether loaded YAML data is a scenario file (it has a top-level ``scenario`` key)."""
+    return isinstance(data, dict) and "scenario" in data
+
+
+def _error(code: str, name: str, message: str, where: Location, hint: str | None = None) -> Finding:
+    return Finding(code, name, Severity.ERROR, message, where, hint)
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Load a scenario file and apply it to its base; raise :class:`LoadError` on any problem."""
+    doc = load_document(path)
+    return scenario_from_document(doc)
+
+
+def scenario_from_document(doc: Document) -> Scenario:
+    """Apply a loaded scenario document to its base process."""
+    try:
+        spec = ScenarioFile.model_validate(doc.data)
+    except ValidationError as exc:
+        raise LoadError([*doc.findings, *translate_errors(exc, doc, ScenarioFile)]) from None
+    base_path = Path(os.path.relpath((Path(doc.path).parent / spec.base).resolve()))
+    try:
+        base = load_document(base_path)
+    except LoadError as exc:
+        if exc.findings and exc.findings[0].code == "PF001":
+            raise LoadError(
+                [
+                    _error(
+                        "PF602",
+                        "unknown-base",
+                        f"base process {spec.base!r} cannot be read: {exc.findings[0].message}",
+                        doc.locate(("base",)),
+                        "base is a path relative to the scenario file",
+                    )
+                ]
+            ) from None
+        raise
+    merged = apply(base, spec.changes, spec.remove, doc)
+    process = validate_process(merged, base_dir=base_path.parent)
+    sweep: dict[str, list[Any]] = {}
+    findings: list[Finding] = []
+    for text, values in (spec.sweep or {}).items():
+        where = doc.locate(("sweep", text), key=True)
+        try:
+            parse_path(text)
+        except PathError as exc:
+            findings.append(_error("PF601", "unknown-change-path", str(exc), where))
+            continue
+        listed = values.values() if isinstance(values, Range) else list(values)
+        if not listed:
+            findings.append(_error("PF012", "invalid-value", "a sweep needs values", where))
+        sweep[text] = listed
+    if findings:
+        raise LoadError(findings)
+    scenario = Scenario(
+        spec.scenario,
+        spec.description,
+        doc.path,
+        str(base_path),
+        process,
+        dict(spec.changes),
+        spec.settings,
+        sweep,
+    )
+    if len(scenario.points()) > MAX_SWEEP_POINTS:
+        raise LoadError(
+            [
+                _error(
+                    "PF012",
+                    "invalid-value",
+                    f"the sweep has {len(scenario.points()):,} points; the limit is "
+                    f"{MAX_SWEEP_POINTS:,}",
+                    doc.locate(("sweep",), key=True),
+                )
+            ]
+        )
+    return scenario
+
+
+def apply(
+    base: Document,
+    changes: dict[str, Any],
+    remove: list[str],
+    scenario: Document | None = None,
+) -> Document:
+    """A new document: ``base`` with ``changes`` set and ``remove`` deleted, locations merged.
+
+    Raises :class:`LoadError` (PF601) for paths that do not exist or cannot be parsed.
+    """
+    data = copy.deepcopy(base.data)
+    keys = dict(base.key_locations)
+    values = dict(base.value_locations)
+    findings: list[Finding] = []
+    source = scenario if scenario is not None else base
+
+    def where(prefix: tuple[Any, ...], key: bool = True) -> Location:
+        return source.locate(prefix, key=key)
+
+    for text, value in changes.items():
+        try:
+            path = parse_path(text)
+            parent = _walk(data, path[:-1])
+            _set(parent, path[-1], copy.deepcopy(value))
+        except (PathError, _Missing) as exc:
+            findings.append(_missing(exc, text, where(("changes", text))))
+            continue
+        _drop(keys, path)
+        _drop(values, path)
+        keys[path] = where(("changes", text))
+        for sub, location in source.value_locations.items():
+            if sub[:2] == ("changes", text):
+                values[path + sub[2:]] = location
+        for sub, location in source.key_locations.items():
+            if sub[:2] == ("changes", text) and len(sub) > 2:
+                keys[path + sub[2:]] = location
+    for index, text in enumerate(remove):
+        try:
+            path = parse_path(text)
+            parent = _walk(data, path[:-1])
+            _delete(parent, path[-1])
+        except (PathError, _Missing) as exc:
+            findings.append(_missing(exc, text, where(("remove", index), key=False)))
+            continue
+        _drop(keys, path)
+        _drop(values, path)
+    if findings:
+        raise LoadError(findings)
+    return Document(
+        path=source.path,
+        data=data,
+        key_locations=keys,
+        value_locations=values,
+        suppressions=base.suppressions,
+        findings=list(source.findings),
+        text=source.text,
+    )
+
+
+class _Missing(Exception):
+    def __init__(self, message: str, choices: list[str]) -> None:
+        super().__init__(message)
+        self.choices = choices
+
+
+def _missing(exc: Exception, text: str, location: Location) -> Finding:
+    hint = None
+    if isinstance(exc, _Missing) and exc.choices:
+        last = str(exc).split("'")[1] if "'" in str(exc) else ""
+        close = difflib.get_close_matches(last, exc.choices, n=1)
+        hint = f"did you mean {close[0]!r}?" if close else "exists: " + ", ".join(exc.choices[:8])
+    return _error("PF601", "unknown-change-path", f"{text}: {exc}", location, hint)
+
+
+def _walk(data: Any, path: DocPath) -> Any:
+    node = data
+    for step in path:
+        if isinstance(node, dict):
+            if step not in node:
+                raise _Missing(f"there is no {step!r} here", [str(k) for k in node])
+            node = node[step]
+        elif isinstance(node, list):
+            if not isinstance(step, int) or not -len(node) <= step < len(node):
+                raise _Missing(f"there is no position [{step}] in a list of {len(node)}", [])
+            node = node[step]
+        else:
+            raise _Missing(f"{step!r} is inside a single value", [])
+    return node
+
+
+def _set(parent: Any, step: Any, value: Any) -> None:
+    if isinstance(parent, dict) or (
+        isinstance(parent, list) and isinstance(step, int) and -len(parent) <= step < len(parent)
+    ):
+        parent[step] = value
+    elif isinstance(parent, list):
+        raise _Missing(f"there is no position [{step}] in a list of {len(parent)}", [])
+    else:
+        raise _Missing(f"{step!r} is inside a single value", [])
+
+
+def _delete(parent: Any, step: Any) -> None:
+    if (isinstance(parent, dict) and step in parent) or (
+        isinstance(parent, list) and isinstance(step, int) and -len(parent) <= step < len(parent)
+    ):
+        del parent[step]
+    else:
+        choices = [str(k) for k in parent] if isinstance(parent, dict) else []
+        raise _Missing(f"there is no {step!r} to remove", choices)
+
+
+def _drop(locations: dict[DocPath, Location], path: DocPath) -> None:
+    for known in [p for p in locations if p[: len(path)] == path]:
+        del locations[known]
+
+
+def with_changes(process: Process, changes: dict[str, Any]) -> Process:
+    """The process with more changes applied (a sweep point); raises :class:`LoadError`."""
+    base = process.source
+    if base is None:
+        raise ValueError("the process has no source document to change")
+    merged = apply(base, changes, [])
+    return validate_process(merged, base_dir=Path(base.path).parent)

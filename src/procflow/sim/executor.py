@@ -1,0 +1,82 @@
+"""Where replications run: in this process, in local processes, or on a Dask cluster.
+
+A replication is a pure function of (process, settings, seed, replication
+number), so every executor gives the same numbers; they differ only in speed.
+Results come back in the order the tasks were given, whatever order they
+finish in.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from typing import Any, Protocol, TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+EXECUTORS = ("serial", "local", "dask")
+
+
+class Executor(Protocol):
+    """Maps a function over tasks, yielding results in task order."""
+
+    def map(self, fn: Callable[[T], R], tasks: Sequence[T]) -> Iterator[R]:
+        """Run ``fn`` on every task; yield the results in task order."""
+        ...
+
+
+class SerialExecutor:
+    """Everything in this process, one task after another."""
+
+    def map(self, fn: Callable[[T], R], tasks: Sequence[T]) -> Iterator[R]:
+        """Run the tasks here, in order."""
+        return (fn(task) for task in tasks)
+
+
+class LocalExecutor:
+    """Local worker processes (``jobs`` of them; all cores by default)."""
+
+    def __init__(self, jobs: int | None = None) -> None:
+        self.jobs = jobs or os.cpu_count() or 1
+
+    def map(self, fn: Callable[[T], R], tasks: Sequence[T]) -> Iterator[R]:
+        """Run the tasks in worker processes."""
+        if self.jobs <= 1 or len(tasks) <= 1:
+            yield from (fn(task) for task in tasks)
+            return
+        with ProcessPoolExecutor(max_workers=min(self.jobs, len(tasks))) as pool:
+            yield from pool.map(fn, tasks)
+
+
+class DaskExecutor:
+    """A Dask distributed cluster at ``scheduler`` (``tcp://host:8786``), or a given client."""
+
+    def __init__(self, scheduler: str | None = None, client: Any = None) -> None:
+        if client is None:
+            try:
+                from distributed import Client
+            except ImportError:  # pragma: no cover - depends on the installation
+                raise RuntimeError(
+                    "the Dask executor needs the dask extra: pip install 'procflow[dask]'"
+                ) from None
+            client = Client(scheduler) if scheduler else Client(processes=False)  # type: ignore[no-untyped-call]
+        self.client = client
+
+    def map(self, fn: Callable[[T], R], tasks: Sequence[T]) -> Iterator[R]:
+        """Submit every task to the cluster; yield results in task order."""
+        futures = self.client.map(fn, list(tasks), pure=False)
+        for future in futures:
+            yield future.result()
+
+
+def make_executor(kind: str, jobs: int | None = None, scheduler: str | None = None) -> Executor:
+    """An executor by name: ``serial``, ``local`` (``jobs`` processes) or ``dask``."""
+    if kind == "serial":
+        return SerialExecutor()
+    if kind == "local":
+        return LocalExecutor(jobs)
+    if kind == "dask":
+        return DaskExecutor(scheduler)
+    raise ValueError(f"unknown executor {kind!r}; use one of {', '.join(EXECUTORS)}")
