@@ -1,5 +1,5 @@
 # procflow: two commands do all the set-up on a fresh machine with python3.
-#   make demo   create .venv, install, lint, analyse and simulate the bundled example processes
+#   make demo   create .venv, install, lint, analyse, simulate and compare the bundled examples
 #   make test   ruff, mypy and pytest
 PYTHON ?= python3
 VENV := .venv
@@ -24,6 +24,12 @@ demo: $(STAMP)
 	$(BIN)/procflow simulate processes/image_moderation_qc.yaml --replications 5 --seed 7 \
 		--format json --output out/image_moderation_qc.json
 	@echo "Wrote out/image_moderation_qc.json"
+	$(BIN)/procflow compare processes/image_moderation_qc.yaml \
+		scenarios/qc_sample_20pct.yaml scenarios/qc_sample_20pct_plus_3.yaml --replications 5 --seed 7
+	$(BIN)/procflow compare processes/image_moderation_qc.yaml \
+		scenarios/qc_sample_20pct.yaml scenarios/qc_sample_20pct_plus_3.yaml --replications 5 --seed 7 \
+		--format markdown --output out/comparison.md
+	@echo "Wrote out/comparison.md"
 
 lint-code: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks

@@ -29,7 +29,13 @@ from procflow.model.process import Process
 from procflow.model.validation import validate_process
 from procflow.report import diagram
 from procflow.report.terminal import print_capacity
-from procflow.scenario import RunOverrides, Scenario, load_scenario
+from procflow.scenario import (
+    RunOverrides,
+    Scenario,
+    is_scenario,
+    load_scenario,
+    scenario_from_document,
+)
 from procflow.schema import process_schema, scenario_schema
 from procflow.sim.engine import RunSettings
 from procflow.sim.executor import EXECUTORS, Executor, make_executor
@@ -442,6 +448,189 @@ def compare(
         text = _rendered(lambda console: print_comparison(console, baseline, comparison), output)
     if text:
         _emit(text, output)
+
+
+def _load_any(path: str) -> tuple[Process, Scenario | None]:
+    """A process file, or a scenario file applied to its base."""
+    try:
+        doc = load_document(path)
+        if is_scenario(doc.data):
+            scenario = scenario_from_document(doc)
+            return scenario.process, scenario
+        return validate_process(doc), None
+    except LoadError as exc:
+        _fail_load(exc)
+        raise
+
+
+def _settings_dict(run: _Run, process: Process) -> dict[str, Any]:
+    return {
+        "replications": run.replications,
+        "seed": run.seed,
+        "horizon": run.settings.horizon,
+        "warmup": run.settings.warmup,
+        "time_unit": process.time_unit,
+    }
+
+
+@main.command()
+@click.argument("path", type=click.Path())
+@click.option(
+    "--set",
+    "axes",
+    multiple=True,
+    metavar="PATH=VALUES",
+    help="A path and its values: 'resources.annotator.count=40:48:2' (ends included) "
+    "or 'resources.qc_reviewer.count=8,9,10'. Repeatable: the grid of all of them.",
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+@run_options
+def sweep(path: str, axes: tuple[str, ...], fmt: str, output: str | None, **opts: Any) -> None:
+    """Simulate a grid of changes: KPIs per point, points marked against the SLAs.
+
+    PATH is a process, or a scenario file whose `sweep:` block gives the grid
+    (--set adds to or replaces its axes). Every point runs on the same random
+    numbers, so differences between points are the changes, not noise.
+
+    \b
+    Example:
+      procflow sweep processes/image_moderation_qc.yaml \\
+          --set resources.annotator.count=42:48:2 --set resources.qc_reviewer.count=8:11
+      procflow sweep scenarios/consensus_staffing_sweep.yaml --format json -o sweep.json
+    """
+    from procflow.report.jsonout import sweep_to_dict
+    from procflow.report.terminal import print_sweep
+    from procflow.sweep import grid, parse_values, run_points
+
+    process, scenario = _load_any(path)
+    _refuse_broken(process)
+    grid_axes: dict[str, list[Any]] = dict(scenario.sweep) if scenario else {}
+    for axis in axes:
+        key, sep, values = axis.partition("=")
+        try:
+            if not sep or not key.strip():
+                raise ValueError("write PATH=VALUES")
+            grid_axes[key.strip()] = parse_values(values)
+        except ValueError as exc:
+            raise click.BadParameter(f"{axis!r}: {exc}", param_hint="--set") from None
+    if not grid_axes:
+        raise click.UsageError("nothing to sweep: give --set PATH=VALUES or a scenario with sweep:")
+    try:
+        points = grid(grid_axes)
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
+    run = _run(process, opts, scenario.settings if scenario else None)
+    with _progress(Console(stderr=True), run.replications * len(points)) as advance:
+        results = run_points(
+            process,
+            points,
+            run.settings,
+            replications=run.replications,
+            seed=run.seed,
+            executor=run.executor,
+            progress=advance,
+        )
+    if fmt == "json":
+        data = sweep_to_dict(results, process, _settings_dict(run, process))
+        text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    else:
+        text = _rendered(lambda console: print_sweep(console, process, results), output)
+    if text:
+        _emit(text, output)
+
+
+def _bounds(pools: tuple[str, ...]) -> dict[str, tuple[int, int]]:
+    bounds: dict[str, tuple[int, int]] = {}
+    for spec in pools:
+        name, sep, span = spec.partition("=")
+        low, colon, high = span.partition(":")
+        try:
+            if not sep or not colon:
+                raise ValueError
+            bounds[name.strip()] = (int(low), int(high))
+        except ValueError:
+            raise click.BadParameter(
+                f"{spec!r}: write POOL=LOW:HIGH, e.g. qc_reviewer=6:12", param_hint="--pool"
+            ) from None
+    return bounds
+
+
+@main.command()
+@click.argument("path", type=click.Path())
+@click.option(
+    "--pool",
+    "pools",
+    multiple=True,
+    required=True,
+    metavar="POOL=LOW:HIGH",
+    help="A pool's headcount bounds, e.g. qc_reviewer=6:12. Repeatable.",
+)
+@click.option(
+    "--max-utilization",
+    type=click.FloatRange(0, 1, min_open=True),
+    default=None,
+    help="A ceiling on each searched pool's utilization, e.g. 0.9.",
+)
+@click.option("--runners-up", default=3, show_default=True, type=click.IntRange(0, 20))
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+@run_options
+def optimize(
+    path: str,
+    pools: tuple[str, ...],
+    max_utilization: float | None,
+    runners_up: int,
+    fmt: str,
+    output: str | None,
+    **opts: Any,
+) -> None:
+    """Find the cheapest staffing within bounds that meets every SLA.
+
+    The analytic model rules out plans that cannot keep up; the rest are
+    simulated from the cheapest up until plans pass every SLA (and the
+    utilization ceiling). Prints the plan, its cost per hour and per item, and
+    the runners-up. Exit status 1 when no plan in the bounds passes.
+
+    \b
+    Example:
+      procflow optimize processes/image_moderation_qc.yaml \\
+          --pool annotator=38:46 --pool qc_reviewer=6:10 --max-utilization 0.9
+    """
+    from procflow.optimize import OptimizeError
+    from procflow.optimize import optimize as search
+    from procflow.report.jsonout import optimization_to_dict
+    from procflow.report.terminal import print_optimization
+
+    process, scenario = _load_any(path)
+    _refuse_broken(process)
+    run = _run(process, opts, scenario.settings if scenario else None)
+    try:
+        with _progress(Console(stderr=True), 0) as advance:
+            found = search(
+                process,
+                _bounds(pools),
+                run.settings,
+                max_utilization=max_utilization,
+                replications=run.replications,
+                seed=run.seed,
+                runners_up=runners_up,
+                executor=run.executor,
+                progress=advance,
+            )
+    except OptimizeError as exc:
+        raise click.UsageError(str(exc)) from None
+    if fmt == "json":
+        data = optimization_to_dict(found, process, _settings_dict(run, process))
+        text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    else:
+        text = _rendered(lambda console: print_optimization(console, process, found), output)
+    if text:
+        _emit(text, output)
+    if found.best is None:
+        sys.exit(EXIT_FINDINGS)
 
 
 @contextlib.contextmanager

@@ -9,7 +9,10 @@ from typing import Any
 from procflow.analysis import Capacity
 from procflow.compare import Comparison
 from procflow.model.process import Process
+from procflow.optimize import Candidate, Optimization
+from procflow.report.kpis import headline_kpis
 from procflow.results import Results
+from procflow.sweep import SweepPoint
 
 
 def _clean(value: Any) -> Any:
@@ -149,6 +152,82 @@ def comparison_to_dict(comparison: Comparison, baseline: Process) -> dict[str, A
             "format_version": RESULTS_FORMAT_VERSION,
             "baseline": results_to_dict(comparison.baseline, baseline),
             "scenarios": scenarios,
+        }
+    )
+    return result
+
+
+def _point_dict(point: SweepPoint, process: Process) -> dict[str, Any]:
+    results = point.results
+    entry: dict[str, Any] = {
+        "changes": point.changes,
+        "cost_per_hour": point.cost_per_hour,
+        "error": point.error,
+        "stable": results.stable if results else None,
+        "feasible": point.feasible,
+    }
+    if results is not None and point.process is not None:
+        entry["verdict"] = results.verdict
+        entry["slas"] = [
+            {"name": s.name, "met": s.met, "attained": s.attained.to_dict()} for s in results.slas
+        ]
+        entry["kpis"] = {
+            key: results.kpis[key].to_dict()
+            for key, _, _ in headline_kpis(point.process)
+            if key in results.kpis
+        }
+    return entry
+
+
+def sweep_to_dict(
+    points: list[SweepPoint], process: Process, settings: dict[str, Any]
+) -> dict[str, Any]:
+    """``procflow sweep --format json``."""
+    result: dict[str, Any] = _clean(
+        {
+            "format_version": RESULTS_FORMAT_VERSION,
+            "process": process.name,
+            "settings": settings,
+            "points": [_point_dict(p, process) for p in points],
+        }
+    )
+    return result
+
+
+def optimization_to_dict(
+    found: Optimization, process: Process, settings: dict[str, Any]
+) -> dict[str, Any]:
+    """``procflow optimize --format json``: ``best``, ``runners_up``, ``candidates``."""
+
+    def plan(c: Candidate) -> dict[str, Any]:
+        point = c.point
+        results = point.results if point else None
+        return {
+            "changes": c.changes,
+            "counts": c.counts,
+            "cost_per_hour": c.cost_per_hour,
+            "cost_per_item": results.kpis["cost_per_item"].mean if results else None,
+            "analytic_max_utilization": c.max_utilization,
+            "stable": results.stable if results else None,
+            "slas_met": bool(results and all(s.met for s in results.slas)),
+            "slas": [
+                {"name": s.name, "met": s.met, "attained": s.attained.to_dict()}
+                for s in (results.slas if results else [])
+            ],
+        }
+
+    result: dict[str, Any] = _clean(
+        {
+            "format_version": RESULTS_FORMAT_VERSION,
+            "process": process.name,
+            "settings": settings,
+            "baseline_cost_per_hour": found.baseline_cost_per_hour,
+            "best": plan(found.best) if found.best else None,
+            "runners_up": [plan(c) for c in found.runners_up],
+            "candidates": [plan(c) for c in found.simulated],
+            "plans_in_bounds": found.total,
+            "pruned_by_analysis": found.pruned,
+            "notes": found.notes,
         }
     )
     return result

@@ -12,8 +12,10 @@ from procflow.analysis import Capacity
 from procflow.compare import Comparison
 from procflow.model.process import Process
 from procflow.model.quantities import convert, format_duration
+from procflow.optimize import Optimization
 from procflow.report.kpis import format_value, headline_kpis
 from procflow.results import Estimate, Results
+from procflow.sweep import SweepPoint
 
 
 def _pct(x: float) -> str:
@@ -230,3 +232,91 @@ def print_comparison(console: Console, process: Process, comparison: Comparison)
             before = "met" if sla.baseline_met else "missed"
             after = "[green]met[/]" if sla.met else "[bold red]missed[/]"
             console.print(f"  SLA {sla.name}: baseline {before}, scenario {after}")
+
+
+def print_sweep(console: Console, process: Process, points: list[SweepPoint]) -> None:
+    """One row per point: the values swept, cost, turnaround, utilization, SLA verdicts."""
+    unit = process.time_unit
+    axes = list(points[0].changes) if points else []
+    table = Table(
+        title="Sweep (means over replications; ✓ = stable and every SLA met)", title_justify="left"
+    )
+    for axis in axes:
+        label = axis.removeprefix("resources.").removeprefix("stages.")
+        table.add_column(label, justify="right", overflow="fold")
+    for column in ("cost/h", "p90 cycle", "busiest pool", "SLAs", ""):
+        table.add_column(column, justify="right", no_wrap=True)
+    for point in points:
+        values = [str(point.changes[a]) for a in axes]
+        results = point.results
+        if results is None:
+            table.add_row(*values, "", "", "", "", f"[red]{point.error}[/]")
+            continue
+        utilizations = [
+            (results.kpis[f"resources.{n}.utilization"].mean, n) for n in process.resources
+        ]
+        busiest = max((u, n) for u, n in utilizations if not math.isnan(u))
+        slas = " ".join(f"{s.attained.mean:.0%}" for s in results.slas)
+        mark = (
+            "[green]✓[/]"
+            if point.feasible
+            else ("[red]unstable[/]" if not results.stable else "[yellow]SLA missed[/]")
+        )
+        table.add_row(
+            *values,
+            f"{point.cost_per_hour:,.0f}",
+            format_duration(results.kpis["cycle_time.p90"].mean, unit),
+            f"{busiest[1]} {busiest[0]:.0%}",
+            slas,
+            mark,
+        )
+    console.print(table)
+
+
+def print_optimization(console: Console, process: Process, found: Optimization) -> None:
+    """The chosen plan, its cost against today's, the runners-up, and the search's numbers."""
+    console.print(
+        f"[bold]{process.name}[/bold]: {found.total:,} staffing plans in the bounds, "
+        f"{found.pruned:,} ruled out by the analysis, {len(found.simulated)} simulated"
+    )
+    if found.best is None:
+        console.print("[bold red]No plan in the bounds meets every SLA.[/]")
+        for note in found.notes:
+            console.print(f"  {note}")
+        return
+    best = found.best
+    saving = found.baseline_cost_per_hour - best.cost_per_hour
+    plan = ", ".join(f"{pool} {n}" for pool, n in best.counts.items())
+    console.print(
+        f"Best plan  [bold green]{plan}[/]: {best.cost_per_hour:,.2f}/h "
+        f"({'saves' if saving >= 0 else 'costs'} {abs(saving):,.2f}/h against today's "
+        f"{found.baseline_cost_per_hour:,.2f}/h)"
+    )
+    table = Table(title="Plans simulated, cheapest first", title_justify="left")
+    for column in ("plan", "cost/h", "cost/item", "p90 cycle", "SLAs", ""):
+        table.add_column(column, justify="left" if column == "plan" else "right")
+    for candidate in found.simulated:
+        point = candidate.point
+        results = point.results if point else None
+        label = ", ".join(f"{p} {n}" for p, n in candidate.counts.items())
+        if results is None:
+            table.add_row(label, f"{candidate.cost_per_hour:,.2f}", "", "", "", "error")
+            continue
+        verdict = (
+            "best"
+            if candidate is best
+            else (
+                "runner-up"
+                if candidate in found.runners_up
+                else ("[green]passes[/]" if candidate.passes(None) else "[red]fails[/]")
+            )
+        )
+        table.add_row(
+            label,
+            f"{candidate.cost_per_hour:,.2f}",
+            f"{results.kpis['cost_per_item'].mean:,.3f}",
+            format_duration(results.kpis["cycle_time.p90"].mean, process.time_unit),
+            " ".join(f"{s.attained.mean:.1%}" for s in results.slas),
+            verdict,
+        )
+    console.print(table)

@@ -1,0 +1,162 @@
+"""The cheapest staffing that meets every SLA.
+
+The PM gives bounds on the headcount of some pools ("annotators 36 to 48,
+QC reviewers 6 to 12") and optionally a ceiling on utilization (people cannot
+be 97% busy for long). procflow then:
+
+1. lists every staffing in the bounds and prices it (paid staff per hour);
+2. prunes, with the analytic model, every plan whose pools cannot keep up on
+   average (or exceed the utilization ceiling): the load a pool receives does
+   not depend on staffing, so this is exact and instant;
+3. simulates the survivors from the cheapest up, a few at a time, until one
+   meets every SLA and stays stable (and under the ceiling): that is the plan;
+   the next cheapest ones that also pass are the runners-up.
+
+Only pools staffed with a fixed ``count`` can be searched.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from procflow.analysis import analyze
+from procflow.model.process import Process, working_people
+from procflow.sim.engine import RunSettings
+from procflow.sim.executor import Executor
+from procflow.sim.runner import Progress
+from procflow.sweep import SweepPoint, run_points
+
+MAX_CANDIDATES = 200_000
+
+
+class OptimizeError(ValueError):
+    """The search cannot be set up (unknown pool, a calendar pool, empty bounds)."""
+
+
+@dataclass
+class Candidate:
+    """A staffing plan, its price, and what the analysis and simulation said of it."""
+
+    counts: dict[str, int]
+    cost_per_hour: float
+    max_utilization: float
+    point: SweepPoint | None = None
+
+    @property
+    def changes(self) -> dict[str, Any]:
+        """The plan as scenario changes."""
+        return {f"resources.{pool}.count": n for pool, n in self.counts.items()}
+
+    def passes(self, ceiling: float | None) -> bool:
+        """Simulated: stable, every SLA met, and every searched pool under the ceiling."""
+        if self.point is None or not self.point.feasible or self.point.results is None:
+            return False
+        if ceiling is None:
+            return True
+        kpis = self.point.results.kpis
+        return all(kpis[f"resources.{p}.utilization"].mean <= ceiling for p in self.counts)
+
+
+@dataclass
+class Optimization:
+    """The search's answer: the best plan (if any), the runners-up, and what was tried."""
+
+    best: Candidate | None
+    runners_up: list[Candidate]
+    simulated: list[Candidate]
+    total: int
+    pruned: int
+    baseline_cost_per_hour: float
+    notes: list[str] = field(default_factory=list)
+
+
+def optimize(
+    process: Process,
+    bounds: Mapping[str, tuple[int, int]],
+    settings: RunSettings,
+    *,
+    max_utilization: float | None = None,
+    replications: int = 5,
+    seed: int = 1,
+    runners_up: int = 3,
+    batch: int = 4,
+    max_simulated: int = 40,
+    executor: Executor | None = None,
+    progress: Progress | None = None,
+) -> Optimization:
+    """Search the staffing within ``bounds`` for the cheapest plan that meets every SLA."""
+    for pool, (low, high) in bounds.items():
+        resource = process.resources.get(pool)
+        if resource is None:
+            raise OptimizeError(f"there is no staff pool {pool!r}")
+        if resource.count is None:
+            raise OptimizeError(f"{pool!r} is staffed by calendar or teams; only count can vary")
+        if not 0 <= low <= high:
+            raise OptimizeError(f"bounds for {pool!r} must satisfy 0 <= low <= high")
+    capacity = analyze(process)
+    if capacity.endless:
+        raise OptimizeError("some items loop forever; fix the process first (procflow lint)")
+    loads = {name: pool.offered_load for name, pool in capacity.pools.items()}
+    fixed_cost = sum(
+        r.mean_staff * r.cost_per_hour for n, r in process.resources.items() if n not in bounds
+    )
+    pools = list(bounds)
+    sizes = [range(bounds[p][0], bounds[p][1] + 1) for p in pools]
+    total = math.prod(len(s) for s in sizes)
+    if total > MAX_CANDIDATES:
+        raise OptimizeError(
+            f"{total:,} staffing plans; narrow the bounds (limit {MAX_CANDIDATES:,})"
+        )
+    candidates: list[Candidate] = []
+    for combo in itertools.product(*sizes):
+        counts = dict(zip(pools, combo, strict=True))
+        utilization = 0.0
+        for pool, n in counts.items():
+            working = working_people(n, process.resources[pool].shrinkage)
+            load = loads.get(pool, 0.0)
+            if load > 0:
+                utilization = max(utilization, load / working if working else math.inf)
+        if utilization >= 1 or (max_utilization is not None and utilization > max_utilization):
+            continue  # cannot keep up on average (or over the ceiling): no need to simulate
+        cost = fixed_cost + sum(n * process.resources[p].cost_per_hour for p, n in counts.items())
+        candidates.append(Candidate(counts, cost, utilization))
+    pruned = total - len(candidates)
+    candidates.sort(key=lambda c: (c.cost_per_hour, c.max_utilization))
+    simulated: list[Candidate] = []
+    passing: list[Candidate] = []
+    index = 0
+    while index < len(candidates) and len(simulated) < max_simulated:
+        chunk = candidates[index : index + batch]
+        index += batch
+        points = run_points(
+            process,
+            [c.changes for c in chunk],
+            settings,
+            replications=replications,
+            seed=seed,
+            executor=executor,
+            progress=progress,
+        )
+        for candidate, point in zip(chunk, points, strict=True):
+            candidate.point = point
+            simulated.append(candidate)
+            if candidate.passes(max_utilization):
+                passing.append(candidate)
+        if len(passing) > runners_up:
+            break
+    notes = []
+    if not candidates:
+        notes.append("every plan in the bounds leaves some pool unable to keep up on average")
+    elif not passing:
+        notes.append(
+            f"none of the {len(simulated)} cheapest plans that keep up on average met every SLA"
+        )
+    best = passing[0] if passing else None
+    baseline_cost = sum(r.mean_staff * r.cost_per_hour for r in process.resources.values())
+    return Optimization(
+        best, passing[1 : runners_up + 1], simulated, total, pruned, baseline_cost, notes
+    )

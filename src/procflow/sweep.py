@@ -1,0 +1,118 @@
+"""Sweeps: the same process under a grid of changes, with KPIs and SLA verdicts per point.
+
+"What if we had 40, 42, ... 48 annotators and 8 to 12 reviewers?" is a sweep
+over two paths. Every point is a process of its own (validated like a
+scenario) simulated with the same seed, so neighbouring points share random
+numbers and the surface is smooth rather than noisy. All replications of all
+points go to the executor at once, so a cluster is kept busy.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from procflow.diagnostics import LoadError
+from procflow.model.process import Process
+from procflow.results import Results
+from procflow.scenario import MAX_SWEEP_POINTS, with_changes
+from procflow.sim.engine import RunSettings
+from procflow.sim.executor import Executor, SerialExecutor
+from procflow.sim.runner import Progress, run_tasks, summarize
+
+_RANGE = re.compile(r"^\s*(-?[\d.]+)\s*:\s*(-?[\d.]+)\s*(?::\s*([\d.]+))?\s*$")
+
+
+@dataclass
+class SweepPoint:
+    """One point of a sweep: its changes, and its results (or why it could not run)."""
+
+    changes: dict[str, Any]
+    process: Process | None
+    results: Results | None
+    error: str | None = None
+
+    @property
+    def cost_per_hour(self) -> float:
+        """Paid staff cost per hour of this point's process."""
+        return staff_cost(self.process) if self.process is not None else math.nan
+
+    @property
+    def feasible(self) -> bool:
+        """Stable, and every SLA met."""
+        r = self.results
+        return r is not None and r.stable and all(s.met for s in r.slas)
+
+
+def staff_cost(process: Process) -> float:
+    """Paid staff cost per hour: people on duty (averaged over the week) times their rate."""
+    return sum(r.mean_staff * r.cost_per_hour for r in process.resources.values())
+
+
+def parse_values(text: str) -> list[Any]:
+    """``40:48:2`` (ends included) or ``8,9,10`` or ``0.1,0.2``; numbers where they are numbers."""
+    match = _RANGE.match(text)
+    if match:
+        start, stop = float(match[1]), float(match[2])
+        step = float(match[3]) if match[3] else 1.0
+        if step <= 0 or stop < start:
+            raise ValueError(f"empty range {text!r}")
+        count = math.floor((stop - start) / step + 1e-9) + 1
+        if count > MAX_SWEEP_POINTS:
+            raise ValueError(f"range {text!r} has more than {MAX_SWEEP_POINTS:,} values")
+        return [_number(start + k * step) for k in range(count)]
+    return [_scalar(part.strip()) for part in text.split(",") if part.strip()]
+
+
+def _number(value: float) -> float | int:
+    return int(value) if float(value).is_integer() else round(value, 10)
+
+
+def _scalar(text: str) -> Any:
+    try:
+        return _number(float(text))
+    except ValueError:
+        return text
+
+
+def grid(axes: Mapping[str, Sequence[Any]]) -> list[dict[str, Any]]:
+    """Every combination of the axes' values, the first axis varying slowest."""
+    keys = list(axes)
+    points = [
+        dict(zip(keys, combo, strict=True)) for combo in itertools.product(*(axes[k] for k in keys))
+    ]
+    if len(points) > MAX_SWEEP_POINTS:
+        raise ValueError(f"the sweep has {len(points):,} points; the limit is {MAX_SWEEP_POINTS:,}")
+    return points
+
+
+def run_points(
+    base: Process,
+    points: Sequence[dict[str, Any]],
+    settings: RunSettings,
+    *,
+    replications: int,
+    seed: int,
+    executor: Executor | None = None,
+    progress: Progress | None = None,
+) -> list[SweepPoint]:
+    """Simulate every point (changes over ``base``) with the same seed."""
+    built: list[SweepPoint] = []
+    for changes in points:
+        try:
+            built.append(SweepPoint(dict(changes), with_changes(base, changes), None))
+        except LoadError as exc:
+            first = exc.findings[0]
+            built.append(SweepPoint(dict(changes), None, None, f"{first.code} {first.message}"))
+    runnable = [p for p in built if p.process is not None]
+    tasks = [(p.process, settings, seed, r) for p in runnable for r in range(replications)]
+    runs = run_tasks(tasks, executor or SerialExecutor(), progress)  # type: ignore[arg-type]
+    for k, point in enumerate(runnable):
+        assert point.process is not None
+        group = runs[k * replications : (k + 1) * replications]
+        point.results = summarize(point.process, settings, seed, group)
+    return built
