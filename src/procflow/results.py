@@ -127,6 +127,11 @@ class Results:
     #: stage -> queue growth per hour (mean over the replications that grew)
     growth: dict[str, float] = field(default_factory=dict)
     analytic_stable: bool = True
+    #: sampled over simulated time, averaged over replications: "time", "wip",
+    #: "queue.<stage>", "busy.<pool>", "working.<pool>"
+    series: dict[str, list[float]] = field(default_factory=dict)
+    #: cycle time at percentiles 1..99, averaged over replications
+    cycle_time_percentiles: list[float] = field(default_factory=list)
 
     def kpi(self, name: str) -> Estimate:
         """One KPI's estimate by its stable name, such as ``cycle_time.p90``."""

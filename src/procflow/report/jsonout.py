@@ -111,6 +111,11 @@ def results_to_dict(results: Results, process: Process) -> dict[str, Any]:
                 for stage, rate in sorted(results.growth.items())
             ],
             "replications": results.replications,
+            "series": results.series,
+            "cycle_time_distribution": {
+                "percentiles": list(range(1, 100)),
+                "values": results.cycle_time_percentiles,
+            },
         }
     )
     return result

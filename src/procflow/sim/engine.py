@@ -18,7 +18,7 @@ import bisect
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import Any, Protocol, cast
 
 import simpy
 
@@ -31,8 +31,25 @@ from procflow.sim.streams import Stream, generator, uniforms
 
 WORK, DECISION, SPLIT, END = 0, 1, 2, 3
 _KIND = {"work": WORK, "decision": DECISION, "split": SPLIT, "end": END}
-#: Queue-length checkpoints per replication, for the growth rate of unstable queues.
-CHECKPOINTS = 60
+#: Samples of queues, staff and work in progress per replication (bounded memory): the
+#: time series behind the charts, and the evidence for a queue that keeps growing.
+SAMPLES = 240
+
+
+class EventSink(Protocol):
+    """Receives the event log: one call per item per stage visit (opt-in; grows with the run)."""
+
+    def visit(
+        self,
+        case: int,
+        stage: str,
+        resource: str | None,
+        enqueued: float,
+        started: float,
+        ended: float,
+        attributes: dict[str, Any],
+    ) -> None:
+        """An item's visit to a stage: queued, started and finished (same time for ends)."""
 
 
 @dataclass(frozen=True)
@@ -54,17 +71,28 @@ class Replication:
     stopped_at: float
     #: stage -> queue growth in items per hour, for stages whose queue kept growing
     growth: dict[str, float] = field(default_factory=dict)
+    #: sampled over time: "time", "wip", "queue.<stage>", "busy.<pool>", "working.<pool>"
+    series: dict[str, list[float]] = field(default_factory=dict)
+    #: cycle time at the 1st, 2nd, ... 99th percentile (the distribution, for charts)
+    percentiles: list[float] = field(default_factory=list)
 
 
 class _Item:
     __slots__ = (
-        "arrived", "attempts", "attrs", "counted", "defect", "enqueued", "fork", "priority",
-        "ticket",
+        "arrived", "attempts", "attrs", "case", "counted", "defect", "enqueued", "fork",
+        "priority", "ticket",
     )  # fmt: skip
 
     def __init__(
-        self, arrived: float, attrs: tuple[Any, ...], counted: bool, slots: int, priority: int
+        self,
+        case: int,
+        arrived: float,
+        attrs: tuple[Any, ...],
+        counted: bool,
+        slots: int,
+        priority: int,
     ) -> None:
+        self.case = case
         self.arrived = arrived
         self.attrs = attrs
         self.counted = counted
@@ -134,8 +162,17 @@ class _Stage:
 class Engine:
     """Simulates one replication of a (lint-clean) process."""
 
-    def __init__(self, process: Process, settings: RunSettings, seed: int, replication: int):
+    def __init__(
+        self,
+        process: Process,
+        settings: RunSettings,
+        seed: int,
+        replication: int,
+        events: EventSink | None = None,
+    ):
         self.process = process
+        self.events = events
+        self.cases = 0
         self.settings = settings
         self.seed = seed
         self.replication = replication
@@ -167,7 +204,13 @@ class Engine:
         self.sequence = 0
         self.sla_hits = [0] * len(process.slas)
         self.entries = [index[process.entry_stage(a)] for a in process.arrivals]
-        self.checkpoints: list[tuple[float, list[int]]] = []
+        self.series: dict[str, list[float]] = {"time": [], "wip": []}
+        for s in self.stages:
+            if s.kind == WORK:
+                self.series[f"queue.{s.name}"] = []
+        for name in self.pools:
+            self.series[f"busy.{name}"] = []
+            self.series[f"working.{name}"] = []
         self.done = self.env.event()
         #: set when the backlog passed ``max_wip``: the run stopped early
         self.overflow = False
@@ -231,7 +274,8 @@ class Engine:
                 priority: int = priority,
             ) -> None:
                 now = env.now
-                item = _Item(now, draw(), now >= warmup, slots, priority)
+                self.cases += 1
+                item = _Item(self.cases, now, draw(), now >= warmup, slots, priority)
                 self.arrived += item.counted
                 self.wip.move(now, 1)
                 if self.wip.level > max_wip and not self.done.triggered:
@@ -267,13 +311,15 @@ class Engine:
             if kind == SPLIT:
                 fork = _Fork(item, stage.join, len(stage.split))
                 for branch in stage.split:
-                    copy = _Item(item.arrived, item.attrs, item.counted, 0, item.priority)
+                    copy = _Item(
+                        item.case, item.arrived, item.attrs, item.counted, 0, item.priority
+                    )
                     copy.defect = item.defect
                     copy.attempts = list(item.attempts)
                     copy.fork = fork
                     self.enter(copy, branch)
                 return
-            self._finish(item)
+            self._finish(item, stage)
             return
 
     def _queue_or_start(self, item: _Item, stage: _Stage) -> None:
@@ -336,13 +382,18 @@ class Engine:
         if item.counted:
             stage.waits.add(wait)
         assert stage.duration is not None
-        event = self.env.timeout(stage.duration(), (item, stage, team))
+        now = self.env.now
+        event = self.env.timeout(stage.duration(), (item, stage, team, now - wait, now))
         event.callbacks.append(self._complete)
 
     def _complete(self, event: simpy.Event) -> None:
-        item, stage, team = cast(tuple[_Item, _Stage, Team], event.value)
+        item, stage, team, enqueued, started = cast(
+            tuple[_Item, _Stage, Team, float, float], event.value
+        )
         pool = cast(StaffPool, stage.pool)
         now = self.env.now
+        if self.events is not None:
+            self._log(item, stage.name, pool.name, enqueued, started, now)
         following = pool.release(team, now)
         if following is not None:
             nxt, at = following
@@ -374,8 +425,27 @@ class Engine:
                 return stage.prob_targets[k]
         return stage.default
 
-    def _finish(self, item: _Item) -> None:
+    def _log(
+        self,
+        item: _Item,
+        stage: str,
+        resource: str | None,
+        enqueued: float,
+        started: float,
+        ended: float,
+    ) -> None:
+        assert self.events is not None
+        attributes = {
+            name: value
+            for name, value in zip(self.attribute_names, item.attrs, strict=True)
+            if value is not None
+        }
+        self.events.visit(item.case, stage, resource, enqueued, started, ended, attributes)
+
+    def _finish(self, item: _Item, stage: _Stage) -> None:
         now = self.env.now
+        if self.events is not None:
+            self._log(item, stage.name, None, now, now, now)
         self.wip.move(now, -1)
         if not item.counted:
             return
@@ -405,14 +475,25 @@ class Engine:
                 done.succeed()
 
         env.timeout(settings.horizon).callbacks.append(finish)
-        interval = settings.horizon / CHECKPOINTS
+        interval = settings.horizon / SAMPLES
+        series = self.series
+        queues = [(series[f"queue.{s.name}"], s.queue) for s in self.stages if s.kind == WORK]
+        pools = [
+            (series[f"busy.{n}"], series[f"working.{n}"], pool) for n, pool in self.pools.items()
+        ]
 
-        def check(_: simpy.Event) -> None:
-            self.checkpoints.append((env.now, [s.queue.level for s in self.stages]))
+        def sample(_: simpy.Event) -> None:
+            series["time"].append(env.now)
+            series["wip"].append(float(self.wip.level))
+            for values, level in queues:
+                values.append(float(level.level))
+            for busy, working, pool in pools:
+                busy.append(float(pool.busy.level))
+                working.append(float(pool.capacity.level))
             if env.now + interval < settings.horizon:
-                env.timeout(interval).callbacks.append(check)
+                env.timeout(interval).callbacks.append(sample)
 
-        env.timeout(interval).callbacks.append(check)
+        env.timeout(interval).callbacks.append(sample)
         env.run(until=done)
         return self._collect(self.overflow)
 
@@ -471,7 +552,8 @@ class Engine:
             k[f"slas.{j}.attained"] = value
         growth = self._growth(unit_hours)
         stable = not overflow and not growth
-        return Replication(k, stable, now, growth)
+        percentiles = [self.cycle.quantile(q / 100) for q in range(1, 100)]
+        return Replication(k, stable, now, growth, self.series, percentiles)
 
     def _growth(self, unit_hours: float) -> dict[str, float]:
         """Stages whose queue kept growing over the second half of the run (items per hour)."""
@@ -482,19 +564,22 @@ class Engine:
                 for s in self.stages
                 if s.queue.level > 0.1 * self.settings.max_wip
             }
-        points = [p for p in self.checkpoints if p[0] >= self.settings.warmup]
-        if len(points) < 6:
+        times = self.series["time"]
+        first = next((k for k, t in enumerate(times) if t >= self.settings.warmup), len(times))
+        if len(times) - first < 6:
             return {}
-        half = points[len(points) // 2 :]
-        (t0, q0), (t1, q1) = half[0], half[-1]
-        hours = (t1 - t0) * unit_hours
+        # the second half of the sampled run, after warm-up
+        start, middle, end = (first + len(times)) // 2, (first + 3 * len(times)) // 4, -1
+        hours = (times[end] - times[start]) * unit_hours
         if hours <= 0:
             return {}
         growing: dict[str, float] = {}
-        for i, stage in enumerate(self.stages):
-            rise = q1[i] - q0[i]
+        for stage in self.stages:
+            if stage.kind != WORK:
+                continue
+            q = self.series[f"queue.{stage.name}"]
+            rise = q[end] - q[start]
             # a stable queue fluctuates around a level; an unstable one keeps rising
-            middle = half[len(half) // 2][1][i]
-            if rise > 100 and rise > 0.25 * q0[i] and q0[i] < middle < q1[i]:
+            if rise > 100 and rise > 0.25 * q[start] and q[start] < q[middle] < q[end]:
                 growing[stage.name] = rise / hours
         return growing

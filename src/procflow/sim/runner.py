@@ -13,17 +13,21 @@ from collections.abc import Callable, Sequence
 from procflow.analysis import analyze
 from procflow.model.process import Process
 from procflow.results import Bottleneck, Estimate, Results, SlaResult
-from procflow.sim.engine import Engine, Replication, RunSettings
+from procflow.sim.engine import Engine, EventSink, Replication, RunSettings
 from procflow.sim.executor import Executor, LocalExecutor
 
 Progress = Callable[[int, int], None]
 
 
 def run_replication(
-    process: Process, settings: RunSettings, seed: int, replication: int
+    process: Process,
+    settings: RunSettings,
+    seed: int,
+    replication: int,
+    events: EventSink | None = None,
 ) -> Replication:
-    """Simulate one replication."""
-    return Engine(process, settings, seed, replication).run()
+    """Simulate one replication (writing its event log to ``events``, if given)."""
+    return Engine(process, settings, seed, replication, events).run()
 
 
 def run_task(task: tuple[Process, RunSettings, int, int]) -> Replication:
@@ -72,17 +76,27 @@ def simulate_process(
     jobs: int = 1,
     executor: Executor | None = None,
     progress: Progress | None = None,
+    events: EventSink | None = None,
 ) -> Results:
-    """Run ``replications`` replications and summarize them (the whole of ``procflow simulate``)."""
-    runs = run_replications(
-        process,
-        settings,
-        replications=replications,
-        seed=seed,
-        jobs=jobs,
-        executor=executor,
-        progress=progress,
-    )
+    """Run ``replications`` replications and summarize them (the whole of ``procflow simulate``).
+
+    With ``events``, replication 0 runs in this process and writes its event log
+    there; its numbers are the same as without a log.
+    """
+    if events is None:
+        runs = run_replications(
+            process,
+            settings,
+            replications=replications,
+            seed=seed,
+            jobs=jobs,
+            executor=executor,
+            progress=progress,
+        )
+    else:
+        runs = [run_replication(process, settings, seed, 0, events)]
+        rest = [(process, settings, seed, r) for r in range(1, replications)]
+        runs += run_tasks(rest, executor or LocalExecutor(jobs), progress)
     return summarize(process, settings, seed, runs)
 
 
@@ -123,7 +137,24 @@ def summarize(
         stable=stable,
         growth=growth,
         analytic_stable=capacity.stable,
+        series=mean_series([run.series for run in runs]),
+        cycle_time_percentiles=[
+            math.fsum(run.percentiles[k] for run in runs) / len(runs) for k in range(99)
+        ]
+        if runs and all(len(run.percentiles) == 99 for run in runs)
+        else [],
     )
+
+
+def mean_series(series: Sequence[dict[str, list[float]]]) -> dict[str, list[float]]:
+    """Average the replications' samples point by point (up to the shortest, if one stopped)."""
+    if not series:
+        return {}
+    length = min(len(s.get("time", [])) for s in series)
+    return {
+        key: [sum(s[key][k] for s in series) / len(series) for k in range(length)]
+        for key in series[0]
+    }
 
 
 def rank_bottlenecks(
