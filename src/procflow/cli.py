@@ -317,6 +317,14 @@ def _run(process: Process, opts: dict[str, Any], overrides: RunOverrides | None 
     )
 
 
+def _check_outputs(inputs: list[str], *outputs: str | None) -> None:
+    """Refuse to write an output over an input file the user gave."""
+    given = {Path(p).resolve() for p in inputs}
+    for output in outputs:
+        if output and Path(output).resolve() in given:
+            raise click.UsageError(f"{output} is an input file; choose another output path")
+
+
 def _emit(text: str, output: str | None) -> None:
     if output:
         from procflow.report.files import write_atomic
@@ -342,8 +350,15 @@ def _rendered(printer: Callable[[Console], None], output: str | None) -> str:
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
+@click.option(
+    "--events",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Write replication 0's event log (one row per item per stage visit) to a "
+    ".csv or .xes file for process-mining tools. Grows with the run.",
+)
 @run_options
-def simulate(path: str, fmt: str, output: str | None, **opts: Any) -> None:
+def simulate(path: str, fmt: str, output: str | None, events: str | None, **opts: Any) -> None:
     """Simulate a process: throughput, cycle-time percentiles, waiting, utilization, SLAs, cost.
 
     Every KPI comes with a 95% confidence interval over replications, and the
@@ -356,6 +371,7 @@ def simulate(path: str, fmt: str, output: str | None, **opts: Any) -> None:
       procflow simulate processes/image_moderation_qc.yaml --replications 10 --seed 7
       procflow simulate processes/image_moderation_qc.yaml --format json -o results.json
     """
+    from procflow.report.eventlog import FORMATS, open_event_log
     from procflow.report.jsonout import results_to_dict
     from procflow.report.terminal import print_results
     from procflow.sim.runner import simulate_process
@@ -363,15 +379,29 @@ def simulate(path: str, fmt: str, output: str | None, **opts: Any) -> None:
     process = _load(path)
     _refuse_broken(process)
     run = _run(process, opts)
-    with _progress(Console(stderr=True), run.replications) as advance:
-        results = simulate_process(
-            process,
-            run.settings,
-            replications=run.replications,
-            seed=run.seed,
-            executor=run.executor,
-            progress=advance,
+    _check_outputs([path], output, events)
+    if events and Path(events).suffix.lower() not in FORMATS:
+        raise click.BadParameter(
+            "write the event log to a .csv or .xes file", param_hint="--events"
         )
+    log = open_event_log(Path(events), process) if events else None
+    with _progress(Console(stderr=True), run.replications) as advance:
+        try:
+            results = simulate_process(
+                process,
+                run.settings,
+                replications=run.replications,
+                seed=run.seed,
+                executor=run.executor,
+                progress=advance,
+                events=log,
+            )
+        except BaseException:
+            if log is not None:
+                log.abort()
+            raise
+    if log is not None:
+        log.close()
     if fmt == "json":
         text = json.dumps(results_to_dict(results, process), indent=2, ensure_ascii=False) + "\n"
     else:
