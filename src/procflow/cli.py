@@ -7,6 +7,7 @@ Exit codes (stable): 0 success, 1 findings at error level or a failed check,
 from __future__ import annotations
 
 import contextlib
+import io
 import json
 import sys
 from collections.abc import Callable, Iterator
@@ -68,11 +69,8 @@ def _fail_load(exc: LoadError) -> None:
 
 
 def _load(path: str) -> Process:
-    try:
-        return validate_process(load_document(path))
-    except LoadError as exc:
-        _fail_load(exc)
-        raise  # unreachable
+    """A process file, or a scenario file applied to its base; exit 2 with findings if broken."""
+    return _load_any(path)[0]
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -283,6 +281,30 @@ def run_options(command: Callable[..., None]) -> Callable[..., None]:
             default=None,
             help="Write the output to this file (atomically) instead of stdout.",
         ),
+        click.option(
+            "--report",
+            "report_path",
+            type=click.Path(dir_okay=False),
+            default=None,
+            help="Also write a self-contained HTML report with charts.",
+        ),
+        click.option(
+            "--xlsx",
+            "xlsx_path",
+            type=click.Path(dir_okay=False),
+            default=None,
+            help="Also write an Excel workbook of every table.",
+        ),
+        click.option(
+            "--csv",
+            "csv_dir",
+            type=click.Path(file_okay=False),
+            default=None,
+            help="Also write every table as CSV files into this folder.",
+        ),
+        click.option(
+            "--force", is_flag=True, help="Let --csv replace files already in its folder."
+        ),
     ]
     for option in reversed(options):
         command = option(command)
@@ -309,6 +331,7 @@ def _run(process: Process, opts: dict[str, Any], overrides: RunOverrides | None 
         executor = make_executor(opts["executor"], opts["jobs"], opts["scheduler"])
     except RuntimeError as exc:
         raise click.UsageError(str(exc)) from None
+    click.get_current_context().call_on_close(executor.close)
     return _Run(
         RunSettings(horizon=horizon, warmup=warmup),
         opts["replications"] or o.replications or 10,
@@ -325,6 +348,32 @@ def _check_outputs(inputs: list[str], *outputs: str | None) -> None:
             raise click.UsageError(f"{output} is an input file; choose another output path")
 
 
+def _export(
+    document: dict[str, Any], process: Process | None, opts: dict[str, Any], inputs: list[str]
+) -> None:
+    """Write the HTML report, workbook and CSV tables the options ask for."""
+    _check_outputs(inputs, opts.get("report_path"), opts.get("xlsx_path"))
+    if opts.get("report_path"):
+        from procflow.report.files import write_atomic
+        from procflow.report.html import render_report
+
+        write_atomic(Path(opts["report_path"]), render_report(document, process))
+        click.echo(f"Wrote {opts['report_path']}", err=True)
+    if opts.get("xlsx_path"):
+        from procflow.report.xlsx import write_workbook
+
+        write_workbook(document, Path(opts["xlsx_path"]))
+        click.echo(f"Wrote {opts['xlsx_path']}", err=True)
+    if opts.get("csv_dir"):
+        from procflow.report.csvout import write_csv_folder
+
+        try:
+            written = write_csv_folder(document, Path(opts["csv_dir"]), overwrite=opts["force"])
+        except FileExistsError as exc:
+            raise click.UsageError(f"{exc}; add --force to replace them") from None
+        click.echo(f"Wrote {len(written)} CSV files to {opts['csv_dir']}", err=True)
+
+
 def _emit(text: str, output: str | None) -> None:
     if output:
         from procflow.report.files import write_atomic
@@ -337,9 +386,8 @@ def _emit(text: str, output: str | None) -> None:
 def _rendered(printer: Callable[[Console], None], output: str | None) -> str:
     """Rich output for the terminal, or its plain text for a file."""
     if output:
-        console = Console(record=True, width=110)
-        with console.capture():
-            printer(console)
+        console = Console(record=True, width=110, file=io.StringIO())
+        printer(console)
         return console.export_text()
     printer(Console())
     return ""
@@ -402,10 +450,12 @@ def simulate(path: str, fmt: str, output: str | None, events: str | None, **opts
             raise
     if log is not None:
         log.close()
+    document = results_to_dict(results, process)
     if fmt == "json":
-        text = json.dumps(results_to_dict(results, process), indent=2, ensure_ascii=False) + "\n"
+        text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
     else:
         text = _rendered(lambda console: print_results(console, process, results), output)
+    _export(document, process, opts, [path])
     if text:
         _emit(text, output)
 
@@ -467,11 +517,11 @@ def compare(
             executor=run.executor,
             progress=advance,
         )
+    document = comparison_to_dict(comparison, baseline)
+    _check_outputs([base, *scenarios], output)
+    _export(document, baseline, opts, [base, *scenarios])
     if fmt == "json":
-        text = (
-            json.dumps(comparison_to_dict(comparison, baseline), indent=2, ensure_ascii=False)
-            + "\n"
-        )
+        text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
     elif fmt == "markdown":
         text = comparison_markdown(comparison, baseline)
     else:
@@ -562,8 +612,10 @@ def sweep(path: str, axes: tuple[str, ...], fmt: str, output: str | None, **opts
             executor=run.executor,
             progress=advance,
         )
+    data = sweep_to_dict(results, process, _settings_dict(run, process))
+    _check_outputs([path], output)
+    _export(data, process, opts, [path])
     if fmt == "json":
-        data = sweep_to_dict(results, process, _settings_dict(run, process))
         text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
     else:
         text = _rendered(lambda console: print_sweep(console, process, results), output)
@@ -652,8 +704,10 @@ def optimize(
             )
     except OptimizeError as exc:
         raise click.UsageError(str(exc)) from None
+    data = optimization_to_dict(found, process, _settings_dict(run, process))
+    _check_outputs([path], output)
+    _export(data, process, opts, [path])
     if fmt == "json":
-        data = optimization_to_dict(found, process, _settings_dict(run, process))
         text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
     else:
         text = _rendered(lambda console: print_optimization(console, process, found), output)
@@ -661,6 +715,86 @@ def optimize(
         _emit(text, output)
     if found.best is None:
         sys.exit(EXIT_FINDINGS)
+
+
+@main.command()
+@click.argument("document", type=click.Path(dir_okay=False))
+@click.option(
+    "--process",
+    "process_path",
+    type=click.Path(),
+    default=None,
+    help="The process file, to draw its diagram in the report.",
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="The HTML file to write (default: DOCUMENT with .html).",
+)
+@click.option(
+    "--xlsx",
+    "xlsx_path",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Also write an Excel workbook.",
+)
+@click.option(
+    "--csv",
+    "csv_dir",
+    type=click.Path(file_okay=False),
+    default=None,
+    help="Also write the tables as CSV files into this folder.",
+)
+@click.option("--force", is_flag=True, help="Let --csv replace files already in its folder.")
+def report(document: str, process_path: str | None, output: str | None, **opts: Any) -> None:
+    """Turn a JSON result (simulate, compare, sweep, optimize) into an HTML report.
+
+    \b
+    Example:
+      procflow simulate processes/image_moderation_qc.yaml --format json -o results.json
+      procflow report results.json --process processes/image_moderation_qc.yaml -o report.html
+    """
+    try:
+        data = json.loads(Path(document).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise click.UsageError(f"{document}: cannot read a procflow JSON result: {exc}") from None
+    if not isinstance(data, dict) or "format_version" not in data:
+        raise click.UsageError(f"{document}: not a procflow JSON result (no format_version)")
+    process = _load(process_path) if process_path else None
+    target = output or str(Path(document).with_suffix(".html"))
+    _export(data, process, {**opts, "report_path": target}, [document])
+
+
+@main.command()
+@click.argument("name")
+@click.option(
+    "--folder",
+    type=click.Path(file_okay=False),
+    default=".",
+    show_default=True,
+    help="Where processes/ and scenarios/ are (created if missing).",
+)
+@click.option("--force", is_flag=True, help="Replace files that already exist.")
+def init(name: str, folder: str, force: bool) -> None:
+    """Start a new process: a commented process file and a scenario over it, lint clean.
+
+    \b
+    Example:
+      procflow init hate-speech-review
+      procflow lint processes/hate-speech-review.yaml
+    """
+    from procflow.scaffold import scaffold
+
+    try:
+        written = scaffold(Path(folder), name, force=force)
+    except FileExistsError as exc:
+        raise click.UsageError(f"{exc}; add --force to replace it") from None
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="NAME") from None
+    for path in written:
+        click.echo(f"Wrote {path}")
 
 
 @contextlib.contextmanager

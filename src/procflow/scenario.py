@@ -22,15 +22,16 @@ unchanged, the scenario for what it changed.
 from __future__ import annotations
 
 import copy
+import dataclasses
 import difflib
 import itertools
 import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, ValidationError
 
 from procflow.diagnostics import Finding, LoadError, Location, Severity
 from procflow.model.process import Process
@@ -46,6 +47,8 @@ _SEGMENT = re.compile(
     re.VERBOSE,
 )
 MAX_SWEEP_POINTS = 10_000
+#: Sweep values checked when a scenario loads (each is a validation of the process).
+MAX_CHECKED_VALUES = 50
 
 
 class PathError(ValueError):
@@ -106,6 +109,23 @@ class Range(BaseModel):
         return out
 
 
+def _sweep_kind(value: Any) -> str | None:
+    if isinstance(value, dict | Range):
+        return "range"
+    return "list" if isinstance(value, list) else None
+
+
+#: A sweep axis: a list of values, or a range ``{from, to, step}``.
+SweepValues = Annotated[
+    Annotated[list[Any], Tag("list")] | Annotated[Range, Tag("range")],
+    Discriminator(
+        _sweep_kind,
+        custom_error_type="sweep",
+        custom_error_message="a sweep axis is a list of values or {from, to, step}",
+    ),
+]
+
+
 class ScenarioFile(BaseModel):
     """The shape of a scenario file."""
 
@@ -116,7 +136,7 @@ class ScenarioFile(BaseModel):
     changes: dict[str, Any] = Field(default_factory=dict)
     remove: list[str] = Field(default_factory=list)
     settings: RunOverrides = Field(default_factory=RunOverrides)
-    sweep: dict[str, list[Any] | Range] | None = None
+    sweep: dict[str, SweepValues] | None = None
 
 
 @dataclass
@@ -182,8 +202,12 @@ def scenario_from_document(doc: Document) -> Scenario:
                 ]
             ) from None
         raise
+    validate_process(base)  # a base broken by itself is reported in its own file
     merged = apply(base, spec.changes, spec.remove, doc)
-    process = validate_process(merged, base_dir=base_path.parent)
+    try:
+        process = validate_process(merged, base_dir=base_path.parent)
+    except LoadError as exc:
+        raise LoadError([seen_from(doc, f) for f in exc.findings]) from None
     sweep: dict[str, list[Any]] = {}
     findings: list[Finding] = []
     for text, values in (spec.sweep or {}).items():
@@ -196,6 +220,21 @@ def scenario_from_document(doc: Document) -> Scenario:
         listed = values.values() if isinstance(values, Range) else list(values)
         if not listed:
             findings.append(_error("PF012", "invalid-value", "a sweep needs values", where))
+        for value in listed[:MAX_CHECKED_VALUES]:
+            try:
+                with_changes(process, {text: value})
+            except LoadError as exc:
+                first = exc.findings[0]
+                findings.append(
+                    _error(
+                        first.code,
+                        first.name,
+                        f"sweep {text} = {value!r}: {first.message}",
+                        where,
+                        first.hint,
+                    )
+                )
+                break
         sweep[text] = listed
     if findings:
         raise LoadError(findings)
@@ -347,3 +386,19 @@ def with_changes(process: Process, changes: dict[str, Any]) -> Process:
         raise ValueError("the process has no source document to change")
     merged = apply(base, changes, [])
     return validate_process(merged, base_dir=Path(base.path).parent)
+
+
+def seen_from(scenario: Document, finding: Finding) -> Finding:
+    """A finding located in the base process, as seen from the scenario: at its ``base:`` line.
+
+    The scenario's changes caused it (the base alone is fine, or lint would say
+    so there), so the scenario is where the PM looks; the message keeps the place
+    in the base.
+    """
+    if finding.location.file == scenario.path:
+        return finding
+    return dataclasses.replace(
+        finding,
+        message=f"{finding.message} (with this scenario's changes; at {finding.location})",
+        location=scenario.locate(("base",)),
+    )

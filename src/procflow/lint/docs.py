@@ -35,6 +35,7 @@ FAMILIES: tuple[tuple[str, str], ...] = (
     ("PF3", "Conditions"),
     ("PF4", "Capacity"),
     ("PF5", "SLAs"),
+    ("PF6", "Scenarios"),
 )
 OTHER_FAMILY = "Other"
 

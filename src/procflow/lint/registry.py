@@ -2,7 +2,8 @@
 
 Codes are stable: a code is never reused for another meaning. Families:
 ``PF0xx`` loading and schema, ``PF1xx`` structure and names, ``PF2xx``
-probabilities, ``PF3xx`` conditions, ``PF4xx`` capacity, ``PF5xx`` SLAs.
+probabilities, ``PF3xx`` conditions, ``PF4xx`` capacity, ``PF5xx`` SLAs, ``PF6xx``
+scenarios.
 """
 
 from __future__ import annotations
@@ -189,6 +190,61 @@ Fails::
     when: severity === "high"
 
 Passes: ``when: severity == "high"`` (see docs/expressions.md).
+""",
+    ),
+    _load_check(
+        "PF601",
+        "unknown-change-path",
+        """
+A scenario changes or removes a path that does not exist in its base process, or cannot be read.
+
+A path names keys joined by dots, list positions in brackets and keys with
+dots or spaces in quotes (``stages["v1.2 review"].duration``). Every step but
+the last must exist in the base: a change may add a new key (a new stage or
+pool), but not below a stage or pool that is not there, and not at a list
+position past the end. A misspelt name would otherwise add a stage nobody
+routes to, or silently change nothing; the hint suggests the closest name.
+
+Fails::
+
+    scenario: more-qc
+    base: ../processes/image_moderation_qc.yaml
+    changes:
+      resources.qc_reviewers.count: 12     # the pool is qc_reviewer
+      stages.sample_for_qc.next[3].probability: 0.2   # next has 3 branches: [0]..[2]
+
+Passes::
+
+    scenario: more-qc
+    base: ../processes/image_moderation_qc.yaml
+    changes:
+      resources.qc_reviewer.count: 12
+      stages.sample_for_qc.next[1].probability: 0.2
+
+See docs/scenarios.md for the scenario file.
+""",
+    ),
+    _load_check(
+        "PF602",
+        "unknown-base",
+        """
+A scenario's base process cannot be read: the file does not exist, is a directory, or is not UTF-8.
+
+``base`` is a path relative to the scenario file, not to the folder
+``procflow`` runs in. Problems inside a base that can be read (a YAML error,
+a bad value) are reported in the base file with their own codes.
+
+Fails::
+
+    # scenarios/more_qc.yaml
+    scenario: more-qc
+    base: processes/image_moderation_qc.yaml
+
+Passes::
+
+    # scenarios/more_qc.yaml
+    scenario: more-qc
+    base: ../processes/image_moderation_qc.yaml
 """,
     ),
 )

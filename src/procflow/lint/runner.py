@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,8 +12,8 @@ from procflow.lint.context import LintContext
 from procflow.lint.registry import RULES
 from procflow.model.process import Process
 from procflow.model.validation import validate_process
-from procflow.scenario import is_scenario, scenario_from_document
-from procflow.source import Document, load_document
+from procflow.scenario import is_scenario, scenario_from_document, seen_from
+from procflow.source import load_document
 
 YAML_SUFFIXES = (".yaml", ".yml")
 #: Folders never searched for process files.
@@ -96,19 +95,8 @@ def lint_file(path: Path, report: LintReport | None = None) -> list[Finding]:
         return exc.findings
     findings = list(check_process(process))
     if is_scenario(doc.data):
-        findings = [_in_scenario(f, doc) for f in findings]
+        findings = [seen_from(doc, f) for f in findings]
     return [f for f in findings if not doc.is_suppressed(f)]
-
-
-def _in_scenario(finding: Finding, scenario: Document) -> Finding:
-    """A finding in the base process, as seen from the scenario: at its ``base:`` line."""
-    if finding.location.file == scenario.path:
-        return finding
-    return dataclasses.replace(
-        finding,
-        message=f"{finding.message} (with this scenario's changes; at {finding.location})",
-        location=scenario.locate(("base",)),
-    )
 
 
 def simulation_blockers(process: Process) -> list[Finding]:

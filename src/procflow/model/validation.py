@@ -106,7 +106,12 @@ def _doc_path(loc: tuple[Any, ...], data: Any) -> DocPath:
         ):
             path.append(element)
             node = node[element]
-        elif isinstance(node, dict) and isinstance(element, str) and element not in node:
+        elif (
+            isinstance(node, dict)
+            and isinstance(element, str)
+            and element not in node
+            and element is loc[-1]
+        ):
             # a missing or extra key: keep it as the last element for the message
             path.append(element)
             node = None

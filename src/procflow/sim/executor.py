@@ -26,6 +26,10 @@ class Executor(Protocol):
         """Run ``fn`` on every task; yield the results in task order."""
         ...
 
+    def close(self) -> None:
+        """Release what the executor holds (a Dask client it opened)."""
+        ...
+
 
 class SerialExecutor:
     """Everything in this process, one task after another."""
@@ -33,6 +37,9 @@ class SerialExecutor:
     def map(self, fn: Callable[[T], R], tasks: Sequence[T]) -> Iterator[R]:
         """Run the tasks here, in order."""
         return (fn(task) for task in tasks)
+
+    def close(self) -> None:
+        """Nothing to release."""
 
 
 class LocalExecutor:
@@ -49,11 +56,16 @@ class LocalExecutor:
         with ProcessPoolExecutor(max_workers=min(self.jobs, len(tasks))) as pool:
             yield from pool.map(fn, tasks)
 
+    def close(self) -> None:
+        """Nothing to release: worker pools live only as long as one map."""
+
 
 class DaskExecutor:
     """A Dask distributed cluster at ``scheduler`` (``tcp://host:8786``), or a given client."""
 
     def __init__(self, scheduler: str | None = None, client: Any = None) -> None:
+        #: a client this executor opened itself is closed by :meth:`close`
+        self._owned = client is None
         if client is None:
             try:
                 from distributed import Client
@@ -69,6 +81,11 @@ class DaskExecutor:
         futures = self.client.map(fn, list(tasks), pure=False)
         for future in futures:
             yield future.result()
+
+    def close(self) -> None:
+        """Close the client if this executor opened it (a client given to it stays open)."""
+        if self._owned:
+            self.client.close()
 
 
 def make_executor(kind: str, jobs: int | None = None, scheduler: str | None = None) -> Executor:

@@ -1,0 +1,85 @@
+"""A folder of CSV files built from procflow's JSON documents: the workbook's sheets, one file each.
+
+Choices, for a PM who double-clicks the file as much as for a script that reads it:
+
+- **UTF-8 with a byte-order mark** (``utf-8-sig``): Excel then opens stage and pool names in
+  any script (Chinese, Thai, Arabic...) correctly; without it Excel guesses a legacy code page.
+  Python reads it with ``encoding="utf-8-sig"``; pandas and most tools skip the mark.
+- Comma-separated, ``\\r\\n`` line ends, quotes where needed (RFC 4180); a dot as the decimal
+  separator and no thousands separators, whatever the locale.
+- Numbers at full precision; durations in the process's time unit (named in the header);
+  **shares as percentages** (``86.8`` under "Utilization (%)"), unlike the workbook, which
+  keeps the fraction and shows it with a percent format; flags as ``yes``/``no``; an
+  undefined value (JSON ``null``) as an empty field.
+- Existing files are never overwritten silently: :func:`write_csv_folder` refuses unless
+  ``overwrite=True`` (``--force``). Other files in the folder are left alone.
+"""
+
+from __future__ import annotations
+
+import csv
+import errno
+import io
+import math
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from procflow.report.files import write_atomic
+from procflow.report.xlsx import Cell, Table, document_tables
+
+
+def _field(cell: Cell) -> str:
+    value = cell.value
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            return ""
+        if cell.kind == "share":
+            return f"{value * 100:.15g}"
+        return repr(value)
+    return str(value)
+
+
+def table_csv(table: Table) -> bytes:
+    """One table as the bytes of a CSV file (UTF-8 with a byte-order mark)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(table.headers)
+    for row in table.rows:
+        writer.writerow([_field(c) for c in row])
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def csv_files(document: Mapping[str, Any]) -> dict[str, bytes]:
+    """File name -> content of every CSV file of ``document``, in reading order."""
+    return {f"{t.filename}.csv": table_csv(t) for t in document_tables(document)}
+
+
+def write_csv_folder(
+    document: Mapping[str, Any], folder: Path, *, overwrite: bool = False
+) -> list[Path]:
+    """Write ``document``'s tables as CSV files into ``folder`` (created if needed).
+
+    Returns the paths written. Raises :class:`FileExistsError` naming the files that
+    would be replaced, before writing anything, unless ``overwrite``; :class:`ValueError`
+    for a document procflow did not write. Each file is written atomically.
+    """
+    folder = Path(folder)
+    files = csv_files(document)
+    paths = [folder / name for name in files]
+    if not overwrite:
+        existing = [p for p in paths if p.exists() or p.is_symlink()]
+        if existing:
+            names = ", ".join(p.name for p in existing)
+            raise FileExistsError(
+                errno.EEXIST,
+                f"{folder} already holds {names}; remove them or overwrite them (--force)",
+                str(existing[0]),
+            )
+    for path, content in zip(paths, files.values(), strict=True):
+        write_atomic(path, content)
+    return paths

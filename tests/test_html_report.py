@@ -1,0 +1,385 @@
+"""The HTML report: made from the JSON procflow writes, self-contained, and clean in Chromium."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import procflow
+from procflow.optimize import optimize
+from procflow.report.html import (
+    comparison_html,
+    document_kind,
+    optimization_html,
+    render_report,
+    results_html,
+    sweep_html,
+)
+from procflow.report.jsonout import (
+    comparison_to_dict,
+    optimization_to_dict,
+    results_to_dict,
+    sweep_to_dict,
+)
+from procflow.sweep import grid, run_points
+
+ROOT = Path(__file__).resolve().parent.parent
+PROCESS = ROOT / "processes" / "image_moderation_qc.yaml"
+SCENARIOS = [
+    ROOT / "scenarios" / f"{name}.yaml" for name in ("qc_sample_20pct", "qc_sample_20pct_plus_3")
+]
+SETTINGS = procflow.RunSettings(horizon=1440, warmup=60)  # one day, in minutes
+REPLICATIONS = 2
+
+
+def _settings(seed: int) -> dict[str, Any]:
+    return {
+        "replications": REPLICATIONS,
+        "seed": seed,
+        "horizon": SETTINGS.horizon,
+        "warmup": SETTINGS.warmup,
+        "time_unit": "minute",
+    }
+
+
+def _as_json(document: dict[str, Any]) -> dict[str, Any]:
+    """What ``procflow report results.json`` reads back: the document through JSON text."""
+    loaded: dict[str, Any] = json.loads(json.dumps(document, ensure_ascii=False))
+    return loaded
+
+
+@pytest.fixture(scope="module")
+def process() -> procflow.Process:
+    return procflow.load(PROCESS)
+
+
+@pytest.fixture(scope="module")
+def documents(process: procflow.Process) -> dict[str, dict[str, Any]]:
+    """One small real run of each kind, as JSON documents."""
+    results = procflow.simulate(process, SETTINGS, replications=REPLICATIONS, seed=7)
+    scenarios = [procflow.load_scenario(path) for path in SCENARIOS]
+    comparison = procflow.compare(
+        process,
+        [(s.name, s.description, s.process) for s in scenarios],
+        SETTINGS,
+        replications=REPLICATIONS,
+        seed=7,
+    )
+    axes = {"resources.annotator.count": [42, 46], "resources.qc_reviewer.count": [7, 9]}
+    points = run_points(process, grid(axes), SETTINGS, replications=REPLICATIONS, seed=1)
+    line = run_points(
+        process,
+        grid({"resources.qc_reviewer.count": [7, 9]}),
+        SETTINGS,
+        replications=REPLICATIONS,
+        seed=1,
+    )
+    found = optimize(
+        process,
+        {"annotator": (40, 42), "qc_reviewer": (7, 8)},
+        SETTINGS,
+        replications=REPLICATIONS,
+        seed=1,
+        runners_up=1,
+    )
+    return {
+        "results": _as_json(results_to_dict(results, process)),
+        "comparison": _as_json(comparison_to_dict(comparison, process)),
+        "sweep": _as_json(sweep_to_dict(points, process, _settings(1))),
+        "sweep_line": _as_json(sweep_to_dict(line, process, _settings(1))),
+        "optimization": _as_json(optimization_to_dict(found, process, _settings(1))),
+    }
+
+
+_EXTERNAL = re.compile(
+    r"""\b(?:src|href|xlink:href|action|poster|data)\s*=\s*["']?\s*(?:https?:)?//""", re.I
+)
+
+
+def assert_self_contained(page: str) -> None:
+    """Opens with no network: nothing loaded from a URL, no script."""
+    assert not _EXTERNAL.findall(page)
+    assert not re.search(r"url\(\s*['\"]?\s*(?:https?:)?//", page, re.I)
+    assert "@import" not in page
+    assert "<script" not in page.lower()
+    assert "<link" not in page.lower()
+
+
+def svg_count(page: str, cls: str) -> int:
+    return len(re.findall(rf'<svg class="{cls}"', page))
+
+
+def sections(page: str) -> set[str]:
+    return set(re.findall(r'<section class="[^"]*" id="([^"]+)"', page))
+
+
+def test_results_report(documents: dict[str, dict[str, Any]], process: procflow.Process) -> None:
+    page = results_html(documents["results"], process)
+    assert page.startswith("<!DOCTYPE html>")
+    assert_self_contained(page)
+    assert {"verdict", "kpis", "slas", "bottlenecks", "charts", "stages", "process"} <= sections(
+        page
+    )
+    # Verdict first, before any table or chart.
+    assert page.index('id="verdict"') < page.index('id="kpis"') < page.index('id="charts"')
+    assert "Stable; all SLAs met" in page
+    for label in ("Utilization per staff pool", "Cycle-time distribution", "Queue length over"):
+        assert f'aria-label="{label}' in page
+    assert svg_count(page, "chart") == 3
+    assert svg_count(page, "diagram") == 1
+    assert "95% interval" in page and "annotator utilization" in page
+    assert "90% delivered within 4 hours" in page
+    # The bottlenecks come with their evidence.
+    assert re.search(r"annotator</b>.*?utilization \d+\.\d%", page, re.S)
+
+
+def test_comparison_report(documents: dict[str, dict[str, Any]], process: procflow.Process) -> None:
+    page = comparison_html(documents["comparison"], process)
+    assert_self_contained(page)
+    assert {"verdict", "process", "baseline"} <= sections(page)
+    for name in ("qc-sample-20pct", "qc-sample-20pct-plus-3-reviewers"):
+        assert f'id="scenario-{name}"' in page
+        assert f"{name}: change of each KPI against the baseline" in page
+    # The overloaded QC queue is the headline; the scenario is flagged before any detail.
+    verdict = page[page.index('id="verdict"') : page.index('id="scenario-')]
+    assert "unstable" in verdict and "do not ship" in verdict
+    assert "significant" in page
+    # Two forest plots, then the baseline's own three charts.
+    assert svg_count(page, "chart") == 5
+    assert svg_count(page, "diagram") == 1
+
+
+def test_sweep_report_over_two_axes(
+    documents: dict[str, dict[str, Any]], process: procflow.Process
+) -> None:
+    page = sweep_html(documents["sweep"], process)
+    assert_self_contained(page)
+    assert {"verdict", "charts", "points", "process"} <= sections(page)
+    assert 'aria-label="Sweep surface"' in page
+    assert "p90 cycle time" in page and "staff cost per hour" in page
+    assert page.count("<tr") == 1 + 4  # the header and the four points
+    assert "feasible" in page
+
+
+def test_sweep_report_along_one_axis(documents: dict[str, dict[str, Any]]) -> None:
+    page = sweep_html(documents["sweep_line"])
+    assert_self_contained(page)
+    assert 'aria-label="Sweep along one axis"' in page
+    assert svg_count(page, "diagram") == 0  # no process given: no diagram
+
+
+def test_optimization_report(
+    documents: dict[str, dict[str, Any]], process: procflow.Process
+) -> None:
+    doc = documents["optimization"]
+    page = optimization_html(doc, process)
+    assert_self_contained(page)
+    assert {"verdict", "candidates", "process"} <= sections(page)
+    assert 'aria-label="Simulated staffing plans"' in page
+    if doc["best"] is not None:
+        assert "Cheapest staffing that meets every SLA" in page
+        assert "plans" in sections(page)
+    else:
+        assert "No staffing within the bounds meets every SLA" in page
+
+
+def test_optimization_report_without_a_plan(documents: dict[str, dict[str, Any]]) -> None:
+    doc = {**documents["optimization"], "best": None, "runners_up": [], "candidates": []}
+    doc["notes"] = ["every plan in the bounds leaves some pool unable to keep up on average"]
+    page = render_report(doc)
+    assert "No staffing within the bounds meets every SLA" in page
+    assert "unable to keep up" in page
+
+
+def test_render_report_dispatches_on_the_document(
+    documents: dict[str, dict[str, Any]],
+) -> None:
+    kinds = {name: document_kind(doc) for name, doc in documents.items()}
+    assert kinds == {
+        "results": "results",
+        "comparison": "comparison",
+        "sweep": "sweep",
+        "sweep_line": "sweep",
+        "optimization": "optimization",
+    }
+    assert "simulation report" in render_report(documents["results"])
+    assert "comparison report" in render_report(documents["comparison"])
+    assert "sweep report" in render_report(documents["sweep"])
+    assert "staffing search report" in render_report(documents["optimization"])
+    with pytest.raises(ValueError, match="not a procflow results document"):
+        render_report({"findings": []})
+
+
+def test_ids_are_unique_across_charts(documents: dict[str, dict[str, Any]]) -> None:
+    """Several matplotlib SVGs share one page: their ids (clip paths, markers) must not clash."""
+    page = comparison_html(documents["comparison"], procflow.load(PROCESS))
+    ids = re.findall(r'\bid="([^"]+)"', page)
+    assert len(ids) == len(set(ids))
+    for ref in set(re.findall(r'url\(#([^)]+)\)|href="#([^"]+)"', page)):
+        target = ref[0] or ref[1]
+        assert target in ids
+
+
+def test_an_older_document_without_series_still_renders(
+    documents: dict[str, dict[str, Any]],
+) -> None:
+    doc = {
+        k: v
+        for k, v in documents["results"].items()
+        if k not in ("series", "cycle_time_distribution")
+    }
+    page = results_html(doc)
+    assert svg_count(page, "chart") == 1  # utilization only
+    assert "Queue length" not in page
+
+
+def test_user_text_is_escaped(tmp_path: Path) -> None:
+    """Stage, pool and SLA names in any script, and markup-like text, come out as text."""
+    path = tmp_path / "审核.yaml"
+    path.write_text(
+        """\
+process: "审核 <流程> & co"
+description: "Moderasi konten <script>alert(1)</script>"
+time_unit: minute
+arrivals:
+  - name: "laporan <pengguna>"
+    rate: 120 per hour
+resources:
+  "审核员": {count: 6, cost_per_hour: 10}
+  "peninjau & <b>": {count: 3, cost_per_hour: 12}
+stages:
+  "人工审核":
+    resource: "审核员"
+    duration: {exponential: {mean: 2}}
+    next: "tinjauan <kebijakan>"
+  "tinjauan <kebijakan>":
+    resource: "peninjau & <b>"
+    duration: {exponential: {mean: 1}}
+    next: selesai
+  selesai:
+    end: true
+slas:
+  - {name: "90% <dalam> 1 jam", metric: cycle_time, percentile: 90, max: 1 hour}
+""",
+        encoding="utf-8",
+    )
+    process = procflow.load(path)
+    results = procflow.simulate(process, SETTINGS, replications=REPLICATIONS, seed=3)
+    page = results_html(_as_json(results_to_dict(results, process)), process)
+    assert_self_contained(page)
+    for raw in ("<script>", "<kebijakan>", "<pengguna>", "<流程>", "<dalam>", "& <b>"):
+        assert raw not in page
+    assert "人工审核" in page and "审核员" in page
+    assert "tinjauan &lt;kebijakan&gt;" in page
+    assert "peninjau &amp; &lt;b&gt;" in page
+    assert "审核 &lt;流程&gt; &amp; co" in page
+
+
+# --------------------------------------------------------------------------- headless Chromium
+
+
+def _chromium() -> str | None:
+    if Path("/usr/bin/chromium").exists():
+        return "/usr/bin/chromium"
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+CHROMIUM = _chromium()
+needs_chromium = pytest.mark.skipif(
+    CHROMIUM is None,
+    reason="headless Chromium is not installed (Debian: apt-get install chromium); CI installs it",
+)
+
+
+def run_chromium(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    assert CHROMIUM is not None
+    profile = tmp_path / "profile"
+    profile.mkdir(exist_ok=True)
+    command = [
+        CHROMIUM,
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        f"--user-data-dir={profile}",
+        *args,
+    ]
+    return subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
+
+
+@needs_chromium
+@pytest.mark.parametrize("kind", ["results", "comparison", "sweep", "optimization"])
+def test_report_loads_in_chromium_without_console_errors(
+    tmp_path: Path,
+    documents: dict[str, dict[str, Any]],
+    process: procflow.Process,
+    kind: str,
+) -> None:
+    page = render_report(documents[kind], process)
+    report = tmp_path / f"{kind}.html"
+    report.write_text(page, encoding="utf-8")
+    done = run_chromium(tmp_path, "--enable-logging=stderr", "--v=0", "--dump-dom", report.as_uri())
+    assert done.returncode == 0, done.stderr[-2000:]
+    console = [line for line in done.stderr.splitlines() if ":CONSOLE" in line]
+    assert console == []
+    dom = done.stdout
+    # Every chart and the diagram are in the DOM as SVG, with their drawing inside.
+    assert dom.count('<svg class="chart"') == svg_count(page, "chart") > 0
+    assert dom.count('<svg class="diagram"') == 1
+    assert len(re.findall(r"<path\b", dom)) > 20
+    assert 'id="verdict"' in dom
+
+
+@needs_chromium
+def test_screenshot_of_the_comparison_report(
+    tmp_path: Path, documents: dict[str, dict[str, Any]], process: procflow.Process
+) -> None:
+    from PIL import Image
+
+    report = tmp_path / "comparison.html"
+    report.write_text(render_report(documents["comparison"], process), encoding="utf-8")
+    png = tmp_path / "comparison.png"
+    done = run_chromium(tmp_path, f"--screenshot={png}", "--window-size=1280,2400", report.as_uri())
+    assert done.returncode == 0, done.stderr[-2000:]
+    with Image.open(png) as image:
+        assert image.size == (1280, 2400)
+        colours = image.convert("RGB").getcolors(maxcolors=1 << 20)
+    # Not a blank page: text, badges and charts give many colours.
+    assert colours is not None and len(colours) > 200
+
+
+def test_the_same_document_gives_the_same_file(documents: dict[str, dict[str, Any]]) -> None:
+    doc = documents["results"]
+    assert results_html(doc) == results_html(doc)
+
+
+def test_sweep_over_three_axes_holds_the_others_at_the_cheapest_feasible_point(
+    documents: dict[str, dict[str, Any]],
+) -> None:
+    third = "stages.sample_for_qc.next[1].probability"
+    points = []
+    for value, feasible in ((0.1, True), (0.2, False)):
+        for point in documents["sweep"]["points"]:
+            points.append(
+                {
+                    **point,
+                    "changes": {**point["changes"], third: value},
+                    "feasible": feasible and point["feasible"],
+                }
+            )
+    points.append({"changes": {third: 2}, "cost_per_hour": None, "error": "PF201 not a share",
+                   "stable": None, "feasible": False})  # fmt: skip
+    page = sweep_html({**documents["sweep"], "points": points})
+    assert_self_contained(page)
+    assert f"held at {third} = 0.1" in page
+    assert "could not run" in page and "PF201 not a share" in page
