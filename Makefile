@@ -28,8 +28,9 @@ demo: $(STAMP)
 		scenarios/qc_sample_20pct.yaml scenarios/qc_sample_20pct_plus_3.yaml --replications 5 --seed 7
 	$(BIN)/procflow compare processes/image_moderation_qc.yaml \
 		scenarios/qc_sample_20pct.yaml scenarios/qc_sample_20pct_plus_3.yaml --replications 5 --seed 7 \
-		--format markdown --output out/comparison.md
-	@echo "Wrote out/comparison.md"
+		--format markdown --output out/comparison.md \
+		--report out/comparison.html --xlsx out/comparison.xlsx
+	@echo "Wrote out/comparison.md, out/comparison.html and out/comparison.xlsx"
 
 lint-code: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
