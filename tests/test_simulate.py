@@ -182,3 +182,27 @@ def test_estimate_interval_uses_student_t():
     assert (e.low, e.high) == pytest.approx((2.5 - half, 2.5 + half))
     assert math.isnan(Estimate.of([1.0]).low)
     assert t975(1000) == pytest.approx(1.9623, abs=1e-3)
+
+
+def test_markdown_summary_puts_the_verdict_first():
+    """--format markdown: verdict line first, a KPI table, SLA verdicts and a Mermaid diagram."""
+    code, output = run_cli(
+        "simulate",
+        str(EXAMPLE),
+        "-r",
+        "2",
+        "--horizon",
+        "6h",
+        "--warmup",
+        "1h",
+        "--format",
+        "markdown",
+    )
+    assert code == 0
+    lines = output.splitlines()
+    assert lines[0] == "## procflow: image-moderation-qc"
+    assert lines[2].startswith("✅ **stable")
+    assert "| KPI | mean | 95% interval |" in lines
+    assert any(line.startswith("| cycle time p90 |") for line in lines)
+    assert "- SLA *90% delivered within 4 hours*: 100.0% attained, met" in lines
+    assert "```mermaid" in lines and "flowchart TD" in lines

@@ -396,7 +396,11 @@ def _rendered(printer: Callable[[Console], None], output: str | None) -> str:
 @main.command()
 @click.argument("path", type=click.Path())
 @click.option(
-    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "markdown"]),
+    default="text",
+    show_default=True,
 )
 @click.option(
     "--events",
@@ -453,6 +457,10 @@ def simulate(path: str, fmt: str, output: str | None, events: str | None, **opts
     document = results_to_dict(results, process)
     if fmt == "json":
         text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    elif fmt == "markdown":
+        from procflow.report.markdown import results_markdown
+
+        text = results_markdown(results, process)
     else:
         text = _rendered(lambda console: print_results(console, process, results), output)
     _export(document, process, opts, [path])

@@ -9,6 +9,7 @@ from procflow.graph import build_graph
 from procflow.model.process import Process
 from procflow.report.diagram import to_mermaid
 from procflow.report.kpis import format_value, headline_kpis
+from procflow.results import Results
 
 
 def comparison_markdown(comparison: Comparison, baseline: Process) -> str:
@@ -67,4 +68,41 @@ def comparison_markdown(comparison: Comparison, baseline: Process) -> str:
                 "",
                 "</details>",
             ]
+    return "\n".join(lines) + "\n"
+
+
+def results_markdown(results: Results, process: Process) -> str:
+    """A simulation's summary for a pull request: verdict, KPI table, SLAs, bottlenecks."""
+    unit = process.time_unit
+    s = results.settings
+    mark = "✅" if results.stable and all(x.met for x in results.slas) else "⚠️"
+    lines = [
+        f"## procflow: {results.process}",
+        "",
+        f"{mark} **{results.verdict}**",
+        "",
+        f"{s['replications']} replications, seed {s['seed']}; intervals are 95%.",
+        "",
+        "| KPI | mean | 95% interval |",
+        "|---|---:|---:|",
+    ]
+    for key, label, kind in headline_kpis(process):
+        e = results.kpis.get(key)
+        if e is None:
+            continue
+        interval = (
+            f"{format_value(kind, e.low, unit)} … {format_value(kind, e.high, unit)}"
+            if not math.isnan(e.low)
+            else ""
+        )
+        lines.append(f"| {label} | {format_value(kind, e.mean, unit)} | {interval} |")
+    if results.slas:
+        lines.append("")
+        for sla in results.slas:
+            verdict = "met" if sla.met else "**missed**"
+            lines.append(f"- SLA *{sla.name}*: {sla.attained.mean:.1%} attained, {verdict}")
+    if results.bottlenecks:
+        lines += ["", "**Bottlenecks**", ""]
+        lines += [f"{k}. {b.reason}" for k, b in enumerate(results.bottlenecks, start=1)]
+    lines += ["", "```mermaid", to_mermaid(build_graph(process)).rstrip(), "```"]
     return "\n".join(lines) + "\n"
