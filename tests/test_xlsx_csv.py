@@ -16,8 +16,8 @@ from openpyxl import load_workbook
 import procflow
 from procflow.cli import main
 from procflow.report.csvout import write_csv_folder
-from procflow.report.jsonout import results_to_dict
-from procflow.report.xlsx import document_kind, kpi_label, write_workbook
+from procflow.report.jsonout import document_kind, results_to_dict
+from procflow.report.xlsx import kpi_label, write_workbook
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "processes" / "image_moderation_qc.yaml"
@@ -65,7 +65,7 @@ def docs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Any]]:
         "results": ["simulate", str(EXAMPLE)],
         "comparison": ["compare", str(EXAMPLE), *map(str, SCENARIOS)],
         "sweep": ["sweep", str(EXAMPLE), "--set", "resources.qc_reviewer.count=8,9"],
-        "optimize": [
+        "optimization": [
             "optimize",
             str(EXAMPLE),
             "--pool",
@@ -241,7 +241,7 @@ def test_sweep_workbook(docs: dict[str, dict[str, Any]], tmp_path: Path) -> None
 
 
 def test_optimize_workbook(docs: dict[str, dict[str, Any]], tmp_path: Path) -> None:
-    doc = docs["optimize"]
+    doc = docs["optimization"]
     write_workbook(doc, tmp_path / "o.xlsx")
     book = load_workbook(tmp_path / "o.xlsx")
     assert book.sheetnames == ["Summary", "Best", "Runners-up", "Candidates"]

@@ -27,6 +27,7 @@ from typing import Any
 from procflow.model.process import Process
 from procflow.model.quantities import format_duration
 from procflow.report import charts
+from procflow.report.jsonout import document_kind
 from procflow.report.kpis import format_value
 
 Document = dict[str, Any]
@@ -1135,24 +1136,6 @@ def _plans_table(
 
 
 # --------------------------------------------------------------------------- dispatch
-
-
-def document_kind(document: Mapping[str, Any]) -> str:
-    """Which command wrote ``document``: results, comparison, sweep or optimization."""
-    if not isinstance(document, Mapping):
-        raise ValueError("not a procflow JSON document (expected an object)")
-    if "baseline" in document and "scenarios" in document:
-        return "comparison"
-    if "points" in document:
-        return "sweep"
-    if "candidates" in document or "best" in document:
-        return "optimization"
-    if "kpis" in document:
-        return "results"
-    raise ValueError(
-        "not a procflow results document: expected the JSON of simulate, compare, sweep or "
-        "optimize (--format json)"
-    )
 
 
 _RENDERERS: dict[str, _Renderer] = {

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import asdict
-from typing import Any
+from typing import Any, Literal
 
 from procflow.analysis import Capacity
 from procflow.compare import Comparison
@@ -46,6 +47,32 @@ def capacity_to_dict(capacity: Capacity) -> dict[str, Any]:
 
 #: Version of the ``simulate --format json`` shape; only additions within a version.
 RESULTS_FORMAT_VERSION = 1
+
+#: What wrote a JSON document (its ``kind`` field).
+DocumentKind = Literal["results", "comparison", "sweep", "optimization"]
+
+
+def document_kind(document: Mapping[str, Any]) -> DocumentKind:
+    """Which command wrote ``document``: its ``kind``, or its shape for older documents."""
+    if not isinstance(document, Mapping):
+        raise ValueError("not a procflow results document (expected a JSON object)")
+    kind = document.get("kind")
+    if kind in ("results", "comparison", "sweep", "optimization"):
+        return kind  # type: ignore[no-any-return]
+    if "baseline" in document and "scenarios" in document:
+        return "comparison"
+    if "points" in document:
+        return "sweep"
+    if "candidates" in document and "best" in document:
+        return "optimization"
+    if "kpis" in document:
+        return "results"
+    raise ValueError(
+        "not a procflow results document: expected the JSON of simulate, compare, sweep "
+        "or optimize (--format json)"
+    )
+
+
 CYCLE_KEYS = ("mean", "p50", "p90", "p95", "p99")
 STAGE_KEYS = (
     "visits", "waiting_time", "waiting_time_p90", "queue_length", "queue_length_max", "escalated",
@@ -81,6 +108,7 @@ def results_to_dict(results: Results, process: Process) -> dict[str, Any]:
     result: dict[str, Any] = _clean(
         {
             "format_version": RESULTS_FORMAT_VERSION,
+            "kind": "results",
             "process": results.process,
             "settings": results.settings,
             "stable": results.stable,
@@ -155,6 +183,7 @@ def comparison_to_dict(comparison: Comparison, baseline: Process) -> dict[str, A
     result: dict[str, Any] = _clean(
         {
             "format_version": RESULTS_FORMAT_VERSION,
+            "kind": "comparison",
             "baseline": results_to_dict(comparison.baseline, baseline),
             "scenarios": scenarios,
         }
@@ -191,6 +220,7 @@ def sweep_to_dict(
     result: dict[str, Any] = _clean(
         {
             "format_version": RESULTS_FORMAT_VERSION,
+            "kind": "sweep",
             "process": process.name,
             "settings": settings,
             "points": [_point_dict(p, process) for p in points],
@@ -224,6 +254,7 @@ def optimization_to_dict(
     result: dict[str, Any] = _clean(
         {
             "format_version": RESULTS_FORMAT_VERSION,
+            "kind": "optimization",
             "process": process.name,
             "settings": settings,
             "baseline_cost_per_hour": found.baseline_cost_per_hour,

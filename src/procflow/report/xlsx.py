@@ -20,11 +20,10 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal, NamedTuple
+from typing import Any, NamedTuple
 
 from procflow.report.files import write_atomic
-
-DocumentKind = Literal["results", "comparison", "sweep", "optimize"]
+from procflow.report.jsonout import document_kind
 
 #: How a time unit is written in a header.
 UNIT_SHORT = {"second": "s", "minute": "min", "hour": "h", "day": "days", "week": "weeks"}
@@ -69,24 +68,6 @@ class Table:
 
 
 # --- what a document is -----------------------------------------------------------------
-
-
-def document_kind(document: Mapping[str, Any]) -> DocumentKind:
-    """Which command wrote ``document``: results (simulate), comparison, sweep or optimize."""
-    if not isinstance(document, Mapping):
-        raise ValueError("not a procflow results document (expected a JSON object)")
-    if "baseline" in document and "scenarios" in document:
-        return "comparison"
-    if "points" in document:
-        return "sweep"
-    if "candidates" in document and "best" in document:
-        return "optimize"
-    if "kpis" in document and "replications" in document:
-        return "results"
-    raise ValueError(
-        "not a procflow results document: expected the JSON of simulate, compare, sweep "
-        "or optimize (--format json)"
-    )
 
 
 # --- labels -------------------------------------------------------------------------------
@@ -608,7 +589,7 @@ def document_tables(document: Mapping[str, Any]) -> list[Table]:
         return _comparison_tables(document)
     if kind == "sweep":
         return _sweep_tables(document)
-    if kind == "optimize":
+    if kind == "optimization":
         return _optimize_tables(document)
     return _results_tables(document, [])
 
