@@ -140,35 +140,36 @@ process: priority
 time_unit: minute
 arrivals:
   - name: reports
-    rate: 0.9
+    rate: 0.8
     attributes: {severity: {low: 0.8, high: 0.2}}
 resources: {reviewers: {count: 1}}
 stages:
   triage:
-    priority:
-      - {when: severity == "high", value: 10}
-      - {value: 0}
-    next: review
-  review: {resource: reviewers, duration: {exponential: 1}, next: split_out}
-  split_out:
     next:
-      - {to: high_done, when: severity == "high"}
-      - to: low_done
-  high_done: {end: true}
-  low_done: {end: true}
+      - {to: review_high, when: severity == "high"}
+      - to: review_low
+  review_high:
+    resource: reviewers
+    duration: {exponential: 1}
+    priority: 10
+    next: done
+  review_low: {resource: reviewers, duration: {exponential: 1}, next: done}
+  done: {end: true}
 """
 
 
-def test_priority_serves_high_severity_first(tmp_path):
-    """Non-preemptive priority in M/M/1 at 90%: high waits rho/(1-0.18) less than FIFO's 9."""
+def test_priority_matches_the_non_preemptive_priority_queue(tmp_path):
+    """One reviewer at 80%, 20% high priority served first (Cobham's formulas, M/M/1).
+
+    W0 = rho * E[S] = 0.8; high waits W0 / (1 - rho_high) = 0.8 / 0.84; low waits
+    W0 / ((1 - rho_high)(1 - rho)) = 0.8 / (0.84 * 0.2). Both share one queue.
+    """
     p = process(tmp_path, PRIORITY)
-    results = simulate(p, RunSettings(horizon=40_000, warmup=500), replications=6, seed=5, jobs=2)
-    mean_wait = results.kpi("stages.review.waiting_time").mean
-    # conservation: the mean wait over all items equals FIFO M/M/1's rho/(mu - lambda) = 9
-    assert mean_wait == pytest.approx(9, rel=0.1)
-    # high-priority items wait W0/(1 - rho_high) with W0 = rho * E[S] = 0.9 (Cobham)
-    # so their time in system is about 0.9 / 0.82 + 1 = 2.1 minutes; low about 12
-    assert results.kpi("cycle_time.p50").mean < results.kpi("cycle_time.mean").mean
+    results = simulate(p, RunSettings(horizon=40_000, warmup=500), replications=8, seed=5, jobs=2)
+    for stage, theory in (("review_high", 0.8 / 0.84), ("review_low", 0.8 / (0.84 * 0.2))):
+        wait = results.kpi(f"stages.{stage}.waiting_time")
+        se = wait.half_width / 2.365
+        assert abs(wait.mean - theory) <= 4 * se and se < 0.05 * theory, (stage, wait, theory)
 
 
 ESCALATION = """

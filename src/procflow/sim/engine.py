@@ -27,7 +27,7 @@ from procflow.model.quantities import convert
 from procflow.sim.arrivals import attribute_drawer, start_arrivals
 from procflow.sim.staff import Skill, StaffPool, Team
 from procflow.sim.stats import Histogram, TimeAverage
-from procflow.sim.streams import Stream, generator, uniforms
+from procflow.sim.streams import ItemStream, item_uniforms
 
 WORK, DECISION, SPLIT, END = 0, 1, 2, 3
 _KIND = {"work": WORK, "decision": DECISION, "split": SPLIT, "end": END}
@@ -79,8 +79,8 @@ class Replication:
 
 class _Item:
     __slots__ = (
-        "arrived", "attempts", "attrs", "case", "counted", "defect", "enqueued", "fork",
-        "priority", "ticket",
+        "arrived", "attempts", "attrs", "case", "counted", "defect", "enqueued", "first", "fork",
+        "priority", "seen", "ticket",
     )  # fmt: skip
 
     def __init__(
@@ -101,6 +101,9 @@ class _Item:
         self.enqueued = 0.0
         self.fork: _Fork | None = None
         self.priority = priority
+        #: stages this item has entered, and whether its current visit is its first there
+        self.seen: set[int] = set()
+        self.first = True
         #: while waiting in a queue: the queue entry's number; 0 otherwise
         self.ticket = 0
 
@@ -131,11 +134,11 @@ class _Stage:
         self.name = name
         self.kind = _KIND[stage.kind]
         self.pool: StaffPool | None = None
-        self.duration: Callable[[], float] | None = None
+        self.duration: ItemStream | None = None
         self.error_rate = stage.error_rate
         self.detection_rate = stage.detection_rate or 0.0
-        self.error: Callable[[], float] | None = None
-        self.detect: Callable[[], float] | None = None
+        self.error: ItemStream | None = None
+        self.detect: ItemStream | None = None
         self.on_defect = -1
         self.max_attempts = stage.max_attempts or 0
         self.slot = -1
@@ -143,7 +146,7 @@ class _Stage:
         self.prob_cum: list[float] = []
         self.prob_targets: list[int] = []
         self.default = -1
-        self.route_draw: Callable[[], float] | None = None
+        self.route_draw: ItemStream | None = None
         self.split: list[int] = []
         self.join = -1
         #: (condition or None for always, priority) rules, first that holds wins
@@ -224,12 +227,12 @@ class Engine:
         if stage.resource is not None and stage.duration is not None:
             s.pool = self.pools[stage.resource]
             dist = stage.duration
-            s.duration = Stream(generator(seed, replication, f"duration:{name}"), dist.sample)
+            s.duration = ItemStream(seed, replication, f"duration:{name}", dist.sample)
         if stage.error_rate:
-            s.error = uniforms(seed, replication, f"error:{name}")
+            s.error = item_uniforms(seed, replication, f"error:{name}")
         if stage.on_defect is not None:
             s.on_defect = index[stage.on_defect]
-            s.detect = uniforms(seed, replication, f"detect:{name}")
+            s.detect = item_uniforms(seed, replication, f"detect:{name}")
             if name in bounded:
                 s.slot = bounded.index(name)
         total = 0.0
@@ -244,7 +247,7 @@ class Engine:
             else:
                 s.default = target
         if s.prob_cum:
-            s.route_draw = uniforms(seed, replication, f"route:{name}")
+            s.route_draw = item_uniforms(seed, replication, f"route:{name}")
         if stage.split is not None and stage.join is not None:
             s.split = [index[b] for b in stage.split]
             s.join = index[stage.join]
@@ -297,6 +300,9 @@ class Engine:
                 return
             stage = stages[index]
             stage.visits += 1
+            seen = item.seen
+            item.first = index not in seen
+            seen.add(index)
             for condition, value in stage.priority:
                 if condition is None or condition(item.attrs):
                     item.priority = value
@@ -316,6 +322,7 @@ class Engine:
                     )
                     copy.defect = item.defect
                     copy.attempts = list(item.attempts)
+                    copy.seen = set(item.seen)
                     copy.fork = fork
                     self.enter(copy, branch)
                 return
@@ -383,7 +390,8 @@ class Engine:
             stage.waits.add(wait)
         assert stage.duration is not None
         now = self.env.now
-        event = self.env.timeout(stage.duration(), (item, stage, team, now - wait, now))
+        duration = stage.duration(item.case, item.first)
+        event = self.env.timeout(duration, (item, stage, team, now - wait, now))
         event.callbacks.append(self._complete)
 
     def _complete(self, event: simpy.Event) -> None:
@@ -399,10 +407,19 @@ class Engine:
             nxt, at = following
             at.queue.move(now, -1)
             self._start(nxt, at, now - nxt.enqueued, team)
-        if stage.error is not None and not item.defect and stage.error() < stage.error_rate:
+        error = stage.error
+        if (
+            error is not None
+            and not item.defect
+            and error(item.case, item.first) < stage.error_rate
+        ):
             item.defect = True
         detect = stage.detect
-        if detect is not None and item.defect and detect() < stage.detection_rate:
+        if (
+            detect is not None
+            and item.defect
+            and detect(item.case, item.first) < stage.detection_rate
+        ):
             slot = stage.slot
             if slot < 0 or item.attempts[slot] + 1 < stage.max_attempts:
                 if slot >= 0:
@@ -419,7 +436,7 @@ class Engine:
             if predicate(item.attrs):
                 return target
         if stage.route_draw is not None:
-            u = stage.route_draw()
+            u = stage.route_draw(item.case, item.first)
             k = bisect.bisect_right(stage.prob_cum, u)
             if k < len(stage.prob_targets):
                 return stage.prob_targets[k]

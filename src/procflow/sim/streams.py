@@ -50,3 +50,56 @@ class Stream:
 def uniforms(seed: int, replication: int, source: str) -> Stream:
     """A stream of U(0, 1) numbers."""
     return Stream(generator(seed, replication, source), lambda rng, n: rng.random(n))
+
+
+class ItemStream:
+    """Numbers keyed by item: an item's first visit to a stage always gets the same draw.
+
+    Common random numbers work best when the same item gets the same handling
+    time, routing draw and quality draws in every scenario, whatever order the
+    work is done in. So the draw for the n-th item's first visit to a stage is
+    fixed by (seed, replication, source, n): numbers are generated in blocks of
+    :data:`BLOCK` items, each from its own generator, and the recently used blocks
+    are kept (bounded memory; an evicted block is regenerated identically).
+    Later visits of the same item (rework) draw from a plain stream.
+    """
+
+    __slots__ = ("_again", "_blocks", "_draw", "_key", "_replication", "_seed")
+
+    #: Blocks kept in memory; older ones are regenerated when an old item needs them.
+    KEEP = 16
+
+    def __init__(
+        self,
+        seed: int,
+        replication: int,
+        source: str,
+        draw: Callable[[np.random.Generator, int], np.ndarray],
+    ) -> None:
+        self._seed = seed
+        self._replication = replication
+        self._key = zlib.crc32(source.encode("utf-8"))
+        self._draw = draw
+        self._blocks: dict[int, list[float]] = {}
+        self._again = Stream(generator(seed, replication, f"{source}:again"), draw)
+
+    def __call__(self, case: int, first: bool) -> float:
+        """The draw for item ``case`` (its first visit here if ``first``)."""
+        if not first:
+            return self._again()
+        block, offset = divmod(case, BLOCK)
+        values = self._blocks.get(block)
+        if values is None:
+            if len(self._blocks) >= self.KEEP:
+                del self._blocks[next(iter(self._blocks))]
+            sequence = np.random.SeedSequence(
+                entropy=self._seed, spawn_key=(self._replication, self._key, block)
+            )
+            rng = np.random.Generator(np.random.PCG64(sequence))
+            values = self._blocks[block] = self._draw(rng, BLOCK).tolist()
+        return values[offset]
+
+
+def item_uniforms(seed: int, replication: int, source: str) -> ItemStream:
+    """An :class:`ItemStream` of U(0, 1) numbers."""
+    return ItemStream(seed, replication, source, lambda rng, n: rng.random(n))
