@@ -550,3 +550,39 @@ def test_split_with_a_misspelt_join_does_not_crash() -> None:
     found = stage_visits(p)
     assert found is not None
     assert found["label_a"] == pytest.approx(1.0)
+
+
+def test_expected_maximum_of_parallel_branches() -> None:
+    """Two exponential branches of mean 10 meet after 15 on average; one branch is itself."""
+    from procflow.analysis import expected_maximum
+
+    assert expected_maximum([10.0, 10.0]) == pytest.approx(15.0)
+    assert expected_maximum([4.0]) == pytest.approx(4.0)
+    # three branches of mean 1: 1 + 1/2 + 1/3
+    assert expected_maximum([1.0, 1.0, 1.0]) == pytest.approx(1 + 1 / 2 + 1 / 3)
+    assert expected_maximum([]) == 0.0
+
+
+def test_a_reviews_own_errors_pass_it() -> None:
+    """A review catches defects the item arrived with; the errors it makes itself go on."""
+    p = process(
+        """
+        process: self-review
+        arrivals: [{name: items, rate: 0.1}]
+        resources: {staff: {count: 5}}
+        stages:
+          label: {resource: staff, duration: 1, next: review}
+          review:
+            resource: staff
+            duration: 1
+            error_rate: 0.5
+            detection_rate: 1.0
+            on_defect: label
+            next: done
+          done: {end: true}
+        """
+    )
+    visits = stage_visits(p)
+    assert visits is not None
+    assert visits["label"] == pytest.approx(1.0)
+    assert visits["review"] == pytest.approx(1.0)

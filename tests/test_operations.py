@@ -275,3 +275,35 @@ def test_cross_trained_teams_act_as_one_pool(tmp_path):
     theory = erlang_c(3, 1.5) / (3 - 1.5)
     se = wait.half_width / 2.365
     assert abs(wait.mean - theory) <= 4 * se and se < 0.05 * theory
+
+
+SELF_REVIEW = """
+process: self-review
+time_unit: minute
+arrivals: [{name: items, rate: 1}]
+resources: {staff: {count: 5}}
+stages:
+  label: {resource: staff, duration: 1, next: review}
+  review:
+    resource: staff
+    duration: 1
+    error_rate: 0.3
+    detection_rate: 1.0
+    on_defect: label
+    next: done
+  done: {end: true}
+"""
+
+
+def test_a_review_does_not_catch_its_own_errors(tmp_path):
+    """Items arrive clean at review; 30% leave with the reviewer's own error, none reworked."""
+    results = simulate(
+        process(tmp_path, SELF_REVIEW),
+        RunSettings(horizon=20_000, warmup=100),
+        replications=2,
+        seed=8,
+    )
+    escaped = results.kpi("escaped_defect_rate").mean
+    n = results.kpi("throughput_per_hour").mean * (20_000 - 100) / 60 * 2
+    assert abs(escaped - 0.3) < 4 * math.sqrt(0.3 * 0.7 / n)
+    assert results.kpi("rework_rate").mean == 0

@@ -114,6 +114,29 @@ def mmc_wait(servers: int, arrival_rate: float, mean_service: float) -> float:
     return erlang_c(servers, load) * mean_service / (servers - load)
 
 
+def expected_maximum(means: list[float]) -> float:
+    """E[max] of independent exponential times with these means (inclusion-exclusion).
+
+    The copies of a split meet at the join when the slowest is done; with
+    exponential branch times, E[max] = sum over non-empty subsets S of
+    (-1)^(|S|+1) / sum(1/m for m in S). Exact for exponentials, a fair guide
+    otherwise (two branches of mean 10 take 15 on average, not 10).
+    """
+    if any(math.isinf(m) for m in means):
+        return math.inf
+    rates = [1 / m for m in means if m > 0]
+    if not rates:
+        return 0.0
+    if len(rates) > 12:
+        return max(means)  # too many subsets; the largest mean is a lower bound
+    total = 0.0
+    for size in range(1, len(rates) + 1):
+        sign = 1.0 if size % 2 else -1.0
+        for subset in itertools.combinations(rates, size):
+            total += sign / sum(subset)
+    return total
+
+
 # --------------------------------------------------------------------------- routing chain
 
 #: (stage, defective, attempts per bounded review stage)
@@ -149,29 +172,30 @@ class _Chain:
         stage = self.process.stages[name]
         if stage.end:
             return []
-        outcomes: list[tuple[bool, float]] = [(defect, 1.0)]
+        result: list[tuple[_State, float]] = []
+        going_on = 1.0
+        # a review first catches the defect the item arrived with ...
+        if stage.on_defect is not None and defect:
+            d = min(max(stage.detection_rate or 0.0, 0.0), 1.0)
+            slot = self.bounded.index(name) if name in self.bounded else None
+            exhausted = (
+                slot is not None
+                and stage.max_attempts is not None
+                and attempts[slot] + 1 >= stage.max_attempts
+            )
+            if d > 0 and not exhausted:
+                counted = attempts
+                if slot is not None:
+                    counted = (*attempts[:slot], attempts[slot] + 1, *attempts[slot + 1 :])
+                if stage.on_defect in self.process.stages:
+                    result.append(((stage.on_defect, False, counted), d))
+                going_on = 1 - d
+        # ... then the work of this stage may leave a defect of its own on the item going on
+        outcomes: list[tuple[bool, float]] = [(defect, going_on)]
         if stage.error_rate and not defect:
             e = min(max(stage.error_rate, 0.0), 1.0)
-            outcomes = [(True, e), (False, 1 - e)]
-        result: list[tuple[_State, float]] = []
+            outcomes = [(True, going_on * e), (False, going_on * (1 - e))]
         for is_defect, p in outcomes:
-            if p <= 0:
-                continue
-            if stage.on_defect is not None and is_defect:
-                d = min(max(stage.detection_rate or 0.0, 0.0), 1.0)
-                slot = self.bounded.index(name) if name in self.bounded else None
-                exhausted = (
-                    slot is not None
-                    and stage.max_attempts is not None
-                    and attempts[slot] + 1 >= stage.max_attempts
-                )
-                if d > 0 and not exhausted:
-                    counted = attempts
-                    if slot is not None:
-                        counted = (*attempts[:slot], attempts[slot] + 1, *attempts[slot + 1 :])
-                    if stage.on_defect in self.process.stages:
-                        result.append(((stage.on_defect, False, counted), p * d))
-                    p *= 1 - d
             for target, q in self.route(stage):
                 if target in self.process.stages and p * q > 0:
                     result.append(((target, is_defect, attempts), p * q))
@@ -249,7 +273,7 @@ class _Chain:
         _, defect, attempts = state
         visits: dict[str, float] = defaultdict(float)
         clean = 1.0
-        longest = 0.0
+        branch_times: list[float] = []
         for branch in stage.split:
             if branch not in self.process.stages:
                 continue
@@ -261,7 +285,8 @@ class _Chain:
             total = sum(arrived.values())
             defective = sum(w for s, w in arrived.items() if s[1])
             clean *= 1 - (defective / total if total > 0 else 0.0)
-            longest = max(longest, seconds)
+            branch_times.append(seconds)
+        longest = expected_maximum(branch_times)
         join = stage.join
         if join not in self.process.stages:
             return [], dict(visits), longest  # a misspelt join: lint reports it

@@ -407,19 +407,10 @@ class Engine:
             nxt, at = following
             at.queue.move(now, -1)
             self._start(nxt, at, now - nxt.enqueued, team)
-        error = stage.error
-        if (
-            error is not None
-            and not item.defect
-            and error(item.case, item.first) < stage.error_rate
-        ):
-            item.defect = True
+        case, first = item.case, item.first
+        # a review first catches the defect the item arrived with ...
         detect = stage.detect
-        if (
-            detect is not None
-            and item.defect
-            and detect(item.case, item.first) < stage.detection_rate
-        ):
+        if detect is not None and item.defect and detect(case, first) < stage.detection_rate:
             slot = stage.slot
             if slot < 0 or item.attempts[slot] + 1 < stage.max_attempts:
                 if slot >= 0:
@@ -429,6 +420,10 @@ class Engine:
                 self.enter(item, stage.on_defect)
                 return
             self.exhausted += item.counted
+        # ... then the work of this stage may leave a defect of its own
+        error = stage.error
+        if error is not None and not item.defect and error(case, first) < stage.error_rate:
+            item.defect = True
         self.enter(item, self._route(item, stage))
 
     def _route(self, item: _Item, stage: _Stage) -> int:
