@@ -12,7 +12,7 @@ from procflow.lint.context import LintContext
 from procflow.lint.registry import RULES
 from procflow.model.process import Process
 from procflow.model.validation import validate_process
-from procflow.scenario import is_scenario, scenario_from_document, seen_from
+from procflow.scenario import is_scenario, scenario_from_document, seen_from, with_changes
 from procflow.source import load_document
 
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -86,7 +86,9 @@ def lint_file(path: Path, report: LintReport | None = None) -> list[Finding]:
     try:
         doc = load_document(path)
         if is_scenario(doc.data):
-            process = scenario_from_document(doc).process
+            scenario = scenario_from_document(doc)
+            # a sweep is linted at its first point: the staffing it sets replaces the base's
+            process = with_changes(scenario.process, scenario.points()[0])
         else:
             process = validate_process(doc)
     except LoadError as exc:
