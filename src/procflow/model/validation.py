@@ -11,7 +11,8 @@ from __future__ import annotations
 import contextlib
 import difflib
 from pathlib import Path
-from typing import Any
+from types import UnionType
+from typing import Annotated, Any, Union, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails, PydanticCustomError
@@ -202,32 +203,47 @@ def _show(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def _known_keys(model: type[BaseModel], path: DocPath) -> list[str]:
-    """The keys allowed at ``path`` (best effort, for did-you-mean hints)."""
-    from procflow.model import process as m
+def _candidates(annotation: Any) -> list[Any]:
+    """The concrete types an annotation allows (through Annotated, Optional and unions)."""
+    if get_origin(annotation) is Annotated:
+        return _candidates(get_args(annotation)[0])
+    if get_origin(annotation) in (Union, UnionType):
+        return [c for arg in get_args(annotation) for c in _candidates(arg)]
+    return [annotation]
+
+
+def _step(annotation: Any, key: Any) -> list[Any]:
+    """The annotations reached from ``annotation`` through ``key`` of the user's data."""
     from procflow.model.distributions import KINDS
 
-    by_parent: dict[str, type[BaseModel]] = {
-        "arrivals": m.Arrival,
-        "resources": m.Resource,
-        "stages": m.Stage,
-        "slas": m.SLA,
-        "next": m.Branch,
-    }
-    current: type[BaseModel] = model
-    keys = [str(k) for k in path if not isinstance(k, int)]
-    if keys and keys[-1] in KINDS:
-        from procflow.model.distributions import _CLASSES
+    found: list[Any] = []
+    for candidate in _candidates(annotation):
+        origin = get_origin(candidate)
+        if isinstance(candidate, type) and issubclass(candidate, BaseModel):
+            for name, info in candidate.model_fields.items():
+                if key in (name, info.alias):
+                    found.append(info.annotation)
+            kind = candidate.model_fields.get("kind")
+            if key in KINDS and kind is not None and kind.default == key:
+                found.append(candidate)  # {lognormal: {...}}: the parameters of that kind
+        elif origin is dict:
+            found.append(get_args(candidate)[1])
+        elif origin in (list, tuple) and isinstance(key, int):
+            found.append(get_args(candidate)[0])
+    return found
 
-        for cls in _CLASSES:
-            if cls.model_fields["kind"].default == keys[-1]:
-                current = cls
-        return [f.alias or n for n, f in current.model_fields.items() if n != "kind"]
-    for key in reversed(keys):
-        if key in by_parent:
-            current = by_parent[key]
-            break
-    return [f.alias or name for name, f in current.model_fields.items()]
+
+def _known_keys(model: type[BaseModel], path: DocPath) -> list[str]:
+    """The keys allowed at ``path`` of the user's data (for did-you-mean hints)."""
+    annotations: list[Any] = [model]
+    for key in path:
+        annotations = [nxt for a in annotations for nxt in _step(a, key)]
+    keys: list[str] = []
+    for annotation in annotations:
+        for candidate in _candidates(annotation):
+            if isinstance(candidate, type) and issubclass(candidate, BaseModel):
+                keys += [f.alias or n for n, f in candidate.model_fields.items() if n != "kind"]
+    return keys
 
 
 def inside_string(doc: Document, path: DocPath, offset: int) -> Location:

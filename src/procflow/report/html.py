@@ -28,66 +28,15 @@ from procflow.model.process import Process
 from procflow.model.quantities import format_duration
 from procflow.report import charts
 from procflow.report.jsonout import document_kind
-from procflow.report.kpis import format_value
+from procflow.report.kpis import STAGE_METRICS, format_value, headline_kpis_for
 
 Document = dict[str, Any]
 
-#: Labels and kinds (which picks the format) of the KPIs at the top of the JSON.
-_TOP: dict[str, tuple[str, str]] = {
-    "throughput_per_hour": ("throughput / hour", "number"),
-    "arrivals_per_hour": ("arrivals / hour", "number"),
-    "cycle_time.mean": ("cycle time mean", "duration"),
-    "cycle_time.p50": ("cycle time p50", "duration"),
-    "cycle_time.p90": ("cycle time p90", "duration"),
-    "cycle_time.p95": ("cycle time p95", "duration"),
-    "cycle_time.p99": ("cycle time p99", "duration"),
-    "wip": ("work in progress", "number"),
-    "backlog": ("backlog at end", "number"),
-    "cost_per_hour": ("cost / hour", "money"),
-    "cost_per_item": ("cost / item", "money"),
-    "rework_rate": ("rework rate", "share"),
-    "escaped_defect_rate": ("escaped defects", "share"),
-    "rework_exhausted_rate": ("gave up after max attempts", "share"),
-}
-#: The KPIs a PM sees first (the order of ``procflow.report.kpis.headline_kpis``).
-_HEADLINE = (
-    "throughput_per_hour", "cycle_time.mean", "cycle_time.p50", "cycle_time.p90",
-    "cycle_time.p95", "cycle_time.p99", "wip", "backlog", "cost_per_hour", "cost_per_item",
-    "rework_rate", "escaped_defect_rate",
-)  # fmt: skip
-_RESOURCE_KEYS = {
-    "utilization": ("utilization", "share"),
-    "busy": ("busy staff", "number"),
-    "staff": ("staff on duty", "number"),
-}
-_STAGE_KEYS = {
-    "visits": ("visits per item", "number"),
-    "waiting_time": ("mean wait", "duration"),
-    "waiting_time_p90": ("p90 wait", "duration"),
-    "queue_length": ("mean queue", "number"),
-    "queue_length_max": ("longest queue", "number"),
-    "escalated": ("escalated", "share"),
-}
 #: +1 when a rise is good, -1 when a fall is good; other KPIs are neither.
 _LOWER_IS_BETTER = (
     "cycle_time.", "wip", "backlog", "cost_per_", "rework_rate", "escaped_defect_rate",
     "rework_exhausted_rate",
 )  # fmt: skip
-
-
-def describe(key: str) -> tuple[str, str]:
-    """A KPI's label in a PM's words and its kind (``duration``, ``share``, ``money``...)."""
-    if key in _TOP:
-        return _TOP[key]
-    head, _, rest = key.partition(".")
-    name, _, metric = rest.rpartition(".")
-    if head == "resources" and metric in _RESOURCE_KEYS:
-        label, kind = _RESOURCE_KEYS[metric]
-        return f"{name} {label}", kind
-    if head == "stages" and metric in _STAGE_KEYS:
-        label, kind = _STAGE_KEYS[metric]
-        return f"{name} {label}", kind
-    return key, "number"
 
 
 def _better(key: str) -> int:
@@ -363,15 +312,14 @@ def _flat_kpis(doc: Mapping[str, Any]) -> dict[str, Any]:
     return flat
 
 
-def _headline_keys(doc: Mapping[str, Any]) -> list[str]:
-    keys = list(_HEADLINE)
-    keys += [f"resources.{n}.utilization" for n in doc.get("resources") or {}]
-    keys += [
-        f"stages.{n}.waiting_time"
-        for n, entry in (doc.get("stages") or {}).items()
-        if "waiting_time" in entry
-    ]
-    return keys
+def _headline_kpis(doc: Mapping[str, Any]) -> list[tuple[str, str, str]]:
+    """(KPI key, label, kind) of a results document's headline KPIs, as in the terminal.
+
+    Work stages are the stages with a waiting time: only they have a queue.
+    """
+    stages = doc.get("stages") or {}
+    work_stages = [name for name, entry in stages.items() if "waiting_time" in entry]
+    return headline_kpis_for(doc.get("resources") or {}, work_stages)
 
 
 def _unit(doc: Mapping[str, Any]) -> str:
@@ -437,10 +385,9 @@ def _kpi_table(doc: Mapping[str, Any]) -> str:
     unit = _unit(doc)
     k = _flat_kpis(doc)
     rows = []
-    for key in _headline_keys(doc):
+    for key, label, kind in _headline_kpis(doc):
         if key not in k:
             continue
-        label, kind = describe(key)
         mean, low, high = _estimate(k[key])
         rows.append([_e(label), _e(_fmt(kind, mean, unit)), _e(_interval(kind, low, high, unit))])
     return _table(["KPI", "estimate", "95% interval"], rows, "kpis narrow")
@@ -502,7 +449,7 @@ def _bottleneck_list(doc: Mapping[str, Any]) -> str:
         if isinstance(entry, Mapping):
             for metric in ("waiting_time", "waiting_time_p90", "queue_length_max"):
                 if metric in entry:
-                    label, mkind = _STAGE_KEYS[metric]
+                    label, mkind = STAGE_METRICS[metric]
                     evidence.append(f"{label} {_fmt(mkind, _estimate(entry[metric])[0], unit)}")
         score = _num(b.get("score"))
         out.append(
@@ -531,7 +478,7 @@ def _stage_table(doc: Mapping[str, Any]) -> str:
             "queue_length",
             "queue_length_max",
         ):
-            _, kind = _STAGE_KEYS[metric]
+            _, kind = STAGE_METRICS[metric]
             cells.append(_e(_fmt(kind, _estimate(entry.get(metric))[0], unit)))
         rows.append(cells)
     if not rows:
@@ -699,7 +646,11 @@ def _difference_rows(
     baseline: Mapping[str, Any], scenario: Mapping[str, Any]
 ) -> list[tuple[str, str, str, Mapping[str, Any]]]:
     diffs = scenario.get("differences") or {}
-    return [(key, *describe(key), diffs[key]) for key in _headline_keys(baseline) if key in diffs]
+    return [
+        (key, label, kind, diffs[key])
+        for key, label, kind in _headline_kpis(baseline)
+        if key in diffs
+    ]
 
 
 def _scenario_section(baseline: Mapping[str, Any], s: Mapping[str, Any]) -> str:

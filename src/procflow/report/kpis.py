@@ -3,33 +3,56 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 
 from procflow.model.process import Process
 from procflow.model.quantities import format_duration
 
+#: (KPI key, label, kind) of the process-wide KPIs a PM sees first, in the order shown.
+_PROCESS_KPIS: tuple[tuple[str, str, str], ...] = (
+    ("throughput_per_hour", "throughput / hour", "number"),
+    ("cycle_time.mean", "cycle time mean", "duration"),
+    ("cycle_time.p50", "cycle time p50", "duration"),
+    ("cycle_time.p90", "cycle time p90", "duration"),
+    ("cycle_time.p95", "cycle time p95", "duration"),
+    ("cycle_time.p99", "cycle time p99", "duration"),
+    ("wip", "work in progress", "number"),
+    ("backlog", "backlog at end", "number"),
+    ("cost_per_hour", "cost / hour", "money"),
+    ("cost_per_item", "cost / item", "money"),
+    ("rework_rate", "rework rate", "share"),
+    ("escaped_defect_rate", "escaped defects", "share"),
+)
+#: Label and kind of a work stage's measures (``stages.<stage>.<metric>``); the
+#: label follows the stage's name ("review mean wait").
+STAGE_METRICS: dict[str, tuple[str, str]] = {
+    "visits": ("visits per item", "number"),
+    "waiting_time": ("mean wait", "duration"),
+    "waiting_time_p90": ("p90 wait", "duration"),
+    "queue_length": ("mean queue", "number"),
+    "queue_length_max": ("longest queue", "number"),
+}
+
 
 def headline_kpis(process: Process) -> list[tuple[str, str, str]]:
     """(KPI key, label, kind) for the tables of simulate and compare; kind picks the format."""
-    rows = [
-        ("throughput_per_hour", "throughput / hour", "number"),
-        ("cycle_time.mean", "cycle time mean", "duration"),
-        ("cycle_time.p50", "cycle time p50", "duration"),
-        ("cycle_time.p90", "cycle time p90", "duration"),
-        ("cycle_time.p95", "cycle time p95", "duration"),
-        ("cycle_time.p99", "cycle time p99", "duration"),
-        ("wip", "work in progress", "number"),
-        ("backlog", "backlog at end", "number"),
-        ("cost_per_hour", "cost / hour", "money"),
-        ("cost_per_item", "cost / item", "money"),
-        ("rework_rate", "rework rate", "share"),
-        ("escaped_defect_rate", "escaped defects", "share"),
-    ]
-    rows += [(f"resources.{n}.utilization", f"{n} utilization", "share") for n in process.resources]
-    rows += [
-        (f"stages.{n}.waiting_time", f"{n} mean wait", "duration")
-        for n, s in process.stages.items()
-        if s.kind == "work"
-    ]
+    work_stages = (name for name, stage in process.stages.items() if stage.kind == "work")
+    return headline_kpis_for(process.resources, work_stages)
+
+
+def headline_kpis_for(
+    pools: Iterable[str], work_stages: Iterable[str]
+) -> list[tuple[str, str, str]]:
+    """(KPI key, label, kind) of the headline KPIs, given the names of pools and work stages.
+
+    The process-wide KPIs, then each pool's utilization, then each work stage's mean
+    wait, in the order given. :func:`headline_kpis` takes the names from a process;
+    a report made from the JSON takes them from its ``resources`` and ``stages``.
+    """
+    wait_label, wait_kind = STAGE_METRICS["waiting_time"]
+    rows = list(_PROCESS_KPIS)
+    rows += [(f"resources.{n}.utilization", f"{n} utilization", "share") for n in pools]
+    rows += [(f"stages.{n}.waiting_time", f"{n} {wait_label}", wait_kind) for n in work_stages]
     return rows
 
 
