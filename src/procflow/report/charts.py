@@ -43,6 +43,7 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator, MultipleLocator, Perce
 from procflow.graph import Route, build_graph
 from procflow.model.process import Process, Stage
 from procflow.model.quantities import SECONDS, format_duration
+from procflow.report.diagram import route_label
 
 #: Colours a PM reads the same way everywhere in the report.
 BLUE = "#2563eb"
@@ -853,19 +854,8 @@ def _text_width(text: str, size: float, bold: bool = False) -> float:
 
 
 def _route_label(route: Route, stage: Stage) -> str:
-    if route.kind == "defect":
-        return f"defect caught ({(stage.detection_rate or 0.0):.0%})"
-    if route.kind == "split":
-        return ""
-    if route.kind == "escalate":
-        return "escalate after waiting"
-    if route.when is not None:
-        return str(route.when)
-    if route.probability is not None:
-        return f"{route.probability:.0%}"
-    if len(stage.next or []) > 1:
-        return "otherwise"
-    return ""
+    # the parallel copies of a split are drawn as such; they need no words
+    return "" if route.kind == "split" else route_label(route, stage)
 
 
 @dataclass

@@ -15,7 +15,8 @@ from procflow.model.process import Stage
 FORMATS = ("mermaid", "dot")
 
 
-def _label(route: Route, stage: Stage) -> str:
+def route_label(route: Route, stage: Stage) -> str:
+    """What an edge of the diagram says: its condition, probability, or kind of route."""
     if route.kind == "defect":
         rate = stage.detection_rate or 0.0
         return f"defect caught ({rate:.0%})"
@@ -55,7 +56,7 @@ def to_mermaid(flow: FlowGraph) -> str:
         }[stage.kind]
         lines.append(f"  {ids[name]}{shape}")
     for route in flow.routes():
-        label = _escape_mermaid(_label(route, flow.stage(route.source)))
+        label = _escape_mermaid(route_label(route, flow.stage(route.source)))
         arrow = "-.->" if route.kind == "defect" else "-->"
         middle = f'|"{label}"|' if label else ""
         lines.append(f"  {ids[route.source]} {arrow}{middle} {ids[route.target]}")
@@ -86,7 +87,7 @@ def to_dot(flow: FlowGraph) -> str:
         )
     for route in flow.routes():
         attrs = []
-        label = _label(route, flow.stage(route.source))
+        label = route_label(route, flow.stage(route.source))
         if label:
             attrs.append(f"label={_quote(label)}")
         if route.kind == "defect":

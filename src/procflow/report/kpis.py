@@ -71,3 +71,13 @@ def format_value(kind: str, value: float, time_unit: str, *, signed: bool = Fals
     else:
         text = f"{magnitude:,.1f}"
     return sign + text
+
+
+def format_interval(
+    kind: str, low: float, high: float, time_unit: str, *, signed: bool = False
+) -> str:
+    """``low … high`` in the KPI's format, or '' without an interval (one replication)."""
+    if math.isnan(low) or math.isnan(high):
+        return ""
+    first = format_value(kind, low, time_unit, signed=signed)
+    return f"{first} … {format_value(kind, high, time_unit, signed=signed)}"

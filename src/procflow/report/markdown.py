@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import math
-
 from procflow.compare import Comparison
 from procflow.graph import build_graph
 from procflow.model.process import Process
 from procflow.report.diagram import to_mermaid
-from procflow.report.kpis import format_value, headline_kpis
+from procflow.report.kpis import format_interval, format_value, headline_kpis
 from procflow.results import Results
 
 
@@ -37,12 +35,7 @@ def comparison_markdown(comparison: Comparison, baseline: Process) -> str:
             d = scenario.differences.get(key)
             if d is None:
                 continue
-            interval = (
-                f"{format_value(kind, d.change.low, unit, signed=True)} … "
-                f"{format_value(kind, d.change.high, unit, signed=True)}"
-                if not math.isnan(d.change.low)
-                else ""
-            )
+            interval = format_interval(kind, d.change.low, d.change.high, unit, signed=True)
             lines.append(
                 f"| {label} | {format_value(kind, d.baseline, unit)} | "
                 f"{format_value(kind, d.scenario, unit)} | "
@@ -90,11 +83,7 @@ def results_markdown(results: Results, process: Process) -> str:
         e = results.kpis.get(key)
         if e is None:
             continue
-        interval = (
-            f"{format_value(kind, e.low, unit)} … {format_value(kind, e.high, unit)}"
-            if not math.isnan(e.low)
-            else ""
-        )
+        interval = format_interval(kind, e.low, e.high, unit)
         lines.append(f"| {label} | {format_value(kind, e.mean, unit)} | {interval} |")
     if results.slas:
         lines.append("")

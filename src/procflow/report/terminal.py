@@ -13,7 +13,7 @@ from procflow.compare import Comparison
 from procflow.model.process import Process
 from procflow.model.quantities import convert, format_duration
 from procflow.optimize import Optimization
-from procflow.report.kpis import format_value, headline_kpis
+from procflow.report.kpis import format_interval, format_value, headline_kpis
 from procflow.results import Estimate, Results
 from procflow.sweep import SweepPoint
 
@@ -213,12 +213,7 @@ def print_comparison(console: Console, process: Process, comparison: Comparison)
             d = scenario.differences.get(key)
             if d is None:
                 continue
-            interval = (
-                f"{format_value(kind, d.change.low, unit, signed=True)} … "
-                f"{format_value(kind, d.change.high, unit, signed=True)}"
-                if not math.isnan(d.change.low)
-                else ""
-            )
+            interval = format_interval(kind, d.change.low, d.change.high, unit, signed=True)
             table.add_row(
                 label,
                 format_value(kind, d.baseline, unit),
