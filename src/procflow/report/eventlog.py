@@ -14,6 +14,7 @@ appears complete, under its name, only when the run ends.
 
 from __future__ import annotations
 
+import abc
 import csv
 import io
 import os
@@ -26,13 +27,14 @@ from xml.sax.saxutils import quoteattr
 
 from procflow.model.process import Process
 from procflow.model.quantities import convert
+from procflow.report.files import publish
 
 #: Simulated time 0: a Monday, as the shift calendars assume.
 SIMULATION_START = datetime(2026, 1, 5, tzinfo=UTC)
 FORMATS = (".csv", ".xes")
 
 
-class EventLog:
+class EventLog(abc.ABC):
     """Base of the writers: a temporary file renamed into place on :meth:`close`."""
 
     def __init__(self, path: Path, process: Process) -> None:
@@ -49,6 +51,7 @@ class EventLog:
         moment = SIMULATION_START + timedelta(seconds=time * self._seconds)
         return moment.isoformat(timespec="milliseconds")
 
+    @abc.abstractmethod
     def visit(
         self,
         case: int,
@@ -60,19 +63,16 @@ class EventLog:
         attributes: dict[str, Any],
     ) -> None:
         """Record one stage visit (see :class:`procflow.sim.engine.EventSink`)."""
-        raise NotImplementedError
 
+    @abc.abstractmethod
     def _finish(self) -> None:
-        """Write what is still buffered."""
+        """Write what is still buffered, and the end of the file."""
 
     def close(self) -> None:
         """Finish the file and move it into place."""
         self._finish()
         self.handle.close()
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(self._tmp, 0o666 & ~umask)
-        os.replace(self._tmp, self.path)
+        publish(Path(self._tmp), self.path)
 
     def abort(self) -> None:
         """Drop the partial file (the run failed)."""
@@ -128,6 +128,10 @@ class CsvEventLog(EventLog):
                 *(attributes.get(name, "") for name in self.attributes),
             ]
         )  # fmt: skip
+
+    def _finish(self) -> None:
+        """Rows are written as they come: nothing is buffered."""
+        self.handle.flush()
 
 
 def _xes_attribute(key: str, value: Any) -> str:
