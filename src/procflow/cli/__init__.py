@@ -1,0 +1,45 @@
+"""The ``procflow`` command: parse options, call the library, choose a formatter.
+
+Exit codes (stable): 0 success, 1 findings at error level or a failed check,
+2 usage error or a file that cannot be loaded.
+
+Only this package knows click. Each module holds the commands of one concern
+(``lint``, ``model``, ``simulate``, ``scenarios``); ``common`` holds what they share.
+"""
+
+from __future__ import annotations
+
+import click
+
+from procflow.cli import lint, model, scenarios, simulate
+from procflow.cli.common import tool_version
+
+__all__ = ["main"]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(tool_version(), prog_name="procflow")
+def main() -> None:
+    """Lint, analyse and simulate operations processes (SOPs) before rolling them out.
+
+    \b
+    Example:
+      procflow lint processes/
+      procflow analyze processes/image_moderation_qc.yaml
+    """
+
+
+for _command in (
+    lint.lint,
+    lint.schema,
+    model.analyze,
+    model.show,
+    model.graph,
+    model.init,
+    simulate.simulate,
+    simulate.report,
+    scenarios.compare,
+    scenarios.sweep,
+    scenarios.optimize,
+):
+    main.add_command(_command)

@@ -1,0 +1,308 @@
+"""What every ``procflow`` command shares: loading, run options, exports and exit codes.
+
+A file that cannot be loaded exits 2 with its findings; a process that lint says
+cannot be simulated meaningfully exits 1. Commands call these helpers and only
+parse options and format results themselves.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.console import Console
+
+from procflow.diagnostics import LoadError
+from procflow.lint import formats
+from procflow.lint.registry import all_rule_info
+from procflow.lint.runner import simulation_blockers
+from procflow.model.process import Process
+from procflow.model.validation import validate_process
+from procflow.scenario import (
+    RunOverrides,
+    Scenario,
+    is_scenario,
+    load_scenario,
+    scenario_from_document,
+)
+from procflow.sim.engine import RunSettings
+from procflow.sim.executor import EXECUTORS, Executor, make_executor
+from procflow.source import load_document
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+
+
+def tool_version() -> str:
+    try:
+        return version("procflow")
+    except Exception:  # running from a source tree without metadata
+        return "0+unknown"
+
+
+def fail_load(exc: LoadError) -> None:
+    """Print load findings as ``file:line:col: CODE message`` and exit 2."""
+    click.echo(
+        formats.render(
+            "text",
+            exc.findings,
+            files=sorted({f.location.file for f in exc.findings}),
+            rules=all_rule_info(),
+            tool_version=tool_version(),
+        ),
+        err=True,
+        nl=False,
+    )
+    sys.exit(EXIT_USAGE)
+
+
+def load_or_exit(path: str) -> Process:
+    """A process file, or a scenario file applied to its base; exit 2 with findings if broken."""
+    return load_any(path)[0]
+
+
+def load_any(path: str) -> tuple[Process, Scenario | None]:
+    """A process file, or a scenario file applied to its base."""
+    try:
+        doc = load_document(path)
+        if is_scenario(doc.data):
+            scenario = scenario_from_document(doc)
+            return scenario.process, scenario
+        return validate_process(doc), None
+    except LoadError as exc:
+        fail_load(exc)
+        raise
+
+
+def load_scenario_or_exit(path: str) -> Scenario:
+    try:
+        return load_scenario(path)
+    except LoadError as exc:
+        fail_load(exc)
+        raise
+
+
+def parse_time(value: str, unit: str, option: str) -> float:
+    from pydantic_core import PydanticCustomError
+
+    from procflow.model.quantities import parse_duration
+
+    try:
+        return parse_duration(value, unit)  # type: ignore[arg-type]
+    except PydanticCustomError as exc:
+        raise click.BadParameter(str(exc), param_hint=option) from None
+
+
+def refuse_broken(process: Process) -> None:
+    """Exit 1 with the findings if lint finds errors that make a simulation meaningless."""
+    errors = simulation_blockers(process)
+    if errors:
+        click.echo(
+            formats.render(
+                "text",
+                errors,
+                files=[process.source.path if process.source else ""],
+                rules=all_rule_info(),
+                tool_version=tool_version(),
+            ),
+            err=True,
+            nl=False,
+        )
+        click.echo("Fix these findings before simulating (see procflow lint).", err=True)
+        sys.exit(EXIT_FINDINGS)
+
+
+def run_options(command: Callable[..., None]) -> Callable[..., None]:
+    """The options every simulating command shares."""
+    options = [
+        click.option(
+            "--horizon",
+            default=None,
+            help="Simulated time per replication, e.g. '3 days' (default 3 days).",
+        ),
+        click.option(
+            "--warmup",
+            default=None,
+            help="Initial time left out of the statistics (default 8 hours).",
+        ),
+        click.option(
+            "--replications",
+            "-r",
+            default=None,
+            type=click.IntRange(1, 10_000),
+            help="Independent runs; KPIs get 95% intervals over them (default 10).",
+        ),
+        click.option(
+            "--seed",
+            default=None,
+            type=click.IntRange(0),
+            help="Same inputs and seed give the same numbers (default 1).",
+        ),
+        click.option(
+            "--executor",
+            type=click.Choice(EXECUTORS),
+            default="local",
+            show_default=True,
+            help="Where replications run: here, local processes, or a Dask cluster.",
+        ),
+        click.option(
+            "--jobs",
+            "-j",
+            default=None,
+            type=click.IntRange(1, 1024),
+            help="Local processes (default: all cores). Results do not change.",
+        ),
+        click.option(
+            "--scheduler",
+            default=None,
+            metavar="ADDRESS",
+            help="Dask scheduler address for --executor dask (tcp://host:8786).",
+        ),
+        click.option(
+            "--output",
+            "-o",
+            type=click.Path(dir_okay=False),
+            default=None,
+            help="Write the output to this file (atomically) instead of stdout.",
+        ),
+        click.option(
+            "--report",
+            "report_path",
+            type=click.Path(dir_okay=False),
+            default=None,
+            help="Also write a self-contained HTML report with charts.",
+        ),
+        click.option(
+            "--xlsx",
+            "xlsx_path",
+            type=click.Path(dir_okay=False),
+            default=None,
+            help="Also write an Excel workbook of every table.",
+        ),
+        click.option(
+            "--csv",
+            "csv_dir",
+            type=click.Path(file_okay=False),
+            default=None,
+            help="Also write every table as CSV files into this folder.",
+        ),
+        click.option(
+            "--force", is_flag=True, help="Let --csv replace files already in its folder."
+        ),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+@dataclass(frozen=True)
+class RunPlan:
+    settings: RunSettings
+    replications: int
+    seed: int
+    executor: Executor
+
+
+def plan_run(
+    process: Process, opts: dict[str, Any], overrides: RunOverrides | None = None
+) -> RunPlan:
+    """Settings from the command line, else the scenario file, else the defaults."""
+    o = overrides or RunOverrides()
+    unit = process.time_unit
+    horizon = parse_time(opts["horizon"] or o.horizon or "3 days", unit, "--horizon")
+    warmup = parse_time(opts["warmup"] or o.warmup or "8 hours", unit, "--warmup")
+    if warmup >= horizon:
+        raise click.BadParameter("must be shorter than --horizon", param_hint="--warmup")
+    try:
+        executor = make_executor(opts["executor"], opts["jobs"], opts["scheduler"])
+    except RuntimeError as exc:
+        raise click.UsageError(str(exc)) from None
+    click.get_current_context().call_on_close(executor.close)
+    return RunPlan(
+        RunSettings(horizon=horizon, warmup=warmup),
+        opts["replications"] or o.replications or 10,
+        opts["seed"] if opts["seed"] is not None else (o.seed if o.seed is not None else 1),
+        executor,
+    )
+
+
+def check_outputs(inputs: list[str], *outputs: str | None) -> None:
+    """Refuse to write an output over an input file the user gave."""
+    given = {Path(p).resolve() for p in inputs}
+    for output in outputs:
+        if output and Path(output).resolve() in given:
+            raise click.UsageError(f"{output} is an input file; choose another output path")
+
+
+def export(
+    document: dict[str, Any], process: Process | None, opts: dict[str, Any], inputs: list[str]
+) -> None:
+    """Write the HTML report, workbook and CSV tables the options ask for."""
+    check_outputs(inputs, opts.get("report_path"), opts.get("xlsx_path"))
+    if opts.get("report_path"):
+        from procflow.report.files import write_atomic
+        from procflow.report.html import render_report
+
+        write_atomic(Path(opts["report_path"]), render_report(document, process))
+        click.echo(f"Wrote {opts['report_path']}", err=True)
+    if opts.get("xlsx_path"):
+        from procflow.report.xlsx import write_workbook
+
+        write_workbook(document, Path(opts["xlsx_path"]))
+        click.echo(f"Wrote {opts['xlsx_path']}", err=True)
+    if opts.get("csv_dir"):
+        from procflow.report.csvout import write_csv_folder
+
+        try:
+            written = write_csv_folder(document, Path(opts["csv_dir"]), overwrite=opts["force"])
+        except FileExistsError as exc:
+            raise click.UsageError(f"{exc}; add --force to replace them") from None
+        click.echo(f"Wrote {len(written)} CSV files to {opts['csv_dir']}", err=True)
+
+
+def emit(text: str, output: str | None) -> None:
+    if output:
+        from procflow.report.files import write_atomic
+
+        write_atomic(Path(output), text)
+    else:
+        click.echo(text, nl=False)
+
+
+def rendered(printer: Callable[[Console], None], output: str | None) -> str:
+    """Rich output for the terminal, or its plain text for a file."""
+    if output:
+        console = Console(record=True, width=110, file=io.StringIO())
+        printer(console)
+        return console.export_text()
+    printer(Console())
+    return ""
+
+
+def settings_dict(run: RunPlan, process: Process) -> dict[str, Any]:
+    return {
+        "replications": run.replications,
+        "seed": run.seed,
+        "horizon": run.settings.horizon,
+        "warmup": run.settings.warmup,
+        "time_unit": process.time_unit,
+    }
+
+
+@contextlib.contextmanager
+def progress_bar(console: Console, total: int) -> Iterator[Callable[[int, int], None] | None]:
+    """A progress bar on a terminal (nothing when output is piped)."""
+    if not console.is_terminal or total < 2:
+        yield None
+        return
+    from rich.progress import Progress
+
+    with Progress(console=console, transient=True) as bar:
+        task = bar.add_task("simulating", total=total)
+        yield lambda done, _total: bar.update(task, completed=done)

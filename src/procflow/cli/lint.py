@@ -1,0 +1,109 @@
+"""``procflow lint`` and ``procflow schema``: check files, describe the file formats."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from procflow.cli.common import tool_version
+from procflow.lint import formats
+from procflow.lint.config import ConfigError, find_config
+from procflow.lint.registry import all_rule_info
+from procflow.lint.runner import expand_paths, lint_paths
+from procflow.schema import process_schema, scenario_schema
+
+
+@click.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(formats.FORMATS),
+    default="text",
+    show_default=True,
+    help="Output format.",
+)
+@click.option(
+    "--select",
+    multiple=True,
+    metavar="CODE",
+    help="Report only these codes, prefixes (PF2) or rule names. Repeatable.",
+)
+@click.option(
+    "--ignore",
+    multiple=True,
+    metavar="CODE",
+    help="Do not report these codes, prefixes or rule names. Repeatable.",
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Write the report to this file instead of standard output.",
+)
+def lint(
+    paths: tuple[str, ...],
+    fmt: str,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    output: str | None,
+) -> None:
+    """Check process files and folders (recursively) for broken SOPs.
+
+    Exit status: 0 clean, 1 error-level findings, 2 a file could not be loaded
+    or bad usage. Settings: [tool.procflow] select/ignore in pyproject.toml.
+    Silence one line with a comment: # procflow: ignore[PF106]
+
+    \b
+    Example:
+      procflow lint processes/ scenarios/
+      procflow lint --format sarif -o lint.sarif processes/
+    """
+    try:
+        config = find_config(Path.cwd()).merged(select, ignore)
+    except ConfigError as exc:
+        raise click.UsageError(str(exc)) from None
+    if not expand_paths(paths):
+        raise click.UsageError("no YAML files found in " + ", ".join(paths))
+    report = lint_paths(paths, config)
+    text = formats.render(
+        fmt, report.findings, files=report.files, rules=all_rule_info(), tool_version=tool_version()
+    )
+    if output:
+        from procflow.report.files import write_atomic
+
+        write_atomic(Path(output), text)
+    else:
+        click.echo(text, nl=False)
+    sys.exit(report.exit_code)
+
+
+@click.command()
+@click.option(
+    "--kind",
+    type=click.Choice(["process", "scenario"]),
+    default="process",
+    show_default=True,
+    help="Which file format to describe.",
+)
+def schema(kind: str) -> None:
+    """Print the JSON Schema (draft-07) of the process format, for editors.
+
+    \b
+    Example:
+      procflow schema > procflow.schema.json
+      procflow schema --kind scenario > procflow.scenario.schema.json
+      # then, first line of a process file:
+      # yaml-language-server: $schema=./procflow.schema.json
+    """
+    click.echo(
+        json.dumps(
+            process_schema() if kind == "process" else scenario_schema(),
+            indent=2,
+            ensure_ascii=False,
+        )
+    )

@@ -1,0 +1,252 @@
+"""Commands over many variants of a process: ``compare``, ``sweep``, ``optimize``."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+import click
+from rich.console import Console
+
+from procflow.cli.common import (
+    EXIT_FINDINGS,
+    check_outputs,
+    emit,
+    export,
+    load_any,
+    load_or_exit,
+    load_scenario_or_exit,
+    plan_run,
+    progress_bar,
+    refuse_broken,
+    rendered,
+    run_options,
+    settings_dict,
+)
+
+
+@click.command()
+@click.argument("base", type=click.Path())
+@click.argument("scenarios", nargs=-1, required=True, type=click.Path())
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "markdown"]),
+    default="text",
+    show_default=True,
+)
+@run_options
+def compare(
+    base: str, scenarios: tuple[str, ...], fmt: str, output: str | None, **opts: Any
+) -> None:
+    """Compare scenarios against a baseline, with paired statistics a PM can trust.
+
+    Every scenario runs on the same random numbers as the baseline
+    (replication by replication), so each KPI's difference comes with a narrow
+    95% interval and a 'significant' flag. Scenarios that become unstable or
+    break an SLA the baseline meets are flagged first.
+
+    \b
+    Example:
+      procflow compare processes/image_moderation_qc.yaml \\
+          scenarios/qc_sample_20pct.yaml scenarios/qc_sample_20pct_plus_3.yaml
+      procflow compare processes/image_moderation_qc.yaml scenarios/*.yaml --format markdown
+    """
+    from procflow.compare import compare as run_compare
+    from procflow.report.jsonout import comparison_to_dict
+    from procflow.report.markdown import comparison_markdown
+    from procflow.report.terminal import print_comparison
+
+    baseline = load_or_exit(base)
+    refuse_broken(baseline)
+    loaded = [load_scenario_or_exit(p) for p in scenarios]
+    for scenario in loaded:
+        refuse_broken(scenario.process)
+    run = plan_run(baseline, opts, loaded[0].settings if loaded else None)
+    total = run.replications * (len(loaded) + 1)
+    with progress_bar(Console(stderr=True), total) as advance:
+        comparison = run_compare(
+            baseline,
+            [(s.name, s.description, s.process) for s in loaded],
+            run.settings,
+            replications=run.replications,
+            seed=run.seed,
+            executor=run.executor,
+            progress=advance,
+        )
+    document = comparison_to_dict(comparison, baseline)
+    check_outputs([base, *scenarios], output)
+    export(document, baseline, opts, [base, *scenarios])
+    if fmt == "json":
+        text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    elif fmt == "markdown":
+        text = comparison_markdown(comparison, baseline)
+    else:
+        text = rendered(lambda console: print_comparison(console, baseline, comparison), output)
+    if text:
+        emit(text, output)
+
+
+@click.command()
+@click.argument("path", type=click.Path())
+@click.option(
+    "--set",
+    "axes",
+    multiple=True,
+    metavar="PATH=VALUES",
+    help="A path and its values: 'resources.annotator.count=40:48:2' (ends included) "
+    "or 'resources.qc_reviewer.count=8,9,10'. Repeatable: the grid of all of them.",
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+@run_options
+def sweep(path: str, axes: tuple[str, ...], fmt: str, output: str | None, **opts: Any) -> None:
+    """Simulate a grid of changes: KPIs per point, points marked against the SLAs.
+
+    PATH is a process, or a scenario file whose `sweep:` block gives the grid
+    (--set adds to or replaces its axes). Every point runs on the same random
+    numbers, so differences between points are the changes, not noise.
+
+    \b
+    Example:
+      procflow sweep processes/image_moderation_qc.yaml \\
+          --set resources.annotator.count=42:48:2 --set resources.qc_reviewer.count=8:11
+      procflow sweep scenarios/consensus_staffing_sweep.yaml --format json -o sweep.json
+    """
+    from procflow.report.jsonout import sweep_to_dict
+    from procflow.report.terminal import print_sweep
+    from procflow.sweep import grid, parse_values, run_points
+
+    process, scenario = load_any(path)
+    refuse_broken(process)
+    grid_axes: dict[str, list[Any]] = dict(scenario.sweep) if scenario else {}
+    for axis in axes:
+        key, sep, values = axis.partition("=")
+        try:
+            if not sep or not key.strip():
+                raise ValueError("write PATH=VALUES")
+            grid_axes[key.strip()] = parse_values(values)
+        except ValueError as exc:
+            raise click.BadParameter(f"{axis!r}: {exc}", param_hint="--set") from None
+    if not grid_axes:
+        raise click.UsageError("nothing to sweep: give --set PATH=VALUES or a scenario with sweep:")
+    try:
+        points = grid(grid_axes)
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
+    run = plan_run(process, opts, scenario.settings if scenario else None)
+    with progress_bar(Console(stderr=True), run.replications * len(points)) as advance:
+        results = run_points(
+            process,
+            points,
+            run.settings,
+            replications=run.replications,
+            seed=run.seed,
+            executor=run.executor,
+            progress=advance,
+        )
+    data = sweep_to_dict(results, process, settings_dict(run, process))
+    check_outputs([path], output)
+    export(data, process, opts, [path])
+    if fmt == "json":
+        text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    else:
+        text = rendered(lambda console: print_sweep(console, process, results), output)
+    if text:
+        emit(text, output)
+
+
+def _bounds(pools: tuple[str, ...]) -> dict[str, tuple[int, int]]:
+    bounds: dict[str, tuple[int, int]] = {}
+    for spec in pools:
+        name, sep, span = spec.partition("=")
+        low, colon, high = span.partition(":")
+        try:
+            if not sep or not colon:
+                raise ValueError
+            bounds[name.strip()] = (int(low), int(high))
+        except ValueError:
+            raise click.BadParameter(
+                f"{spec!r}: write POOL=LOW:HIGH, e.g. qc_reviewer=6:12", param_hint="--pool"
+            ) from None
+    return bounds
+
+
+@click.command()
+@click.argument("path", type=click.Path())
+@click.option(
+    "--pool",
+    "pools",
+    multiple=True,
+    required=True,
+    metavar="POOL=LOW:HIGH",
+    help="A pool's headcount bounds, e.g. qc_reviewer=6:12. Repeatable.",
+)
+@click.option(
+    "--max-utilization",
+    type=click.FloatRange(0, 1, min_open=True),
+    default=None,
+    help="A ceiling on each searched pool's utilization, e.g. 0.9.",
+)
+@click.option("--runners-up", default=3, show_default=True, type=click.IntRange(0, 20))
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+@run_options
+def optimize(
+    path: str,
+    pools: tuple[str, ...],
+    max_utilization: float | None,
+    runners_up: int,
+    fmt: str,
+    output: str | None,
+    **opts: Any,
+) -> None:
+    """Find the cheapest staffing within bounds that meets every SLA.
+
+    The analytic model rules out plans that cannot keep up; the rest are
+    simulated from the cheapest up until plans pass every SLA (and the
+    utilization ceiling). Prints the plan, its cost per hour and per item, and
+    the runners-up. Exit status 1 when no plan in the bounds passes.
+
+    \b
+    Example:
+      procflow optimize processes/image_moderation_qc.yaml \\
+          --pool annotator=38:46 --pool qc_reviewer=6:10 --max-utilization 0.9
+    """
+    from procflow.optimize import OptimizeError
+    from procflow.optimize import optimize as search
+    from procflow.report.jsonout import optimization_to_dict
+    from procflow.report.terminal import print_optimization
+
+    process, scenario = load_any(path)
+    refuse_broken(process)
+    run = plan_run(process, opts, scenario.settings if scenario else None)
+    try:
+        with progress_bar(Console(stderr=True), 0) as advance:
+            found = search(
+                process,
+                _bounds(pools),
+                run.settings,
+                max_utilization=max_utilization,
+                replications=run.replications,
+                seed=run.seed,
+                runners_up=runners_up,
+                executor=run.executor,
+                progress=advance,
+            )
+    except OptimizeError as exc:
+        raise click.UsageError(str(exc)) from None
+    data = optimization_to_dict(found, process, settings_dict(run, process))
+    check_outputs([path], output)
+    export(data, process, opts, [path])
+    if fmt == "json":
+        text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    else:
+        text = rendered(lambda console: print_optimization(console, process, found), output)
+    if text:
+        emit(text, output)
+    if found.best is None:
+        sys.exit(EXIT_FINDINGS)
