@@ -115,7 +115,8 @@ def init(name: str, folder: str, force: bool) -> None:
     try:
         written = scaffold(Path(folder), name, force=force)
     except FileExistsError as exc:
-        raise click.UsageError(f"{exc}; add --force to replace it") from None
+        where = exc.filename or str(exc)
+        raise click.UsageError(f"{where} already exists; add --force to replace it") from None
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="NAME") from None
     for path in written:
