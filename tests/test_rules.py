@@ -220,7 +220,7 @@ def test_pf107_fails_without_max_attempts_and_passes_with_it(tmp_path: Path) -> 
     assert [f.code for f in lint_file(good)] == []
     found = [f for f in lint_file(unbounded) if f.code == "PF107"]
     assert len(found) == 1
-    assert "label, review" in found[0].message
+    assert "label → review → label" in found[0].message
     # the endless loop explains the load: no overloaded-pool finding on top of it
     assert [f.code for f in lint_file(unbounded)] == ["PF107"]
 

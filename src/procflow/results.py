@@ -31,6 +31,42 @@ def t975(df: int) -> float:
     return z + (z**3 + z) / (4 * df) + (5 * z**5 + 16 * z**3 + 3 * z) / (96 * df**2)
 
 
+def t_within(t: float, df: int) -> float:
+    """P(|T| <= t) for Student's t with ``df`` (whole) degrees of freedom (A&S 26.7.3-4)."""
+    if t <= 0:
+        return 0.0
+    theta = math.atan(t / math.sqrt(df))
+    cos2 = math.cos(theta) ** 2
+    if df % 2:  # odd: (2/pi)(theta + sin cos (1 + 2/3 cos^2 + 2*4/(3*5) cos^4 ...))
+        term, total = 1.0, 1.0 if df > 1 else 0.0
+        for k in range(1, (df - 1) // 2):
+            term *= cos2 * (2 * k) / (2 * k + 1)
+            total += term
+        return 2 / math.pi * (theta + math.sin(theta) * math.cos(theta) * total)
+    term = total = 1.0  # even: sin (1 + 1/2 cos^2 + 1*3/(2*4) cos^4 ...)
+    for k in range(1, df // 2):
+        term *= cos2 * (2 * k - 1) / (2 * k)
+        total += term
+    return math.sin(theta) * total
+
+
+def t_quantile(p: float, df: int) -> float:
+    """The ``p`` quantile (p > 0.5) of Student's t with ``df`` degrees of freedom."""
+    if df < 1 or not 0.5 < p < 1:
+        return math.nan
+    target = 2 * p - 1  # P(|T| <= t)
+    low, high = 0.0, 1.0
+    while t_within(high, df) < target:
+        high *= 2
+    for _ in range(200):
+        middle = (low + high) / 2
+        if t_within(middle, df) < target:
+            low = middle
+        else:
+            high = middle
+    return high
+
+
 @dataclass(frozen=True)
 class Estimate:
     """A mean over replications with its 95% confidence interval."""

@@ -11,7 +11,7 @@ from rich.console import Console
 from procflow import analysis
 from procflow.cli.common import fail_load, load_or_exit
 from procflow.diagnostics import Finding, LoadError
-from procflow.graph import build_graph
+from procflow.flow.graph import build_graph
 from procflow.lint.runner import expand_paths
 from procflow.model.validation import validate_process
 from procflow.report import diagram

@@ -8,7 +8,7 @@ from functools import cached_property
 from procflow.analysis import Capacity, analyze
 from procflow.diagnostics import Location
 from procflow.expr import AttributeSpec
-from procflow.graph import FlowGraph, build_graph
+from procflow.flow import Flow, FlowGraph, compile_flow
 from procflow.model.process import CategoricalAttribute, NumericAttribute, Process
 from procflow.source import DocPath
 
@@ -18,10 +18,14 @@ class LintContext:
     """One process under lint, with lazily computed shared facts."""
 
     process: Process
-    flow: FlowGraph = field(init=False)
+    #: the compiled process: one rule per stage (what happens there)
+    flow: Flow = field(init=False)
+    #: its graph of stages and routes, with their locations
+    graph: FlowGraph = field(init=False)
 
     def __post_init__(self) -> None:
-        self.flow = build_graph(self.process)
+        self.flow = compile_flow(self.process)
+        self.graph = self.flow.graph
 
     def locate(self, path: DocPath, *, key: bool = False) -> Location:
         """Where ``path`` is written in the process's file."""

@@ -14,6 +14,8 @@ are lint rules, so that all of them are explained together.
 
 from __future__ import annotations
 
+import math
+from fractions import Fraction
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -256,8 +258,15 @@ class Shift(BaseModel):
 
 
 def working_people(on_duty: float, shrinkage: float) -> int:
-    """People taking work when ``on_duty`` are paid and ``shrinkage`` of the time is lost."""
-    return int(on_duty * (1 - shrinkage) + 0.5)
+    """People taking work when ``on_duty`` are paid and ``shrinkage`` of the time is lost.
+
+    On duty × (1 − shrinkage), rounded to whole people, a half up: 45 people at 30%
+    shrinkage are 31.5, so 32 work. The product is taken in decimal, as the PM
+    wrote the numbers (in binary floating point 45 × 0.7 is 31.4999…).
+    This is the one definition the analysis, lint and the simulator use.
+    """
+    exact = Fraction(repr(float(on_duty))) * (1 - Fraction(repr(float(shrinkage))))
+    return math.floor(exact + Fraction(1, 2))
 
 
 def _shifts_profile(count: int | None, calendar: list[Shift] | None) -> WeeklyProfile:
@@ -342,15 +351,25 @@ class Resource(BaseModel):
             return [(None, _shifts_profile(self.count, self.calendar))]
         return [(frozenset(t.skills), t.staff()) for t in self.teams]
 
+    def team_working(self) -> list[tuple[frozenset[str] | None, WeeklyProfile]]:
+        """(skills, people working over the week) per team: each team rounded on its own."""
+        return [
+            (
+                skills,
+                WeeklyProfile.summed(
+                    [
+                        ([(a, b)], float(working_people(v, self.shrinkage)))
+                        for a, b, v in profile.steps()
+                    ]
+                ),
+            )
+            for skills, profile in self.groups()
+        ]
+
     def working(self) -> WeeklyProfile:
         """People working over the week: on duty less shrinkage, whole people per team."""
-        shrink = self.shrinkage
         return WeeklyProfile.summed(
-            [
-                ([(a, b)], float(working_people(v, shrink)))
-                for _, profile in self.groups()
-                for a, b, v in profile.steps()
-            ]
+            [([(a, b)], v) for _, team in self.team_working() for a, b, v in team.steps()]
         )
 
     @property

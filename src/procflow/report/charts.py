@@ -40,7 +40,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 from matplotlib.ticker import FuncFormatter, MaxNLocator, MultipleLocator, PercentFormatter
 
-from procflow.graph import Route, build_graph
+from procflow.flow.graph import Route, build_graph
 from procflow.model.process import Process, Stage
 from procflow.model.quantities import SECONDS, format_duration
 from procflow.report.diagram import route_label

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from procflow.graph import FlowGraph, Route
+from procflow.flow.graph import FlowGraph, Route
 from procflow.model.process import Stage
 
 FORMATS = ("mermaid", "dot")

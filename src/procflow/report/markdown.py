@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from procflow.compare import Comparison
-from procflow.graph import build_graph
+from procflow.flow.graph import build_graph
 from procflow.model.process import Process
 from procflow.report.diagram import to_mermaid
 from procflow.report.kpis import format_interval, format_value, headline_kpis

@@ -5,16 +5,17 @@ back when a review catches a defect, forked into parallel branches and joined
 again, and finally delivered. The engine keeps no list of items: each finished
 item leaves its numbers in streaming statistics and is forgotten.
 
-For speed, nothing in the per-event path looks anything up by name or touches a
-Pydantic object: the process is compiled first into flat stage records with
-compiled conditions, cumulative routing tables and block-drawn random streams.
-An item costs one SimPy event per arrival and one per service, where a
-generator process per item with a ``Resource`` request needs several.
+What happens to an item at a stage (review, error, routing) is not written here:
+the engine asks the stage's :class:`~procflow.flow.StageRule`, the one definition
+the analysis reads too. The engine only moves items between queues, people and
+stages in time. For speed, nothing in the per-event path looks anything up by name
+or touches a Pydantic object (see :mod:`procflow.sim.plan`). An item costs one SimPy
+event per arrival and one per service, where a generator process per item with a
+``Resource`` request needs several.
 """
 
 from __future__ import annotations
 
-import bisect
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -22,15 +23,14 @@ from typing import Any, Protocol, cast
 
 import simpy
 
-from procflow.model.process import Process, Stage
+from procflow.flow.routing import CAUGHT, EXHAUSTED, compile_flow
+from procflow.model.process import Process
 from procflow.model.quantities import convert
 from procflow.sim.arrivals import attribute_drawer, start_arrivals
-from procflow.sim.staff import Skill, StaffPool, Team
+from procflow.sim.plan import DECISION, SPLIT, WORK, Plan, PlannedStage, skill_of
+from procflow.sim.staff import StaffPool, Team
 from procflow.sim.stats import Histogram, TimeAverage
-from procflow.sim.streams import ItemStream, item_uniforms
 
-WORK, DECISION, SPLIT, END = 0, 1, 2, 3
-_KIND = {"work": WORK, "decision": DECISION, "split": SPLIT, "end": END}
 #: Samples of queues, staff and work in progress per replication (bounded memory): the
 #: time series behind the charts, and the evidence for a queue that keeps growing.
 SAMPLES = 240
@@ -121,47 +121,6 @@ class _Fork:
         self.outer = item.fork
 
 
-class _Stage:
-    __slots__ = (
-        "default", "detect", "detection_rate", "duration", "error", "error_rate", "escalate_after",
-        "escalate_to", "escalated", "index", "join", "kind", "max_attempts", "name", "on_defect",
-        "pool", "priority", "prob_cum", "prob_targets", "queue", "route_draw", "skill",
-        "skill_from", "slot", "split", "visits", "waits", "when",
-    )  # fmt: skip
-
-    def __init__(self, index: int, name: str, stage: Stage) -> None:
-        self.index = index
-        self.name = name
-        self.kind = _KIND[stage.kind]
-        self.pool: StaffPool | None = None
-        self.duration: ItemStream | None = None
-        self.error_rate = stage.error_rate
-        self.detection_rate = stage.detection_rate or 0.0
-        self.error: ItemStream | None = None
-        self.detect: ItemStream | None = None
-        self.on_defect = -1
-        self.max_attempts = stage.max_attempts or 0
-        self.slot = -1
-        self.when: list[tuple[Callable[[Any], bool], int]] = []
-        self.prob_cum: list[float] = []
-        self.prob_targets: list[int] = []
-        self.default = -1
-        self.route_draw: ItemStream | None = None
-        self.split: list[int] = []
-        self.join = -1
-        #: (condition or None for always, priority) rules, first that holds wins
-        self.priority: list[tuple[Callable[[Any], bool] | None, int]] = []
-        self.escalate_after = stage.escalate_after or 0.0
-        self.escalate_to = -1
-        self.escalated = 0
-        #: the skill the work needs, fixed, or read from the item's attributes at position
-        self.skill: Skill = stage.skill
-        self.skill_from = -1
-        self.visits = 0
-        self.queue = TimeAverage()
-        self.waits = Histogram()
-
-
 class Engine:
     """Simulates one replication of a (lint-clean) process."""
 
@@ -180,20 +139,15 @@ class Engine:
         self.seed = seed
         self.replication = replication
         self.env = simpy.Environment()
-        #: process time units -> minutes (shift and schedule times are minutes of the week)
-        self.unit_minutes = convert(1.0, process.time_unit, "minute")
-        index = {n: i for i, n in enumerate(process.stages)}
-        self.attribute_names = sorted(process.attributes())
-        self.attr_index = {n: i for i, n in enumerate(self.attribute_names)}
-        self.pools = {
-            name: StaffPool(name, r, self.unit_minutes) for name, r in process.resources.items()
-        }
-        bounded = [n for n, s in process.stages.items() if s.max_attempts is not None]
-        self.slots = len(bounded)
-        self.stages = [
-            self._compile(i, name, stage, index, bounded)
-            for i, (name, stage) in enumerate(process.stages.items())
-        ]
+        plan = Plan(compile_flow(process), seed, replication)
+        self.plan = plan
+        self.unit_minutes = plan.unit_minutes
+        self.attribute_names = plan.attributes
+        self.attr_index = plan.attr_index
+        self.pools = plan.pools
+        self.slots = plan.slots
+        self.stages = plan.stages
+        self.entries = plan.entries
         self.sla_cycle = [
             (k, sla.max) for k, sla in enumerate(process.slas) if sla.metric == "cycle_time"
         ]
@@ -206,7 +160,6 @@ class Engine:
         self.exhausted = 0
         self.sequence = 0
         self.sla_hits = [0] * len(process.slas)
-        self.entries = [index[process.entry_stage(a)] for a in process.arrivals]
         self.series: dict[str, list[float]] = {"time": [], "wip": []}
         for s in self.stages:
             if s.kind == WORK:
@@ -217,48 +170,6 @@ class Engine:
         self.done = self.env.event()
         #: set when the backlog passed ``max_wip``: the run stopped early
         self.overflow = False
-
-    def _compile(
-        self, i: int, name: str, stage: Stage, index: dict[str, int], bounded: list[str]
-    ) -> _Stage:
-        """A flat record of one stage: compiled conditions, routing tables, random streams."""
-        seed, replication = self.seed, self.replication
-        s = _Stage(i, name, stage)
-        if stage.resource is not None and stage.duration is not None:
-            s.pool = self.pools[stage.resource]
-            dist = stage.duration
-            s.duration = ItemStream(seed, replication, f"duration:{name}", dist.sample)
-        if stage.error_rate:
-            s.error = item_uniforms(seed, replication, f"error:{name}")
-        if stage.on_defect is not None:
-            s.on_defect = index[stage.on_defect]
-            s.detect = item_uniforms(seed, replication, f"detect:{name}")
-            if name in bounded:
-                s.slot = bounded.index(name)
-        total = 0.0
-        for branch in stage.next or []:
-            target = index[branch.to]
-            if branch.when is not None:
-                s.when.append((branch.when.compile(self.attr_index), target))
-            elif branch.probability is not None:
-                total += branch.probability
-                s.prob_cum.append(total)
-                s.prob_targets.append(target)
-            else:
-                s.default = target
-        if s.prob_cum:
-            s.route_draw = item_uniforms(seed, replication, f"route:{name}")
-        if stage.split is not None and stage.join is not None:
-            s.split = [index[b] for b in stage.split]
-            s.join = index[stage.join]
-        for rule in stage.priority or []:
-            condition = rule.when.compile(self.attr_index) if rule.when is not None else None
-            s.priority.append((condition, rule.value))
-        if stage.escalate_to is not None:
-            s.escalate_to = index[stage.escalate_to]
-        if stage.skill_from is not None:
-            s.skill_from = self.attr_index[stage.skill_from]
-        return s
 
     # ----------------------------------------------------------------- arrivals
 
@@ -299,7 +210,7 @@ class Engine:
                 self._arrive_at_join(item, fork)
                 return
             stage = stages[index]
-            stage.visits += 1
+            stage.visits += item.counted
             seen = item.seen
             item.first = index not in seen
             seen.add(index)
@@ -312,7 +223,7 @@ class Engine:
                 self._queue_or_start(item, stage)
                 return
             if kind == DECISION:
-                index = self._route(item, stage)
+                index = self._leave(item, stage)
                 continue
             if kind == SPLIT:
                 fork = _Fork(item, stage.join, len(stage.split))
@@ -329,13 +240,21 @@ class Engine:
             self._finish(item, stage)
             return
 
-    def _queue_or_start(self, item: _Item, stage: _Stage) -> None:
+    def _leave(self, item: _Item, stage: PlannedStage) -> int:
+        """The stage's rule decides where the item goes (review, error, route): its target."""
+        target, item.defect, review = stage.leave(
+            item.defect, item.attempts, item.attrs, stage.draws, item.case, item.first
+        )
+        if review == CAUGHT:
+            self.reworks += item.counted
+        elif review == EXHAUSTED:
+            self.exhausted += item.counted
+        return target
+
+    def _queue_or_start(self, item: _Item, stage: PlannedStage) -> None:
         pool = cast(StaffPool, stage.pool)
         now = self.env.now
-        skill = stage.skill
-        if stage.skill_from >= 0:
-            value = item.attrs[stage.skill_from]
-            skill = None if value is None else str(value)
+        skill = skill_of(stage, item.attrs)
         team = pool.take(skill, now)
         if team is not None:
             self._start(item, stage, 0.0, team)
@@ -351,7 +270,7 @@ class Engine:
             timer.callbacks.append(self._escalate)
 
     def _escalate(self, event: simpy.Event) -> None:
-        item, stage, ticket = cast(tuple[_Item, _Stage, int], event.value)
+        item, stage, ticket = cast(tuple[_Item, PlannedStage, int], event.value)
         if item.ticket != ticket:
             return  # served (or moved) before its time ran out
         cast(StaffPool, stage.pool).withdraw(item)
@@ -385,7 +304,7 @@ class Engine:
             item.fork = fork.outer
             self.enter(item, fork.join)
 
-    def _start(self, item: _Item, stage: _Stage, wait: float, team: Team) -> None:
+    def _start(self, item: _Item, stage: PlannedStage, wait: float, team: Team) -> None:
         if item.counted:
             stage.waits.add(wait)
         assert stage.duration is not None
@@ -396,7 +315,7 @@ class Engine:
 
     def _complete(self, event: simpy.Event) -> None:
         item, stage, team, enqueued, started = cast(
-            tuple[_Item, _Stage, Team, float, float], event.value
+            tuple[_Item, PlannedStage, Team, float, float], event.value
         )
         pool = cast(StaffPool, stage.pool)
         now = self.env.now
@@ -407,35 +326,7 @@ class Engine:
             nxt, at = following
             at.queue.move(now, -1)
             self._start(nxt, at, now - nxt.enqueued, team)
-        case, first = item.case, item.first
-        # a review first catches the defect the item arrived with ...
-        detect = stage.detect
-        if detect is not None and item.defect and detect(case, first) < stage.detection_rate:
-            slot = stage.slot
-            if slot < 0 or item.attempts[slot] + 1 < stage.max_attempts:
-                if slot >= 0:
-                    item.attempts[slot] += 1
-                item.defect = False
-                self.reworks += item.counted
-                self.enter(item, stage.on_defect)
-                return
-            self.exhausted += item.counted
-        # ... then the work of this stage may leave a defect of its own
-        error = stage.error
-        if error is not None and not item.defect and error(case, first) < stage.error_rate:
-            item.defect = True
-        self.enter(item, self._route(item, stage))
-
-    def _route(self, item: _Item, stage: _Stage) -> int:
-        for predicate, target in stage.when:
-            if predicate(item.attrs):
-                return target
-        if stage.route_draw is not None:
-            u = stage.route_draw(item.case, item.first)
-            k = bisect.bisect_right(stage.prob_cum, u)
-            if k < len(stage.prob_targets):
-                return stage.prob_targets[k]
-        return stage.default
+        self.enter(item, self._leave(item, stage))
 
     def _log(
         self,
@@ -454,7 +345,7 @@ class Engine:
         }
         self.events.visit(item.case, stage, resource, enqueued, started, ended, attributes)
 
-    def _finish(self, item: _Item, stage: _Stage) -> None:
+    def _finish(self, item: _Item, stage: PlannedStage) -> None:
         now = self.env.now
         if self.events is not None:
             self._log(item, stage.name, None, now, now, now)

@@ -11,13 +11,16 @@ from procflow.model.calendar import combine, describe_window
 
 
 class OverloadedPool(Rule):
-    """A staff pool whose expected load is at or above its capacity: its backlog grows forever.
+    """A staff pool (or its people with some skill) cannot keep up: its backlog grows forever.
 
     procflow solves the traffic equations of the process (visits per item,
-    including QC samples and rework loops) and multiplies by the arrival rate
-    and the mean handling time: that is how many people are busy on average.
-    If it is at least the number of staff, the queue has no steady state, and
-    turnaround grows without bound however the work is scheduled.
+    including QC samples, rework loops and escalation) and multiplies by the
+    arrival rate and the mean handling time: that is how many people are busy on
+    average. If it is at least the number of people working, the queue has no
+    steady state, and turnaround grows without bound however the work is
+    scheduled. In a pool of teams with skills the same holds for every group of
+    skills: work that needs Japanese only goes to the people who read it, however
+    idle the rest of the pool is.
 
     Fails::
 
@@ -26,10 +29,6 @@ class OverloadedPool(Rule):
         # 540 items/h, 27% reviewed (rework included), 4 min each: 9.7 busy reviewers needed
 
     Passes: ``count: 11`` (88% utilization), or a lower QC sample rate.
-
-    A pool whose every stage escalates (``escalate_after``) is not reported: its
-    queues are bounded by moving work elsewhere, which the analysis does not
-    follow; simulate to see what the escalation target receives.
     """
 
     code = "PF401"
@@ -40,9 +39,6 @@ class OverloadedPool(Rule):
         if capacity.endless:
             return  # endless-loop explains it
         for name, pool in capacity.pools.items():
-            stages = [s for s in ctx.process.stages.values() if s.resource == name]
-            if stages and all(s.escalate_after is not None for s in stages):
-                continue  # escalation bounds its queues: simulate to see where the work goes
             if pool.offered_load > 0 and pool.offered_load >= pool.servers:
                 need = pool.offered_load
                 if pool.servers == 0:
@@ -60,6 +56,26 @@ class OverloadedPool(Rule):
                     f"staff at least {int(need) + 1} (about {int(need / 0.85) + 1} for 85% "
                     "utilization), or send it less work",
                 )
+                continue
+            tight = pool.tightest
+            if tight is not None and tight.offered_load > 0 and tight.utilization >= 1:
+                skills = ", ".join(repr(s) for s in tight.skills)
+                yield self.finding(
+                    f"{name}: the work needing {skills} takes {tight.offered_load:.1f} busy "
+                    f"people on average, and {tight.servers:.3g} of the pool can do it "
+                    f"({tight.utilization:.0%}); its queue would grow without bound",
+                    ctx.locate(_team_path(ctx, name, tight.skills), key=True),
+                    f"give the skill to at least {int(tight.offered_load - tight.servers) + 1} "
+                    "more people, or send that work elsewhere",
+                )
+
+
+def _team_path(ctx: LintContext, pool: str, skills: tuple[str, ...]) -> tuple[object, ...]:
+    """The first team of ``pool`` with one of ``skills`` (the pool when none has them)."""
+    for k, team in enumerate(ctx.process.resources[pool].teams or []):
+        if set(team.skills) & set(skills):
+            return ("resources", pool, "teams", k)
+    return ("resources", pool)
 
 
 class UnderstaffedHours(Rule):

@@ -43,7 +43,7 @@ class UnknownStage(Rule):
 
     def check(self, ctx: LintContext) -> Iterator[Finding]:
         stages = ctx.process.stages
-        for route in ctx.flow.dangling:
+        for route in ctx.graph.dangling:
             what = {
                 "next": "routes to",
                 "defect": "sends defects to",

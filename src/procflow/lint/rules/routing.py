@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator
 
-from procflow.analysis import routing_groups
+from procflow.analysis import item_classes
 from procflow.diagnostics import Finding
 from procflow.lint.context import LintContext
 from procflow.lint.rule import Rule
@@ -147,7 +147,7 @@ class MissingDefaultBranch(Rule):
             if not branches or any(b.is_default for b in branches):
                 continue
             total = _probability_sum(branches)
-            if total >= 1 - TOLERANCE or _conditions_cover(ctx, branches):
+            if total >= 1 - TOLERANCE or _conditions_cover(ctx, name):
                 continue
             yield self.finding(
                 f"branches of {name!r} cover only {total:.0%} of the items that no condition "
@@ -157,16 +157,16 @@ class MissingDefaultBranch(Rule):
             )
 
 
-def _conditions_cover(ctx: LintContext, branches: list[Branch]) -> bool:
-    """Whether every item of every arrival stream satisfies some ``when``."""
-    conditions = [b.when for b in branches if b.when is not None]
+def _conditions_cover(ctx: LintContext, stage: str) -> bool:
+    """Whether every item of every arrival stream satisfies some ``when`` of ``stage``."""
+    conditions = ctx.flow.rule(stage).conditions
     if not conditions:
         return False
-    for k in range(len(ctx.process.arrivals)):
-        for share, truth in routing_groups(ctx.process, conditions, k):
-            if share > 0 and not any(truth.values()):
-                return False
-    return True
+    return all(
+        any(holds(item_class.row) for _, holds, _ in conditions)
+        for k in range(len(ctx.process.arrivals))
+        for item_class in item_classes(ctx.flow, k)
+    )
 
 
 class BranchAfterDefault(Rule):

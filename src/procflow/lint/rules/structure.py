@@ -31,7 +31,7 @@ class UnreachableStage(Rule):
     name = "unreachable-stage"
 
     def check(self, ctx: LintContext) -> Iterator[Finding]:
-        reachable = ctx.flow.reachable()
+        reachable = ctx.graph.reachable()
         for name in ctx.process.stages:
             if name not in reachable:
                 yield self.finding(
@@ -42,29 +42,45 @@ class UnreachableStage(Rule):
 
 
 def _dead_ends(ctx: LintContext) -> set[str]:
+    """Stages that are not ends and have no route out to a stage that exists."""
     return {
         name
         for name, stage in ctx.process.stages.items()
-        if not stage.end and ctx.flow.graph.out_degree(name) == 0
+        if not stage.end and ctx.graph.graph.out_degree(name) == 0
     }
 
 
-class NowhereToGo(Rule):
-    """A stage that is not an end but has no ``next``, ``split`` or valid route out.
+def _nowhere_to_go(ctx: LintContext) -> list[str]:
+    """Stages that say nowhere for the items leaving them (not ends, no next, no split)."""
+    return [
+        name
+        for name, stage in ctx.process.stages.items()
+        if not stage.end and not stage.split and not stage.next
+    ]
 
-    Items finishing it would pile up forever.
+
+class NowhereToGo(Rule):
+    """A stage that is not an end but has no ``next`` or ``split``: items leaving it are stuck.
+
+    Items finishing it would pile up forever. A review needs a ``next`` too: its
+    ``on_defect`` only says where the defects it catches go, not where the items
+    that pass it go.
 
     Fails::
 
         qc_review:
           resource: qc_reviewer
-          duration: 3 min           # no next: where do reviewed items go?
+          duration: 3 min
+          detection_rate: 0.85
+          on_defect: label          # and the items that pass review?
 
     Passes::
 
         qc_review:
           resource: qc_reviewer
           duration: 3 min
+          detection_rate: 0.85
+          on_defect: label
           next: delivered
     """
 
@@ -72,10 +88,16 @@ class NowhereToGo(Rule):
     name = "nowhere-to-go"
 
     def check(self, ctx: LintContext) -> Iterator[Finding]:
-        for name in sorted(_dead_ends(ctx), key=list(ctx.process.stages).index):
+        for name in _nowhere_to_go(ctx):
             stage = ctx.process.stages[name]
-            if stage.next or stage.split:
-                continue  # its routes point at unknown stages: PF101 says so
+            if stage.is_review:
+                yield self.finding(
+                    f"stage {name!r} sends the defects it catches to {stage.on_defect!r}, but "
+                    "has no next stage for the items that pass review",
+                    ctx.locate(("stages", name), key=True),
+                    "add 'next: <stage>' for the items that pass",
+                )
+                continue
             yield self.finding(
                 f"stage {name!r} is not an end and has no next stage",
                 ctx.locate(("stages", name), key=True),
@@ -100,11 +122,11 @@ class NoEndReachable(Rule):
     name = "no-end-reachable"
 
     def check(self, ctx: LintContext) -> Iterator[Finding]:
-        finishing = ctx.flow.reaching_end()
-        dead = _dead_ends(ctx)
+        finishing = ctx.graph.reaching_end()
+        dead = _dead_ends(ctx) | set(_nowhere_to_go(ctx))
         stuck_downstream = set(dead)
         for name in dead:
-            stuck_downstream |= nx.ancestors(ctx.flow.graph, name)
+            stuck_downstream |= nx.ancestors(ctx.graph.graph, name)
         for name in ctx.process.stages:
             if name in finishing or name in stuck_downstream:
                 continue  # fine, or explained by nowhere-to-go at the dead end
@@ -120,14 +142,15 @@ class EndlessRework(Rule):
 
     For example a review that always finds a defect that the rework always
     reintroduces (``error_rate: 1`` with ``detection_rate: 1``), or routing
-    probabilities that send everything back. Bound it with ``max_attempts`` or
-    fix the rates.
+    probabilities that send everything back. The finding names the loop and
+    points at the route that closes it. Bound it with ``max_attempts`` or fix the
+    rates.
 
     Fails::
 
         label:  {resource: annotator, duration: 4 min, error_rate: 1.0, next: review}
         review: {resource: reviewer, duration: 3 min, detection_rate: 1.0,
-                 on_defect: label, next: done}
+                 on_defect: label, next: done}    # label → review → label forever
 
     Passes: ``error_rate`` below 1, or ``max_attempts: 3`` on ``review``.
     """
@@ -136,51 +159,27 @@ class EndlessRework(Rule):
     name = "endless-loop"
 
     def check(self, ctx: LintContext) -> Iterator[Finding]:
-        if not ctx.capacity.endless:
+        capacity = ctx.capacity
+        if capacity.loop is None:
             return
-        stages = ctx.process.stages
-        loops = [loop for loop in ctx.flow.loops() if not self._has_exit(ctx, loop)]
-        for loop in loops:
-            first = min(loop, key=list(stages).index)
-            yield self.finding(
-                f"items can cycle forever through {', '.join(sorted(loop, key=list(stages).index))}"
-                ": no way out of the loop has a chance above zero",
-                ctx.locate(("stages", first), key=True),
-                "add max_attempts to the review, or lower error_rate/detection_rate below 1",
-            )
-        if not loops:
-            yield self.finding(
-                "some items can cycle forever: the expected work per item is unbounded",
-                ctx.locate(("stages",), key=True),
-                "check the rework loops' error_rate, detection_rate and max_attempts",
-            )
+        cycle = " → ".join(capacity.loop)
+        path: tuple[object, ...] = ("stages",)
+        if capacity.loop_closed_by is not None and len(capacity.loop) > 1:
+            source, caught = capacity.loop_closed_by
+            path = _closing_route(ctx, source, capacity.loop[0], caught)
+        yield self.finding(
+            f"items can cycle forever through {cycle}: no way out of the loop has a chance "
+            "above zero",
+            ctx.locate(path, key=path == ("stages",)),
+            "add max_attempts to the review, or lower error_rate/detection_rate below 1",
+        )
 
-    @staticmethod
-    def _has_exit(ctx: LintContext, loop: set[str]) -> bool:
-        stages = ctx.process.stages
-        if any(stages[n].max_attempts is not None for n in loop):
-            return True
-        always_defective = any(stages[n].error_rate >= 1 for n in loop)
-        for name in loop:
-            stage = stages[name]
-            leave = 1.0
-            if stage.on_defect is not None and always_defective:
-                leave = 1 - min(stage.detection_rate or 0.0, 1.0)
-            branches = stage.next or []
-            taken = 0.0
-            for branch in branches:
-                inside = branch.to in loop
-                if branch.when is not None and not inside:
-                    return True
-                if branch.probability is not None:
-                    taken += branch.probability
-                    if not inside and branch.probability > 0 and leave > 0:
-                        return True
-                if branch.is_default and not inside and taken < 1 and leave > 0:
-                    return True
-            if stage.split and any(t not in loop for t in stage.split):
-                return True
-        return False
+
+def _closing_route(ctx: LintContext, source: str, target: str, caught: bool) -> tuple[object, ...]:
+    """Where the route from ``source`` back to ``target`` is written (its on_defect if caught)."""
+    routes = [r for r in ctx.graph.routes(source) if r.target == target]
+    routes.sort(key=lambda r: (r.kind != "defect") if caught else (r.kind == "defect"))
+    return routes[0].path if routes else ("stages", source)
 
 
 class SplitWithoutJoin(Rule):
@@ -202,7 +201,7 @@ class SplitWithoutJoin(Rule):
     name = "split-without-join"
 
     def check(self, ctx: LintContext) -> Iterator[Finding]:
-        graph = ctx.flow.graph
+        graph = ctx.graph.graph
         stages = ctx.process.stages
         for name, stage in stages.items():
             if stage.split is None or stage.join is None or stage.join not in stages:

@@ -1,0 +1,289 @@
+"""The traffic equations: how often an average item passes each stage, and what happens to it.
+
+An item's journey is a Markov chain over *states*: the stage it is at, whether it
+carries a defect, and how many times each bounded review has sent it back. The
+moves out of a state are exactly the outcomes the simulator would draw
+(:meth:`procflow.flow.StageRule.outcomes`), plus escalation out of a queue with a
+probability the queueing model supplies. Solving the chain's linear equations
+gives the expected visits to every state, hence visits per stage, reworks,
+escalations, and how many items are delivered with a defect, for one class of
+items (see :mod:`procflow.analysis.classes`). A parallel split is solved branch
+by branch up to its join.
+
+If some reachable state can never lead out (to an end), items can cycle forever:
+:class:`EndlessLoop` names the cycle and the route that closes it.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import networkx as nx
+import numpy as np
+
+from procflow.analysis.queueing import expected_maximum
+from procflow.flow.routing import CAUGHT, EXHAUSTED, NOWHERE, Flow, Row
+
+#: (stage, carries a defect, catches per bounded review)
+State = tuple[int, bool, tuple[int, ...]]
+#: Expected visits above this mean items (almost) never leave a loop.
+MAX_VISITS = 1e6
+#: The largest chain solved (states); beyond it the analysis gives up.
+MAX_STATES = 50_000
+
+_ESCALATED = 3  # a move out of a queue by escalation (beside PASSED, CAUGHT, EXHAUSTED)
+
+
+class EndlessLoop(Exception):
+    """Items can cycle forever: ``cycle`` lists stage positions, first and last the same."""
+
+    def __init__(self, cycle: list[int], closing_from: int = NOWHERE, caught: bool = False):
+        super().__init__("endless loop")
+        self.cycle = cycle
+        #: the stage whose move closes the cycle (back to its first stage)
+        self.closing_from = closing_from
+        #: whether that move is its review sending a caught defect back
+        self.caught = caught
+
+
+class ChainTooLarge(Exception):
+    """The routing chain has more states than :data:`MAX_STATES`."""
+
+
+@dataclass
+class Tally:
+    """Expected counts per arriving item of one class (visits, reworks, ...)."""
+
+    visits: dict[int, float] = field(default_factory=lambda: defaultdict(float))
+    #: defects a stage's review sent back to rework
+    caught: dict[int, float] = field(default_factory=lambda: defaultdict(float))
+    #: defects caught on the last allowed attempt, that went on
+    exhausted: dict[int, float] = field(default_factory=lambda: defaultdict(float))
+    #: items that left a stage's queue by escalation
+    escalated: dict[int, float] = field(default_factory=lambda: defaultdict(float))
+    delivered: float = 0.0
+    delivered_defective: float = 0.0
+    #: items sent to a stage that does not exist, or with nowhere to go
+    lost: float = 0.0
+    #: expected time from arrival to the end (with the per-visit times given)
+    time: float = 0.0
+
+    def add(self, other: Tally, weight: float) -> None:
+        """Add ``weight`` times ``other``."""
+        for mine, theirs in (
+            (self.visits, other.visits),
+            (self.caught, other.caught),
+            (self.exhausted, other.exhausted),
+            (self.escalated, other.escalated),
+        ):
+            for k, v in theirs.items():
+                mine[k] += weight * v
+        self.delivered += weight * other.delivered
+        self.delivered_defective += weight * other.delivered_defective
+        self.lost += weight * other.lost
+        self.time += weight * other.time
+
+
+class Chain:
+    """The routing chain of one item class, given escalation chances and times per visit."""
+
+    def __init__(
+        self,
+        flow: Flow,
+        row: Row,
+        escalation: Mapping[int, float],
+        visit_time: Mapping[int, float],
+    ) -> None:
+        self.flow = flow
+        self.row = row
+        self.escalation = escalation
+        self.visit_time = visit_time
+
+    def start(self, stage: int) -> Tally:
+        """The tally of an item entering at ``stage``."""
+        state: State = (stage, False, (0,) * self.flow.bounded)
+        tally, _ = self._solve({state: 1.0}, NOWHERE)
+        return tally
+
+    def _moves(self, state: State) -> list[tuple[State | None, float, int]]:
+        """(next state or None for lost, probability, what happened) of a non-split state."""
+        stage, defective, attempts = state
+        rule = self.flow.rules[stage]
+        moves: list[tuple[State | None, float, int]] = []
+        stay = 1.0
+        if rule.escalation is not None:
+            p = min(max(self.escalation.get(stage, 0.0), 0.0), 1.0)
+            if p > 0:
+                target = rule.escalation.to
+                moves.append(
+                    ((target, defective, attempts) if target != NOWHERE else None, p, _ESCALATED)
+                )
+                stay = 1 - p
+        for o in rule.outcomes(defective, attempts, self.row):
+            nxt = (o.target, o.defective, o.attempts) if o.target != NOWHERE else None
+            moves.append((nxt, stay * o.probability, o.review))
+        return moves
+
+    def _solve(self, start: Mapping[State, float], stop: int) -> tuple[Tally, dict[State, float]]:
+        """Solve from ``start`` until an end, or until items reach stage ``stop`` (a join)."""
+        rules = self.flow.rules
+        index: dict[State, int] = {}
+        order: list[State] = []
+        edges: list[tuple[int, int, float, int]] = []
+        #: per state: (probability, what) of moves that leave the chain, and their kinds
+        leaving: dict[int, list[tuple[float, str, State | None]]] = defaultdict(list)
+        events: list[tuple[int, float, int]] = []  # (state, probability, what) for tallies
+        inner: dict[int, Tally] = {}
+        pending = list(start)
+        for s in pending:
+            index[s] = len(order)
+            order.append(s)
+        while pending:
+            state = pending.pop()
+            i = index[state]
+            rule = rules[state[0]]
+            if rule.kind == "end":
+                leaving[i].append((1.0, "delivered", state))
+                continue
+            if rule.kind == "split":
+                moves, inner[i] = self._split(state)
+            else:
+                moves = self._moves(state)
+            for nxt, p, what in moves:
+                if p <= 0:
+                    continue
+                events.append((i, p, what))
+                if nxt is None:
+                    leaving[i].append((p, "lost", None))
+                    continue
+                if nxt[0] == stop:
+                    leaving[i].append((p, "stop", nxt))
+                    continue
+                if nxt not in index:
+                    index[nxt] = len(order)
+                    order.append(nxt)
+                    pending.append(nxt)
+                    if len(order) > MAX_STATES:
+                        raise ChainTooLarge
+                edges.append((i, index[nxt], p, what))
+        _check_exits(order, edges, leaving)
+        n = len(order)
+        matrix = np.eye(n)
+        for i, j, p, _ in edges:
+            matrix[j, i] -= p
+        rhs = np.zeros(n)
+        for s, w in start.items():
+            rhs[index[s]] += w
+        try:
+            solved = np.linalg.solve(matrix, rhs)
+        except np.linalg.LinAlgError:
+            raise _heaviest_loop(order, edges, None) from None
+        if not np.all(np.isfinite(solved)) or solved.max(initial=0) > MAX_VISITS:
+            raise _heaviest_loop(order, edges, solved)
+        v: list[float] = solved.tolist()
+        tally = Tally()
+        for i, state in enumerate(order):
+            tally.visits[state[0]] += v[i]
+            tally.time += v[i] * self.visit_time.get(state[0], 0.0)
+            if i in inner:
+                tally.add(inner[i], v[i])
+        for i, p, what in events:
+            stage = order[i][0]
+            if what == CAUGHT:
+                tally.caught[stage] += v[i] * p
+            elif what == EXHAUSTED:
+                tally.exhausted[stage] += v[i] * p
+            elif what == _ESCALATED:
+                tally.escalated[stage] += v[i] * p
+        arrived: dict[State, float] = defaultdict(float)
+        for i, exits in leaving.items():
+            for p, kind, target in exits:
+                if kind == "delivered":
+                    tally.delivered += v[i]
+                    if order[i][1]:
+                        tally.delivered_defective += v[i]
+                elif kind == "lost":
+                    tally.lost += v[i] * p
+                elif target is not None:
+                    arrived[target] += v[i] * p
+        return tally, dict(arrived)
+
+    def _split(self, state: State) -> tuple[list[tuple[State | None, float, int]], Tally]:
+        """Fork into the branches, solve each up to the join, and merge (any defect survives)."""
+        stage, defective, attempts = state
+        rule = self.flow.rules[stage]
+        inside = Tally()
+        clean = 1.0
+        branch_times: list[float] = []
+        for branch in rule.split:
+            if branch == NOWHERE:
+                continue
+            sub, arrived = self._solve({(branch, defective, attempts): 1.0}, rule.join)
+            inside.add(sub, 1.0)
+            total = sum(arrived.values())
+            defective_share = sum(w for s, w in arrived.items() if s[1])
+            clean *= 1 - (defective_share / total if total > 0 else 0.0)
+            branch_times.append(sub.time)
+        inside.time = expected_maximum(branch_times)
+        if rule.join == NOWHERE:
+            return [(None, 1.0, 0)], inside  # a misspelt join: lint reports it
+        merged = [
+            ((rule.join, True, attempts), 1 - clean, 0),
+            ((rule.join, False, attempts), clean, 0),
+        ]
+        return [(s, p, what) for s, p, what in merged if p > 0], inside
+
+
+_Edge = tuple[int, int, float, int]
+
+
+def _state_graph(order: list[State], edges: list[_Edge]) -> nx.DiGraph:
+    graph = nx.DiGraph()
+    graph.add_nodes_from(range(len(order)))
+    for i, j, _, what in edges:
+        graph.add_edge(i, j, what=what)
+    return graph
+
+
+def _check_exits(
+    order: list[State],
+    edges: list[_Edge],
+    leaving: Mapping[int, list[tuple[float, str, State | None]]],
+) -> None:
+    """Raise :class:`EndlessLoop` if some reachable state can never lead out."""
+    graph = _state_graph(order, edges)
+    can_leave = {i for i, moves in leaving.items() if moves}
+    for i in list(can_leave):
+        can_leave |= nx.ancestors(graph, i)
+    trapped = set(range(len(order))) - can_leave
+    if trapped:
+        raise _loop_in(graph.subgraph(trapped), order)
+
+
+def _heaviest_loop(
+    order: list[State], edges: list[_Edge], visits: np.ndarray | None
+) -> EndlessLoop:
+    """The loop items (almost) never leave: among the most visited states."""
+    graph = _state_graph(order, edges)
+    if visits is not None and np.all(np.isfinite(visits)):
+        heavy = [i for i in range(len(order)) if visits[i] > MAX_VISITS / 10]
+        graph = graph.subgraph(heavy)
+    return _loop_in(graph, order)
+
+
+def _loop_in(graph: nx.DiGraph, order: list[State]) -> EndlessLoop:
+    """A cycle of ``graph`` as stage positions, from its earliest stage in the file."""
+    try:
+        found = nx.find_cycle(graph, sorted(graph.nodes))
+    except nx.NetworkXNoCycle:
+        return EndlessLoop([])
+    moves = [(u, v, graph.edges[u, v]["what"]) for u, v in found]
+    first = min(range(len(moves)), key=lambda k: order[moves[k][0]][0])
+    moves = moves[first:] + moves[:first]
+    stages: list[int] = []
+    for u, _, _ in moves:
+        if order[u][0] not in stages:  # a state cycle may pass a stage twice
+            stages.append(order[u][0])
+    return EndlessLoop([*stages, stages[0]], order[moves[-1][0]][0], moves[-1][2] == CAUGHT)

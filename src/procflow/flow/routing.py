@@ -1,0 +1,342 @@
+"""What happens to an item at a stage: the one definition the engine, the analysis and lint read.
+
+A process file says, stage by stage, who does the work, how items leave, and where
+a review sends what it catches. :func:`compile_flow` turns that into one plain
+:class:`StageRule` per stage, once: stage names become positions, conditions are
+compiled, probabilities become cumulative tables. Three readers use these records:
+
+- the simulator calls :meth:`StageRule.leave` for every item leaving a stage, with
+  real random draws;
+- the analysis calls :meth:`StageRule.outcomes`, which evaluates that same
+  :meth:`StageRule.leave` on every region of the random draws and weighs each by
+  its probability, so the traffic equations cannot drift from the simulation;
+- lint and the analysis walk the same outcomes to find items that can loop forever.
+
+The order of events at a stage
+------------------------------
+1. **Entering.** An item entering a stage takes the first ``priority`` rule that
+   holds. A ``split`` forks it into one copy per branch; the split's ``join``
+   waits for every copy and merges them (the merged item is defective if any copy
+   is), then acts as the stage it is. An ``end`` stage delivers the item.
+2. **Work.** At a work stage the item waits in its pool's queue (or, after
+   ``escalate_after``, leaves the queue for ``escalate_to`` and nothing else
+   happens here) and is worked on. A decision stage does no work: steps 3 to 5
+   happen as soon as the item arrives.
+3. **Review.** If the item carries a defect and the stage reviews
+   (``detection_rate`` with ``on_defect``), the review catches it with probability
+   ``detection_rate``. A caught defect is cleared and the item goes to
+   ``on_defect`` (rework), unless it is the ``max_attempts``-th catch of this
+   review: then the item goes on, still defective ("rework exhausted").
+4. **Error.** An item going on without a defect picks one up from this stage's
+   own work with probability ``error_rate``: a review never catches the errors
+   made at the review itself; a later review may.
+5. **Route.** The first ``when`` branch whose condition holds; otherwise one draw
+   among the ``probability`` branches (in the order written); otherwise the
+   default branch (only ``to``). Without one, the item has nowhere to go (lint
+   reports it).
+
+This holds for every stage that may review: work stages, decision stages, and
+joins (which are work or decision stages).
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any, Literal, Protocol
+
+from procflow.expr import Expr
+from procflow.flow.graph import FlowGraph, build_graph
+from procflow.model.distributions import Distribution
+from procflow.model.process import Process, StageKind
+
+#: An item's attribute values, positioned by :attr:`Flow.attributes`.
+Row = tuple[Any, ...]
+Predicate = Callable[[Row], bool]
+#: Stage position standing for "nowhere": a route to a stage that does not exist, or none.
+NOWHERE = -1
+
+#: What a review did to an item leaving its stage.
+Review = Literal["passed", "caught", "exhausted"]
+PASSED, CAUGHT, EXHAUSTED = 0, 1, 2
+REVIEW_OUTCOMES: tuple[Review, ...] = ("passed", "caught", "exhausted")
+
+
+class Draws(Protocol):
+    """The uniform random numbers an item's departure from one stage may consult."""
+
+    @property
+    def detect(self) -> Callable[[int, bool], float]:
+        """Whether the review catches a defect: caught below ``detection_rate``."""
+
+    @property
+    def error(self) -> Callable[[int, bool], float]:
+        """Whether the work leaves a defect: below ``error_rate``."""
+
+    @property
+    def route(self) -> Callable[[int, bool], float]:
+        """Which probability branch is taken: by the cumulative table."""
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewRule:
+    """A review: catches defects with ``detection_rate``, sends them to ``on_defect``."""
+
+    detection_rate: float
+    on_defect: int
+    #: 0: every catch is sent back; n: the n-th catch of the same item goes on
+    max_attempts: int
+    #: the item's counter of catches at this review (-1 when unbounded)
+    slot: int
+
+
+@dataclass(frozen=True, slots=True)
+class Escalation:
+    """An item that has waited ``after`` in the queue leaves it for stage ``to``."""
+
+    after: float
+    to: int
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """One way an item leaves a stage, with its probability (see :meth:`StageRule.outcomes`)."""
+
+    target: int
+    defective: bool
+    attempts: tuple[int, ...]
+    review: int
+    probability: float
+
+
+@dataclass(frozen=True, slots=True)
+class StageRule:
+    """Everything that happens at one stage, as plain tables (see the module docstring)."""
+
+    index: int
+    name: str
+    kind: StageKind
+    pool: str | None
+    duration: Distribution | None
+    #: (condition, predicate over a row, target) of the ``when`` branches, in order
+    conditions: tuple[tuple[Expr, Predicate, int], ...]
+    #: cumulative probabilities of the ``probability`` branches, and their targets
+    cumulative: tuple[float, ...]
+    drawn: tuple[int, ...]
+    default: int
+    review: ReviewRule | None
+    error_rate: float
+    split: tuple[int, ...]
+    join: int
+    escalation: Escalation | None
+    #: (predicate or None for always, value) priority rules; the first that holds wins
+    priority: tuple[tuple[Predicate | None, int], ...]
+    #: the skill the work needs, or the row position of the attribute that names it
+    skill: str | None
+    skill_from: int
+
+    def leave(
+        self,
+        defective: bool,
+        attempts: list[int],
+        row: Row,
+        draws: Draws,
+        case: int,
+        first: bool,
+    ) -> tuple[int, bool, int]:
+        """Steps 3 to 5: where an item goes, whether it is defective then, what the review did.
+
+        ``attempts`` is the item's list of catches per bounded review; a catch sent
+        back to rework increments it in place. Draws are consulted only when they
+        matter (a defect for the review, no defect for the error, no condition that
+        holds for the route).
+        """
+        review = self.review
+        outcome = PASSED
+        if review is not None and defective and draws.detect(case, first) < review.detection_rate:
+            slot = review.slot
+            if slot < 0 or attempts[slot] + 1 < review.max_attempts:
+                if slot >= 0:
+                    attempts[slot] += 1
+                return review.on_defect, False, CAUGHT
+            outcome = EXHAUSTED
+        if not defective and self.error_rate > 0 and draws.error(case, first) < self.error_rate:
+            defective = True
+        return self.route(row, draws, case, first), defective, outcome
+
+    def route(self, row: Row, draws: Draws, case: int, first: bool) -> int:
+        """Step 5: the branch an item with attributes ``row`` takes."""
+        for _, holds, target in self.conditions:
+            if holds(row):
+                return target
+        if self.cumulative:
+            k = bisect.bisect_right(self.cumulative, draws.route(case, first))
+            if k < len(self.drawn):
+                return self.drawn[k]
+        return self.default
+
+    def outcomes(self, defective: bool, attempts: tuple[int, ...], row: Row) -> list[Outcome]:
+        """Every way an item in this state leaves the stage, with its probability.
+
+        :meth:`leave` is piecewise constant in its uniform draws, so evaluating it
+        once inside every region between the thresholds (``detection_rate``,
+        ``error_rate``, the cumulative branch table), weighted by the regions'
+        widths, gives the exact distribution: the analysis reads the simulator's
+        own definition.
+        """
+        found: dict[tuple[int, bool, tuple[int, ...], int], float] = defaultdict(float)
+        detect_cuts = (self.review.detection_rate,) if self.review is not None else ()
+        for u_detect, p_detect in _regions(detect_cuts):
+            for u_error, p_error in _regions((self.error_rate,)):
+                for u_route, p_route in _regions(self.cumulative):
+                    counters = list(attempts)
+                    draws = _Fixed(u_detect, u_error, u_route)
+                    target, defect, review = self.leave(defective, counters, row, draws, 0, True)
+                    found[(target, defect, tuple(counters), review)] += p_detect * p_error * p_route
+        return [Outcome(*key, p) for key, p in found.items() if p > 0]
+
+    def exits(self) -> Iterator[int]:
+        """Every stage an item can go to from here (routes, rework, splits, escalation)."""
+        yield from (target for _, _, target in self.conditions)
+        yield from self.drawn
+        if self.default != NOWHERE:
+            yield self.default
+        if self.review is not None:
+            yield self.review.on_defect
+        yield from self.split
+        if self.escalation is not None:
+            yield self.escalation.to
+
+
+def _regions(cuts: tuple[float, ...]) -> Iterator[tuple[float, float]]:
+    """(midpoint, width) of the pieces [0, c1), [c1, c2) ... [ck, 1) of the unit interval."""
+    low = 0.0
+    for cut in (*cuts, 1.0):
+        high = min(max(cut, low), 1.0)
+        if high > low:
+            yield (low + high) / 2, high - low
+        low = high
+
+
+class _Fixed:
+    """Draws that return fixed numbers: one point of each region, for :meth:`outcomes`."""
+
+    __slots__ = ("detect", "error", "route")
+
+    def __init__(self, detect: float, error: float, route: float) -> None:
+        self.detect: Callable[[int, bool], float] = lambda _case, _first: detect
+        self.error: Callable[[int, bool], float] = lambda _case, _first: error
+        self.route: Callable[[int, bool], float] = lambda _case, _first: route
+
+
+@dataclass(frozen=True)
+class Flow:
+    """A compiled process: its graph, and one :class:`StageRule` per stage in file order."""
+
+    process: Process
+    graph: FlowGraph
+    rules: tuple[StageRule, ...]
+    #: stage name -> position
+    index: dict[str, int]
+    #: the attribute names of an item's row, in order
+    attributes: tuple[str, ...]
+    #: how many reviews bound rework with ``max_attempts`` (the length of an item's counters)
+    bounded: int
+    #: (arrival stream position, entry stage position)
+    entries: tuple[tuple[int, int], ...]
+
+    def rule(self, name: str) -> StageRule:
+        """The rule of a stage by name."""
+        return self.rules[self.index[name]]
+
+    def name(self, index: int) -> str:
+        """A stage's name by position ("nowhere" for :data:`NOWHERE`)."""
+        return self.rules[index].name if index != NOWHERE else "nowhere"
+
+
+def row_attributes(process: Process) -> tuple[str, ...]:
+    """The attributes of an item's row: those streams draw, and those conditions or skills read."""
+    names = set(process.attributes())
+    for stage in process.stages.values():
+        for _, condition in stage.conditions():
+            names |= condition.attributes()
+        if stage.skill_from is not None:
+            names.add(stage.skill_from)
+    return tuple(sorted(names))
+
+
+def compile_flow(process: Process) -> Flow:
+    """Compile every stage of a validated process into its :class:`StageRule`.
+
+    Routes to stages that do not exist point :data:`NOWHERE` (lint reports them),
+    so a broken file still compiles for lint to explain.
+    """
+    index = {name: i for i, name in enumerate(process.stages)}
+    attributes = row_attributes(process)
+    positions = {name: i for i, name in enumerate(attributes)}
+    bounded = [n for n, s in process.stages.items() if s.max_attempts is not None]
+
+    def at(name: str | None) -> int:
+        return index.get(name, NOWHERE) if name is not None else NOWHERE
+
+    rules = []
+    for i, (name, stage) in enumerate(process.stages.items()):
+        conditions: list[tuple[Expr, Predicate, int]] = []
+        cumulative: list[float] = []
+        drawn: list[int] = []
+        default = NOWHERE
+        total = 0.0
+        for branch in stage.next or []:
+            if branch.when is not None:
+                conditions.append((branch.when, branch.when.compile(positions), at(branch.to)))
+            elif branch.probability is not None:
+                # lint refuses values outside [0, 1]; clamped, a broken file stays analysable
+                total += min(max(branch.probability, 0.0), 1.0)
+                cumulative.append(total)
+                drawn.append(at(branch.to))
+            elif default == NOWHERE:
+                default = at(branch.to)
+        review = None
+        if stage.on_defect is not None:
+            review = ReviewRule(
+                detection_rate=stage.detection_rate or 0.0,
+                on_defect=at(stage.on_defect),
+                max_attempts=stage.max_attempts or 0,
+                slot=bounded.index(name) if name in bounded else -1,
+            )
+        escalation = None
+        if stage.escalate_to is not None and stage.escalate_after is not None:
+            escalation = Escalation(stage.escalate_after, at(stage.escalate_to))
+        priority = tuple(
+            (rule.when.compile(positions) if rule.when is not None else None, rule.value)
+            for rule in stage.priority or []
+        )
+        rules.append(
+            StageRule(
+                index=i,
+                name=name,
+                kind=stage.kind,
+                pool=stage.resource,
+                duration=stage.duration,
+                conditions=tuple(conditions),
+                cumulative=tuple(cumulative),
+                drawn=tuple(drawn),
+                default=default,
+                review=review,
+                error_rate=stage.error_rate,
+                split=tuple(at(b) for b in stage.split or []),
+                join=at(stage.join),
+                escalation=escalation,
+                priority=priority,
+                skill=stage.skill,
+                skill_from=positions[stage.skill_from] if stage.skill_from is not None else -1,
+            )
+        )
+    entries = tuple(
+        (k, at(process.entry_stage(arrival))) for k, arrival in enumerate(process.arrivals)
+    )
+    return Flow(
+        process, build_graph(process), tuple(rules), index, attributes, len(bounded), entries
+    )

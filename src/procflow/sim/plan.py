@@ -1,0 +1,122 @@
+"""The plan of one replication: the compiled flow laid out flat for the simulator's hot path.
+
+The engine handles hundreds of thousands of events per second, so nothing in its
+per-event path looks anything up by name or touches a Pydantic object. The plan
+does that once per replication: for every stage it keeps its
+:class:`~procflow.flow.StageRule` (what happens there, the one definition), the
+staff pool, the stage's random streams keyed by item, and the statistics the
+stage collects.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from procflow.flow.routing import Flow, Predicate, Row, StageRule
+from procflow.model.quantities import convert
+from procflow.sim.staff import Skill, StaffPool
+from procflow.sim.stats import Histogram, TimeAverage
+from procflow.sim.streams import ItemStream, item_uniforms
+
+WORK, DECISION, SPLIT, END = 0, 1, 2, 3
+_KIND = {"work": WORK, "decision": DECISION, "split": SPLIT, "end": END}
+
+
+def _never(case: int, first: bool) -> float:
+    raise AssertionError("this stage's rule never draws from this stream")
+
+
+class StageDraws:
+    """A stage's quality and routing draws, each keyed by item (see :class:`ItemStream`).
+
+    Only the streams the rule can consult exist; the others are never called.
+    """
+
+    __slots__ = ("detect", "error", "route")
+
+    def __init__(self, rule: StageRule, seed: int, replication: int) -> None:
+        name = rule.name
+        self.detect: Callable[[int, bool], float] = _never
+        self.error: Callable[[int, bool], float] = _never
+        self.route: Callable[[int, bool], float] = _never
+        if rule.review is not None:
+            self.detect = item_uniforms(seed, replication, f"detect:{name}")
+        if rule.error_rate > 0:
+            self.error = item_uniforms(seed, replication, f"error:{name}")
+        if rule.cumulative:
+            self.route = item_uniforms(seed, replication, f"route:{name}")
+
+
+class PlannedStage:
+    """One stage in the simulator: its rule, pool, streams and statistics."""
+
+    __slots__ = (
+        "draws", "duration", "escalate_after", "escalate_to", "escalated", "index", "join",
+        "kind", "leave", "name", "pool", "priority", "queue", "rule", "skill", "skill_from",
+        "split", "visits", "waits",
+    )  # fmt: skip
+
+    def __init__(
+        self,
+        rule: StageRule,
+        pool: StaffPool | None,
+        seed: int,
+        replication: int,
+    ) -> None:
+        self.rule = rule
+        self.index = rule.index
+        self.name = rule.name
+        self.kind = _KIND[rule.kind]
+        self.pool = pool
+        self.duration: ItemStream | None = None
+        if rule.duration is not None:
+            self.duration = ItemStream(
+                seed, replication, f"duration:{rule.name}", rule.duration.sample
+            )
+        self.draws = StageDraws(rule, seed, replication)
+        #: the rule's steps 3 to 5 (review, error, route), bound once
+        self.leave: Callable[..., tuple[int, bool, int]] = rule.leave
+        self.priority: tuple[tuple[Predicate | None, int], ...] = rule.priority
+        self.split = rule.split
+        self.join = rule.join
+        self.escalate_after = rule.escalation.after if rule.escalation else 0.0
+        self.escalate_to = rule.escalation.to if rule.escalation else -1
+        self.skill: Skill = rule.skill
+        self.skill_from = rule.skill_from
+        self.visits = 0
+        self.escalated = 0
+        self.queue = TimeAverage()
+        self.waits = Histogram()
+
+
+class Plan:
+    """Everything one replication needs, flattened: stages, pools, entries, units."""
+
+    def __init__(self, flow: Flow, seed: int, replication: int) -> None:
+        process = flow.process
+        self.flow = flow
+        #: process time units -> minutes (shift and schedule times are minutes of the week)
+        self.unit_minutes = convert(1.0, process.time_unit, "minute")
+        self.unit_hours = convert(1.0, process.time_unit, "hour")
+        self.pools = {
+            name: StaffPool(name, r, self.unit_minutes) for name, r in process.resources.items()
+        }
+        self.stages = [
+            PlannedStage(
+                rule, self.pools[rule.pool] if rule.pool is not None else None, seed, replication
+            )
+            for rule in flow.rules
+        ]
+        self.attributes = flow.attributes
+        self.attr_index = {name: k for k, name in enumerate(flow.attributes)}
+        self.slots = flow.bounded
+        self.entries = [entry for _, entry in flow.entries]
+
+
+def skill_of(stage: PlannedStage, row: Row) -> Skill:
+    """The skill an item's work at ``stage`` needs: fixed, or named by one of its attributes."""
+    if stage.skill_from < 0:
+        return stage.skill
+    value: Any = row[stage.skill_from]
+    return None if value is None else str(value)
