@@ -25,9 +25,9 @@ from types import TracebackType
 from typing import Any, TextIO
 from xml.sax.saxutils import quoteattr
 
+from procflow.files import publish
 from procflow.model.process import Process
 from procflow.model.quantities import convert
-from procflow.report.files import publish
 
 #: Simulated time 0: a Monday, as the shift calendars assume.
 SIMULATION_START = datetime(2026, 1, 5, tzinfo=UTC)
