@@ -11,7 +11,8 @@ from click.testing import CliRunner
 
 from procflow import RunSettings, load, simulate
 from procflow.cli import main
-from procflow.report.eventlog import SIMULATION_START, open_event_log
+from procflow.eventlog import open_event_log
+from procflow.eventlog.visit import SIMULATION_START
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "processes" / "image_moderation_qc.yaml"
