@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import ast
 import csv
+import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -11,7 +13,8 @@ from click.testing import CliRunner
 
 from procflow import RunSettings, load, simulate
 from procflow.cli import main
-from procflow.report.eventlog import SIMULATION_START, open_event_log
+from procflow.eventlog import open_event_log, visit
+from procflow.eventlog.visit import SIMULATION_START
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "processes" / "image_moderation_qc.yaml"
@@ -100,3 +103,39 @@ def test_cli_writes_the_log_and_refuses_other_suffixes(tmp_path):
     assert out.read_text(encoding="utf-8").startswith("case_id,activity")
     bad = runner.invoke(main, ["simulate", str(EXAMPLE), "--events", str(tmp_path / "x.txt")])
     assert bad.exit_code == 2
+
+
+def _documented(lines: list[str], pattern: str) -> list[str]:
+    return [m.group(1) for line in lines if (m := re.match(pattern, line))]
+
+
+def test_the_csv_columns_are_documented_once_and_alike(tmp_path):
+    """docs/simulation.md and visit.py list the writer's columns, in its order."""
+    path = tmp_path / "events.csv"
+    with open_event_log(path, load(EXAMPLE)):
+        pass
+    header = path.read_text(encoding="utf-8").splitlines()[0].split(",")
+    columns = [c.replace("(minute)", "(<unit>)") for c in header if c not in {"market", "severity"}]
+    docs = (ROOT / "docs" / "simulation.md").read_text(encoding="utf-8")
+    section = docs.split("## Event logs for process mining")[1].split("\n## ")[0]
+    assert _documented(section.splitlines(), r"^\| `([^`]+)` \|") == columns
+    schema = (visit.__doc__ or "").splitlines()
+    assert _documented(schema, r"^``([^`]+)``\s") == columns
+
+
+def test_eventlog_imports_only_the_layers_below():
+    """eventlog reads diagnostics, model and files, never sim or report; files reads nothing."""
+    allowed = ("procflow.diagnostics", "procflow.model", "procflow.files", "procflow.eventlog")
+    package = ROOT / "src" / "procflow"
+    for path in [*sorted((package / "eventlog").glob("*.py")), package / "files.py"]:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module]
+            elif isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            else:
+                continue
+            for name in names:
+                if name.startswith("procflow"):
+                    assert path.name != "files.py", f"files.py imports {name}"
+                    assert name.startswith(allowed), f"{path.name} imports {name}"

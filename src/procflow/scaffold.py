@@ -15,7 +15,7 @@ from pathlib import Path
 
 import yaml
 
-from procflow.report.files import write_atomic
+from procflow.files import write_atomic
 
 #: Letters (any script), digits, ``-`` and ``_``; a letter or digit first.
 NAME = re.compile(r"[^\W_][\w-]*")

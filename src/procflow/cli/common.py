@@ -246,7 +246,7 @@ def export(
     """Write the HTML report, workbook and CSV tables the options ask for."""
     check_outputs(inputs, opts.get("report_path"), opts.get("xlsx_path"))
     if opts.get("report_path"):
-        from procflow.report.files import write_atomic
+        from procflow.files import write_atomic
         from procflow.report.html import render_report
 
         write_atomic(Path(opts["report_path"]), render_report(document, process))
@@ -268,7 +268,7 @@ def export(
 
 def emit(text: str, output: str | None) -> None:
     if output:
-        from procflow.report.files import write_atomic
+        from procflow.files import write_atomic
 
         write_atomic(Path(output), text)
     else:

@@ -74,7 +74,7 @@ def lint(
         fmt, report.findings, files=report.files, rules=all_rule_info(), tool_version=tool_version()
     )
     if output:
-        from procflow.report.files import write_atomic
+        from procflow.files import write_atomic
 
         write_atomic(Path(output), text)
     else:

@@ -52,7 +52,7 @@ def simulate(path: str, fmt: str, output: str | None, events: str | None, **opts
       procflow simulate processes/image_moderation_qc.yaml --replications 10 --seed 7
       procflow simulate processes/image_moderation_qc.yaml --format json -o results.json
     """
-    from procflow.report.eventlog import FORMATS, open_event_log
+    from procflow.eventlog import FORMATS, open_event_log
     from procflow.report.jsonout import results_to_dict
     from procflow.report.terminal import print_results
     from procflow.sim.runner import simulate_process

@@ -193,6 +193,35 @@ Passes: ``when: severity == "high"`` (see docs/expressions.md).
 """,
     ),
     _load_check(
+        "PF020",
+        "unreadable-event-log",
+        """
+An event log cannot be read: a missing column, a bad timestamp, a visit ending before it starts.
+
+procflow reads CSV logs with one row per visit (its own, written by
+``simulate --events``, or an export with XES-style column names such as
+``case:concept:name``, ``concept:name``, ``start_timestamp`` and
+``time:timestamp``) and XES logs. The location is the row and column of the
+problem; for a missing column, the hint lists the columns the file has.
+
+Timestamps are ISO 8601, such as ``2026-01-05T09:30:00.250+01:00`` (an
+offset is honoured; a time without one is taken as UTC). CSV files are
+UTF-8; files over 256 MiB and XES files with a DTD are refused.
+
+Fails (CSV)::
+
+    case_id,activity,start_timestamp,end_timestamp
+    17,label,2026-01-05 09:30,05/01/2026 09:34
+
+Passes::
+
+    case_id,activity,start_timestamp,end_timestamp
+    17,label,2026-01-05 09:30,2026-01-05 09:34
+
+Fix: export the log with ISO timestamps, or name its columns when reading it.
+""",
+    ),
+    _load_check(
         "PF601",
         "unknown-change-path",
         """

@@ -25,7 +25,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from procflow.report.files import write_atomic
+from procflow.files import write_atomic
 from procflow.report.xlsx import Cell, Table, document_tables
 
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from procflow.report.files import write_atomic
+from procflow.files import write_atomic
 from procflow.report.jsonout import document_kind
 
 #: How a time unit is written in a header.

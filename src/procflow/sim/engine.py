@@ -19,10 +19,11 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Protocol, cast
+from typing import Any, cast
 
 import simpy
 
+from procflow.eventlog.visit import EventSink, Visit
 from procflow.flow.routing import CAUGHT, EXHAUSTED, compile_flow
 from procflow.model.process import Process
 from procflow.model.quantities import convert
@@ -34,22 +35,6 @@ from procflow.sim.stats import Histogram, TimeAverage
 #: Samples of queues, staff and work in progress per replication (bounded memory): the
 #: time series behind the charts, and the evidence for a queue that keeps growing.
 SAMPLES = 240
-
-
-class EventSink(Protocol):
-    """Receives the event log: one call per item per stage visit (opt-in; grows with the run)."""
-
-    def visit(
-        self,
-        case: int,
-        stage: str,
-        resource: str | None,
-        enqueued: float,
-        started: float,
-        ended: float,
-        attributes: dict[str, Any],
-    ) -> None:
-        """An item's visit to a stage: queued, started and finished (same time for ends)."""
 
 
 @dataclass(frozen=True)
@@ -343,7 +328,9 @@ class Engine:
             for name, value in zip(self.attribute_names, item.attrs, strict=True)
             if value is not None
         }
-        self.events.visit(item.case, stage, resource, enqueued, started, ended, attributes)
+        self.events.visit(
+            Visit(str(item.case), stage, resource, enqueued, started, ended, attributes)
+        )
 
     def _finish(self, item: _Item, stage: PlannedStage) -> None:
         now = self.env.now

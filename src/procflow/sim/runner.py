@@ -11,9 +11,10 @@ import math
 from collections.abc import Callable, Sequence
 
 from procflow.analysis import analyze
+from procflow.eventlog.visit import EventSink
 from procflow.model.process import Process
 from procflow.results import Bottleneck, Estimate, Results, SlaResult
-from procflow.sim.engine import Engine, EventSink, Replication, RunSettings
+from procflow.sim.engine import Engine, Replication, RunSettings
 from procflow.sim.executor import Executor, LocalExecutor
 
 Progress = Callable[[int, int], None]

@@ -1,0 +1,458 @@
+"""Reading an event log back into visits: procflow's own, or a production tool's export.
+
+Calibration starts from what really happened: an export of the ticketing or
+labelling tool, or a log ``procflow simulate --events`` wrote. Both read into
+the same :class:`~procflow.eventlog.visit.Visit` records, ordered by case and
+start, with times in a unit of your choice counted from the earliest event
+(the :class:`VisitLog`'s clock says which date that is).
+
+- **CSV**, one row per visit, rows in any order. The columns are found by
+  name (:class:`Columns`): by default procflow's own (``case_id``,
+  ``activity``, ``resource``, ``enqueue_timestamp``, ``start_timestamp``,
+  ``end_timestamp``) or the XES-style names of PM4Py and similar exports
+  (``case:concept:name``, ``concept:name``, ``org:resource``,
+  ``start_timestamp``, ``time:timestamp``). The pool and the enqueue time may
+  be missing; every other column is an attribute of the item, as text (a
+  ``case:`` prefix is dropped; procflow's wait and duration columns and
+  PM4Py's ``@@`` bookkeeping are skipped), and an empty cell means no value.
+- **XES**: the trace's attributes are the item's, with their XES types; a
+  visit is a ``start`` and the next ``complete`` event of the same activity,
+  in time order (a ``complete`` alone is an instant visit, such as delivery; a
+  ``schedule`` event, where there is one, is when the item joined the queue;
+  a ``start`` never completed, work still going on when the log was cut, is
+  left out; other transitions are ignored). Event attributes other than the
+  activity, the resource, the transition and the time are not the item's and
+  are ignored too.
+
+Timestamps are ISO 8601 (``2026-01-05T09:30:00.250+01:00``, a space for the
+``T`` too); an offset is honoured, and a time without one is taken as UTC.
+
+Files larger than :data:`MAX_BYTES` are refused, and so are XES files with a
+DTD (where the entities of XML bombs and of reads of other files are declared;
+no event log needs one). Every problem is a :class:`~procflow.diagnostics.LoadError`
+with one ``PF020`` finding at ``file:line:col``: a missing column, a timestamp
+that is not one (its row and column), a visit that ends before it starts.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import defaultdict, deque
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from xml.parsers import expat
+
+from procflow.diagnostics import Finding, LoadError, Location, Severity
+from procflow.eventlog import csvlog
+from procflow.eventlog.visit import AttributeValue, Clock, Visit, case_order
+from procflow.model.quantities import TimeUnit
+
+#: The largest event log read (256 MiB): months of a busy queue, not an accident.
+MAX_BYTES = 256 * 1024 * 1024
+
+#: A column's name, or the names it may go by (the first one in the header is used).
+Names = str | tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Columns:
+    """Which CSV column holds each part of a visit; ``pool`` and ``enqueued`` may be absent."""
+
+    case: Names = (csvlog.CASE, "case:concept:name")
+    stage: Names = (csvlog.STAGE, "concept:name")
+    pool: Names = (csvlog.POOL, "org:resource")
+    enqueued: Names = (csvlog.ENQUEUED,)
+    started: Names = (csvlog.STARTED,)
+    ended: Names = (csvlog.ENDED, "time:timestamp")
+
+
+#: procflow's own column names and the XES-style ones.
+COLUMNS = Columns()
+
+
+@dataclass(frozen=True, slots=True)
+class VisitLog:
+    """The visits of an event log, by case and start; ``clock`` turns their times into dates."""
+
+    visits: tuple[Visit, ...]
+    clock: Clock
+
+
+def read_event_log(
+    path: str | Path,
+    unit: TimeUnit = "minute",
+    *,
+    columns: Columns = COLUMNS,
+    max_bytes: int = MAX_BYTES,
+) -> VisitLog:
+    """Read a ``.csv`` or ``.xes`` event log (by its suffix); raises :class:`LoadError`."""
+    suffix = Path(path).suffix.lower()
+    if suffix == ".csv":
+        return read_csv(path, unit, columns=columns, max_bytes=max_bytes)
+    if suffix == ".xes":
+        return read_xes(path, unit, max_bytes=max_bytes)
+    raise _error(str(path), "an event log is a .csv or .xes file", hint="rename the file")
+
+
+@dataclass
+class _Record:
+    """A visit with its times still as dates."""
+
+    case: str
+    stage: str
+    pool: str | None
+    enqueued: datetime | None
+    started: datetime
+    ended: datetime
+    attributes: dict[str, AttributeValue]
+
+
+def read_csv(
+    path: str | Path,
+    unit: TimeUnit = "minute",
+    *,
+    columns: Columns = COLUMNS,
+    max_bytes: int = MAX_BYTES,
+) -> VisitLog:
+    """Read a CSV event log, one row per visit; raises :class:`LoadError`."""
+    name = str(path)
+    data = _read(Path(path), name, max_bytes)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise _error(name, "the file is not UTF-8 text", line, hint="save it as UTF-8") from None
+    lines = list(io.StringIO(text, newline=""))  # the lines as the csv module counts them
+    rows = csv.reader(lines)
+    try:
+        header = [cell.strip() for cell in next(rows, [])]
+        if not header:
+            raise _error(name, "the file is empty: no header row")
+        fields = _locate(header, columns, name)
+        records = []
+        first = rows.line_num + 1
+        for row in rows:
+            if any(cell.strip() for cell in row):
+                records.append(_csv_record(row, fields, lines[first - 1], Location(name, first)))
+            first = rows.line_num + 1
+    except csv.Error as exc:
+        raise _error(name, f"not a readable CSV file: {exc}", rows.line_num) from None
+    return _visit_log(records, unit, name)
+
+
+@dataclass(frozen=True)
+class _Fields:
+    """Where each part of a visit is in a CSV row, by column index (None: not in the file)."""
+
+    case: int
+    stage: int
+    pool: int | None
+    enqueued: int | None
+    started: int
+    ended: int
+    attributes: tuple[tuple[int, str], ...]
+
+
+def _locate(header: list[str], columns: Columns, file: str) -> _Fields:
+    """The columns of each part of a visit; a finding for each required one missing."""
+
+    def find(names: Names) -> int | None:
+        candidates = (names,) if isinstance(names, str) else names
+        return next((header.index(n) for n in candidates if n in header), None)
+
+    missing: list[Finding] = []
+
+    def need(names: Names, part: str) -> int:
+        index = find(names)
+        if index is None:
+            expected = " or ".join(repr(n) for n in ((names,) if isinstance(names, str) else names))
+            hint = f"the columns are: {', '.join(header) or 'none'}; name this log's columns"
+            missing.append(_finding(Location(file), f"no {part} column: expected {expected}", hint))
+            return -1
+        return index
+
+    case, stage = need(columns.case, "case id"), need(columns.stage, "activity")
+    started, ended = need(columns.started, "start time"), need(columns.ended, "end time")
+    if missing:
+        raise LoadError(missing)
+    pool, enqueued = find(columns.pool), find(columns.enqueued)
+    used = {case, stage, started, ended, pool, enqueued}
+    attributes = tuple(
+        (i, column.removeprefix("case:"))
+        for i, column in enumerate(header)
+        if i not in used and column and column not in csvlog.DERIVED and column[:2] != "@@"
+    )
+    return _Fields(case, stage, pool, enqueued, started, ended, attributes)
+
+
+def _csv_record(row: list[str], fields: _Fields, line: str, where: Location) -> _Record:
+    def cell(index: int) -> str:
+        return row[index].strip() if index < len(row) else ""
+
+    def at(index: int) -> Location:
+        return Location(where.file, where.line, _column(line, index))
+
+    def moment(index: int) -> datetime:
+        text = cell(index)
+        parsed = _timestamp(text)
+        if parsed is None:
+            message = f"not a timestamp: {text!r}" if text else "no timestamp"
+            raise _error_at(at(index), message, "write ISO 8601, such as 2026-01-05T09:30:00Z")
+        return parsed
+
+    case, stage = cell(fields.case), cell(fields.stage)
+    if not case:
+        raise _error_at(at(fields.case), "a visit without a case id")
+    if not stage:
+        raise _error_at(at(fields.stage), "a visit without an activity")
+    started, ended = moment(fields.started), moment(fields.ended)
+    enqueued = None
+    if fields.enqueued is not None and cell(fields.enqueued):
+        enqueued = moment(fields.enqueued)
+        if enqueued > started:
+            raise _error_at(at(fields.enqueued), "the visit was queued after it started")
+    if ended < started:
+        raise _error_at(at(fields.ended), "the visit ends before it starts")
+    pool = cell(fields.pool) if fields.pool is not None else ""
+    attributes: dict[str, AttributeValue] = {
+        name: cell(i) for i, name in fields.attributes if cell(i)
+    }
+    return _Record(case, stage, pool or None, enqueued, started, ended, attributes)
+
+
+def _column(line: str, index: int) -> int:
+    """The 1-based character column where field ``index`` of a CSV line starts (1 if unseen)."""
+    count, quoted = 0, False
+    for position, char in enumerate(line):
+        if count == index:
+            return position + 1
+        if char == '"':
+            quoted = not quoted
+        elif char == "," and not quoted:
+            count += 1
+    return len(line.rstrip("\r\n")) + 1 if count == index else 1
+
+
+def _timestamp(text: str) -> datetime | None:
+    """An ISO 8601 timestamp as an aware datetime (UTC without an offset), or None."""
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return moment if moment.utcoffset() is not None else moment.replace(tzinfo=UTC)
+
+
+def read_xes(
+    path: str | Path, unit: TimeUnit = "minute", *, max_bytes: int = MAX_BYTES
+) -> VisitLog:
+    """Read an XES event log, a trace per case; raises :class:`LoadError`."""
+    name = str(path)
+    data = _read(Path(path), name, max_bytes)
+    reader = _XesReader(name)
+    try:
+        reader.parser.Parse(data, True)
+    except expat.ExpatError as exc:
+        where = Location(name, exc.lineno, exc.offset + 1)
+        message = f"not well-formed XML: {expat.ErrorString(exc.code)}"
+        raise _error_at(where, message) from None
+    return _visit_log(reader.records, unit, name)
+
+
+#: The XES elements that hold one attribute each.
+_XES_VALUES = frozenset({"string", "date", "int", "float", "boolean", "id"})
+
+
+@dataclass
+class _Event:
+    where: Location
+    stage: str | None = None
+    pool: str | None = None
+    transition: str = "complete"
+    moment: datetime | None = None
+
+
+@dataclass
+class _Trace:
+    where: Location
+    case: str | None = None
+    attributes: dict[str, AttributeValue] = field(default_factory=dict)
+    events: list[tuple[datetime, str, _Event]] = field(default_factory=list)
+
+
+class _XesReader:
+    """Builds records from expat's callbacks, one trace at a time; refuses DTDs."""
+
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.records: list[_Record] = []
+        self.stack: list[str] = []
+        self.trace: _Trace | None = None
+        self.event: _Event | None = None
+        self.parser = expat.ParserCreate(namespace_separator="}")
+        self.parser.StartElementHandler = self._start
+        self.parser.EndElementHandler = self._end
+        # Entities (XML bombs, reads of other files) are declared in a DTD: refuse any DTD.
+        self.parser.StartDoctypeDeclHandler = self._refuse
+
+    def _here(self) -> Location:
+        return Location(
+            self.file, self.parser.CurrentLineNumber, self.parser.CurrentColumnNumber + 1
+        )
+
+    def _refuse(self, *_: Any) -> None:
+        where = Location(self.file, self.parser.CurrentLineNumber)
+        message = "an XES log with a DTD (<!DOCTYPE ...>) is refused"
+        raise _error_at(where, message, "export the log without a DOCTYPE")
+
+    def _start(self, tag: str, attrs: dict[str, str]) -> None:
+        local = tag.rpartition("}")[2]
+        parent = self.stack[-1] if self.stack else None
+        self.stack.append(local)
+        if parent is None and local != "log":
+            raise _error_at(self._here(), f"not an XES log: the document is a <{local}>")
+        if local == "trace" and parent == "log":
+            self.trace = _Trace(self._here())
+        elif local == "event" and parent == "trace":
+            self.event = _Event(self._here())
+        elif local in _XES_VALUES and parent in ("trace", "event"):
+            key, value = attrs.get("key"), attrs.get("value")
+            if key is None or value is None:
+                raise _error_at(self._here(), f"a <{local}> without a key or a value")
+            if parent == "event":
+                self._event_attribute(key, value)
+            else:
+                self._trace_attribute(local, key, value)
+
+    def _event_attribute(self, key: str, value: str) -> None:
+        event = self.event
+        assert event is not None
+        if key == "concept:name":
+            event.stage = value
+        elif key == "org:resource":
+            event.pool = value
+        elif key == "lifecycle:transition":
+            event.transition = value.lower()
+        elif key == "time:timestamp":
+            event.moment = _timestamp(value.strip())
+            if event.moment is None:
+                raise _error_at(self._here(), f"not a timestamp: {value!r}")
+
+    def _trace_attribute(self, kind: str, key: str, value: str) -> None:
+        trace = self.trace
+        assert trace is not None
+        if key == "concept:name":
+            trace.case = value
+            return
+        parse = _XES_TYPES.get(kind, str)
+        try:
+            trace.attributes[key] = parse(value)
+        except ValueError:
+            raise _error_at(self._here(), f"not a valid {kind}: {value!r}") from None
+
+    def _end(self, tag: str) -> None:
+        local = self.stack.pop()
+        parent = self.stack[-1] if self.stack else None
+        if local == "event" and parent == "trace":
+            event, trace = self.event, self.trace
+            assert event is not None and trace is not None
+            if event.stage is None or event.moment is None:
+                raise _error_at(event.where, "an event needs a concept:name and a time:timestamp")
+            trace.events.append((event.moment, event.stage, event))
+            self.event = None
+        elif local == "trace" and parent == "log":
+            assert self.trace is not None
+            self.records += _pair(self.trace)
+            self.trace = None
+
+
+def _boolean(text: str) -> bool:
+    if text.lower() not in ("true", "false"):
+        raise ValueError(text)
+    return text.lower() == "true"
+
+
+_XES_TYPES: dict[str, Callable[[str], AttributeValue]] = {
+    "int": int,
+    "float": float,
+    "boolean": _boolean,
+}
+
+
+def _pair(trace: _Trace) -> list[_Record]:
+    """The visits of a trace: each complete with the oldest open start of its activity."""
+    case = trace.case
+    if case is None:
+        raise _error_at(trace.where, "a trace without a case id (its concept:name)")
+    scheduled: defaultdict[str, deque[datetime]] = defaultdict(deque)
+    started: defaultdict[str, deque[tuple[_Event, datetime | None]]] = defaultdict(deque)
+    records = []
+    for moment, stage, event in sorted(trace.events, key=lambda e: e[0]):
+        if event.transition == "schedule":
+            scheduled[stage].append(moment)
+        elif event.transition == "start":
+            queue = scheduled[stage]
+            started[stage].append((event, queue.popleft() if queue else None))
+        elif event.transition == "complete":
+            if started[stage]:
+                start, enqueued = started[stage].popleft()
+                begin, pool = start.moment, event.pool or start.pool
+            else:
+                queue = scheduled[stage]
+                begin, pool, enqueued = moment, event.pool, queue.popleft() if queue else None
+            assert begin is not None
+            records.append(_Record(case, stage, pool, enqueued, begin, moment, trace.attributes))
+    return records
+
+
+def _visit_log(records: Sequence[_Record], unit: TimeUnit, file: str) -> VisitLog:
+    if not records:
+        raise _error(file, "the event log has no visits")
+    origin = min(r.started if r.enqueued is None else r.enqueued for r in records)
+    clock = Clock(unit, origin)
+    time = clock.time
+    visits = [
+        Visit(
+            r.case,
+            r.stage,
+            r.pool,
+            None if r.enqueued is None else time(r.enqueued),
+            time(r.started),
+            time(r.ended),
+            r.attributes,
+        )
+        for r in records
+    ]
+    visits.sort(key=lambda v: (case_order(v.case), v.started, v.ended))
+    return VisitLog(tuple(visits), clock)
+
+
+def _read(path: Path, file: str, max_bytes: int) -> bytes:
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(max_bytes + 1)
+    except FileNotFoundError:
+        raise _error(file, "file not found") from None
+    except IsADirectoryError:
+        raise _error(file, "a directory, not an event log") from None
+    except OSError as exc:
+        raise _error(file, f"cannot read the file: {exc.strerror}") from None
+    if len(data) > max_bytes:
+        hint = "export a shorter period, or pass a larger max_bytes"
+        raise _error(file, f"the event log is larger than {max_bytes} bytes", hint=hint)
+    return data
+
+
+def _finding(where: Location, message: str, hint: str | None = None) -> Finding:
+    return Finding("PF020", "unreadable-event-log", Severity.ERROR, message, where, hint)
+
+
+def _error_at(where: Location, message: str, hint: str | None = None) -> LoadError:
+    return LoadError([_finding(where, message, hint)])
+
+
+def _error(file: str, message: str, line: int = 1, hint: str | None = None) -> LoadError:
+    return _error_at(Location(file, line), message, hint)

@@ -1,0 +1,48 @@
+"""Output files written safely: a crash or a full disk never leaves half a report.
+
+Every file procflow writes (reports, workbooks, event logs, ``init``'s
+skeletons) is written under a temporary name beside its target and renamed
+into place when complete: readers see the old file or the new one, never a
+part. This module imports nothing of procflow, so every layer can use it.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+from typing import BinaryIO
+
+
+def temporary(path: Path) -> tuple[BinaryIO, Path]:
+    """A new temporary file beside ``path``, open for writing, and its name.
+
+    Beside, in the same folder, so that :func:`publish` is one atomic rename;
+    the folder is created if need be.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    return os.fdopen(fd, "wb"), Path(tmp)
+
+
+def write_atomic(path: Path, content: str | bytes) -> None:
+    """Write ``content`` (text as UTF-8) to ``path`` through a temporary file and a rename."""
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    handle, tmp = temporary(path)
+    try:
+        with handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        publish(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def publish(tmp: Path, path: Path) -> None:
+    """Move a finished temporary file into place, with a new file's usual permissions."""
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(tmp, 0o666 & ~umask)  # as an ordinary new file would be, not mkstemp's 0600
+    os.replace(tmp, path)
