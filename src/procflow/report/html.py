@@ -27,6 +27,7 @@ from typing import Any
 from procflow.model.process import Process
 from procflow.model.quantities import format_duration
 from procflow.report import charts
+from procflow.report.diagram import process_diagram
 from procflow.report.jsonout import document_kind
 from procflow.report.kpis import STAGE_METRICS, format_value, headline_kpis_for
 
@@ -556,7 +557,7 @@ def _diagram(process: Process | None, doc: Mapping[str, Any] | None = None) -> s
                 mean, _, _ = _estimate(resources[stage.resource].get("utilization"))
                 if mean is not None:
                     notes[name] = f"{stage.resource} · {_fmt('share', mean, unit)} busy"
-    svg = charts.process_diagram(process, notes)
+    svg = process_diagram(process, notes)
     legend = (
         '<p class="legend">Boxes are work stages (with their staff pool'
         + (" and its utilization" if notes else "")
