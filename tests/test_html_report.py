@@ -6,6 +6,7 @@ import json
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +16,6 @@ import procflow
 from procflow.optimize import optimize
 from procflow.report.html import (
     comparison_html,
-    document_kind,
     optimization_html,
     render_report,
     results_html,
@@ -23,6 +23,7 @@ from procflow.report.html import (
 )
 from procflow.report.jsonout import (
     comparison_to_dict,
+    document_kind,
     optimization_to_dict,
     results_to_dict,
     sweep_to_dict,
@@ -224,6 +225,18 @@ def test_ids_are_unique_across_charts(documents: dict[str, dict[str, Any]]) -> N
     for ref in set(re.findall(r'url\(#([^)]+)\)|href="#([^"]+)"', page)):
         target = ref[0] or ref[1]
         assert target in ids
+
+
+def test_only_drawing_a_chart_needs_matplotlib() -> None:
+    """The diagrams, the HTML page and the chart records import without loading matplotlib."""
+    code = (
+        "import sys, procflow.report.diagram, procflow.report.html.page, procflow.report.charts; "
+        "print('matplotlib' in sys.modules)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert done.stdout.strip() == "False"
 
 
 def test_an_older_document_without_series_still_renders(

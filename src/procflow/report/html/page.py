@@ -1,0 +1,304 @@
+"""What every HTML report shares: the page, its styles, and the small pieces of HTML.
+
+A report is one page: a header with the kind of report, the process's name and
+how it was simulated, then sections (the verdict first), and a footer that says
+which procflow made it. The styles are inline and there is no script, so the file
+opens anywhere, offline, and prints cleanly. The pieces here (tables, badges,
+sections, figures, key facts) read their numbers from the JSON documents procflow
+writes and format them in the user's time unit; every text is escaped.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from html import escape as _e
+from importlib import metadata
+from typing import Any
+
+from procflow.model.process import Process
+from procflow.model.quantities import format_duration
+from procflow.report.charts.base import id_scope
+from procflow.report.diagram import process_diagram
+from procflow.report.kpis import format_value
+
+#: A JSON document as procflow writes it (``--format json``), read back.
+Document = dict[str, Any]
+
+
+def num(value: Any) -> float | None:
+    """A JSON number as a float; None for a missing, non-numeric, NaN or infinite value."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return float(value) if math.isfinite(value) else None
+
+
+def estimate(entry: Any) -> tuple[float | None, float | None, float | None]:
+    """(mean, low, high) from ``{"mean": x, "ci95": [lo, hi]}`` (None where missing)."""
+    if not isinstance(entry, Mapping):
+        return None, None, None
+    ci = entry.get("ci95") or [None, None]
+    low, high = [*ci, None, None][:2] if isinstance(ci, list) else (None, None)
+    return num(entry.get("mean")), num(low), num(high)
+
+
+def fmt(kind: str, value: float | None, unit: str, *, signed: bool = False) -> str:
+    """A value in its KPI's format (:func:`~procflow.report.kpis.format_value`), ``–`` if none."""
+    if value is None or not math.isfinite(value):
+        return "–"
+    return format_value(kind, value, unit, signed=signed)
+
+
+def interval(
+    kind: str, low: float | None, high: float | None, unit: str, signed: bool = False
+) -> str:
+    """``low … high`` in the KPI's format, ``–`` without an interval."""
+    if low is None or high is None:
+        return "–"
+    if not signed:  # every KPI is a count, a time, a share or a cost: none is below zero
+        low = max(low, 0.0)
+    return f"{fmt(kind, low, unit, signed=signed)} … {fmt(kind, high, unit, signed=signed)}"
+
+
+def duration(value: Any, unit: str) -> str:
+    """A JSON duration in the process's time unit, as a PM reads it (``4.2 min``)."""
+    number = num(value)
+    if number is None:
+        return "–"
+    return format_duration(number, unit)  # type: ignore[arg-type]
+
+
+def time_unit(doc: Mapping[str, Any]) -> str:
+    """The time unit a document's durations are in (the process's own)."""
+    return str((doc.get("settings") or {}).get("time_unit", "minute"))
+
+
+def sentence(text: str) -> str:
+    """``text`` with a capital first letter."""
+    return text[:1].upper() + text[1:] if text else text
+
+
+def settings_text(settings: Mapping[str, Any], paired: bool = False) -> str:
+    """How the numbers were made: replications, horizon, warm-up, seed."""
+    unit = str(settings.get("time_unit", "minute"))
+    reps = settings.get("replications", "?")
+    runs = "paired replications (common random numbers)" if paired else "replications"
+    text = f"{reps} {runs} of {duration(settings.get('horizon'), unit)} simulated"
+    warmup = num(settings.get("warmup"))
+    if warmup:
+        text += f" ({duration(warmup, unit)} warm-up not counted)"
+    if "seed" in settings:
+        text += f", seed {settings['seed']}"
+    return text + ". Intervals are 95% confidence intervals over the replications."
+
+
+def _version() -> str:
+    try:
+        return metadata.version("procflow")
+    except metadata.PackageNotFoundError:  # pragma: no cover - source checkout
+        return "dev"
+
+
+def union_keys(mappings: Iterable[Mapping[str, Any] | None]) -> list[str]:
+    """The keys of several mappings, each once, in the order first seen."""
+    keys: list[str] = []
+    for mapping in mappings:
+        keys += [k for k in mapping or {} if k not in keys]
+    return keys
+
+
+def badge(text: str, tone: str) -> str:
+    """A small coloured label; ``tone`` is ``ok``, ``warn``, ``bad``, ``info`` or ``muted``."""
+    return f'<span class="badge {tone}">{_e(text)}</span>'
+
+
+def table(head: Sequence[str], rows: Iterable[Sequence[str]], cls: str = "") -> str:
+    """A table; cells are HTML already (escape before), ``head`` is plain text."""
+    out = [f'<div class="table-wrap"><table class="{cls}"><thead><tr>']
+    out += [f"<th>{_e(h)}</th>" for h in head]
+    out.append("</tr></thead><tbody>")
+    for row in rows:
+        out.append("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>")
+    out.append("</tbody></table></div>")
+    return "".join(out)
+
+
+def wide_table(
+    head: Sequence[str], rows: Iterable[tuple[str, Sequence[str]]], wrap: int = 1
+) -> str:
+    """A table of numbers (right-aligned) whose last ``wrap`` columns are text that wraps;
+    each row comes with its CSS class."""
+    n = len(head)
+    out = ['<div class="table-wrap"><table class="kpis"><thead><tr>']
+    heads = [_e(h).replace(".", ".<wbr>") for h in head]  # long paths may break at dots
+    out += [
+        f'<th class="wrap">{h}</th>' if i >= n - wrap else f"<th>{h}</th>"
+        for i, h in enumerate(heads)
+    ]
+    out.append("</tr></thead><tbody>")
+    for cls, cells in rows:
+        attr = f' class="{cls}"' if cls else ""
+        out.append(
+            f"<tr{attr}>"
+            + "".join(
+                f'<td class="wrap">{c}</td>' if i >= n - wrap else f"<td>{c}</td>"
+                for i, c in enumerate(cells)
+            )
+            + "</tr>"
+        )
+    out.append("</tbody></table></div>")
+    return "".join(out)
+
+
+def figure(svg: str, caption: str) -> str:
+    """A chart with its caption (plain text) below it."""
+    return f'<figure class="chart">{svg}<figcaption>{_e(caption)}</figcaption></figure>'
+
+
+def section(title: str, body: str, level: int = 2, cls: str = "", anchor: str = "") -> str:
+    """A titled block of the page; ``body`` is HTML, ``anchor`` its id for links."""
+    ident = f' id="{_e(anchor)}"' if anchor else ""
+    return f'<section class="{cls}"{ident}><h{level}>{_e(title)}</h{level}>{body}</section>'
+
+
+def fact(value: str, label: str) -> str:
+    """One key number in large type, with what it is below (the verdict's facts)."""
+    return (
+        f'<div class="fact"><div class="v">{_e(value)}</div><div class="l">{_e(label)}</div></div>'
+    )
+
+
+_CSS = """
+:root { --ink:#1f2937; --muted:#6b7280; --line:#e5e7eb; --ok:#15803d; --warn:#b45309;
+  --bad:#b91c1c; --blue:#2563eb; --bg:#f8fafc; }
+* { box-sizing: border-box; }
+body { margin:0; background:var(--bg); color:var(--ink);
+  font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "Noto Sans CJK SC",
+  "Helvetica Neue", Arial, sans-serif; }
+main { max-width: 1080px; margin: 0 auto; padding: 28px 28px 48px; }
+header.top { border-bottom: 3px solid var(--ink); margin-bottom: 20px; padding-bottom: 10px; }
+header.top .kind { text-transform: uppercase; letter-spacing: .08em; font-size: 12px;
+  color: var(--muted); font-weight: 600; }
+h1 { font-size: 28px; margin: 2px 0 4px; line-height: 1.2; }
+h2 { font-size: 20px; margin: 0 0 12px; }
+h3 { font-size: 16px; margin: 18px 0 8px; }
+p.meta { color: var(--muted); margin: 0; font-size: 13.5px; }
+p.desc { margin: 4px 0 12px; }
+section { background: #fff; border: 1px solid var(--line); border-radius: 10px;
+  padding: 18px 22px; margin: 0 0 18px; }
+section section { border: 0; padding: 0; margin: 18px 0 0; border-radius: 0; }
+.verdict { border-left: 8px solid var(--ok); }
+.verdict.warn { border-left-color: var(--warn); }
+.verdict.bad { border-left-color: var(--bad); }
+.verdict .headline { font-size: 22px; font-weight: 700; margin: 0 0 8px; line-height: 1.3; }
+.verdict ul { margin: 6px 0 0; padding-left: 20px; }
+.verdict li { margin: 4px 0; }
+.facts { display: flex; flex-wrap: wrap; gap: 10px; margin-top: 12px; }
+.fact { border: 1px solid var(--line); border-radius: 8px; padding: 8px 12px; min-width: 150px;
+  background: var(--bg); }
+.fact .v { font-size: 19px; font-weight: 700; }
+.fact .l { font-size: 12px; color: var(--muted); }
+table { border-collapse: collapse; width: 100%; font-size: 14px; margin: 4px 0 8px; }
+th { text-align: left; font-size: 12px; text-transform: uppercase; letter-spacing: .04em;
+  color: var(--muted); border-bottom: 2px solid var(--line); padding: 6px 8px; }
+td { border-bottom: 1px solid var(--line); padding: 6px 8px; vertical-align: top; }
+td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+table.kpis td:nth-child(n+2), table.kpis th:nth-child(n+2) { text-align: right;
+  font-variant-numeric: tabular-nums; white-space: nowrap; }
+table.narrow { max-width: 620px; }
+table.kpis td.wrap, table.kpis th.wrap { text-align: left; white-space: normal; }
+table.kpis thead th:nth-child(n) { white-space: normal; }
+table.kpis td.wrap { min-width: 13em; }
+.table-wrap { overflow-x: auto; }
+tr.sig td { background: #fefce8; }
+tr.hl td { background: #f0fdf4; }
+tr.dim td { color: var(--muted); }
+.badge { display: inline-block; padding: 1px 8px; border-radius: 999px; font-size: 12px;
+  font-weight: 600; white-space: nowrap; border: 1px solid transparent; }
+.badge.ok { background: #dcfce7; color: #166534; }
+.badge.warn { background: #fef3c7; color: #92400e; }
+.badge.bad { background: #fee2e2; color: #991b1b; }
+.badge.info { background: #e0e7ff; color: #3730a3; }
+.badge.muted { background: #f3f4f6; color: #4b5563; }
+ol.bottlenecks { padding-left: 22px; margin: 0; }
+ol.bottlenecks li { margin: 0 0 10px; }
+ol.bottlenecks .ev { color: var(--muted); font-size: 13.5px; }
+figure.chart { margin: 8px 0 18px; }
+figure.chart svg.chart { width: 100%; height: auto; display: block; }
+figcaption { font-size: 13px; color: var(--muted); margin-top: 4px; }
+.diagram-wrap { overflow-x: auto; }
+svg.diagram { max-width: 100%; height: auto; display: block; margin: 0 auto; }
+.legend { font-size: 12.5px; color: var(--muted); }
+.note { font-size: 13.5px; color: var(--muted); }
+code { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace; font-size: 13px;
+  background: #f3f4f6; padding: 0 4px; border-radius: 4px; }
+footer { color: var(--muted); font-size: 12px; text-align: center; margin-top: 24px; }
+@media print {
+  body { background: #fff; font-size: 12px; }
+  main { max-width: none; padding: 0; }
+  section { border: 1px solid #d1d5db; box-shadow: none; break-inside: avoid-page; }
+  figure.chart, table, .verdict { break-inside: avoid; }
+  .diagram-wrap { overflow: visible; }
+  @page { margin: 14mm; }
+}
+"""
+
+
+def html_page(kind: str, title: str, meta: str, body: Sequence[str]) -> str:
+    """The whole HTML file: header (``kind``, ``title``, ``meta``), the sections, footer."""
+    return (
+        "<!DOCTYPE html>\n"
+        '<html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f'<meta name="generator" content="procflow {_e(_version())}">'
+        f"<title>{_e(kind)}: {_e(title)} · procflow</title>"
+        f"<style>{_CSS}</style></head><body><main>"
+        f'<header class="top"><div class="kind">procflow · {_e(kind)}</div>'
+        f'<h1>{_e(title)}</h1><p class="meta">{_e(meta)}</p></header>'
+        + "".join(body)
+        + f"<footer>Made by procflow {_e(_version())} from its JSON results. "
+        "Simulated estimates: read each number with its interval.</footer>"
+        "</main></body></html>\n"
+    )
+
+
+Renderer = Callable[[Document, Process | None], str]
+
+
+def one_page(render: Renderer) -> Renderer:
+    """Chart ids numbered from 1 in each page: the same document gives the same file."""
+
+    @functools.wraps(render)
+    def wrapper(doc: Document, process: Process | None = None) -> str:
+        with id_scope():
+            return render(doc, process)
+
+    return wrapper
+
+
+def process_section(process: Process | None, doc: Mapping[str, Any] | None = None) -> str:
+    """The process diagram with its legend, or '' without a process; with a results
+    ``doc``, each work stage shows its pool's utilization."""
+    if process is None:
+        return ""
+    notes: dict[str, str] = {}
+    if doc is not None:
+        unit = time_unit(doc)
+        resources = doc.get("resources") or {}
+        for name, stage in process.stages.items():
+            if stage.kind == "work" and stage.resource in resources:
+                mean, _, _ = estimate(resources[stage.resource].get("utilization"))
+                if mean is not None:
+                    notes[name] = f"{stage.resource} · {fmt('share', mean, unit)} busy"
+    svg = process_diagram(process, notes)
+    legend = (
+        '<p class="legend">Boxes are work stages (with their staff pool'
+        + (" and its utilization" if notes else "")
+        + "), diamonds decisions, parallelograms splits, rounded boxes ends. A dashed red line "
+        "is where a review sends caught defects back.</p>"
+    )
+    desc = f'<p class="desc">{_e(process.description.strip())}</p>' if process.description else ""
+    return section(
+        "The process", desc + f'<div class="diagram-wrap">{svg}</div>' + legend, anchor="process"
+    )
