@@ -7,34 +7,84 @@ The public API follows the pipeline::
     process = procflow.load("processes/image_moderation_qc.yaml")
     report = procflow.lint(["processes/"])            # findings, exit code
     capacity = procflow.analyze(process)              # instant queueing estimate
-    settings = procflow.RunSettings(horizon=4320, warmup=480)   # in the process's time unit
-    results = procflow.simulate(process, settings, replications=10, seed=7)
+    settings = procflow.RunSettings.parse(process, horizon="3 days", replications=10, seed=7)
+    results = procflow.simulate(process, settings)
     print(results.verdict, results.kpi("cycle_time.p90"))
 
     scenario = procflow.load_scenario("scenarios/qc_sample_20pct_plus_3.yaml")
     comparison = procflow.compare(process, [(scenario.name, "", scenario.process)], settings)
+
+Names are loaded when first used, so that ``import procflow`` (and the command
+line, which imports it) stays quick: the simulator and the reports load only for
+the commands that need them.
 """
 
-from pathlib import Path
+from __future__ import annotations
 
-from procflow.analysis import Capacity, analyze
-from procflow.compare import Comparison, compare
-from procflow.diagnostics import Finding, LoadError, Location, Severity
-from procflow.lint.runner import LintReport
-from procflow.lint.runner import lint_paths as lint
-from procflow.model.process import Process
-from procflow.model.validation import validate_process
-from procflow.optimize import Optimization, optimize
-from procflow.results import Estimate, Results
-from procflow.scenario import Scenario, load_scenario
-from procflow.sim.engine import RunSettings
-from procflow.sim.runner import simulate_process as simulate
-from procflow.source import load_document
+import importlib
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from procflow.analysis import Capacity, analyze
+    from procflow.compare import compare
+    from procflow.diagnostics import Finding, LoadError, Location, Severity
+    from procflow.lint.runner import LintReport
+    from procflow.lint.runner import lint_paths as lint
+    from procflow.model.process import Process
+    from procflow.model.settings import RunSettings
+    from procflow.optimize import optimize
+    from procflow.results import Comparison, Estimate, Optimization, Results, Sweep
+    from procflow.scenario import Scenario, load_any, load_scenario
+    from procflow.sim.runner import simulate
+    from procflow.sweep import sweep
+
+#: public name -> (module, name there)
+_WHERE = {
+    "Capacity": ("procflow.analysis", "Capacity"),
+    "Comparison": ("procflow.results", "Comparison"),
+    "Estimate": ("procflow.results", "Estimate"),
+    "Finding": ("procflow.diagnostics", "Finding"),
+    "LintReport": ("procflow.lint.runner", "LintReport"),
+    "LoadError": ("procflow.diagnostics", "LoadError"),
+    "Location": ("procflow.diagnostics", "Location"),
+    "Optimization": ("procflow.results", "Optimization"),
+    "Process": ("procflow.model.process", "Process"),
+    "Results": ("procflow.results", "Results"),
+    "RunSettings": ("procflow.model.settings", "RunSettings"),
+    "Scenario": ("procflow.scenario", "Scenario"),
+    "Severity": ("procflow.diagnostics", "Severity"),
+    "Sweep": ("procflow.results", "Sweep"),
+    "analyze": ("procflow.analysis", "analyze"),
+    "compare": ("procflow.compare", "compare"),
+    "lint": ("procflow.lint.runner", "lint_paths"),
+    "load_any": ("procflow.scenario", "load_any"),
+    "load_scenario": ("procflow.scenario", "load_scenario"),
+    "optimize": ("procflow.optimize", "optimize"),
+    "simulate": ("procflow.sim.runner", "simulate"),
+    "sweep": ("procflow.sweep", "sweep"),
+}
 
 
 def load(path: str | Path) -> Process:
     """Load and validate one process file; raises :class:`LoadError` with located findings."""
+    from procflow.model.validation import validate_process
+    from procflow.source import load_document
+
     return validate_process(load_document(path))
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _WHERE:
+        raise AttributeError(f"module 'procflow' has no attribute {name!r}")
+    module, attribute = _WHERE[name]
+    value = getattr(importlib.import_module(module), attribute)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
 
 
 __all__ = [
@@ -51,11 +101,14 @@ __all__ = [
     "RunSettings",
     "Scenario",
     "Severity",
+    "Sweep",
     "analyze",
     "compare",
     "lint",
     "load",
+    "load_any",
     "load_scenario",
     "optimize",
     "simulate",
+    "sweep",
 ]

@@ -20,15 +20,14 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Any
 
 from procflow.analysis import analyze
 from procflow.model.process import Process, working_people
-from procflow.sim.engine import RunSettings
+from procflow.model.settings import RunSettings
+from procflow.results import Candidate, Optimization, staff_cost
 from procflow.sim.executor import Executor
 from procflow.sim.runner import Progress
-from procflow.sweep import SweepPoint, run_points
+from procflow.sweep import run_points
 
 MAX_CANDIDATES = 200_000
 
@@ -37,51 +36,14 @@ class OptimizeError(ValueError):
     """The search cannot be set up (unknown pool, a calendar pool, empty bounds)."""
 
 
-@dataclass
-class Candidate:
-    """A staffing plan, its price, and what the analysis and simulation said of it."""
-
-    counts: dict[str, int]
-    cost_per_hour: float
-    max_utilization: float
-    point: SweepPoint | None = None
-
-    @property
-    def changes(self) -> dict[str, Any]:
-        """The plan as scenario changes."""
-        return {f"resources.{pool}.count": n for pool, n in self.counts.items()}
-
-    def passes(self, ceiling: float | None) -> bool:
-        """Simulated: stable, every SLA met, and every searched pool under the ceiling."""
-        if self.point is None or not self.point.feasible or self.point.results is None:
-            return False
-        if ceiling is None:
-            return True
-        kpis = self.point.results.kpis
-        return all(kpis[f"resources.{p}.utilization"].mean <= ceiling for p in self.counts)
-
-
-@dataclass
-class Optimization:
-    """The search's answer: the best plan (if any), the runners-up, and what was tried."""
-
-    best: Candidate | None
-    runners_up: list[Candidate]
-    simulated: list[Candidate]
-    total: int
-    pruned: int
-    baseline_cost_per_hour: float
-    notes: list[str] = field(default_factory=list)
-
-
 def optimize(
     process: Process,
     bounds: Mapping[str, tuple[int, int]],
     settings: RunSettings,
     *,
     max_utilization: float | None = None,
-    replications: int = 5,
-    seed: int = 1,
+    replications: int | None = None,
+    seed: int | None = None,
     runners_up: int = 3,
     batch: int = 4,
     max_simulated: int = 40,
@@ -89,6 +51,7 @@ def optimize(
     progress: Progress | None = None,
 ) -> Optimization:
     """Search the staffing within ``bounds`` for the cheapest plan that meets every SLA."""
+    settings = settings.with_runs(replications, seed)
     for pool, (low, high) in bounds.items():
         resource = process.resources.get(pool)
         if resource is None:
@@ -133,13 +96,7 @@ def optimize(
         chunk = candidates[index : index + batch]
         index += batch
         points = run_points(
-            process,
-            [c.changes for c in chunk],
-            settings,
-            replications=replications,
-            seed=seed,
-            executor=executor,
-            progress=progress,
+            process, [c.changes for c in chunk], settings, executor=executor, progress=progress
         )
         for candidate, point in zip(chunk, points, strict=True):
             candidate.point = point
@@ -155,8 +112,15 @@ def optimize(
         notes.append(
             f"none of the {len(simulated)} cheapest plans that keep up on average met every SLA"
         )
-    best = passing[0] if passing else None
-    baseline_cost = sum(r.mean_staff * r.cost_per_hour for r in process.resources.values())
     return Optimization(
-        best, passing[1 : runners_up + 1], simulated, total, pruned, baseline_cost, notes
+        process=process.name,
+        settings=settings.to_dict(process.time_unit),
+        best=passing[0] if passing else None,
+        runners_up=passing[1 : runners_up + 1],
+        simulated=simulated,
+        total=total,
+        pruned=pruned,
+        baseline_cost_per_hour=staff_cost(process),
+        max_utilization=max_utilization,
+        notes=notes,
     )

@@ -35,6 +35,7 @@ from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, Validatio
 
 from procflow.diagnostics import Finding, LoadError, Location, Severity
 from procflow.model.process import Process
+from procflow.model.settings import RunOverrides
 from procflow.model.validation import translate_errors, validate_process
 from procflow.source import DocPath, Document, load_document
 
@@ -77,16 +78,6 @@ def parse_path(text: str) -> DocPath:
     if not parts:
         raise PathError("empty path")
     return tuple(parts)
-
-
-class RunOverrides(BaseModel):
-    """Run settings a scenario file may set (the command line wins)."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-    horizon: str | None = None
-    warmup: str | None = None
-    replications: int | None = Field(default=None, ge=1)
-    seed: int | None = Field(default=None, ge=0)
 
 
 class Range(BaseModel):
@@ -177,6 +168,18 @@ def load_scenario(path: str | Path) -> Scenario:
     """Load a scenario file and apply it to its base; raise :class:`LoadError` on any problem."""
     doc = load_document(path)
     return scenario_from_document(doc)
+
+
+def load_any(path: str | Path) -> tuple[Process, Scenario | None]:
+    """A process file as it is, or a scenario file applied to its base (with the scenario).
+
+    Raises :class:`LoadError` with located findings for either.
+    """
+    doc = load_document(path)
+    if is_scenario(doc.data):
+        scenario = scenario_from_document(doc)
+        return scenario.process, scenario
+    return validate_process(doc), None
 
 
 def scenario_from_document(doc: Document) -> Scenario:

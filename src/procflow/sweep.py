@@ -13,44 +13,17 @@ import itertools
 import math
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from procflow.diagnostics import LoadError
 from procflow.model.process import Process
-from procflow.results import Results
+from procflow.model.settings import RunSettings
+from procflow.results import Sweep, SweepPoint
 from procflow.scenario import MAX_SWEEP_POINTS, with_changes
-from procflow.sim.engine import RunSettings
-from procflow.sim.executor import Executor, SerialExecutor
-from procflow.sim.runner import Progress, run_tasks, summarize
+from procflow.sim.executor import Executor
+from procflow.sim.runner import Progress, run_many, summarize_runs
 
 _RANGE = re.compile(r"^\s*(-?[\d.]+)\s*:\s*(-?[\d.]+)\s*(?::\s*([\d.]+))?\s*$")
-
-
-@dataclass
-class SweepPoint:
-    """One point of a sweep: its changes, and its results (or why it could not run)."""
-
-    changes: dict[str, Any]
-    process: Process | None
-    results: Results | None
-    error: str | None = None
-
-    @property
-    def cost_per_hour(self) -> float:
-        """Paid staff cost per hour of this point's process."""
-        return staff_cost(self.process) if self.process is not None else math.nan
-
-    @property
-    def feasible(self) -> bool:
-        """Stable, and every SLA met."""
-        r = self.results
-        return r is not None and r.stable and all(s.met for s in r.slas)
-
-
-def staff_cost(process: Process) -> float:
-    """Paid staff cost per hour: people on duty (averaged over the week) times their rate."""
-    return sum(r.mean_staff * r.cost_per_hour for r in process.resources.values())
 
 
 def parse_values(text: str) -> list[Any]:
@@ -95,12 +68,13 @@ def run_points(
     points: Sequence[dict[str, Any]],
     settings: RunSettings,
     *,
-    replications: int,
-    seed: int,
+    replications: int | None = None,
+    seed: int | None = None,
     executor: Executor | None = None,
     progress: Progress | None = None,
 ) -> list[SweepPoint]:
     """Simulate every point (changes over ``base``) with the same seed."""
+    settings = settings.with_runs(replications, seed)
     built: list[SweepPoint] = []
     for changes in points:
         try:
@@ -109,10 +83,23 @@ def run_points(
             first = exc.findings[0]
             built.append(SweepPoint(dict(changes), None, None, f"{first.code} {first.message}"))
     runnable = [p for p in built if p.process is not None]
-    tasks = [(p.process, settings, seed, r) for p in runnable for r in range(replications)]
-    runs = run_tasks(tasks, executor or SerialExecutor(), progress)  # type: ignore[arg-type]
-    for k, point in enumerate(runnable):
+    processes = [p.process for p in runnable if p.process is not None]
+    for point, runs in zip(
+        runnable, run_many(processes, settings, executor, progress), strict=True
+    ):
         assert point.process is not None
-        group = runs[k * replications : (k + 1) * replications]
-        point.results = summarize(point.process, settings, seed, group)
+        point.results = summarize_runs(point.process, settings, runs)
     return built
+
+
+def sweep(
+    base: Process,
+    points: Sequence[dict[str, Any]],
+    settings: RunSettings,
+    *,
+    executor: Executor | None = None,
+    progress: Progress | None = None,
+) -> Sweep:
+    """A sweep over ``points``: every point's results, in grid order."""
+    found = run_points(base, points, settings, executor=executor, progress=progress)
+    return Sweep(base.name, settings.to_dict(base.time_unit), found)

@@ -29,7 +29,8 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
+from typing import Any
 
 import networkx as nx
 
@@ -38,6 +39,7 @@ from procflow.analysis.queueing import Arrivals, WaitModel
 from procflow.analysis.traffic import Chain, ChainTooLarge, EndlessLoop, Tally
 from procflow.flow.routing import Flow, compile_flow
 from procflow.model.process import Process
+from procflow.results.records import AnalyticCheck, Overload
 
 #: Escalation shares are iterated until they move less than this.
 _TOLERANCE = 1e-10
@@ -151,6 +153,52 @@ class Capacity:
     def bottlenecks(self) -> list[PoolLoad]:
         """Pools ordered from the most to the least utilized (skills included)."""
         return sorted(self.pools.values(), key=lambda p: p.peak_utilization, reverse=True)
+
+    def overloads(self) -> list[Overload]:
+        """The pools, and groups of skills within pools, whose work exceeds their people."""
+        found = []
+        for pool in self.bottlenecks():
+            if pool.offered_load > 0 and pool.offered_load >= pool.servers:
+                found.append(Overload(pool.name, pool.offered_load, pool.servers))
+            elif pool.tightest is not None and pool.tightest.utilization >= 1:
+                tight = pool.tightest
+                found.append(Overload(pool.name, tight.offered_load, tight.servers, tight.skills))
+            elif not pool.stable:
+                found.append(Overload(pool.name, pool.offered_load, pool.servers))
+        return found
+
+    def to_json(self) -> dict[str, Any]:
+        """The estimate as ``procflow analyze --format json`` prints it (null for inf/NaN)."""
+        document = {
+            "process": self.process,
+            "time_unit": self.time_unit,
+            "arrival_rate": self.arrival_rate,
+            "stable": self.stable,
+            "endless": self.endless,
+            "loop": list(self.loop) if self.loop else None,
+            "mean_cycle_time": self.mean_cycle_time,
+            "pools": {name: asdict(p) for name, p in self.pools.items()},
+            "stages": {name: {**asdict(s), "exact": s.exact} for name, s in self.stages.items()},
+            "quality": asdict(self.quality) if self.quality else None,
+            "overloads": [asdict(o) for o in self.overloads()],
+            "notes": list(self.notes),
+        }
+        return _finite(document)  # type: ignore[no-any-return]
+
+    def check(self) -> AnalyticCheck:
+        """What the analysis says about keeping up, for a simulation's verdict."""
+        return AnalyticCheck(self.stable, tuple(self.overloads()), self.endless)
+
+
+def _finite(value: Any) -> Any:
+    """JSON has no infinity or NaN: null instead."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite(v) for v in value]
+    return value
 
 
 def analyze(process: Process) -> Capacity:

@@ -24,17 +24,11 @@ from procflow.lint import formats
 from procflow.lint.registry import all_rule_info
 from procflow.lint.runner import simulation_blockers
 from procflow.model.process import Process
-from procflow.model.validation import validate_process
-from procflow.scenario import (
-    RunOverrides,
-    Scenario,
-    is_scenario,
-    load_scenario,
-    scenario_from_document,
-)
-from procflow.sim.engine import RunSettings
+from procflow.model.settings import RunOverrides, RunSettings, SettingsError
+from procflow.results import Comparison, Optimization, Results, Sweep, to_json
+from procflow.scenario import Scenario, load_scenario
+from procflow.scenario import load_any as load_process_or_scenario
 from procflow.sim.executor import EXECUTORS, Executor, make_executor
-from procflow.source import load_document
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
@@ -68,13 +62,9 @@ def load_or_exit(path: str) -> Process:
 
 
 def load_any(path: str) -> tuple[Process, Scenario | None]:
-    """A process file, or a scenario file applied to its base."""
+    """A process file, or a scenario file applied to its base; exit 2 with findings if broken."""
     try:
-        doc = load_document(path)
-        if is_scenario(doc.data):
-            scenario = scenario_from_document(doc)
-            return scenario.process, scenario
-        return validate_process(doc), None
+        return load_process_or_scenario(path)
     except LoadError as exc:
         fail_load(exc)
         raise
@@ -86,17 +76,6 @@ def load_scenario_or_exit(path: str) -> Scenario:
     except LoadError as exc:
         fail_load(exc)
         raise
-
-
-def parse_time(value: str, unit: str, option: str) -> float:
-    from pydantic_core import PydanticCustomError
-
-    from procflow.model.quantities import parse_duration
-
-    try:
-        return parse_duration(value, unit)  # type: ignore[arg-type]
-    except PydanticCustomError as exc:
-        raise click.BadParameter(str(exc), param_hint=option) from None
 
 
 def refuse_broken(process: Process) -> None:
@@ -114,7 +93,7 @@ def refuse_broken(process: Process) -> None:
             err=True,
             nl=False,
         )
-        click.echo("Fix these findings before simulating (see procflow lint).", err=True)
+        click.echo("Fix these findings first (see procflow lint).", err=True)
         sys.exit(EXIT_FINDINGS)
 
 
@@ -203,9 +182,9 @@ def run_options(command: Callable[..., None]) -> Callable[..., None]:
 
 @dataclass(frozen=True)
 class RunPlan:
+    """What a simulating command runs: the settings and where."""
+
     settings: RunSettings
-    replications: int
-    seed: int
     executor: Executor
 
 
@@ -213,38 +192,52 @@ def plan_run(
     process: Process, opts: dict[str, Any], overrides: RunOverrides | None = None
 ) -> RunPlan:
     """Settings from the command line, else the scenario file, else the defaults."""
-    o = overrides or RunOverrides()
-    unit = process.time_unit
-    horizon = parse_time(opts["horizon"] or o.horizon or "3 days", unit, "--horizon")
-    warmup = parse_time(opts["warmup"] or o.warmup or "8 hours", unit, "--warmup")
-    if warmup >= horizon:
-        raise click.BadParameter("must be shorter than --horizon", param_hint="--warmup")
+    try:
+        settings = RunSettings.parse(
+            process,
+            horizon=opts["horizon"],
+            warmup=opts["warmup"],
+            replications=opts["replications"],
+            seed=opts["seed"],
+            scenario=overrides,
+        )
+    except SettingsError as exc:
+        raise click.BadParameter(exc.message, param_hint=exc.option) from None
     try:
         executor = make_executor(opts["executor"], opts["jobs"], opts["scheduler"])
     except RuntimeError as exc:
         raise click.UsageError(str(exc)) from None
     click.get_current_context().call_on_close(executor.close)
-    return RunPlan(
-        RunSettings(horizon=horizon, warmup=warmup),
-        opts["replications"] or o.replications or 10,
-        opts["seed"] if opts["seed"] is not None else (o.seed if o.seed is not None else 1),
-        executor,
-    )
+    return RunPlan(settings, executor)
+
+
+def inputs_of(path: str, scenario: Scenario | None) -> list[str]:
+    """The files a command reads: the file given, and a scenario's base process."""
+    return [path, scenario.base_path] if scenario is not None else [path]
 
 
 def check_outputs(inputs: list[str], *outputs: str | None) -> None:
-    """Refuse to write an output over an input file the user gave."""
+    """Refuse to write an output over an input file the user gave (checked before any run)."""
     given = {Path(p).resolve() for p in inputs}
     for output in outputs:
         if output and Path(output).resolve() in given:
             raise click.UsageError(f"{output} is an input file; choose another output path")
 
 
+def check_exports(inputs: list[str], opts: dict[str, Any]) -> None:
+    """Refuse, before running, exports that would overwrite an input."""
+    check_outputs(inputs, opts.get("output"), opts.get("report_path"), opts.get("xlsx_path"))
+
+
 def export(
-    document: dict[str, Any], process: Process | None, opts: dict[str, Any], inputs: list[str]
+    record: Results | Comparison | Sweep | Optimization | dict[str, Any],
+    process: Process | None,
+    opts: dict[str, Any],
+    inputs: list[str],
 ) -> None:
     """Write the HTML report, workbook and CSV tables the options ask for."""
     check_outputs(inputs, opts.get("report_path"), opts.get("xlsx_path"))
+    document = record if isinstance(record, dict) else to_json(record)
     if opts.get("report_path"):
         from procflow.files import write_atomic
         from procflow.report.html import render_report
@@ -283,16 +276,6 @@ def rendered(printer: Callable[[Console], None], output: str | None) -> str:
         return console.export_text()
     printer(Console())
     return ""
-
-
-def settings_dict(run: RunPlan, process: Process) -> dict[str, Any]:
-    return {
-        "replications": run.replications,
-        "seed": run.seed,
-        "horizon": run.settings.horizon,
-        "warmup": run.settings.warmup,
-        "time_unit": process.time_unit,
-    }
 
 
 @contextlib.contextmanager

@@ -9,7 +9,7 @@ import click
 from rich.console import Console
 
 from procflow import analysis
-from procflow.cli.common import fail_load, load_or_exit
+from procflow.cli.common import fail_load, load_or_exit, refuse_broken
 from procflow.diagnostics import Finding, LoadError
 from procflow.flow.graph import build_graph
 from procflow.lint.runner import expand_paths
@@ -36,11 +36,10 @@ def analyze(path: str, fmt: str) -> None:
       procflow analyze processes/image_moderation_qc.yaml
     """
     process = load_or_exit(path)
+    refuse_broken(process)
     capacity = analysis.analyze(process)
     if fmt == "json":
-        from procflow.report.jsonout import capacity_to_dict
-
-        click.echo(json.dumps(capacity_to_dict(capacity), indent=2, ensure_ascii=False))
+        click.echo(json.dumps(capacity.to_json(), indent=2, ensure_ascii=False))
         return
     print_capacity(Console(), process, capacity)
 

@@ -11,9 +11,10 @@ from rich.console import Console
 
 from procflow.cli.common import (
     EXIT_FINDINGS,
-    check_outputs,
+    check_exports,
     emit,
     export,
+    inputs_of,
     load_any,
     load_or_exit,
     load_scenario_or_exit,
@@ -22,7 +23,6 @@ from procflow.cli.common import (
     refuse_broken,
     rendered,
     run_options,
-    settings_dict,
 )
 
 
@@ -54,9 +54,9 @@ def compare(
       procflow compare processes/image_moderation_qc.yaml scenarios/*.yaml --format markdown
     """
     from procflow.compare import compare as run_compare
-    from procflow.report.jsonout import comparison_to_dict
     from procflow.report.markdown import comparison_markdown
     from procflow.report.terminal import print_comparison
+    from procflow.results import to_json
 
     baseline = load_or_exit(base)
     refuse_broken(baseline)
@@ -64,26 +64,24 @@ def compare(
     for scenario in loaded:
         refuse_broken(scenario.process)
     run = plan_run(baseline, opts, loaded[0].settings if loaded else None)
-    total = run.replications * (len(loaded) + 1)
+    inputs = [base, *scenarios, *(s.base_path for s in loaded)]
+    check_exports(inputs, {**opts, "output": output})
+    total = run.settings.replications * (len(loaded) + 1)
     with progress_bar(Console(stderr=True), total) as advance:
         comparison = run_compare(
             baseline,
             [(s.name, s.description, s.process) for s in loaded],
             run.settings,
-            replications=run.replications,
-            seed=run.seed,
             executor=run.executor,
             progress=advance,
         )
-    document = comparison_to_dict(comparison, baseline)
-    check_outputs([base, *scenarios], output)
-    export(document, baseline, opts, [base, *scenarios])
+    export(comparison, baseline, opts, inputs)
     if fmt == "json":
-        text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+        text = json.dumps(to_json(comparison), indent=2, ensure_ascii=False) + "\n"
     elif fmt == "markdown":
-        text = comparison_markdown(comparison, baseline)
+        text = comparison_markdown(comparison)
     else:
-        text = rendered(lambda console: print_comparison(console, baseline, comparison), output)
+        text = rendered(lambda console: print_comparison(console, comparison), output)
     if text:
         emit(text, output)
 
@@ -115,9 +113,10 @@ def sweep(path: str, axes: tuple[str, ...], fmt: str, output: str | None, **opts
           --set resources.annotator.count=42:48:2 --set resources.qc_reviewer.count=8:11
       procflow sweep scenarios/consensus_staffing_sweep.yaml --format json -o sweep.json
     """
-    from procflow.report.jsonout import sweep_to_dict
     from procflow.report.terminal import print_sweep
-    from procflow.sweep import grid, parse_values, run_points
+    from procflow.results import to_json
+    from procflow.sweep import grid, parse_values
+    from procflow.sweep import sweep as run_sweep
 
     process, scenario = load_any(path)
     refuse_broken(process)
@@ -137,23 +136,15 @@ def sweep(path: str, axes: tuple[str, ...], fmt: str, output: str | None, **opts
     except ValueError as exc:
         raise click.UsageError(str(exc)) from None
     run = plan_run(process, opts, scenario.settings if scenario else None)
-    with progress_bar(Console(stderr=True), run.replications * len(points)) as advance:
-        results = run_points(
-            process,
-            points,
-            run.settings,
-            replications=run.replications,
-            seed=run.seed,
-            executor=run.executor,
-            progress=advance,
-        )
-    data = sweep_to_dict(results, process, settings_dict(run, process))
-    check_outputs([path], output)
-    export(data, process, opts, [path])
+    inputs = inputs_of(path, scenario)
+    check_exports(inputs, {**opts, "output": output})
+    with progress_bar(Console(stderr=True), run.settings.replications * len(points)) as advance:
+        found = run_sweep(process, points, run.settings, executor=run.executor, progress=advance)
+    export(found, process, opts, inputs)
     if fmt == "json":
-        text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+        text = json.dumps(to_json(found), indent=2, ensure_ascii=False) + "\n"
     else:
-        text = rendered(lambda console: print_sweep(console, process, results), output)
+        text = rendered(lambda console: print_sweep(console, found), output)
     if text:
         emit(text, output)
 
@@ -218,12 +209,14 @@ def optimize(
     """
     from procflow.optimize import OptimizeError
     from procflow.optimize import optimize as search
-    from procflow.report.jsonout import optimization_to_dict
     from procflow.report.terminal import print_optimization
+    from procflow.results import to_json
 
     process, scenario = load_any(path)
     refuse_broken(process)
     run = plan_run(process, opts, scenario.settings if scenario else None)
+    inputs = inputs_of(path, scenario)
+    check_exports(inputs, {**opts, "output": output})
     try:
         with progress_bar(Console(stderr=True), 0) as advance:
             found = search(
@@ -231,21 +224,17 @@ def optimize(
                 _bounds(pools),
                 run.settings,
                 max_utilization=max_utilization,
-                replications=run.replications,
-                seed=run.seed,
                 runners_up=runners_up,
                 executor=run.executor,
                 progress=advance,
             )
     except OptimizeError as exc:
         raise click.UsageError(str(exc)) from None
-    data = optimization_to_dict(found, process, settings_dict(run, process))
-    check_outputs([path], output)
-    export(data, process, opts, [path])
+    export(found, process, opts, inputs)
     if fmt == "json":
-        text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+        text = json.dumps(to_json(found), indent=2, ensure_ascii=False) + "\n"
     else:
-        text = rendered(lambda console: print_optimization(console, process, found), output)
+        text = rendered(lambda console: print_optimization(console, found), output)
     if text:
         emit(text, output)
     if found.best is None:

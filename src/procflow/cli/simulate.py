@@ -10,9 +10,12 @@ import click
 from rich.console import Console
 
 from procflow.cli.common import (
+    check_exports,
     check_outputs,
     emit,
     export,
+    inputs_of,
+    load_any,
     load_or_exit,
     plan_run,
     progress_bar,
@@ -53,29 +56,25 @@ def simulate(path: str, fmt: str, output: str | None, events: str | None, **opts
       procflow simulate processes/image_moderation_qc.yaml --format json -o results.json
     """
     from procflow.eventlog import FORMATS, open_event_log
-    from procflow.report.jsonout import results_to_dict
     from procflow.report.terminal import print_results
-    from procflow.sim.runner import simulate_process
+    from procflow.results import to_json
+    from procflow.sim.runner import simulate as run_simulation
 
-    process = load_or_exit(path)
+    process, scenario = load_any(path)
     refuse_broken(process)
-    run = plan_run(process, opts)
-    check_outputs([path], output, events)
+    run = plan_run(process, opts, scenario.settings if scenario else None)
+    inputs = inputs_of(path, scenario)
+    check_exports(inputs, {**opts, "output": output})
+    check_outputs(inputs, events)
     if events and Path(events).suffix.lower() not in FORMATS:
         raise click.BadParameter(
             "write the event log to a .csv or .xes file", param_hint="--events"
         )
     log = open_event_log(Path(events), process) if events else None
-    with progress_bar(Console(stderr=True), run.replications) as advance:
+    with progress_bar(Console(stderr=True), run.settings.replications) as advance:
         try:
-            results = simulate_process(
-                process,
-                run.settings,
-                replications=run.replications,
-                seed=run.seed,
-                executor=run.executor,
-                progress=advance,
-                events=log,
+            results = run_simulation(
+                process, run.settings, executor=run.executor, progress=advance, events=log
             )
         except BaseException:
             if log is not None:
@@ -83,16 +82,15 @@ def simulate(path: str, fmt: str, output: str | None, events: str | None, **opts
             raise
     if log is not None:
         log.close()
-    document = results_to_dict(results, process)
     if fmt == "json":
-        text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+        text = json.dumps(to_json(results), indent=2, ensure_ascii=False) + "\n"
     elif fmt == "markdown":
         from procflow.report.markdown import results_markdown
 
         text = results_markdown(results, process)
     else:
-        text = rendered(lambda console: print_results(console, process, results), output)
-    export(document, process, opts, [path])
+        text = rendered(lambda console: print_results(console, results), output)
+    export(results, process, opts, inputs)
     if text:
         emit(text, output)
 

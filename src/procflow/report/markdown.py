@@ -2,45 +2,58 @@
 
 from __future__ import annotations
 
-from procflow.compare import Comparison
 from procflow.flow.graph import build_graph
 from procflow.model.process import Process
 from procflow.report.diagram import to_mermaid
-from procflow.report.kpis import format_interval, format_value, headline_kpis
-from procflow.results import Results
+from procflow.report.format import change_word, format_interval, format_value, headline, headline_of
+from procflow.results import Comparison, Results, Tone
+
+#: The mark of a verdict's tone: fine, watch, do not ship.
+MARKS: dict[Tone, str] = {"ok": "✅", "warn": "⚠️", "bad": "❌"}
 
 
-def comparison_markdown(comparison: Comparison, baseline: Process) -> str:
+def comparison_markdown(comparison: Comparison) -> str:
     """A compact comparison fit for a pull-request comment."""
-    unit = baseline.time_unit
-    s = comparison.baseline.settings
-    lines = [f"## procflow: {comparison.baseline.process}", ""]
+    base = comparison.baseline
+    unit = base.time_unit
+    s = base.settings
+    lines = [f"## procflow: {base.process}", ""]
     for scenario in comparison.scenarios:
-        mark = "✅" if scenario.stable and not any(x.broken for x in scenario.slas) else "⚠️"
-        lines.append(f"- {mark} **{scenario.name}**: {scenario.verdict}")
+        verdict = scenario.verdict
+        lines.append(
+            f"- {MARKS[verdict.tone]} **{scenario.name}**: {verdict.text} ({verdict.word})"
+        )
     lines += [
         "",
         f"{s['replications']} paired replications with common random numbers, seed {s['seed']}; "
         "intervals are 95%.",
     ]
+    rows = headline_of([base, *(sc.results for sc in comparison.scenarios)])
     for scenario in comparison.scenarios:
         lines += ["", f"### {scenario.name}", ""]
         if scenario.description:
             lines += [scenario.description, ""]
+        lines += [f"> {note}" for note in scenario.results.verdict.notes]
         lines += [
             "| KPI | baseline | scenario | change | 95% interval | |",
             "|---|---:|---:|---:|---:|---|",
         ]
-        for key, label, kind in headline_kpis(scenario.process or baseline):
-            d = scenario.differences.get(key)
+        for value in rows:
+            d = scenario.differences.get(value.key)
             if d is None:
                 continue
+            kind = value.kpi.unit
             interval = format_interval(kind, d.change.low, d.change.high, unit, signed=True)
+            word = change_word(value, d)
+            flag = (
+                f"**significant** ({word})"
+                if word
+                else ("**significant**" if d.significant else "")
+            )
             lines.append(
-                f"| {label} | {format_value(kind, d.baseline, unit)} | "
+                f"| {value.label} | {format_value(kind, d.baseline, unit)} | "
                 f"{format_value(kind, d.scenario, unit)} | "
-                f"{format_value(kind, d.change.mean, unit, signed=True)} | {interval} | "
-                f"{'**significant**' if d.significant else ''} |"
+                f"{format_value(kind, d.change.mean, unit, signed=True)} | {interval} | {flag} |"
             )
         if scenario.slas:
             lines.append("")
@@ -64,34 +77,35 @@ def comparison_markdown(comparison: Comparison, baseline: Process) -> str:
     return "\n".join(lines) + "\n"
 
 
-def results_markdown(results: Results, process: Process) -> str:
+def results_markdown(results: Results, process: Process | None = None) -> str:
     """A simulation's summary for a pull request: verdict, KPI table, SLAs, bottlenecks."""
-    unit = process.time_unit
+    unit = results.time_unit
     s = results.settings
-    mark = "✅" if results.stable and all(x.met for x in results.slas) else "⚠️"
+    verdict = results.verdict
     lines = [
         f"## procflow: {results.process}",
         "",
-        f"{mark} **{results.verdict}**",
+        f"{MARKS[verdict.tone]} **{verdict.text}**",
+        *(f"> {note}" for note in verdict.notes),
         "",
         f"{s['replications']} replications, seed {s['seed']}; intervals are 95%.",
         "",
         "| KPI | mean | 95% interval |",
         "|---|---:|---:|",
     ]
-    for key, label, kind in headline_kpis(process):
-        e = results.kpis.get(key)
-        if e is None:
-            continue
+    for value in headline(results):
+        e = results.kpis[value.key]
+        kind = value.kpi.unit
         interval = format_interval(kind, e.low, e.high, unit)
-        lines.append(f"| {label} | {format_value(kind, e.mean, unit)} | {interval} |")
+        lines.append(f"| {value.label} | {format_value(kind, e.mean, unit)} | {interval} |")
     if results.slas:
         lines.append("")
         for sla in results.slas:
-            verdict = "met" if sla.met else "**missed**"
-            lines.append(f"- SLA *{sla.name}*: {sla.attained.mean:.1%} attained, {verdict}")
+            status = "met" if sla.met else f"**{sla.status}**"
+            lines.append(f"- SLA *{sla.name}*: {sla.attained.mean:.1%} attained, {status}")
     if results.bottlenecks:
         lines += ["", "**Bottlenecks**", ""]
         lines += [f"{k}. {b.reason}" for k, b in enumerate(results.bottlenecks, start=1)]
-    lines += ["", "```mermaid", to_mermaid(build_graph(process)).rstrip(), "```"]
+    if process is not None:
+        lines += ["", "```mermaid", to_mermaid(build_graph(process)).rstrip(), "```"]
     return "\n".join(lines) + "\n"

@@ -1,21 +1,31 @@
-"""Terminal tables for PMs (rich): what a process holds and the load on each pool."""
+"""Terminal tables for PMs (rich): the analysis, a simulation, a comparison, a sweep, a search.
+
+Labels, units and directions come from the KPI catalogue, verdicts and their tone
+from the result records: this module only lays them out.
+"""
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 
 from rich.console import Console
 from rich.table import Table
 
 from procflow.analysis import Capacity
-from procflow.compare import Comparison
 from procflow.model.process import Process
-from procflow.model.quantities import convert, format_duration
-from procflow.optimize import Optimization
-from procflow.report.kpis import format_interval, format_value, headline_kpis
-from procflow.results import Estimate, Results
-from procflow.sweep import SweepPoint
+from procflow.model.quantities import convert
+from procflow.report.format import (
+    change_word,
+    duration,
+    format_estimate,
+    format_interval,
+    format_value,
+    headline,
+    headline_of,
+)
+from procflow.results import Comparison, Optimization, Results, Sweep, Tone
+
+_TONE_STYLE: dict[Tone, str] = {"ok": "bold green", "warn": "bold yellow", "bad": "bold red"}
 
 
 def _pct(x: float) -> str:
@@ -30,8 +40,15 @@ def _load_style(utilization: float) -> str:
     return "green"
 
 
+def _table(title: str, columns: list[str], left: int = 1) -> Table:
+    table = Table(title=title, title_justify="left")
+    for k, column in enumerate(columns):
+        table.add_column(column, justify="left" if k < left else "right")
+    return table
+
+
 def print_capacity(console: Console, process: Process, capacity: Capacity) -> None:
-    """Print a process's arrivals, pools and stages with their expected load."""
+    """Print a process's arrivals, pools, skills and stages with their expected load."""
     unit = process.time_unit
     per_hour = convert(1.0, "hour", unit)  # time units in an hour
     console.print(f"[bold]{process.name}[/bold]  ({process.source.path if process.source else ''})")
@@ -40,149 +57,137 @@ def print_capacity(console: Console, process: Process, capacity: Capacity) -> No
     streams = ", ".join(f"{a.name}: {a.rate_per_unit * per_hour:,.0f}/h" for a in process.arrivals)
     console.print(f"Arrivals  {streams}")
     if capacity.endless:
-        console.print("[bold red]Some items can loop forever: no load estimate.[/bold red]")
+        loop = " → ".join(capacity.loop or ())
+        console.print(f"[bold red]Items can loop forever ({loop}): no load estimate.[/bold red]")
         return
-
-    pools = Table(title="Staff pools (expected load)", title_justify="left")
-    for column in (
-        "pool",
-        "staff",
-        "cost/h",
-        "tasks/h",
-        "AHT",
-        "busy",
-        "utilization",
-        "wait (est.)",
-    ):
-        pools.add_column(column, justify="left" if column == "pool" else "right")
+    pools = _table(
+        "Staff pools (expected load)",
+        ["pool", "working", "cost/h", "tasks/h", "AHT", "busy", "utilization", "wait (est.)"],
+    )
     for name, load in capacity.pools.items():
         resource = process.resources[name]
         pools.add_row(
             name,
-            f"{resource.mean_staff:.3g}",
+            f"{load.servers:.3g}",
             f"{resource.cost_per_hour * resource.mean_staff:,.0f}",
             f"{load.arrival_rate * per_hour:,.1f}",
-            format_duration(load.mean_service, unit) if load.mean_service else "-",
+            duration(load.mean_service, unit) if load.mean_service else "-",
             f"{load.offered_load:.1f}",
-            f"[{_load_style(load.utilization)}]{_pct(load.utilization)}[/]",
-            "unstable" if not load.stable else format_duration(load.mean_wait, unit),
+            f"[{_load_style(load.peak_utilization)}]{_pct(load.utilization)}[/]",
+            "unstable" if not load.stable else duration(load.mean_wait, unit),
         )
     console.print(pools)
-
-    stages = Table(title="Stages", title_justify="left")
-    for column in ("stage", "kind", "pool", "handling time", "visits/item", "per hour"):
-        stages.add_column(
-            column, justify="left" if column in ("stage", "kind", "pool") else "right"
-        )
+    skills = _table(
+        "Skills (work needing a skill, people who have it)",
+        ["pool", "skill", "busy", "people", "load"],
+        2,
+    )
+    for name, load in capacity.pools.items():
+        for skill in load.skills:
+            skills.add_row(
+                name,
+                ", ".join(skill.skills),
+                f"{skill.offered_load:.1f}",
+                f"{skill.servers:.3g}",
+                f"[{_load_style(skill.utilization)}]{_pct(skill.utilization)}[/]",
+            )
+    if skills.row_count:
+        console.print(skills)
+    stages = _table(
+        "Stages", ["stage", "kind", "pool", "handling time", "visits/item", "per hour"], 3
+    )
     for name, stage in process.stages.items():
         flow = capacity.stages.get(name)
         visits = flow.visits if flow else 0.0
+        estimated = "" if flow is None or flow.exact else " (est.)"
         stages.add_row(
             name,
             stage.kind,
             stage.resource or "",
             stage.duration.describe() if stage.duration else "",
-            f"{visits:.3f}",
+            f"{visits:.3f}{estimated}",
             f"{visits * capacity.arrival_rate * per_hour:,.1f}",
         )
     console.print(stages)
+    if capacity.quality is not None and capacity.quality.reworks + capacity.quality.escaped > 0:
+        q = capacity.quality
+        console.print(
+            f"Quality   {q.reworks:.3f} reworks per item; "
+            f"{format_value('share', q.escaped, unit)} of delivered items escape with a defect"
+        )
+    overloads = capacity.overloads()
     verdict = (
         "[green]stable[/green]: every pool can keep up on average"
         if capacity.stable
-        else "[bold red]unstable[/bold red]: "
-        + ", ".join(n for n, p in capacity.pools.items() if not p.stable)
-        + " cannot keep up"
+        else "[bold red]unstable[/bold red]: " + "; ".join(o.describe() for o in overloads)
     )
     console.print(f"Verdict   {verdict}")
     if capacity.stable and math.isfinite(capacity.mean_cycle_time):
         console.print(
-            f"Estimated mean cycle time {format_duration(capacity.mean_cycle_time, unit)} "
+            f"Estimated mean cycle time {duration(capacity.mean_cycle_time, unit)} "
             "(Erlang C; simulate for percentiles and SLAs)"
         )
+    for note in capacity.notes:
+        console.print(f"  note: {note}", style="dim")
 
 
-def _est(e: Estimate, fmt: Callable[[float], str]) -> tuple[str, str]:
-    if math.isnan(e.mean):
-        return "-", ""
-    if math.isnan(e.low):
-        return fmt(e.mean), ""
-    return fmt(e.mean), f"{fmt(e.low)} … {fmt(e.high)}"
-
-
-def print_results(console: Console, process: Process, results: Results) -> None:
+def print_results(console: Console, results: Results) -> None:
     """Print a simulation's verdict, KPIs, pools, stages, SLAs and bottlenecks."""
-    unit = process.time_unit
+    unit = results.time_unit
     k = results.kpis
     s = results.settings
     console.print(
         f"[bold]{results.process}[/bold]: {s['replications']} replications of "
-        f"{format_duration(s['horizon'] - s['warmup'], unit)} after "
-        f"{format_duration(s['warmup'], unit)} warm-up, seed {s['seed']}"
+        f"{duration(s['horizon'] - s['warmup'], unit)} after "
+        f"{duration(s['warmup'], unit)} warm-up, seed {s['seed']}"
     )
-    style = "bold green" if results.stable and all(x.met for x in results.slas) else "bold red"
-    console.print(f"Verdict  [{style}]{results.verdict}[/]")
+    console.print(f"Verdict  [{_TONE_STYLE[results.verdict.tone]}]{results.verdict.text}[/]")
+    for note in results.verdict.notes:
+        console.print(f"  {note}", style="dim")
 
-    def dur(x: float) -> str:
-        return format_duration(x, unit)
-
-    table = Table(title="KPIs (mean and 95% interval over replications)", title_justify="left")
-    table.add_column("KPI")
-    table.add_column("mean", justify="right")
-    table.add_column("95% interval", justify="right")
-    rows: list[tuple[str, str, Callable[[float], str]]] = [
-        ("throughput / hour", "throughput_per_hour", lambda x: f"{x:,.1f}"),
-        ("cycle time mean", "cycle_time.mean", dur),
-        ("cycle time p50", "cycle_time.p50", dur),
-        ("cycle time p90", "cycle_time.p90", dur),
-        ("cycle time p95", "cycle_time.p95", dur),
-        ("cycle time p99", "cycle_time.p99", dur),
-        ("work in progress", "wip", lambda x: f"{x:,.1f}"),
-        ("backlog at end", "backlog", lambda x: f"{x:,.0f}"),
-        ("cost / item", "cost_per_item", lambda x: f"{x:,.2f}"),
-        ("rework rate", "rework_rate", lambda x: f"{x:.1%}"),
-        ("escaped defects", "escaped_defect_rate", lambda x: f"{x:.2%}"),
-    ]
-    for label, key, fmt in rows:
-        table.add_row(label, *_est(k[key], fmt))
+    table = _table(
+        "KPIs (mean and 95% interval over replications)", ["KPI", "mean", "95% interval"]
+    )
+    for value in headline(results):
+        if value.kpi.family == "process":
+            table.add_row(value.label, *format_estimate(value.kpi.unit, k[value.key], unit))
     console.print(table)
 
-    pools = Table(title="Staff pools", title_justify="left")
-    for column in ("pool", "staff", "utilization", "95% interval"):
-        pools.add_column(column, justify="left" if column == "pool" else "right")
-    for name, resource in process.resources.items():
+    pools = _table("Staff pools", ["pool", "on duty", "utilization", "95% interval"])
+    for name, info in results.pools.items():
         e = k[f"resources.{name}.utilization"]
-        mean, interval = _est(e, lambda x: f"{x:.0%}")
-        staff = f"{resource.mean_staff:.3g}"
-        pools.add_row(name, staff, f"[{_load_style(e.mean)}]{mean}[/]", interval)
+        mean, interval = format_estimate("share", e, unit)
+        pools.add_row(name, f"{info.mean_staff:.3g}", f"[{_load_style(e.mean)}]{mean}[/]", interval)
     console.print(pools)
 
-    stages = Table(title="Stages", title_justify="left")
-    for column in ("stage", "visits/item", "mean wait", "p90 wait", "avg queue", "max queue"):
-        stages.add_column(column, justify="left" if column == "stage" else "right")
-    for name, stage in process.stages.items():
-        if stage.kind != "work":
-            continue
+    escalating = any(stage.escalates for stage in results.stages.values())
+    columns = ["stage", "visits/item", "mean wait", "p90 wait", "avg queue", "max queue"]
+    stages = _table("Stages", columns + (["escalated"] if escalating else []))
+    for name in results.work_stages:
         p = f"stages.{name}."
-        stages.add_row(
+        row = [
             name,
-            f"{k[p + 'visits'].mean:.3f}",
-            _est(k[p + "waiting_time"], dur)[0],
-            _est(k[p + "waiting_time_p90"], dur)[0],
-            f"{k[p + 'queue_length'].mean:,.1f}",
+            format_value("number", k[p + "visits"].mean, unit),
+            format_value("duration", k[p + "waiting_time"].mean, unit),
+            format_value("duration", k[p + "waiting_time_p90"].mean, unit),
+            format_value("number", k[p + "queue_length"].mean, unit),
             f"{k[p + 'queue_length_max'].mean:,.0f}",
-        )
+        ]
+        if escalating:
+            escalated = k.get(p + "escalated")
+            row.append(format_value("share", escalated.mean, unit) if escalated else "")
+        stages.add_row(*row)
     console.print(stages)
 
     if results.slas:
-        slas = Table(title="SLAs", title_justify="left")
-        for column in ("SLA", "target", "attained", "95% interval", "verdict"):
-            slas.add_column(column, justify="left" if column in ("SLA", "verdict") else "right")
+        slas = _table("SLAs", ["SLA", "target", "attained", "95% interval", "verdict"])
         for sla in results.slas:
-            mean, interval = _est(sla.attained, lambda x: f"{x:.1%}")
-            verdict = "[green]met[/]" if sla.met else "[bold red]missed[/]"
+            mean, interval = format_estimate("share", sla.attained, unit)
+            verdict = "[green]met[/]" if sla.met else f"[bold red]{sla.status}[/]"
             if not sla.certain and sla.attained.n > 1:
                 verdict += " (uncertain)"
-            slas.add_row(sla.name, f"{sla.target:.0%} ≤ {dur(sla.max)}", mean, interval, verdict)
+            target = f"{sla.target:.0%} ≤ {duration(sla.max, unit)}"
+            slas.add_row(sla.name, target, mean, interval, verdict)
         console.print(slas)
 
     if results.bottlenecks:
@@ -191,36 +196,44 @@ def print_results(console: Console, process: Process, results: Results) -> None:
             console.print(f"  {rank}. {b.reason}")
 
 
-def print_comparison(console: Console, process: Process, comparison: Comparison) -> None:
+def print_comparison(console: Console, comparison: Comparison) -> None:
     """One table per scenario: baseline, scenario, the paired difference and its interval."""
-    unit = process.time_unit
     base = comparison.baseline
+    unit = base.time_unit
     s = base.settings
     console.print(
         f"[bold]{base.process}[/bold] vs {len(comparison.scenarios)} scenario(s): "
         f"{s['replications']} paired replications (common random numbers), seed {s['seed']}"
     )
+    rows = headline_of([base, *(sc.results for sc in comparison.scenarios)])
     for scenario in comparison.scenarios:
-        good = scenario.stable and not any(x.broken for x in scenario.slas)
-        style = "bold green" if good else "bold red"
-        console.print(f"\n[bold]{scenario.name}[/bold]: [{style}]{scenario.verdict}[/]")
+        style = _TONE_STYLE[scenario.verdict.tone]
+        console.print(
+            f"\n[bold]{scenario.name}[/bold]: [{style}]{scenario.verdict.text}[/] "
+            f"({scenario.verdict.word})"
+        )
+        for note in scenario.results.verdict.notes:
+            console.print(f"  {note}", style="dim")
         if scenario.description:
             console.print(scenario.description, style="dim")
         table = Table(title_justify="left")
         for column in ("KPI", "baseline", "scenario", "change", "95% interval", ""):
             table.add_column(column, justify="left" if column == "KPI" else "right", no_wrap=True)
-        for key, label, kind in headline_kpis(scenario.process or process):
-            d = scenario.differences.get(key)
+        for value in rows:
+            d = scenario.differences.get(value.key)
             if d is None:
                 continue
-            interval = format_interval(kind, d.change.low, d.change.high, unit, signed=True)
+            kind = value.kpi.unit
+            word = change_word(value, d)
             table.add_row(
-                label,
+                value.label,
                 format_value(kind, d.baseline, unit),
                 format_value(kind, d.scenario, unit),
                 format_value(kind, d.change.mean, unit, signed=True),
-                interval,
-                "[bold]significant[/]" if d.significant else "",
+                format_interval(kind, d.change.low, d.change.high, unit, signed=True),
+                f"[bold]significant[/] ({word})"
+                if word
+                else ("[bold]significant[/]" if d.significant else ""),
             )
         console.print(table)
         for sla in scenario.slas:
@@ -229,28 +242,28 @@ def print_comparison(console: Console, process: Process, comparison: Comparison)
             console.print(f"  SLA {sla.name}: baseline {before}, scenario {after}")
 
 
-def print_sweep(console: Console, process: Process, points: list[SweepPoint]) -> None:
+def print_sweep(console: Console, found: Sweep) -> None:
     """One row per point: the values swept, cost, turnaround, utilization, SLA verdicts."""
-    unit = process.time_unit
-    axes = list(points[0].changes) if points else []
+    axes = found.axes
+    unit = str(found.settings.get("time_unit", "minute"))
     table = Table(
-        title="Sweep (means over replications; ✓ = stable and every SLA met)", title_justify="left"
+        title="Sweep (means over replications; ✓ = keeps up and every SLA met)",
+        title_justify="left",
     )
     for axis in axes:
         label = axis.removeprefix("resources.").removeprefix("stages.")
         table.add_column(label, justify="right", overflow="fold")
     for column in ("cost/h", "p90 cycle", "busiest pool", "SLAs", ""):
         table.add_column(column, justify="right", no_wrap=True)
-    for point in points:
+    for point in found.points:
         values = [str(point.changes[a]) for a in axes]
         results = point.results
         if results is None:
             table.add_row(*values, "", "", "", "", f"[red]{point.error}[/]")
             continue
-        utilizations = [
-            (results.kpis[f"resources.{n}.utilization"].mean, n) for n in process.resources
-        ]
-        busiest = max((u, n) for u, n in utilizations if not math.isnan(u))
+        utilizations = [(results.kpis[f"resources.{n}.utilization"].mean, n) for n in results.pools]
+        finite = [(u, n) for u, n in utilizations if not math.isnan(u)]
+        busiest = f"{max(finite)[1]} {max(finite)[0]:.0%}" if finite else ""
         slas = " ".join(f"{s.attained.mean:.0%}" for s in results.slas)
         mark = (
             "[green]✓[/]"
@@ -260,18 +273,19 @@ def print_sweep(console: Console, process: Process, points: list[SweepPoint]) ->
         table.add_row(
             *values,
             f"{point.cost_per_hour:,.0f}",
-            format_duration(results.kpis["cycle_time.p90"].mean, unit),
-            f"{busiest[1]} {busiest[0]:.0%}",
+            duration(results.kpis["cycle_time.p90"].mean, unit),
+            busiest,
             slas,
             mark,
         )
     console.print(table)
 
 
-def print_optimization(console: Console, process: Process, found: Optimization) -> None:
+def print_optimization(console: Console, found: Optimization) -> None:
     """The chosen plan, its cost against today's, the runners-up, and the search's numbers."""
+    unit = str(found.settings.get("time_unit", "minute"))
     console.print(
-        f"[bold]{process.name}[/bold]: {found.total:,} staffing plans in the bounds, "
+        f"[bold]{found.process}[/bold]: {found.total:,} staffing plans in the bounds, "
         f"{found.pruned:,} ruled out by the analysis, {len(found.simulated)} simulated"
     )
     if found.best is None:
@@ -287,30 +301,28 @@ def print_optimization(console: Console, process: Process, found: Optimization) 
         f"({'saves' if saving >= 0 else 'costs'} {abs(saving):,.2f}/h against today's "
         f"{found.baseline_cost_per_hour:,.2f}/h)"
     )
-    table = Table(title="Plans simulated, cheapest first", title_justify="left")
-    for column in ("plan", "cost/h", "cost/item", "p90 cycle", "SLAs", ""):
-        table.add_column(column, justify="left" if column == "plan" else "right")
+    table = _table(
+        "Plans simulated, cheapest first", ["plan", "cost/h", "cost/item", "p90 cycle", "SLAs", ""]
+    )
     for candidate in found.simulated:
-        point = candidate.point
-        results = point.results if point else None
+        results = candidate.point.results if candidate.point else None
         label = ", ".join(f"{p} {n}" for p, n in candidate.counts.items())
         if results is None:
             table.add_row(label, f"{candidate.cost_per_hour:,.2f}", "", "", "", "error")
             continue
-        verdict = (
-            "best"
-            if candidate is best
-            else (
-                "runner-up"
-                if candidate in found.runners_up
-                else ("[green]passes[/]" if candidate.passes(None) else "[red]fails[/]")
+        if candidate is best:
+            verdict = "best"
+        elif candidate in found.runners_up:
+            verdict = "runner-up"
+        else:
+            verdict = (
+                "[green]passes[/]" if candidate.passes(found.max_utilization) else "[red]fails[/]"
             )
-        )
         table.add_row(
             label,
             f"{candidate.cost_per_hour:,.2f}",
             f"{results.kpis['cost_per_item'].mean:,.3f}",
-            format_duration(results.kpis["cycle_time.p90"].mean, process.time_unit),
+            duration(results.kpis["cycle_time.p90"].mean, unit),
             " ".join(f"{s.attained.mean:.1%}" for s in results.slas),
             verdict,
         )

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from procflow.files import write_atomic
-from procflow.report.jsonout import document_kind
+from procflow.results import document_kind
 
 #: How a time unit is written in a header.
 UNIT_SHORT = {"second": "s", "minute": "min", "hour": "h", "day": "days", "week": "weeks"}

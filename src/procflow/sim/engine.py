@@ -1,9 +1,9 @@
 """One replication of a process on SimPy's event loop.
 
-Items arrive, wait in their staff pool's queue, are worked on, routed, sent
-back when a review catches a defect, forked into parallel branches and joined
-again, and finally delivered. The engine keeps no list of items: each finished
-item leaves its numbers in streaming statistics and is forgotten.
+Items arrive, wait in their staff pool's queue, are worked on, routed, sent back
+when a review catches a defect, forked into parallel branches and joined again,
+and finally delivered. The engine keeps no list of items: each finished item
+leaves its numbers in streaming statistics and is forgotten.
 
 What happens to an item at a stage (review, error, routing) is not written here:
 the engine asks the stage's :class:`~procflow.flow.StageRule`, the one definition
@@ -12,13 +12,15 @@ stages in time. For speed, nothing in the per-event path looks anything up by na
 or touches a Pydantic object (see :mod:`procflow.sim.plan`). An item costs one SimPy
 event per arrival and one per service, where a generator process per item with a
 ``Resource`` request needs several.
+
+At the horizon the window's numbers are taken, new arrivals stop, and the run goes
+on until every item that arrived in the window is delivered (see
+:mod:`procflow.sim.measure`).
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any, cast
 
 import simpy
@@ -27,45 +29,23 @@ from procflow.eventlog.visit import EventSink, Visit
 from procflow.flow.routing import CAUGHT, EXHAUSTED, compile_flow
 from procflow.model.process import Process
 from procflow.model.quantities import convert
+from procflow.model.settings import RunSettings
+from procflow.results.records import Replication
 from procflow.sim.arrivals import attribute_drawer, start_arrivals
+from procflow.sim.measure import Cohort, Kpis, item_kpis, window_kpis
 from procflow.sim.plan import DECISION, SPLIT, WORK, Plan, PlannedStage, skill_of
 from procflow.sim.staff import StaffPool, Team
-from procflow.sim.stats import Histogram, TimeAverage
+from procflow.sim.stats import TimeAverage
 
 #: Samples of queues, staff and work in progress per replication (bounded memory): the
 #: time series behind the charts, and the evidence for a queue that keeps growing.
 SAMPLES = 240
 
 
-@dataclass(frozen=True)
-class RunSettings:
-    """How long to simulate and what to record (times in the process's time unit)."""
-
-    horizon: float
-    warmup: float = 0.0
-    #: Stop a replication when this many items are in the system (an unstable process).
-    max_wip: int = 50_000
-
-
-@dataclass
-class Replication:
-    """The raw numbers of one replication: flat KPI values and the instability verdict."""
-
-    kpis: dict[str, float]
-    stable: bool
-    stopped_at: float
-    #: stage -> queue growth in items per hour, for stages whose queue kept growing
-    growth: dict[str, float] = field(default_factory=dict)
-    #: sampled over time: "time", "wip", "queue.<stage>", "busy.<pool>", "working.<pool>"
-    series: dict[str, list[float]] = field(default_factory=dict)
-    #: cycle time at the 1st, 2nd, ... 99th percentile (the distribution, for charts)
-    percentiles: list[float] = field(default_factory=list)
-
-
 class _Item:
     __slots__ = (
-        "arrived", "attempts", "attrs", "case", "counted", "defect", "enqueued", "first", "fork",
-        "priority", "seen", "ticket",
+        "arrived", "attempts", "attrs", "case", "counted", "defect", "enqueued", "escalated",
+        "first", "fork", "priority", "reworked", "seen", "ticket",
     )  # fmt: skip
 
     def __init__(
@@ -80,6 +60,7 @@ class _Item:
         self.case = case
         self.arrived = arrived
         self.attrs = attrs
+        #: arrived in the measured window: its numbers go into the item KPIs
         self.counted = counted
         self.defect = False
         self.attempts = [0] * slots
@@ -91,18 +72,22 @@ class _Item:
         self.first = True
         #: while waiting in a queue: the queue entry's number; 0 otherwise
         self.ticket = 0
+        self.reworked = False
+        self.escalated = False
 
 
 class _Fork:
     """The parent item of a split, waiting at its join for its copies."""
 
-    __slots__ = ("defect", "item", "join", "outer", "remaining")
+    __slots__ = ("defect", "escalated", "item", "join", "outer", "remaining", "reworked")
 
     def __init__(self, item: _Item, join: int, remaining: int) -> None:
         self.item = item
         self.join = join
         self.remaining = remaining
         self.defect = item.defect
+        self.reworked = item.reworked
+        self.escalated = item.escalated
         self.outer = item.fork
 
 
@@ -119,32 +104,23 @@ class Engine:
     ):
         self.process = process
         self.events = events
-        self.cases = 0
         self.settings = settings
         self.seed = seed
         self.replication = replication
         self.env = simpy.Environment()
         plan = Plan(compile_flow(process), seed, replication)
         self.plan = plan
-        self.unit_minutes = plan.unit_minutes
-        self.attribute_names = plan.attributes
-        self.attr_index = plan.attr_index
         self.pools = plan.pools
-        self.slots = plan.slots
         self.stages = plan.stages
-        self.entries = plan.entries
         self.sla_cycle = [
             (k, sla.max) for k, sla in enumerate(process.slas) if sla.metric == "cycle_time"
         ]
-        self.cycle = Histogram()
-        self.wip = TimeAverage()
-        self.delivered = 0
-        self.delivered_defective = 0
-        self.arrived = 0
-        self.reworks = 0
-        self.exhausted = 0
+        self.cases = 0
         self.sequence = 0
-        self.sla_hits = [0] * len(process.slas)
+        self.wip = TimeAverage()
+        self.cohort = Cohort(len(process.slas))
+        #: items delivered during the measured window (whenever they arrived)
+        self.delivered_in_window = 0
         self.series: dict[str, list[float]] = {"time": [], "wip": []}
         for s in self.stages:
             if s.kind == WORK:
@@ -153,8 +129,12 @@ class Engine:
             self.series[f"busy.{name}"] = []
             self.series[f"working.{name}"] = []
         self.done = self.env.event()
+        #: past the horizon: no more arrivals, the cohort is being followed to delivery
+        self.closed = False
         #: set when the backlog passed ``max_wip``: the run stopped early
         self.overflow = False
+        self.window: Kpis | None = None
+        self.growth: dict[str, float] = {}
 
     # ----------------------------------------------------------------- arrivals
 
@@ -162,9 +142,10 @@ class Engine:
         env = self.env
         warmup = self.settings.warmup
         max_wip = self.settings.max_wip
-        slots = self.slots
-        for arrival, entry in zip(self.process.arrivals, self.entries, strict=True):
-            draw = attribute_drawer(arrival, self.attr_index, self.seed, self.replication)
+        slots = self.plan.slots
+        cohort = self.cohort
+        for arrival, entry in zip(self.process.arrivals, self.plan.entries, strict=True):
+            draw = attribute_drawer(arrival, self.plan.attr_index, self.seed, self.replication)
             priority = arrival.priority
 
             def emit(
@@ -172,17 +153,21 @@ class Engine:
                 entry: int = entry,
                 priority: int = priority,
             ) -> None:
+                if self.closed:
+                    return
                 now = env.now
                 self.cases += 1
                 item = _Item(self.cases, now, draw(), now >= warmup, slots, priority)
-                self.arrived += item.counted
+                if item.counted:
+                    cohort.arrived += 1
+                    cohort.open[item.case] = now
                 self.wip.move(now, 1)
                 if self.wip.level > max_wip and not self.done.triggered:
                     self.overflow = True  # hopelessly unstable: stop, memory stays bounded
                     self.done.succeed()
                 self.enter(item, entry)
 
-            start_arrivals(env, arrival, self.unit_minutes, emit, self.seed, self.replication)
+            start_arrivals(env, arrival, self.plan.unit_minutes, emit, self.seed, self.replication)
 
     # ----------------------------------------------------------------- flow
 
@@ -231,9 +216,10 @@ class Engine:
             item.defect, item.attempts, item.attrs, stage.draws, item.case, item.first
         )
         if review == CAUGHT:
-            self.reworks += item.counted
+            item.reworked = True
+            self.cohort.reworks += item.counted
         elif review == EXHAUSTED:
-            self.exhausted += item.counted
+            self.cohort.exhausted += item.counted
         return target
 
     def _queue_or_start(self, item: _Item, stage: PlannedStage) -> None:
@@ -261,6 +247,7 @@ class Engine:
         cast(StaffPool, stage.pool).withdraw(item)
         now = self.env.now
         stage.queue.move(now, -1)
+        item.escalated = True
         if item.counted:
             stage.waits.add(now - item.enqueued)
             stage.escalated += 1
@@ -282,10 +269,14 @@ class Engine:
     def _arrive_at_join(self, copy: _Item, fork: _Fork) -> None:
         fork.remaining -= 1
         fork.defect = fork.defect or copy.defect
+        fork.reworked = fork.reworked or copy.reworked
+        fork.escalated = fork.escalated or copy.escalated
         if fork.remaining == 0:
             # the merged item goes on, and the join stage works on it once
             item = fork.item
             item.defect = fork.defect
+            item.reworked = fork.reworked
+            item.escalated = fork.escalated
             item.fork = fork.outer
             self.enter(item, fork.join)
 
@@ -325,7 +316,7 @@ class Engine:
         assert self.events is not None
         attributes = {
             name: value
-            for name, value in zip(self.attribute_names, item.attrs, strict=True)
+            for name, value in zip(self.plan.attributes, item.attrs, strict=True)
             if value is not None
         }
         self.events.visit(
@@ -337,42 +328,51 @@ class Engine:
         if self.events is not None:
             self._log(item, stage.name, None, now, now, now)
         self.wip.move(now, -1)
+        if not self.closed and now >= self.settings.warmup:
+            self.delivered_in_window += 1
         if not item.counted:
             return
+        cohort = self.cohort
+        del cohort.open[item.case]
         cycle = now - item.arrived
-        self.cycle.add(cycle)
-        self.delivered += 1
-        self.delivered_defective += item.defect
+        cohort.cycle.add(cycle)
+        cohort.delivered += 1
+        cohort.delivered_defective += item.defect
+        cohort.reworked_items += item.reworked
+        cohort.escalated_items += item.escalated
         for k, limit in self.sla_cycle:
             if cycle <= limit:
-                self.sla_hits[k] += 1
+                cohort.sla_hits[k] += 1
+        if self.closed and not cohort.open and not self.done.triggered:
+            self.done.succeed()  # the whole cohort is delivered
 
     # ----------------------------------------------------------------- running
 
     def run(self) -> Replication:
-        """Simulate to the horizon (or until the system overflows) and return the numbers."""
+        """Simulate to the horizon, follow the window's items to delivery, return the numbers."""
         env = self.env
         settings = self.settings
-        done = self.done
         self._start_arrivals()
         for pool in self.pools.values():
             pool.start_shifts(env, self._resume)
         if settings.warmup > 0:
             env.timeout(settings.warmup).callbacks.append(self._end_warmup)
+        env.timeout(settings.horizon).callbacks.append(self._close)
+        self._sample_every(settings.horizon / SAMPLES)
+        env.run(until=self.done)
+        return self._collect()
 
-        def finish(_: simpy.Event) -> None:
-            if not done.triggered:
-                done.succeed()
-
-        env.timeout(settings.horizon).callbacks.append(finish)
-        interval = settings.horizon / SAMPLES
+    def _sample_every(self, interval: float) -> None:
+        """Sample queues, staff and work in progress ``SAMPLES`` times, the last at the horizon."""
+        env = self.env
         series = self.series
         queues = [(series[f"queue.{s.name}"], s.queue) for s in self.stages if s.kind == WORK]
         pools = [
             (series[f"busy.{n}"], series[f"working.{n}"], pool) for n, pool in self.pools.items()
         ]
 
-        def sample(_: simpy.Event) -> None:
+        def sample(event: simpy.Event) -> None:
+            k = cast(int, event.value)
             series["time"].append(env.now)
             series["wip"].append(float(self.wip.level))
             for values, level in queues:
@@ -380,12 +380,30 @@ class Engine:
             for busy, working, pool in pools:
                 busy.append(float(pool.busy.level))
                 working.append(float(pool.capacity.level))
-            if env.now + interval < settings.horizon:
-                env.timeout(interval).callbacks.append(sample)
+            if k < SAMPLES:
+                at = self.settings.horizon * (k + 1) / SAMPLES
+                env.timeout(at - env.now, k + 1).callbacks.append(sample)
 
-        env.timeout(interval).callbacks.append(sample)
-        env.run(until=done)
-        return self._collect(self.overflow)
+        env.timeout(interval, 1).callbacks.append(sample)
+
+    def _close(self, _: simpy.Event) -> None:
+        """The horizon: take the window's numbers, stop arrivals, follow the cohort."""
+        now = self.env.now
+        self.window = self._window(now)
+        self.growth = self._growth()
+        self.closed = True
+        if self.done.triggered:
+            return
+        if self.growth or not self.cohort.open:
+            self.done.succeed()  # a growing queue would never drain; nothing left otherwise
+            return
+        # a week covers every shift pattern: an item waiting for Monday's shift is delivered
+        limit = convert(1.0, "week", self.process.time_unit)
+        self.env.timeout(limit).callbacks.append(self._give_up)
+
+    def _give_up(self, _: simpy.Event) -> None:
+        if not self.done.triggered:
+            self.done.succeed()
 
     def _end_warmup(self, _: simpy.Event) -> None:
         now = self.env.now
@@ -394,59 +412,35 @@ class Engine:
             pool.reset(now)
         for stage in self.stages:
             stage.queue.reset(now)
-            stage.visits = 0
 
-    def _collect(self, overflow: bool) -> Replication:
+    def _window(self, now: float) -> Kpis:
+        hours = max(now - self.settings.warmup, 1e-12) * self.plan.unit_hours
+        return window_kpis(
+            self.stages,
+            self.pools,
+            self.wip,
+            self.cohort.arrived,
+            self.delivered_in_window,
+            hours,
+            now,
+        )
+
+    def _collect(self) -> Replication:
         now = self.env.now
-        unit_hours = convert(1.0, self.process.time_unit, "hour")
-        span = max(now - self.settings.warmup, 1e-12)
-        hours = span * unit_hours
-        delivered = self.delivered
-        k: dict[str, float] = {}
-        k["throughput_per_hour"] = delivered / hours
-        k["arrivals_per_hour"] = self.arrived / hours
-        k["cycle_time.mean"] = self.cycle.mean
-        for q in (50, 90, 95, 99):
-            k[f"cycle_time.p{q}"] = self.cycle.quantile(q / 100)
-        k["wip"] = self.wip.mean(now)
-        k["backlog"] = float(self.wip.level)
-        cost_per_hour = sum(p.cost_per_hour * p.staff.mean(now) for p in self.pools.values())
-        k["cost_per_hour"] = cost_per_hour
-        k["cost_per_item"] = cost_per_hour * hours / delivered if delivered else math.nan
-        k["rework_rate"] = self.reworks / delivered if delivered else math.nan
-        k["escaped_defect_rate"] = self.delivered_defective / delivered if delivered else math.nan
-        k["rework_exhausted_rate"] = self.exhausted / delivered if delivered else math.nan
-        for name, pool in self.pools.items():
-            busy = pool.busy.mean(now)
-            capacity = pool.capacity.mean(now)
-            k[f"resources.{name}.utilization"] = busy / capacity if capacity > 0 else math.nan
-            k[f"resources.{name}.busy"] = busy
-            k[f"resources.{name}.staff"] = pool.staff.mean(now)
-        arrived = max(self.arrived, 1)
-        for stage in self.stages:
-            prefix = f"stages.{stage.name}"
-            k[f"{prefix}.visits"] = stage.visits / arrived
-            if stage.kind == WORK:
-                k[f"{prefix}.waiting_time"] = stage.waits.mean
-                k[f"{prefix}.waiting_time_p90"] = stage.waits.quantile(0.9)
-                k[f"{prefix}.queue_length"] = stage.queue.mean(now)
-                k[f"{prefix}.queue_length_max"] = float(stage.queue.maximum)
-                if stage.escalate_to >= 0:
-                    k[f"{prefix}.escalated"] = stage.escalated / arrived
-        for j, sla in enumerate(self.process.slas):
-            if sla.metric == "cycle_time":
-                value = self.sla_hits[j] / delivered if delivered else math.nan
-            else:
-                waits = self.stages[list(self.process.stages).index(sla.stage or "")].waits
-                value = waits.fraction_at_most(sla.max)
-            k[f"slas.{j}.attained"] = value
-        growth = self._growth(unit_hours)
-        stable = not overflow and not growth
-        percentiles = [self.cycle.quantile(q / 100) for q in range(1, 100)]
-        return Replication(k, stable, now, growth, self.series, percentiles)
+        if self.window is None:  # stopped before the horizon (overflow)
+            self.window = self._window(now)
+            self.growth = self._growth()
+        kpis = Kpis(self.window)
+        kpis.update(item_kpis(self.process, self.stages, self.cohort, now))
+        stable = not self.overflow and not self.growth
+        cycle = self.cohort.cycle
+        percentiles = [cycle.quantile(q / 100) for q in range(1, 100)]
+        drained = not self.cohort.open
+        return Replication(dict(kpis), stable, now, self.growth, self.series, percentiles, drained)
 
-    def _growth(self, unit_hours: float) -> dict[str, float]:
+    def _growth(self) -> dict[str, float]:
         """Stages whose queue kept growing over the second half of the run (items per hour)."""
+        unit_hours = self.plan.unit_hours
         if self.overflow:
             hours = max(self.env.now - self.settings.warmup, 1e-12) * unit_hours
             return {

@@ -1,23 +1,28 @@
 """Replications: pure functions of (process, settings, seed, replication), run on an executor.
 
 Each replication draws from its own named random streams, so results are the
-same whether replications run one after another or in parallel processes,
-and whatever their completion order.
+same whether replications run one after another, in local processes or on a
+Dask cluster, and whatever their completion order. :func:`run_many` is the one
+way every command runs its replications: ``simulate`` one process, ``compare``
+a baseline and its scenarios, ``sweep`` and ``optimize`` many variants, all
+sent to the executor at once so that it stays busy.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Sequence
 
 from procflow.analysis import analyze
 from procflow.eventlog.visit import EventSink
 from procflow.model.process import Process
-from procflow.results import Bottleneck, Estimate, Results, SlaResult
-from procflow.sim.engine import Engine, Replication, RunSettings
+from procflow.model.settings import RunSettings
+from procflow.results import Replication, Results, summarize
+from procflow.sim.engine import Engine
 from procflow.sim.executor import Executor, LocalExecutor
 
 Progress = Callable[[int, int], None]
+#: One replication to run: (process, settings, seed, replication number).
+Task = tuple[Process, RunSettings, int, int]
 
 
 def run_replication(
@@ -31,163 +36,79 @@ def run_replication(
     return Engine(process, settings, seed, replication, events).run()
 
 
-def run_task(task: tuple[Process, RunSettings, int, int]) -> Replication:
-    """One replication from a ``(process, settings, seed, replication)`` task (for executors)."""
+def run_task(task: Task) -> Replication:
+    """One replication from a task (for executors: a plain function of plain data)."""
     return run_replication(*task)
+
+
+def run_many(
+    processes: Sequence[Process],
+    settings: RunSettings,
+    executor: Executor | None = None,
+    progress: Progress | None = None,
+) -> list[list[Replication]]:
+    """Every process's replications ``0..n-1`` with the same seed, on one executor.
+
+    All tasks go to the executor at once; the result holds one list per process,
+    in the order given. The numbers do not depend on the executor.
+    """
+    n = settings.replications
+    tasks: list[Task] = [(p, settings, settings.seed, r) for p in processes for r in range(n)]
+    runs: list[Replication] = []
+    for k, result in enumerate((executor or LocalExecutor(1)).map(run_task, tasks)):
+        runs.append(result)
+        if progress:
+            progress(k + 1, len(tasks))
+    return [runs[k * n : (k + 1) * n] for k in range(len(processes))]
 
 
 def run_replications(
     process: Process,
     settings: RunSettings,
     *,
-    replications: int,
-    seed: int,
+    replications: int | None = None,
+    seed: int | None = None,
     jobs: int = 1,
     executor: Executor | None = None,
     progress: Progress | None = None,
 ) -> list[Replication]:
-    """Run replications ``0..n-1`` on ``executor`` (default: ``jobs`` local processes).
-
-    The numbers do not depend on the executor or on ``jobs``.
-    """
-    tasks = [(process, settings, seed, r) for r in range(replications)]
-    return run_tasks(tasks, executor or LocalExecutor(jobs), progress)
+    """One process's replications (default: the settings' number and seed)."""
+    settings = settings.with_runs(replications, seed)
+    return run_many([process], settings, executor or LocalExecutor(jobs), progress)[0]
 
 
-def run_tasks(
-    tasks: Sequence[tuple[Process, RunSettings, int, int]],
-    executor: Executor,
-    progress: Progress | None = None,
-) -> list[Replication]:
-    """Run replication tasks on an executor, in task order, reporting progress."""
-    results: list[Replication] = []
-    for k, result in enumerate(executor.map(run_task, tasks)):
-        results.append(result)
-        if progress:
-            progress(k + 1, len(tasks))
-    return results
+def summarize_runs(process: Process, settings: RunSettings, runs: Sequence[Replication]) -> Results:
+    """Results of one process's replications, with the analysis's verdict beside them."""
+    return summarize(process, settings, runs, analyze(process).check())
 
 
-def simulate_process(
+def simulate(
     process: Process,
     settings: RunSettings,
     *,
-    replications: int = 10,
-    seed: int = 1,
+    replications: int | None = None,
+    seed: int | None = None,
     jobs: int = 1,
     executor: Executor | None = None,
     progress: Progress | None = None,
     events: EventSink | None = None,
 ) -> Results:
-    """Run ``replications`` replications and summarize them (the whole of ``procflow simulate``).
+    """Run the replications and summarize them (the whole of ``procflow simulate``).
 
     With ``events``, replication 0 runs in this process and writes its event log
     there; its numbers are the same as without a log.
     """
+    settings = settings.with_runs(replications, seed)
+    executor = executor or LocalExecutor(jobs)
     if events is None:
-        runs = run_replications(
-            process,
-            settings,
-            replications=replications,
-            seed=seed,
-            jobs=jobs,
-            executor=executor,
-            progress=progress,
-        )
+        runs = run_many([process], settings, executor, progress)[0]
     else:
-        runs = [run_replication(process, settings, seed, 0, events)]
-        rest = [(process, settings, seed, r) for r in range(1, replications)]
-        runs += run_tasks(rest, executor or LocalExecutor(jobs), progress)
-    return summarize(process, settings, seed, runs)
-
-
-def summarize(
-    process: Process, settings: RunSettings, seed: int, runs: Sequence[Replication]
-) -> Results:
-    """Turn replications into estimates, SLA verdicts and a ranked list of bottlenecks."""
-    names = list(dict.fromkeys(k for run in runs for k in run.kpis))
-    kpis = {name: Estimate.of([run.kpis.get(name, math.nan) for run in runs]) for name in names}
-    for j in range(len(process.slas)):
-        kpis[f"slas.{j}.attained"] = kpis[f"slas.{j}.attained"].clipped(0.0, 1.0)
-    slas = [
-        SlaResult(
-            sla.name, sla.metric, sla.stage, sla.percentile, sla.max, kpis[f"slas.{j}.attained"]
-        )
-        for j, sla in enumerate(process.slas)
-    ]
-    stable = all(run.stable for run in runs)
-    growth: dict[str, float] = {}
-    for run in runs:
-        for stage, rate in run.growth.items():
-            growth[stage] = growth.get(stage, 0.0) + rate / len(runs)
-    capacity = analyze(process)
-    return Results(
-        process=process.name,
-        time_unit=process.time_unit,
-        settings={
-            "replications": len(runs),
-            "seed": seed,
-            "horizon": settings.horizon,
-            "warmup": settings.warmup,
-            "time_unit": process.time_unit,
-        },
-        replications=[dict(run.kpis) for run in runs],
-        kpis=kpis,
-        slas=slas,
-        bottlenecks=rank_bottlenecks(process, kpis, growth),
-        stable=stable,
-        growth=growth,
-        analytic_stable=capacity.stable,
-        series=mean_series([run.series for run in runs]),
-        cycle_time_percentiles=[
-            math.fsum(run.percentiles[k] for run in runs) / len(runs) for k in range(99)
+        runs = [run_replication(process, settings, settings.seed, 0, events)]
+        rest: list[Task] = [
+            (process, settings, settings.seed, r) for r in range(1, settings.replications)
         ]
-        if runs and all(len(run.percentiles) == 99 for run in runs)
-        else [],
-    )
-
-
-def mean_series(series: Sequence[dict[str, list[float]]]) -> dict[str, list[float]]:
-    """Average the replications' samples point by point (up to the shortest, if one stopped)."""
-    if not series:
-        return {}
-    length = min(len(s.get("time", [])) for s in series)
-    return {
-        key: [sum(s[key][k] for s in series) / len(series) for k in range(length)]
-        for key in series[0]
-    }
-
-
-def rank_bottlenecks(
-    process: Process, kpis: dict[str, Estimate], growth: dict[str, float]
-) -> list[Bottleneck]:
-    """Pools ranked by utilization and by the share of all waiting spent in their queues."""
-    waiting: dict[str, float] = {}
-    for name, stage in process.stages.items():
-        if stage.resource is None:
-            continue
-        wait = kpis.get(f"stages.{name}.waiting_time")
-        visits = kpis.get(f"stages.{name}.visits")
-        if wait is None or visits is None or math.isnan(wait.mean):
-            continue
-        waiting[stage.resource] = waiting.get(stage.resource, 0.0) + wait.mean * visits.mean
-    total_wait = sum(waiting.values())
-    found: list[Bottleneck] = []
-    for name in process.resources:
-        utilization = kpis.get(f"resources.{name}.utilization")
-        if utilization is None or math.isnan(utilization.mean):
-            continue
-        share = waiting.get(name, 0.0) / total_wait if total_wait > 0 else 0.0
-        stages = [s for s, st in process.stages.items() if st.resource == name]
-        grows = [s for s in stages if s in growth]
-        score = utilization.mean + share + (1.0 if grows else 0.0)
-        if utilization.mean < 0.75 and share < 0.25 and not grows:
-            continue
-        reason = f"{name}: {utilization.mean:.0%} utilized"
-        if total_wait > 0:
-            reason += f", {share:.0%} of all waiting happens in its queue"
-        if grows:
-            reason += "; queue grows without bound at " + ", ".join(grows)
-        found.append(Bottleneck(name, "pool", score, reason))
-    found.sort(key=lambda b: -b.score)
-    return found
+        for k, result in enumerate(executor.map(run_task, rest)):
+            runs.append(result)
+            if progress:
+                progress(k + 2, settings.replications)
+    return summarize_runs(process, settings, runs)

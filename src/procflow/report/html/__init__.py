@@ -21,7 +21,7 @@ from procflow.report.html.optimization import optimization_html
 from procflow.report.html.page import Document, Renderer
 from procflow.report.html.results import results_html
 from procflow.report.html.sweep import sweep_html
-from procflow.report.jsonout import document_kind
+from procflow.results import document_kind
 
 __all__ = ["comparison_html", "optimization_html", "render_report", "results_html", "sweep_html"]
 

@@ -15,13 +15,14 @@ import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from html import escape as _e
 from importlib import metadata
-from typing import Any
+from typing import Any, cast
 
 from procflow.model.process import Process
 from procflow.model.quantities import format_duration
 from procflow.report.charts.base import id_scope
 from procflow.report.diagram import process_diagram
-from procflow.report.kpis import format_value
+from procflow.report.format import format_value
+from procflow.results.catalogue import UnitKind
 
 #: A JSON document as procflow writes it (``--format json``), read back.
 Document = dict[str, Any]
@@ -44,10 +45,10 @@ def estimate(entry: Any) -> tuple[float | None, float | None, float | None]:
 
 
 def fmt(kind: str, value: float | None, unit: str, *, signed: bool = False) -> str:
-    """A value in its KPI's format (:func:`~procflow.report.kpis.format_value`), ``–`` if none."""
+    """A value in its KPI's format (:func:`~procflow.report.format.format_value`), ``–`` if none."""
     if value is None or not math.isfinite(value):
         return "–"
-    return format_value(kind, value, unit, signed=signed)
+    return format_value(cast(UnitKind, kind), value, unit, signed=signed)
 
 
 def interval(

@@ -36,7 +36,7 @@ from procflow.report.html.page import (
     table,
     time_unit,
 )
-from procflow.report.kpis import STAGE_METRICS, headline_kpis_for
+from procflow.results import headline_keys, lookup
 
 
 def _flat_kpis(doc: Mapping[str, Any]) -> dict[str, Any]:
@@ -63,9 +63,9 @@ def document_kpis(doc: Mapping[str, Any]) -> list[tuple[str, str, str]]:
 
     Work stages are the stages with a waiting time: only they have a queue.
     """
-    stages = doc.get("stages") or {}
-    work_stages = [name for name, entry in stages.items() if "waiting_time" in entry]
-    return headline_kpis_for(doc.get("resources") or {}, work_stages)
+    flat = _flat_kpis(doc)
+    rows = headline_keys(flat, doc.get("resources") or {}, doc.get("stages") or {})
+    return [(v.key, v.label, v.kpi.unit) for v in rows]
 
 
 def _tone_of_results(doc: Mapping[str, Any]) -> str:
@@ -185,7 +185,8 @@ def _bottleneck_list(doc: Mapping[str, Any]) -> str:
         if isinstance(entry, Mapping):
             for metric in ("waiting_time", "waiting_time_p90", "queue_length_max"):
                 if metric in entry:
-                    label, mkind = STAGE_METRICS[metric]
+                    kpi = lookup(f"stages.{name}.{metric}")
+                    label, mkind = kpi.label.removeprefix(f"{name} "), kpi.kpi.unit
                     evidence.append(f"{label} {fmt(mkind, estimate(entry[metric])[0], unit)}")
         score = num(b.get("score"))
         out.append(
@@ -214,7 +215,7 @@ def _stage_table(doc: Mapping[str, Any]) -> str:
             "queue_length",
             "queue_length_max",
         ):
-            _, kind = STAGE_METRICS[metric]
+            kind = lookup(f"stages.{name}.{metric}").kpi.unit
             cells.append(_e(fmt(kind, estimate(entry.get(metric))[0], unit)))
         rows.append(cells)
     if not rows:

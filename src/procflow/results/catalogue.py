@@ -1,0 +1,262 @@
+"""The KPI catalogue: every number a simulation reports, defined once.
+
+Each KPI has a stable key (``cycle_time.p90``, ``resources.<pool>.utilization``),
+a label in a PM's words, the kind of unit it is shown in, which direction is
+better, its family (the whole process, one pool, one stage, one SLA), whether it
+is a headline (shown in every table), and a one-sentence definition. The engine
+writes its values under these keys; the terminal, Markdown, HTML, workbook, CSV
+and JSON all take labels, units and directions from here; and the KPI table of
+docs/simulation.md is generated from it (:func:`markdown_table`), so code and
+docs cannot drift.
+
+Two kinds of measurement: *window* KPIs are averaged over the measured time (from
+the end of the warm-up to the horizon); *item* KPIs follow every item that
+arrived in that window until it is delivered (the run goes on past the horizon,
+without new arrivals, until they are), so that slow items are not left out.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Literal
+
+UnitKind = Literal["duration", "share", "money", "number"]
+Better = Literal["lower", "higher", "neither"]
+Family = Literal["process", "pool", "stage", "sla"]
+Measured = Literal["window", "item"]
+
+#: The subject of a family's keys: ``resources.<pool>.…``, ``stages.<stage>.…``, ``slas.<k>.…``.
+_PREFIX = {"pool": "resources", "stage": "stages", "sla": "slas"}
+
+
+@dataclass(frozen=True)
+class Kpi:
+    """One KPI: its key (``{name}`` stands for the pool, stage or SLA), label and meaning."""
+
+    key: str
+    label: str
+    unit: UnitKind
+    better: Better
+    family: Family
+    measured: Measured
+    definition: str
+    headline: bool = False
+
+    def key_for(self, name: str | int = "") -> str:
+        """The concrete key, e.g. ``resources.annotator.utilization``."""
+        return self.key.format(name=name)
+
+    def label_for(self, name: str | int = "") -> str:
+        """The concrete label, e.g. ``annotator utilization``."""
+        return self.label.format(name=name)
+
+
+def _process(
+    key: str,
+    label: str,
+    unit: UnitKind,
+    better: Better,
+    measured: Measured,
+    definition: str,
+    *,
+    headline: bool = False,
+) -> Kpi:
+    return Kpi(key, label, unit, better, "process", measured, definition, headline)
+
+
+_CYCLE = "Time from an item's arrival to its delivery at an end stage"
+CATALOGUE: tuple[Kpi, ...] = (
+    _process(
+        "throughput_per_hour", "throughput / hour", "number", "higher", "window",
+        "Items delivered per hour of the measured window.", headline=True,
+    ),
+    _process(
+        "arrivals_per_hour", "arrivals / hour", "number", "neither", "window",
+        "Items arriving per hour of the measured window.",
+    ),
+    _process(
+        "cycle_time.mean", "cycle time mean", "duration", "lower", "item",
+        f"{_CYCLE}, averaged over the items that arrived in the window.", headline=True,
+    ),
+    *(
+        _process(
+            f"cycle_time.p{q}", f"cycle time p{q}", "duration", "lower", "item",
+            f"{_CYCLE}: {q}% of the items that arrived in the window took at most this long.",
+            headline=True,
+        )
+        for q in (50, 90, 95, 99)
+    ),
+    _process(
+        "wip", "work in progress", "number", "lower", "window",
+        "Items in the system (waiting or being worked on), averaged over the window.",
+        headline=True,
+    ),
+    _process(
+        "backlog", "backlog at end", "number", "lower", "window",
+        "Items in the system at the end of the window (the horizon).", headline=True,
+    ),
+    _process(
+        "cost_per_hour", "cost / hour", "money", "lower", "window",
+        "Paid staff cost per hour: people on duty times their cost per hour.", headline=True,
+    ),
+    _process(
+        "cost_per_item", "cost / item", "money", "lower", "window",
+        "Staff cost of the window divided by the items delivered in it.", headline=True,
+    ),
+    _process(
+        "rework_rate", "reworks / item", "number", "lower", "item",
+        "Times a delivered item was sent back to rework by a review, on average (an item "
+        "reworked twice counts twice).",
+        headline=True,
+    ),
+    _process(
+        "reworked_share", "items reworked", "share", "lower", "item",
+        "Share of delivered items that a review sent back to rework at least once.",
+    ),
+    _process(
+        "escaped_defect_rate", "escaped defects", "share", "lower", "item",
+        "Share of delivered items that still carry a defect: errors no review caught.",
+        headline=True,
+    ),
+    _process(
+        "rework_exhausted_rate", "rework exhausted / item", "number", "lower", "item",
+        "Defects a review caught on its last allowed attempt (max_attempts) and let go on, "
+        "per delivered item.",
+    ),
+    _process(
+        "escalated_share", "items escalated", "share", "lower", "item",
+        "Share of arriving items that waited escalate_after in some queue and moved on to its "
+        "escalate_to stage (only processes with escalation).",
+        headline=True,
+    ),
+    Kpi(
+        "resources.{name}.utilization", "{name} utilization", "share", "neither", "pool",
+        "window", "Busy people divided by people working (on duty less shrinkage), both "
+        "averaged over the window.", headline=True,
+    ),
+    Kpi(
+        "resources.{name}.busy", "{name} busy", "number", "neither", "pool", "window",
+        "People busy with a task, averaged over the window.",
+    ),
+    Kpi(
+        "resources.{name}.working", "{name} working", "number", "neither", "pool", "window",
+        "People taking work (on duty less shrinkage, whole people), averaged over the window.",
+    ),
+    Kpi(
+        "resources.{name}.staff", "{name} on duty", "number", "neither", "pool", "window",
+        "People on duty (paid), averaged over the window: what the cost is computed from.",
+    ),
+    Kpi(
+        "stages.{name}.visits", "{name} visits / item", "number", "neither", "stage", "item",
+        "Times an item that arrived in the window entered this stage, on average (rework and "
+        "samples included).",
+    ),
+    Kpi(
+        "stages.{name}.waiting_time", "{name} mean wait", "duration", "lower", "stage",
+        "item", "Time a task waited in the queue before someone took it, averaged over the "
+        "stage's tasks (waits that ended in escalation included).", headline=True,
+    ),
+    Kpi(
+        "stages.{name}.waiting_time_p90", "{name} p90 wait", "duration", "lower", "stage",
+        "item", "90% of the stage's tasks waited at most this long.",
+    ),
+    Kpi(
+        "stages.{name}.queue_length", "{name} mean queue", "number", "lower", "stage",
+        "window", "Tasks waiting in the stage's queue, averaged over the window.",
+    ),
+    Kpi(
+        "stages.{name}.queue_length_max", "{name} longest queue", "number", "lower", "stage",
+        "window", "The most tasks waiting in the stage's queue at once during the window.",
+    ),
+    Kpi(
+        "stages.{name}.escalated", "{name} escalated", "share", "lower", "stage", "item",
+        "Share of arriving items that escalated out of this stage's queue (stages with "
+        "escalate_after).",
+        headline=True,
+    ),
+    Kpi(
+        "slas.{name}.attained", "SLA {name} attained", "share", "higher", "sla", "item",
+        "Share of the items that arrived in the window that were within the SLA's max "
+        "(cycle time, or the wait at its stage).",
+    ),
+)  # fmt: skip
+
+_BY_KEY = {kpi.key: kpi for kpi in CATALOGUE}
+_PATTERN = re.compile(r"^(resources|stages|slas)\.(.+)\.([a-z_0-9]+)$")
+
+
+@dataclass(frozen=True)
+class KpiValue:
+    """A concrete key read against the catalogue: its KPI and the pool, stage or SLA it is of."""
+
+    key: str
+    kpi: Kpi
+    subject: str
+
+    @property
+    def label(self) -> str:
+        """The label a PM reads, e.g. ``annotator utilization``."""
+        return self.kpi.label_for(self.subject)
+
+
+def lookup(key: str) -> KpiValue:
+    """The catalogue entry of a concrete key; raises ``KeyError`` for a key it does not define."""
+    if key in _BY_KEY:
+        return KpiValue(key, _BY_KEY[key], "")
+    match = _PATTERN.match(key)
+    if match:
+        prefix, subject, metric = match.groups()
+        kpi = _BY_KEY.get(f"{prefix}.{{name}}.{metric}")
+        if kpi is not None:
+            return KpiValue(key, kpi, subject)
+    raise KeyError(f"{key!r} is not a KPI of the catalogue")
+
+
+def defines(key: str) -> bool:
+    """Whether ``key`` is a KPI of the catalogue."""
+    try:
+        lookup(key)
+    except KeyError:
+        return False
+    return True
+
+
+def family(name: Family) -> Iterator[Kpi]:
+    """The KPIs of one family, in catalogue order."""
+    return (kpi for kpi in CATALOGUE if kpi.family == name)
+
+
+def headline_keys(
+    available: Iterable[str], pools: Iterable[str], stages: Iterable[str]
+) -> list[KpiValue]:
+    """The headline KPIs a table shows, in catalogue order, among the ``available`` keys.
+
+    Process KPIs first, then each pool's, then each stage's (pools and stages in the
+    order given); SLAs have tables of their own.
+    """
+    have = set(available)
+    rows = [lookup(kpi.key) for kpi in family("process") if kpi.headline and kpi.key in have]
+    for kpi in (k for k in family("pool") if k.headline):
+        rows += [lookup(kpi.key_for(p)) for p in pools if kpi.key_for(p) in have]
+    for kpi in (k for k in family("stage") if k.headline):
+        rows += [lookup(kpi.key_for(s)) for s in stages if kpi.key_for(s) in have]
+    return rows
+
+
+def markdown_table() -> str:
+    """The catalogue as the Markdown table of docs/simulation.md."""
+    lines = [
+        "| key | label | unit | better | measured | definition |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
+    for kpi in CATALOGUE:
+        key = kpi.key.replace("{name}", f"<{'k' if kpi.family == 'sla' else kpi.family}>")
+        label = kpi.label.replace("{name}", f"<{kpi.family}>")
+        headline = " (headline)" if kpi.headline else ""
+        lines.append(
+            f"| `{key}` | {label}{headline} | {kpi.unit} | {kpi.better} | {kpi.measured} "
+            f"| {kpi.definition} |"
+        )
+    return "\n".join(lines) + "\n"

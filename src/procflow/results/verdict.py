@@ -1,0 +1,99 @@
+"""Verdicts: the one line a PM reads first, computed once, beside the results.
+
+A process keeps up only if both answers say so: the analysis (every pool, and
+every group of skills in a pool, has more people than its work needs on average)
+and the simulation (no queue kept growing). When they disagree the verdict says
+which to believe and why:
+
+- the analysis finds a pool short but the run saw no growing queue: believe the
+  analysis. Averages are exact; a queue that grows slowly takes longer to show
+  than a short run lasts.
+- the analysis finds enough people on average but a queue grew in the run:
+  believe the simulation. Shifts, daily peaks and priorities overload a pool at
+  times that an average cannot see.
+
+An SLA on a process that cannot keep up is never met, whatever a finite run
+measured: its backlog, and so its turnaround, grows without bound.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from procflow.model.quantities import TimeUnit, format_duration
+from procflow.results.records import (
+    AnalyticCheck,
+    Difference,
+    SlaChange,
+    SlaResult,
+    Tone,
+    Verdict,
+)
+
+
+def results_verdict(
+    check: AnalyticCheck,
+    simulated_stable: bool,
+    growth: Mapping[str, float],
+    slas: Sequence[SlaResult],
+) -> Verdict:
+    """The verdict of one simulated process."""
+    worst = max(growth.items(), key=lambda kv: kv[1]) if growth else None
+    grows = f"{worst[0]} queue grows by ~{worst[1]:,.0f} items an hour" if worst else ""
+    if check.endless:
+        return Verdict("unstable: some items loop forever (see procflow lint, PF107)", "bad")
+    if not check.stable:
+        short = "; ".join(o.describe() for o in check.overloads) or "a pool cannot keep up"
+        if simulated_stable:
+            note = (
+                "the simulation did not see the queue grow: it grows slowly, and this run was "
+                "too short to show it. Believe the analysis (averages are exact); simulate a "
+                "longer --horizon to watch the backlog build."
+            )
+            return Verdict(f"unstable: {short}: the backlog keeps growing", "bad", (note,))
+        return Verdict(f"unstable: {short}; {grows or 'the backlog keeps growing'}", "bad")
+    if not simulated_stable:
+        note = (
+            "the analysis finds enough people on average, but the queue grew during the run: "
+            "shifts, daily peaks or priorities overload the pool at times an average cannot "
+            "see. Believe the simulation."
+        )
+        text = f"unstable: {grows}" if grows else "unstable: the backlog grows without bound"
+        return Verdict(text, "bad", (note,))
+    missed = [s.name for s in slas if not s.met]
+    if missed:
+        return Verdict("SLA missed: " + "; ".join(missed), "bad")
+    uncertain = [s.name for s in slas if not s.certain and s.attained.n > 1]
+    if uncertain:
+        note = "the interval of " + "; ".join(uncertain) + " straddles its target"
+        return Verdict(
+            "stable; all SLAs met (one is close: more replications tell)", "warn", (note,)
+        )
+    return Verdict("stable; all SLAs met" if slas else "stable", "ok")
+
+
+def scenario_verdict(
+    results_stable: bool,
+    results_verdict_text: str,
+    slas: Sequence[SlaChange],
+    differences: Mapping[str, Difference],
+    time_unit: TimeUnit,
+) -> Verdict:
+    """The verdict of a scenario against its baseline."""
+    if not results_stable:
+        return Verdict(results_verdict_text, "bad")
+    broken = [s.name for s in slas if s.broken]
+    if broken:
+        return Verdict("breaks an SLA the baseline meets: " + "; ".join(broken), "bad")
+    missed = [s.name for s in slas if not s.met]
+    p90 = differences.get("cycle_time.p90")
+    tone: Tone = "warn" if missed else "ok"
+    if p90 is not None and p90.significant:
+        change = p90.change.mean
+        amount = format_duration(abs(change), time_unit)
+        if change > 0:
+            tone = "warn"
+        word = "faster" if change < 0 else "slower"
+        sign = "-" if change < 0 else "+"
+        return Verdict(f"p90 cycle time {sign}{amount} ({word}, significant)", tone)
+    return Verdict("no significant change in p90 cycle time", tone)

@@ -1,0 +1,132 @@
+"""What a replication measures, written under the catalogue's keys.
+
+Two kinds of numbers (see :mod:`procflow.results.catalogue`):
+
+- **window** KPIs (throughput, utilization, queue lengths, cost) are averaged
+  over the measured window, from the end of the warm-up to the horizon, and
+  taken at the horizon;
+- **item** KPIs (cycle times, waits, visits, rework, escaped defects, SLA
+  attainment) follow the *cohort*, every item that arrived in the window, to its
+  delivery: after the horizon no new items arrive and the run goes on until the
+  cohort is delivered (at most a week more). Counting only the items delivered
+  by the horizon would leave out the slowest, and bias every percentile low.
+
+When a run cannot follow its cohort to the end (the backlog overflowed, or a queue
+keeps growing), item KPIs are over the items delivered, and an SLA counts an item
+still in the system as a miss once it has waited past the SLA's max.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+from procflow.model.process import Process
+from procflow.results.catalogue import lookup
+from procflow.sim.plan import WORK, PlannedStage
+from procflow.sim.staff import StaffPool
+from procflow.sim.stats import Histogram, TimeAverage
+
+
+class Kpis(dict[str, float]):
+    """KPI values by catalogue key; a key the catalogue does not define is refused."""
+
+    def put(self, key: str, value: float, name: str | int = "") -> None:
+        """Set the KPI ``key`` (a catalogue key, ``{name}`` filled with ``name``)."""
+        concrete = key.format(name=name)
+        lookup(concrete)  # raises KeyError for a KPI nobody defined
+        self[concrete] = float(value)
+
+
+class Cohort:
+    """The items that arrived in the measured window, followed to their delivery."""
+
+    __slots__ = (
+        "arrived", "cycle", "delivered", "delivered_defective", "escalated_items", "exhausted",
+        "open", "reworked_items", "reworks", "sla_hits",
+    )  # fmt: skip
+
+    def __init__(self, slas: int) -> None:
+        self.arrived = 0
+        self.delivered = 0
+        self.delivered_defective = 0
+        self.reworks = 0
+        self.reworked_items = 0
+        self.exhausted = 0
+        self.escalated_items = 0
+        self.sla_hits = [0] * slas
+        self.cycle = Histogram()
+        #: case -> arrival time of the cohort's items still in the system
+        self.open: dict[int, float] = {}
+
+
+def window_kpis(
+    stages: Sequence[PlannedStage],
+    pools: dict[str, StaffPool],
+    wip: TimeAverage,
+    arrived: int,
+    delivered: int,
+    hours: float,
+    now: float,
+) -> Kpis:
+    """The window KPIs at ``now`` (the horizon, or when the run stopped)."""
+    k = Kpis()
+    k.put("throughput_per_hour", delivered / hours)
+    k.put("arrivals_per_hour", arrived / hours)
+    k.put("wip", wip.mean(now))
+    k.put("backlog", wip.level)
+    cost_per_hour = sum(p.cost_per_hour * p.staff.mean(now) for p in pools.values())
+    k.put("cost_per_hour", cost_per_hour)
+    k.put("cost_per_item", cost_per_hour * hours / delivered if delivered else math.nan)
+    for name, pool in pools.items():
+        busy = pool.busy.mean(now)
+        working = pool.capacity.mean(now)
+        k.put("resources.{name}.utilization", busy / working if working > 0 else math.nan, name)
+        k.put("resources.{name}.busy", busy, name)
+        k.put("resources.{name}.working", working, name)
+        k.put("resources.{name}.staff", pool.staff.mean(now), name)
+    for stage in stages:
+        if stage.kind == WORK:
+            k.put("stages.{name}.queue_length", stage.queue.mean(now), stage.name)
+            k.put("stages.{name}.queue_length_max", stage.queue.maximum, stage.name)
+    return k
+
+
+def item_kpis(process: Process, stages: Sequence[PlannedStage], cohort: Cohort, now: float) -> Kpis:
+    """The item KPIs of the cohort, at the end of the run."""
+    k = Kpis()
+    delivered = cohort.delivered
+
+    def per_delivered(count: float) -> float:
+        return count / delivered if delivered else math.nan
+
+    k.put("cycle_time.mean", cohort.cycle.mean)
+    for q in (50, 90, 95, 99):
+        k.put(f"cycle_time.p{q}", cohort.cycle.quantile(q / 100))
+    k.put("rework_rate", per_delivered(cohort.reworks))
+    k.put("reworked_share", per_delivered(cohort.reworked_items))
+    k.put("escaped_defect_rate", per_delivered(cohort.delivered_defective))
+    k.put("rework_exhausted_rate", per_delivered(cohort.exhausted))
+    arrived = max(cohort.arrived, 1)
+    escalating = False
+    for stage in stages:
+        k.put("stages.{name}.visits", stage.visits / arrived, stage.name)
+        if stage.kind == WORK:
+            k.put("stages.{name}.waiting_time", stage.waits.mean, stage.name)
+            k.put("stages.{name}.waiting_time_p90", stage.waits.quantile(0.9), stage.name)
+            if stage.escalate_to >= 0:
+                escalating = True
+                k.put("stages.{name}.escalated", stage.escalated / arrived, stage.name)
+    if escalating:
+        k.put("escalated_share", cohort.escalated_items / arrived)
+    index = {name: i for i, name in enumerate(process.stages)}
+    for j, sla in enumerate(process.slas):
+        if sla.metric == "cycle_time":
+            # an item still in the system has missed once it has waited past the max
+            missed = sum(1 for arrived_at in cohort.open.values() if now - arrived_at > sla.max)
+            known = delivered + missed
+            value = cohort.sla_hits[j] / known if known else math.nan
+        else:
+            value = stages[index[sla.stage or ""]].waits.fraction_at_most(sla.max)
+        k.put("slas.{name}.attained", value, j)
+    return k
