@@ -9,12 +9,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from models import EXAMPLE
 from procflow import RunSettings, load, simulate
 from procflow.cli import main
 from procflow.report.eventlog import SIMULATION_START, open_event_log
 
-ROOT = Path(__file__).resolve().parent.parent
-EXAMPLE = ROOT / "processes" / "image_moderation_qc.yaml"
 XES = "{http://www.xes-standard.org/}"
 
 
