@@ -4,10 +4,11 @@ Both run in this process on the same machine, so the ratio is what matters:
 
     python benchmarks/jackson.py [--items 200000]
 
-The network (also in tests/test_fidelity.py): arrivals at 1 per minute; two
-annotators label (exponential, mean 1.2 min, 40% defective); one reviewer checks
-(exponential, mean 0.6 min) and catches half the defects, which go back to
-labelling. The baseline is the textbook SimPy style: one generator process per
+The network (``JACKSON`` in tests/models.py, which tests/test_fidelity.py checks
+against theory; copied here so that the benchmark runs on its own): arrivals at
+1 per minute; two annotators label (exponential, mean 1.2 min, 40% defective);
+one reviewer checks (exponential, mean 0.6 min) and catches half the defects,
+which go back to labelling. The baseline is the textbook SimPy style: one generator process per
 item, a ``Resource`` request per station.
 """
 

@@ -7,12 +7,11 @@ on paper (the derivation is in the test's docstring), and checks the solver.
 from __future__ import annotations
 
 import math
-import textwrap
 from fractions import Fraction
-from pathlib import Path
 
 import pytest
 
+from models import load_text
 from procflow.analysis import (
     SAMPLED_ITEMS,
     Capacity,
@@ -22,16 +21,6 @@ from procflow.analysis import (
     stage_visits,
 )
 from procflow.model.process import Process
-from procflow.model.validation import validate_process
-from procflow.source import load_document
-
-ROOT = Path(__file__).resolve().parents[1]
-IMAGE_MODERATION = ROOT / "processes" / "image_moderation_qc.yaml"
-
-
-def process(text: str) -> Process:
-    """A process from YAML text written in a test."""
-    return validate_process(load_document("inline.yaml", text=textwrap.dedent(text)))
 
 
 def visits(p: Process) -> dict[str, float]:
@@ -44,7 +33,7 @@ def visits(p: Process) -> dict[str, float]:
 def rework(error_rate: float, detection_rate: float, *, max_attempts: int | None = None) -> Process:
     """label (error_rate) -> review of every item (detection_rate, on_defect: label) -> done."""
     bound = f"max_attempts: {max_attempts}, " if max_attempts is not None else ""
-    return process(
+    return load_text(
         f"""
         process: rework
         arrivals: [{{name: items, rate: 60 per hour}}]
@@ -89,7 +78,7 @@ def test_two_reviews_in_series_catch_what_the_first_missed() -> None:
     """
     e, d1, d2 = 0.3, 0.5, 0.6
     found = visits(
-        process(
+        load_text(
             f"""
             process: two-reviews
             arrivals: [{{name: items, rate: 1 per hour}}]
@@ -151,7 +140,7 @@ def test_endless_loop_is_reported_as_endless() -> None:
 
 def test_routing_that_always_loops_back_is_endless() -> None:
     """A probability-1 branch back into the loop leaves the default branch nothing."""
-    p = process(
+    p = load_text(
         """
         process: loop
         arrivals: [{name: items, rate: 1}]
@@ -172,7 +161,7 @@ def test_routing_that_always_loops_back_is_endless() -> None:
 # --------------------------------------------------------------------------- the example
 
 
-def test_image_moderation_qc_visits_derived_exactly() -> None:
+def test_image_moderation_qc_visits_derived_exactly(example: Process) -> None:
     """QC visits of processes/image_moderation_qc.yaml, per severity group.
 
     Per labeling pass, a high-severity item (8%) always goes to QC; a low one
@@ -186,11 +175,10 @@ def test_image_moderation_qc_visits_derived_exactly() -> None:
 
     Pooling the groups (0.172 / (1 - e*d*0.172)) would be wrong by about 0.003.
     """
-    p = validate_process(load_document(IMAGE_MODERATION))
     e, d = 0.06, 0.85
     label = 0.08 / (1 - e * d) + 0.92 / (1 - e * d * 0.10)
     qc = 0.08 / (1 - e * d) + 0.92 * 0.10 / (1 - e * d * 0.10)
-    found = visits(p)
+    found = visits(example)
     assert found["label"] == pytest.approx(label, rel=1e-9)
     assert found["sample_for_qc"] == pytest.approx(label, rel=1e-9)
     assert found["qc_review"] == pytest.approx(qc, rel=1e-9)
@@ -198,7 +186,7 @@ def test_image_moderation_qc_visits_derived_exactly() -> None:
     pooled = 0.172 / (1 - e * d * 0.172)
     assert abs(found["qc_review"] - pooled) > 1e-3
 
-    capacity = analyze(p)
+    capacity = analyze(example)
     rate = 540 / 60  # items per minute
     annotator, qc_pool = capacity.pools["annotator"], capacity.pools["qc_reviewer"]
     assert capacity.arrival_rate == pytest.approx(rate)
@@ -215,7 +203,7 @@ def test_image_moderation_qc_visits_derived_exactly() -> None:
 
 def test_split_visits_each_branch_once_per_item() -> None:
     """A split forks every item into its branches, which meet once at the join."""
-    p = process(
+    p = load_text(
         """
         process: double-labeling
         arrivals: [{name: images, rate: 20 per hour}]
@@ -249,7 +237,7 @@ def test_split_defects_merge_at_the_join() -> None:
     """
     e_a, e_b, d = 0.2, 0.1, 0.5
     found = visits(
-        process(
+        load_text(
             f"""
             process: split-rework
             arrivals: [{{name: items, rate: 1 per hour}}]
@@ -322,7 +310,7 @@ def test_mmc_wait_mm2_and_overload() -> None:
 
 def single_queue(duration: str, rate: float = 0.5, servers: int = 1) -> Capacity:
     return analyze(
-        process(
+        load_text(
             f"""
             process: single-queue
             arrivals: [{{name: items, rate: {rate}}}]
@@ -367,7 +355,7 @@ def test_multiple_arrival_streams_are_weighted_by_rate() -> None:
     Streams carry different attributes: half of the first stream and none of
     the second is high severity, so the senior sees 30/40 * 1/2 of the items.
     """
-    p = process(
+    p = load_text(
         """
         process: two-streams
         arrivals:
@@ -399,7 +387,7 @@ def test_multiple_arrival_streams_are_weighted_by_rate() -> None:
 def test_every_and_time_units() -> None:
     """One item every 5 minutes in an hour-based process is 12 per hour; 30 min is 0.5 h."""
     capacity = analyze(
-        process(
+        load_text(
             """
             process: hourly
             time_unit: hour
@@ -418,7 +406,7 @@ def test_every_and_time_units() -> None:
 def test_condition_first_then_probability_then_default() -> None:
     """A 'when' that holds wins; otherwise the draw; otherwise the default branch."""
     found = visits(
-        process(
+        load_text(
             """
             process: routing
             arrivals: [{name: items, rate: 1, attributes: {vip: {true: 0.2, false: 0.8}}}]
@@ -455,7 +443,7 @@ def test_conditions_on_numeric_attributes_are_sampled() -> None:
     share is within a few standard errors of the exact value (and the same on
     every run). Severity is independent of words: P(high or long) = 1 - 0.9 (1 - p).
     """
-    p = process(
+    p = load_text(
         """
         process: long-posts
         arrivals:
@@ -514,7 +502,7 @@ def test_pool_exactly_at_capacity_is_unstable() -> None:
 
 def test_unused_pool_is_idle_and_stable() -> None:
     capacity = analyze(
-        process(
+        load_text(
             """
             process: idle
             arrivals: [{name: items, rate: 1}]
@@ -534,7 +522,7 @@ def test_unused_pool_is_idle_and_stable() -> None:
 
 def test_split_with_a_misspelt_join_does_not_crash() -> None:
     """Lint reports the misspelt join (PF101); the solver must not crash before it can."""
-    p = process(
+    p = load_text(
         """
         process: double-labeling
         arrivals: [{name: images, rate: 20 per hour}]
@@ -565,7 +553,7 @@ def test_expected_maximum_of_parallel_branches() -> None:
 
 def test_a_reviews_own_errors_pass_it() -> None:
     """A review catches defects the item arrived with; the errors it makes itself go on."""
-    p = process(
+    p = load_text(
         """
         process: self-review
         arrivals: [{name: items, rate: 0.1}]

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import procflow
-
-ROOT = Path(__file__).resolve().parent.parent
+from models import EXAMPLE, PROCESSES, ROOT
 
 
 def test_exports_match_the_readme():
@@ -20,8 +18,8 @@ def test_exports_match_the_readme():
 
 def test_readme_example_runs():
     """The README's example: load, lint, analyze and simulate through the public names."""
-    process = procflow.load(ROOT / "processes" / "image_moderation_qc.yaml")
-    report = procflow.lint([ROOT / "processes"])
+    process = procflow.load(EXAMPLE)
+    report = procflow.lint([PROCESSES])
     assert report.exit_code == 0
     assert 0 < procflow.analyze(process).pools["qc_reviewer"].utilization < 1
     results = procflow.simulate(

@@ -13,12 +13,8 @@ import pytest
 import yaml
 from click.testing import CliRunner, Result
 
+from models import EXAMPLE, EXAMPLE_TEXT, PROCESSES, ROOT, write_process
 from procflow.cli import main
-
-ROOT = Path(__file__).resolve().parent.parent
-PROCESSES = ROOT / "processes"
-EXAMPLE = PROCESSES / "image_moderation_qc.yaml"
-EXAMPLE_TEXT = EXAMPLE.read_text(encoding="utf-8")
 
 # `next: sample_for_qcc` (line 29, value at col 11): a semantic error, PF101 (exit 1)
 UNKNOWN_STAGE = EXAMPLE_TEXT.replace("next: sample_for_qc\n", "next: sample_for_qcc\n")
@@ -39,9 +35,7 @@ def run(*args: str) -> Result:
 
 def write(name: str, text: str) -> str:
     """Write a file in the current (temporary) folder and return its relative path."""
-    Path(name).parent.mkdir(parents=True, exist_ok=True)
-    Path(name).write_text(text, encoding="utf-8")
-    return name
+    return str(write_process(Path(), text, name))
 
 
 def no_traceback(result: Result) -> None:

@@ -19,20 +19,16 @@ from typing import Any
 import pytest
 from click.testing import CliRunner, Result
 
+from models import EXAMPLE, EXAMPLE_TEXT, QC_20, QC_20_PLUS_3, write_process
 from procflow.cli import main
 from procflow.compare import compare, paired_difference
-from procflow.model.validation import validate_process
+from procflow.model.process import Process
 from procflow.results import t975
 from procflow.scenario import with_changes
 from procflow.sim.engine import RunSettings
 from procflow.sim.executor import SerialExecutor
 from procflow.sim.runner import run_replications
-from procflow.source import load_document
 
-ROOT = Path(__file__).resolve().parent.parent
-BASE = ROOT / "processes" / "image_moderation_qc.yaml"
-QC_20 = ROOT / "scenarios" / "qc_sample_20pct.yaml"
-QC_20_PLUS_3 = ROOT / "scenarios" / "qc_sample_20pct_plus_3.yaml"
 #: Small runs: one simulated day, four replications, in this process.
 FAST = ("--horizon", "1 day", "--warmup", "2h", "-r", "4", "--executor", "serial")
 #: Smaller still, where only the files matter.
@@ -55,7 +51,7 @@ def compare_json(*args: str) -> dict[str, Any]:
 @pytest.fixture(scope="module")
 def issue_example() -> dict[str, Any]:
     """The issue's comparison: today's process, the 20% sample, the 20% sample plus 3 reviewers."""
-    return compare_json(str(BASE), str(QC_20), str(QC_20_PLUS_3))
+    return compare_json(str(EXAMPLE), str(QC_20), str(QC_20_PLUS_3))
 
 
 # --------------------------------------------------------------------------- the issue's example
@@ -98,7 +94,7 @@ def test_three_more_reviewers_hold_the_sla(issue_example: dict[str, Any]) -> Non
 
 
 def test_the_baseline_is_exactly_simulates_json(issue_example: dict[str, Any]) -> None:
-    result = run("simulate", str(BASE), *FAST, "--format", "json")
+    result = run("simulate", str(EXAMPLE), *FAST, "--format", "json")
     assert result.exit_code == 0
     assert issue_example["baseline"] == json.loads(result.output)
 
@@ -142,7 +138,7 @@ def test_markdown_starts_with_the_verdicts_then_tables_and_the_changed_process(
 ) -> None:
     out = tmp_path / "review.md"
     result = run(
-        "compare", str(BASE), str(QC_20), str(QC_20_PLUS_3), *FAST, "--format", "markdown",
+        "compare", str(EXAMPLE), str(QC_20), str(QC_20_PLUS_3), *FAST, "--format", "markdown",
         "-o", str(out),
     )  # fmt: skip
     assert result.exit_code == 0
@@ -163,7 +159,7 @@ def test_markdown_starts_with_the_verdicts_then_tables_and_the_changed_process(
 
 
 def test_text_table_names_every_scenario_with_its_verdict() -> None:
-    result = run("compare", str(BASE), str(QC_20), str(QC_20_PLUS_3), *FAST)
+    result = run("compare", str(EXAMPLE), str(QC_20), str(QC_20_PLUS_3), *FAST)
     assert result.exit_code == 0  # an unstable scenario is an answer, not a failure
     assert "4 paired replications (common random" in result.output
     assert "qc-sample-20pct: unstable: qc_review queue grows" in result.output
@@ -173,9 +169,8 @@ def test_text_table_names_every_scenario_with_its_verdict() -> None:
 
 def test_a_scenario_that_breaks_an_sla_the_baseline_meets_is_flagged(tmp_path: Path) -> None:
     """With a 9.5-minute SLA on p90, today's 9 reviewers meet it and 7 do not (yet stay stable)."""
-    base = tmp_path / "tight.yaml"
-    base.write_text(
-        BASE.read_text(encoding="utf-8").replace("max: 4 hours", "max: 9.5 min"), encoding="utf-8"
+    base = write_process(
+        tmp_path, EXAMPLE_TEXT.replace("max: 4 hours", "max: 9.5 min"), "tight.yaml"
     )
     scenario = tmp_path / "seven.yaml"
     scenario.write_text(
@@ -196,8 +191,8 @@ def test_a_scenario_that_breaks_an_sla_the_baseline_meets_is_flagged(tmp_path: P
 
 def test_a_scenario_identical_to_the_baseline_differs_by_exactly_zero(tmp_path: Path) -> None:
     scenario = tmp_path / "as_today.yaml"
-    scenario.write_text(f"scenario: as-today\nbase: {BASE}\n", encoding="utf-8")
-    data = compare_json(str(BASE), str(scenario))
+    scenario.write_text(f"scenario: as-today\nbase: {EXAMPLE}\n", encoding="utf-8")
+    data = compare_json(str(EXAMPLE), str(scenario))
     (same,) = data["scenarios"]
     assert same["differences"]
     for key, d in same["differences"].items():
@@ -211,16 +206,16 @@ def test_a_scenario_identical_to_the_baseline_differs_by_exactly_zero(tmp_path: 
 def test_settings_come_from_the_command_line_then_the_scenario_file(tmp_path: Path) -> None:
     scenario = tmp_path / "short.yaml"
     scenario.write_text(
-        f"scenario: short\nbase: {BASE}\n"
+        f"scenario: short\nbase: {EXAMPLE}\n"
         "settings: {horizon: 12 hours, warmup: 1 hour, replications: 2, seed: 5}\n",
         encoding="utf-8",
     )
-    result = run("compare", str(BASE), str(scenario), "--executor", "serial", "--format", "json")
+    result = run("compare", str(EXAMPLE), str(scenario), "--executor", "serial", "--format", "json")
     settings = json.loads(result.output)["baseline"]["settings"]
     assert (settings["replications"], settings["seed"]) == (2, 5)
     assert (settings["horizon"], settings["warmup"]) == (720, 60)
     result = run(
-        "compare", str(BASE), str(scenario), "--executor", "serial", "--format", "json",
+        "compare", str(EXAMPLE), str(scenario), "--executor", "serial", "--format", "json",
         "-r", "3", "--seed", "9",
     )  # fmt: skip
     settings = json.loads(result.output)["baseline"]["settings"]
@@ -228,7 +223,7 @@ def test_settings_come_from_the_command_line_then_the_scenario_file(tmp_path: Pa
 
 
 def test_compare_needs_a_scenario_and_a_readable_baseline(tmp_path: Path) -> None:
-    assert run("compare", str(BASE)).exit_code == 2
+    assert run("compare", str(EXAMPLE)).exit_code == 2
     result = run("compare", str(tmp_path / "nope.yaml"), str(QC_20))
     assert result.exit_code == 2
     assert "PF001" in result.output
@@ -243,9 +238,8 @@ KPI = "cycle_time.mean"
 
 
 @pytest.fixture(scope="module")
-def one_more_reviewer() -> tuple[Any, Any]:
-    base = validate_process(load_document(BASE))
-    return base, with_changes(base, {"resources.qc_reviewer.count": 10})
+def one_more_reviewer(example: Process) -> tuple[Any, Any]:
+    return example, with_changes(example, {"resources.qc_reviewer.count": 10})
 
 
 def test_common_random_numbers_narrow_the_interval(one_more_reviewer: tuple[Any, Any]) -> None:
@@ -336,7 +330,7 @@ def test_a_constant_shift_is_exact_and_significant() -> None:
 
 def test_text_table_can_be_written_to_a_file(tmp_path: Path) -> None:
     out = tmp_path / "comparison.txt"
-    result = run("compare", str(BASE), str(QC_20_PLUS_3), *QUICK, "-o", str(out))
+    result = run("compare", str(EXAMPLE), str(QC_20_PLUS_3), *QUICK, "-o", str(out))
     assert result.exit_code == 0
     assert out.is_file()
     assert "qc-sample-20pct-plus-3-reviewers" in out.read_text(encoding="utf-8")
@@ -344,10 +338,10 @@ def test_text_table_can_be_written_to_a_file(tmp_path: Path) -> None:
 
 def test_compare_refuses_to_write_over_an_input(tmp_path: Path) -> None:
     scenario = tmp_path / "plus_3.yaml"
-    text = f"scenario: plus-3\nbase: {BASE}\nchanges:\n  resources.qc_reviewer.count: 12\n"
+    text = f"scenario: plus-3\nbase: {EXAMPLE}\nchanges:\n  resources.qc_reviewer.count: 12\n"
     scenario.write_text(text, encoding="utf-8")
     result = run(
-        "compare", str(BASE), str(scenario), *QUICK, "--format", "json", "-o", str(scenario)
+        "compare", str(EXAMPLE), str(scenario), *QUICK, "--format", "json", "-o", str(scenario)
     )
     assert scenario.read_text(encoding="utf-8") == text
     assert result.exit_code == 2

@@ -21,10 +21,10 @@ from pathlib import Path
 import pytest
 import yaml
 
+from models import ROOT
 from procflow.diagnostics import Severity
 from procflow.lint.runner import lint_paths
 
-ROOT = Path(__file__).parent.parent
 DOCS = ("docs/format.md", "docs/tutorial.md", "README.md")
 EXPECT_ERRORS = "<!-- docs-test: expect-errors -->"
 FENCE = re.compile(r"^```yaml[ \t]*\n(.*?)^```[ \t]*$", re.MULTILINE | re.DOTALL)

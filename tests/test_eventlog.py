@@ -11,13 +11,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from models import EXAMPLE
 from procflow import RunSettings, load, simulate
 from procflow.cli import main
 from procflow.eventlog import open_event_log, visit
 from procflow.eventlog.visit import SIMULATION_START
 
-ROOT = Path(__file__).resolve().parent.parent
-EXAMPLE = ROOT / "processes" / "image_moderation_qc.yaml"
 XES = "{http://www.xes-standard.org/}"
 
 

@@ -9,16 +9,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 from click.testing import CliRunner
 
+from models import EXAMPLE, QC_20_PLUS_3
 from procflow.cli import main
 from procflow.compare import Comparison, compare
 from procflow.model.process import Process
-from procflow.model.validation import validate_process
 from procflow.scenario import load_scenario
 from procflow.sim.engine import RunSettings
 from procflow.sim.executor import (
@@ -29,13 +28,9 @@ from procflow.sim.executor import (
     make_executor,
 )
 from procflow.sim.runner import run_replications
-from procflow.source import load_document
 
 distributed = pytest.importorskip("distributed")
 
-ROOT = Path(__file__).resolve().parent.parent
-BASE = ROOT / "processes" / "image_moderation_qc.yaml"
-QC_20_PLUS_3 = ROOT / "scenarios" / "qc_sample_20pct_plus_3.yaml"
 #: Six simulated hours after one hour of warmup: a fraction of a second per replication.
 SETTINGS = RunSettings(horizon=360, warmup=60)
 CLI_RUN = ("--horizon", "6h", "--warmup", "1h", "-r", "4", "--seed", "11", "--format", "json")
@@ -60,11 +55,6 @@ def dask(cluster: Any) -> Iterator[DaskExecutor]:
         yield DaskExecutor(client=client)
 
 
-@pytest.fixture(scope="module")
-def process() -> Process:
-    return validate_process(load_document(BASE))
-
-
 def same(a: object, b: object) -> bool:
     """Bit-for-bit equal: ``repr`` writes every float exactly, and NaN equals NaN."""
     return repr(a) == repr(b)
@@ -78,22 +68,22 @@ def comparison_numbers(comparison: Comparison) -> tuple[object, ...]:
     )
 
 
-def test_replications_are_identical_on_every_executor(process: Process, dask: DaskExecutor) -> None:
+def test_replications_are_identical_on_every_executor(example: Process, dask: DaskExecutor) -> None:
     executors: dict[str, Executor] = {"local": LocalExecutor(2), "dask": dask}
-    serial = run_replications(process, SETTINGS, replications=4, seed=3, executor=SerialExecutor())
+    serial = run_replications(example, SETTINGS, replications=4, seed=3, executor=SerialExecutor())
     assert len({repr(r.kpis) for r in serial}) == 4  # four different replications
     for name, executor in executors.items():
-        runs = run_replications(process, SETTINGS, replications=4, seed=3, executor=executor)
+        runs = run_replications(example, SETTINGS, replications=4, seed=3, executor=executor)
         assert same(runs, serial), name
 
 
-def test_a_comparison_is_identical_on_every_executor(process: Process, dask: DaskExecutor) -> None:
+def test_a_comparison_is_identical_on_every_executor(example: Process, dask: DaskExecutor) -> None:
     scenario = load_scenario(QC_20_PLUS_3)
     results = []
     progress: list[tuple[int, int]] = []
     for executor in (SerialExecutor(), LocalExecutor(2), dask):
         comparison = compare(
-            process,
+            example,
             [(scenario.name, scenario.description, scenario.process)],
             SETTINGS,
             replications=3,
@@ -129,12 +119,12 @@ def test_simulate_on_a_dask_scheduler_prints_the_same_json_as_serial(
     cluster: Any, cli_clients: list[Any]
 ) -> None:
     runner = CliRunner()
-    serial = runner.invoke(main, ["simulate", str(BASE), *CLI_RUN, "--executor", "serial"])
+    serial = runner.invoke(main, ["simulate", str(EXAMPLE), *CLI_RUN, "--executor", "serial"])
     assert serial.exit_code == 0, serial.output
     on_dask = runner.invoke(
         main,
         [
-            "simulate", str(BASE), *CLI_RUN,
+            "simulate", str(EXAMPLE), *CLI_RUN,
             "--executor", "dask", "--scheduler", cluster.scheduler_address,
         ],
     )  # fmt: skip
@@ -150,7 +140,7 @@ def test_compare_on_a_dask_scheduler_prints_the_same_json_as_local(
     cluster: Any, cli_clients: list[Any]
 ) -> None:
     runner = CliRunner()
-    args = ["compare", str(BASE), str(QC_20_PLUS_3), *CLI_RUN]
+    args = ["compare", str(EXAMPLE), str(QC_20_PLUS_3), *CLI_RUN]
     local = runner.invoke(main, [*args, "--executor", "local", "--jobs", "2"])
     assert local.exit_code == 0, local.output
     on_dask = runner.invoke(
@@ -171,7 +161,7 @@ def test_make_executor_by_name() -> None:
 
 
 def test_unknown_executor_on_the_command_line_is_a_usage_error() -> None:
-    result = CliRunner().invoke(main, ["simulate", str(BASE), "--executor", "threads"])
+    result = CliRunner().invoke(main, ["simulate", str(EXAMPLE), "--executor", "threads"])
     assert result.exit_code == 2
     assert "threads" in result.output
 

@@ -13,23 +13,16 @@ import math
 
 import pytest
 
-from procflow.analysis import erlang_c
+from models import JACKSON, load_text
+from procflow.analysis import analyze, erlang_c
 from procflow.model.process import Process
-from procflow.model.validation import validate_process
 from procflow.results import Estimate
 from procflow.sim.engine import RunSettings
 from procflow.sim.runner import run_replications, summarize
-from procflow.source import load_document
 
 REPLICATIONS = 20
 SIGMAS = 4.0
 MAX_RELATIVE_SE = 0.02
-
-
-def load(tmp_path, text: str) -> Process:
-    path = tmp_path / "model.yaml"
-    path.write_text(text, encoding="utf-8")
-    return validate_process(load_document(path))
 
 
 def simulate(process: Process, horizon: float, warmup: float) -> dict[str, Estimate]:
@@ -57,9 +50,9 @@ stages:
 """
 
 
-def test_mm1_time_in_system_and_utilization(tmp_path):
+def test_mm1_time_in_system_and_utilization():
     """M/M/1 with rho = 0.7: mean time in system 1/(mu - lambda), utilization rho."""
-    kpis = simulate(load(tmp_path, MM1), horizon=40_000, warmup=1_000)
+    kpis = simulate(load_text(MM1), horizon=40_000, warmup=1_000)
     assert_agrees(kpis["cycle_time.mean"], 1 / (1 - 0.7))
     assert_agrees(kpis["resources.server.utilization"], 0.7)
     # waiting times are exponential given a wait: P(W <= t) = 1 - rho e^{-(mu-lambda) t}
@@ -77,9 +70,9 @@ stages:
 """
 
 
-def test_mmc_matches_erlang_c(tmp_path):
+def test_mmc_matches_erlang_c():
     """M/M/3 at 80%: mean wait C(3, 2.4) / (c mu - lambda) from Erlang C."""
-    kpis = simulate(load(tmp_path, MMC), horizon=15_000, warmup=500)
+    kpis = simulate(load_text(MMC), horizon=15_000, warmup=500)
     wait = erlang_c(3, 2.4) / (3 - 2.4)
     assert_agrees(kpis["stages.serve.waiting_time"], wait)
     assert_agrees(kpis["cycle_time.mean"], wait + 1)
@@ -98,35 +91,14 @@ stages:
 """
 
 
-def test_tandem_line_adds_two_mm1_queues(tmp_path):
+def test_tandem_line_adds_two_mm1_queues():
     """Two M/M/1 stations in series: 1/(1 - 0.5) + 1/(1/1.5 - 0.5) = 2 + 6 minutes."""
-    kpis = simulate(load(tmp_path, TANDEM), horizon=50_000, warmup=2_000)
+    kpis = simulate(load_text(TANDEM), horizon=50_000, warmup=2_000)
     assert_agrees(kpis["cycle_time.mean"], 2 + 6)
 
 
-JACKSON = """
-process: jackson
-time_unit: minute
-arrivals: [{name: jobs, rate: 1}]
-resources: {annotators: {count: 2}, reviewer: {count: 1}}
-stages:
-  label:
-    resource: annotators
-    duration: {exponential: 1.2}
-    error_rate: 0.4
-    next: review
-  review:
-    resource: reviewer
-    duration: {exponential: 0.6}
-    detection_rate: 0.5
-    on_defect: label
-    next: done
-  done: {end: true}
-"""
-
-
 def jackson_theory() -> tuple[float, float, float]:
-    """Visits, and the mean time per visit at each station, of the rework network.
+    """Visits, and the mean time per visit at each station, of the rework network JACKSON.
 
     Rework clears the defect and labelling draws a new one, so each pass returns
     with probability 0.4 * 0.5 = 0.2, independently: an open Jackson network.
@@ -140,8 +112,8 @@ def jackson_theory() -> tuple[float, float, float]:
 
 
 @pytest.fixture(scope="module")
-def jackson_kpis(tmp_path_factory):
-    return simulate(load(tmp_path_factory.mktemp("jackson"), JACKSON), horizon=25_000, warmup=1_000)
+def jackson_kpis() -> dict[str, Estimate]:
+    return simulate(load_text(JACKSON), horizon=25_000, warmup=1_000)
 
 
 def test_jackson_network_with_rework_loop(jackson_kpis):
@@ -161,12 +133,9 @@ def test_littles_law(jackson_kpis):
     assert_agrees(kpis["wip"], per_minute * kpis["cycle_time.mean"].mean)
 
 
-def test_analysis_agrees_with_simulation_on_jackson(tmp_path):
+def test_analysis_agrees_with_simulation_on_jackson():
     """``procflow analyze`` gives the same utilizations and visits as the simulation."""
-    from procflow.analysis import analyze
-
-    process = load(tmp_path, JACKSON)
-    capacity = analyze(process)
+    capacity = analyze(load_text(JACKSON))
     visits, label, review = jackson_theory()
     assert capacity.stages["label"].visits == pytest.approx(visits, rel=1e-9)
     assert capacity.pools["annotators"].utilization == pytest.approx(visits * 1.2 / 2, rel=1e-9)

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 import procflow
+from models import QC_20, QC_20_PLUS_3
 from procflow.optimize import optimize
 from procflow.report.html import (
     comparison_html,
@@ -30,11 +31,7 @@ from procflow.report.jsonout import (
 )
 from procflow.sweep import grid, run_points
 
-ROOT = Path(__file__).resolve().parent.parent
-PROCESS = ROOT / "processes" / "image_moderation_qc.yaml"
-SCENARIOS = [
-    ROOT / "scenarios" / f"{name}.yaml" for name in ("qc_sample_20pct", "qc_sample_20pct_plus_3")
-]
+SCENARIOS = [QC_20, QC_20_PLUS_3]
 SETTINGS = procflow.RunSettings(horizon=1440, warmup=60)  # one day, in minutes
 REPLICATIONS = 2
 
@@ -56,33 +53,28 @@ def _as_json(document: dict[str, Any]) -> dict[str, Any]:
 
 
 @pytest.fixture(scope="module")
-def process() -> procflow.Process:
-    return procflow.load(PROCESS)
-
-
-@pytest.fixture(scope="module")
-def documents(process: procflow.Process) -> dict[str, dict[str, Any]]:
+def documents(example: procflow.Process) -> dict[str, dict[str, Any]]:
     """One small real run of each kind, as JSON documents."""
-    results = procflow.simulate(process, SETTINGS, replications=REPLICATIONS, seed=7)
+    results = procflow.simulate(example, SETTINGS, replications=REPLICATIONS, seed=7)
     scenarios = [procflow.load_scenario(path) for path in SCENARIOS]
     comparison = procflow.compare(
-        process,
+        example,
         [(s.name, s.description, s.process) for s in scenarios],
         SETTINGS,
         replications=REPLICATIONS,
         seed=7,
     )
     axes = {"resources.annotator.count": [42, 46], "resources.qc_reviewer.count": [7, 9]}
-    points = run_points(process, grid(axes), SETTINGS, replications=REPLICATIONS, seed=1)
+    points = run_points(example, grid(axes), SETTINGS, replications=REPLICATIONS, seed=1)
     line = run_points(
-        process,
+        example,
         grid({"resources.qc_reviewer.count": [7, 9]}),
         SETTINGS,
         replications=REPLICATIONS,
         seed=1,
     )
     found = optimize(
-        process,
+        example,
         {"annotator": (40, 42), "qc_reviewer": (7, 8)},
         SETTINGS,
         replications=REPLICATIONS,
@@ -90,11 +82,11 @@ def documents(process: procflow.Process) -> dict[str, dict[str, Any]]:
         runners_up=1,
     )
     return {
-        "results": _as_json(results_to_dict(results, process)),
-        "comparison": _as_json(comparison_to_dict(comparison, process)),
-        "sweep": _as_json(sweep_to_dict(points, process, _settings(1))),
-        "sweep_line": _as_json(sweep_to_dict(line, process, _settings(1))),
-        "optimization": _as_json(optimization_to_dict(found, process, _settings(1))),
+        "results": _as_json(results_to_dict(results, example)),
+        "comparison": _as_json(comparison_to_dict(comparison, example)),
+        "sweep": _as_json(sweep_to_dict(points, example, _settings(1))),
+        "sweep_line": _as_json(sweep_to_dict(line, example, _settings(1))),
+        "optimization": _as_json(optimization_to_dict(found, example, _settings(1))),
     }
 
 
@@ -120,8 +112,8 @@ def sections(page: str) -> set[str]:
     return set(re.findall(r'<section class="[^"]*" id="([^"]+)"', page))
 
 
-def test_results_report(documents: dict[str, dict[str, Any]], process: procflow.Process) -> None:
-    page = results_html(documents["results"], process)
+def test_results_report(documents: dict[str, dict[str, Any]], example: procflow.Process) -> None:
+    page = results_html(documents["results"], example)
     assert page.startswith("<!DOCTYPE html>")
     assert_self_contained(page)
     assert {"verdict", "kpis", "slas", "bottlenecks", "charts", "stages", "process"} <= sections(
@@ -140,8 +132,8 @@ def test_results_report(documents: dict[str, dict[str, Any]], process: procflow.
     assert re.search(r"annotator</b>.*?utilization \d+\.\d%", page, re.S)
 
 
-def test_comparison_report(documents: dict[str, dict[str, Any]], process: procflow.Process) -> None:
-    page = comparison_html(documents["comparison"], process)
+def test_comparison_report(documents: dict[str, dict[str, Any]], example: procflow.Process) -> None:
+    page = comparison_html(documents["comparison"], example)
     assert_self_contained(page)
     assert {"verdict", "process", "baseline"} <= sections(page)
     for name in ("qc-sample-20pct", "qc-sample-20pct-plus-3-reviewers"):
@@ -157,9 +149,9 @@ def test_comparison_report(documents: dict[str, dict[str, Any]], process: procfl
 
 
 def test_sweep_report_over_two_axes(
-    documents: dict[str, dict[str, Any]], process: procflow.Process
+    documents: dict[str, dict[str, Any]], example: procflow.Process
 ) -> None:
-    page = sweep_html(documents["sweep"], process)
+    page = sweep_html(documents["sweep"], example)
     assert_self_contained(page)
     assert {"verdict", "charts", "points", "process"} <= sections(page)
     assert 'aria-label="Sweep surface"' in page
@@ -176,10 +168,10 @@ def test_sweep_report_along_one_axis(documents: dict[str, dict[str, Any]]) -> No
 
 
 def test_optimization_report(
-    documents: dict[str, dict[str, Any]], process: procflow.Process
+    documents: dict[str, dict[str, Any]], example: procflow.Process
 ) -> None:
     doc = documents["optimization"]
-    page = optimization_html(doc, process)
+    page = optimization_html(doc, example)
     assert_self_contained(page)
     assert {"verdict", "candidates", "process"} <= sections(page)
     assert 'aria-label="Simulated staffing plans"' in page
@@ -217,9 +209,11 @@ def test_render_report_dispatches_on_the_document(
         render_report({"findings": []})
 
 
-def test_ids_are_unique_across_charts(documents: dict[str, dict[str, Any]]) -> None:
+def test_ids_are_unique_across_charts(
+    documents: dict[str, dict[str, Any]], example: procflow.Process
+) -> None:
     """Several matplotlib SVGs share one page: their ids (clip paths, markers) must not clash."""
-    page = comparison_html(documents["comparison"], procflow.load(PROCESS))
+    page = comparison_html(documents["comparison"], example)
     ids = re.findall(r'\bid="([^"]+)"', page)
     assert len(ids) == len(set(ids))
     for ref in set(re.findall(r'url\(#([^)]+)\)|href="#([^"]+)"', page)):
@@ -335,10 +329,10 @@ def run_chromium(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]
 def test_report_loads_in_chromium_without_console_errors(
     tmp_path: Path,
     documents: dict[str, dict[str, Any]],
-    process: procflow.Process,
+    example: procflow.Process,
     kind: str,
 ) -> None:
-    page = render_report(documents[kind], process)
+    page = render_report(documents[kind], example)
     report = tmp_path / f"{kind}.html"
     report.write_text(page, encoding="utf-8")
     done = run_chromium(tmp_path, "--enable-logging=stderr", "--v=0", "--dump-dom", report.as_uri())
@@ -355,12 +349,12 @@ def test_report_loads_in_chromium_without_console_errors(
 
 @needs_chromium
 def test_screenshot_of_the_comparison_report(
-    tmp_path: Path, documents: dict[str, dict[str, Any]], process: procflow.Process
+    tmp_path: Path, documents: dict[str, dict[str, Any]], example: procflow.Process
 ) -> None:
     from PIL import Image
 
     report = tmp_path / "comparison.html"
-    report.write_text(render_report(documents["comparison"], process), encoding="utf-8")
+    report.write_text(render_report(documents["comparison"], example), encoding="utf-8")
     png = tmp_path / "comparison.png"
     done = run_chromium(tmp_path, f"--screenshot={png}", "--window-size=1280,2400", report.as_uri())
     assert done.returncode == 0, done.stderr[-2000:]

@@ -6,18 +6,13 @@ import math
 
 import pytest
 
-from procflow import RunSettings, analyze, load, simulate
+from models import load_text
+from procflow import RunSettings, analyze, simulate
 from procflow.analysis import erlang_c
 from procflow.diagnostics import LoadError
 from procflow.model.calendar import WeeklyProfile, parse_days, parse_hours, week_intervals
 
 WEEK = 7 * 24 * 60
-
-
-def process(tmp_path, text: str):
-    path = tmp_path / "p.yaml"
-    path.write_text(text, encoding="utf-8")
-    return load(path)
 
 
 def test_days_and_hours_parse_as_teams_write_them():
@@ -49,9 +44,9 @@ stages:
 """
 
 
-def test_shrinkage_leaves_fewer_people_working(tmp_path):
+def test_shrinkage_leaves_fewer_people_working():
     """10 paid agents with 20% shrinkage are an M/M/8 queue; cost counts all 10."""
-    p = process(tmp_path, SHRINKAGE)
+    p = load_text(SHRINKAGE)
     assert analyze(p).pools["agents"].servers == pytest.approx(8)
     results = simulate(p, RunSettings(horizon=8_000, warmup=200), replications=8, seed=3, jobs=2)
     wait = results.kpi("stages.serve.waiting_time")
@@ -82,9 +77,9 @@ stages:
 """
 
 
-def test_calendar_staff_and_scheduled_arrivals(tmp_path):
+def test_calendar_staff_and_scheduled_arrivals():
     """Work arrives only 08-16; staff on duty and paid hours follow the shifts."""
-    p = process(tmp_path, SHIFTS)
+    p = load_text(SHIFTS)
     assert p.resources["agents"].mean_staff == pytest.approx((5 * 8 + 2 * 2) / 24)
     assert p.arrivals[0].rate_per_unit == pytest.approx(3 * 8 / 24)
     results = simulate(p, RunSettings(horizon=7 * 1440), replications=3, seed=1)
@@ -97,10 +92,10 @@ def test_calendar_staff_and_scheduled_arrivals(tmp_path):
     assert results.stable
 
 
-def test_shift_end_finishes_work_in_hand(tmp_path):
+def test_shift_end_finishes_work_in_hand():
     """People leave at the end of a shift only after their task; nothing is lost."""
     text = SHIFTS.replace("rate: 3}", "rate: 6}")  # overloaded: a backlog carries overnight
-    p = process(tmp_path, text)
+    p = load_text(text)
     settings = RunSettings(horizon=1440 + 12 * 60)  # stop mid-morning of day 2
     results = simulate(p, settings, replications=1, seed=2)
     run = results.replications[0]
@@ -124,9 +119,9 @@ slas: [{name: same day, metric: cycle_time, percentile: 100, max: 8 hours}]
 """
 
 
-def test_batch_drops_arrive_at_once_and_drain(tmp_path):
+def test_batch_drops_arrive_at_once_and_drain():
     """200 items land at 09:00 on weekdays; 10 annotators at 3 min clear them in 60 min."""
-    p = process(tmp_path, BATCH)
+    p = load_text(BATCH)
     assert p.arrivals[0].rate_per_unit == pytest.approx(1000 / WEEK)
     results = simulate(p, RunSettings(horizon=WEEK), replications=1, seed=1)
     assert results.kpi("arrivals_per_hour").mean == pytest.approx(1000 / (WEEK / 60))
@@ -158,13 +153,13 @@ stages:
 """
 
 
-def test_priority_matches_the_non_preemptive_priority_queue(tmp_path):
+def test_priority_matches_the_non_preemptive_priority_queue():
     """One reviewer at 80%, 20% high priority served first (Cobham's formulas, M/M/1).
 
     W0 = rho * E[S] = 0.8; high waits W0 / (1 - rho_high) = 0.8 / 0.84; low waits
     W0 / ((1 - rho_high)(1 - rho)) = 0.8 / (0.84 * 0.2). Both share one queue.
     """
-    p = process(tmp_path, PRIORITY)
+    p = load_text(PRIORITY)
     results = simulate(p, RunSettings(horizon=40_000, warmup=500), replications=8, seed=5, jobs=2)
     for stage, theory in (("review_high", 0.8 / 0.84), ("review_low", 0.8 / (0.84 * 0.2))):
         wait = results.kpi(f"stages.{stage}.waiting_time")
@@ -189,9 +184,9 @@ stages:
 """
 
 
-def test_escalation_bounds_waiting(tmp_path):
+def test_escalation_bounds_waiting():
     """Items waiting over 5 minutes move to specialists: an overloaded queue becomes stable."""
-    p = process(tmp_path, ESCALATION)
+    p = load_text(ESCALATION)
     results = simulate(p, RunSettings(horizon=20_000, warmup=500), replications=3, seed=9)
     assert results.stable
     assert results.kpi("stages.review.waiting_time_p90").mean <= 5.0 + 1e-9
@@ -211,27 +206,27 @@ def test_escalation_bounds_waiting(tmp_path):
         "{calendar: [{days: funday, count: 2}]}",
     ],
 )
-def test_bad_staffing_is_a_load_error(tmp_path, resource):
+def test_bad_staffing_is_a_load_error(resource):
     """count and calendar together, neither, shrinkage of 100%, bad hours or days: load errors."""
     text = SHRINKAGE.replace("{count: 10, shrinkage: 0.2, cost_per_hour: 20}", resource)
     with pytest.raises(LoadError) as error:
-        process(tmp_path, text)
+        load_text(text)
     assert error.value.findings[0].code in ("PF011", "PF012")
 
 
-def test_escalation_needs_both_keys(tmp_path):
+def test_escalation_needs_both_keys():
     """escalate_after without escalate_to is a load error at the stage."""
     text = ESCALATION.replace("    escalate_to: specialist\n", "")
     with pytest.raises(LoadError) as error:
-        process(tmp_path, text)
+        load_text(text)
     assert error.value.findings[0].code == "PF012"
 
 
-def test_escalation_target_must_exist(tmp_path):
+def test_escalation_target_must_exist():
     """A misspelt escalate_to is PF101 unknown-stage."""
     from procflow.lint.runner import check_process
 
-    p = process(tmp_path, ESCALATION.replace("escalate_to: specialist", "escalate_to: specalist"))
+    p = load_text(ESCALATION.replace("escalate_to: specialist", "escalate_to: specalist"))
     assert "PF101" in {f.code for f in check_process(p)}
     assert math.isfinite(analyze(p).arrival_rate)
 
@@ -254,9 +249,9 @@ stages:
 """
 
 
-def test_teams_with_disjoint_skills_are_separate_queues(tmp_path):
+def test_teams_with_disjoint_skills_are_separate_queues():
     """Two teams, disjoint skills: an M/M/2 for x (lambda 0.9) and an M/M/1 for y (lambda 0.6)."""
-    p = process(tmp_path, SKILLS)
+    p = load_text(SKILLS)
     results = simulate(p, RunSettings(horizon=30_000, warmup=500), replications=8, seed=4, jobs=2)
     wait = results.kpi("stages.review.waiting_time")
     theory = 0.6 * erlang_c(2, 0.9) / (2 - 0.9) + 0.4 * 0.6 / (1 - 0.6)
@@ -264,12 +259,12 @@ def test_teams_with_disjoint_skills_are_separate_queues(tmp_path):
     assert abs(wait.mean - theory) <= 4 * se and se < 0.03 * theory
 
 
-def test_cross_trained_teams_act_as_one_pool(tmp_path):
+def test_cross_trained_teams_act_as_one_pool():
     """When every team has every skill, the pool is one M/M/3 queue (lambda 1.5, mu 1)."""
     text = SKILLS.replace("skills: [y]", "skills: [x, y]").replace(
         "skills: [x],", "skills: [y, x],"
     )
-    p = process(tmp_path, text)
+    p = load_text(text)
     results = simulate(p, RunSettings(horizon=30_000, warmup=500), replications=8, seed=4, jobs=2)
     wait = results.kpi("stages.review.waiting_time")
     theory = erlang_c(3, 1.5) / (3 - 1.5)
@@ -295,10 +290,10 @@ stages:
 """
 
 
-def test_a_review_does_not_catch_its_own_errors(tmp_path):
+def test_a_review_does_not_catch_its_own_errors():
     """Items arrive clean at review; 30% leave with the reviewer's own error, none reworked."""
     results = simulate(
-        process(tmp_path, SELF_REVIEW),
+        load_text(SELF_REVIEW),
         RunSettings(horizon=20_000, warmup=100),
         replications=2,
         seed=8,

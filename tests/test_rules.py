@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pytest
 
+from models import ROOT
 from procflow.diagnostics import Finding, Location, Severity
 from procflow.lint import docs
 from procflow.lint.registry import LOAD_CHECKS, RULES, all_rule_info, documentation
@@ -28,7 +29,6 @@ from procflow.lint.rule import Rule, RuleInfo
 from procflow.lint.runner import lint_file, lint_paths
 from procflow.source import MAX_DEPTH, MAX_FILE_BYTES
 
-ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "rules"
 EXPECT = re.compile(r"# expect:((?: PF\d{3}@\d+:\d+)+)\s*")
 LOAD_CODES = {info.code for info, _ in LOAD_CHECKS}

@@ -18,6 +18,7 @@ import pytest
 import yaml
 from click.testing import CliRunner, Result
 
+from models import EXAMPLE, EXAMPLE_TEXT, PROCESSES, QC_20, QC_20_PLUS_3, ROOT, SCENARIOS
 from procflow.cli import main
 from procflow.diagnostics import Finding, LoadError
 from procflow.lint.runner import lint_file, lint_paths
@@ -31,13 +32,6 @@ from procflow.scenario import (
     with_changes,
 )
 from procflow.source import load_document
-
-ROOT = Path(__file__).resolve().parent.parent
-BASE = ROOT / "processes" / "image_moderation_qc.yaml"
-BASE_TEXT = BASE.read_text(encoding="utf-8")
-SCENARIOS = ROOT / "scenarios"
-QC_20 = SCENARIOS / "qc_sample_20pct.yaml"
-QC_20_PLUS_3 = SCENARIOS / "qc_sample_20pct_plus_3.yaml"
 
 
 def position(text: str, needle: str, nth: int = 0) -> tuple[int, int]:
@@ -53,7 +47,7 @@ def position(text: str, needle: str, nth: int = 0) -> tuple[int, int]:
 def write_scenario(folder: Path, body: str, name: str = "scenario.yaml") -> Path:
     """A scenario over the bundled image moderation process, its base given relative to it."""
     path = folder / name
-    text = textwrap.dedent(body).replace("BASE", str(BASE))
+    text = textwrap.dedent(body).replace("BASE", str(EXAMPLE))
     path.write_text(text, encoding="utf-8")
     return path
 
@@ -144,7 +138,7 @@ def test_qc_sample_20pct_changes_only_the_sample() -> None:
     scenario = load_scenario(QC_20)
     assert scenario.name == "qc-sample-20pct"
     assert scenario.description.startswith("Raise the QC sample of low-severity items")
-    assert Path(scenario.base_path).resolve() == BASE
+    assert Path(scenario.base_path).resolve() == EXAMPLE
     assert scenario.changes == {"stages.sample_for_qc.next[1].probability": 0.20}
     assert scenario.points() == [{}]
     process = scenario.process
@@ -166,7 +160,7 @@ def test_qc_sample_20pct_plus_3_also_hires_three_reviewers() -> None:
     assert (process.stages["sample_for_qc"].next or [])[1].probability == 0.20
     assert process.resources["qc_reviewer"].count == 12
     assert process.resources["annotator"].count == 44
-    base = load_document(BASE).data
+    base = load_document(EXAMPLE).data
     assert (
         process.resources["qc_reviewer"].cost_per_hour
         == base["resources"]["qc_reviewer"]["cost_per_hour"]
@@ -178,7 +172,7 @@ def test_base_is_relative_to_the_scenario_file_not_the_working_folder(
 ) -> None:
     monkeypatch.chdir(tmp_path)
     scenario = load_scenario(QC_20_PLUS_3)
-    assert Path(scenario.base_path).resolve() == BASE
+    assert Path(scenario.base_path).resolve() == EXAMPLE
     assert scenario.process.resources["qc_reviewer"].count == 12
 
 
@@ -312,8 +306,8 @@ def test_changed_values_are_located_in_the_scenario_and_the_rest_in_the_base() -
         (("stages", "label", "duration"), "{lognormal", 0),
     ]:
         location = process.locate(path)
-        assert Path(location.file).resolve() == BASE, path
-        assert (location.line, location.col) == position(BASE_TEXT, needle, nth), path
+        assert Path(location.file).resolve() == EXAMPLE, path
+        assert (location.line, location.col) == position(EXAMPLE_TEXT, needle, nth), path
 
 
 def test_a_lint_finding_caused_by_a_change_points_at_the_change(tmp_path: Path) -> None:
@@ -343,7 +337,7 @@ def test_a_lint_finding_in_the_unchanged_base_is_reported_at_the_base_line(
     assert lint_file(QC_20) == []
     copy = tmp_path / "qc_sample_20pct.yaml"
     copy.write_text(
-        re.sub(r"base: .*", f"base: {BASE}", text).replace("../processes", ""), encoding="utf-8"
+        re.sub(r"base: .*", f"base: {EXAMPLE}", text).replace("../processes", ""), encoding="utf-8"
     )
     (finding,) = lint_file(copy)
     assert finding.code == "PF401"
@@ -482,19 +476,19 @@ def test_missing_base_is_pf602_at_the_base_value(tmp_path: Path) -> None:
     assert finding.hint is not None
     assert "relative to the scenario file" in finding.hint
     # a folder is no base either
-    path.write_text(f"scenario: more-qc\nbase: {ROOT / 'processes'}\n", encoding="utf-8")
+    path.write_text(f"scenario: more-qc\nbase: {PROCESSES}\n", encoding="utf-8")
     assert [f.code for f in load_error(path)] == ["PF602"]
 
 
 def test_a_broken_base_reports_the_base_files_own_findings(tmp_path: Path) -> None:
     base = tmp_path / "base.yaml"
-    base.write_text(BASE_TEXT.replace("count: 44", "count: forty"), encoding="utf-8")
+    base.write_text(EXAMPLE_TEXT.replace("count: 44", "count: forty"), encoding="utf-8")
     path = tmp_path / "scenario.yaml"
     path.write_text("scenario: more-qc\nbase: base.yaml\n", encoding="utf-8")
     (finding,) = load_error(path)
     assert finding.code == "PF012"
     assert Path(finding.location.file).resolve() == base
-    assert (finding.location.line, finding.location.col) == position(BASE_TEXT, "44")
+    assert (finding.location.line, finding.location.col) == position(EXAMPLE_TEXT, "44")
 
 
 def test_scenario_file_keys_are_checked_like_a_process(tmp_path: Path) -> None:
@@ -671,7 +665,7 @@ def test_lint_of_a_broken_scenario_exits_with_file_line_col(
 ) -> None:
     monkeypatch.chdir(tmp_path)
     (tmp_path / "scenarios").mkdir()
-    base = f"base: {BASE}\n"
+    base = f"base: {EXAMPLE}\n"
     Path("scenarios/typo_route.yaml").write_text(
         f"scenario: typo\n{base}changes:\n  stages.sample_for_qc.next[1].to: qc_reveiw\n",
         encoding="utf-8",
@@ -698,10 +692,10 @@ def test_compare_with_a_broken_scenario_exits_2_with_the_location(
 ) -> None:
     monkeypatch.chdir(tmp_path)
     Path("typo.yaml").write_text(
-        f"scenario: typo\nbase: {BASE}\nchanges:\n  resources.qc_reviewers.count: 12\n",
+        f"scenario: typo\nbase: {EXAMPLE}\nchanges:\n  resources.qc_reviewers.count: 12\n",
         encoding="utf-8",
     )
-    result = CliRunner().invoke(main, ["compare", str(BASE), "typo.yaml", "-r", "2"])
+    result = CliRunner().invoke(main, ["compare", str(EXAMPLE), "typo.yaml", "-r", "2"])
     assert result.exit_code == 2
     assert "typo.yaml:4:3: PF601" in result.output
     assert "Traceback" not in result.output
@@ -727,5 +721,5 @@ def test_every_scenario_in_the_docs_loads_and_lints_clean(text: str, tmp_path: P
     """Scenario examples in docs/scenarios.md, read as if they were in scenarios/."""
     scenario_from_document(load_document(SCENARIOS / "example.yaml", text))
     path = tmp_path / "example.yaml"
-    path.write_text(text.replace("../processes/", f"{ROOT / 'processes'}/"), encoding="utf-8")
+    path.write_text(text.replace("../processes/", f"{PROCESSES}/"), encoding="utf-8")
     assert [f"{f.location}: {f.code} {f.message}" for f in lint_file(path)] == []

@@ -13,16 +13,13 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
+from models import EXAMPLE, PROCESSES, SCENARIOS, load_text
 from procflow.cli import main
 from procflow.diagnostics import LoadError
-from procflow.model.validation import validate_process
 from procflow.schema import DRAFT_07, process_schema
-from procflow.source import load_document
 
-ROOT = Path(__file__).resolve().parent.parent
-PROCESS_FILES = sorted((ROOT / "processes").glob("**/*.y*ml"))
-SCENARIO_FILES = sorted((ROOT / "scenarios").glob("**/*.y*ml"))
-EXAMPLE = ROOT / "processes" / "image_moderation_qc.yaml"
+PROCESS_FILES = sorted(PROCESSES.glob("**/*.y*ml"))
+SCENARIO_FILES = sorted(SCENARIOS.glob("**/*.y*ml"))
 
 
 def cli_schema() -> dict[str, Any]:
@@ -165,7 +162,7 @@ SPELLINGS_PROCFLOW_LOADS: dict[str, Callable[[dict[str, Any]], Any]] = {
 def test_the_schema_accepts_what_procflow_accepts(change: Callable[[dict[str, Any]], Any]) -> None:
     """Spellings procflow itself loads are not flagged by an editor using the schema."""
     data = mutate(change)
-    validate_process(load_document("p.yaml", text=yaml.safe_dump(data)))  # procflow loads it
+    load_text(yaml.safe_dump(data))  # procflow loads it
     assert [e.message for e in validator().iter_errors(data)] == []
 
 
@@ -189,7 +186,7 @@ def test_the_schema_rejects_what_procflow_rejects(change: Callable[[dict[str, An
     """Values procflow refuses to load are flagged by the schema too."""
     data = mutate(change)
     with pytest.raises(LoadError):
-        validate_process(load_document("p.yaml", text=yaml.safe_dump(data)))
+        load_text(yaml.safe_dump(data))
     assert list(validator().iter_errors(data))
 
 

@@ -4,20 +4,16 @@ from __future__ import annotations
 
 import json
 import math
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
+from models import EXAMPLE, EXAMPLE_TEXT, write_process
 from procflow.cli import main
-from procflow.model.validation import validate_process
 from procflow.results import Estimate, t975
 from procflow.sim.engine import RunSettings
 from procflow.sim.runner import run_replications, summarize
 from procflow.sim.stats import Histogram
-from procflow.source import load_document
-
-EXAMPLE = Path(__file__).parent.parent / "processes" / "image_moderation_qc.yaml"
 
 
 def run_cli(*args: str) -> tuple[int, str]:
@@ -53,12 +49,11 @@ def test_same_seed_same_json_whatever_jobs(tmp_path):
     assert outputs[0] == outputs[1] == outputs[2]
 
 
-def test_different_seeds_differ(tmp_path):
+def test_different_seeds_differ(example):
     """Another seed gives other numbers."""
-    process = validate_process(load_document(EXAMPLE))
     settings = RunSettings(horizon=600, warmup=60)
-    a = run_replications(process, settings, replications=1, seed=1)[0]
-    b = run_replications(process, settings, replications=1, seed=2)[0]
+    a = run_replications(example, settings, replications=1, seed=1)[0]
+    b = run_replications(example, settings, replications=1, seed=2)[0]
     assert a.kpis["cycle_time.mean"] != b.kpis["cycle_time.mean"]
 
 
@@ -94,9 +89,8 @@ def test_json_has_the_documented_keys(tmp_path):
 
 def test_unstable_process_is_an_answer(tmp_path):
     """Too few reviewers: the run ends with exit 0 and says which queue grows, how fast."""
-    text = EXAMPLE.read_text(encoding="utf-8").replace("count: 9", "count: 5")
-    path = tmp_path / "short_staffed.yaml"
-    path.write_text(text, encoding="utf-8")
+    text = EXAMPLE_TEXT.replace("count: 9", "count: 5")
+    path = write_process(tmp_path, text, "short_staffed.yaml")
     code, output = run_cli(
         "simulate", str(path), "-r", "2", "--horizon", "3 days", "--format", "json"
     )
@@ -109,14 +103,13 @@ def test_unstable_process_is_an_answer(tmp_path):
     assert 15 < growth < 26
 
 
-def test_unstable_run_stops_at_the_wip_cap():
+def test_unstable_run_stops_at_the_wip_cap(example):
     """A hopeless process stops once the backlog passes the cap: bounded time and memory."""
-    process = validate_process(load_document(EXAMPLE))
-    broken = process.model_copy(
+    broken = example.model_copy(
         update={
             "resources": {
-                **process.resources,
-                "annotator": process.resources["annotator"].model_copy(update={"count": 10}),
+                **example.resources,
+                "annotator": example.resources["annotator"].model_copy(update={"count": 10}),
             }
         }
     )
@@ -127,30 +120,28 @@ def test_unstable_run_stops_at_the_wip_cap():
     assert run.stopped_at < 1e9
 
 
-def test_common_random_numbers_across_staffing_changes():
+def test_common_random_numbers_across_staffing_changes(example):
     """Changing staff does not change the arrivals drawn: scenarios share random numbers."""
-    process = validate_process(load_document(EXAMPLE))
-    more = process.model_copy(
+    more = example.model_copy(
         update={
             "resources": {
-                **process.resources,
-                "qc_reviewer": process.resources["qc_reviewer"].model_copy(update={"count": 12}),
+                **example.resources,
+                "qc_reviewer": example.resources["qc_reviewer"].model_copy(update={"count": 12}),
             }
         }
     )
     settings = RunSettings(horizon=2000, warmup=100)
-    a = run_replications(process, settings, replications=1, seed=5)[0]
+    a = run_replications(example, settings, replications=1, seed=5)[0]
     b = run_replications(more, settings, replications=1, seed=5)[0]
     assert a.kpis["arrivals_per_hour"] == b.kpis["arrivals_per_hour"]
     assert a.kpis["cycle_time.mean"] != b.kpis["cycle_time.mean"]
 
 
-def test_quality_model_escaped_defects():
+def test_quality_model_escaped_defects(example):
     """Escaped defects: error 6%; QC catches 85% of the sampled ones (17.2% sampled)."""
-    process = validate_process(load_document(EXAMPLE))
     settings = RunSettings(horizon=8_000, warmup=200)
-    runs = run_replications(process, settings, replications=4, seed=11, jobs=2)
-    results = summarize(process, settings, 11, runs)
+    runs = run_replications(example, settings, replications=4, seed=11, jobs=2)
+    results = summarize(example, settings, 11, runs)
     escaped = results.kpis["escaped_defect_rate"]
     # each delivered item's last labelling was defective with p=0.06; if reviewed (p=0.172)
     # it escapes only when not caught: 0.06 * (1 - 0.172 * 0.85), to first order in rework

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from models import EXAMPLE, EXAMPLE_TEXT, load_text
 from procflow.diagnostics import LoadError
 from procflow.expr import Expr, parse
 from procflow.model.distributions import Lognormal, Triangular
@@ -13,19 +14,11 @@ from procflow.model.process import Process
 from procflow.model.validation import validate_process
 from procflow.source import load_document
 
-ROOT = Path(__file__).resolve().parent.parent
-EXAMPLE = ROOT / "processes" / "image_moderation_qc.yaml"
-EXAMPLE_TEXT = EXAMPLE.read_text(encoding="utf-8")
-
-
-def load(text: str, path: str = "p.yaml") -> Process:
-    return validate_process(load_document(path, text=text))
-
 
 def errors(text: str) -> list[tuple[str, int, int]]:
     """(code, line, col) of every finding validating ``text`` raises, in file order."""
     with pytest.raises(LoadError) as info:
-        load(text)
+        load_text(text)
     return [(f.code, f.location.line, f.location.col) for f in info.value.findings]
 
 
@@ -57,35 +50,33 @@ stages:
 # --------------------------------------------------------------------------- the example
 
 
-def test_bundled_example_loads_as_written() -> None:
+def test_bundled_example_loads_as_written(example: Process) -> None:
     """processes/image_moderation_qc.yaml validates with its name, pools and stages."""
-    process = validate_process(load_document(EXAMPLE))
-    assert process.name == "image-moderation-qc"
-    assert process.time_unit == "minute"
-    assert list(process.stages) == ["label", "sample_for_qc", "qc_review", "delivered"]
-    assert process.resources["annotator"].count == 44
-    assert process.resources["qc_reviewer"].cost_per_hour == 22
-    assert process.source is not None and process.source.path == str(EXAMPLE)
+    assert example.name == "image-moderation-qc"
+    assert example.time_unit == "minute"
+    assert list(example.stages) == ["label", "sample_for_qc", "qc_review", "delivered"]
+    assert example.resources["annotator"].count == 44
+    assert example.resources["qc_reviewer"].cost_per_hour == 22
+    assert example.source is not None and example.source.path == str(EXAMPLE)
 
 
-def test_example_rate_540_per_hour_is_9_per_minute() -> None:
+def test_example_rate_540_per_hour_is_9_per_minute(example: Process) -> None:
     """``rate: 540 per hour`` in a minute-based process is 9 arrivals per minute."""
-    process = validate_process(load_document(EXAMPLE))
-    assert process.arrivals[0].rate == pytest.approx(9.0)
-    assert process.arrivals[0].rate_per_unit == pytest.approx(9.0)
+    assert example.arrivals[0].rate == pytest.approx(9.0)
+    assert example.arrivals[0].rate_per_unit == pytest.approx(9.0)
 
 
-def test_example_sla_of_4_hours_is_240_minutes() -> None:
+def test_example_sla_of_4_hours_is_240_minutes(example: Process) -> None:
     """``max: 4 hours`` is 240 minutes at the 90th percentile of cycle time."""
-    (sla,) = validate_process(load_document(EXAMPLE)).slas
+    (sla,) = example.slas
     assert sla.max == pytest.approx(240.0)
     assert sla.percentile == 90
     assert sla.metric == "cycle_time"
 
 
-def test_example_distributions_keep_their_parameters() -> None:
+def test_example_distributions_keep_their_parameters(example: Process) -> None:
     """The label lognormal has mean 4.2 and sd 1.6; the QC triangular its three points."""
-    stages = validate_process(load_document(EXAMPLE)).stages
+    stages = example.stages
     label = stages["label"].duration
     assert isinstance(label, Lognormal)
     assert label.mean == pytest.approx(4.2)
@@ -96,9 +87,9 @@ def test_example_distributions_keep_their_parameters() -> None:
     assert (qc.low, qc.mode, qc.high) == (2, 3, 7)
 
 
-def test_example_branches_have_a_condition_a_probability_and_a_default() -> None:
+def test_example_branches_have_a_condition_a_probability_and_a_default(example: Process) -> None:
     """sample_for_qc routes by a parsed ``when``, then 10%, then a default branch."""
-    stages = validate_process(load_document(EXAMPLE)).stages
+    stages = example.stages
     branches = stages["sample_for_qc"].next
     assert branches is not None and len(branches) == 3
     assert isinstance(branches[0].when, Expr)
@@ -111,9 +102,9 @@ def test_example_branches_have_a_condition_a_probability_and_a_default() -> None
     assert stages["delivered"].kind == "end"
 
 
-def test_example_attributes_are_categorical_shares() -> None:
+def test_example_attributes_are_categorical_shares(example: Process) -> None:
     """Arrival attributes are read as value -> share mappings."""
-    arrival = validate_process(load_document(EXAMPLE)).arrivals[0]
+    arrival = example.arrivals[0]
     severity = arrival.attributes["severity"]
     assert getattr(severity, "values", None) == {"low": 0.92, "high": 0.08}
 
@@ -123,7 +114,7 @@ def test_bare_numbers_are_in_the_process_time_unit() -> None:
     text = MINIMAL.replace("rate: 1", "rate: 540 per hour").replace(
         "duration: 1", "duration: 30 min"
     )
-    process = load("time_unit: hour\n" + text)
+    process = load_text("time_unit: hour\n" + text)
     assert process.arrivals[0].rate == pytest.approx(540)
     work = process.stages["work"].duration
     assert work is not None and work.mean == pytest.approx(0.5)
@@ -131,13 +122,13 @@ def test_bare_numbers_are_in_the_process_time_unit() -> None:
 
 def test_time_unit_accepts_spellings_of_a_unit() -> None:
     """``time_unit: hours`` or ``min`` is normalised to the canonical unit."""
-    assert load("time_unit: hours\n" + MINIMAL).time_unit == "hour"
-    assert load("time_unit: min\n" + MINIMAL).time_unit == "minute"
+    assert load_text("time_unit: hours\n" + MINIMAL).time_unit == "hour"
+    assert load_text("time_unit: min\n" + MINIMAL).time_unit == "minute"
 
 
 def test_every_is_the_inverse_of_rate() -> None:
     """``every: 5 min`` is a rate of 0.2 per minute."""
-    process = load(MINIMAL.replace("rate: 1", "every: 5 min"))
+    process = load_text(MINIMAL.replace("rate: 1", "every: 5 min"))
     assert process.arrivals[0].every == pytest.approx(5)
     assert process.arrivals[0].rate_per_unit == pytest.approx(0.2)
 
@@ -149,7 +140,7 @@ def test_unknown_key_is_pf010_at_the_key_with_did_you_mean() -> None:
     """A misspelt stage key is PF010 at the key, and the hint names the right key."""
     text = example_with("    duration: {lognormal", "    duraton: {lognormal")
     with pytest.raises(LoadError) as info:
-        load(text)
+        load_text(text)
     (finding,) = info.value.findings
     assert (finding.code, finding.location.line, finding.location.col) == ("PF010", 27, 5)
     assert finding.hint is not None and "'duration'" in finding.hint
@@ -172,7 +163,7 @@ def test_did_you_mean_names_the_key_of_that_place(
 ) -> None:
     """The did-you-mean hint comes from the keys allowed where the typo is."""
     with pytest.raises(LoadError) as info:
-        load(example_with(old, new))
+        load_text(example_with(old, new))
     unknown = [f for f in info.value.findings if f.code == "PF010"]
     assert len(unknown) == 1
     assert (unknown[0].location.line, unknown[0].location.col) == where
@@ -182,7 +173,7 @@ def test_did_you_mean_names_the_key_of_that_place(
 def test_unknown_key_far_from_any_known_key_hints_at_the_docs() -> None:
     """Without a close match, the PF010 hint points to the format documentation."""
     with pytest.raises(LoadError) as info:
-        load(example_with("    cost_per_hour: 14", "    zzzz: 14"))
+        load_text(example_with("    cost_per_hour: 14", "    zzzz: 14"))
     (finding,) = info.value.findings
     assert finding.code == "PF010"
     assert finding.hint is not None and "did you mean" not in finding.hint
@@ -270,7 +261,7 @@ def test_unknown_distribution_is_pf012_with_did_you_mean() -> None:
     """A misspelt distribution kind is PF012 at the value, naming the closest kind."""
     text = example_with("{lognormal: {mean: 4.2", "{lognormall: {mean: 4.2")
     with pytest.raises(LoadError) as info:
-        load(text)
+        load_text(text)
     (finding,) = info.value.findings
     assert (finding.code, finding.location.line, finding.location.col) == ("PF012", 27, 15)
     assert "'lognormal'" in finding.message
@@ -297,7 +288,7 @@ def test_bad_condition_is_pf013_inside_the_string(value: str, col: int) -> None:
     """A condition that does not parse is PF013 at the offending character, quoted or not."""
     text = example_with('when: severity == "high"', f"when: {value}")
     with pytest.raises(LoadError) as info:
-        load(text)
+        load_text(text)
     (finding,) = info.value.findings
     assert (finding.code, finding.location.line, finding.location.col) == ("PF013", WHEN_LINE, col)
 
@@ -305,7 +296,7 @@ def test_bad_condition_is_pf013_inside_the_string(value: str, col: int) -> None:
 def test_bad_condition_keeps_the_parser_hint() -> None:
     """PF013 carries the expression parser's hint (``===`` -> use ``==``)."""
     with pytest.raises(LoadError) as info:
-        load(example_with('when: severity == "high"', 'when: severity === "high"'))
+        load_text(example_with('when: severity == "high"', 'when: severity === "high"'))
     (finding,) = info.value.findings
     assert finding.hint is not None and "==" in finding.hint
 
@@ -414,7 +405,7 @@ stages:
   done: {end: true}
 """
     assert only_error(text) == ("PF012", 6, 5)
-    joined = load(text.replace("split: [x, y]", "split: [x, y]\n    join: done"))
+    joined = load_text(text.replace("split: [x, y]", "split: [x, y]\n    join: done"))
     assert joined.stages["fork"].kind == "split"
 
 

@@ -14,17 +14,13 @@ from click.testing import CliRunner
 from openpyxl import load_workbook
 
 import procflow
+from models import EXAMPLE, QC_20, QC_20_PLUS_3
 from procflow.cli import main
 from procflow.report.csvout import write_csv_folder
 from procflow.report.jsonout import document_kind, results_to_dict
 from procflow.report.xlsx import kpi_label, write_workbook
 
-ROOT = Path(__file__).resolve().parent.parent
-EXAMPLE = ROOT / "processes" / "image_moderation_qc.yaml"
-SCENARIOS = [
-    ROOT / "scenarios" / "qc_sample_20pct.yaml",
-    ROOT / "scenarios" / "qc_sample_20pct_plus_3.yaml",
-]
+SCENARIOS = [QC_20, QC_20_PLUS_3]
 QUICK = ["-r", "2", "--horizon", "6 hours", "--warmup", "1 hour", "--format", "json"]
 
 RESULT_SHEETS = [
