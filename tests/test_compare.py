@@ -21,7 +21,7 @@ from click.testing import CliRunner, Result
 
 from models import EXAMPLE, EXAMPLE_TEXT, QC_20, QC_20_PLUS_3, write_process
 from procflow.cli import main
-from procflow.compare import compare, paired_difference
+from procflow.decide.compare import compare, paired_difference
 from procflow.model.process import Process
 from procflow.results import t975
 from procflow.scenario import with_changes

@@ -16,7 +16,7 @@ from click.testing import CliRunner
 
 from models import EXAMPLE, QC_20_PLUS_3
 from procflow.cli import main
-from procflow.compare import Comparison, compare
+from procflow.decide.compare import Comparison, compare
 from procflow.model.process import Process
 from procflow.scenario import load_scenario
 from procflow.sim.engine import RunSettings

@@ -14,7 +14,7 @@ import pytest
 
 import procflow
 from models import QC_20, QC_20_PLUS_3
-from procflow.optimize import optimize
+from procflow.decide.optimize import optimize
 from procflow.report.html import (
     comparison_html,
     optimization_html,
@@ -29,7 +29,7 @@ from procflow.report.jsonout import (
     results_to_dict,
     sweep_to_dict,
 )
-from procflow.sweep import grid, run_points
+from procflow.decide.sweep import grid, run_points
 
 SCENARIOS = [QC_20, QC_20_PLUS_3]
 SETTINGS = procflow.RunSettings(horizon=1440, warmup=60)  # one day, in minutes

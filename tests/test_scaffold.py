@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 import procflow
-from procflow.compare import compare
+from procflow.decide.compare import compare
 from procflow.scaffold import scaffold
 
 

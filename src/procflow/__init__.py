@@ -16,28 +16,30 @@ The public API follows the pipeline::
 
 Names are loaded when first used, so that ``import procflow`` (and the command
 line, which imports it) stays quick: the simulator and the reports load only for
-the commands that need them.
+the commands that need them. (So no public function may share its name with a
+module of the package: importing the module would replace the function.)
 """
 
 from __future__ import annotations
 
 import importlib
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from procflow.analysis import Capacity, analyze
-    from procflow.compare import compare
+    from procflow.decide.compare import compare
     from procflow.diagnostics import Finding, LoadError, Location, Severity
+    from procflow.lint.config import LintConfig
     from procflow.lint.runner import LintReport
-    from procflow.lint.runner import lint_paths as lint
     from procflow.model.process import Process
     from procflow.model.settings import RunSettings
-    from procflow.optimize import optimize
+    from procflow.decide.optimize import optimize
     from procflow.results import Comparison, Estimate, Optimization, Results, Sweep
     from procflow.scenario import Scenario, load_any, load_scenario
     from procflow.sim.runner import simulate
-    from procflow.sweep import sweep
+    from procflow.decide.sweep import sweep
 
 #: public name -> (module, name there)
 _WHERE = {
@@ -56,14 +58,25 @@ _WHERE = {
     "Severity": ("procflow.diagnostics", "Severity"),
     "Sweep": ("procflow.results", "Sweep"),
     "analyze": ("procflow.analysis", "analyze"),
-    "compare": ("procflow.compare", "compare"),
-    "lint": ("procflow.lint.runner", "lint_paths"),
+    "compare": ("procflow.decide.compare", "compare"),
     "load_any": ("procflow.scenario", "load_any"),
     "load_scenario": ("procflow.scenario", "load_scenario"),
-    "optimize": ("procflow.optimize", "optimize"),
+    "optimize": ("procflow.decide.optimize", "optimize"),
     "simulate": ("procflow.sim.runner", "simulate"),
-    "sweep": ("procflow.sweep", "sweep"),
+    "sweep": ("procflow.decide.sweep", "sweep"),
 }
+
+
+# The lint package is loaded now (it is empty), so that importing it later cannot replace
+# the function below: Python binds a subpackage to its parent's name when it first loads.
+importlib.import_module("procflow.lint")
+
+
+def lint(paths: Sequence[str | Path], config: LintConfig | None = None) -> LintReport:
+    """Lint files and folders (searched recursively for YAML): the findings and an exit code."""
+    from procflow.lint.runner import lint_paths
+
+    return lint_paths(paths, config)
 
 
 def load(path: str | Path) -> Process:

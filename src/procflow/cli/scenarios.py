@@ -53,7 +53,7 @@ def compare(
           scenarios/qc_sample_20pct.yaml scenarios/qc_sample_20pct_plus_3.yaml
       procflow compare processes/image_moderation_qc.yaml scenarios/*.yaml --format markdown
     """
-    from procflow.compare import compare as run_compare
+    from procflow.decide.compare import compare as run_compare
     from procflow.report.markdown import comparison_markdown
     from procflow.report.terminal import print_comparison
     from procflow.results import to_json
@@ -115,8 +115,8 @@ def sweep(path: str, axes: tuple[str, ...], fmt: str, output: str | None, **opts
     """
     from procflow.report.terminal import print_sweep
     from procflow.results import to_json
-    from procflow.sweep import grid, parse_values
-    from procflow.sweep import sweep as run_sweep
+    from procflow.decide.sweep import grid, parse_values
+    from procflow.decide.sweep import sweep as run_sweep
 
     process, scenario = load_any(path)
     refuse_broken(process)
@@ -207,8 +207,8 @@ def optimize(
       procflow optimize processes/image_moderation_qc.yaml \\
           --pool annotator=38:46 --pool qc_reviewer=6:10 --max-utilization 0.9
     """
-    from procflow.optimize import OptimizeError
-    from procflow.optimize import optimize as search
+    from procflow.decide.optimize import OptimizeError
+    from procflow.decide.optimize import optimize as search
     from procflow.report.terminal import print_optimization
     from procflow.results import to_json
 

@@ -27,7 +27,7 @@ from procflow.model.settings import RunSettings
 from procflow.results import Candidate, Optimization, staff_cost
 from procflow.sim.executor import Executor
 from procflow.sim.runner import Progress
-from procflow.sweep import run_points
+from procflow.decide.sweep import run_points
 
 MAX_CANDIDATES = 200_000
 
