@@ -13,23 +13,26 @@ registered code has fixtures, a documentation page and a documented docstring.
 from __future__ import annotations
 
 import inspect
+import io
 import re
 import textwrap
+import tokenize
 from pathlib import Path
 
 import pytest
 
 from procflow.diagnostics import Finding, Location, Severity
+from procflow.diagnostics.checks import LOAD_CHECKS, UNKNOWN_KEY, LoadCheck
 from procflow.lint import docs
-from procflow.lint.registry import LOAD_CHECKS, RULES, all_rule_info, documentation
-from procflow.lint.rule import Rule, RuleInfo
+from procflow.lint.registry import RULES, all_rule_info, documentation
+from procflow.lint.rule import Rule
 from procflow.lint.runner import lint_file, lint_paths
 from procflow.source import MAX_DEPTH, MAX_FILE_BYTES
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "rules"
 EXPECT = re.compile(r"# expect:((?: PF\d{3}@\d+:\d+)+)\s*")
-LOAD_CODES = {info.code for info, _ in LOAD_CHECKS}
+LOAD_CODES = {check.code for check in LOAD_CHECKS}
 
 #: Fixtures that show a bug in src/ (see the reason); strict, so a fix makes them fail loudly.
 KNOWN_BUGS: dict[str, pytest.MarkDecorator] = {}
@@ -116,12 +119,47 @@ def test_rule_docstring_has_summary_and_examples(rule: type[Rule]) -> None:
     assert re.search(r"^\s*Passes(::|:)", own, re.MULTILINE), "no 'Passes' example"
 
 
-@pytest.mark.parametrize("check", LOAD_CHECKS, ids=[c.code for c, _ in LOAD_CHECKS])
-def test_load_check_text_has_a_summary(check: tuple[RuleInfo, str]) -> None:
-    _, text = check
-    lines = text.splitlines()
-    assert lines[0].strip() and lines[0].endswith(".")
-    assert len(lines) == 1 or not lines[1].strip()
+@pytest.mark.parametrize("check", LOAD_CHECKS, ids=[c.code for c in LOAD_CHECKS])
+def test_load_check_has_a_summary_and_its_docs_page(check: LoadCheck) -> None:
+    """Like a rule's docstring, a load check's text is its summary and its page."""
+    lines = check.documentation().splitlines()
+    assert lines[0].strip() and lines[0].endswith("."), "the summary is one sentence"
+    assert len(lines) == 1 or not lines[1].strip(), "the summary must fit on the first line"
+    assert check.summary() == lines[0] == check.info().summary
+    page = ROOT / check.info().doc_path
+    assert page.is_file(), f"{check.code}: no {check.info().doc_path}"
+    assert page.read_text(encoding="utf-8") == docs.rule_page(check.info(), check.documentation())
+
+
+def test_a_load_check_builds_its_own_findings() -> None:
+    where = Location("p.yaml", 3, 5)
+    finding = UNKNOWN_KEY.finding("unknown key 'duraton'", where, "did you mean 'duration'?")
+    assert finding == Finding(
+        "PF010",
+        "unknown-key",
+        Severity.ERROR,
+        "unknown key 'duraton'",
+        where,
+        "did you mean 'duration'?",
+    )
+
+
+def test_load_check_codes_are_written_only_in_the_catalogue() -> None:
+    """Code that reports a load problem asks its check (``UNKNOWN_KEY.finding``), so no other
+    module spells a load check's code or name as a string."""
+    catalogue = ROOT / "src" / "procflow" / "diagnostics" / "checks.py"
+    words = {f'"{c.code}"' for c in LOAD_CHECKS} | {f'"{c.name}"' for c in LOAD_CHECKS}
+    found = []
+    for path in sorted((ROOT / "src" / "procflow").rglob("*.py")):
+        if path == catalogue:
+            continue
+        tokens = tokenize.generate_tokens(io.StringIO(path.read_text(encoding="utf-8")).readline)
+        found += [
+            f"{path.relative_to(ROOT)}:{t.start[0]}: {t.string}"
+            for t in tokens
+            if t.type == tokenize.STRING and t.string in words
+        ]
+    assert found == []
 
 
 # --------------------------------------------------------------------------- load checks
@@ -331,7 +369,8 @@ COMMAND = re.compile(r"`+procflow (\w+)")
 def _texts() -> list[str]:
     """Every rule's documentation and every hint procflow prints while loading."""
     texts = [text for _, text in documentation().values()]
-    texts.append((ROOT / "src" / "procflow" / "source.py").read_text(encoding="utf-8"))
+    for path in sorted((ROOT / "src" / "procflow" / "source").glob("*.py")):
+        texts.append(path.read_text(encoding="utf-8"))
     texts.append((ROOT / "src" / "procflow" / "model" / "validation.py").read_text("utf-8"))
     return texts
 

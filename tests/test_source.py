@@ -12,13 +12,8 @@ from hypothesis import strategies as st
 
 from procflow.diagnostics import Finding, LoadError, Location, Severity
 from procflow.model.validation import validate_process
-from procflow.source import (
-    MAX_DEPTH,
-    MAX_FILE_BYTES,
-    Document,
-    _offset_mark,
-    load_document,
-)
+from procflow.source import MAX_DEPTH, MAX_FILE_BYTES, Document, load_document
+from procflow.source.scalars import offset_mark
 
 
 def load_error(text: str, path: str = "p.yaml") -> LoadError:
@@ -231,7 +226,7 @@ def test_every_character_of_a_value_is_located_on_its_source(
             assert char_at(text, where) in (ch, "\\"), (text, offset)
     if value.strip():
         start = doc.locate(("k", 0))
-        assert _offset_mark(text, (start.line - 1, start.col - 1), value, 0) is not None
+        assert offset_mark(text, (start.line - 1, start.col - 1), value, 0) is not None
 
 
 # --------------------------------------------------------------------------- duplicate keys

@@ -1,8 +1,8 @@
 """Generate the rule reference: ``docs/rules/<CODE>.md`` and the index ``docs/rules/README.md``.
 
-Every code procflow can report (the lint rules and the load checks of
-:mod:`procflow.lint.registry`) gets a page built from its documentation text:
-a rule's docstring, a load check's text in the registry. The first line is the
+Every code procflow can report (the lint rules of :mod:`procflow.lint.registry`
+and the load checks of :mod:`procflow.diagnostics.checks`) gets a page built from
+its documentation text: a rule's docstring, a load check's text. The first line is the
 summary; the rest is reStructuredText-flavoured prose whose ``Fails::`` and
 ``Passes::`` literal blocks become fenced YAML blocks and whose ````code````
 becomes Markdown inline code.
@@ -24,8 +24,9 @@ import textwrap
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from procflow.lint.registry import RULES, documentation
-from procflow.lint.rule import DOCS_PATH, RuleInfo
+from procflow.diagnostics import DOCS_PATH, RuleInfo
+from procflow.diagnostics.checks import LOAD_CHECKS
+from procflow.lint.registry import documentation
 
 #: Families of codes, by prefix, in the order the index lists them.
 FAMILIES: tuple[tuple[str, str], ...] = (
@@ -47,6 +48,7 @@ MARKER = (
     "do not edit. -->"
 )
 
+_LOAD_CHECKS = {check.code: check for check in LOAD_CHECKS}
 _PAGE_NAME = re.compile(r"^PF\d{3}\.md$")
 _INLINE_LITERAL = re.compile(r"``(.+?)``")
 _MARKDOWN_SPECIAL = re.compile(r"([\\*<])")
@@ -137,10 +139,6 @@ def rst_to_markdown(text: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", rendered).strip("\n") + "\n"
 
 
-def _is_load_check(code: str) -> bool:
-    return code not in {rule.code for rule in RULES}
-
-
 def rule_page(info: RuleInfo, text: str) -> str:
     """The Markdown page of one code."""
     family = family_of(info.code)
@@ -155,7 +153,7 @@ def rule_page(info: RuleInfo, text: str) -> str:
         rst_to_markdown(text).rstrip("\n"),
         "",
     ]
-    if _is_load_check(info.code):
+    if info.code in _LOAD_CHECKS:
         lines += [
             "## When it is reported",
             "",
