@@ -24,7 +24,15 @@ import pytest
 from procflow.diagnostics import Finding, Location, Severity
 from procflow.diagnostics.checks import LOAD_CHECKS, UNKNOWN_KEY, LoadCheck
 from procflow.lint import docs
-from procflow.lint.registry import RULES, all_rule_info, documentation
+from procflow.lint.config import LintConfig
+from procflow.lint.registry import (
+    RULES,
+    UnknownRuleError,
+    all_rule_info,
+    documentation,
+    lookup,
+    resolve,
+)
 from procflow.lint.rule import Rule
 from procflow.lint.runner import lint_file, lint_paths
 from procflow.source import MAX_DEPTH, MAX_FILE_BYTES
@@ -160,6 +168,73 @@ def test_load_check_codes_are_written_only_in_the_catalogue() -> None:
             if t.type == tokenize.STRING and t.string in words
         ]
     assert found == []
+
+
+# --------------------------------------------------------------------------- lookup
+
+
+@pytest.mark.parametrize(
+    ("selector", "codes"),
+    [
+        ("PF106", {"PF106"}),
+        ("unused-resource", {"PF106"}),
+        ("PF003", {"PF003"}),
+        ("duplicate-key", {"PF003"}),
+        ("PF4", {"PF401", "PF402", "PF403"}),
+        ("PF60", {"PF601", "PF602"}),
+    ],
+)
+def test_resolve_takes_codes_prefixes_and_names_of_rules_and_load_checks(
+    selector: str, codes: set[str]
+) -> None:
+    assert resolve(selector) == codes
+
+
+@pytest.mark.parametrize(
+    ("selector", "suggestion"),
+    [
+        ("PF1O6", "PF106"),
+        ("pf106", "PF106"),
+        ("unused-resouce", "unused-resource"),
+        ("duplicate-keys", "duplicate-key"),
+        ("PF999", None),
+        ("", None),
+    ],
+)
+def test_resolve_refuses_what_names_no_rule_and_suggests_the_closest(
+    selector: str, suggestion: str | None
+) -> None:
+    with pytest.raises(UnknownRuleError) as info:
+        resolve(selector)
+    assert info.value.selector == selector
+    assert info.value.suggestion == suggestion
+    advice = f"did you mean {suggestion}?" if suggestion else "see docs/rules/README.md"
+    assert str(info.value) == f"no such rule {selector!r}; {advice}"
+
+
+def test_lookup_takes_whole_codes_and_names_only() -> None:
+    assert lookup("PF106") == lookup("unused-resource") == all_rule_info()["PF106"]
+    with pytest.raises(UnknownRuleError):
+        lookup("PF1")
+
+
+def test_a_lint_config_refuses_unknown_selectors() -> None:
+    """From Python as from the command line: a typo is an error, not an empty selection."""
+    with pytest.raises(UnknownRuleError, match="did you mean PF106"):
+        LintConfig(ignore=("PF1O6",))
+    with pytest.raises(UnknownRuleError, match="unused-resource"):
+        LintConfig().merged(select=["unused-resouce"])
+
+
+def test_lint_config_matches_the_codes_its_selectors_stand_for() -> None:
+    def finding(code: str, name: str) -> Finding:
+        return Finding(code, name, Severity.ERROR, "m", Location("p.yaml"))
+
+    config = LintConfig(select=("PF1", "PF003"), ignore=("unused-resource",))
+    assert config.wants(finding("PF101", "unknown-stage"))
+    assert config.wants(finding("PF003", "duplicate-key"))
+    assert not config.wants(finding("PF106", "unused-resource"))
+    assert not config.wants(finding("PF201", "probability-out-of-range"))
 
 
 # --------------------------------------------------------------------------- load checks

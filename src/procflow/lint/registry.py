@@ -1,16 +1,18 @@
-"""The explicit list of lint rules, and the metadata of every code procflow can report.
+"""The explicit list of lint rules, and the lookup of every code procflow can report.
 
 Codes are stable: a code is never reused for another meaning. Families:
 ``PF0xx`` loading and schema, ``PF1xx`` structure and names, ``PF2xx``
 probabilities, ``PF3xx`` conditions, ``PF4xx`` capacity, ``PF5xx`` SLAs, ``PF6xx``
 scenarios. The checks made while a file is loaded are catalogued in
-:mod:`procflow.diagnostics.checks`.
+:mod:`procflow.diagnostics.checks`; the lookup here covers them and the rules alike,
+and refuses a code or name that does not exist, suggesting the closest one.
 """
 
 from __future__ import annotations
 
 from procflow.diagnostics import RuleInfo
 from procflow.diagnostics.checks import LOAD_CHECKS
+from procflow.diagnostics.suggest import closest
 from procflow.lint.rule import Rule
 from procflow.lint.rules.capacity import OverloadedPool, UnderstaffedHours
 from procflow.lint.rules.conditions import ImpossibleValue, TypeMismatch, UnknownAttribute
@@ -73,3 +75,44 @@ def documentation() -> dict[str, tuple[RuleInfo, str]]:
     docs = {check.code: (check.info(), check.documentation()) for check in LOAD_CHECKS}
     docs.update({rule.code: (rule.info(), rule.documentation()) for rule in RULES})
     return docs
+
+
+class UnknownRuleError(ValueError):
+    """A selector names no rule or load check: ``no such rule 'PF1O6'; did you mean PF106?``."""
+
+    def __init__(self, selector: str, suggestion: str | None) -> None:
+        self.selector = selector
+        self.suggestion = suggestion
+        advice = f"did you mean {suggestion}?" if suggestion else "see docs/rules/README.md"
+        super().__init__(f"no such rule {selector!r}; {advice}")
+
+
+def lookup(code_or_name: str) -> RuleInfo:
+    """The rule or load check with this code (``PF106``) or name (``unused-resource``).
+
+    Raises :class:`UnknownRuleError`, with the closest code or name, for anything else.
+    """
+    info = all_rule_info()
+    by_name = {rule.name: rule for rule in info.values()}
+    found = info.get(code_or_name) or by_name.get(code_or_name)
+    if found is None:
+        raise UnknownRuleError(code_or_name, closest(code_or_name, [*info, *by_name]))
+    return found
+
+
+def resolve(selector: str) -> frozenset[str]:
+    """The codes a selector of ``--select``/``--ignore`` or ``[tool.procflow]`` stands for.
+
+    A selector is a code (``PF106``), a code prefix (``PF4``: every capacity rule) or
+    a rule name (``unused-resource``), of a lint rule or a load check alike. Raises
+    :class:`UnknownRuleError`, with the closest code or name, if it stands for none.
+    """
+    try:
+        return frozenset({lookup(selector).code})
+    except UnknownRuleError:
+        codes = frozenset(
+            code for code in all_rule_info() if selector and code.startswith(selector)
+        )
+        if not codes:
+            raise
+        return codes
