@@ -378,6 +378,23 @@ def test_unknown_code_in_pyproject_is_a_usage_error(toml: str, entry: str) -> No
     no_traceback(result)
 
 
+def test_unknown_code_in_a_suppression_comment_is_reported_at_the_code() -> None:
+    """``# procflow: ignore[PF1O1]`` silences nothing: PF101 stays, and PF014 points at the code."""
+    line = "next: sample_for_qcc  # procflow: ignore[PF1O1]\n"
+    text = UNKNOWN_STAGE.replace("next: sample_for_qcc\n", line)
+    result = run("lint", "--format", "json", write("bad.yaml", text))
+    findings = json.loads(result.stdout)["findings"]
+    (warning,) = [f for f in findings if f["code"] == "PF014"]
+    lines = text.splitlines()
+    number = next(n for n, written in enumerate(lines, start=1) if "PF1O1" in written)
+    column = lines[number - 1].index("PF1O1") + 1
+    assert (warning["line"], warning["column"]) == (number, column)
+    assert warning["severity"] == "warning"
+    assert "did you mean PF101?" in warning["hint"]
+    assert {f["code"] for f in findings} == {"PF014", "PF101", "PF103"}
+    assert result.exit_code == 1  # as without the comment: the PF101 error is still there
+
+
 # --------------------------------------------------------------------------- graph, analyze, show
 
 

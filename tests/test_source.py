@@ -639,6 +639,26 @@ def test_well_formed_suppressions(comment: str, codes: set[str]) -> None:
     assert doc.is_suppressed(finding_at("PF999", 1)) == (not codes)
 
 
+def test_every_listed_code_is_located_at_its_first_character() -> None:
+    """Lint checks that each listed code exists, and reports a typo at the code itself."""
+    text = "a: 1  # procflow: ignore[PF106]\nb: 2  #procflow:ignore [ PF201 ,unknown-stage ]\n"
+    doc = load_document("p.yaml", text=text)
+    assert [(code, pos(where)) for code, where in doc.suppression_codes] == [
+        ("PF106", (1, 26)),
+        ("PF201", (2, 26)),
+        ("unknown-stage", (2, 33)),
+    ]
+    lines = text.splitlines()
+    for code, where in doc.suppression_codes:
+        assert lines[where.line - 1][where.col - 1 :].startswith(code)
+    assert all(where.file == "p.yaml" for _, where in doc.suppression_codes)
+
+
+def test_bare_and_malformed_suppressions_list_no_codes() -> None:
+    text = "a: 1  # procflow: ignore\nb: 2  # procflow: ignore[PF106\n"
+    assert load_document("p.yaml", text=text).suppression_codes == []
+
+
 def test_ordinary_comments_are_not_suppressions() -> None:
     """Comments that merely mention procflow do not suppress anything."""
     doc = load_document("p.yaml", text="a: 1  # procflow is great\nb: 2  # ignore[PF106]\n")

@@ -5,7 +5,8 @@ enough, one YAML document, no key written twice, nothing hostile) and validates
 it against the format (no unknown or missing keys, values of the right kind);
 a scenario's changes must also find their paths in its base. A problem there
 stops the file: it cannot be checked any further, and ``procflow lint`` exits
-with status 2 until it is fixed.
+with status 2 until it is fixed. One check only warns: a suppression comment
+that lists a code which does not exist (``PF014``); the file is still checked.
 
 Each check is a :class:`LoadCheck` object, like a lint rule: a stable code, a
 name, a severity, and a text whose first line is its summary and whose whole
@@ -31,6 +32,8 @@ class LoadCheck:
     #: A one-sentence summary, a blank line, then rationale and examples (reST, as rules).
     text: str
     severity: Severity = Severity.ERROR
+    #: Whether a file with this problem is checked no further (``procflow lint`` exits 2).
+    blocking: bool = True
 
     def summary(self) -> str:
         """The first line of the check's documentation."""
@@ -185,6 +188,35 @@ Passes: ``when: severity == "high"`` (see docs/expressions.md).
 """,
 )
 
+UNKNOWN_RULE_IN_IGNORE = LoadCheck(
+    "PF014",
+    "unknown-rule-in-ignore",
+    """
+A ``# procflow: ignore[...]`` comment lists a code or rule name that does not exist.
+
+A suppression comment silences exactly the codes and rule names it lists. A
+misspelt code (``PF1O6``, with the letter O), a code prefix (``PF1``) or a rule
+name that does not exist silences nothing, so the finding it was meant for is
+still reported. This warning points at the code inside the brackets, and the
+hint suggests the closest one.
+
+Fails::
+
+    resources:
+      night_shift: {count: 6}   # procflow: ignore[PF1O6]
+
+Passes::
+
+    resources:
+      night_shift: {count: 6}   # procflow: ignore[PF106]
+
+An unknown code in ``--select``/``--ignore``, or in ``select``/``ignore`` under
+``[tool.procflow]`` in ``pyproject.toml``, is a usage error instead (exit status 2).
+""",
+    severity=Severity.WARNING,
+    blocking=False,
+)
+
 UNKNOWN_CHANGE_PATH = LoadCheck(
     "PF601",
     "unknown-change-path",
@@ -253,6 +285,7 @@ LOAD_CHECKS: tuple[LoadCheck, ...] = (
     MISSING_KEY,
     INVALID_VALUE,
     INVALID_EXPRESSION,
+    UNKNOWN_RULE_IN_IGNORE,
     UNKNOWN_CHANGE_PATH,
     UNKNOWN_BASE,
 )

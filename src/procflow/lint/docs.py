@@ -25,7 +25,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from procflow.diagnostics import DOCS_PATH, RuleInfo
-from procflow.diagnostics.checks import LOAD_CHECKS
+from procflow.diagnostics.checks import LOAD_CHECKS, UNKNOWN_RULE_IN_IGNORE
 from procflow.lint.registry import documentation
 
 #: Families of codes, by prefix, in the order the index lists them.
@@ -153,7 +153,12 @@ def rule_page(info: RuleInfo, text: str) -> str:
         rst_to_markdown(text).rstrip("\n"),
         "",
     ]
-    if info.code in _LOAD_CHECKS:
+    everywhere = (
+        f'`pyproject.toml`: `ignore = ["{info.code}"]` under `[tool.procflow]` '
+        f"(the rule name `{info.name}` works too)."
+    )
+    check = _LOAD_CHECKS.get(info.code)
+    if check is not None and check.blocking:
         lines += [
             "## When it is reported",
             "",
@@ -161,13 +166,24 @@ def rule_page(info: RuleInfo, text: str) -> str:
             "`procflow lint` exits with status 2 until it is fixed.",
             "",
         ]
+    elif check is not None:
+        lines += [
+            "## When it is reported",
+            "",
+            "This is checked while the file is read, and the file is still checked in full. "
+            "A `# procflow: ignore` comment cannot silence it: fix the comment.",
+            "",
+            "## Silencing it",
+            "",
+            f"Everywhere, in {everywhere}",
+            "",
+        ]
     else:
         lines += [
             "## Silencing it",
             "",
             f"On one line, with a comment: `# procflow: ignore[{info.code}]`. Everywhere, in "
-            f'`pyproject.toml`: `ignore = ["{info.code}"]` under `[tool.procflow]` '
-            f"(the rule name `{info.name}` works too).",
+            + everywhere,
             "",
         ]
     lines += [f"[All rules]({INDEX})", ""]
@@ -191,11 +207,19 @@ def index_page(docs: Mapping[str, tuple[RuleInfo, str]]) -> str:
         "",
         "Every problem `procflow lint` reports has a stable code; a code is never reused for "
         "another meaning. Errors fail the lint (exit status 1), warnings do not; problems found "
-        "while loading a file (`PF0xx`) stop it from being checked further (exit status 2).",
+        "while loading a file (`PF0xx`) stop it from being checked further (exit status 2)"
+        + "".join(
+            f", except the {check.severity.value} `{check.code}`"
+            for check in LOAD_CHECKS
+            if not check.blocking
+        )
+        + ".",
         "",
         "Select or ignore codes, prefixes (`PF4`) or rule names with `--select`/`--ignore` or "
         "`[tool.procflow]` in `pyproject.toml`; silence one line with "
-        "`# procflow: ignore[PF106]`.",
+        "`# procflow: ignore[PF106]`. A code or name that does not exist is refused: on the "
+        "command line and in `pyproject.toml` it is a usage error (exit status 2), in a "
+        f"comment it is reported as `{UNKNOWN_RULE_IN_IGNORE.code}`.",
         "",
     ]
     for family in order:

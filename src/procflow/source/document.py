@@ -29,6 +29,8 @@ class Document:
     value_locations: dict[DocPath, Location] = field(default_factory=dict)
     #: line -> codes ignored on that line by ``# procflow: ignore[...]`` (empty: all codes).
     suppressions: dict[int, frozenset[str]] = field(default_factory=dict)
+    #: Every code listed in those comments, where it is written (for lint to check it exists).
+    suppression_codes: list[tuple[str, Location]] = field(default_factory=list)
     #: Problems found while reading (duplicate keys); the data is still usable for more checks.
     findings: list[Finding] = field(default_factory=list)
     text: str = ""

@@ -22,7 +22,7 @@ from procflow.diagnostics import LoadError, Location
 from procflow.diagnostics.checks import DUPLICATE_KEY, EMPTY_FILE, YAML_SYNTAX
 from procflow.source.document import DocPath, Document
 from procflow.source.guards import NodeGuard, check_size, read_text, unsafe
-from procflow.source.suppressions import suppressions
+from procflow.source.suppressions import listed_codes, suppressions
 
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 
@@ -100,7 +100,13 @@ def load_document(path: str | Path, text: str | None = None) -> Document:
                 )
             ]
         )
-    doc = Document(path=name, data=None, suppressions=suppressions(text), text=text)
+    doc = Document(
+        path=name,
+        data=None,
+        suppressions=suppressions(text),
+        suppression_codes=listed_codes(name, text),
+        text=text,
+    )
     builder = _Builder(doc)
     doc.data = builder.build(nodes[0], (), 0)
     return doc

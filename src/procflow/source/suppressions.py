@@ -4,12 +4,15 @@ A PM who has a good reason for a finding (a pool kept for the holiday scenario)
 silences it where it is reported, with a comment on that line: ``ignore`` alone
 silences every code on the line, ``ignore[PF106, unknown-stage]`` the codes or
 rule names it lists. A comment that is almost right silences nothing rather than
-everything, so a typo never hides a finding.
+everything, so a typo never hides a finding. Whether the codes listed exist is
+for lint to say (``PF014``): reading a file knows no rules.
 """
 
 from __future__ import annotations
 
 import re
+
+from procflow.diagnostics import Location
 
 #: ``# procflow: ignore`` and what follows it on the line.
 _SUPPRESSION = re.compile(r"#\s*procflow:\s*ignore(?P<rest>.*)")
@@ -21,6 +24,15 @@ def suppressions(text: str) -> dict[int, frozenset[str]]:
     return {
         number: frozenset(code for code, _ in listed) for number, listed in _comments(text).items()
     }
+
+
+def listed_codes(path: str, text: str) -> list[tuple[str, Location]]:
+    """Every code or rule name listed in a suppression comment, with where it is written."""
+    return [
+        (code, Location(path, number, column))
+        for number, listed in _comments(text).items()
+        for code, column in listed
+    ]
 
 
 def _comments(text: str) -> dict[int, list[tuple[str, int]]]:
