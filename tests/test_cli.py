@@ -325,6 +325,70 @@ def test_pyproject_with_a_non_table_tool_is_a_usage_error() -> None:
     assert result.exit_code == 2
 
 
+@pytest.mark.parametrize(
+    ("option", "selector", "suggestion"),
+    [
+        ("--ignore", "PF1O6", "did you mean PF106?"),
+        ("--select", "unused-resouce", "did you mean unused-resource?"),
+        ("--ignore", "pf101", "did you mean PF101?"),
+        ("--select", "PF999", "see docs/rules/README.md"),
+    ],
+)
+def test_unknown_code_on_the_command_line_is_a_usage_error(
+    option: str, selector: str, suggestion: str
+) -> None:
+    """``--ignore PF1O6`` (a letter O) would silently ignore nothing: exit 2, with the fix."""
+    result = run("lint", option, selector, write("bad.yaml", UNKNOWN_STAGE))
+    assert result.exit_code == 2
+    assert f"no such rule {selector!r}; {suggestion}" in result.output
+    assert option in result.output
+    no_traceback(result)
+
+
+def test_load_check_codes_and_names_can_be_selected() -> None:
+    """Selectors name load checks too: ``--ignore invalid-value`` drops the PF012 finding."""
+    path = write("bad.yaml", BAD_COUNT)
+    assert codes(run("lint", "--format", "json", path)) == {"PF012"}
+    result = run("lint", "--format", "json", "--ignore", "invalid-value", path)
+    assert codes(result) == set()
+    assert result.exit_code == 2  # the file still cannot be loaded
+
+
+@pytest.mark.parametrize(
+    ("toml", "entry"),
+    [
+        ('[tool.procflow]\nignore = ["PF103", "PF1O6"]\n', "ignore: no such rule 'PF1O6'"),
+        ('[tool.procflow]\nselect = ["unused-resouce"]\n', "select: no such rule 'unused-resouce'"),
+    ],
+    ids=["ignore", "select"],
+)
+def test_unknown_code_in_pyproject_is_a_usage_error(toml: str, entry: str) -> None:
+    """The config error names the file, the key and the entry, and suggests the closest code."""
+    path = write("bad.yaml", UNKNOWN_STAGE)
+    write("pyproject.toml", toml)
+    result = run("lint", path)
+    assert result.exit_code == 2
+    assert f"pyproject.toml: [tool.procflow] {entry}; did you mean " in result.output
+    no_traceback(result)
+
+
+def test_unknown_code_in_a_suppression_comment_is_reported_at_the_code() -> None:
+    """``# procflow: ignore[PF1O1]`` silences nothing: PF101 stays, and PF014 points at the code."""
+    line = "next: sample_for_qcc  # procflow: ignore[PF1O1]\n"
+    text = UNKNOWN_STAGE.replace("next: sample_for_qcc\n", line)
+    result = run("lint", "--format", "json", write("bad.yaml", text))
+    findings = json.loads(result.stdout)["findings"]
+    (warning,) = [f for f in findings if f["code"] == "PF014"]
+    lines = text.splitlines()
+    number = next(n for n, written in enumerate(lines, start=1) if "PF1O1" in written)
+    column = lines[number - 1].index("PF1O1") + 1
+    assert (warning["line"], warning["column"]) == (number, column)
+    assert warning["severity"] == "warning"
+    assert "did you mean PF101?" in warning["hint"]
+    assert {f["code"] for f in findings} == {"PF014", "PF101", "PF103"}
+    assert result.exit_code == 1  # as without the comment: the PF101 error is still there
+
+
 # --------------------------------------------------------------------------- graph, analyze, show
 
 

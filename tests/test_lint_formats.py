@@ -11,9 +11,8 @@ from urllib.parse import unquote, urlsplit
 import jsonschema
 import pytest
 
-from procflow.diagnostics import Finding, Location, Severity
+from procflow.diagnostics import Finding, Location, RuleInfo, Severity
 from procflow.lint.formats import FORMATS, render
-from procflow.lint.rule import RuleInfo
 
 # tests/data/sarif-schema-2.1.0.json is the official SARIF 2.1.0 JSON schema of the OASIS
 # SARIF TC (Errata 01, draft-04, id

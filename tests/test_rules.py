@@ -15,23 +15,36 @@ reads them.
 from __future__ import annotations
 
 import inspect
+import io
 import re
 import textwrap
+import tokenize
 from pathlib import Path
 
 import pytest
 
 from models import ROOT
 from procflow.diagnostics import Finding, Location, Severity
+from procflow.diagnostics.checks import LOAD_CHECKS, UNKNOWN_KEY, LoadCheck
 from procflow.lint import docs
-from procflow.lint.registry import LOAD_CHECKS, RULES, all_rule_info, documentation
-from procflow.lint.rule import Rule, RuleInfo
+from procflow.lint.config import LintConfig
+from procflow.lint.registry import (
+    RULES,
+    UnknownRuleError,
+    all_rule_info,
+    documentation,
+    lookup,
+    resolve,
+)
+from procflow.lint.rule import Rule
 from procflow.lint.runner import lint_file, lint_paths
 from procflow.source import MAX_DEPTH, MAX_FILE_BYTES
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "rules"
 EXPECT = re.compile(r"# expect:((?: PF\d{3}@\d+:\d+)+)\s*")
-LOAD_CODES = {info.code for info, _ in LOAD_CHECKS}
+LOAD_CODES = {check.code for check in LOAD_CHECKS}
+#: Load checks that stop the file (exit 2); the others only report.
+BLOCKING_CODES = {check.code for check in LOAD_CHECKS if check.blocking}
 
 #: Fixtures that show a bug in src/ (see the reason); strict, so a fix makes them fail loudly.
 KNOWN_BUGS: dict[str, pytest.MarkDecorator] = {}
@@ -118,12 +131,114 @@ def test_rule_docstring_has_summary_and_examples(rule: type[Rule]) -> None:
     assert re.search(r"^\s*Passes(::|:)", own, re.MULTILINE), "no 'Passes' example"
 
 
-@pytest.mark.parametrize("check", LOAD_CHECKS, ids=[c.code for c, _ in LOAD_CHECKS])
-def test_load_check_text_has_a_summary(check: tuple[RuleInfo, str]) -> None:
-    _, text = check
-    lines = text.splitlines()
-    assert lines[0].strip() and lines[0].endswith(".")
-    assert len(lines) == 1 or not lines[1].strip()
+@pytest.mark.parametrize("check", LOAD_CHECKS, ids=[c.code for c in LOAD_CHECKS])
+def test_load_check_has_a_summary_and_its_docs_page(check: LoadCheck) -> None:
+    """Like a rule's docstring, a load check's text is its summary and its page."""
+    lines = check.documentation().splitlines()
+    assert lines[0].strip() and lines[0].endswith("."), "the summary is one sentence"
+    assert len(lines) == 1 or not lines[1].strip(), "the summary must fit on the first line"
+    assert check.summary() == lines[0] == check.info().summary
+    page = ROOT / check.info().doc_path
+    assert page.is_file(), f"{check.code}: no {check.info().doc_path}"
+    assert page.read_text(encoding="utf-8") == docs.rule_page(check.info(), check.documentation())
+
+
+def test_a_load_check_builds_its_own_findings() -> None:
+    where = Location("p.yaml", 3, 5)
+    finding = UNKNOWN_KEY.finding("unknown key 'duraton'", where, "did you mean 'duration'?")
+    assert finding == Finding(
+        "PF010",
+        "unknown-key",
+        Severity.ERROR,
+        "unknown key 'duraton'",
+        where,
+        "did you mean 'duration'?",
+    )
+
+
+def test_load_check_codes_are_written_only_in_the_catalogue() -> None:
+    """Code that reports a load problem asks its check (``UNKNOWN_KEY.finding``), so no other
+    module spells a load check's code or name as a string."""
+    catalogue = ROOT / "src" / "procflow" / "diagnostics" / "checks.py"
+    words = {f'"{c.code}"' for c in LOAD_CHECKS} | {f'"{c.name}"' for c in LOAD_CHECKS}
+    found = []
+    for path in sorted((ROOT / "src" / "procflow").rglob("*.py")):
+        if path == catalogue:
+            continue
+        tokens = tokenize.generate_tokens(io.StringIO(path.read_text(encoding="utf-8")).readline)
+        found += [
+            f"{path.relative_to(ROOT)}:{t.start[0]}: {t.string}"
+            for t in tokens
+            if t.type == tokenize.STRING and t.string in words
+        ]
+    assert found == []
+
+
+# --------------------------------------------------------------------------- lookup
+
+
+@pytest.mark.parametrize(
+    ("selector", "codes"),
+    [
+        ("PF106", {"PF106"}),
+        ("unused-resource", {"PF106"}),
+        ("PF003", {"PF003"}),
+        ("duplicate-key", {"PF003"}),
+        ("PF4", {"PF401", "PF402", "PF403"}),
+        ("PF60", {"PF601", "PF602"}),
+    ],
+)
+def test_resolve_takes_codes_prefixes_and_names_of_rules_and_load_checks(
+    selector: str, codes: set[str]
+) -> None:
+    assert resolve(selector) == codes
+
+
+@pytest.mark.parametrize(
+    ("selector", "suggestion"),
+    [
+        ("PF1O6", "PF106"),
+        ("pf106", "PF106"),
+        ("unused-resouce", "unused-resource"),
+        ("duplicate-keys", "duplicate-key"),
+        ("PF999", None),
+        ("", None),
+    ],
+)
+def test_resolve_refuses_what_names_no_rule_and_suggests_the_closest(
+    selector: str, suggestion: str | None
+) -> None:
+    with pytest.raises(UnknownRuleError) as info:
+        resolve(selector)
+    assert info.value.selector == selector
+    assert info.value.suggestion == suggestion
+    advice = f"did you mean {suggestion}?" if suggestion else "see docs/rules/README.md"
+    assert str(info.value) == f"no such rule {selector!r}; {advice}"
+
+
+def test_lookup_takes_whole_codes_and_names_only() -> None:
+    assert lookup("PF106") == lookup("unused-resource") == all_rule_info()["PF106"]
+    with pytest.raises(UnknownRuleError):
+        lookup("PF1")
+
+
+def test_a_lint_config_refuses_unknown_selectors() -> None:
+    """From Python as from the command line: a typo is an error, not an empty selection."""
+    with pytest.raises(UnknownRuleError, match="did you mean PF106"):
+        LintConfig(ignore=("PF1O6",))
+    with pytest.raises(UnknownRuleError, match="unused-resource"):
+        LintConfig().merged(select=["unused-resouce"])
+
+
+def test_lint_config_matches_the_codes_its_selectors_stand_for() -> None:
+    def finding(code: str, name: str) -> Finding:
+        return Finding(code, name, Severity.ERROR, "m", Location("p.yaml"))
+
+    config = LintConfig(select=("PF1", "PF003"), ignore=("unused-resource",))
+    assert config.wants(finding("PF101", "unknown-stage"))
+    assert config.wants(finding("PF003", "duplicate-key"))
+    assert not config.wants(finding("PF106", "unused-resource"))
+    assert not config.wants(finding("PF201", "probability-out-of-range"))
 
 
 # --------------------------------------------------------------------------- load checks
@@ -155,7 +270,7 @@ def test_pf004_extreme_nesting(tmp_path: Path) -> None:
 def test_exit_status_of_bad_fixture(code: str) -> None:
     """Load problems exit 2, error findings 1; a file with only warnings passes (0)."""
     report = lint_paths([FIXTURES / code / "bad.yaml"])
-    if code in LOAD_CODES:
+    if code in BLOCKING_CODES:
         assert report.exit_code == 2
     elif all_rule_info()[code].severity is Severity.WARNING:
         assert {f.severity for f in report.findings} == {Severity.WARNING}
@@ -333,7 +448,8 @@ COMMAND = re.compile(r"`+procflow (\w+)")
 def _texts() -> list[str]:
     """Every rule's documentation and every hint procflow prints while loading."""
     texts = [text for _, text in documentation().values()]
-    texts.append((ROOT / "src" / "procflow" / "source.py").read_text(encoding="utf-8"))
+    for path in sorted((ROOT / "src" / "procflow" / "source").glob("*.py")):
+        texts.append(path.read_text(encoding="utf-8"))
     texts.append((ROOT / "src" / "procflow" / "model" / "validation.py").read_text("utf-8"))
     return texts
 

@@ -12,14 +12,8 @@ from hypothesis import strategies as st
 from counting import count_work
 from procflow.diagnostics import Finding, LoadError, Location, Severity
 from procflow.model.validation import validate_process
-from procflow.source import (
-    MAX_DEPTH,
-    MAX_FILE_BYTES,
-    MAX_NODES,
-    Document,
-    _offset_mark,
-    load_document,
-)
+from procflow.source import MAX_DEPTH, MAX_FILE_BYTES, MAX_NODES, Document, load_document
+from procflow.source.scalars import offset_mark
 
 
 def load_error(text: str, path: str = "p.yaml") -> LoadError:
@@ -232,7 +226,7 @@ def test_every_character_of_a_value_is_located_on_its_source(
             assert char_at(text, where) in (ch, "\\"), (text, offset)
     if value.strip():
         start = doc.locate(("k", 0))
-        assert _offset_mark(text, (start.line - 1, start.col - 1), value, 0) is not None
+        assert offset_mark(text, (start.line - 1, start.col - 1), value, 0) is not None
 
 
 # --------------------------------------------------------------------------- duplicate keys
@@ -645,6 +639,26 @@ def test_well_formed_suppressions(comment: str, codes: set[str]) -> None:
     assert doc.suppressions == {1: frozenset(codes)}
     assert doc.is_suppressed(finding_at("PF106", 1))
     assert doc.is_suppressed(finding_at("PF999", 1)) == (not codes)
+
+
+def test_every_listed_code_is_located_at_its_first_character() -> None:
+    """Lint checks that each listed code exists, and reports a typo at the code itself."""
+    text = "a: 1  # procflow: ignore[PF106]\nb: 2  #procflow:ignore [ PF201 ,unknown-stage ]\n"
+    doc = load_document("p.yaml", text=text)
+    assert [(code, pos(where)) for code, where in doc.suppression_codes] == [
+        ("PF106", (1, 26)),
+        ("PF201", (2, 26)),
+        ("unknown-stage", (2, 33)),
+    ]
+    lines = text.splitlines()
+    for code, where in doc.suppression_codes:
+        assert lines[where.line - 1][where.col - 1 :].startswith(code)
+    assert all(where.file == "p.yaml" for _, where in doc.suppression_codes)
+
+
+def test_bare_and_malformed_suppressions_list_no_codes() -> None:
+    text = "a: 1  # procflow: ignore\nb: 2  # procflow: ignore[PF106\n"
+    assert load_document("p.yaml", text=text).suppression_codes == []
 
 
 def test_ordinary_comments_are_not_suppressions() -> None:

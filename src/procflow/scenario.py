@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import copy
 import dataclasses
-import difflib
 import itertools
 import os
 import re
@@ -33,7 +32,14 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, ValidationError
 
-from procflow.diagnostics import Finding, LoadError, Location, Severity
+from procflow.diagnostics import Finding, LoadError, Location
+from procflow.diagnostics.checks import (
+    INVALID_VALUE,
+    UNKNOWN_BASE,
+    UNKNOWN_CHANGE_PATH,
+    UNREADABLE_FILE,
+)
+from procflow.diagnostics.suggest import did_you_mean
 from procflow.model.process import Process
 from procflow.model.settings import RunOverrides
 from procflow.model.validation import translate_errors, validate_process
@@ -160,10 +166,6 @@ def is_scenario(data: Any) -> bool:
     return isinstance(data, dict) and "scenario" in data
 
 
-def _error(code: str, name: str, message: str, where: Location, hint: str | None = None) -> Finding:
-    return Finding(code, name, Severity.ERROR, message, where, hint)
-
-
 def load_scenario(path: str | Path) -> Scenario:
     """Load a scenario file and apply it to its base; raise :class:`LoadError` on any problem."""
     doc = load_document(path)
@@ -192,12 +194,10 @@ def scenario_from_document(doc: Document) -> Scenario:
     try:
         base = load_document(base_path)
     except LoadError as exc:
-        if exc.findings and exc.findings[0].code == "PF001":
+        if exc.findings and exc.findings[0].code == UNREADABLE_FILE.code:
             raise LoadError(
                 [
-                    _error(
-                        "PF602",
-                        "unknown-base",
+                    UNKNOWN_BASE.finding(
                         f"base process {spec.base!r} cannot be read: {exc.findings[0].message}",
                         doc.locate(("base",)),
                         "base is a path relative to the scenario file",
@@ -218,23 +218,19 @@ def scenario_from_document(doc: Document) -> Scenario:
         try:
             parse_path(text)
         except PathError as exc:
-            findings.append(_error("PF601", "unknown-change-path", str(exc), where))
+            findings.append(UNKNOWN_CHANGE_PATH.finding(str(exc), where))
             continue
         listed = values.values() if isinstance(values, Range) else list(values)
         if not listed:
-            findings.append(_error("PF012", "invalid-value", "a sweep needs values", where))
+            findings.append(INVALID_VALUE.finding("a sweep needs values", where))
         for value in listed[:MAX_CHECKED_VALUES]:
             try:
                 with_changes(process, {text: value})
             except LoadError as exc:
                 first = exc.findings[0]
                 findings.append(
-                    _error(
-                        first.code,
-                        first.name,
-                        f"sweep {text} = {value!r}: {first.message}",
-                        where,
-                        first.hint,
+                    dataclasses.replace(
+                        first, message=f"sweep {text} = {value!r}: {first.message}", location=where
                     )
                 )
                 break
@@ -254,9 +250,7 @@ def scenario_from_document(doc: Document) -> Scenario:
     if len(scenario.points()) > MAX_SWEEP_POINTS:
         raise LoadError(
             [
-                _error(
-                    "PF012",
-                    "invalid-value",
+                INVALID_VALUE.finding(
                     f"the sweep has {len(scenario.points()):,} points; the limit is "
                     f"{MAX_SWEEP_POINTS:,}",
                     doc.locate(("sweep",), key=True),
@@ -335,9 +329,8 @@ def _missing(exc: Exception, text: str, location: Location) -> Finding:
     hint = None
     if isinstance(exc, _Missing) and exc.choices:
         last = str(exc).split("'")[1] if "'" in str(exc) else ""
-        close = difflib.get_close_matches(last, exc.choices, n=1)
-        hint = f"did you mean {close[0]!r}?" if close else "exists: " + ", ".join(exc.choices[:8])
-    return _error("PF601", "unknown-change-path", f"{text}: {exc}", location, hint)
+        hint = did_you_mean(last, exc.choices) or "exists: " + ", ".join(exc.choices[:8])
+    return UNKNOWN_CHANGE_PATH.finding(f"{text}: {exc}", location, hint)
 
 
 def _walk(data: Any, path: DocPath) -> Any:

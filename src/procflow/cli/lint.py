@@ -11,9 +11,21 @@ import click
 from procflow.cli.common import tool_version
 from procflow.lint import formats
 from procflow.lint.config import ConfigError, find_config
-from procflow.lint.registry import all_rule_info
+from procflow.lint.registry import UnknownRuleError, all_rule_info, resolve
 from procflow.lint.runner import expand_paths, lint_paths
 from procflow.schema import process_schema, scenario_schema
+
+
+def _selectors(
+    _ctx: click.Context, _param: click.Parameter, values: tuple[str, ...]
+) -> tuple[str, ...]:
+    """Refuse a code, prefix or rule name that does not exist (exit 2), suggesting one."""
+    for value in values:
+        try:
+            resolve(value)
+        except UnknownRuleError as exc:
+            raise click.BadParameter(str(exc)) from None
+    return values
 
 
 @click.command()
@@ -30,12 +42,14 @@ from procflow.schema import process_schema, scenario_schema
     "--select",
     multiple=True,
     metavar="CODE",
+    callback=_selectors,
     help="Report only these codes, prefixes (PF2) or rule names. Repeatable.",
 )
 @click.option(
     "--ignore",
     multiple=True,
     metavar="CODE",
+    callback=_selectors,
     help="Do not report these codes, prefixes or rule names. Repeatable.",
 )
 @click.option(

@@ -46,7 +46,8 @@ from pathlib import Path
 from typing import Any
 from xml.parsers import expat
 
-from procflow.diagnostics import Finding, LoadError, Location, Severity
+from procflow.diagnostics import Finding, LoadError, Location
+from procflow.diagnostics.checks import UNREADABLE_EVENT_LOG
 from procflow.eventlog import csvlog
 from procflow.eventlog.visit import AttributeValue, Clock, Visit, case_order
 from procflow.model.quantities import TimeUnit
@@ -447,7 +448,7 @@ def _read(path: Path, file: str, max_bytes: int) -> bytes:
 
 
 def _finding(where: Location, message: str, hint: str | None = None) -> Finding:
-    return Finding("PF020", "unreadable-event-log", Severity.ERROR, message, where, hint)
+    return UNREADABLE_EVENT_LOG.finding(message, where, hint)
 
 
 def _error_at(where: Location, message: str, hint: str | None = None) -> LoadError:

@@ -12,12 +12,12 @@ and where it can, suggests the fix.
 
 from __future__ import annotations
 
-import difflib
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
 
+from procflow.diagnostics.suggest import closest
 from procflow.expr.expression import Expr
 from procflow.expr.lexer import NUMBER, number_value
 from procflow.expr.syntax import Attr, Bare, Compare, Cond, Const, Member, Not, Value
@@ -170,10 +170,9 @@ class _Checker:
         names = sorted(self.specs)
         if not names:
             return None
-        folded = [n for n in names if n.casefold() == name.casefold()]
-        close = folded or difflib.get_close_matches(name, names, n=1, cutoff=0.6)
-        if close:
-            return f"did you mean '{close[0]}'?"
+        close = closest(name, names)
+        if close is not None:
+            return f"did you mean '{close}'?"
         shown = ", ".join(names[:10]) + (", …" if len(names) > 10 else "")
         return f"known attributes: {shown}"
 
@@ -330,9 +329,8 @@ def _closest_text(value: Scalar, values: frozenset[object]) -> str | None:
     if not isinstance(value, str):
         return None
     texts = sorted(v for v in values if isinstance(v, str))
-    folded = [t for t in texts if t.casefold() == value.casefold()]
-    close = folded or difflib.get_close_matches(value, texts, n=1, cutoff=0.6)
-    return f"did you mean '{close[0]}'?" if close else None
+    close = closest(value, texts)
+    return f"did you mean '{close}'?" if close is not None else None
 
 
 def _literal(value: object) -> str:

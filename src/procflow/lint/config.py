@@ -5,6 +5,10 @@ Example::
     [tool.procflow]
     ignore = ["PF106"]          # codes, code prefixes ("PF4") or rule names
     select = ["PF1", "PF2"]     # only these (default: everything)
+
+A code, prefix or name that does not exist is refused with the closest one
+(``no such rule 'PF1O6'; did you mean PF106?``) rather than silently matching
+nothing: a typo must not turn a check off, or leave one on unnoticed.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from procflow.diagnostics import Finding
+from procflow.lint.registry import UnknownRuleError, resolve
 
 
 class ConfigError(Exception):
@@ -23,26 +28,37 @@ class ConfigError(Exception):
 
 @dataclass(frozen=True)
 class LintConfig:
-    """Which findings to report."""
+    """Which findings to report: selectors are codes, code prefixes or rule names.
+
+    Raises :class:`~procflow.lint.registry.UnknownRuleError` for a selector that
+    stands for no code.
+    """
 
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
     source: str | None = field(default=None, compare=False)
 
+    _selected: frozenset[str] | None = field(init=False, repr=False, compare=False)
+    _ignored: frozenset[str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_selected", _codes(self.select) if self.select else None)
+        object.__setattr__(self, "_ignored", _codes(self.ignore))
+
     def wants(self, finding: Finding) -> bool:
         """Whether the finding passes ``select`` and ``ignore``."""
-
-        def matches(patterns: Iterable[str]) -> bool:
-            return any(finding.code.startswith(p) or finding.name == p for p in patterns)
-
-        if self.select and not matches(self.select):
+        if self._selected is not None and finding.code not in self._selected:
             return False
-        return not matches(self.ignore)
+        return finding.code not in self._ignored
 
     def merged(self, select: Iterable[str] = (), ignore: Iterable[str] = ()) -> LintConfig:
         """Command-line options on top: ``--select`` replaces, ``--ignore`` adds."""
         chosen = tuple(select) or self.select
         return LintConfig(chosen, self.ignore + tuple(ignore), self.source)
+
+
+def _codes(selectors: Iterable[str]) -> frozenset[str]:
+    return frozenset(code for selector in selectors for code in resolve(selector))
 
 
 def find_config(start: Path) -> LintConfig:
@@ -76,4 +92,10 @@ def read_config(path: Path) -> LintConfig:
         raise ConfigError(
             f"{path}: [tool.procflow] has unknown keys {sorted(unknown)}; use select, ignore"
         )
+    for key, selectors in values.items():
+        for selector in selectors:
+            try:
+                resolve(selector)
+            except UnknownRuleError as exc:
+                raise ConfigError(f"{path}: [tool.procflow] {key}: {exc}") from None
     return LintConfig(values["select"], values["ignore"], str(path))

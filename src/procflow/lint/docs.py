@@ -1,8 +1,8 @@
 """Generate the rule reference: ``docs/rules/<CODE>.md`` and the index ``docs/rules/README.md``.
 
-Every code procflow can report (the lint rules and the load checks of
-:mod:`procflow.lint.registry`) gets a page built from its documentation text:
-a rule's docstring, a load check's text in the registry. The first line is the
+Every code procflow can report (the lint rules of :mod:`procflow.lint.registry`
+and the load checks of :mod:`procflow.diagnostics.checks`) gets a page built from
+its documentation text: a rule's docstring, a load check's text. The first line is the
 summary; the rest is reStructuredText-flavoured prose whose ``Fails::`` and
 ``Passes::`` literal blocks become fenced YAML blocks and whose ````code````
 becomes Markdown inline code.
@@ -24,8 +24,9 @@ import textwrap
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from procflow.lint.registry import RULES, documentation
-from procflow.lint.rule import DOCS_PATH, RuleInfo
+from procflow.diagnostics import DOCS_PATH, RuleInfo
+from procflow.diagnostics.checks import LOAD_CHECKS, UNKNOWN_RULE_IN_IGNORE
+from procflow.lint.registry import documentation
 
 #: Families of codes, by prefix, in the order the index lists them.
 FAMILIES: tuple[tuple[str, str], ...] = (
@@ -47,6 +48,7 @@ MARKER = (
     "do not edit. -->"
 )
 
+_LOAD_CHECKS = {check.code: check for check in LOAD_CHECKS}
 _PAGE_NAME = re.compile(r"^PF\d{3}\.md$")
 _INLINE_LITERAL = re.compile(r"``(.+?)``")
 _MARKDOWN_SPECIAL = re.compile(r"([\\*<])")
@@ -137,10 +139,6 @@ def rst_to_markdown(text: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", rendered).strip("\n") + "\n"
 
 
-def _is_load_check(code: str) -> bool:
-    return code not in {rule.code for rule in RULES}
-
-
 def rule_page(info: RuleInfo, text: str) -> str:
     """The Markdown page of one code."""
     family = family_of(info.code)
@@ -155,7 +153,12 @@ def rule_page(info: RuleInfo, text: str) -> str:
         rst_to_markdown(text).rstrip("\n"),
         "",
     ]
-    if _is_load_check(info.code):
+    everywhere = (
+        f'`pyproject.toml`: `ignore = ["{info.code}"]` under `[tool.procflow]` '
+        f"(the rule name `{info.name}` works too)."
+    )
+    check = _LOAD_CHECKS.get(info.code)
+    if check is not None and check.blocking:
         lines += [
             "## When it is reported",
             "",
@@ -163,13 +166,24 @@ def rule_page(info: RuleInfo, text: str) -> str:
             "`procflow lint` exits with status 2 until it is fixed.",
             "",
         ]
+    elif check is not None:
+        lines += [
+            "## When it is reported",
+            "",
+            "This is checked while the file is read, and the file is still checked in full. "
+            "A `# procflow: ignore` comment cannot silence it: fix the comment.",
+            "",
+            "## Silencing it",
+            "",
+            f"Everywhere, in {everywhere}",
+            "",
+        ]
     else:
         lines += [
             "## Silencing it",
             "",
             f"On one line, with a comment: `# procflow: ignore[{info.code}]`. Everywhere, in "
-            f'`pyproject.toml`: `ignore = ["{info.code}"]` under `[tool.procflow]` '
-            f"(the rule name `{info.name}` works too).",
+            + everywhere,
             "",
         ]
     lines += [f"[All rules]({INDEX})", ""]
@@ -193,11 +207,19 @@ def index_page(docs: Mapping[str, tuple[RuleInfo, str]]) -> str:
         "",
         "Every problem `procflow lint` reports has a stable code; a code is never reused for "
         "another meaning. Errors fail the lint (exit status 1), warnings do not; problems found "
-        "while loading a file (`PF0xx`) stop it from being checked further (exit status 2).",
+        "while loading a file (`PF0xx`) stop it from being checked further (exit status 2)"
+        + "".join(
+            f", except the {check.severity.value} `{check.code}`"
+            for check in LOAD_CHECKS
+            if not check.blocking
+        )
+        + ".",
         "",
         "Select or ignore codes, prefixes (`PF4`) or rule names with `--select`/`--ignore` or "
         "`[tool.procflow]` in `pyproject.toml`; silence one line with "
-        "`# procflow: ignore[PF106]`.",
+        "`# procflow: ignore[PF106]`. A code or name that does not exist is refused: on the "
+        "command line and in `pyproject.toml` it is a usage error (exit status 2), in a "
+        f"comment it is reported as `{UNKNOWN_RULE_IN_IGNORE.code}`.",
         "",
     ]
     for family in order:

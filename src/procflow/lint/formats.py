@@ -1,7 +1,7 @@
 """Formatters: the same findings, written for a person, a script, CI or a code-scanning tab.
 
 Diagnostics are data; this module is only presentation. It knows a rule by its
-:class:`~procflow.lint.rule.RuleInfo` (code, name, severity, summary, doc page) and
+:class:`~procflow.diagnostics.RuleInfo` (code, name, severity, summary, doc page) and
 nothing else, so a new rule needs no change here. Every format lists findings in
 the order a reader scans files: by file, line, column, then code.
 
@@ -48,8 +48,7 @@ from pathlib import PurePath
 from typing import Any, Final
 from urllib.parse import quote
 
-from procflow.diagnostics import Finding, Severity
-from procflow.lint.rule import RuleInfo
+from procflow.diagnostics import Finding, RuleInfo, Severity
 
 #: The names accepted by :func:`render`, in the order the CLI lists them.
 FORMATS: tuple[str, ...] = ("text", "json", "github", "sarif", "junit")

@@ -8,32 +8,12 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
-from procflow.diagnostics import Finding, Location, Severity
+from procflow.diagnostics import Finding, Location, RuleInfo, Severity
 
 if TYPE_CHECKING:
     from procflow.lint.context import LintContext
-
-
-#: Where each rule's page lives, relative to the repository root.
-DOCS_PATH = "docs/rules/{code}.md"
-
-
-@dataclass(frozen=True)
-class RuleInfo:
-    """The published metadata of a rule or load check, for formatters (SARIF, JUnit, ...)."""
-
-    code: str
-    name: str
-    severity: Severity
-    summary: str
-
-    @property
-    def doc_path(self) -> str:
-        """The rule's documentation page, relative to the repository root."""
-        return DOCS_PATH.format(code=self.code)
 
 
 class Rule:

@@ -1,4 +1,8 @@
-"""Linting files and folders: load each process, run every rule, keep what the config wants."""
+"""Linting files and folders: load each process, run every rule, keep what the config wants.
+
+The suppression comments of each file are checked too: one that lists a code or
+rule name that does not exist silences nothing, and is reported (``PF014``).
+"""
 
 from __future__ import annotations
 
@@ -6,14 +10,15 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from procflow.diagnostics import Finding, LoadError, Severity
+from procflow.diagnostics import Finding, LoadError, Location, Severity
+from procflow.diagnostics.checks import UNKNOWN_RULE_IN_IGNORE
 from procflow.lint.config import LintConfig
 from procflow.lint.context import LintContext
-from procflow.lint.registry import RULES
+from procflow.lint.registry import RULES, UnknownRuleError, lookup, resolve
 from procflow.model.process import Process
 from procflow.model.validation import validate_process
 from procflow.scenario import is_scenario, scenario_from_document, seen_from, with_changes
-from procflow.source import load_document
+from procflow.source import Document, load_document
 
 YAML_SUFFIXES = (".yaml", ".yml")
 #: Folders never searched for process files.
@@ -82,9 +87,15 @@ def lint_paths(paths: Sequence[str | Path], config: LintConfig | None = None) ->
 
 
 def lint_file(path: Path, report: LintReport | None = None) -> list[Finding]:
-    """Load and lint one file; a load failure is recorded in ``report.failed``."""
+    """Load and lint one file; a load failure is recorded in ``report.failed``.
+
+    A file that is read but fails validation still has its suppression comments
+    checked; those findings are never silenced by a comment.
+    """
+    comments: list[Finding] = []
     try:
         doc = load_document(path)
+        comments = check_suppressions(doc)
         if is_scenario(doc.data):
             scenario = scenario_from_document(doc)
             # a sweep is linted at its first point: the staffing it sets replaces the base's
@@ -94,11 +105,42 @@ def lint_file(path: Path, report: LintReport | None = None) -> list[Finding]:
     except LoadError as exc:
         if report is not None:
             report.failed.append(str(path))
-        return exc.findings
+        return [*exc.findings, *comments]
     findings = list(check_process(process))
     if is_scenario(doc.data):
         findings = [seen_from(doc, f) for f in findings]
-    return [f for f in findings if not doc.is_suppressed(f)]
+    return [*comments, *(f for f in findings if not doc.is_suppressed(f))]
+
+
+def check_suppressions(doc: Document) -> list[Finding]:
+    """A finding for every code or rule name in a ``# procflow: ignore[...]`` comment of
+    ``doc`` that is no rule: such a code silences nothing."""
+    findings: list[Finding] = []
+    for code, where in doc.suppression_codes:
+        try:
+            lookup(code)
+        except UnknownRuleError as exc:
+            findings.append(_unknown_suppression(exc, where))
+    return findings
+
+
+def _unknown_suppression(error: UnknownRuleError, where: Location) -> Finding:
+    code = error.selector
+    try:
+        resolve(code)
+    except UnknownRuleError:
+        hint = f"did you mean {error.suggestion}?" if error.suggestion else None
+        return UNKNOWN_RULE_IN_IGNORE.finding(
+            f"no such rule {code!r}: this comment silences nothing",
+            where,
+            hint or "docs/rules/README.md lists every code",
+        )
+    # ``--ignore PF1`` is a prefix of codes, but a comment compares whole codes only
+    return UNKNOWN_RULE_IN_IGNORE.finding(
+        f"{code!r} is a code prefix: a comment silences only the whole codes it lists",
+        where,
+        "list the codes or rule names to silence, separated by commas",
+    )
 
 
 def simulation_blockers(process: Process) -> list[Finding]:

@@ -18,7 +18,6 @@ variance (for ``procflow analyze``) and draws samples in blocks with NumPy
 from __future__ import annotations
 
 import csv
-import difflib
 import math
 from pathlib import Path
 from typing import Annotated, Any, ClassVar, Literal
@@ -38,6 +37,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from procflow.diagnostics.suggest import closest
 from procflow.model.quantities import Duration
 
 #: The distribution kinds, as written in YAML.
@@ -444,13 +444,13 @@ def _normalize(value: Any) -> Any:
     if isinstance(value, dict) and len(value) == 1:
         ((kind, params),) = value.items()
         if kind not in KINDS:
-            close = difflib.get_close_matches(str(kind), KINDS, n=1)
+            close = closest(str(kind), KINDS)
             raise PydanticCustomError(
                 "distribution",
                 "unknown distribution {kind}{suggestion}; use one of: {kinds}",
                 {
                     "kind": repr(kind),
-                    "suggestion": f" (did you mean {close[0]!r}?)" if close else "",
+                    "suggestion": f" (did you mean {close!r}?)" if close else "",
                     "kinds": ", ".join(KINDS),
                 },
             )

@@ -9,7 +9,6 @@ and reports all of them at once.
 from __future__ import annotations
 
 import contextlib
-import difflib
 from pathlib import Path
 from types import UnionType
 from typing import Annotated, Any, Union, get_args, get_origin
@@ -17,7 +16,14 @@ from typing import Annotated, Any, Union, get_args, get_origin
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails, PydanticCustomError
 
-from procflow.diagnostics import Finding, LoadError, Location, Severity
+from procflow.diagnostics import Finding, LoadError, Location
+from procflow.diagnostics.checks import (
+    INVALID_EXPRESSION,
+    INVALID_VALUE,
+    MISSING_KEY,
+    UNKNOWN_KEY,
+)
+from procflow.diagnostics.suggest import did_you_mean
 from procflow.model.process import Process
 from procflow.model.quantities import TIME_UNITS, TimeUnit
 from procflow.source import DocPath, Document
@@ -49,9 +55,7 @@ def validate_process(doc: Document, base_dir: str | Path | None = None) -> Proce
     data = doc.data
     if not isinstance(data, dict):
         findings.append(
-            _error(
-                "PF012",
-                "invalid-value",
+            INVALID_VALUE.finding(
                 "a process file is a mapping with keys such as process, arrivals, resources, "
                 "stages",
                 doc.locate(()),
@@ -129,38 +133,32 @@ def _translate(
     value = error.get("input")
     if kind == "extra_forbidden":
         key = path[-1] if path else "?"
-        close = difflib.get_close_matches(str(key), _known_keys(model, path[:-1]), n=1)
-        hint = f"did you mean {close[0]!r}?" if close else "see docs/format.md for the keys"
-        return _error(
-            "PF010", "unknown-key", f"unknown key {key!r}", doc.locate(path, key=True), hint
+        hint = (
+            did_you_mean(str(key), _known_keys(model, path[:-1]))
+            or "see docs/format.md for the keys"
         )
+        return UNKNOWN_KEY.finding(f"unknown key {key!r}", doc.locate(path, key=True), hint)
     if kind == "missing":
         key = path[-1] if path else "?"
         parent = path[:-1]
         where = doc.locate(parent, key=True) if parent else doc.locate(())
         owner = f" in {_describe(parent)}" if parent else ""
-        return _error(
-            "PF011",
-            "missing-key",
+        return MISSING_KEY.finding(
             f"missing required key {key!r}{owner}",
             where,
             "see docs/format.md for what it takes",
         )
     if kind == "missing_staff":
-        return _error(
-            "PF011",
-            "missing-key",
+        return MISSING_KEY.finding(
             error["msg"],
             doc.locate(path, key=True),
             "add count: N, or calendar: with shifts (see docs/format.md)",
         )
     if kind == "expression":
         where = inside_string(doc, path, int(ctx.get("offset", 0)))
-        return _error("PF013", "invalid-expression", error["msg"], where, ctx.get("hint") or None)
+        return INVALID_EXPRESSION.finding(error["msg"], where, ctx.get("hint") or None)
     if path == ("time_unit",) and kind in ("time_unit", "literal_error"):
-        return _error(
-            "PF012",
-            "invalid-value",
+        return INVALID_VALUE.finding(
             f"unknown time unit {value!r}; use one of: {', '.join(TIME_UNITS)}",
             doc.locate(path),
         )
@@ -185,7 +183,7 @@ def _translate(
     subject = _describe(path)
     if subject and kind not in ("stage", "arrival_rate", "distribution"):
         message = f"{subject}: {message}"
-    return _error("PF012", "invalid-value", message, where)
+    return INVALID_VALUE.finding(message, where)
 
 
 def _describe(path: DocPath) -> str:
@@ -256,9 +254,3 @@ def inside_string(doc: Document, path: DocPath, offset: int) -> Location:
     text written as a scalar, this is where the value starts.
     """
     return doc.locate_in_text(path, offset)
-
-
-def _error(
-    code: str, name: str, message: str, location: Location, hint: str | None = None
-) -> Finding:
-    return Finding(code, name, Severity.ERROR, message, location, hint)

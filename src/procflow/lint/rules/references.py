@@ -2,18 +2,12 @@
 
 from __future__ import annotations
 
-import difflib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 
 from procflow.diagnostics import Finding, Severity
+from procflow.diagnostics.suggest import did_you_mean
 from procflow.lint.context import LintContext
 from procflow.lint.rule import Rule
-
-
-def did_you_mean(name: str, choices: Iterable[str]) -> str | None:
-    """A 'did you mean' hint for a misspelt name, if a close one exists."""
-    close = difflib.get_close_matches(name, list(choices), n=1, cutoff=0.6)
-    return f"did you mean {close[0]!r}?" if close else None
 
 
 class UnknownStage(Rule):

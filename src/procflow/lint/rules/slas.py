@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from procflow.diagnostics import Finding
+from procflow.diagnostics.suggest import did_you_mean
 from procflow.lint.context import LintContext
 from procflow.lint.rule import Rule
-from procflow.lint.rules.references import did_you_mean
 from procflow.model.process import SLA_METRICS
 
 

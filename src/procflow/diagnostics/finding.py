@@ -4,8 +4,8 @@ Every problem procflow reports, from a YAML syntax error to a staff pool that
 cannot keep up, is a :class:`Finding`: a stable code (``PF201``), a rule name
 (``probabilities-exceed-one``), a severity, a message in a PM's words, an
 optional hint on how to fix it, and the :class:`Location` in the user's file.
-Rules produce findings; formatters (``procflow.lint.formats``) present them and
-never know about rules.
+Rules and load checks produce findings; formatters (``procflow.lint.formats``)
+present them and never know about rules.
 """
 
 from __future__ import annotations

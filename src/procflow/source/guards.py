@@ -1,0 +1,127 @@
+"""What procflow refuses to read: files that are missing, too big or not UTF-8, and hostile YAML.
+
+A process file is a hand-written SOP of a few kilobytes. Anything else is a
+mistake (a directory, a binary file, the wrong path) or an attack: an alias
+"billion laughs" bomb that expands a few lines into millions of nodes, an alias
+that contains itself, or thousands of nested brackets. Each fails fast, with one
+located finding (``PF001`` for the file, ``PF004`` for the YAML), long before it
+could exhaust memory or the stack.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from yaml.nodes import Node
+
+from procflow.diagnostics import LoadError, Location
+from procflow.diagnostics.checks import UNREADABLE_FILE, UNSAFE_YAML
+
+#: Process files are hand-written SOPs; anything bigger is a mistake or an attack.
+MAX_FILE_BYTES = 1024 * 1024
+#: Nodes after alias expansion; the bundled examples have a few hundred.
+MAX_NODES = 200_000
+MAX_DEPTH = 64
+
+
+def read_text(path: str | Path) -> str:
+    """Read a UTF-8 text file with the size guard; raise :class:`LoadError` with one finding."""
+    p = Path(path)
+    where = Location.of_file(str(path))
+    if not p.exists():
+        raise LoadError([UNREADABLE_FILE.finding("file not found", where)])
+    if p.is_dir():
+        raise LoadError(
+            [
+                UNREADABLE_FILE.finding(
+                    "is a directory, not a file",
+                    where,
+                    "pass a .yaml file, or use `procflow lint DIR` to lint a folder",
+                )
+            ]
+        )
+    try:
+        size = p.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise LoadError(
+                [
+                    UNREADABLE_FILE.finding(
+                        f"file is {size:,} bytes; process files are limited to "
+                        f"{MAX_FILE_BYTES:,} bytes",
+                        where,
+                        "split the process, or check that this is the file you meant",
+                    )
+                ]
+            )
+        raw = p.read_bytes()
+    except OSError as exc:
+        raise LoadError(
+            [UNREADABLE_FILE.finding(f"cannot read file: {exc.strerror}", where)]
+        ) from None
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        line_start = raw.rfind(b"\n", 0, exc.start) + 1
+        col = len(raw[line_start : exc.start].decode("utf-8", "replace")) + 1
+        raise LoadError(
+            [
+                UNREADABLE_FILE.finding(
+                    f"file is not valid UTF-8 (byte 0x{raw[exc.start]:02x})",
+                    Location(str(path), line, col),
+                    "save the file as UTF-8",
+                )
+            ]
+        ) from None
+
+
+def check_size(text: str, path: str) -> None:
+    """Refuse text (given rather than read from ``path``) over the file size limit."""
+    if len(text.encode("utf-8", "surrogatepass")) > MAX_FILE_BYTES:
+        raise LoadError(
+            [
+                UNREADABLE_FILE.finding(
+                    f"text is larger than {MAX_FILE_BYTES:,} bytes", Location.of_file(path)
+                )
+            ]
+        )
+
+
+def unsafe(where: Location, message: str, hint: str | None = None) -> LoadError:
+    """The error for YAML that procflow will not build (``PF004``)."""
+    return LoadError([UNSAFE_YAML.finding(message, where, hint)])
+
+
+class NodeGuard:
+    """Counts the nodes of a tree as it is built, and the aliases being expanded.
+
+    Aliases are expanded as the tree is built, so the count is of the data as it
+    will be, not of the text: that is what catches alias bombs.
+    """
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.active: set[int] = set()
+
+    def visit(self, where: Location, depth: int) -> None:
+        """Count one node at nesting ``depth``; raise past the node or the nesting limit."""
+        self.count += 1
+        if self.count > MAX_NODES:
+            raise unsafe(
+                where,
+                f"file expands to more than {MAX_NODES:,} YAML nodes (alias expansion?)",
+                "write the process out without deeply nested anchors and aliases",
+            )
+        if depth > MAX_DEPTH:
+            raise unsafe(where, f"nesting is deeper than {MAX_DEPTH} levels")
+
+    def enter(self, node: Node, where: Location) -> None:
+        """Start building a list or mapping; raise if it is already being built (it contains
+        itself through an alias)."""
+        if id(node) in self.active:
+            raise unsafe(where, "recursive alias: a node contains itself")
+        self.active.add(id(node))
+
+    def leave(self, node: Node) -> None:
+        """Done building a list or mapping."""
+        self.active.discard(id(node))
