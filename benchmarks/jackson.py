@@ -23,8 +23,8 @@ from pathlib import Path
 
 import simpy
 
+from procflow.model.settings import RunSettings
 from procflow.model.validation import validate_process
-from procflow.sim.engine import RunSettings
 from procflow.sim.runner import run_replication
 from procflow.source import load_document
 

@@ -18,8 +18,8 @@ from models import EXAMPLE, QC_20_PLUS_3
 from procflow.cli import main
 from procflow.decide.compare import Comparison, compare
 from procflow.model.process import Process
+from procflow.model.settings import RunSettings
 from procflow.scenario import load_scenario
-from procflow.sim.engine import RunSettings
 from procflow.sim.executor import (
     DaskExecutor,
     Executor,

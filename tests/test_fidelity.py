@@ -16,9 +16,9 @@ import pytest
 from models import JACKSON, load_text
 from procflow.analysis import analyze, erlang_c
 from procflow.model.process import Process
+from procflow.model.settings import RunSettings
 from procflow.results import Estimate
-from procflow.sim.engine import RunSettings
-from procflow.sim.runner import run_replications, summarize
+from procflow.sim.runner import run_replications, summarize_runs
 
 REPLICATIONS = 20
 SIGMAS = 4.0
@@ -26,9 +26,9 @@ MAX_RELATIVE_SE = 0.02
 
 
 def simulate(process: Process, horizon: float, warmup: float) -> dict[str, Estimate]:
-    settings = RunSettings(horizon=horizon, warmup=warmup)
-    runs = run_replications(process, settings, replications=REPLICATIONS, seed=2024, jobs=2)
-    return summarize(process, settings, 2024, runs).kpis
+    settings = RunSettings(horizon=horizon, warmup=warmup, replications=REPLICATIONS, seed=2024)
+    runs = run_replications(process, settings, jobs=2)
+    return summarize_runs(process, settings, runs).kpis
 
 
 def assert_agrees(estimate: Estimate, theory: float) -> None:

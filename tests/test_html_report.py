@@ -15,6 +15,7 @@ import pytest
 import procflow
 from models import QC_20, QC_20_PLUS_3
 from procflow.decide.optimize import optimize
+from procflow.decide.sweep import grid, run_points
 from procflow.report.html import (
     comparison_html,
     optimization_html,
@@ -22,14 +23,7 @@ from procflow.report.html import (
     results_html,
     sweep_html,
 )
-from procflow.report.jsonout import (
-    comparison_to_dict,
-    document_kind,
-    optimization_to_dict,
-    results_to_dict,
-    sweep_to_dict,
-)
-from procflow.decide.sweep import grid, run_points
+from procflow.results import Sweep, document_kind, to_json
 
 SCENARIOS = [QC_20, QC_20_PLUS_3]
 SETTINGS = procflow.RunSettings(horizon=1440, warmup=60)  # one day, in minutes
@@ -82,11 +76,11 @@ def documents(example: procflow.Process) -> dict[str, dict[str, Any]]:
         runners_up=1,
     )
     return {
-        "results": _as_json(results_to_dict(results, example)),
-        "comparison": _as_json(comparison_to_dict(comparison, example)),
-        "sweep": _as_json(sweep_to_dict(points, example, _settings(1))),
-        "sweep_line": _as_json(sweep_to_dict(line, example, _settings(1))),
-        "optimization": _as_json(optimization_to_dict(found, example, _settings(1))),
+        "results": _as_json(to_json(results)),
+        "comparison": _as_json(to_json(comparison)),
+        "sweep": _as_json(to_json(Sweep(example.name, _settings(1), points))),
+        "sweep_line": _as_json(to_json(Sweep(example.name, _settings(1), line))),
+        "optimization": _as_json(to_json(found)),
     }
 
 
@@ -278,7 +272,7 @@ slas:
     )
     process = procflow.load(path)
     results = procflow.simulate(process, SETTINGS, replications=REPLICATIONS, seed=3)
-    page = results_html(_as_json(results_to_dict(results, process)), process)
+    page = results_html(_as_json(to_json(results)), process)
     assert_self_contained(page)
     for raw in ("<script>", "<kebijakan>", "<pengguna>", "<流程>", "<dalam>", "& <b>"):
         assert raw not in page

@@ -10,9 +10,9 @@ from click.testing import CliRunner
 
 from models import EXAMPLE, EXAMPLE_TEXT, write_process
 from procflow.cli import main
+from procflow.model.settings import RunSettings
 from procflow.results import Estimate, t975
-from procflow.sim.engine import RunSettings
-from procflow.sim.runner import run_replications, summarize
+from procflow.sim.runner import run_replications, summarize_runs
 from procflow.sim.stats import Histogram
 
 
@@ -97,7 +97,8 @@ def test_unstable_process_is_an_answer(tmp_path):
     assert code == 0
     data = json.loads(output)
     assert data["stable"] is False
-    assert data["verdict"].startswith("unstable: qc_review queue grows by")
+    assert data["verdict"].startswith("unstable: qc_reviewer needs 6.36 busy people")
+    assert "qc_review queue grows by" in data["verdict"]
     # QC receives ~95.5 tasks an hour and 5 reviewers finish 75: ~20.5 more an hour
     growth = data["unstable"][0]["growth_per_hour"]
     assert 15 < growth < 26
@@ -139,9 +140,9 @@ def test_common_random_numbers_across_staffing_changes(example):
 
 def test_quality_model_escaped_defects(example):
     """Escaped defects: error 6%; QC catches 85% of the sampled ones (17.2% sampled)."""
-    settings = RunSettings(horizon=8_000, warmup=200)
-    runs = run_replications(example, settings, replications=4, seed=11, jobs=2)
-    results = summarize(example, settings, 11, runs)
+    settings = RunSettings(horizon=8_000, warmup=200, replications=4, seed=11)
+    runs = run_replications(example, settings, jobs=2)
+    results = summarize_runs(example, settings, runs)
     escaped = results.kpis["escaped_defect_rate"]
     # each delivered item's last labelling was defective with p=0.06; if reviewed (p=0.172)
     # it escapes only when not caught: 0.06 * (1 - 0.172 * 0.85), to first order in rework

@@ -17,8 +17,8 @@ import procflow
 from models import EXAMPLE, QC_20, QC_20_PLUS_3
 from procflow.cli import main
 from procflow.report.csvout import write_csv_folder
-from procflow.report.jsonout import document_kind, results_to_dict
 from procflow.report.xlsx import kpi_label, write_workbook
+from procflow.results import document_kind, to_json
 
 SCENARIOS = [QC_20, QC_20_PLUS_3]
 QUICK = ["-r", "2", "--horizon", "6 hours", "--warmup", "1 hour", "--format", "json"]
@@ -297,7 +297,7 @@ def test_csv_names_in_any_script(tmp_path: Path) -> None:
     results = procflow.simulate(
         process, procflow.RunSettings(horizon=240, warmup=30), replications=2, seed=3
     )
-    doc = json.loads(json.dumps(results_to_dict(results, process)))
+    doc = json.loads(json.dumps(to_json(results)))
     write_csv_folder(doc, tmp_path / "out")
     stages = read_csv(tmp_path / "out" / "stages.csv")
     assert [r["Stage"] for r in stages] == ["初审", "完成"]

@@ -30,16 +30,16 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from procflow.analysis import Capacity, analyze
     from procflow.decide.compare import compare
+    from procflow.decide.optimize import optimize
+    from procflow.decide.sweep import sweep
     from procflow.diagnostics import Finding, LoadError, Location, Severity
     from procflow.lint.config import LintConfig
     from procflow.lint.runner import LintReport
     from procflow.model.process import Process
     from procflow.model.settings import RunSettings
-    from procflow.decide.optimize import optimize
     from procflow.results import Comparison, Estimate, Optimization, Results, Sweep
     from procflow.scenario import Scenario, load_any, load_scenario
     from procflow.sim.runner import simulate
-    from procflow.decide.sweep import sweep
 
 #: public name -> (module, name there)
 _WHERE = {

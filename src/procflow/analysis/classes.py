@@ -4,9 +4,15 @@ A ``when`` condition splits items by their attributes: high-severity reports go
 one way, the rest another. For the traffic equations, items whose attributes give
 every condition the same answer, and that need the same skills, behave alike, so
 the analysis solves one routing chain per *class* and weighs it by the class's
-share of its arrival stream. With categorical attributes the classes and their
-shares are exact; numeric attributes (a word count drawn from a distribution) are
-estimated from a fixed sample, the same on every run.
+share of its arrival stream.
+
+The shares are exact. A categorical attribute contributes its values; a numeric
+one (a word count drawn from a distribution) is cut at the values the conditions
+compare it with (``words > 500`` cuts at 500), since a condition's answer only
+changes there, and each piece's share comes from the distribution function. Only
+when conditions compare two attributes with each other, or a skill is named by a
+numeric attribute, or the combinations exceed :data:`MAX_ENUMERATED_CLASSES`, are
+the shares estimated from a fixed sample (the same on every run).
 """
 
 from __future__ import annotations
@@ -14,13 +20,14 @@ from __future__ import annotations
 import itertools
 import math
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-from procflow.expr import Scalar
+from procflow.expr import Expr, Scalar
 from procflow.flow.routing import Flow, Row
+from procflow.model.distributions import Distribution
 from procflow.model.process import CategoricalAttribute, NumericAttribute
 
 #: Above this many attribute combinations, classes are estimated from a fixed sample.
@@ -50,17 +57,52 @@ def item_classes(flow: Flow, stream: int) -> list[ItemClass]:
     read |= {flow.attributes[p] for p in skill_positions}
     used = sorted(read & set(arrival.attributes))
     position = {name: k for k, name in enumerate(flow.attributes)}
+    cuts = _cuts([c for rule in flow.rules for c, _, _ in rule.conditions])
+    skills = {flow.attributes[p] for p in skill_positions}
 
     def key(row: Row) -> tuple[object, ...]:
         return (*(holds(row) for holds in predicates), *(row[p] for p in skill_positions))
 
     shares: dict[tuple[object, ...], float] = defaultdict(float)
     rows: dict[tuple[object, ...], Row] = {}
-    for weight, row in _rows(arrival.attributes, used, position, len(flow.attributes)):
+    for weight, row in _rows(
+        arrival.attributes, used, position, len(flow.attributes), cuts, skills
+    ):
         k = key(row)
         shares[k] += weight
         rows.setdefault(k, row)
     return [ItemClass(stream, share, rows[k]) for k, share in shares.items() if share > 0]
+
+
+def _cuts(conditions: Sequence[Expr]) -> dict[str, list[float]] | None:
+    """Per attribute, the numbers conditions compare it with (None: two attributes compared)."""
+    found: dict[str, set[float]] = {}
+    for condition in conditions:
+        constants = condition.compared_constants()
+        if constants is None:
+            return None
+        for name, values in constants.items():
+            numbers = {
+                float(v) for v in values if isinstance(v, int | float) and not isinstance(v, bool)
+            }
+            found.setdefault(name, set()).update(numbers)
+    return {name: sorted(values) for name, values in found.items()}
+
+
+def _pieces(distribution: Distribution, cuts: Sequence[float]) -> list[tuple[Scalar, float]]:
+    """(a value inside, share) of each piece of the range between the cuts, and of each cut."""
+    if not cuts:
+        return [(distribution.mean, 1.0)]
+    pieces: list[tuple[Scalar, float]] = []
+    below = 0.0  # P(X <= the previous cut)
+    for k, cut in enumerate(cuts):
+        inside = cut - 1.0 if k == 0 else (cuts[k - 1] + cut) / 2
+        at = distribution.mass(cut)
+        pieces.append((inside, distribution.cdf(cut) - at - below))
+        pieces.append((cut, at))
+        below = distribution.cdf(cut)
+    pieces.append((cuts[-1] + 1.0, 1.0 - below))
+    return [(value, share) for value, share in pieces if share > 1e-15]
 
 
 def _rows(
@@ -68,10 +110,12 @@ def _rows(
     used: list[str],
     position: dict[str, int],
     width: int,
+    cuts: dict[str, list[float]] | None,
+    skills: set[str],
 ) -> list[tuple[float, Row]]:
     """(weight, row) covering the stream's items: every combination, or a fixed sample."""
-    categorical: list[tuple[str, list[tuple[Scalar, float]]]] = []
-    numeric = False
+    axes: list[tuple[str, list[tuple[Scalar, float]]]] = []
+    exact = cuts is not None
     for name in used:
         attribute = attributes[name]
         if isinstance(attribute, CategoricalAttribute):
@@ -79,15 +123,17 @@ def _rows(
             shares: list[tuple[Scalar, float]] = [
                 (v, max(p, 0.0) / total) for v, p in attribute.values.items()
             ]
-            categorical.append((name, shares))
+            axes.append((name, shares))
+        elif cuts is not None and name not in skills:
+            axes.append((name, _pieces(attribute.distribution, cuts.get(name, []))))
         else:
-            numeric = True
-    combos = math.prod(len(values) for _, values in categorical)
+            exact = False
+    combos = math.prod(len(values) for _, values in axes)
     found: list[tuple[float, Row]] = []
-    if not numeric and combos <= MAX_ENUMERATED_CLASSES:
-        for combo in itertools.product(*(values for _, values in categorical)):
+    if exact and combos <= MAX_ENUMERATED_CLASSES:
+        for combo in itertools.product(*(values for _, values in axes)):
             row: list[object] = [None] * width
-            for (name, _), (value, _) in zip(categorical, combo, strict=True):
+            for (name, _), (value, _) in zip(axes, combo, strict=True):
                 row[position[name]] = value
             found.append((math.prod(p for _, p in combo), tuple(row)))
         return found

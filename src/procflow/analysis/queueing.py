@@ -29,6 +29,8 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from procflow.model.special import log_upper_gamma
+
 
 def erlang_b(servers: int, offered_load: float) -> float:
     """Probability that an arriving task finds every one of ``servers`` people busy (Erlang B)."""
@@ -147,7 +149,7 @@ class WaitModel:
         c, lam = self.servers, self.total
         a = lam / mu
         # sum over idle states relative to the state with c - 1 busy, continued to real c
-        log_idle = a + _log_upper_gamma(c, a) + math.lgamma(c) - (c - 1) * math.log(a)
+        log_idle = a + log_upper_gamma(c, a) + math.lgamma(c) - (c - 1) * math.log(a)
         waiting = lam * self._beyond(0.0)
         if log_idle > 700:
             return math.exp(math.log(lam) - log_idle)
@@ -210,43 +212,3 @@ def _first_moment(height: float, decay: float, start: float, low: float, high: f
         return -math.exp(-decay * (u - start)) * (u / decay + 1 / decay**2)
 
     return height * (antiderivative(high) - antiderivative(low))
-
-
-def _log_upper_gamma(s: float, x: float) -> float:
-    """log Q(s, x), the regularized upper incomplete gamma function (s > 0, x >= 0).
-
-    For whole ``s``, Q(s, x) is the chance that a Poisson(x) count is below ``s``.
-    A series below ``s + 1``, Lentz's continued fraction above (Numerical Recipes).
-    """
-    if x <= 0:
-        return 0.0
-    log_prefix = -x + s * math.log(x) - math.lgamma(s)
-    if x < s + 1:
-        term = total = 1 / s
-        n = s
-        for _ in range(100_000):
-            n += 1
-            term *= x / n
-            total += term
-            if term < total * 1e-17:
-                break
-        lower = math.exp(log_prefix + math.log(total))
-        return math.log1p(-lower) if lower < 1 else -math.inf
-    tiny = 1e-300
-    b = x + 1 - s
-    c = 1 / tiny
-    d = 1 / b
-    h = d
-    for i in range(1, 100_000):
-        an = -i * (i - s)
-        b += 2
-        d = an * d + b
-        d = d if abs(d) > tiny else tiny
-        c = b + an / c
-        c = c if abs(c) > tiny else tiny
-        d = 1 / d
-        delta = d * c
-        h *= delta
-        if abs(delta - 1) < 1e-16:
-            break
-    return log_prefix + math.log(h)

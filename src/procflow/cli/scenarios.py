@@ -113,10 +113,10 @@ def sweep(path: str, axes: tuple[str, ...], fmt: str, output: str | None, **opts
           --set resources.annotator.count=42:48:2 --set resources.qc_reviewer.count=8:11
       procflow sweep scenarios/consensus_staffing_sweep.yaml --format json -o sweep.json
     """
-    from procflow.report.terminal import print_sweep
-    from procflow.results import to_json
     from procflow.decide.sweep import grid, parse_values
     from procflow.decide.sweep import sweep as run_sweep
+    from procflow.report.terminal import print_sweep
+    from procflow.results import to_json
 
     process, scenario = load_any(path)
     refuse_broken(process)

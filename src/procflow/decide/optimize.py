@@ -22,12 +22,12 @@ import math
 from collections.abc import Mapping
 
 from procflow.analysis import analyze
+from procflow.decide.sweep import run_points
 from procflow.model.process import Process, working_people
 from procflow.model.settings import RunSettings
 from procflow.results import Candidate, Optimization, staff_cost
 from procflow.sim.executor import Executor
 from procflow.sim.runner import Progress
-from procflow.decide.sweep import run_points
 
 MAX_CANDIDATES = 200_000
 

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 
 from procflow.expr.compiler import Predicate, compile_condition
 from procflow.expr.interpreter import evaluate
-from procflow.expr.syntax import Cond, attribute_names
+from procflow.expr.syntax import Cond, attribute_names, compared_constants
+from procflow.expr.values import Scalar
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,10 @@ class Expr:
     def attributes(self) -> frozenset[str]:
         """The names of the attributes the condition reads."""
         return attribute_names(self.root)
+
+    def compared_constants(self) -> dict[str, set[Scalar]] | None:
+        """The constants each attribute is compared with (None: it compares two attributes)."""
+        return compared_constants(self.root)
 
     def evaluate(self, item: Mapping[str, object]) -> bool:
         """Whether the condition holds for ``item``; missing attributes compare false."""

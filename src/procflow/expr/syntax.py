@@ -128,6 +128,34 @@ def attribute_names(root: Cond) -> frozenset[str]:
     return frozenset(v.name for node in _walk(root) for v in _values(node) if isinstance(v, Attr))
 
 
+def compared_constants(root: Cond) -> dict[str, set[Scalar]] | None:
+    """The constants each attribute is compared with, or None if two attributes are compared.
+
+    A condition's truth for an item changes only where an attribute crosses one of
+    these values, which lets the analysis split a numeric attribute's range exactly.
+    """
+    found: dict[str, set[Scalar]] = {}
+    for node in _walk(root):
+        if isinstance(node, Compare):
+            if isinstance(node.left, Attr) and isinstance(node.right, Attr):
+                return None
+            attr, const = (
+                (node.left, node.right)
+                if isinstance(node.left, Attr)
+                else (
+                    node.right,
+                    node.left,
+                )
+            )
+            if isinstance(attr, Attr) and isinstance(const, Const):
+                found.setdefault(attr.name, set()).add(const.value)
+        elif isinstance(node, Member) and isinstance(node.operand, Attr):
+            found.setdefault(node.operand.name, set()).update(i.value for i in node.items)
+        elif isinstance(node, Bare) and isinstance(node.value, Attr):
+            found.setdefault(node.value.name, set())
+    return found
+
+
 def _walk(node: Cond) -> Iterator[Cond]:
     yield node
     if isinstance(node, Not):

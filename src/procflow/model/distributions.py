@@ -39,6 +39,7 @@ from pydantic_core import PydanticCustomError
 
 from procflow.diagnostics.suggest import closest
 from procflow.model.quantities import Duration
+from procflow.model.special import lower_gamma, normal_cdf
 
 #: The distribution kinds, as written in YAML.
 KINDS = (
@@ -84,6 +85,14 @@ class _Base(BaseModel):
         """Draw ``size`` independent samples."""
         raise NotImplementedError
 
+    def cdf(self, x: float) -> float:
+        """P(X <= x): the exact distribution function."""
+        raise NotImplementedError
+
+    def mass(self, x: float) -> float:
+        """P(X = x): zero but for the values of a fixed or empirical distribution."""
+        return 0.0
+
     def describe(self) -> str:
         """A short text form, as a PM would write it."""
         params = ", ".join(
@@ -111,6 +120,12 @@ class Fixed(_Base):
     def sample(self, rng: np.random.Generator, size: int) -> np.ndarray:
         return np.full(size, self.value)
 
+    def cdf(self, x: float) -> float:
+        return 1.0 if x >= self.value else 0.0
+
+    def mass(self, x: float) -> float:
+        return 1.0 if x == self.value else 0.0
+
 
 class Exponential(_Base):
     """Memoryless; the classic model of inter-arrival times and of AHT when little is known."""
@@ -128,6 +143,14 @@ class Exponential(_Base):
 
     def sample(self, rng: np.random.Generator, size: int) -> np.ndarray:
         return rng.exponential(self.mean_, size)
+
+    def cdf(self, x: float) -> float:
+        if self.mean_ == 0:
+            return 1.0 if x >= 0 else 0.0
+        return -math.expm1(-x / self.mean_) if x > 0 else 0.0
+
+    def mass(self, x: float) -> float:
+        return 1.0 if self.mean_ == 0 and x == 0 else 0.0
 
     def describe(self) -> str:
         return f"exponential(mean={self.mean_:g})"
@@ -156,6 +179,14 @@ class Uniform(_Base):
 
     def sample(self, rng: np.random.Generator, size: int) -> np.ndarray:
         return rng.uniform(self.low, self.high, size)
+
+    def cdf(self, x: float) -> float:
+        if self.high == self.low:
+            return 1.0 if x >= self.low else 0.0
+        return min(max((x - self.low) / (self.high - self.low), 0.0), 1.0)
+
+    def mass(self, x: float) -> float:
+        return 1.0 if self.high == self.low == x else 0.0
 
 
 class Triangular(_Base):
@@ -186,13 +217,22 @@ class Triangular(_Base):
             return np.full(size, self.low)
         return rng.triangular(self.low, self.mode, self.high, size)
 
+    def cdf(self, x: float) -> float:
+        a, c, b = self.low, self.mode, self.high
+        if x <= a:
+            return 1.0 if a == b and x == a else 0.0
+        if x >= b:
+            return 1.0
+        if x <= c:
+            return (x - a) ** 2 / ((b - a) * (c - a))
+        return 1 - (b - x) ** 2 / ((b - a) * (b - c))
+
+    def mass(self, x: float) -> float:
+        return 1.0 if self.low == self.high == x else 0.0
+
 
 def _phi(x: float) -> float:
     return math.exp(-x * x / 2) / math.sqrt(2 * math.pi)
-
-
-def _cdf(x: float) -> float:
-    return 0.5 * (1 + math.erf(x / math.sqrt(2)))
 
 
 class Normal(_Base):
@@ -204,7 +244,7 @@ class Normal(_Base):
 
     def _alpha(self) -> tuple[float, float]:
         alpha = -self.mean_ / self.sd
-        return alpha, _phi(alpha) / max(1 - _cdf(alpha), 1e-300)
+        return alpha, _phi(alpha) / max(1 - normal_cdf(alpha), 1e-300)
 
     @property
     def mean(self) -> float:
@@ -227,6 +267,18 @@ class Normal(_Base):
             out[bad] = rng.normal(self.mean_, self.sd, int(bad.sum()))
             bad = out < 0
         return out
+
+    def cdf(self, x: float) -> float:
+        if x < 0:
+            return 0.0
+        if self.sd == 0:
+            return 1.0 if x >= self.mean_ else 0.0
+        below = normal_cdf(-self.mean_ / self.sd)
+        kept = max(1 - below, 1e-300)
+        return (normal_cdf((x - self.mean_) / self.sd) - below) / kept
+
+    def mass(self, x: float) -> float:
+        return 1.0 if self.sd == 0 and x == self.mean_ else 0.0
 
     def describe(self) -> str:
         return f"normal(mean={self.mean_:g}, sd={self.sd:g}, truncated at 0)"
@@ -261,6 +313,17 @@ class Lognormal(_Base):
     def sample(self, rng: np.random.Generator, size: int) -> np.ndarray:
         mu, sigma = self.log_params()
         return rng.lognormal(mu, sigma, size)
+
+    def cdf(self, x: float) -> float:
+        if x <= 0:
+            return 0.0
+        mu, sigma = self.log_params()
+        if sigma == 0:
+            return 1.0 if x >= self.mean_ else 0.0
+        return normal_cdf((math.log(x) - mu) / sigma)
+
+    def mass(self, x: float) -> float:
+        return 1.0 if self.sd == 0 and x == self.mean_ else 0.0
 
     def describe(self) -> str:
         return f"lognormal(mean={self.mean_:g}, sd={self.sd:g})"
@@ -311,6 +374,12 @@ class Gamma(_Base):
         k, theta = self.params()
         return rng.gamma(k, theta, size)
 
+    def cdf(self, x: float) -> float:
+        k, theta = self.params()
+        if theta == 0:
+            return 1.0 if x >= 0 else 0.0
+        return lower_gamma(k, x / theta)
+
     def describe(self) -> str:
         k, theta = self.params()
         return f"gamma(shape={k:g}, scale={theta:g})"
@@ -335,6 +404,13 @@ class Weibull(_Base):
 
     def sample(self, rng: np.random.Generator, size: int) -> np.ndarray:
         return self.scale * rng.weibull(self.shape, size)
+
+    def cdf(self, x: float) -> float:
+        if x <= 0:
+            return 1.0 if self.scale == 0 and x == 0 else 0.0
+        if self.scale == 0:
+            return 1.0
+        return -math.expm1(-((x / self.scale) ** self.shape))
 
 
 class Empirical(_Base):
@@ -375,6 +451,12 @@ class Empirical(_Base):
 
     def sample(self, rng: np.random.Generator, size: int) -> np.ndarray:
         return rng.choice(np.asarray(self.values), size)
+
+    def cdf(self, x: float) -> float:
+        return sum(1 for v in self.values if v <= x) / len(self.values)
+
+    def mass(self, x: float) -> float:
+        return sum(1 for v in self.values if v == x) / len(self.values)
 
     def describe(self) -> str:
         source = f"{self.file}, " if self.file else ""

@@ -1,0 +1,120 @@
+"""Two answers to one question agree: what analyze predicts, simulate measures.
+
+The analysis reads each stage's behaviour from the same rule the simulator
+executes (:mod:`procflow.flow.routing`), so the visits per stage and the quality
+figures that routing alone decides (reworks per item, the share delivered with a
+defect) must agree with a long simulation, for every bundled process and every
+rule fixture that lints clean. Stages whose visits depend on escalation, which
+the analysis only estimates, must fall between its bounds (nobody escalates,
+everybody who can does).
+
+Tolerances come from the run: each comparison allows the Student-t critical
+value of a 1% family-wise error rate (Bonferroni over every comparison made),
+times the standard error over replications; and each check first asserts that
+the run was long enough for that bound to be tight.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+
+from procflow.analysis import analyze
+from procflow.diagnostics import LoadError, Severity
+from procflow.lint.runner import lint_file
+from procflow.model.process import Process
+from procflow.model.quantities import convert
+from procflow.model.validation import validate_process
+from procflow.results import t_quantile
+from procflow.sim.engine import RunSettings
+from procflow.sim.runner import run_replications
+from procflow.source import load_document
+
+ROOT = Path(__file__).resolve().parents[1]
+REPLICATIONS = 10
+#: Family-wise chance of a false alarm over all comparisons of one process.
+ALPHA = 0.01
+#: Simulated items per replication for a process with steady arrivals.
+ITEMS = 12_000
+#: A comparison is meaningful when its tolerance is below this (absolute, in visits).
+MAX_TOLERANCE = 0.03
+
+
+def _clean_process(path: Path) -> bool:
+    """A process file (not a scenario) that loads and lints without errors."""
+    try:
+        process = validate_process(load_document(path))
+    except LoadError:
+        return False
+    return process.source is not None and not any(
+        f.severity is Severity.ERROR for f in lint_file(path)
+    )
+
+
+BUNDLED = sorted((ROOT / "processes").glob("*.yaml"))
+FIXTURES = [
+    p for p in sorted((ROOT / "tests" / "fixtures" / "rules").glob("*/*.yaml")) if _clean_process(p)
+]
+
+
+def test_the_agreement_covers_every_bundled_process_and_clean_fixture() -> None:
+    assert len(BUNDLED) >= 3
+    assert all(_clean_process(p) for p in BUNDLED)
+    assert len(FIXTURES) >= 20
+
+
+def _settings(process: Process) -> RunSettings:
+    """Long enough for ITEMS arrivals; whole weeks when the mix of streams varies in time."""
+    rate = sum(a.rate_per_unit for a in process.arrivals)
+    varying = any(a.batch is not None or a.schedule is not None for a in process.arrivals)
+    if varying and len(process.arrivals) > 1:
+        return RunSettings(horizon=convert(1.0, "week", process.time_unit))
+    return RunSettings(horizon=ITEMS / rate)
+
+
+def _mean_and_se(values: Sequence[float]) -> tuple[float, float]:
+    n = len(values)
+    mean = math.fsum(values) / n
+    sd = math.sqrt(math.fsum((x - mean) ** 2 for x in values) / (n - 1))
+    return mean, sd / math.sqrt(n)
+
+
+@pytest.mark.parametrize(
+    "path",
+    BUNDLED + FIXTURES,
+    ids=lambda p: (
+        str(p.relative_to(ROOT / "tests" / "fixtures")) if "fixtures" in p.parts else p.name
+    ),
+)
+def test_analyze_and_simulate_agree(path: Path) -> None:
+    process = validate_process(load_document(path))
+    capacity = analyze(process)
+    assert not capacity.endless and capacity.quality is not None
+    runs = run_replications(process, _settings(process), replications=REPLICATIONS, seed=11, jobs=2)
+    checks: list[tuple[str, float, float, float]] = []  # (what, low, high, simulated values)
+    samples: dict[str, list[float]] = {}
+    for name, stage in capacity.stages.items():
+        low, high = stage.visits_range
+        samples[f"visits at {name}"] = [r.kpis[f"stages.{name}.visits"] for r in runs]
+        checks.append((f"visits at {name}", low, high, 0.0))
+    # every item that arrived was followed to its delivery: per delivered is per item
+    assert all(r.drained for r in runs)
+    samples["reworks per item"] = [r.kpis["rework_rate"] for r in runs]
+    reworks = capacity.quality.reworks
+    checks.append(("reworks per item", reworks, reworks, 0.0))
+    if capacity.quality.escaped == capacity.quality.escaped:  # not NaN
+        samples["escaped share"] = [r.kpis["escaped_defect_rate"] for r in runs]
+        escaped = capacity.quality.escaped
+        checks.append(("escaped share", escaped, escaped, 0.0))
+    critical = t_quantile(1 - ALPHA / (2 * len(checks)), REPLICATIONS - 1)
+    for what, low, high, _ in checks:
+        mean, se = _mean_and_se(samples[what])
+        tolerance = critical * se + 1e-9
+        assert tolerance < MAX_TOLERANCE, f"{what}: run too short (tolerance {tolerance:.3g})"
+        assert low - tolerance <= mean <= high + tolerance, (
+            f"{path.name}: {what}: simulated {mean:.5g} ± {se:.2g}, analysis "
+            + (f"{low:.5g}" if low == high else f"{low:.5g} … {high:.5g}")
+        )
