@@ -184,7 +184,7 @@ def test_load_check_codes_are_written_only_in_the_catalogue() -> None:
         ("unused-resource", {"PF106"}),
         ("PF003", {"PF003"}),
         ("duplicate-key", {"PF003"}),
-        ("PF4", {"PF401", "PF402", "PF403"}),
+        ("PF4", {"PF401", "PF402", "PF403", "PF404"}),
         ("PF60", {"PF601", "PF602"}),
     ],
 )

@@ -59,17 +59,26 @@ def _selectors(
     default=None,
     help="Write the report to this file instead of standard output.",
 )
+@click.option(
+    "--max-utilization",
+    type=click.FloatRange(0, 1, min_open=True),
+    default=None,
+    metavar="SHARE",
+    help="Warn (PF404) about pools planned busier than this, e.g. 0.85 (default 0.9, or "
+    "max-utilization in [tool.procflow]).",
+)
 def lint(
     paths: tuple[str, ...],
     fmt: str,
     select: tuple[str, ...],
     ignore: tuple[str, ...],
     output: str | None,
+    max_utilization: float | None,
 ) -> None:
     """Check process files and folders (recursively) for broken SOPs.
 
     Exit status: 0 clean, 1 error-level findings, 2 a file could not be loaded
-    or bad usage. Settings: [tool.procflow] select/ignore in pyproject.toml.
+    or bad usage. Settings: [tool.procflow] select/ignore/max-utilization in pyproject.toml.
     Silence one line with a comment: # procflow: ignore[PF106]
 
     \b
@@ -78,7 +87,7 @@ def lint(
       procflow lint --format sarif -o lint.sarif processes/
     """
     try:
-        config = find_config(Path.cwd()).merged(select, ignore)
+        config = find_config(Path.cwd()).merged(select, ignore, max_utilization)
     except ConfigError as exc:
         raise click.UsageError(str(exc)) from None
     if not expand_paths(paths):

@@ -5,6 +5,7 @@ Example::
     [tool.procflow]
     ignore = ["PF106"]          # codes, code prefixes ("PF4") or rule names
     select = ["PF1", "PF2"]     # only these (default: everything)
+    max-utilization = 0.85      # warn (PF404) when a pool is planned busier (default 0.9)
 
 A code, prefix or name that does not exist is refused with the closest one
 (``no such rule 'PF1O6'; did you mean PF106?``) rather than silently matching
@@ -20,6 +21,9 @@ from pathlib import Path
 
 from procflow.diagnostics import Finding
 from procflow.lint.registry import UnknownRuleError, resolve
+
+#: PMs plan pools to 80-85% busy; above 90% queues and turnaround climb steeply.
+DEFAULT_MAX_UTILIZATION = 0.9
 
 
 class ConfigError(Exception):
@@ -37,6 +41,8 @@ class LintConfig:
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
     source: str | None = field(default=None, compare=False)
+    #: the planned utilization above which PF404 warns
+    max_utilization: float = DEFAULT_MAX_UTILIZATION
 
     _selected: frozenset[str] | None = field(init=False, repr=False, compare=False)
     _ignored: frozenset[str] = field(init=False, repr=False, compare=False)
@@ -51,10 +57,16 @@ class LintConfig:
             return False
         return finding.code not in self._ignored
 
-    def merged(self, select: Iterable[str] = (), ignore: Iterable[str] = ()) -> LintConfig:
+    def merged(
+        self,
+        select: Iterable[str] = (),
+        ignore: Iterable[str] = (),
+        max_utilization: float | None = None,
+    ) -> LintConfig:
         """Command-line options on top: ``--select`` replaces, ``--ignore`` adds."""
         chosen = tuple(select) or self.select
-        return LintConfig(chosen, self.ignore + tuple(ignore), self.source)
+        ceiling = self.max_utilization if max_utilization is None else max_utilization
+        return LintConfig(chosen, self.ignore + tuple(ignore), self.source, ceiling)
 
 
 def _codes(selectors: Iterable[str]) -> frozenset[str]:
@@ -87,10 +99,17 @@ def read_config(path: Path) -> LintConfig:
         if not isinstance(raw, list) or not all(isinstance(x, str) for x in raw):
             raise ConfigError(f"{path}: [tool.procflow] {key} must be a list of codes")
         values[key] = tuple(raw)
-    unknown = set(table) - {"select", "ignore"}
+    ceiling = table.get("max-utilization", table.get("max_utilization", DEFAULT_MAX_UTILIZATION))
+    if isinstance(ceiling, bool) or not isinstance(ceiling, int | float) or not 0 < ceiling <= 1:
+        raise ConfigError(
+            f"{path}: [tool.procflow] max-utilization must be a share between 0 and 1, such as 0.85"
+        )
+    known = {"select", "ignore", "max-utilization", "max_utilization"}
+    unknown = set(table) - known
     if unknown:
         raise ConfigError(
-            f"{path}: [tool.procflow] has unknown keys {sorted(unknown)}; use select, ignore"
+            f"{path}: [tool.procflow] has unknown keys {sorted(unknown)}; "
+            "use select, ignore, max-utilization"
         )
     for key, selectors in values.items():
         for selector in selectors:
@@ -98,4 +117,4 @@ def read_config(path: Path) -> LintConfig:
                 resolve(selector)
             except UnknownRuleError as exc:
                 raise ConfigError(f"{path}: [tool.procflow] {key}: {exc}") from None
-    return LintConfig(values["select"], values["ignore"], str(path))
+    return LintConfig(values["select"], values["ignore"], str(path), float(ceiling))

@@ -18,6 +18,8 @@ class LintContext:
     """One process under lint, with lazily computed shared facts."""
 
     process: Process
+    #: the planned utilization above which a pool is reported (PF404)
+    max_utilization: float = 0.9
     #: the compiled process: one rule per stage (what happens there)
     flow: Flow = field(init=False)
     #: its graph of stages and routes, with their locations

@@ -14,7 +14,7 @@ from procflow.diagnostics import RuleInfo
 from procflow.diagnostics.checks import LOAD_CHECKS
 from procflow.diagnostics.suggest import closest
 from procflow.lint.rule import Rule
-from procflow.lint.rules.capacity import OverloadedPool, UnderstaffedHours
+from procflow.lint.rules.capacity import HighUtilization, OverloadedPool, UnderstaffedHours
 from procflow.lint.rules.conditions import ImpossibleValue, TypeMismatch, UnknownAttribute
 from procflow.lint.rules.references import (
     MissingSkill,
@@ -57,6 +57,7 @@ RULES: tuple[type[Rule], ...] = (
     TypeMismatch,
     OverloadedPool,
     UnderstaffedHours,
+    HighUtilization,
     MissingSkill,
     UnknownSlaMetric,
     UnknownSlaStage,

@@ -67,9 +67,9 @@ def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
     return found
 
 
-def check_process(process: Process) -> Iterator[Finding]:
+def check_process(process: Process, config: LintConfig | None = None) -> Iterator[Finding]:
     """Every rule's findings on one loaded process (unfiltered, unsorted)."""
-    ctx = LintContext(process)
+    ctx = LintContext(process, (config or LintConfig()).max_utilization)
     for rule in RULES:
         yield from rule().check(ctx)
 
@@ -80,13 +80,15 @@ def lint_paths(paths: Sequence[str | Path], config: LintConfig | None = None) ->
     report = LintReport()
     for path in expand_paths(paths):
         report.files.append(str(path))
-        findings = lint_file(path, report)
+        findings = lint_file(path, report, config)
         report.findings.extend(f for f in findings if config.wants(f))
     report.findings.sort(key=Finding.sort_key)
     return report
 
 
-def lint_file(path: Path, report: LintReport | None = None) -> list[Finding]:
+def lint_file(
+    path: Path, report: LintReport | None = None, config: LintConfig | None = None
+) -> list[Finding]:
     """Load and lint one file; a load failure is recorded in ``report.failed``.
 
     A file that is read but fails validation still has its suppression comments
@@ -106,7 +108,7 @@ def lint_file(path: Path, report: LintReport | None = None) -> list[Finding]:
         if report is not None:
             report.failed.append(str(path))
         return [*exc.findings, *comments]
-    findings = list(check_process(process))
+    findings = list(check_process(process, config))
     if is_scenario(doc.data):
         findings = [seen_from(doc, f) for f in findings]
     return [*comments, *(f for f in findings if not doc.is_suppressed(f))]

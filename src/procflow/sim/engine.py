@@ -268,6 +268,9 @@ class Engine:
 
     def _arrive_at_join(self, copy: _Item, fork: _Fork) -> None:
         fork.remaining -= 1
+        # the stages a copy visited count as visited by the item: a rework that forks
+        # again is a repeat visit there, with fresh draws, not the first visit's again
+        fork.item.seen |= copy.seen
         fork.defect = fork.defect or copy.defect
         fork.reworked = fork.reworked or copy.reworked
         fork.escalated = fork.escalated or copy.escalated

@@ -78,6 +78,58 @@ def _team_path(ctx: LintContext, pool: str, skills: tuple[str, ...]) -> tuple[ob
     return ("resources", pool)
 
 
+class HighUtilization(Rule):
+    """A staff pool planned busier than the utilization ceiling (90% unless configured).
+
+    A pool that keeps up on average can still be planned too tight: waiting grows
+    steeply as utilization nears 100% (at 95%, an Erlang C queue waits four times as
+    long as at 80%), and there is no slack for sick days, a volume spike or a new
+    policy. Workforce planners plan to 80-85%. The ceiling is set in pyproject.toml,
+    ``max-utilization = 0.85`` under ``[tool.procflow]``, or with
+    ``procflow lint --max-utilization 0.85``. For pools with teams, the group of
+    skills planned the busiest counts.
+
+    Fails::
+
+        resources:
+          annotator: {count: 40}
+        # 540 items/h × 4.2 min: 37.8 busy, 94% utilization (the default ceiling is 90%)
+
+    Passes: ``count: 44`` (86%).
+    """
+
+    code = "PF404"
+    name = "high-utilization"
+    severity = Severity.WARNING
+
+    def check(self, ctx: LintContext) -> Iterator[Finding]:
+        capacity = ctx.capacity
+        if capacity.endless:
+            return
+        ceiling = ctx.max_utilization
+        for name, pool in capacity.pools.items():
+            planned = pool.peak_utilization
+            if not ceiling < planned < 1:
+                continue  # fine, or overloaded-pool says more
+            who = name
+            if pool.tightest is not None and pool.tightest.utilization > pool.utilization:
+                who = (
+                    f"{name} (the work needing {', '.join(repr(s) for s in pool.tightest.skills)})"
+                )
+            need = pool.offered_load / ceiling if planned == pool.utilization else None
+            hint = (
+                f"about {int(need) + 1} people working would bring it to {ceiling:.0%}"
+                if need is not None
+                else "give that skill to more people"
+            )
+            yield self.finding(
+                f"{who}: planned at {planned:.0%} utilization, above the {ceiling:.0%} ceiling; "
+                "queues and turnaround climb steeply near 100%",
+                ctx.locate(("resources", name), key=True),
+                hint,
+            )
+
+
 class UnderstaffedHours(Rule):
     """Hours of the week when a pool has less staff on duty than its work needs.
 
