@@ -19,8 +19,8 @@ from procflow.analysis.queueing import allen_cunneen
 from procflow.cli import main
 from procflow.decide.compare import compare
 from procflow.lint.runner import lint_file
-from procflow.model.process import working_people
 from procflow.model.settings import RunSettings
+from procflow.model.staffing import working_people
 from procflow.report.format import headline
 from procflow.report.markdown import results_markdown
 from procflow.report.terminal import print_results

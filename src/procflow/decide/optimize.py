@@ -23,8 +23,9 @@ from collections.abc import Mapping
 
 from procflow.analysis import analyze
 from procflow.decide.sweep import run_points
-from procflow.model.process import Process, working_people
+from procflow.model.process import Process
 from procflow.model.settings import RunSettings
+from procflow.model.staffing import working_people
 from procflow.results import Candidate, Optimization, staff_cost
 from procflow.sim.executor import Executor
 from procflow.sim.runner import Progress

@@ -8,9 +8,9 @@ from procflow.model.process import (
     CategoricalAttribute,
     NumericAttribute,
     Process,
-    Resource,
     Stage,
 )
+from procflow.model.staffing import Resource
 from procflow.model.validation import validate_process
 
 __all__ = [

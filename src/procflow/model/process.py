@@ -14,8 +14,6 @@ are lint rules, so that all of them are explained together.
 
 from __future__ import annotations
 
-import math
-from fractions import Fraction
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -45,34 +43,10 @@ from procflow.model.calendar import (
     week_intervals,
 )
 from procflow.model.distributions import KINDS, Distribution
+from procflow.model.fields import STRICT, Headcount, Probability, not_bool
 from procflow.model.quantities import Duration, Rate, TimeUnit, convert
+from procflow.model.staffing import Resource
 from procflow.source import DocPath, Document
-
-_STRICT = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
-
-
-def _not_bool(value: Any) -> Any:
-    if isinstance(value, bool):
-        raise PydanticCustomError(
-            "number", "expected a number, got {value}", {"value": repr(value)}
-        )
-    return value
-
-
-#: A probability as written by a user; lint checks that it lies in [0, 1].
-Probability = Annotated[
-    float,
-    BeforeValidator(_not_bool),
-    WithJsonSchema({"type": "number", "minimum": 0, "maximum": 1}),
-]
-#: A whole number of people; ``true`` is not 1.
-Headcount = Annotated[int, BeforeValidator(_not_bool)]
-StaffCount = Annotated[
-    int,
-    BeforeValidator(_not_bool),
-    Field(ge=0),
-    WithJsonSchema({"type": "integer", "minimum": 0}),
-]
 
 
 def _parse_expression(value: Any) -> Any:
@@ -109,14 +83,14 @@ Condition = Annotated[
 class CategoricalAttribute(BaseModel):
     """An item attribute with named values and their shares: ``{low: 0.92, high: 0.08}``."""
 
-    model_config = _STRICT
+    model_config = STRICT
     values: dict[str | int | bool, Probability]
 
 
 class NumericAttribute(BaseModel):
     """An item attribute drawn from a distribution, e.g. the word count of a post."""
 
-    model_config = _STRICT
+    model_config = STRICT
     distribution: Distribution
 
 
@@ -150,7 +124,7 @@ Attribute = Annotated[
 class RatePeriod(BaseModel):
     """Arrivals at ``rate`` during a recurring window of the week."""
 
-    model_config = _STRICT
+    model_config = STRICT
     days: Days = ALL_DAYS
     hours: Hours = ALL_HOURS
     rate: Rate
@@ -164,7 +138,7 @@ def _clock_list(value: Any) -> Any:
 class Batch(BaseModel):
     """A scheduled drop: ``size`` items at once, on ``days`` at each time in ``at``."""
 
-    model_config = _STRICT
+    model_config = STRICT
     size: Headcount = Field(gt=0)
     days: Days = ALL_DAYS
     at: Annotated[
@@ -186,7 +160,7 @@ class Batch(BaseModel):
 class Arrival(BaseModel):
     """A stream of incoming items: Poisson at a rate (or by schedule), or batch drops."""
 
-    model_config = _STRICT
+    model_config = STRICT
     name: str = Field(min_length=1)
     rate: Rate | None = None
     every: Duration | None = None
@@ -194,7 +168,7 @@ class Arrival(BaseModel):
     batch: Batch | None = None
     to: str | None = Field(default=None, description="Stage items enter at; default: the first.")
     attributes: dict[str, Attribute] = Field(default_factory=dict)
-    priority: Annotated[int, BeforeValidator(_not_bool)] = 0
+    priority: Annotated[int, BeforeValidator(not_bool)] = 0
     description: str = ""
 
     #: The length of a week in the process's time unit (set at validation).
@@ -247,141 +221,10 @@ class Arrival(BaseModel):
         return self.rate_profile().mean()
 
 
-class Shift(BaseModel):
-    """People on duty in a weekly window: ``{days: mon-fri, hours: "08:00-16:00", count: 30}``."""
-
-    model_config = _STRICT
-    name: str = ""
-    days: Days = ALL_DAYS
-    hours: Hours = ALL_HOURS
-    count: Headcount = Field(ge=0)
-
-
-def working_people(on_duty: float, shrinkage: float) -> int:
-    """People taking work when ``on_duty`` are paid and ``shrinkage`` of the time is lost.
-
-    On duty × (1 − shrinkage), rounded to whole people, a half up: 45 people at 30%
-    shrinkage are 31.5, so 32 work. The product is taken in decimal, as the PM
-    wrote the numbers (in binary floating point 45 × 0.7 is 31.4999…).
-    This is the one definition the analysis, lint and the simulator use.
-    """
-    exact = Fraction(repr(float(on_duty))) * (1 - Fraction(repr(float(shrinkage))))
-    return math.floor(exact + Fraction(1, 2))
-
-
-def _shifts_profile(count: int | None, calendar: list[Shift] | None) -> WeeklyProfile:
-    if calendar is None:
-        return WeeklyProfile.constant(float(count or 0))
-    return WeeklyProfile.summed(
-        [(week_intervals(s.days, s.hours), float(s.count)) for s in calendar]
-    )
-
-
-class Team(BaseModel):
-    """Part of a pool with particular skills (languages, say): only they take that work."""
-
-    model_config = _STRICT
-    name: str = ""
-    skills: list[str] = Field(min_length=1)
-    count: StaffCount | None = None
-    calendar: list[Shift] | None = Field(default=None, min_length=1)
-
-    @model_validator(mode="after")
-    def _staffed(self) -> Team:
-        if (self.count is None) == (self.calendar is None):
-            raise PydanticCustomError(
-                "missing_staff", "give the team either count (always on duty) or a calendar"
-            )
-        return self
-
-    def staff(self) -> WeeklyProfile:
-        """People of this team on duty over the minutes of the week."""
-        return _shifts_profile(self.count, self.calendar)
-
-
-class Resource(BaseModel):
-    """A staff pool: the people who do the work of the stages that name it.
-
-    ``count`` people on duty around the clock, or a ``calendar`` of shifts, or
-    ``teams`` with skills (each with its own count or calendar). ``shrinkage``
-    is the share of paid time not available for this work (meetings, training,
-    breaks), so ``count * (1 - shrinkage)`` people work.
-    """
-
-    model_config = _STRICT
-    count: StaffCount | None = Field(default=None, description="Staff on duty at all times.")
-    calendar: list[Shift] | None = Field(default=None, min_length=1)
-    teams: list[Team] | None = Field(default=None, min_length=1)
-    shrinkage: Annotated[float, BeforeValidator(_not_bool)] = Field(default=0.0, ge=0, lt=1)
-    cost_per_hour: Annotated[float, BeforeValidator(_not_bool)] = Field(
-        default=0.0, ge=0, description="Cost of one person per paid hour."
-    )
-    description: str = ""
-
-    @model_validator(mode="after")
-    def _staffed(self) -> Resource:
-        given = [k for k in ("count", "calendar", "teams") if getattr(self, k) is not None]
-        if len(given) != 1:
-            raise PydanticCustomError(
-                "missing_staff",
-                "give the staff pool one of: count (always on duty), a calendar of shifts, "
-                "or teams with skills",
-            )
-        return self
-
-    def staff(self) -> WeeklyProfile:
-        """People on duty (paid) over the minutes of the week."""
-        return WeeklyProfile.summed(
-            [([(a, b)], v) for _, profile in self.groups() for a, b, v in profile.steps()]
-        )
-
-    @property
-    def skills(self) -> set[str]:
-        """Every skill some team of the pool has (empty: no teams, anyone takes anything)."""
-        return {skill for team in self.teams or [] for skill in team.skills}
-
-    @property
-    def mean_staff(self) -> float:
-        """Average people on duty over the week."""
-        return self.staff().mean()
-
-    def groups(self) -> list[tuple[frozenset[str] | None, WeeklyProfile]]:
-        """(skills, people on duty) per team; one group with skills None without teams."""
-        if self.teams is None:
-            return [(None, _shifts_profile(self.count, self.calendar))]
-        return [(frozenset(t.skills), t.staff()) for t in self.teams]
-
-    def team_working(self) -> list[tuple[frozenset[str] | None, WeeklyProfile]]:
-        """(skills, people working over the week) per team: each team rounded on its own."""
-        return [
-            (
-                skills,
-                WeeklyProfile.summed(
-                    [
-                        ([(a, b)], float(working_people(v, self.shrinkage)))
-                        for a, b, v in profile.steps()
-                    ]
-                ),
-            )
-            for skills, profile in self.groups()
-        ]
-
-    def working(self) -> WeeklyProfile:
-        """People working over the week: on duty less shrinkage, whole people per team."""
-        return WeeklyProfile.summed(
-            [([(a, b)], v) for _, team in self.team_working() for a, b, v in team.steps()]
-        )
-
-    @property
-    def capacity(self) -> float:
-        """Average people working on the process (on duty less shrinkage, whole people)."""
-        return self.working().mean()
-
-
 class Branch(BaseModel):
     """One way out of a stage: taken if ``when`` holds, with ``probability``, or by default."""
 
-    model_config = _STRICT
+    model_config = STRICT
     to: str
     when: Condition | None = None
     probability: Probability | None = None
@@ -436,9 +279,9 @@ Routing = Annotated[
 class PriorityRule(BaseModel):
     """Set an item's priority to ``value`` (if ``when`` holds, or always)."""
 
-    model_config = _STRICT
+    model_config = STRICT
     when: Condition | None = None
-    value: Annotated[int, BeforeValidator(_not_bool)]
+    value: Annotated[int, BeforeValidator(not_bool)]
 
 
 def _priority(value: Any) -> Any:
@@ -468,7 +311,7 @@ StageKind = Literal["work", "decision", "split", "end"]
 class Stage(BaseModel):
     """A step of the process: work done by a pool, a routing decision, a split, or an end."""
 
-    model_config = _STRICT
+    model_config = STRICT
     description: str = ""
     resource: str | None = None
     duration: Distribution | None = None
@@ -576,7 +419,7 @@ def _stage_error(message: str) -> PydanticCustomError:
 class SLA(BaseModel):
     """A service-level target: a percentile of cycle time (or of a stage's waiting) under a max."""
 
-    model_config = _STRICT
+    model_config = STRICT
     name: str
     metric: str = Field(
         json_schema_extra={"enum": ["cycle_time", "waiting_time"]},

@@ -193,7 +193,11 @@ class Engine:
                 self._queue_or_start(item, stage)
                 return
             if kind == DECISION:
-                index = self._leave(item, stage)
+                index, item.defect, review = stage.leave(
+                    item.defect, item.attempts, item.attrs, stage.draws, item.case, item.first
+                )
+                if review:
+                    self._reviewed(item, review)
                 continue
             if kind == SPLIT:
                 fork = _Fork(item, stage.join, len(stage.split))
@@ -210,22 +214,18 @@ class Engine:
             self._finish(item, stage)
             return
 
-    def _leave(self, item: _Item, stage: PlannedStage) -> int:
-        """The stage's rule decides where the item goes (review, error, route): its target."""
-        target, item.defect, review = stage.leave(
-            item.defect, item.attempts, item.attrs, stage.draws, item.case, item.first
-        )
+    def _reviewed(self, item: _Item, review: int) -> None:
+        """Count what a review did: a defect sent back (CAUGHT) or let go (EXHAUSTED)."""
         if review == CAUGHT:
             item.reworked = True
             self.cohort.reworks += item.counted
         elif review == EXHAUSTED:
             self.cohort.exhausted += item.counted
-        return target
 
     def _queue_or_start(self, item: _Item, stage: PlannedStage) -> None:
         pool = cast(StaffPool, stage.pool)
         now = self.env.now
-        skill = skill_of(stage, item.attrs)
+        skill = stage.skill if stage.skill_from < 0 else skill_of(stage, item.attrs)
         team = pool.take(skill, now)
         if team is not None:
             self._start(item, stage, 0.0, team)
@@ -305,7 +305,13 @@ class Engine:
             nxt, at = following
             at.queue.move(now, -1)
             self._start(nxt, at, now - nxt.enqueued, team)
-        self.enter(item, self._leave(item, stage))
+        # the stage's rule decides where the item goes (review, error, route)
+        target, item.defect, review = stage.leave(
+            item.defect, item.attempts, item.attrs, stage.draws, item.case, item.first
+        )
+        if review:
+            self._reviewed(item, review)
+        self.enter(item, target)
 
     def _log(
         self,

@@ -29,7 +29,7 @@ from typing import Any, cast
 import simpy
 
 from procflow.model.calendar import WEEK_MINUTES, WeeklyProfile
-from procflow.model.process import Resource, working_people
+from procflow.model.staffing import Resource, working_people
 from procflow.sim.stats import TimeAverage
 
 #: (minus priority, sequence, ticket, item, stage): the sequence keeps FIFO within a priority

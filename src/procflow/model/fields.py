@@ -1,0 +1,37 @@
+"""The field types the process format shares: strict models, probabilities, headcounts.
+
+A ``true`` where a number belongs is a mistake, not a 1: these types refuse it.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from pydantic import BeforeValidator, ConfigDict, Field, WithJsonSchema
+from pydantic_core import PydanticCustomError
+
+STRICT = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+
+def not_bool(value: Any) -> Any:
+    if isinstance(value, bool):
+        raise PydanticCustomError(
+            "number", "expected a number, got {value}", {"value": repr(value)}
+        )
+    return value
+
+
+#: A probability as written by a user; lint checks that it lies in [0, 1].
+Probability = Annotated[
+    float,
+    BeforeValidator(not_bool),
+    WithJsonSchema({"type": "number", "minimum": 0, "maximum": 1}),
+]
+#: A whole number of people; ``true`` is not 1.
+Headcount = Annotated[int, BeforeValidator(not_bool)]
+StaffCount = Annotated[
+    int,
+    BeforeValidator(not_bool),
+    Field(ge=0),
+    WithJsonSchema({"type": "integer", "minimum": 0}),
+]

@@ -1,0 +1,152 @@
+"""Who does the work: staff pools, their shifts, teams with skills, and shrinkage.
+
+A pool is, say, the 44 annotators of a queue: ``count`` people always on duty, or a
+``calendar`` of weekly shifts (a day shift Monday to Friday, a smaller night
+shift), or ``teams`` with skills (the reviewers who read Indonesian, those who read
+Portuguese), each with its own count or calendar. Part of paid time goes to
+meetings, training and breaks (*shrinkage*): the people working are those on duty
+times (1 - shrinkage), rounded to whole people per team by :func:`working_people`,
+the one rule the analysis, lint and the simulator share.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import Annotated
+
+from pydantic import BaseModel, BeforeValidator, Field, model_validator
+from pydantic_core import PydanticCustomError
+
+from procflow.model.calendar import ALL_DAYS, ALL_HOURS, Days, Hours, WeeklyProfile, week_intervals
+from procflow.model.fields import STRICT, Headcount, StaffCount, not_bool
+
+
+class Shift(BaseModel):
+    """People on duty in a weekly window: ``{days: mon-fri, hours: "08:00-16:00", count: 30}``."""
+
+    model_config = STRICT
+    name: str = ""
+    days: Days = ALL_DAYS
+    hours: Hours = ALL_HOURS
+    count: Headcount = Field(ge=0)
+
+
+def working_people(on_duty: float, shrinkage: float) -> int:
+    """People taking work when ``on_duty`` are paid and ``shrinkage`` of the time is lost.
+
+    On duty × (1 − shrinkage), rounded to whole people, a half up: 45 people at 30%
+    shrinkage are 31.5, so 32 work. The product is taken in decimal, as the PM
+    wrote the numbers (in binary floating point 45 × 0.7 is 31.4999…).
+    This is the one definition the analysis, lint and the simulator use.
+    """
+    exact = Fraction(repr(float(on_duty))) * (1 - Fraction(repr(float(shrinkage))))
+    return int(exact + Fraction(1, 2))  # not negative: truncating is rounding down
+
+
+def _shifts_profile(count: int | None, calendar: list[Shift] | None) -> WeeklyProfile:
+    if calendar is None:
+        return WeeklyProfile.constant(float(count or 0))
+    return WeeklyProfile.summed(
+        [(week_intervals(s.days, s.hours), float(s.count)) for s in calendar]
+    )
+
+
+class Team(BaseModel):
+    """Part of a pool with particular skills (languages, say): only they take that work."""
+
+    model_config = STRICT
+    name: str = ""
+    skills: list[str] = Field(min_length=1)
+    count: StaffCount | None = None
+    calendar: list[Shift] | None = Field(default=None, min_length=1)
+
+    @model_validator(mode="after")
+    def _staffed(self) -> Team:
+        if (self.count is None) == (self.calendar is None):
+            raise PydanticCustomError(
+                "missing_staff", "give the team either count (always on duty) or a calendar"
+            )
+        return self
+
+    def staff(self) -> WeeklyProfile:
+        """People of this team on duty over the minutes of the week."""
+        return _shifts_profile(self.count, self.calendar)
+
+
+class Resource(BaseModel):
+    """A staff pool: the people who do the work of the stages that name it.
+
+    ``count`` people on duty around the clock, or a ``calendar`` of shifts, or
+    ``teams`` with skills (each with its own count or calendar). ``shrinkage``
+    is the share of paid time not available for this work (meetings, training,
+    breaks), so ``count * (1 - shrinkage)`` people work.
+    """
+
+    model_config = STRICT
+    count: StaffCount | None = Field(default=None, description="Staff on duty at all times.")
+    calendar: list[Shift] | None = Field(default=None, min_length=1)
+    teams: list[Team] | None = Field(default=None, min_length=1)
+    shrinkage: Annotated[float, BeforeValidator(not_bool)] = Field(default=0.0, ge=0, lt=1)
+    cost_per_hour: Annotated[float, BeforeValidator(not_bool)] = Field(
+        default=0.0, ge=0, description="Cost of one person per paid hour."
+    )
+    description: str = ""
+
+    @model_validator(mode="after")
+    def _staffed(self) -> Resource:
+        given = [k for k in ("count", "calendar", "teams") if getattr(self, k) is not None]
+        if len(given) != 1:
+            raise PydanticCustomError(
+                "missing_staff",
+                "give the staff pool one of: count (always on duty), a calendar of shifts, "
+                "or teams with skills",
+            )
+        return self
+
+    def staff(self) -> WeeklyProfile:
+        """People on duty (paid) over the minutes of the week."""
+        return WeeklyProfile.summed(
+            [([(a, b)], v) for _, profile in self.groups() for a, b, v in profile.steps()]
+        )
+
+    @property
+    def skills(self) -> set[str]:
+        """Every skill some team of the pool has (empty: no teams, anyone takes anything)."""
+        return {skill for team in self.teams or [] for skill in team.skills}
+
+    @property
+    def mean_staff(self) -> float:
+        """Average people on duty over the week."""
+        return self.staff().mean()
+
+    def groups(self) -> list[tuple[frozenset[str] | None, WeeklyProfile]]:
+        """(skills, people on duty) per team; one group with skills None without teams."""
+        if self.teams is None:
+            return [(None, _shifts_profile(self.count, self.calendar))]
+        return [(frozenset(t.skills), t.staff()) for t in self.teams]
+
+    def team_working(self) -> list[tuple[frozenset[str] | None, WeeklyProfile]]:
+        """(skills, people working over the week) per team: each team rounded on its own."""
+        return [
+            (
+                skills,
+                WeeklyProfile.summed(
+                    [
+                        ([(a, b)], float(working_people(v, self.shrinkage)))
+                        for a, b, v in profile.steps()
+                    ]
+                ),
+            )
+            for skills, profile in self.groups()
+        ]
+
+    def working(self) -> WeeklyProfile:
+        """People working over the week: on duty less shrinkage, whole people per team."""
+        return WeeklyProfile.summed(
+            [([(a, b)], v) for _, team in self.team_working() for a, b, v in team.steps()]
+        )
+
+    @property
+    def capacity(self) -> float:
+        """Average people working on the process (on duty less shrinkage, whole people)."""
+        return self.working().mean()
