@@ -140,3 +140,43 @@ def test_analysis_agrees_with_simulation_on_jackson():
     assert capacity.stages["label"].visits == pytest.approx(visits, rel=1e-9)
     assert capacity.pools["annotators"].utilization == pytest.approx(visits * 1.2 / 2, rel=1e-9)
     assert capacity.mean_cycle_time == pytest.approx(visits * (label + review), rel=1e-6)
+
+
+MMC_DEADLINE = """
+process: mmc-deadline
+time_unit: minute
+arrivals: [{name: jobs, rate: 2.7}]
+resources: {agents: {count: 3}, seniors: {count: 10}}
+stages:
+  serve:
+    resource: agents
+    duration: {exponential: 1}
+    escalate_after: 1.5 min
+    escalate_to: senior
+    next: done
+  senior: {resource: seniors, duration: {exponential: 1}, next: done}
+  done: {end: true}
+"""
+
+
+def test_escalation_after_a_deadline_matches_mmc_plus_d():
+    """M/M/3 at 90% where a task that has waited 1.5 minutes escalates (M/M/c+D).
+
+    The virtual waiting time V has density K·exp(-(cμ - λ)v) below the deadline and
+    K·exp(-(cμ - λ)T - cμ(v - T)) above it; a task escalates when V >= T. The
+    analysis's share, its mean wait of the tasks (the escalated ones waited T), and
+    the load left for the escalation target all agree with the simulation.
+    """
+    lam, mu, c, deadline = 2.7, 1.0, 3, 1.5
+    # the closed form, independent of procflow's code
+    idle = sum((lam / mu) ** n / math.factorial(n) for n in range(c))
+    below = (1 - math.exp(-(c * mu - lam) * deadline)) / (c * mu - lam)
+    above = math.exp(-(c * mu - lam) * deadline) / (c * mu)
+    k = lam / (idle * math.factorial(c - 1) / (lam / mu) ** (c - 1) + lam * (below + above))
+    escalated = k * above
+    capacity = analyze(load_text(MMC_DEADLINE))
+    assert capacity.stages["serve"].escalated == pytest.approx(escalated, rel=1e-9)
+    assert capacity.stages["senior"].visits == pytest.approx(escalated, rel=1e-9)
+    kpis = simulate(load_text(MMC_DEADLINE), horizon=15_000, warmup=500)
+    assert_agrees(kpis["stages.serve.escalated"], escalated)
+    assert_agrees(kpis["stages.serve.waiting_time"], capacity.stages["serve"].mean_wait)
