@@ -22,7 +22,7 @@ from procflow.lint.runner import lint_file
 from procflow.model.settings import RunSettings
 from procflow.model.staffing import working_people
 from procflow.report.format import headline
-from procflow.report.markdown import results_markdown
+from procflow.report.markdown import comparison_markdown, results_markdown
 from procflow.report.terminal import print_results
 from procflow.results import CATALOGUE, lookup
 from procflow.results.catalogue import markdown_table
@@ -144,6 +144,7 @@ def test_a_pool_at_105_percent_is_unstable_in_compare_and_misses_its_sla() -> No
     sla = ten.results.slas[0]
     assert sla.attained.mean >= sla.target  # what the short run measured ...
     assert not sla.met and sla.status == "missed: the backlog keeps growing"  # ... is not met
+    assert "- ❌ **ten-qa**: unstable" in comparison_markdown(comparison)
 
 
 SHORT_SKILL = """
@@ -313,3 +314,28 @@ def test_lint_warns_when_a_pool_is_planned_above_the_utilization_ceiling(tmp_pat
     (tmp_path / "pyproject.toml").write_text("[tool.procflow]\nmax-utilization = 85\n")
     refused = runner.invoke(main, ["lint", str(EXAMPLE)])
     assert refused.exit_code == 2 and "between 0 and 1" in refused.output
+
+
+def test_an_endless_loop_is_named_and_located_at_the_route_that_closes_it(tmp_path) -> None:
+    """Every label is wrong and QC catches every defect it samples: PF107 names the cycle
+    label → sample_for_qc → qc_review → label and points at qc_review's on_defect."""
+    path = write_process(
+        tmp_path,
+        """
+        process: endless
+        arrivals: [{name: items, rate: 60 per hour}]
+        resources: {annotator: {count: 20}, qc: {count: 20}}
+        stages:
+          label: {resource: annotator, duration: 4 min, error_rate: 1.0, next: sample_for_qc}
+          sample_for_qc:
+            next:
+              - {to: qc_review, probability: 1.0}
+              - to: done
+          qc_review: {resource: qc, duration: 3 min, detection_rate: 1.0, on_defect: label,
+                      next: done}
+          done: {end: true}
+        """,
+    )
+    (found,) = [f for f in lint_file(path) if f.code == "PF107"]
+    assert "label → sample_for_qc → qc_review → label" in found.message
+    assert (found.location.line, found.location.col) == (11, 78)
