@@ -1,7 +1,8 @@
-"""The HTML report: made from the JSON procflow writes, self-contained, and clean in Chromium."""
+"""The HTML report: made from the result records, self-contained, and clean in Chromium."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 import shutil
@@ -14,8 +15,7 @@ import pytest
 
 import procflow
 from models import QC_20, QC_20_PLUS_3
-from procflow.decide.optimize import optimize
-from procflow.decide.sweep import grid, run_points
+from procflow.decide.sweep import grid
 from procflow.report.html import (
     comparison_html,
     optimization_html,
@@ -23,32 +23,23 @@ from procflow.report.html import (
     results_html,
     sweep_html,
 )
-from procflow.results import Sweep, document_kind, to_json
+from procflow.results import Optimization, SweepPoint, from_json, to_json
+from procflow.results.jsonio import Record
 
 SCENARIOS = [QC_20, QC_20_PLUS_3]
 SETTINGS = procflow.RunSettings(horizon=1440, warmup=60)  # one day, in minutes
 REPLICATIONS = 2
 
 
-def _settings(seed: int) -> dict[str, Any]:
-    return {
-        "replications": REPLICATIONS,
-        "seed": seed,
-        "horizon": SETTINGS.horizon,
-        "warmup": SETTINGS.warmup,
-        "time_unit": "minute",
-    }
-
-
-def _as_json(document: dict[str, Any]) -> dict[str, Any]:
-    """What ``procflow report results.json`` reads back: the document through JSON text."""
-    loaded: dict[str, Any] = json.loads(json.dumps(document, ensure_ascii=False))
+def _as_json(record: Record) -> dict[str, Any]:
+    """What ``procflow report results.json`` reads: the record's JSON, through JSON text."""
+    loaded: dict[str, Any] = json.loads(json.dumps(to_json(record), ensure_ascii=False))
     return loaded
 
 
 @pytest.fixture(scope="module")
-def documents(example: procflow.Process) -> dict[str, dict[str, Any]]:
-    """One small real run of each kind, as JSON documents."""
+def records(example: procflow.Process) -> dict[str, Record]:
+    """One small real run of each kind."""
     results = procflow.simulate(example, SETTINGS, replications=REPLICATIONS, seed=7)
     scenarios = [procflow.load_scenario(path) for path in SCENARIOS]
     comparison = procflow.compare(
@@ -58,16 +49,9 @@ def documents(example: procflow.Process) -> dict[str, dict[str, Any]]:
         replications=REPLICATIONS,
         seed=7,
     )
+    runs = dataclasses.replace(SETTINGS, replications=REPLICATIONS, seed=1)
     axes = {"resources.annotator.count": [42, 46], "resources.qc_reviewer.count": [7, 9]}
-    points = run_points(example, grid(axes), SETTINGS, replications=REPLICATIONS, seed=1)
-    line = run_points(
-        example,
-        grid({"resources.qc_reviewer.count": [7, 9]}),
-        SETTINGS,
-        replications=REPLICATIONS,
-        seed=1,
-    )
-    found = optimize(
+    found = procflow.optimize(
         example,
         {"annotator": (40, 42), "qc_reviewer": (7, 8)},
         SETTINGS,
@@ -76,11 +60,11 @@ def documents(example: procflow.Process) -> dict[str, dict[str, Any]]:
         runners_up=1,
     )
     return {
-        "results": _as_json(to_json(results)),
-        "comparison": _as_json(to_json(comparison)),
-        "sweep": _as_json(to_json(Sweep(example.name, _settings(1), points))),
-        "sweep_line": _as_json(to_json(Sweep(example.name, _settings(1), line))),
-        "optimization": _as_json(to_json(found)),
+        "results": results,
+        "comparison": comparison,
+        "sweep": procflow.sweep(example, grid(axes), runs),
+        "sweep_line": procflow.sweep(example, grid({"resources.qc_reviewer.count": [7, 9]}), runs),
+        "optimization": found,
     }
 
 
@@ -106,8 +90,8 @@ def sections(page: str) -> set[str]:
     return set(re.findall(r'<section class="[^"]*" id="([^"]+)"', page))
 
 
-def test_results_report(documents: dict[str, dict[str, Any]], example: procflow.Process) -> None:
-    page = results_html(documents["results"], example)
+def test_results_report(records: dict[str, Record], example: procflow.Process) -> None:
+    page = results_html(records["results"], example)
     assert page.startswith("<!DOCTYPE html>")
     assert_self_contained(page)
     assert {"verdict", "kpis", "slas", "bottlenecks", "charts", "stages", "process"} <= sections(
@@ -116,6 +100,7 @@ def test_results_report(documents: dict[str, dict[str, Any]], example: procflow.
     # Verdict first, before any table or chart.
     assert page.index('id="verdict"') < page.index('id="kpis"') < page.index('id="charts"')
     assert "Stable; all SLAs met" in page
+    assert '<span class="badge ok">fine</span>' in page  # the verdict's tone, in a word
     for label in ("Utilization per staff pool", "Cycle-time distribution", "Queue length over"):
         assert f'aria-label="{label}' in page
     assert svg_count(page, "chart") == 3
@@ -126,8 +111,8 @@ def test_results_report(documents: dict[str, dict[str, Any]], example: procflow.
     assert re.search(r"annotator</b>.*?utilization \d+\.\d%", page, re.S)
 
 
-def test_comparison_report(documents: dict[str, dict[str, Any]], example: procflow.Process) -> None:
-    page = comparison_html(documents["comparison"], example)
+def test_comparison_report(records: dict[str, Record], example: procflow.Process) -> None:
+    page = comparison_html(records["comparison"], example)
     assert_self_contained(page)
     assert {"verdict", "process", "baseline"} <= sections(page)
     for name in ("qc-sample-20pct", "qc-sample-20pct-plus-3-reviewers"):
@@ -137,15 +122,14 @@ def test_comparison_report(documents: dict[str, dict[str, Any]], example: procfl
     verdict = page[page.index('id="verdict"') : page.index('id="scenario-')]
     assert "unstable" in verdict and "do not ship" in verdict
     assert "significant" in page
-    # Two forest plots, then the baseline's own three charts.
-    assert svg_count(page, "chart") == 5
+    # Per scenario a forest plot and its own three charts, then the baseline's three.
+    assert svg_count(page, "chart") == 2 * (1 + 3) + 3
+    assert page.count("<summary>The scenario's own charts</summary>") == 2
     assert svg_count(page, "diagram") == 1
 
 
-def test_sweep_report_over_two_axes(
-    documents: dict[str, dict[str, Any]], example: procflow.Process
-) -> None:
-    page = sweep_html(documents["sweep"], example)
+def test_sweep_report_over_two_axes(records: dict[str, Record], example: procflow.Process) -> None:
+    page = sweep_html(records["sweep"], example)
     assert_self_contained(page)
     assert {"verdict", "charts", "points", "process"} <= sections(page)
     assert 'aria-label="Sweep surface"' in page
@@ -154,60 +138,58 @@ def test_sweep_report_over_two_axes(
     assert "feasible" in page
 
 
-def test_sweep_report_along_one_axis(documents: dict[str, dict[str, Any]]) -> None:
-    page = sweep_html(documents["sweep_line"])
+def test_sweep_report_along_one_axis(records: dict[str, Record]) -> None:
+    page = sweep_html(records["sweep_line"])
     assert_self_contained(page)
     assert 'aria-label="Sweep along one axis"' in page
     assert svg_count(page, "diagram") == 0  # no process given: no diagram
 
 
-def test_optimization_report(
-    documents: dict[str, dict[str, Any]], example: procflow.Process
-) -> None:
-    doc = documents["optimization"]
-    page = optimization_html(doc, example)
+def test_optimization_report(records: dict[str, Record], example: procflow.Process) -> None:
+    found = records["optimization"]
+    assert isinstance(found, Optimization)
+    page = optimization_html(found, example)
     assert_self_contained(page)
     assert {"verdict", "candidates", "process"} <= sections(page)
     assert 'aria-label="Simulated staffing plans"' in page
-    if doc["best"] is not None:
+    if found.best is not None:
         assert "Cheapest staffing that meets every SLA" in page
         assert "plans" in sections(page)
     else:
         assert "No staffing within the bounds meets every SLA" in page
 
 
-def test_optimization_report_without_a_plan(documents: dict[str, dict[str, Any]]) -> None:
-    doc = {**documents["optimization"], "best": None, "runners_up": [], "candidates": []}
-    doc["notes"] = ["every plan in the bounds leaves some pool unable to keep up on average"]
-    page = render_report(doc)
+def test_optimization_report_without_a_plan(records: dict[str, Record]) -> None:
+    found = records["optimization"]
+    assert isinstance(found, Optimization)
+    note = "every plan in the bounds leaves some pool unable to keep up on average"
+    none = dataclasses.replace(found, best=None, runners_up=[], simulated=[], notes=[note])
+    page = render_report(none)
     assert "No staffing within the bounds meets every SLA" in page
     assert "unable to keep up" in page
 
 
-def test_render_report_dispatches_on_the_document(
-    documents: dict[str, dict[str, Any]],
+def test_render_report_picks_the_report_of_the_record(records: dict[str, Record]) -> None:
+    assert "simulation report" in render_report(records["results"])
+    assert "comparison report" in render_report(records["comparison"])
+    assert "sweep report" in render_report(records["sweep"])
+    assert "staffing search report" in render_report(records["optimization"])
+
+
+@pytest.mark.parametrize("kind", ["results", "comparison", "sweep", "optimization"])
+def test_the_saved_json_gives_the_same_report(
+    records: dict[str, Record], example: procflow.Process, kind: str
 ) -> None:
-    kinds = {name: document_kind(doc) for name, doc in documents.items()}
-    assert kinds == {
-        "results": "results",
-        "comparison": "comparison",
-        "sweep": "sweep",
-        "sweep_line": "sweep",
-        "optimization": "optimization",
-    }
-    assert "simulation report" in render_report(documents["results"])
-    assert "comparison report" in render_report(documents["comparison"])
-    assert "sweep report" in render_report(documents["sweep"])
-    assert "staffing search report" in render_report(documents["optimization"])
-    with pytest.raises(ValueError, match="not a procflow results document"):
-        render_report({"findings": []})
+    """``procflow report saved.json`` renders what the command itself would have."""
+    record = records[kind]
+    assert render_report(from_json(_as_json(record)), example) == render_report(record, example)
 
 
 def test_ids_are_unique_across_charts(
-    documents: dict[str, dict[str, Any]], example: procflow.Process
+    records: dict[str, Record], example: procflow.Process
 ) -> None:
     """Several matplotlib SVGs share one page: their ids (clip paths, markers) must not clash."""
-    page = comparison_html(documents["comparison"], example)
+    page = render_report(records["comparison"], example)
     ids = re.findall(r'\bid="([^"]+)"', page)
     assert len(ids) == len(set(ids))
     for ref in set(re.findall(r'url\(#([^)]+)\)|href="#([^"]+)"', page)):
@@ -227,15 +209,13 @@ def test_only_drawing_a_chart_needs_matplotlib() -> None:
     assert done.stdout.strip() == "False"
 
 
-def test_an_older_document_without_series_still_renders(
-    documents: dict[str, dict[str, Any]],
-) -> None:
+def test_an_older_document_without_series_still_renders(records: dict[str, Record]) -> None:
     doc = {
         k: v
-        for k, v in documents["results"].items()
+        for k, v in _as_json(records["results"]).items()
         if k not in ("series", "cycle_time_distribution")
     }
-    page = results_html(doc)
+    page = render_report(from_json(doc))
     assert svg_count(page, "chart") == 1  # utilization only
     assert "Queue length" not in page
 
@@ -272,7 +252,7 @@ slas:
     )
     process = procflow.load(path)
     results = procflow.simulate(process, SETTINGS, replications=REPLICATIONS, seed=3)
-    page = results_html(_as_json(to_json(results)), process)
+    page = results_html(results, process)
     assert_self_contained(page)
     for raw in ("<script>", "<kebijakan>", "<pengguna>", "<流程>", "<dalam>", "& <b>"):
         assert raw not in page
@@ -322,11 +302,11 @@ def run_chromium(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]
 @pytest.mark.parametrize("kind", ["results", "comparison", "sweep", "optimization"])
 def test_report_loads_in_chromium_without_console_errors(
     tmp_path: Path,
-    documents: dict[str, dict[str, Any]],
+    records: dict[str, Record],
     example: procflow.Process,
     kind: str,
 ) -> None:
-    page = render_report(documents[kind], example)
+    page = render_report(records[kind], example)
     report = tmp_path / f"{kind}.html"
     report.write_text(page, encoding="utf-8")
     done = run_chromium(tmp_path, "--enable-logging=stderr", "--v=0", "--dump-dom", report.as_uri())
@@ -343,12 +323,12 @@ def test_report_loads_in_chromium_without_console_errors(
 
 @needs_chromium
 def test_screenshot_of_the_comparison_report(
-    tmp_path: Path, documents: dict[str, dict[str, Any]], example: procflow.Process
+    tmp_path: Path, records: dict[str, Record], example: procflow.Process
 ) -> None:
     from PIL import Image
 
     report = tmp_path / "comparison.html"
-    report.write_text(render_report(documents["comparison"], example), encoding="utf-8")
+    report.write_text(render_report(records["comparison"], example), encoding="utf-8")
     png = tmp_path / "comparison.png"
     done = run_chromium(tmp_path, f"--screenshot={png}", "--window-size=1280,2400", report.as_uri())
     assert done.returncode == 0, done.stderr[-2000:]
@@ -359,28 +339,28 @@ def test_screenshot_of_the_comparison_report(
     assert colours is not None and len(colours) > 200
 
 
-def test_the_same_document_gives_the_same_file(documents: dict[str, dict[str, Any]]) -> None:
-    doc = documents["results"]
-    assert results_html(doc) == results_html(doc)
+def test_the_same_record_gives_the_same_file(records: dict[str, Record]) -> None:
+    record = records["results"]
+    assert render_report(record) == render_report(record)
 
 
 def test_sweep_over_three_axes_holds_the_others_at_the_cheapest_feasible_point(
-    documents: dict[str, dict[str, Any]],
+    records: dict[str, Record],
 ) -> None:
+    found = records["sweep"]
+    assert isinstance(found, procflow.Sweep)
     third = "stages.sample_for_qc.next[1].probability"
     points = []
     for value, feasible in ((0.1, True), (0.2, False)):
-        for point in documents["sweep"]["points"]:
-            points.append(
-                {
-                    **point,
-                    "changes": {**point["changes"], third: value},
-                    "feasible": feasible and point["feasible"],
-                }
+        for point in found.points:
+            assert point.results is not None
+            results = (
+                point.results if feasible else dataclasses.replace(point.results, stable=False)
             )
-    points.append({"changes": {third: 2}, "cost_per_hour": None, "error": "PF201 not a share",
-                   "stable": None, "feasible": False})  # fmt: skip
-    page = sweep_html({**documents["sweep"], "points": points})
+            changes = {**point.changes, third: value}
+            points.append(dataclasses.replace(point, changes=changes, results=results))
+    points.append(SweepPoint({third: 2}, None, None, "PF201 not a share"))
+    page = sweep_html(dataclasses.replace(found, points=points))
     assert_self_contained(page)
     assert f"held at {third} = 0.1" in page
     assert "could not run" in page and "PF201 not a share" in page

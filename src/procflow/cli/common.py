@@ -25,7 +25,7 @@ from procflow.lint.registry import all_rule_info
 from procflow.lint.runner import simulation_blockers
 from procflow.model.process import Process
 from procflow.model.settings import RunOverrides, RunSettings, SettingsError
-from procflow.results import Comparison, Optimization, Results, Sweep, to_json
+from procflow.results.jsonio import Record
 from procflow.scenario import Scenario, load_scenario
 from procflow.scenario import load_any as load_process_or_scenario
 from procflow.sim.executor import EXECUTORS, Executor, make_executor
@@ -230,30 +230,26 @@ def check_exports(inputs: list[str], opts: dict[str, Any]) -> None:
 
 
 def export(
-    record: Results | Comparison | Sweep | Optimization | dict[str, Any],
-    process: Process | None,
-    opts: dict[str, Any],
-    inputs: list[str],
+    record: Record, process: Process | None, opts: dict[str, Any], inputs: list[str]
 ) -> None:
-    """Write the HTML report, workbook and CSV tables the options ask for."""
+    """Write the HTML report, workbook and CSV tables of ``record`` the options ask for."""
     check_outputs(inputs, opts.get("report_path"), opts.get("xlsx_path"))
-    document = record if isinstance(record, dict) else to_json(record)
     if opts.get("report_path"):
         from procflow.files import write_atomic
         from procflow.report.html import render_report
 
-        write_atomic(Path(opts["report_path"]), render_report(document, process))
+        write_atomic(Path(opts["report_path"]), render_report(record, process))
         click.echo(f"Wrote {opts['report_path']}", err=True)
     if opts.get("xlsx_path"):
         from procflow.report.xlsx import write_workbook
 
-        write_workbook(document, Path(opts["xlsx_path"]))
+        write_workbook(record, Path(opts["xlsx_path"]))
         click.echo(f"Wrote {opts['xlsx_path']}", err=True)
     if opts.get("csv_dir"):
         from procflow.report.csvout import write_csv_folder
 
         try:
-            written = write_csv_folder(document, Path(opts["csv_dir"]), overwrite=opts["force"])
+            written = write_csv_folder(record, Path(opts["csv_dir"]), overwrite=opts["force"])
         except FileExistsError as exc:
             raise click.UsageError(f"{exc}; add --force to replace them") from None
         click.echo(f"Wrote {len(written)} CSV files to {opts['csv_dir']}", err=True)

@@ -129,17 +129,24 @@ def simulate(path: str, fmt: str, output: str | None, events: str | None, **opts
 def report(document: str, process_path: str | None, output: str | None, **opts: Any) -> None:
     """Turn a JSON result (simulate, compare, sweep, optimize) into an HTML report.
 
+    The report, workbook and CSV tables are the ones the command itself writes
+    with --report, --xlsx and --csv: the JSON holds everything they show.
+
     \b
     Example:
       procflow simulate processes/image_moderation_qc.yaml --format json -o results.json
       procflow report results.json --process processes/image_moderation_qc.yaml -o report.html
     """
+    from procflow.results import DocumentError, from_json
+
     try:
         data = json.loads(Path(document).read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise click.UsageError(f"{document}: cannot read a procflow JSON result: {exc}") from None
-    if not isinstance(data, dict) or "format_version" not in data:
-        raise click.UsageError(f"{document}: not a procflow JSON result (no format_version)")
+    try:
+        record = from_json(data)
+    except DocumentError as exc:
+        raise click.UsageError(f"{document}: {exc}") from None
     process = load_or_exit(process_path) if process_path else None
     target = output or str(Path(document).with_suffix(".html"))
-    export(data, process, {**opts, "report_path": target}, [document])
+    export(record, process, {**opts, "report_path": target}, [document])

@@ -1,4 +1,4 @@
-"""A folder of CSV files built from procflow's JSON documents: the workbook's sheets, one file each.
+"""A folder of CSV files of a result record: the workbook's sheets, one file each.
 
 Choices, for a PM who double-clicks the file as much as for a script that reads it:
 
@@ -10,7 +10,7 @@ Choices, for a PM who double-clicks the file as much as for a script that reads 
 - Numbers at full precision; durations in the process's time unit (named in the header);
   **shares as percentages** (``86.8`` under "Utilization (%)"), unlike the workbook, which
   keeps the fraction and shows it with a percent format; flags as ``yes``/``no``; an
-  undefined value (JSON ``null``) as an empty field.
+  undefined value (no interval with one replication, nothing delivered) as an empty field.
 - Existing files are never overwritten silently: :func:`write_csv_folder` refuses unless
   ``overwrite=True`` (``--force``). Other files in the folder are left alone.
 """
@@ -21,12 +21,11 @@ import csv
 import errno
 import io
 import math
-from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
 
 from procflow.files import write_atomic
-from procflow.report.xlsx import Cell, Table, document_tables
+from procflow.report.tables import Cell, Table, record_tables
+from procflow.results.jsonio import Record
 
 
 def _field(cell: Cell) -> str:
@@ -54,22 +53,20 @@ def table_csv(table: Table) -> bytes:
     return buffer.getvalue().encode("utf-8-sig")
 
 
-def csv_files(document: Mapping[str, Any]) -> dict[str, bytes]:
-    """File name -> content of every CSV file of ``document``, in reading order."""
-    return {f"{t.filename}.csv": table_csv(t) for t in document_tables(document)}
+def csv_files(record: Record) -> dict[str, bytes]:
+    """File name -> content of every CSV file of a result record, in reading order."""
+    return {f"{t.filename}.csv": table_csv(t) for t in record_tables(record)}
 
 
-def write_csv_folder(
-    document: Mapping[str, Any], folder: Path, *, overwrite: bool = False
-) -> list[Path]:
-    """Write ``document``'s tables as CSV files into ``folder`` (created if needed).
+def write_csv_folder(record: Record, folder: Path, *, overwrite: bool = False) -> list[Path]:
+    """Write a result record's tables as CSV files into ``folder`` (created if needed).
 
     Returns the paths written. Raises :class:`FileExistsError` naming the files that
-    would be replaced, before writing anything, unless ``overwrite``; :class:`ValueError`
-    for a document procflow did not write. Each file is written atomically.
+    would be replaced, before writing anything, unless ``overwrite``. Each file is
+    written atomically.
     """
     folder = Path(folder)
-    files = csv_files(document)
+    files = csv_files(record)
     paths = [folder / name for name in files]
     if not overwrite:
         existing = [p for p in paths if p.exists() or p.is_symlink()]

@@ -8,11 +8,21 @@ its text from here, so one number reads the same everywhere.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from procflow.model.quantities import TimeUnit, format_duration
-from procflow.results import Difference, Estimate, KpiValue, Results, headline_keys
-from procflow.results.catalogue import UnitKind
+from procflow.results import (
+    CATALOGUE,
+    Difference,
+    Estimate,
+    Kpi,
+    KpiValue,
+    Results,
+    SlaResult,
+    headline_keys,
+    lookup,
+)
+from procflow.results.catalogue import Family, UnitKind, defines
 
 
 def headline(results: Results) -> list[KpiValue]:
@@ -30,12 +40,69 @@ def headline_of(results: Iterable[Results]) -> list[KpiValue]:
     return sorted(seen.values(), key=lambda v: order.get(v.key, len(order)))
 
 
+def in_order(
+    keys: Iterable[str], pools: Iterable[str] = (), stages: Iterable[str] = ()
+) -> list[KpiValue]:
+    """Every catalogue KPI among ``keys``, in the catalogue's order: the process's KPIs,
+    then each pool's, each stage's and each SLA's (pools and stages in the order given,
+    then in the order first seen); keys the catalogue does not define are left out."""
+    have = {k: lookup(k) for k in keys if defines(k)}
+    rows = sorted(
+        (v for v in have.values() if v.kpi.family == "process"), key=lambda v: _POSITION[v.key]
+    )
+    for family, given in (("pool", pools), ("stage", stages), ("sla", ())):
+        kpis = [kpi for kpi in CATALOGUE if kpi.family == family]
+        seen = [v.subject for v in have.values() if v.kpi.family == family]
+        for name in dict.fromkeys([*given, *seen]):
+            rows += [have[k.key_for(name)] for k in kpis if k.key_for(name) in have]
+    return rows
+
+
+_POSITION = {kpi.key: k for k, kpi in enumerate(CATALOGUE)}
+
+
+def template(key: str) -> Kpi:
+    """The catalogue's KPI of a key with ``{name}``, such as ``stages.{name}.visits``."""
+    return next(kpi for kpi in CATALOGUE if kpi.key == key)
+
+
+def every_kpi(results: Results) -> list[KpiValue]:
+    """Every KPI of a simulation, in the catalogue's order (:func:`in_order`)."""
+    return in_order(results.kpis, results.pools, results.stages)
+
+
+def columns(family: Family, keys: Iterable[str]) -> list[Kpi]:
+    """The KPIs of a pool or stage ``family`` that some of ``keys`` are of, in the
+    catalogue's order: the columns of a table with one row per pool or stage."""
+    present = {v.kpi.key for v in (lookup(k) for k in keys if defines(k))}
+    return [kpi for kpi in CATALOGUE if kpi.family == family and kpi.key in present]
+
+
+def label(value: KpiValue, slas: Sequence[SlaResult] = ()) -> str:
+    """A KPI's label; an SLA's with the SLA's name (``SLA 90% within 4 hours attained``)."""
+    index = value.subject
+    if value.kpi.family == "sla" and index.isdigit() and int(index) < len(slas):
+        return value.kpi.label_for(slas[int(index)].name)
+    return value.label
+
+
+def column_label(kpi: Kpi) -> str:
+    """A pool's or stage's KPI as the column of a table with one row per pool or stage:
+    its label without the name (``mean wait``)."""
+    return " ".join(kpi.label.replace("{name}", "").split())
+
+
 def _pools(keys: Iterable[str]) -> list[str]:
-    return list(dict.fromkeys(k.split(".")[1] for k in keys if k.startswith("resources.")))
+    return _subjects(keys, "pool")
 
 
 def _stages(keys: Iterable[str]) -> list[str]:
-    return list(dict.fromkeys(k.split(".")[1] for k in keys if k.startswith("stages.")))
+    return _subjects(keys, "stage")
+
+
+def _subjects(keys: Iterable[str], family: str) -> list[str]:
+    values = (lookup(k) for k in keys if defines(k))
+    return list(dict.fromkeys(v.subject for v in values if v.kpi.family == family))
 
 
 def format_value(kind: UnitKind, value: float, time_unit: str, *, signed: bool = False) -> str:

@@ -7,8 +7,8 @@ Utilization per pool, the cycle-time distribution and queues over simulated time
 (:mod:`~procflow.report.charts.candidates`), drawn with matplotlib in the look set
 by :mod:`~procflow.report.charts.base`.
 
-Every function here takes plain numbers (as read from the JSON documents that
-procflow writes) and never simulates.
+Every function here takes plain numbers (read from the result records) and never
+simulates.
 """
 
 from procflow.report.charts.base import id_scope, to_svg

@@ -1,7 +1,7 @@
 """The charts of one simulation: utilization per staff pool, cycle times, queues over time.
 
-Each function takes plain numbers, as read from the JSON that ``procflow
-simulate`` writes, and returns the chart as inline SVG.
+Each function takes plain numbers, read from a simulation's results, and
+returns the chart as inline SVG.
 """
 
 from __future__ import annotations

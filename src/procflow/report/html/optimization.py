@@ -1,125 +1,131 @@
 """The report of a staffing search: the cheapest plan that meets every SLA, and the others tried.
 
-Made from the JSON of ``procflow optimize --format json``. The verdict names the
-chosen plan, its cost against today's, and how many plans the capacity analysis
-ruled out before simulating; then the plan and its runners-up, and every plan
-simulated, drawn as cost against SLA attainment.
+The verdict names the chosen plan, its cost against today's, and how many plans
+the capacity analysis ruled out before simulating; then the plan and its
+runners-up, and every plan simulated, drawn as cost against SLA attainment.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import math
+from collections.abc import Sequence
 from html import escape as _e
-from typing import Any
 
 from procflow.model.process import Process
 from procflow.report import charts
 from procflow.report.html.page import (
-    Document,
     badge,
-    estimate,
     fact,
     figure,
+    finite,
     fmt,
     html_page,
-    num,
     one_page,
     process_section,
     section,
     settings_text,
-    time_unit,
     union_keys,
     wide_table,
 )
+from procflow.results import Candidate, Optimization, lookup
 
 
-def _plan_label(plan: Mapping[str, Any]) -> str:
-    return ", ".join(f"{pool} {n}" for pool, n in (plan.get("counts") or {}).items())
+def _plan_label(plan: Candidate) -> str:
+    return ", ".join(f"{pool} {n}" for pool, n in plan.counts.items())
 
 
-def _plan_passes(plan: Mapping[str, Any]) -> bool:
-    return bool(plan.get("slas_met")) and plan.get("stable") is not False
+def _cost_per_item(plan: Candidate) -> float:
+    results = plan.point.results if plan.point else None
+    e = results.kpis.get("cost_per_item") if results else None
+    return e.mean if e is not None else math.nan
 
 
-@one_page
-def optimization_html(doc: Document, process: Process | None = None) -> str:
-    """The report of a staffing search (``procflow optimize --format json``)."""
-    unit = time_unit(doc)
-    best: Mapping[str, Any] | None = doc.get("best")
-    runners: list[Mapping[str, Any]] = doc.get("runners_up") or []
-    candidates: list[Mapping[str, Any]] = doc.get("candidates") or []
-    base_cost = num(doc.get("baseline_cost_per_hour"))
-    items: list[str] = []
+def _verdict(found: Optimization, unit: str) -> str:
+    best = found.best
+    base_cost = found.baseline_cost_per_hour
     facts: list[str] = []
     if best is not None:
-        cost = num(best.get("cost_per_hour"))
         headline = f"Cheapest staffing that meets every SLA: {_plan_label(best)}"
         tone = "ok"
+        cost = best.cost_per_hour
         facts.append(fact(fmt("money", cost, unit), "cost / hour"))
-        if cost is not None and base_cost:
+        if math.isfinite(cost) and math.isfinite(base_cost) and base_cost:
             saving = (cost - base_cost) / base_cost
             facts.append(
                 fact(f"{saving:+.1%}", f"against today's {fmt('money', base_cost, unit)} / hour")
             )
-        facts.append(fact(fmt("money", num(best.get("cost_per_item")), unit), "cost / item"))
-        util = num(best.get("analytic_max_utilization"))
-        facts.append(fact(fmt("share", util, unit), "busiest pool, analytic"))
+        facts.append(fact(fmt("money", _cost_per_item(best), unit), lookup("cost_per_item").label))
+        facts.append(fact(fmt("share", best.max_utilization, unit), "busiest pool, analytic"))
     else:
         headline = "No staffing within the bounds meets every SLA"
         tone = "bad"
-    items += [_e(n) for n in doc.get("notes") or []]
-    total, pruned = doc.get("plans_in_bounds"), doc.get("pruned_by_analysis")
-    if total is not None:
-        items.append(
-            f"{_e(str(total))} plans in the bounds; {_e(str(pruned))} ruled out by the capacity "
-            f"analysis (a pool could not keep up on average); {len(candidates)} simulated, "
-            "cheapest first."
-        )
-    verdict = section(
+    items = [_e(n) for n in found.notes]
+    items.append(
+        f"{found.total:,} plans in the bounds; {found.pruned:,} ruled out by the capacity "
+        f"analysis (a pool could not keep up on average); {len(found.simulated)} simulated, "
+        "cheapest first."
+    )
+    return section(
         "Verdict",
         f'<p class="headline">{_e(headline)}</p>'
-        + ("<ul>" + "".join(f"<li>{i}</li>" for i in items) + "</ul>" if items else "")
+        + "<ul>"
+        + "".join(f"<li>{i}</li>" for i in items)
+        + "</ul>"
         + (f'<div class="facts">{"".join(facts)}</div>' if facts else ""),
         cls=f"verdict {tone}",
         anchor="verdict",
     )
-    body = [verdict]
-    plans = ([best] if best is not None else []) + runners
+
+
+def _candidates_chart(found: Optimization) -> str:
+    targets: dict[str, float] = {}
+    points = []
+    for c in found.simulated:
+        results = c.point.results if c.point else None
+        slas = results.slas if results else []
+        targets.update((s.name, s.target) for s in slas if math.isfinite(s.target))
+        points.append(
+            charts.CandidatePoint(
+                label="/".join(str(n) for n in c.counts.values()),
+                cost=finite(c.cost_per_hour) or 0.0,
+                attainment={s.name: finite(s.attained.mean) for s in slas},
+                stable=results.stable if results else None,
+                passes=c.passes(found.max_utilization),
+                best=found.best is not None and c.counts == found.best.counts,
+            )
+        )
+    pools = " / ".join(found.simulated[0].counts)
+    ceiling = found.max_utilization
+    red = "miss an SLA" + (f" or go over {ceiling:.0%} utilization" if ceiling else "")
+    return figure(
+        charts.candidates_chart(points, finite(found.baseline_cost_per_hour), targets or None),
+        f"Each simulated plan (labelled with its {pools} headcount): staff cost per "
+        "hour against the share of items within each SLA. Green plans pass (stable, "
+        "every SLA met), amber ones meet the SLAs in this run but a queue keeps "
+        f"growing, red ones {red}. The star is the plan chosen.",
+    )
+
+
+@one_page
+def optimization_html(found: Optimization, process: Process | None = None) -> str:
+    """The report of a staffing search; with the ``process`` searched, its diagram too."""
+    unit = str(found.settings.get("time_unit", "minute"))
+    body = [_verdict(found, unit)]
+    plans = ([found.best] if found.best is not None else []) + found.runners_up
     if plans:
         body.append(
             section(
                 "The plan and the runners-up",
-                _plans_table(plans, unit, best_first=best is not None),
+                _plans_table(found, plans, unit, best_first=found.best is not None),
                 anchor="plans",
             )
         )
-    if candidates:
-        targets = {s.name: s.percentile / 100 for s in process.slas} if process else None
-        points = [
-            charts.CandidatePoint(
-                label="/".join(str(n) for n in (c.get("counts") or {}).values()),
-                cost=num(c.get("cost_per_hour")) or 0.0,
-                attainment={
-                    str(s.get("name")): estimate(s.get("attained"))[0] for s in c.get("slas") or []
-                },
-                stable=c.get("stable"),
-                passes=_plan_passes(c),
-                best=best is not None and c.get("counts") == best.get("counts"),
-            )
-            for c in candidates
-        ]
-        pools = " / ".join((candidates[0].get("counts") or {}).keys())
+    if found.simulated:
         body.append(
             section(
                 "Plans tried",
-                figure(
-                    charts.candidates_chart(points, base_cost, targets),
-                    f"Each simulated plan (labelled with its {pools} headcount): staff cost per "
-                    "hour against the share of items within each SLA. Green plans pass (stable, "
-                    "every SLA met), amber ones meet the SLAs in this run but a queue keeps "
-                    "growing, red ones miss an SLA. The star is the plan chosen.",
-                )
-                + _plans_table(candidates, unit, best_first=False, best=best),
+                _candidates_chart(found)
+                + _plans_table(found, found.simulated, unit, best_first=False),
                 anchor="candidates",
             )
         )
@@ -128,43 +134,45 @@ def optimization_html(doc: Document, process: Process | None = None) -> str:
         body.append(diagram)
     return html_page(
         "staffing search report",
-        str(doc.get("process", "process")),
-        settings_text(doc.get("settings") or {}),
+        found.process or "process",
+        settings_text(found.settings),
         body,
     )
 
 
+def _plan_verdict(found: Optimization, plan: Candidate) -> str:
+    results = plan.point.results if plan.point else None
+    if results is None:
+        return badge("could not run", "bad")
+    if plan.passes(found.max_utilization):
+        return badge("passes", "ok")
+    if not results.stable:
+        return badge("unstable", "warn")
+    if plan.point is not None and not plan.point.feasible:
+        return badge("SLA missed", "bad")
+    return badge("over the utilization ceiling", "warn")
+
+
 def _plans_table(
-    plans: Sequence[Mapping[str, Any]],
-    unit: str,
-    *,
-    best_first: bool,
-    best: Mapping[str, Any] | None = None,
+    found: Optimization, plans: Sequence[Candidate], unit: str, *, best_first: bool
 ) -> str:
-    pools = union_keys(p.get("counts") for p in plans)
-    head = ["", *pools, "cost / hour", "cost / item", "busiest pool (analytic)"]
+    pools = union_keys(p.counts for p in plans)
+    head = ["", *pools, "cost / hour", lookup("cost_per_item").label, "busiest pool (analytic)"]
     head += ["SLA attainment", "verdict"]
+    best = found.best
     rows: list[tuple[str, list[str]]] = []
     for i, p in enumerate(plans):
-        counts = p.get("counts") or {}
-        is_best = (best_first and i == 0) or (best is not None and counts == best.get("counts"))
+        is_best = (best_first and i == 0) or (best is not None and p.counts == best.counts)
         rank = "best" if is_best else (f"#{i + 1}" if best_first else "")
         cells = [_e(rank)]
-        cells += [_e(str(counts.get(pool, "–"))) for pool in pools]
-        cells.append(_e(fmt("money", num(p.get("cost_per_hour")), unit)))
-        cells.append(_e(fmt("money", num(p.get("cost_per_item")), unit)))
-        cells.append(_e(fmt("share", num(p.get("analytic_max_utilization")), unit)))
-        slas = []
-        for s in p.get("slas") or []:
-            mean, _, _ = estimate(s.get("attained"))
-            slas.append(f"{s.get('name')}: {fmt('share', mean, unit)}")
-        cells.append(_e("; ".join(slas)) or "–")
-        if _plan_passes(p):
-            verdict = badge("passes", "ok")
-        elif p.get("stable") is False:
-            verdict = badge("unstable", "warn")
-        else:
-            verdict = badge("SLA missed", "bad")
-        cells.append(verdict)
+        cells += [_e(str(p.counts.get(pool, "–"))) for pool in pools]
+        cells.append(_e(fmt("money", p.cost_per_hour, unit)))
+        cells.append(_e(fmt("money", _cost_per_item(p), unit)))
+        cells.append(_e(fmt("share", p.max_utilization, unit)))
+        results = p.point.results if p.point else None
+        slas = results.slas if results else []
+        attained = [f"{s.name}: {fmt('share', s.attained.mean, unit)}" for s in slas]
+        cells.append(_e("; ".join(attained)) or "–")
+        cells.append(_plan_verdict(found, p))
         rows.append(("hl" if is_best else "", cells))
     return wide_table(head, rows, wrap=2)

@@ -4,8 +4,8 @@ A report is one page: a header with the kind of report, the process's name and
 how it was simulated, then sections (the verdict first), and a footer that says
 which procflow made it. The styles are inline and there is no script, so the file
 opens anywhere, offline, and prints cleanly. The pieces here (tables, badges,
-sections, figures, key facts) read their numbers from the JSON documents procflow
-writes and format them in the user's time unit; every text is escaped.
+sections, figures, key facts) take their numbers from the result records and
+format them in the user's time unit; every text is escaped.
 """
 
 from __future__ import annotations
@@ -15,64 +15,48 @@ import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from html import escape as _e
 from importlib import metadata
-from typing import Any, cast
+from typing import Any, TypeVar
 
 from procflow.model.process import Process
 from procflow.model.quantities import format_duration
 from procflow.report.charts.base import id_scope
 from procflow.report.diagram import process_diagram
 from procflow.report.format import format_value
+from procflow.results import Estimate, Results, Verdict
 from procflow.results.catalogue import UnitKind
 
-#: A JSON document as procflow writes it (``--format json``), read back.
-Document = dict[str, Any]
+
+def finite(value: float | None) -> float | None:
+    """``value``, or None when it is missing, NaN or infinite (what a chart leaves out)."""
+    return value if value is not None and math.isfinite(value) else None
 
 
-def num(value: Any) -> float | None:
-    """A JSON number as a float; None for a missing, non-numeric, NaN or infinite value."""
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return None
-    return float(value) if math.isfinite(value) else None
-
-
-def estimate(entry: Any) -> tuple[float | None, float | None, float | None]:
-    """(mean, low, high) from ``{"mean": x, "ci95": [lo, hi]}`` (None where missing)."""
-    if not isinstance(entry, Mapping):
-        return None, None, None
-    ci = entry.get("ci95") or [None, None]
-    low, high = [*ci, None, None][:2] if isinstance(ci, list) else (None, None)
-    return num(entry.get("mean")), num(low), num(high)
-
-
-def fmt(kind: str, value: float | None, unit: str, *, signed: bool = False) -> str:
+def fmt(kind: UnitKind, value: float | None, unit: str, *, signed: bool = False) -> str:
     """A value in its KPI's format (:func:`~procflow.report.format.format_value`), ``–`` if none."""
     if value is None or not math.isfinite(value):
         return "–"
-    return format_value(cast(UnitKind, kind), value, unit, signed=signed)
+    return format_value(kind, value, unit, signed=signed)
 
 
-def interval(
-    kind: str, low: float | None, high: float | None, unit: str, signed: bool = False
-) -> str:
+def interval(kind: UnitKind, low: float, high: float, unit: str, signed: bool = False) -> str:
     """``low … high`` in the KPI's format, ``–`` without an interval."""
-    if low is None or high is None:
+    if not (math.isfinite(low) and math.isfinite(high)):
         return "–"
     if not signed:  # every KPI is a count, a time, a share or a cost: none is below zero
         low = max(low, 0.0)
     return f"{fmt(kind, low, unit, signed=signed)} … {fmt(kind, high, unit, signed=signed)}"
 
 
-def duration(value: Any, unit: str) -> str:
-    """A JSON duration in the process's time unit, as a PM reads it (``4.2 min``)."""
-    number = num(value)
-    if number is None:
+def estimate_interval(kind: UnitKind, estimate: Estimate, unit: str) -> str:
+    """An estimate's 95% interval in the KPI's format, ``–`` without one."""
+    return interval(kind, estimate.low, estimate.high, unit)
+
+
+def duration(value: float, unit: str) -> str:
+    """A duration in the process's time unit, as a PM reads it (``4.2 min``)."""
+    if not math.isfinite(value):
         return "–"
-    return format_duration(number, unit)  # type: ignore[arg-type]
-
-
-def time_unit(doc: Mapping[str, Any]) -> str:
-    """The time unit a document's durations are in (the process's own)."""
-    return str((doc.get("settings") or {}).get("time_unit", "minute"))
+    return format_duration(value, unit)  # type: ignore[arg-type]
 
 
 def sentence(text: str) -> str:
@@ -85,8 +69,8 @@ def settings_text(settings: Mapping[str, Any], paired: bool = False) -> str:
     unit = str(settings.get("time_unit", "minute"))
     reps = settings.get("replications", "?")
     runs = "paired replications (common random numbers)" if paired else "replications"
-    text = f"{reps} {runs} of {duration(settings.get('horizon'), unit)} simulated"
-    warmup = num(settings.get("warmup"))
+    text = f"{reps} {runs} of {duration(float(settings.get('horizon', math.nan)), unit)} simulated"
+    warmup = float(settings.get("warmup") or 0.0)
     if warmup:
         text += f" ({duration(warmup, unit)} warm-up not counted)"
     if "seed" in settings:
@@ -101,17 +85,25 @@ def _version() -> str:
         return "dev"
 
 
-def union_keys(mappings: Iterable[Mapping[str, Any] | None]) -> list[str]:
+def union_keys(mappings: Iterable[Mapping[str, Any]]) -> list[str]:
     """The keys of several mappings, each once, in the order first seen."""
-    keys: list[str] = []
-    for mapping in mappings:
-        keys += [k for k in mapping or {} if k not in keys]
-    return keys
+    return list(dict.fromkeys(k for mapping in mappings for k in mapping))
 
 
 def badge(text: str, tone: str) -> str:
     """A small coloured label; ``tone`` is ``ok``, ``warn``, ``bad``, ``info`` or ``muted``."""
     return f'<span class="badge {tone}">{_e(text)}</span>'
+
+
+def verdict_badge(verdict: Verdict) -> str:
+    """A verdict's tone in a word (fine, watch, do not ship), coloured by the tone."""
+    return badge(verdict.word, verdict.tone)
+
+
+def notes_list(notes: Iterable[str]) -> str:
+    """A verdict's notes as a list ('' without any)."""
+    items = "".join(f"<li>{_e(sentence(n))}</li>" for n in notes)
+    return f'<ul class="notes">{items}</ul>' if items else ""
 
 
 def table(head: Sequence[str], rows: Iterable[Sequence[str]], cls: str = "") -> str:
@@ -195,6 +187,7 @@ section section { border: 0; padding: 0; margin: 18px 0 0; border-radius: 0; }
 .verdict .headline { font-size: 22px; font-weight: 700; margin: 0 0 8px; line-height: 1.3; }
 .verdict ul { margin: 6px 0 0; padding-left: 20px; }
 .verdict li { margin: 4px 0; }
+ul.notes { color: var(--muted); font-size: 13.5px; margin: 4px 0 8px; padding-left: 20px; }
 .facts { display: flex; flex-wrap: wrap; gap: 10px; margin-top: 12px; }
 .fact { border: 1px solid var(--line); border-radius: 8px; padding: 8px 12px; min-width: 150px;
   background: var(--bg); }
@@ -258,40 +251,39 @@ def html_page(kind: str, title: str, meta: str, body: Sequence[str]) -> str:
         f'<header class="top"><div class="kind">procflow · {_e(kind)}</div>'
         f'<h1>{_e(title)}</h1><p class="meta">{_e(meta)}</p></header>'
         + "".join(body)
-        + f"<footer>Made by procflow {_e(_version())} from its JSON results. "
+        + f"<footer>Made by procflow {_e(_version())} from its results. "
         "Simulated estimates: read each number with its interval.</footer>"
         "</main></body></html>\n"
     )
 
 
-Renderer = Callable[[Document, Process | None], str]
+#: The record a report renders (results, a comparison, a sweep, a search).
+R = TypeVar("R")
 
 
-def one_page(render: Renderer) -> Renderer:
-    """Chart ids numbered from 1 in each page: the same document gives the same file."""
+def one_page(render: Callable[[R, Process | None], str]) -> Callable[[R, Process | None], str]:
+    """Chart ids numbered from 1 in each page: the same record gives the same file."""
 
     @functools.wraps(render)
-    def wrapper(doc: Document, process: Process | None = None) -> str:
+    def wrapper(record: R, process: Process | None = None) -> str:
         with id_scope():
-            return render(doc, process)
+            return render(record, process)
 
     return wrapper
 
 
-def process_section(process: Process | None, doc: Mapping[str, Any] | None = None) -> str:
-    """The process diagram with its legend, or '' without a process; with a results
-    ``doc``, each work stage shows its pool's utilization."""
+def process_section(process: Process | None, results: Results | None = None) -> str:
+    """The process diagram with its legend, or '' without a process; with ``results``,
+    each work stage shows its pool's utilization."""
     if process is None:
         return ""
     notes: dict[str, str] = {}
-    if doc is not None:
-        unit = time_unit(doc)
-        resources = doc.get("resources") or {}
+    if results is not None:
+        unit = results.time_unit
         for name, stage in process.stages.items():
-            if stage.kind == "work" and stage.resource in resources:
-                mean, _, _ = estimate(resources[stage.resource].get("utilization"))
-                if mean is not None:
-                    notes[name] = f"{stage.resource} · {fmt('share', mean, unit)} busy"
+            utilization = results.kpis.get(f"resources.{stage.resource}.utilization")
+            if stage.kind == "work" and utilization and math.isfinite(utilization.mean):
+                notes[name] = f"{stage.resource} · {fmt('share', utilization.mean, unit)} busy"
     svg = process_diagram(process, notes)
     legend = (
         '<p class="legend">Boxes are work stages (with their staff pool'

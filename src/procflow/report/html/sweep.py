@@ -1,14 +1,15 @@
 """The report of a sweep: which points of the grid are feasible, and the cheapest of them.
 
-Made from the JSON of ``procflow sweep --format json``. A point is feasible when
-its queues stay bounded and every SLA is met. The verdict names the cheapest
-feasible point; the charts show p90 cycle time and staff cost over the grid (two
-heatmaps over two axes, or two lines along one; with more axes, the others are
-held at the cheapest feasible point); the table lists every point.
+A point is feasible when its queues stay bounded and every SLA is met. The
+verdict names the cheapest feasible point; the charts show p90 cycle time and
+staff cost over the grid (two heatmaps over two axes, or two lines along one;
+with more axes, the others are held at the cheapest feasible point); the table
+lists every point with its own verdict.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from html import escape as _e
 from typing import Any
@@ -16,22 +17,23 @@ from typing import Any
 from procflow.model.process import Process
 from procflow.report import charts
 from procflow.report.html.page import (
-    Document,
     badge,
-    estimate,
     fact,
     figure,
+    finite,
     fmt,
     html_page,
-    num,
     one_page,
     process_section,
     section,
     settings_text,
-    time_unit,
     union_keys,
     wide_table,
 )
+from procflow.results import Estimate, Sweep, SweepPoint, lookup
+
+_P90 = "cycle_time.p90"
+_NONE = Estimate(math.nan, math.nan, math.nan, 0)
 
 
 def _changes_text(changes: Mapping[str, Any]) -> str:
@@ -46,43 +48,44 @@ def _short_path(path: str) -> str:
     return path
 
 
-def _point_p90(p: Mapping[str, Any]) -> tuple[float | None, float | None, float | None]:
-    return estimate((p.get("kpis") or {}).get("cycle_time.p90"))
+def _p90(point: SweepPoint) -> Estimate:
+    return point.results.kpis.get(_P90, _NONE) if point.results else _NONE
 
 
-def _cheapest(points: Sequence[Mapping[str, Any]], key: str = "cost_per_hour") -> int | None:
-    feasible = [(i, num(p.get(key))) for i, p in enumerate(points) if p.get("feasible")]
-    priced = [(i, c) for i, c in feasible if c is not None]
+def _cheapest(points: Sequence[SweepPoint]) -> int | None:
+    """The index of the cheapest feasible point (the first feasible one if none is priced)."""
+    feasible = [i for i, p in enumerate(points) if p.feasible]
+    priced = [i for i in feasible if math.isfinite(points[i].cost_per_hour)]
     if not priced:
-        return feasible[0][0] if feasible else None
-    return min(priced, key=lambda ic: ic[1])[0]
+        return feasible[0] if feasible else None
+    return min(priced, key=lambda i: points[i].cost_per_hour)
 
 
 @one_page
-def sweep_html(doc: Document, process: Process | None = None) -> str:
-    """The report of a sweep (``procflow sweep --format json``)."""
-    unit = time_unit(doc)
-    points: list[Mapping[str, Any]] = doc.get("points") or []
-    axes = union_keys(p.get("changes") for p in points)
-    feasible = [p for p in points if p.get("feasible")]
-    errors = [p for p in points if p.get("error")]
+def sweep_html(found: Sweep, process: Process | None = None) -> str:
+    """The report of a sweep; with the base ``process``, its diagram too."""
+    unit = str(found.settings.get("time_unit", "minute"))
+    points = found.points
+    axes = union_keys(p.changes for p in points)
+    feasible = [p for p in points if p.feasible]
+    errors = [p for p in points if p.error]
     best = _cheapest(points)
+    facts = []
     if best is not None:
         b = points[best]
         tone = "ok"
         headline = (
             f"{len(feasible)} of {len(points)} points are feasible; the cheapest is "
-            f"{_changes_text(b.get('changes') or {})}"
+            f"{_changes_text(b.changes)}"
         )
         facts = [
-            fact(fmt("money", num(b.get("cost_per_hour")), unit), "cost / hour, cheapest feasible"),
-            fact(fmt("duration", _point_p90(b)[0], unit), "its p90 cycle time"),
+            fact(fmt("money", b.cost_per_hour, unit), "cost / hour, cheapest feasible"),
+            fact(fmt("duration", _p90(b).mean, unit), f"its {lookup(_P90).label}"),
         ]
     else:
         tone = "bad"
         headline = f"None of the {len(points)} points is feasible (stable with every SLA met)"
-        facts = []
-    unstable = sum(1 for p in points if p.get("stable") is False)
+    unstable = sum(1 for p in points if p.results is not None and not p.results.stable)
     items = [
         "Feasible means the queues stay bounded and every SLA is met.",
         f"{unstable} point{'s' if unstable != 1 else ''} unstable (a queue keeps growing).",
@@ -99,59 +102,43 @@ def sweep_html(doc: Document, process: Process | None = None) -> str:
         anchor="verdict",
     )
     body = [verdict]
-    runnable = [p for p in points if not p.get("error")]
+    runnable = [p for p in points if p.results is not None]
     if axes and runnable:
-        body.append(
-            section(
-                "The KPIs over the grid",
-                _sweep_chart(runnable, axes, unit, best, points),
-                anchor="charts",
-            )
-        )
+        anchor = points[best] if best is not None else runnable[0]
+        chart = _sweep_chart(runnable, axes, unit, anchor)
+        body.append(section("The KPIs over the grid", chart, anchor="charts"))
     body.append(section("Every point", _sweep_table(points, axes, unit, best), anchor="points"))
     diagram = process_section(process)
     if diagram:
         body.append(diagram)
     meta = f"Sweep over {', '.join(axes) or 'nothing'}; {len(points)} points. " + settings_text(
-        doc.get("settings") or {}
+        found.settings
     )
-    return html_page("sweep report", str(doc.get("process", "process")), meta, body)
+    return html_page("sweep report", found.process or "process", meta, body)
+
+
+def _cell(point: SweepPoint, x: Any, y: Any) -> charts.SweepCell:
+    p90 = _p90(point)
+    return charts.SweepCell(
+        x, y, finite(p90.mean), finite(p90.low), finite(p90.high), finite(point.cost_per_hour),
+        point.feasible, point.results.stable if point.results else None,
+    )  # fmt: skip
 
 
 def _sweep_chart(
-    runnable: Sequence[Mapping[str, Any]],
-    axes: Sequence[str],
-    unit: str,
-    best: int | None,
-    points: Sequence[Mapping[str, Any]],
+    runnable: Sequence[SweepPoint], axes: Sequence[str], unit: str, anchor: SweepPoint
 ) -> str:
-    def cell(p: Mapping[str, Any], x: Any, y: Any) -> charts.SweepCell:
-        mean, low, high = _point_p90(p)
-        return charts.SweepCell(
-            x, y, mean, low, high, num(p.get("cost_per_hour")), bool(p.get("feasible")),
-            p.get("stable"),
-        )  # fmt: skip
-
     if len(axes) == 1:
-        cells = [cell(p, (p.get("changes") or {}).get(axes[0]), None) for p in runnable]
+        cells = [_cell(p, p.changes.get(axes[0]), None) for p in runnable]
         svg = charts.sweep_lines(cells, axes[0], unit)
         caption = (
             "p90 cycle time with its 95% band, and staff cost, along the sweep. Filled green "
             "dots are feasible points (stable, every SLA met)."
         )
         return figure(svg, caption)
-    fixed: dict[str, Any] = {}
-    if len(axes) > 2:
-        anchor = points[best] if best is not None else runnable[0]
-        fixed = {a: (anchor.get("changes") or {}).get(a) for a in axes[2:]}
-    chosen = [
-        p for p in runnable
-        if all((p.get("changes") or {}).get(a) == v for a, v in fixed.items())
-    ]  # fmt: skip
-    cells = [
-        cell(p, (p.get("changes") or {}).get(axes[0]), (p.get("changes") or {}).get(axes[1]))
-        for p in chosen
-    ]
+    fixed = {a: anchor.changes.get(a) for a in axes[2:]}
+    chosen = [p for p in runnable if all(p.changes.get(a) == v for a, v in fixed.items())]
+    cells = [_cell(p, p.changes.get(axes[0]), p.changes.get(axes[1])) for p in chosen]
     note = ", ".join(f"{_short_path(a)} = {v}" for a, v in fixed.items())
     svg = charts.sweep_heatmaps(cells, axes[0], axes[1], unit, note)
     caption = (
@@ -164,44 +151,34 @@ def _sweep_chart(
     return figure(svg, caption)
 
 
+def _point_verdict(point: SweepPoint, cheapest: bool) -> str:
+    results = point.results
+    if results is None:
+        return badge("could not run", "bad") + f' <span class="note">{_e(point.error or "")}</span>'
+    if point.feasible:
+        return badge("feasible", "ok") + (" " + badge("cheapest", "info") if cheapest else "")
+    tone = results.verdict.tone
+    verdict = badge("unstable", tone) if not results.stable else badge("SLA missed", tone)
+    detail = results.verdict.text.removeprefix("unstable: ").removeprefix("SLA missed: ")
+    return verdict + f' <span class="note">{_e(detail)}</span>'
+
+
 def _sweep_table(
-    points: Sequence[Mapping[str, Any]], axes: Sequence[str], unit: str, best: int | None
+    points: Sequence[SweepPoint], axes: Sequence[str], unit: str, best: int | None
 ) -> str:
-    pools: list[str] = []
-    for p in points:
-        for key in p.get("kpis") or {}:
-            if key.startswith("resources.") and key.endswith(".utilization"):
-                name = key[len("resources.") : -len(".utilization")]
-                if name not in pools:
-                    pools.append(name)
-    head = [*(_short_path(a) for a in axes), "cost / hour", "p90 cycle time"]
-    head += [f"{p} utilization" for p in pools]
+    pools = union_keys(p.results.pools for p in points if p.results is not None)
+    head = [*(_short_path(a) for a in axes), "cost / hour", lookup(_P90).label]
+    head += [lookup(f"resources.{p}.utilization").label for p in pools]
     head += ["verdict"]
     rows: list[tuple[str, list[str]]] = []
     for i, p in enumerate(points):
-        changes = p.get("changes") or {}
-        kpis = p.get("kpis") or {}
-        cells = [_e(str(changes.get(a, "–"))) for a in axes]
-        cells.append(_e(fmt("money", num(p.get("cost_per_hour")), unit)))
-        cells.append(_e(fmt("duration", _point_p90(p)[0], unit)))
+        kpis = p.results.kpis if p.results else {}
+        cells = [_e(str(p.changes.get(a, "–"))) for a in axes]
+        cells.append(_e(fmt("money", p.cost_per_hour, unit)))
+        cells.append(_e(fmt("duration", _p90(p).mean, unit)))
         for pool in pools:
-            cells.append(
-                _e(fmt("share", estimate(kpis.get(f"resources.{pool}.utilization"))[0], unit))
-            )
-        if p.get("error"):
-            verdict = badge("could not run", "bad")
-            verdict += f' <span class="note">{_e(str(p["error"]))}</span>'
-        elif p.get("feasible"):
-            verdict = badge("feasible", "ok")
-            if i == best:
-                verdict += " " + badge("cheapest", "info")
-        elif p.get("stable") is False:
-            verdict = badge("unstable", "bad")
-        else:
-            verdict = badge("SLA missed", "warn")
-        if p.get("verdict") and not p.get("feasible"):
-            detail = str(p["verdict"]).removeprefix("unstable: ").removeprefix("SLA missed: ")
-            verdict += f' <span class="note">{_e(detail)}</span>'
-        cells.append(verdict)
+            utilization = kpis.get(f"resources.{pool}.utilization", _NONE)
+            cells.append(_e(fmt("share", utilization.mean, unit)))
+        cells.append(_point_verdict(p, i == best))
         rows.append(("hl" if i == best else "", cells))
     return wide_table(head, rows)
