@@ -36,8 +36,8 @@ import networkx as nx
 
 from procflow.analysis.classes import ItemClass, item_classes
 from procflow.analysis.queueing import Arrivals, WaitModel
-from procflow.analysis.traffic import Chain, ChainTooLarge, EndlessLoop, Tally
-from procflow.flow.routing import Flow, compile_flow
+from procflow.analysis.traffic import Chain, ChainTooLarge, EndlessLoop, State, Tally
+from procflow.flow.routing import Flow, Outcome, Row, compile_flow
 from procflow.model.process import Process
 from procflow.results.records import AnalyticCheck, Overload
 
@@ -208,19 +208,28 @@ def analyze(process: Process) -> Capacity:
     classes = [c for k in range(len(process.arrivals)) for c in item_classes(flow, k)]
     weights = _weights(process, classes, total_rate)
     escalating = [r.index for r in flow.rules if r.escalation is not None]
+    #: people working per pool, averaged over the week (computed once: calendars are slow)
+    servers = {name: resource.capacity for name, resource in process.resources.items()}
     try:
         escalation: dict[int, float] = {i: 0.0 for i in escalating}
-        tally, per_class = _traffic(flow, classes, weights, escalation, {})
+        outcomes: dict[tuple[Row, State], list[Outcome]] = {}
+        tally, per_class = _traffic(flow, classes, weights, escalation, {}, outcomes)
         models: dict[str, WaitModel] = {}
+        step, last = 1.0, math.inf  # a full step while it converges, halved if it swings
         for _ in range(_MAX_ROUNDS if escalating else 1):
-            models = _wait_models(flow, tally, total_rate)
+            models = _wait_models(flow, tally, total_rate, servers)
             updated = {i: _escalation_share(flow, models, i) for i in escalating}
             moved = max((abs(updated[i] - escalation[i]) for i in escalating), default=0.0)
-            escalation = {i: (escalation[i] + updated[i]) / 2 for i in escalating}
             if moved < _TOLERANCE:
                 break
-            tally, per_class = _traffic(flow, classes, weights, escalation, {})
-        ranges = _visit_ranges(flow, classes, weights, escalating, tally)
+            if moved > 0.5 * last:
+                step = max(step / 2, 1 / 16)
+            last = moved
+            escalation = {
+                i: escalation[i] + step * (updated[i] - escalation[i]) for i in escalating
+            }
+            tally, per_class = _traffic(flow, classes, weights, escalation, {}, outcomes)
+        ranges = _visit_ranges(flow, classes, weights, escalating, tally, outcomes)
     except EndlessLoop as loop:
         return _endless(process, total_rate, flow, loop)
     except ChainTooLarge:
@@ -250,7 +259,7 @@ def analyze(process: Process) -> Capacity:
         )
     cycle = math.inf
     if all(p.stable for p in pools.values()):
-        timed, _ = _traffic(flow, classes, weights, escalation, visit_time)
+        timed, _ = _traffic(flow, classes, weights, escalation, visit_time, outcomes)
         cycle = timed.time
     delivered = tally.delivered
     quality = Quality(
@@ -287,8 +296,12 @@ def _traffic(
     weights: Sequence[float],
     escalation: Mapping[int, float],
     visit_time: Mapping[int, float],
+    outcomes: dict[tuple[Row, State], list[Outcome]] | None = None,
 ) -> tuple[Tally, list[Tally]]:
-    """The tally per arriving item over all classes, and per class."""
+    """The tally per arriving item over all classes, and per class.
+
+    ``outcomes`` keeps each state's outcomes between calls (they do not change).
+    """
     total = Tally()
     per_class: list[Tally] = []
     entries = dict(flow.entries)
@@ -297,7 +310,7 @@ def _traffic(
         if entry < 0:
             per_class.append(Tally())
             continue
-        tally = Chain(flow, item_class.row, escalation, visit_time).start(entry)
+        tally = Chain(flow, item_class.row, escalation, visit_time, outcomes).start(entry)
         per_class.append(tally)
         total.add(tally, weight)
     return total, per_class
@@ -309,12 +322,14 @@ def _visit_ranges(
     weights: Sequence[float],
     escalating: Sequence[int],
     tally: Tally,
+    outcomes: dict[tuple[Row, State], list[Outcome]],
 ) -> dict[int, tuple[float, float]]:
     """Per stage, its visits if no item escalated and if every item that can escalate did."""
     if not escalating:
         return {r.index: (v, v) for r in flow.rules for v in [tally.visits.get(r.index, 0.0)]}
     extremes = [
-        _traffic(flow, classes, weights, {i: p for i in escalating}, {})[0] for p in (0.0, 1.0)
+        _traffic(flow, classes, weights, {i: p for i in escalating}, {}, outcomes)[0]
+        for p in (0.0, 1.0)
     ]
     ranges: dict[int, tuple[float, float]] = {}
     for rule in flow.rules:
@@ -323,7 +338,9 @@ def _visit_ranges(
     return ranges
 
 
-def _wait_models(flow: Flow, tally: Tally, rate: float) -> dict[str, WaitModel]:
+def _wait_models(
+    flow: Flow, tally: Tally, rate: float, servers: Mapping[str, float]
+) -> dict[str, WaitModel]:
     """The queue of every pool with work: its people, handling times and deadlines."""
     process = flow.process
     classes: dict[str, list[Arrivals]] = defaultdict(list)
@@ -342,10 +359,10 @@ def _wait_models(flow: Flow, tally: Tally, rate: float) -> dict[str, WaitModel]:
         first[rule.pool] += worked * mean
         second[rule.pool] += worked * mean**2 * (1 + rule.duration.scv)
     models: dict[str, WaitModel] = {}
-    for name, resource in process.resources.items():
+    for name, people in servers.items():
         mean = first[name] / served[name] if served[name] > 0 else 0.0
         scv = second[name] / served[name] / mean**2 - 1 if mean > 0 else 1.0
-        models[name] = WaitModel(resource.capacity, mean, classes.get(name, []), scv)
+        models[name] = WaitModel(people, mean, classes.get(name, []), scv)
     return models
 
 
@@ -428,7 +445,7 @@ def _skill_loads(
                 value = item_class.row[rule.skill_from]
                 skill = None if value is None else str(value)
             need[skill] += weight * rate * served * rule.duration.mean
-    teams = [(skills, profile.mean()) for skills, profile in resource.team_working()]
+    teams = [(skills, profile.mean()) for skills, profile in resource.teams_working]
 
     def able(skill: str | None) -> float:
         return sum(c for skills, c in teams if skill is None or skills is None or skill in skills)

@@ -24,7 +24,7 @@ import networkx as nx
 import numpy as np
 
 from procflow.analysis.queueing import expected_maximum
-from procflow.flow.routing import CAUGHT, EXHAUSTED, NOWHERE, Flow, Row
+from procflow.flow.routing import CAUGHT, EXHAUSTED, NOWHERE, Flow, Outcome, Row
 
 #: (stage, carries a defect, catches per bounded review)
 State = tuple[int, bool, tuple[int, ...]]
@@ -95,11 +95,14 @@ class Chain:
         row: Row,
         escalation: Mapping[int, float],
         visit_time: Mapping[int, float],
+        outcomes: dict[tuple[Row, State], list[Outcome]] | None = None,
     ) -> None:
         self.flow = flow
         self.row = row
         self.escalation = escalation
         self.visit_time = visit_time
+        #: a state's outcomes do not depend on escalation or times: kept across solves
+        self.outcomes = outcomes if outcomes is not None else {}
 
     def start(self, stage: int) -> Tally:
         """The tally of an item entering at ``stage``."""
@@ -121,7 +124,11 @@ class Chain:
                     ((target, defective, attempts) if target != NOWHERE else None, p, _ESCALATED)
                 )
                 stay = 1 - p
-        for o in rule.outcomes(defective, attempts, self.row):
+        key = (self.row, state)
+        found = self.outcomes.get(key)
+        if found is None:
+            found = self.outcomes[key] = rule.outcomes(defective, attempts, self.row)
+        for o in found:
             nxt = (o.target, o.defective, o.attempts) if o.target != NOWHERE else None
             moves.append((nxt, stay * o.probability, o.review))
         return moves
@@ -253,13 +260,19 @@ def _check_exits(
     leaving: Mapping[int, list[tuple[float, str, State | None]]],
 ) -> None:
     """Raise :class:`EndlessLoop` if some reachable state can never lead out."""
-    graph = _state_graph(order, edges)
+    into: dict[int, list[int]] = defaultdict(list)
+    for i, j, _, _ in edges:
+        into[j].append(i)
     can_leave = {i for i, moves in leaving.items() if moves}
-    for i in list(can_leave):
-        can_leave |= nx.ancestors(graph, i)
-    trapped = set(range(len(order))) - can_leave
-    if trapped:
-        raise _loop_in(graph.subgraph(trapped), order)
+    pending = list(can_leave)
+    while pending:
+        for i in into[pending.pop()]:
+            if i not in can_leave:
+                can_leave.add(i)
+                pending.append(i)
+    if len(can_leave) < len(order):
+        trapped = set(range(len(order))) - can_leave
+        raise _loop_in(_state_graph(order, edges).subgraph(trapped), order)
 
 
 def _heaviest_loop(

@@ -14,21 +14,20 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-from rich.console import Console
 
-from procflow.diagnostics import LoadError
-from procflow.lint import formats
-from procflow.lint.registry import all_rule_info
-from procflow.lint.runner import simulation_blockers
-from procflow.model.process import Process
-from procflow.model.settings import RunOverrides, RunSettings, SettingsError
-from procflow.results.jsonio import Record
-from procflow.scenario import Scenario, load_scenario
-from procflow.scenario import load_any as load_process_or_scenario
+from procflow.diagnostics import Finding, LoadError
 from procflow.sim.executor import EXECUTORS, Executor, make_executor
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from procflow.model.process import Process
+    from procflow.model.settings import RunOverrides, RunSettings
+    from procflow.results.jsonio import Record
+    from procflow.scenario import Scenario
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
@@ -40,19 +39,20 @@ def tool_version() -> str:
         return "0+unknown"
 
 
+def render_findings(findings: list[Finding], files: list[str]) -> str:
+    """Findings as lint's text format prints them."""
+    from procflow.lint import formats
+    from procflow.lint.registry import all_rule_info
+
+    return formats.render(
+        "text", findings, files=files, rules=all_rule_info(), tool_version=tool_version()
+    )
+
+
 def fail_load(exc: LoadError) -> None:
     """Print load findings as ``file:line:col: CODE message`` and exit 2."""
-    click.echo(
-        formats.render(
-            "text",
-            exc.findings,
-            files=sorted({f.location.file for f in exc.findings}),
-            rules=all_rule_info(),
-            tool_version=tool_version(),
-        ),
-        err=True,
-        nl=False,
-    )
+    files = sorted({f.location.file for f in exc.findings})
+    click.echo(render_findings(exc.findings, files), err=True, nl=False)
     sys.exit(EXIT_USAGE)
 
 
@@ -63,6 +63,8 @@ def load_or_exit(path: str) -> Process:
 
 def load_any(path: str) -> tuple[Process, Scenario | None]:
     """A process file, or a scenario file applied to its base; exit 2 with findings if broken."""
+    from procflow.scenario import load_any as load_process_or_scenario
+
     try:
         return load_process_or_scenario(path)
     except LoadError as exc:
@@ -71,6 +73,9 @@ def load_any(path: str) -> tuple[Process, Scenario | None]:
 
 
 def load_scenario_or_exit(path: str) -> Scenario:
+    """A scenario file applied to its base; exit 2 with findings if broken."""
+    from procflow.scenario import load_scenario
+
     try:
         return load_scenario(path)
     except LoadError as exc:
@@ -80,19 +85,12 @@ def load_scenario_or_exit(path: str) -> Scenario:
 
 def refuse_broken(process: Process) -> None:
     """Exit 1 with the findings if lint finds errors that make a simulation meaningless."""
+    from procflow.lint.runner import simulation_blockers
+
     errors = simulation_blockers(process)
     if errors:
-        click.echo(
-            formats.render(
-                "text",
-                errors,
-                files=[process.source.path if process.source else ""],
-                rules=all_rule_info(),
-                tool_version=tool_version(),
-            ),
-            err=True,
-            nl=False,
-        )
+        files = [process.source.path if process.source else ""]
+        click.echo(render_findings(errors, files), err=True, nl=False)
         click.echo("Fix these findings first (see procflow lint).", err=True)
         sys.exit(EXIT_FINDINGS)
 
@@ -192,6 +190,8 @@ def plan_run(
     process: Process, opts: dict[str, Any], overrides: RunOverrides | None = None
 ) -> RunPlan:
     """Settings from the command line, else the scenario file, else the defaults."""
+    from procflow.model.settings import RunSettings, SettingsError
+
     try:
         settings = RunSettings.parse(
             process,
@@ -266,6 +266,8 @@ def emit(text: str, output: str | None) -> None:
 
 def rendered(printer: Callable[[Console], None], output: str | None) -> str:
     """Rich output for the terminal, or its plain text for a file."""
+    from rich.console import Console
+
     if output:
         console = Console(record=True, width=110, file=io.StringIO())
         printer(console)
@@ -275,12 +277,15 @@ def rendered(printer: Callable[[Console], None], output: str | None) -> str:
 
 
 @contextlib.contextmanager
-def progress_bar(console: Console, total: int) -> Iterator[Callable[[int, int], None] | None]:
-    """A progress bar on a terminal (nothing when output is piped)."""
+def progress_bar(total: int) -> Iterator[Callable[[int, int], None] | None]:
+    """A progress bar on the terminal's standard error (nothing when it is piped)."""
+    from rich.console import Console
+    from rich.progress import Progress
+
+    console = Console(stderr=True)
     if not console.is_terminal or total < 2:
         yield None
         return
-    from rich.progress import Progress
 
     with Progress(console=console, transient=True) as bar:
         task = bar.add_task("simulating", total=total)

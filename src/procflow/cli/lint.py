@@ -10,16 +10,14 @@ import click
 
 from procflow.cli.common import tool_version
 from procflow.lint import formats
-from procflow.lint.config import ConfigError, find_config
-from procflow.lint.registry import UnknownRuleError, all_rule_info, resolve
-from procflow.lint.runner import expand_paths, lint_paths
-from procflow.schema import process_schema, scenario_schema
 
 
 def _selectors(
     _ctx: click.Context, _param: click.Parameter, values: tuple[str, ...]
 ) -> tuple[str, ...]:
     """Refuse a code, prefix or rule name that does not exist (exit 2), suggesting one."""
+    from procflow.lint.registry import UnknownRuleError, resolve
+
     for value in values:
         try:
             resolve(value)
@@ -86,6 +84,10 @@ def lint(
       procflow lint processes/ scenarios/
       procflow lint --format sarif -o lint.sarif processes/
     """
+    from procflow.lint.config import ConfigError, find_config
+    from procflow.lint.registry import all_rule_info
+    from procflow.lint.runner import expand_paths, lint_paths
+
     try:
         config = find_config(Path.cwd()).merged(select, ignore, max_utilization)
     except ConfigError as exc:
@@ -123,6 +125,8 @@ def schema(kind: str) -> None:
       # then, first line of a process file:
       # yaml-language-server: $schema=./procflow.schema.json
     """
+    from procflow.schema import process_schema, scenario_schema
+
     click.echo(
         json.dumps(
             process_schema() if kind == "process" else scenario_schema(),

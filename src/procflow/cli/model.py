@@ -6,17 +6,13 @@ import json
 from pathlib import Path
 
 import click
-from rich.console import Console
 
-from procflow import analysis
 from procflow.cli.common import fail_load, load_or_exit, refuse_broken
 from procflow.diagnostics import Finding, LoadError
-from procflow.flow.graph import build_graph
-from procflow.lint.runner import expand_paths
-from procflow.model.validation import validate_process
-from procflow.report import diagram
-from procflow.report.terminal import print_capacity
-from procflow.source import load_document
+
+#: The diagram formats of ``procflow graph`` (procflow.report.diagram.FORMATS; a test keeps
+#: them equal, so that ``--help`` need not load the diagram code).
+GRAPH_FORMATS = ("mermaid", "dot")
 
 
 @click.command()
@@ -35,9 +31,14 @@ def analyze(path: str, fmt: str) -> None:
     Example:
       procflow analyze processes/image_moderation_qc.yaml
     """
+    from rich.console import Console
+
+    from procflow.analysis import analyze as solve
+    from procflow.report.terminal import print_capacity
+
     process = load_or_exit(path)
     refuse_broken(process)
-    capacity = analysis.analyze(process)
+    capacity = solve(process)
     if fmt == "json":
         click.echo(json.dumps(capacity.to_json(), indent=2, ensure_ascii=False))
         return
@@ -53,6 +54,14 @@ def show(paths: tuple[str, ...]) -> None:
     Example:
       procflow show processes/
     """
+    from rich.console import Console
+
+    from procflow.analysis import analyze as solve
+    from procflow.lint.runner import expand_paths
+    from procflow.model.validation import validate_process
+    from procflow.report.terminal import print_capacity
+    from procflow.source import load_document
+
     console = Console()
     files = expand_paths(paths)
     if not files:
@@ -64,7 +73,7 @@ def show(paths: tuple[str, ...]) -> None:
         except LoadError as exc:
             failed.extend(exc.findings)
             continue
-        print_capacity(console, process, analysis.analyze(process))
+        print_capacity(console, process, solve(process))
         console.print()
     if failed:
         fail_load(LoadError(failed))
@@ -75,7 +84,7 @@ def show(paths: tuple[str, ...]) -> None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(diagram.FORMATS),
+    type=click.Choice(GRAPH_FORMATS),
     default="mermaid",
     show_default=True,
     help="mermaid renders in GitHub Markdown; dot is Graphviz.",
@@ -88,6 +97,9 @@ def graph(path: str, fmt: str) -> None:
       procflow graph processes/image_moderation_qc.yaml > flow.mmd
       procflow graph --format dot processes/consensus_labeling.yaml | dot -Tsvg > flow.svg
     """
+    from procflow.flow.graph import build_graph
+    from procflow.report import diagram
+
     click.echo(diagram.render(build_graph(load_or_exit(path)), fmt), nl=False)
 
 

@@ -7,7 +7,6 @@ import sys
 from typing import Any
 
 import click
-from rich.console import Console
 
 from procflow.cli.common import (
     EXIT_FINDINGS,
@@ -67,7 +66,7 @@ def compare(
     inputs = [base, *scenarios, *(s.base_path for s in loaded)]
     check_exports(inputs, {**opts, "output": output})
     total = run.settings.replications * (len(loaded) + 1)
-    with progress_bar(Console(stderr=True), total) as advance:
+    with progress_bar(total) as advance:
         comparison = run_compare(
             baseline,
             [(s.name, s.description, s.process) for s in loaded],
@@ -138,7 +137,7 @@ def sweep(path: str, axes: tuple[str, ...], fmt: str, output: str | None, **opts
     run = plan_run(process, opts, scenario.settings if scenario else None)
     inputs = inputs_of(path, scenario)
     check_exports(inputs, {**opts, "output": output})
-    with progress_bar(Console(stderr=True), run.settings.replications * len(points)) as advance:
+    with progress_bar(run.settings.replications * len(points)) as advance:
         found = run_sweep(process, points, run.settings, executor=run.executor, progress=advance)
     export(found, process, opts, inputs)
     if fmt == "json":
@@ -218,7 +217,7 @@ def optimize(
     inputs = inputs_of(path, scenario)
     check_exports(inputs, {**opts, "output": output})
     try:
-        with progress_bar(Console(stderr=True), 0) as advance:
+        with progress_bar(0) as advance:
             found = search(
                 process,
                 _bounds(pools),

@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Any
 
 import click
-from rich.console import Console
 
 from procflow.cli.common import (
     check_exports,
@@ -71,7 +70,7 @@ def simulate(path: str, fmt: str, output: str | None, events: str | None, **opts
             "write the event log to a .csv or .xes file", param_hint="--events"
         )
     log = open_event_log(Path(events), process) if events else None
-    with progress_bar(Console(stderr=True), run.settings.replications) as advance:
+    with progress_bar(run.settings.replications) as advance:
         try:
             results = run_simulation(
                 process, run.settings, executor=run.executor, progress=advance, events=log

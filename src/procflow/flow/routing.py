@@ -64,6 +64,20 @@ PASSED, CAUGHT, EXHAUSTED = 0, 1, 2
 REVIEW_OUTCOMES: tuple[Review, ...] = ("passed", "caught", "exhausted")
 
 
+class ItemState(Protocol):
+    """What :meth:`StageRule.leave` reads and changes of an item."""
+
+    #: the item carries a defect
+    defect: bool
+    #: catches so far per bounded review (positions: :attr:`ReviewRule.slot`)
+    attempts: list[int]
+    #: its attribute values (positions: :attr:`Flow.attributes`)
+    attrs: Row
+    #: its number, and whether this is its first visit here (keys of its random draws)
+    case: int
+    first: bool
+
+
 class Draws(Protocol):
     """The uniform random numbers an item's departure from one stage may consult."""
 
@@ -137,45 +151,45 @@ class StageRule:
     skill: str | None
     skill_from: int
 
-    def leave(
-        self,
-        defective: bool,
-        attempts: list[int],
-        row: Row,
-        draws: Draws,
-        case: int,
-        first: bool,
-    ) -> tuple[int, bool, int]:
-        """Steps 3 to 5: where an item goes, whether it is defective then, what the review did.
+    def leave(self, item: ItemState, draws: Draws) -> tuple[int, int]:
+        """Steps 3 to 5: where ``item`` goes next, and what the review did to it.
 
-        ``attempts`` is the item's list of catches per bounded review; a catch sent
-        back to rework increments it in place. Draws are consulted only when they
-        matter (a defect for the review, no defect for the error, no condition that
-        holds for the route).
+        The item's ``defect`` is updated (cleared when caught, set by this stage's
+        error) and a catch sent back to rework counts in its ``attempts``. Draws are
+        consulted only when they matter: a defect for the review, no defect for the
+        error, no condition that holds for the route.
         """
         review = self.review
         outcome = PASSED
-        if review is not None and defective and draws.detect(case, first) < review.detection_rate:
+        if (
+            review is not None
+            and item.defect
+            and draws.detect(item.case, item.first) < review.detection_rate
+        ):
             slot = review.slot
-            if slot < 0 or attempts[slot] + 1 < review.max_attempts:
+            if slot < 0 or item.attempts[slot] + 1 < review.max_attempts:
                 if slot >= 0:
-                    attempts[slot] += 1
-                return review.on_defect, False, CAUGHT
+                    item.attempts[slot] += 1
+                item.defect = False
+                return review.on_defect, CAUGHT
             outcome = EXHAUSTED
-        if not defective and self.error_rate > 0 and draws.error(case, first) < self.error_rate:
-            defective = True
-        return self.route(row, draws, case, first), defective, outcome
-
-    def route(self, row: Row, draws: Draws, case: int, first: bool) -> int:
-        """Step 5: the branch an item with attributes ``row`` takes."""
+        elif (
+            self.error_rate > 0
+            and not item.defect
+            and draws.error(item.case, item.first) < self.error_rate
+        ):
+            item.defect = True
+        # step 5, the route: written here rather than in a method of its own, as it
+        # runs for every item at every stage
+        row = item.attrs
         for _, holds, target in self.conditions:
             if holds(row):
-                return target
+                return target, outcome
         if self.cumulative:
-            k = bisect.bisect_right(self.cumulative, draws.route(case, first))
+            k = bisect.bisect_right(self.cumulative, draws.route(item.case, item.first))
             if k < len(self.drawn):
-                return self.drawn[k]
-        return self.default
+                return self.drawn[k], outcome
+        return self.default, outcome
 
     def outcomes(self, defective: bool, attempts: tuple[int, ...], row: Row) -> list[Outcome]:
         """Every way an item in this state leaves the stage, with its probability.
@@ -191,10 +205,10 @@ class StageRule:
         for u_detect, p_detect in _regions(detect_cuts):
             for u_error, p_error in _regions((self.error_rate,)):
                 for u_route, p_route in _regions(self.cumulative):
-                    counters = list(attempts)
-                    draws = _Fixed(u_detect, u_error, u_route)
-                    target, defect, review = self.leave(defective, counters, row, draws, 0, True)
-                    found[(target, defect, tuple(counters), review)] += p_detect * p_error * p_route
+                    probe = _Probe(defective, list(attempts), row)
+                    target, review = self.leave(probe, _Fixed(u_detect, u_error, u_route))
+                    key = (target, probe.defect, tuple(probe.attempts), review)
+                    found[key] += p_detect * p_error * p_route
         return [Outcome(*key, p) for key, p in found.items() if p > 0]
 
     def exits(self) -> Iterator[int]:
@@ -218,6 +232,19 @@ def _regions(cuts: tuple[float, ...]) -> Iterator[tuple[float, float]]:
         if high > low:
             yield (low + high) / 2, high - low
         low = high
+
+
+class _Probe:
+    """An item in a given state, sent through :meth:`StageRule.leave` by :meth:`outcomes`."""
+
+    __slots__ = ("attempts", "attrs", "case", "defect", "first")
+
+    def __init__(self, defect: bool, attempts: list[int], attrs: Row) -> None:
+        self.defect = defect
+        self.attempts = attempts
+        self.attrs = attrs
+        self.case = 0
+        self.first = True
 
 
 class _Fixed:

@@ -31,13 +31,13 @@ from pydantic import (
     Field,
     Tag,
     ValidationInfo,
-    WithJsonSchema,
     field_validator,
     model_validator,
 )
 from pydantic_core import PydanticCustomError
 
 from procflow.diagnostics.suggest import closest
+from procflow.model.fields import LazyJsonSchema
 from procflow.model.quantities import Duration
 from procflow.model.special import lower_gamma, normal_cdf
 
@@ -618,4 +618,4 @@ def _user_schema() -> dict[str, Any]:
 
 
 #: A distribution field, written ``{kind: {parameters}}`` or as a fixed duration.
-Distribution = Annotated[_Union, BeforeValidator(_normalize), WithJsonSchema(_user_schema())]
+Distribution = Annotated[_Union, BeforeValidator(_normalize), LazyJsonSchema(_user_schema)]

@@ -5,10 +5,12 @@ A ``true`` where a number belongs is a mistake, not a 1: these types refuse it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Annotated, Any
 
-from pydantic import BeforeValidator, ConfigDict, Field, WithJsonSchema
-from pydantic_core import PydanticCustomError
+from pydantic import BeforeValidator, ConfigDict, Field, GetJsonSchemaHandler, WithJsonSchema
+from pydantic_core import PydanticCustomError, core_schema
 
 STRICT = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
 
@@ -35,3 +37,19 @@ StaffCount = Annotated[
     Field(ge=0),
     WithJsonSchema({"type": "integer", "minimum": 0}),
 ]
+
+
+@dataclass(frozen=True)
+class LazyJsonSchema:
+    """A field's JSON Schema, built when a schema is asked for (``procflow schema``).
+
+    Like pydantic's ``WithJsonSchema``, but the schema of a nested model is not computed
+    when the module is imported: every command would pay for it, only editors use it.
+    """
+
+    build: Callable[[], dict[str, Any]]
+
+    def __get_pydantic_json_schema__(
+        self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> dict[str, Any]:
+        return self.build()

@@ -43,7 +43,7 @@ from procflow.model.calendar import (
     week_intervals,
 )
 from procflow.model.distributions import KINDS, Distribution
-from procflow.model.fields import STRICT, Headcount, Probability, not_bool
+from procflow.model.fields import STRICT, Headcount, LazyJsonSchema, Probability, not_bool
 from procflow.model.quantities import Duration, Rate, TimeUnit, convert
 from procflow.model.staffing import Resource
 from procflow.source import DocPath, Document
@@ -260,8 +260,8 @@ def _routing(value: Any) -> Any:
 Routing = Annotated[
     list[Branch],
     BeforeValidator(_routing),
-    WithJsonSchema(
-        {
+    LazyJsonSchema(
+        lambda: {
             "anyOf": [
                 {"type": "string", "description": "The stage that always comes next."},
                 {
@@ -293,8 +293,8 @@ def _priority(value: Any) -> Any:
 Priority = Annotated[
     list[PriorityRule],
     BeforeValidator(_priority),
-    WithJsonSchema(
-        {
+    LazyJsonSchema(
+        lambda: {
             "anyOf": [
                 {"type": "integer"},
                 {"type": "array", "items": PriorityRule.model_json_schema(by_alias=True)},

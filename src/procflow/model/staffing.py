@@ -103,10 +103,11 @@ class Resource(BaseModel):
             )
         return self
 
-    def staff(self) -> WeeklyProfile:
+    @property
+    def on_duty(self) -> WeeklyProfile:
         """People on duty (paid) over the minutes of the week."""
         return WeeklyProfile.summed(
-            [([(a, b)], v) for _, profile in self.groups() for a, b, v in profile.steps()]
+            [([(a, b)], v) for _, profile in self.teams_on_duty for a, b, v in profile.steps()]
         )
 
     @property
@@ -117,15 +118,17 @@ class Resource(BaseModel):
     @property
     def mean_staff(self) -> float:
         """Average people on duty over the week."""
-        return self.staff().mean()
+        return self.on_duty.mean()
 
-    def groups(self) -> list[tuple[frozenset[str] | None, WeeklyProfile]]:
+    @property
+    def teams_on_duty(self) -> list[tuple[frozenset[str] | None, WeeklyProfile]]:
         """(skills, people on duty) per team; one group with skills None without teams."""
         if self.teams is None:
             return [(None, _shifts_profile(self.count, self.calendar))]
         return [(frozenset(t.skills), t.staff()) for t in self.teams]
 
-    def team_working(self) -> list[tuple[frozenset[str] | None, WeeklyProfile]]:
+    @property
+    def teams_working(self) -> list[tuple[frozenset[str] | None, WeeklyProfile]]:
         """(skills, people working over the week) per team: each team rounded on its own."""
         return [
             (
@@ -137,16 +140,17 @@ class Resource(BaseModel):
                     ]
                 ),
             )
-            for skills, profile in self.groups()
+            for skills, profile in self.teams_on_duty
         ]
 
+    @property
     def working(self) -> WeeklyProfile:
         """People working over the week: on duty less shrinkage, whole people per team."""
         return WeeklyProfile.summed(
-            [([(a, b)], v) for _, team in self.team_working() for a, b, v in team.steps()]
+            [([(a, b)], v) for _, team in self.teams_working for a, b, v in team.steps()]
         )
 
     @property
     def capacity(self) -> float:
         """Average people working on the process (on duty less shrinkage, whole people)."""
-        return self.working().mean()
+        return self.working.mean()

@@ -119,8 +119,9 @@ class Engine:
         self.sequence = 0
         self.wip = TimeAverage()
         self.cohort = Cohort(len(process.slas))
-        #: items delivered during the measured window (whenever they arrived)
-        self.delivered_in_window = 0
+        #: items delivered so far, and before the window began (whenever they arrived)
+        self.deliveries = 0
+        self.delivered_before_window = 0
         self.series: dict[str, list[float]] = {"time": [], "wip": []}
         for s in self.stages:
             if s.kind == WORK:
@@ -193,9 +194,7 @@ class Engine:
                 self._queue_or_start(item, stage)
                 return
             if kind == DECISION:
-                index, item.defect, review = stage.leave(
-                    item.defect, item.attempts, item.attrs, stage.draws, item.case, item.first
-                )
+                index, review = stage.leave(item, stage.draws)
                 if review:
                     self._reviewed(item, review)
                 continue
@@ -223,7 +222,7 @@ class Engine:
             self.cohort.exhausted += item.counted
 
     def _queue_or_start(self, item: _Item, stage: PlannedStage) -> None:
-        pool = cast(StaffPool, stage.pool)
+        pool = stage.pool
         now = self.env.now
         skill = stage.skill if stage.skill_from < 0 else skill_of(stage, item.attrs)
         team = pool.take(skill, now)
@@ -240,11 +239,14 @@ class Engine:
             timer = self.env.timeout(stage.escalate_after, (item, stage, ticket))
             timer.callbacks.append(self._escalate)
 
-    def _escalate(self, event: simpy.Event) -> None:
-        item, stage, ticket = cast(tuple[_Item, PlannedStage, int], event.value)
+    def _escalate(self, event: Any) -> None:  # a simpy.Event; Any: its value is a tuple
+        item: _Item
+        stage: PlannedStage
+        ticket: int
+        item, stage, ticket = event.value
         if item.ticket != ticket:
             return  # served (or moved) before its time ran out
-        cast(StaffPool, stage.pool).withdraw(item)
+        stage.pool.withdraw(item)
         now = self.env.now
         stage.queue.move(now, -1)
         item.escalated = True
@@ -292,11 +294,14 @@ class Engine:
         event = self.env.timeout(duration, (item, stage, team, now - wait, now))
         event.callbacks.append(self._complete)
 
-    def _complete(self, event: simpy.Event) -> None:
-        item, stage, team, enqueued, started = cast(
-            tuple[_Item, PlannedStage, Team, float, float], event.value
-        )
-        pool = cast(StaffPool, stage.pool)
+    def _complete(self, event: Any) -> None:  # a simpy.Event (a cast per event is costly)
+        item: _Item
+        stage: PlannedStage
+        team: Team
+        enqueued: float
+        started: float
+        item, stage, team, enqueued, started = event.value
+        pool = stage.pool
         now = self.env.now
         if self.events is not None:
             self._log(item, stage.name, pool.name, enqueued, started, now)
@@ -306,9 +311,7 @@ class Engine:
             at.queue.move(now, -1)
             self._start(nxt, at, now - nxt.enqueued, team)
         # the stage's rule decides where the item goes (review, error, route)
-        target, item.defect, review = stage.leave(
-            item.defect, item.attempts, item.attrs, stage.draws, item.case, item.first
-        )
+        target, review = stage.leave(item, stage.draws)
         if review:
             self._reviewed(item, review)
         self.enter(item, target)
@@ -337,8 +340,7 @@ class Engine:
         if self.events is not None:
             self._log(item, stage.name, None, now, now, now)
         self.wip.move(now, -1)
-        if not self.closed and now >= self.settings.warmup:
-            self.delivered_in_window += 1
+        self.deliveries += 1
         if not item.counted:
             return
         cohort = self.cohort
@@ -353,7 +355,7 @@ class Engine:
             if cycle <= limit:
                 cohort.sla_hits[k] += 1
         if self.closed and not cohort.open and not self.done.triggered:
-            self.done.succeed()  # the whole cohort is delivered
+            self.done.succeed()  # past the horizon, and the whole cohort is delivered
 
     # ----------------------------------------------------------------- running
 
@@ -416,6 +418,7 @@ class Engine:
 
     def _end_warmup(self, _: simpy.Event) -> None:
         now = self.env.now
+        self.delivered_before_window = self.deliveries
         self.wip.reset(now)
         for pool in self.pools.values():
             pool.reset(now)
@@ -429,7 +432,7 @@ class Engine:
             self.pools,
             self.wip,
             self.cohort.arrived,
-            self.delivered_in_window,
+            self.deliveries - self.delivered_before_window,
             hours,
             now,
         )

@@ -11,7 +11,7 @@ stage collects.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from procflow.flow.routing import Flow, Predicate, Row, StageRule
 from procflow.model.quantities import convert
@@ -68,7 +68,8 @@ class PlannedStage:
         self.index = rule.index
         self.name = rule.name
         self.kind = _KIND[rule.kind]
-        self.pool = pool
+        #: the pool of a work stage (None elsewhere: the engine reads it at work stages only)
+        self.pool = cast(StaffPool, pool)
         self.duration: ItemStream | None = None
         if rule.duration is not None:
             self.duration = ItemStream(
@@ -76,7 +77,7 @@ class PlannedStage:
             )
         self.draws = StageDraws(rule, seed, replication)
         #: the rule's steps 3 to 5 (review, error, route), bound once
-        self.leave: Callable[..., tuple[int, bool, int]] = rule.leave
+        self.leave: Callable[..., tuple[int, int]] = rule.leave
         self.priority: tuple[tuple[Predicate | None, int], ...] = rule.priority
         self.split = rule.split
         self.join = rule.join

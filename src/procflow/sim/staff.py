@@ -68,7 +68,7 @@ class StaffPool:
         self._unit_minutes = unit_minutes
         teams = [
             Team(skills, profile, self._working(profile.at(0)))
-            for skills, profile in resource.groups()
+            for skills, profile in resource.teams_on_duty
         ]
         # specialists first: arriving work goes to the free team with the fewest skills
         self.teams = sorted(teams, key=lambda t: len(t.skills) if t.skills else 1_000_000)

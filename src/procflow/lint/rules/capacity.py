@@ -170,7 +170,7 @@ class UnderstaffedHours(Rule):
             resource = process.resources[name]
             if pool.offered_load <= 0 or pool.offered_load >= pool.servers:
                 continue  # idle, or overloaded-pool says more
-            working = resource.working()
+            working = resource.working
             if arrivals.is_constant and working.is_constant:
                 continue
             work_per_item = pool.offered_load / capacity.arrival_rate
