@@ -24,7 +24,13 @@ except SystemExit:
 print(" ".join(sorted(sys.modules)))
 """
 SLOW_TO_IMPORT = ("numpy", "networkx", "pydantic", "yaml", "simpy", "matplotlib", "openpyxl")
-SIMULATOR_AND_REPORTS = ("simpy", "matplotlib", "openpyxl", "procflow.sim.engine", "procflow.report")
+SIMULATOR_AND_REPORTS = (
+    "simpy",
+    "matplotlib",
+    "openpyxl",
+    "procflow.sim.engine",
+    "procflow.report",
+)
 
 
 def loaded(*args: str) -> set[str]:
