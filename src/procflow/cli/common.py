@@ -30,6 +30,8 @@ if TYPE_CHECKING:
     from procflow.scenario import Scenario
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+#: The width of tables written to a file, a pipe or a CI log (a terminal uses its own).
+WIDE = 140
 
 
 def tool_version() -> str:
@@ -269,11 +271,20 @@ def rendered(printer: Callable[[Console], None], output: str | None) -> str:
     from rich.console import Console
 
     if output:
-        console = Console(record=True, width=110, file=io.StringIO())
+        console = Console(record=True, width=WIDE, file=io.StringIO())
         printer(console)
         return console.export_text()
-    printer(Console())
+    printer(terminal())
     return ""
+
+
+def terminal() -> Console:
+    """A console on standard output: the terminal's width, or :data:`WIDE` columns for a
+    pipe, a file or a CI log (rich would cut tables, units included, at 80)."""
+    from rich.console import Console
+
+    console = Console()
+    return console if console.is_terminal else Console(width=WIDE)
 
 
 @contextlib.contextmanager

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from procflow.cli.common import fail_load, load_or_exit, refuse_broken
+from procflow.cli.common import fail_load, load_or_exit, refuse_broken, terminal
 from procflow.diagnostics import Finding, LoadError
 
 #: The diagram formats of ``procflow graph`` (procflow.report.diagram.FORMATS; a test keeps
@@ -31,8 +31,6 @@ def analyze(path: str, fmt: str) -> None:
     Example:
       procflow analyze processes/image_moderation_qc.yaml
     """
-    from rich.console import Console
-
     from procflow.analysis import analyze as solve
     from procflow.report.terminal import print_capacity
 
@@ -42,7 +40,7 @@ def analyze(path: str, fmt: str) -> None:
     if fmt == "json":
         click.echo(json.dumps(capacity.to_json(), indent=2, ensure_ascii=False))
         return
-    print_capacity(Console(), process, capacity)
+    print_capacity(terminal(), process, capacity)
 
 
 @click.command()
@@ -54,15 +52,13 @@ def show(paths: tuple[str, ...]) -> None:
     Example:
       procflow show processes/
     """
-    from rich.console import Console
-
     from procflow.analysis import analyze as solve
     from procflow.lint.runner import expand_paths
     from procflow.model.validation import validate_process
     from procflow.report.terminal import print_capacity
     from procflow.source import load_document
 
-    console = Console()
+    console = terminal()
     files = expand_paths(paths)
     if not files:
         raise click.UsageError("no YAML files found in " + ", ".join(paths))
