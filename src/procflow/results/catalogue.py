@@ -6,9 +6,9 @@ better, its family (the whole process, one pool, one stage, one SLA), whether it
 is a headline (shown in every table), and a one-sentence definition. The engine
 writes its values under these keys; the terminal, Markdown, HTML, workbook, CSV
 and JSON all take labels, units and directions from here; and the KPI table of
-docs/simulation.md is generated from it (``python -m procflow.results.catalogue``
-writes :func:`markdown_table` there; a test checks it is current), so code and docs
-cannot drift.
+docs/simulation.md is generated from it (``python -m procflow.results.docs`` writes
+:func:`markdown_table` there; a test checks it is current), so code and docs cannot
+drift.
 
 Two kinds of measurement: *window* KPIs are averaged over the measured time (from
 the end of the warm-up to the horizon); *item* KPIs follow every item that
@@ -19,10 +19,8 @@ without new arrivals, until they are), so that slow items are not left out.
 from __future__ import annotations
 
 import re
-import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Literal
 
 UnitKind = Literal["duration", "share", "money", "number"]
@@ -263,25 +261,3 @@ def markdown_table() -> str:
             f"| {kpi.definition} |"
         )
     return "\n".join(lines) + "\n"
-
-
-#: Where the generated table sits in docs/simulation.md.
-_BEGIN = "<!-- kpi-table: generated from procflow.results.catalogue; do not edit -->\n"
-_END = "<!-- /kpi-table -->"
-
-
-def refresh_docs(path: Path) -> bool:
-    """Write the current table between its markers in ``path``; whether anything changed."""
-    text = path.read_text(encoding="utf-8")
-    head, found, rest = text.partition(_BEGIN)
-    if not found or _END not in rest:
-        raise ValueError(f"{path}: no {_BEGIN.strip()} ... {_END} block to fill")
-    updated = head + _BEGIN + markdown_table() + _END + rest.split(_END, 1)[1]
-    if updated != text:
-        path.write_text(updated, encoding="utf-8")
-    return updated != text
-
-
-if __name__ == "__main__":  # python -m procflow.results.catalogue [docs/simulation.md]
-    target = Path(sys.argv[1] if len(sys.argv) > 1 else "docs/simulation.md")
-    print(f"{target}: {'updated' if refresh_docs(target) else 'up to date'}")
