@@ -39,6 +39,7 @@ from procflow.analysis.queueing import Arrivals, WaitModel
 from procflow.analysis.traffic import Chain, ChainTooLarge, EndlessLoop, State, Tally
 from procflow.flow.routing import Flow, Outcome, Row, compile_flow
 from procflow.model.process import Process
+from procflow.results.jsonio import json_ready
 from procflow.results.records import AnalyticCheck, Overload
 
 #: Escalation shares are iterated until they move less than this.
@@ -183,22 +184,11 @@ class Capacity:
             "overloads": [asdict(o) for o in self.overloads()],
             "notes": list(self.notes),
         }
-        return _finite(document)  # type: ignore[no-any-return]
+        return json_ready(document)  # type: ignore[no-any-return]
 
     def check(self) -> AnalyticCheck:
         """What the analysis says about keeping up, for a simulation's verdict."""
         return AnalyticCheck(self.stable, tuple(self.overloads()), self.endless)
-
-
-def _finite(value: Any) -> Any:
-    """JSON has no infinity or NaN: null instead."""
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if isinstance(value, dict):
-        return {k: _finite(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_finite(v) for v in value]
-    return value
 
 
 def analyze(process: Process) -> Capacity:

@@ -46,14 +46,14 @@ class DocumentError(ValueError):
     """Not a procflow results document, or one this version cannot read."""
 
 
-def _clean(value: Any) -> Any:
-    """JSON has no infinity or NaN: write them as null."""
+def json_ready(value: Any) -> Any:
+    """``value`` with every infinity or NaN as None: JSON has neither."""
     if isinstance(value, float) and not math.isfinite(value):
         return None
     if isinstance(value, dict):
-        return {k: _clean(v) for k, v in value.items()}
+        return {k: json_ready(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
-        return [_clean(v) for v in value]
+        return [json_ready(v) for v in value]
     return value
 
 
@@ -154,7 +154,7 @@ def results_to_json(results: Results, *, full: bool = True) -> dict[str, Any]:
             "percentiles": list(range(1, 100)),
             "values": results.cycle_time_percentiles,
         }
-    cleaned: dict[str, Any] = _clean(document)
+    cleaned: dict[str, Any] = json_ready(document)
     return cleaned
 
 
@@ -258,7 +258,7 @@ def to_json(record: Record) -> dict[str, Any]:
             "pruned_by_analysis": found.pruned,
             "notes": found.notes,
         }
-    cleaned: dict[str, Any] = _clean(document)
+    cleaned: dict[str, Any] = json_ready(document)
     return cleaned
 
 
