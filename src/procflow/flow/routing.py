@@ -45,7 +45,7 @@ import bisect
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any, Literal, Protocol
+from typing import Any, Protocol
 
 from procflow.expr import Expr
 from procflow.flow.graph import FlowGraph, build_graph
@@ -58,10 +58,9 @@ Predicate = Callable[[Row], bool]
 #: Stage position standing for "nowhere": a route to a stage that does not exist, or none.
 NOWHERE = -1
 
-#: What a review did to an item leaving its stage.
-Review = Literal["passed", "caught", "exhausted"]
+#: What a review did to an item leaving its stage: let it pass, sent its defect back to
+#: rework, or caught it on the last allowed attempt and let it go on.
 PASSED, CAUGHT, EXHAUSTED = 0, 1, 2
-REVIEW_OUTCOMES: tuple[Review, ...] = ("passed", "caught", "exhausted")
 
 
 class ItemState(Protocol):
@@ -210,18 +209,6 @@ class StageRule:
                     key = (target, probe.defect, tuple(probe.attempts), review)
                     found[key] += p_detect * p_error * p_route
         return [Outcome(*key, p) for key, p in found.items() if p > 0]
-
-    def exits(self) -> Iterator[int]:
-        """Every stage an item can go to from here (routes, rework, splits, escalation)."""
-        yield from (target for _, _, target in self.conditions)
-        yield from self.drawn
-        if self.default != NOWHERE:
-            yield self.default
-        if self.review is not None:
-            yield self.review.on_defect
-        yield from self.split
-        if self.escalation is not None:
-            yield self.escalation.to
 
 
 def _regions(cuts: tuple[float, ...]) -> Iterator[tuple[float, float]]:
