@@ -27,11 +27,10 @@ from procflow.diagnostics import LoadError, Severity
 from procflow.lint.runner import lint_file
 from procflow.model.process import Process
 from procflow.model.quantities import convert
-from procflow.model.validation import validate_process
 from procflow.results import t_quantile
+from procflow.scenario import load_any
 from procflow.sim.engine import RunSettings
 from procflow.sim.runner import run_replications
-from procflow.source import load_document
 
 ROOT = Path(__file__).resolve().parents[1]
 REPLICATIONS = 10
@@ -44,14 +43,12 @@ MAX_TOLERANCE = 0.03
 
 
 def _clean_process(path: Path) -> bool:
-    """A process file (not a scenario) that loads and lints without errors."""
+    """A process or scenario file that loads and lints without errors."""
     try:
-        process = validate_process(load_document(path))
+        load_any(path)
     except LoadError:
         return False
-    return process.source is not None and not any(
-        f.severity is Severity.ERROR for f in lint_file(path)
-    )
+    return not any(f.severity is Severity.ERROR for f in lint_file(path))
 
 
 BUNDLED = sorted((ROOT / "processes").glob("*.yaml"))
@@ -90,7 +87,7 @@ def _mean_and_se(values: Sequence[float]) -> tuple[float, float]:
     ),
 )
 def test_analyze_and_simulate_agree(path: Path) -> None:
-    process = validate_process(load_document(path))
+    process, _ = load_any(path)
     capacity = analyze(process)
     assert not capacity.endless and capacity.quality is not None
     runs = run_replications(process, _settings(process), replications=REPLICATIONS, seed=11, jobs=2)
