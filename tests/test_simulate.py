@@ -176,6 +176,16 @@ def test_estimate_interval_uses_student_t():
     assert t975(1000) == pytest.approx(1.9623, abs=1e-3)
 
 
+def test_replications_for_a_precision_follow_the_square_root_law():
+    """Halving the relative half-width takes four times the replications."""
+    e = Estimate(mean=100.0, low=90.0, high=110.0, n=10)  # ±10%
+    assert e.relative_half_width == pytest.approx(0.10)
+    assert e.replications_for(0.05) == 40
+    assert e.replications_for(0.20) == 10  # never fewer than already run
+    assert Estimate(0.0, 0.0, 0.0, 5).replications_for(0.05) == 5  # an exact zero is precise
+    assert Estimate(1.0, math.nan, math.nan, 1).replications_for(0.05) == 2
+
+
 def test_markdown_summary_puts_the_verdict_first():
     """--format markdown: verdict line first, a KPI table, SLA verdicts and a Mermaid diagram."""
     code, output = run_cli(

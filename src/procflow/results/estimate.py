@@ -93,6 +93,26 @@ class Estimate:
         """Half the interval's width (NaN without an interval)."""
         return (self.high - self.low) / 2
 
+    @property
+    def relative_half_width(self) -> float:
+        """The half-width as a share of the mean's size (0 for an exact zero, NaN without one)."""
+        if self.half_width == 0:
+            return 0.0
+        return self.half_width / abs(self.mean) if self.mean else math.inf
+
+    def replications_for(self, precision: float) -> int:
+        """Replications that would bring the relative half-width to ``precision`` (0.05 = 5%).
+
+        The half-width shrinks like one over the square root of the replications, so
+        ``n * (relative half-width / precision)^2``, rounded up; never fewer than now.
+        """
+        relative = self.relative_half_width
+        if self.n < 2 or math.isnan(relative):
+            return max(self.n, 2)
+        if math.isinf(relative):
+            return self.n * 100
+        return max(self.n, math.ceil(self.n * (relative / precision) ** 2 - 1e-9))
+
     def to_dict(self) -> dict[str, Any]:
         """``{"mean": x, "ci95": [lo, hi]}`` (null where undefined)."""
         return {"mean": _num(self.mean), "ci95": [_num(self.low), _num(self.high)]}
