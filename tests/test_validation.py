@@ -243,6 +243,47 @@ def test_boolean_for_a_number_is_pf012(old: str, new: str, where: tuple[int, int
 
 
 @pytest.mark.parametrize(
+    ("old", "new", "where", "write"),
+    [
+        ("probability: 0.10", "probability: 10%", (35, 22), "write 0.10"),
+        ("error_rate: 0.06", "error_rate: 6%", (28, 17), "write 0.06"),
+        ("detection_rate: 0.85", "detection_rate: 85 %", (40, 21), "write 0.85"),
+        ("high: 0.08}", "high: 8%}", (13, 35), "write 0.08"),
+        ("percentile: 90", "percentile: 90%", (49, 17), "write 90"),
+        ("percentile: 90", "percentile: 0.9", (49, 17), "write 90 for the 90th"),
+        ("percentile: 90", "percentile: 0.995", (49, 17), "write 99.5 for the 99.5th"),
+    ],
+    ids=[
+        "probability-percent",
+        "error-rate-percent",
+        "detection-rate-percent",
+        "attribute-share-percent",
+        "percentile-percent",
+        "percentile-as-share",
+        "percentile-as-share-decimals",
+    ],
+)
+def test_percent_and_share_slips_say_how_to_write_them(
+    old: str, new: str, where: tuple[int, int], write: str
+) -> None:
+    """``10%`` for a probability, ``90%`` or ``0.9`` for a percentile: PF012 at the value, with
+    the number to write in the hint (shares from 0 to 1, percentiles in percent)."""
+    with pytest.raises(LoadError) as info:
+        load_text(example_with(old, new))
+    (finding,) = info.value.findings
+    assert (finding.code, finding.location.line, finding.location.col) == ("PF012", *where)
+    assert finding.hint is not None and write in finding.hint
+
+
+def test_shrinkage_as_a_percentage_says_how_to_write_it() -> None:
+    with pytest.raises(LoadError) as info:
+        load_text(MINIMAL.replace("r: {count: 1}", "r: {count: 1, shrinkage: 30%}"))
+    (finding,) = info.value.findings
+    assert (finding.code, finding.location.line, finding.location.col) == ("PF012", 6, 28)
+    assert finding.hint is not None and "write 0.30" in finding.hint
+
+
+@pytest.mark.parametrize(
     ("old", "new", "where"),
     [
         ("max: 4 hours", "max: 4 parsecs", (50, 10)),

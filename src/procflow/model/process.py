@@ -43,7 +43,14 @@ from procflow.model.calendar import (
     week_intervals,
 )
 from procflow.model.distributions import KINDS, Distribution
-from procflow.model.fields import STRICT, Headcount, LazyJsonSchema, Probability, not_bool
+from procflow.model.fields import (
+    STRICT,
+    Headcount,
+    LazyJsonSchema,
+    Percentile,
+    Probability,
+    not_bool,
+)
 from procflow.model.quantities import Duration, Rate, TimeUnit, convert
 from procflow.model.staffing import Resource
 from procflow.source import DocPath, Document
@@ -425,7 +432,7 @@ class SLA(BaseModel):
         json_schema_extra={"enum": ["cycle_time", "waiting_time"]},
         description="cycle_time (arrival to end) or waiting_time (at one stage).",
     )
-    percentile: float = Field(default=90, gt=0, le=100)
+    percentile: Percentile = 90
     max: Duration
     stage: str | None = None
 

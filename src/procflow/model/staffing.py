@@ -18,7 +18,7 @@ from pydantic import BaseModel, BeforeValidator, Field, model_validator
 from pydantic_core import PydanticCustomError
 
 from procflow.model.calendar import ALL_DAYS, ALL_HOURS, Days, Hours, WeeklyProfile, week_intervals
-from procflow.model.fields import STRICT, Headcount, StaffCount, not_bool
+from procflow.model.fields import STRICT, Headcount, StaffCount, not_bool, share
 
 
 class Shift(BaseModel):
@@ -86,7 +86,7 @@ class Resource(BaseModel):
     count: StaffCount | None = Field(default=None, description="Staff on duty at all times.")
     calendar: list[Shift] | None = Field(default=None, min_length=1)
     teams: list[Team] | None = Field(default=None, min_length=1)
-    shrinkage: Annotated[float, BeforeValidator(not_bool)] = Field(default=0.0, ge=0, lt=1)
+    shrinkage: Annotated[float, BeforeValidator(share)] = Field(default=0.0, ge=0, lt=1)
     cost_per_hour: Annotated[float, BeforeValidator(not_bool)] = Field(
         default=0.0, ge=0, description="Cost of one person per paid hour."
     )

@@ -183,7 +183,7 @@ def _translate(
     subject = _describe(path)
     if subject and kind not in ("stage", "arrival_rate", "distribution"):
         message = f"{subject}: {message}"
-    return INVALID_VALUE.finding(message, where)
+    return INVALID_VALUE.finding(message, where, ctx.get("hint") or None)
 
 
 def _describe(path: DocPath) -> str:
