@@ -275,6 +275,26 @@ def test_percent_and_share_slips_say_how_to_write_them(
     assert finding.hint is not None and write in finding.hint
 
 
+@pytest.mark.parametrize("rate", ["0", "0 per hour", "0/min", "-3", "-3 per hour", "5 per 0 hours"])
+def test_zero_or_negative_rate_is_pf012_at_the_rate_with_a_hint(rate: str) -> None:
+    """A stream that sends no items is a slip, not a process: PF012 at its rate."""
+    with pytest.raises(LoadError) as info:
+        load_text(MINIMAL.replace("rate: 1", f"rate: {rate}"))
+    (finding,) = info.value.findings
+    assert (finding.code, finding.location.line, finding.location.col) == ("PF012", 4, 11)
+    assert finding.hint is not None and "remove" in finding.hint
+
+
+def test_a_schedule_may_stop_arrivals_for_some_hours() -> None:
+    """rate 0 outside the schedule's windows, or 0 in one window, is a quiet time: fine."""
+    text = MINIMAL.replace(
+        "rate: 1",
+        'rate: 0\n    schedule:\n      - {hours: "08:00-16:00", rate: 2}\n'
+        '      - {hours: "16:00-18:00", rate: 0}',
+    )
+    assert load_text(text).arrivals[0].rate_per_unit == pytest.approx(2 * 8 / 24)
+
+
 def test_shrinkage_as_a_percentage_says_how_to_write_it() -> None:
     with pytest.raises(LoadError) as info:
         load_text(MINIMAL.replace("r: {count: 1}", "r: {count: 1, shrinkage: 30%}"))

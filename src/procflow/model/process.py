@@ -200,6 +200,18 @@ class Arrival(BaseModel):
             )
         if self.every is not None and self.every <= 0:
             raise PydanticCustomError("arrival_rate", "every must be longer than 0")
+        if self.batch is None and self.rate_profile().mean() <= 0:
+            key = "rate" if self.schedule is None else "schedule"
+            raise PydanticCustomError(
+                "arrival_rate",
+                "arrival stream {name} has a rate of 0: it sends no items",
+                {
+                    "name": repr(self.name),
+                    "key": key,
+                    "hint": "remove the stream, or give it a rate such as '540 per hour' "
+                    "(a schedule may set 0 for some hours, not for all of them)",
+                },
+            )
         unit = (info.context or {}).get("time_unit", "minute")
         self._week = convert(1.0, "week", unit)
         return self

@@ -160,7 +160,11 @@ def parse_rate(value: Any, time_unit: TimeUnit) -> RateValue:
         raise PydanticCustomError(
             "rate",
             "a rate must be a finite number of at least 0, got {value}",
-            {"value": repr(value)},
+            {
+                "value": repr(value),
+                "hint": "a rate counts the items per stretch of time, such as '540 per hour'; "
+                "to stop a stream, remove it",
+            },
         )
     # number per (per * unit)  ->  per one time_unit
     result = number / convert(per, unit, time_unit)

@@ -127,9 +127,10 @@ def _translate(
     error: ErrorDetails, doc: Document, model: type[BaseModel], prefix: DocPath
 ) -> Finding:
     kind = error["type"]
-    loc = (*prefix, *error["loc"])
-    path = _doc_path(loc, doc.data)
     ctx: dict[str, Any] = dict(error.get("ctx") or {})
+    # a check of a whole object may name the key it is about (``rate`` of a stream)
+    loc = (*prefix, *error["loc"], *([ctx["key"]] if "key" in ctx else []))
+    path = _doc_path(loc, doc.data)
     value = error.get("input")
     if kind == "extra_forbidden":
         key = path[-1] if path else "?"
