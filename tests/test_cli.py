@@ -114,6 +114,43 @@ def test_unloadable_yaml_exits_2_cleanly(text: str, expected: str) -> None:
     no_traceback(result)
 
 
+@pytest.mark.parametrize(
+    ("text", "where"),
+    [
+        ("process: x\nstages:\n  label:\n\tresource: a\n", (4, 1)),
+        ("process: x\nstages:\n  label:\n    resource: a\n    \tnext: done\n", (5, 5)),
+        ("process: x\nstages:\n  label:\n      resource: a\n    next: done\n", (5, 5)),
+        ("process: x\nstages:\n  label:\n    resource:a\n    next: done\n", (5, 9)),
+        ("process: x\nstages:\n  label\n    resource: a\n", (4, 13)),
+        ('process: x\ndescription: "SOP v2\nstages: {}\n', (4, 1)),
+        ("process: x\nresources: {a: {count: 1}\nstages: {}\n", (3, 1)),
+        ("process: x\nresources:\n  a: {count: 1}\n  - b: {count: 2}\n", (4, 3)),
+        ("process: x\ndescription: QC: the second look\n", (2, 16)),
+    ],
+    ids=[
+        "tab",
+        "tab-after-spaces",
+        "indentation",
+        "no-space-after-colon",
+        "missing-colon",
+        "unclosed-quote",
+        "unclosed-brace",
+        "list-item-among-keys",
+        "colon-in-value",
+    ],
+)
+def test_yaml_slips_are_pf002_at_the_parser_location_with_a_hint(
+    text: str, where: tuple[int, int]
+) -> None:
+    """Tabs, indentation, colons, quotes and brackets: PF002 where the parser stopped, exit 2,
+    and a hint in a PM's words."""
+    result = run("lint", "--format", "json", write("bad.yaml", text))
+    assert result.exit_code == 2
+    (finding,) = json.loads(result.stdout)["findings"]
+    assert (finding["code"], finding["line"], finding["column"]) == ("PF002", *where)
+    assert finding["hint"]
+
+
 def test_non_utf8_file_exits_2_cleanly() -> None:
     """A Latin-1 file is PF001 on the line of the bad byte."""
     Path("latin1.yaml").write_bytes(b"process: x\ndescription: caf\xe9\n")

@@ -73,7 +73,17 @@ YAML_SYNTAX = LoadCheck(
 The file is not valid YAML, or holds several YAML documents.
 
 The location is where the YAML parser gave up; the mistake is often on the
-line before (a missing colon, a bad indentation, an unclosed quote or bracket).
+line before. The hint names the slip behind the parser's words:
+
+- a tab in the indentation ("found character '\\t' that cannot start any
+  token"): YAML needs spaces, replace the tab with spaces;
+- a key indented deeper or less deep than the keys it belongs with ("expected
+  <block end>, but found '<block mapping start>'", or "mapping values are not
+  allowed here"): the keys of one mapping start in the same column;
+- ``key:value`` with no space after the colon, or a key with no colon at all;
+- a value holding ``: `` (``description: QC: the second look``): quote it;
+- a quote, ``[`` or ``{`` that is never closed: the hint says where it opened;
+- a ``-`` list item among the keys of a mapping, or a key among list items.
 
 Fails::
 
@@ -169,6 +179,34 @@ A value of the wrong type or out of its range, or a stage whose keys contradict 
 
 Examples: ``count: nine``, ``max: 4 parsecs``, a work stage with a ``resource``
 but no ``duration``, an end stage with a ``next``.
+
+Some slips get a hint with the value to write:
+
+- shares (``probability``, ``error_rate``, ``detection_rate``, ``shrinkage``,
+  an attribute's shares) are written from 0 to 1: ``probability: 10%`` says
+  "write 0.10";
+- a percentile is written in percent: ``percentile: 90%`` says "write 90", and
+  ``percentile: 0.9`` (below 1: the 90th written as a share) says "percentiles
+  are in percent: write 90 for the 90th";
+- an arrival stream with a rate of 0 (``rate: 0``, ``rate: 0 per hour``, or a
+  schedule of zeros) sends no items: remove the stream or give it a rate. A
+  negative rate is refused too. A schedule may set 0 for some hours.
+
+Fails::
+
+    arrivals:
+      - name: images
+        rate: 0 per hour
+    slas:
+      - {name: 90% in 4 hours, metric: cycle_time, percentile: 0.9, max: 4 hours}
+
+Passes::
+
+    arrivals:
+      - name: images
+        rate: 60 per hour
+    slas:
+      - {name: 90% in 4 hours, metric: cycle_time, percentile: 90, max: 4 hours}
 
 Fix: as the message says; docs/format.md lists every key and value.
 """,

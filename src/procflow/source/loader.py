@@ -23,6 +23,7 @@ from procflow.diagnostics.checks import DUPLICATE_KEY, EMPTY_FILE, YAML_SYNTAX
 from procflow.source.document import DocPath, Document
 from procflow.source.guards import NodeGuard, check_size, read_text, unsafe
 from procflow.source.suppressions import listed_codes, suppressions
+from procflow.source.syntax import SyntaxProblem, syntax_hint
 
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 
@@ -82,7 +83,21 @@ def load_document(path: str | Path, text: str | None = None) -> Document:
         mark = exc.problem_mark or exc.context_mark
         where = Location(name, mark.line + 1, mark.column + 1) if mark else Location.of_file(name)
         problem = exc.problem or exc.context or "invalid YAML"
-        raise LoadError([YAML_SYNTAX.finding(f"YAML syntax error: {problem}", where)]) from None
+        opened = exc.context_mark
+        hint = syntax_hint(
+            text,
+            SyntaxProblem(
+                problem,
+                where.line,
+                where.col,
+                exc.context,
+                opened.line + 1 if opened else None,
+                opened.column + 1 if opened else None,
+            ),
+        )
+        raise LoadError(
+            [YAML_SYNTAX.finding(f"YAML syntax error: {problem}", where, hint)]
+        ) from None
     except yaml.YAMLError as exc:
         raise LoadError(
             [YAML_SYNTAX.finding(f"YAML error: {exc}", Location.of_file(name))]
