@@ -38,8 +38,12 @@ def syntax_hint(text: str, error: SyntaxProblem) -> str | None:
     problem = error.problem
     if "found character '\\t'" in problem:
         if not here[: error.col - 1].strip():
-            return "this line is indented with a tab; YAML needs spaces: replace the tab with spaces"
-        return "a tab here: YAML allows only spaces between keys and values; replace it with a space"
+            return (
+                "this line is indented with a tab; YAML needs spaces: replace the tab with spaces"
+            )
+        return (
+            "a tab here: YAML allows only spaces between keys and values; replace it with a space"
+        )
     found = re.match(r"found character '(.)' that cannot start any token", problem)
     if found:
         return f"a value cannot start with {found[1]!r}: put the whole value in quotes"
