@@ -151,6 +151,40 @@ def test_yaml_slips_are_pf002_at_the_parser_location_with_a_hint(
     assert finding["hint"]
 
 
+def test_a_time_without_unit_warns_where_it_is_but_blocks_nothing() -> None:
+    """``max: 4`` and ``duration: 4`` are 4 minutes: PF015 warnings at the values; lint exits 0
+    and simulate still runs."""
+    text = EXAMPLE_TEXT.replace("max: 4 hours", "max: 4").replace(
+        "duration: {lognormal: {mean: 4.2, sd: 1.6}}", "duration: 4"
+    )
+    path = write("bare.yaml", text)
+    result = run("lint", "--format", "json", path)
+    assert result.exit_code == 0
+    found = json.loads(result.stdout)["findings"]
+    assert [(f["code"], f["line"], f["column"]) for f in found] == [
+        ("PF015", 27, 15),
+        ("PF015", 50, 10),
+    ]
+    assert all(f["severity"] == "warning" and f["hint"] for f in found)
+    simulated = run("simulate", path, "-r", "1", "--horizon", "1 day", "--warmup", "1 hour")
+    assert simulated.exit_code == 0, simulated.output
+
+
+def test_a_scenario_is_warned_about_the_times_it_writes_only(tmp_path: Path) -> None:
+    """A scenario's bare number is PF015 in the scenario; its base's are the base's own."""
+    base = write("base.yaml", EXAMPLE_TEXT.replace("max: 4 hours", "max: 240"))
+    scenario = write(
+        "more.yaml",
+        f"scenario: slower\nbase: {base}\nchanges:\n  stages.label.duration: 4\n",
+    )
+    result = run("lint", "--format", "json", scenario)
+    assert result.exit_code == 0
+    found = json.loads(result.stdout)["findings"]
+    assert [(f["code"], f["file"], f["line"], f["column"]) for f in found] == [
+        ("PF015", scenario, 4, 26)
+    ]
+
+
 def test_non_utf8_file_exits_2_cleanly() -> None:
     """A Latin-1 file is PF001 on the line of the bad byte."""
     Path("latin1.yaml").write_bytes(b"process: x\ndescription: caf\xe9\n")

@@ -49,6 +49,8 @@ MARKER = (
 )
 
 _LOAD_CHECKS = {check.code: check for check in LOAD_CHECKS}
+#: Load checks that stop a file; the other PF0xx codes only report.
+_BLOCKING = {check.code for check in LOAD_CHECKS if check.blocking}
 _PAGE_NAME = re.compile(r"^PF\d{3}\.md$")
 _INLINE_LITERAL = re.compile(r"``(.+?)``")
 _MARKDOWN_SPECIAL = re.compile(r"([\\*<])")
@@ -194,6 +196,13 @@ def _cell(text: str) -> str:
     return _inline(text).replace("|", "\\|")
 
 
+def _except(items: Sequence[str]) -> str:
+    """``, except a and b`` (nothing for no items)."""
+    if not items:
+        return ""
+    return ", except " + (" and ".join(items) if len(items) <= 2 else ", ".join(items))
+
+
 def index_page(docs: Mapping[str, tuple[RuleInfo, str]]) -> str:
     """The Markdown index of every code, one table per family."""
     grouped: dict[str, list[RuleInfo]] = {}
@@ -208,10 +217,12 @@ def index_page(docs: Mapping[str, tuple[RuleInfo, str]]) -> str:
         "Every problem `procflow lint` reports has a stable code; a code is never reused for "
         "another meaning. Errors fail the lint (exit status 1), warnings do not; problems found "
         "while loading a file (`PF0xx`) stop it from being checked further (exit status 2)"
-        + "".join(
-            f", except the {check.severity.value} `{check.code}`"
-            for check in LOAD_CHECKS
-            if not check.blocking
+        + _except(
+            [
+                f"the {info.severity.value} `{code}`"
+                for code, (info, _) in sorted(docs.items())
+                if code.startswith("PF0") and code not in _BLOCKING
+            ]
         )
         + ".",
         "",

@@ -37,8 +37,10 @@ from procflow.lint.rules.structure import (
     SplitWithoutJoin,
     UnreachableStage,
 )
+from procflow.lint.rules.units import NumberWithoutUnit
 
 RULES: tuple[type[Rule], ...] = (
+    NumberWithoutUnit,
     UnknownStage,
     UnknownResource,
     UnreachableStage,

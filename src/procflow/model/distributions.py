@@ -38,7 +38,7 @@ from pydantic_core import PydanticCustomError
 
 from procflow.diagnostics.suggest import closest
 from procflow.model.fields import LazyJsonSchema
-from procflow.model.quantities import Duration
+from procflow.model.quantities import Duration, InTimeUnit
 from procflow.model.special import lower_gamma, normal_cdf
 
 #: The distribution kinds, as written in YAML.
@@ -618,4 +618,8 @@ def _user_schema() -> dict[str, Any]:
 
 
 #: A distribution field, written ``{kind: {parameters}}`` or as a fixed duration.
-Distribution = Annotated[_Union, BeforeValidator(_normalize), LazyJsonSchema(_user_schema)]
+#: A bare number is a fixed time in ``time_unit`` (and is marked so); the parameters inside
+#: ``{kind: {...}}`` are numbers in ``time_unit`` by design.
+Distribution = Annotated[
+    _Union, BeforeValidator(_normalize), LazyJsonSchema(_user_schema), InTimeUnit("duration")
+]

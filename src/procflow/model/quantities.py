@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, ValidationInfo, WithJsonSchema
@@ -203,6 +204,36 @@ def _rate_validator(value: Any, info: ValidationInfo) -> RateValue:
     return parse_rate(value, _time_unit(info))
 
 
+@dataclass(frozen=True)
+class InTimeUnit:
+    """Marks a field where a number written without a unit is taken in ``time_unit``.
+
+    ``duration: 4`` means 4 minutes when ``time_unit: minute``: often meant, sometimes
+    a slip ("4 hours" was meant). Lint finds such numbers through this mark
+    (``PF015``); the parameters of a distribution (``{lognormal: {mean: 4.2}}``) are
+    numbers in ``time_unit`` by design and carry no mark.
+    """
+
+    #: ``duration`` (4 means 4 minutes) or ``rate`` (4 means 4 per minute).
+    kind: Literal["duration", "rate"]
+
+
+def without_unit(value: Any) -> float | None:
+    """The number of a time written without a unit (``4``, ``"4"``), unless it is 0.
+
+    0 is 0 in any unit, so it is not ambiguous; None for text with a unit.
+    """
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        number = float(value)
+    elif isinstance(value, str) and (match := _DURATION.match(value)) and not match["unit"]:
+        number = float(match["n"])
+    else:
+        return None
+    return number if number != 0 and math.isfinite(number) else None
+
+
 # JSON Schema patterns accepting exactly the text the parsers above accept, except
 # numbers too large or too small for a float ('1e400 min', '5 per 1e-400 h').
 #: A number of at least 0 ('-0' is 0).
@@ -219,6 +250,7 @@ RATE_PATTERN = (
 Duration = Annotated[
     TimeValue,
     BeforeValidator(_duration_validator),
+    InTimeUnit("duration"),
     WithJsonSchema(
         {
             "anyOf": [
@@ -235,6 +267,7 @@ Duration = Annotated[
 Rate = Annotated[
     RateValue,
     BeforeValidator(_rate_validator),
+    InTimeUnit("rate"),
     WithJsonSchema(
         {
             "anyOf": [

@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import contextlib
 from pathlib import Path
-from types import UnionType
-from typing import Annotated, Any, Union, get_args, get_origin
+from typing import Any
 
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails, PydanticCustomError
@@ -24,6 +23,7 @@ from procflow.diagnostics.checks import (
     UNKNOWN_KEY,
 )
 from procflow.diagnostics.suggest import did_you_mean
+from procflow.model.paths import known_keys
 from procflow.model.process import Process
 from procflow.model.quantities import TIME_UNITS, TimeUnit
 from procflow.source import DocPath, Document
@@ -135,7 +135,7 @@ def _translate(
     if kind == "extra_forbidden":
         key = path[-1] if path else "?"
         hint = (
-            did_you_mean(str(key), _known_keys(model, path[:-1]))
+            did_you_mean(str(key), known_keys(model, path[:-1]))
             or "see docs/format.md for the keys"
         )
         return UNKNOWN_KEY.finding(f"unknown key {key!r}", doc.locate(path, key=True), hint)
@@ -200,49 +200,6 @@ def _describe(path: DocPath) -> str:
 def _show(value: Any) -> str:
     text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
-
-
-def _candidates(annotation: Any) -> list[Any]:
-    """The concrete types an annotation allows (through Annotated, Optional and unions)."""
-    if get_origin(annotation) is Annotated:
-        return _candidates(get_args(annotation)[0])
-    if get_origin(annotation) in (Union, UnionType):
-        return [c for arg in get_args(annotation) for c in _candidates(arg)]
-    return [annotation]
-
-
-def _step(annotation: Any, key: Any) -> list[Any]:
-    """The annotations reached from ``annotation`` through ``key`` of the user's data."""
-    from procflow.model.distributions import KINDS
-
-    found: list[Any] = []
-    for candidate in _candidates(annotation):
-        origin = get_origin(candidate)
-        if isinstance(candidate, type) and issubclass(candidate, BaseModel):
-            for name, info in candidate.model_fields.items():
-                if key in (name, info.alias):
-                    found.append(info.annotation)
-            kind = candidate.model_fields.get("kind")
-            if key in KINDS and kind is not None and kind.default == key:
-                found.append(candidate)  # {lognormal: {...}}: the parameters of that kind
-        elif origin is dict:
-            found.append(get_args(candidate)[1])
-        elif origin in (list, tuple) and isinstance(key, int):
-            found.append(get_args(candidate)[0])
-    return found
-
-
-def _known_keys(model: type[BaseModel], path: DocPath) -> list[str]:
-    """The keys allowed at ``path`` of the user's data (for did-you-mean hints)."""
-    annotations: list[Any] = [model]
-    for key in path:
-        annotations = [nxt for a in annotations for nxt in _step(a, key)]
-    keys: list[str] = []
-    for annotation in annotations:
-        for candidate in _candidates(annotation):
-            if isinstance(candidate, type) and issubclass(candidate, BaseModel):
-                keys += [f.alias or n for n, f in candidate.model_fields.items() if n != "kind"]
-    return keys
 
 
 def inside_string(doc: Document, path: DocPath, offset: int) -> Location:

@@ -34,7 +34,7 @@ class UnknownAttribute(Rule):
     Fails::
 
         arrivals:
-          - {name: incoming, rate: 9, attributes: {severity: {low: 0.9, high: 0.1}}}
+          - {name: incoming, rate: 540 per hour, attributes: {severity: {low: 0.9, high: 0.1}}}
         ...
           - {to: qc_review, when: 'severty == "high"'}
 
