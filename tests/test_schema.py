@@ -200,3 +200,28 @@ def test_every_bundled_scenario_validates_against_the_scenario_schema(path: Path
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     assert [e.message for e in check.iter_errors(data)] == []
     assert list(check.iter_errors({**data, "chnages": {}}))
+
+
+def _undescribed(node: Any, where: str) -> list[str]:
+    """Every ``properties`` entry below ``node`` without a description, by schema path."""
+    found: list[str] = []
+    if isinstance(node, dict):
+        for key, value in (node.get("properties") or {}).items():
+            if not (isinstance(value, dict) and value.get("description")):
+                found.append(f"{where}/properties/{key}")
+        for key, value in node.items():
+            found += _undescribed(value, f"{where}/{key}")
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            found += _undescribed(value, f"{where}[{i}]")
+    return found
+
+
+@pytest.mark.parametrize("name", ["process", "scenario"])
+def test_every_property_has_a_description_for_editor_hover_help(name: str) -> None:
+    """Hover help in editors shows a key's description: no key of either schema lacks one,
+    through definitions, anyOf branches and list items."""
+    from procflow.schema import scenario_schema
+
+    schema = process_schema() if name == "process" else scenario_schema()
+    assert _undescribed(schema, "#") == []

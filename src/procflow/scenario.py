@@ -90,9 +90,9 @@ class Range(BaseModel):
     """``{from: 40, to: 48, step: 2}``: both ends included."""
 
     model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
-    start: float = Field(alias="from")
-    stop: float = Field(alias="to")
-    step: float = Field(default=1, gt=0)
+    start: float = Field(alias="from", description="The first value.")
+    stop: float = Field(alias="to", description="The last value (included).")
+    step: float = Field(default=1, gt=0, description="The step between values.")
 
     def values(self) -> list[float | int]:
         """The values of the range, as whole numbers where they are whole."""
@@ -127,13 +127,23 @@ class ScenarioFile(BaseModel):
     """The shape of a scenario file."""
 
     model_config = ConfigDict(frozen=True, extra="forbid", title="procflow scenario")
-    scenario: str = Field(min_length=1)
-    base: str
-    description: str = ""
-    changes: dict[str, Any] = Field(default_factory=dict)
-    remove: list[str] = Field(default_factory=list)
-    settings: RunOverrides = Field(default_factory=RunOverrides)
-    sweep: dict[str, SweepValues] | None = None
+    scenario: str = Field(min_length=1, description="The name of the scenario.")
+    base: str = Field(description="The base process file, relative to this file.")
+    description: str = Field(default="", description="Free text: what the scenario proposes.")
+    changes: dict[str, Any] = Field(
+        default_factory=dict,
+        description="Paths of the base process with their new values: "
+        "resources.qc_reviewer.count: 12.",
+    )
+    remove: list[str] = Field(
+        default_factory=list, description="Paths of the base process to delete."
+    )
+    settings: RunOverrides = Field(
+        default_factory=RunOverrides, description="Run settings (the command line wins)."
+    )
+    sweep: dict[str, SweepValues] | None = Field(
+        default=None, description="Paths with lists of values: a grid of scenarios."
+    )
 
 
 @dataclass

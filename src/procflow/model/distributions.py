@@ -333,10 +333,10 @@ class Gamma(_Base):
     """Gamma, given either as ``shape`` and ``scale`` or as ``mean`` and ``sd``."""
 
     kind: Literal["gamma"] = "gamma"
-    shape: float | None = Field(default=None, gt=0)
-    scale: Duration | None = None
-    mean_: Duration | None = Field(default=None, alias="mean")
-    sd: Duration | None = None
+    shape: float | None = Field(default=None, gt=0, description="The shape (with scale).")
+    scale: Duration | None = Field(default=None, description="The scale (with shape).")
+    mean_: Duration | None = Field(default=None, alias="mean", description="The mean (with sd).")
+    sd: Duration | None = Field(default=None, description="The standard deviation (with mean).")
 
     @model_validator(mode="after")
     def _one_pair(self) -> Gamma:
@@ -389,7 +389,7 @@ class Weibull(_Base):
     """Weibull with ``shape`` (k) and ``scale`` (lambda)."""
 
     kind: Literal["weibull"] = "weibull"
-    shape: float = Field(gt=0)
+    shape: float = Field(gt=0, description="The shape: below 1, a long tail.")
     scale: Duration
 
     @property
@@ -417,9 +417,13 @@ class Empirical(_Base):
     """Resampling of observed values: a list in the file, or a CSV column next to it."""
 
     kind: Literal["empirical"] = "empirical"
-    values: tuple[Duration, ...] = ()
-    file: str | None = None
-    column: str | int = 0
+    values: tuple[Duration, ...] = Field(default=(), description="The observed values.")
+    file: str | None = Field(
+        default=None, description="A CSV file of observed values, next to the process file."
+    )
+    column: str | int = Field(
+        default=0, description="The CSV column: its header name, or its position from 0."
+    )
 
     @model_validator(mode="before")
     @classmethod
@@ -600,7 +604,8 @@ def _user_schema() -> dict[str, Any]:
         if "required" in schema:
             schema["required"] = [r for r in schema["required"] if r != "kind"]
         kind = cls.model_fields["kind"].default
-        params: dict[str, Any] = {"anyOf": [schema]}
+        summary = (cls.__doc__ or kind).strip().splitlines()[0]
+        params: dict[str, Any] = {"anyOf": [schema], "description": summary}
         if kind in _SCALAR_PARAM and kind != "empirical":
             params["anyOf"].append(schema["properties"][_SCALAR_PARAM[kind]])
         if kind == "empirical":

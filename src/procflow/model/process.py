@@ -91,14 +91,16 @@ class CategoricalAttribute(BaseModel):
     """An item attribute with named values and their shares: ``{low: 0.92, high: 0.08}``."""
 
     model_config = STRICT
-    values: dict[str | int | bool, Probability]
+    values: dict[str | int | bool, Probability] = Field(
+        description="Each value with its share of items, from 0 to 1; the shares add up to 1."
+    )
 
 
 class NumericAttribute(BaseModel):
     """An item attribute drawn from a distribution, e.g. the word count of a post."""
 
     model_config = STRICT
-    distribution: Distribution
+    distribution: Distribution = Field(description="The distribution values are drawn from.")
 
 
 def _attribute(value: Any) -> Any:
@@ -134,7 +136,7 @@ class RatePeriod(BaseModel):
     model_config = STRICT
     days: Days = ALL_DAYS
     hours: Hours = ALL_HOURS
-    rate: Rate
+    rate: Rate = Field(description="Arrivals during the window, such as '620 per hour'.")
 
 
 def _clock_list(value: Any) -> Any:
@@ -146,7 +148,7 @@ class Batch(BaseModel):
     """A scheduled drop: ``size`` items at once, on ``days`` at each time in ``at``."""
 
     model_config = STRICT
-    size: Headcount = Field(gt=0)
+    size: Headcount = Field(gt=0, description="How many items land at once.")
     days: Days = ALL_DAYS
     at: Annotated[
         tuple[int, ...],
@@ -168,15 +170,31 @@ class Arrival(BaseModel):
     """A stream of incoming items: Poisson at a rate (or by schedule), or batch drops."""
 
     model_config = STRICT
-    name: str = Field(min_length=1)
-    rate: Rate | None = None
-    every: Duration | None = None
-    schedule: list[RatePeriod] | None = Field(default=None, min_length=1)
-    batch: Batch | None = None
+    name: str = Field(min_length=1, description="The name of the stream, such as incoming.")
+    rate: Rate | None = Field(
+        default=None, description="How many items arrive, such as '540 per hour'."
+    )
+    every: Duration | None = Field(
+        default=None, description="The mean time between items, instead of a rate: '5 min'."
+    )
+    schedule: list[RatePeriod] | None = Field(
+        default=None,
+        min_length=1,
+        description="Rates that change by day and hour: the first window that matches wins; "
+        "outside every window, rate or every.",
+    )
+    batch: Batch | None = Field(
+        default=None, description="Many items at once at set times, instead of a rate."
+    )
     to: str | None = Field(default=None, description="Stage items enter at; default: the first.")
-    attributes: dict[str, Attribute] = Field(default_factory=dict)
-    priority: Annotated[int, BeforeValidator(not_bool)] = 0
-    description: str = ""
+    attributes: dict[str, Attribute] = Field(
+        default_factory=dict,
+        description="Properties of each item, drawn when it arrives, that conditions read.",
+    )
+    priority: Annotated[int, BeforeValidator(not_bool)] = Field(
+        default=0, description="The priority its items start with (higher is served first)."
+    )
+    description: str = Field(default="", description="Free text.")
 
     #: The length of a week in the process's time unit (set at validation).
     _week: float = PrivateAttr(default=WEEK_MINUTES)
@@ -244,9 +262,14 @@ class Branch(BaseModel):
     """One way out of a stage: taken if ``when`` holds, with ``probability``, or by default."""
 
     model_config = STRICT
-    to: str
-    when: Condition | None = None
-    probability: Probability | None = None
+    to: str = Field(description="The stage this branch leads to.")
+    when: Condition | None = Field(
+        default=None, description="Taken if this condition on the item's attributes holds."
+    )
+    probability: Probability | None = Field(
+        default=None,
+        description="Taken with this probability, from 0 to 1, by the items no condition caught.",
+    )
 
     @model_validator(mode="after")
     def _when_or_probability(self) -> Branch:
@@ -299,8 +322,12 @@ class PriorityRule(BaseModel):
     """Set an item's priority to ``value`` (if ``when`` holds, or always)."""
 
     model_config = STRICT
-    when: Condition | None = None
-    value: Annotated[int, BeforeValidator(not_bool)]
+    when: Condition | None = Field(
+        default=None, description="The rule holds if this condition holds; without it, always."
+    )
+    value: Annotated[int, BeforeValidator(not_bool)] = Field(
+        description="The priority to set (higher is served first)."
+    )
 
 
 def _priority(value: Any) -> Any:
@@ -331,24 +358,56 @@ class Stage(BaseModel):
     """A step of the process: work done by a pool, a routing decision, a split, or an end."""
 
     model_config = STRICT
-    description: str = ""
-    resource: str | None = None
-    duration: Distribution | None = None
-    next: Routing | None = None
-    end: bool = False
-    split: list[str] | None = Field(default=None, min_length=2)
-    join: str | None = None
-    error_rate: Probability = 0.0
-    detection_rate: Probability | None = None
-    on_defect: str | None = None
-    max_attempts: int | None = Field(default=None, ge=1)
+    description: str = Field(default="", description="Free text.")
+    resource: str | None = Field(
+        default=None, description="The staff pool that does the work (a work stage)."
+    )
+    duration: Distribution | None = Field(
+        default=None,
+        description="How long the work takes: '4 min', or a distribution such as "
+        "{lognormal: {mean: 4.2, sd: 1.6}}.",
+    )
+    next: Routing | None = Field(
+        default=None, description="Where items go next: a stage, or a list of branches."
+    )
+    end: bool = Field(default=False, description="true for an end stage: items are done here.")
+    split: list[str] | None = Field(
+        default=None,
+        min_length=2,
+        description="Stages that each get a copy of the item at once (parallel work).",
+    )
+    join: str | None = Field(
+        default=None, description="The stage where the copies of a split meet (with split)."
+    )
+    error_rate: Probability = Field(
+        default=0.0, description="The share of items this work gets wrong, from 0 to 1."
+    )
+    detection_rate: Probability | None = Field(
+        default=None,
+        description="The share of defects this review catches, from 0 to 1 (with on_defect).",
+    )
+    on_defect: str | None = Field(
+        default=None, description="The stage caught defects are sent to, for rework."
+    )
+    max_attempts: int | None = Field(
+        default=None,
+        ge=1,
+        description="At most this many visits for rework; after that the item goes on.",
+    )
     skill: str | None = Field(default=None, description="The skill the work needs.")
     skill_from: str | None = Field(
         default=None, description="An attribute whose value names the skill the work needs."
     )
-    priority: Priority | None = None
-    escalate_after: Duration | None = None
-    escalate_to: str | None = None
+    priority: Priority | None = Field(
+        default=None, description="The priority items get here (higher is served first)."
+    )
+    escalate_after: Duration | None = Field(
+        default=None,
+        description="How long an item may wait in this stage's queue before it escalates.",
+    )
+    escalate_to: str | None = Field(
+        default=None, description="The stage waiting items escalate to (with escalate_after)."
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> Stage:
@@ -439,14 +498,20 @@ class SLA(BaseModel):
     """A service-level target: a percentile of cycle time (or of a stage's waiting) under a max."""
 
     model_config = STRICT
-    name: str
+    name: str = Field(description="How the SLA is called in reports: the promise.")
     metric: str = Field(
         json_schema_extra={"enum": ["cycle_time", "waiting_time"]},
         description="cycle_time (arrival to end) or waiting_time (at one stage).",
     )
-    percentile: Percentile = 90
-    max: Duration
-    stage: str | None = None
+    percentile: Percentile = Field(
+        default=90,
+        description="The share of items that must meet the target, in percent: 90 for the "
+        "90th, not 0.9.",
+    )
+    max: Duration = Field(description="The target time, such as '4 hours'.")
+    stage: str | None = Field(
+        default=None, description="The stage whose queue is measured (for waiting_time)."
+    )
 
 
 SLA_METRICS = ("cycle_time", "waiting_time")
@@ -457,12 +522,14 @@ class Process(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid", title="procflow process")
     process: str = Field(min_length=1, description="The process name.")
-    description: str = ""
+    description: str = Field(default="", description="Free text: what the SOP is for.")
     time_unit: TimeUnit = "minute"
-    arrivals: list[Arrival] = Field(min_length=1)
-    resources: dict[str, Resource] = Field(default_factory=dict)
-    stages: dict[str, Stage] = Field(min_length=1)
-    slas: list[SLA] = Field(default_factory=list)
+    arrivals: list[Arrival] = Field(min_length=1, description="Streams of incoming items.")
+    resources: dict[str, Resource] = Field(default_factory=dict, description="Staff pools.")
+    stages: dict[str, Stage] = Field(
+        min_length=1, description="The steps of the process; items enter at the first."
+    )
+    slas: list[SLA] = Field(default_factory=list, description="Service-level targets.")
 
     _source: Document | None = PrivateAttr(default=None)
 

@@ -25,10 +25,10 @@ class Shift(BaseModel):
     """People on duty in a weekly window: ``{days: mon-fri, hours: "08:00-16:00", count: 30}``."""
 
     model_config = STRICT
-    name: str = ""
+    name: str = Field(default="", description="The name of the shift, such as early.")
     days: Days = ALL_DAYS
     hours: Hours = ALL_HOURS
-    count: Headcount = Field(ge=0)
+    count: Headcount = Field(ge=0, description="People on duty during the shift.")
 
 
 def working_people(on_duty: float, shrinkage: float) -> int:
@@ -55,10 +55,12 @@ class Team(BaseModel):
     """Part of a pool with particular skills (languages, say): only they take that work."""
 
     model_config = STRICT
-    name: str = ""
-    skills: list[str] = Field(min_length=1)
-    count: StaffCount | None = None
-    calendar: list[Shift] | None = Field(default=None, min_length=1)
+    name: str = Field(default="", description="The name of the team.")
+    skills: list[str] = Field(min_length=1, description="The skills the team has: languages...")
+    count: StaffCount | None = Field(default=None, description="People always on duty.")
+    calendar: list[Shift] | None = Field(
+        default=None, min_length=1, description="Weekly shifts, instead of count."
+    )
 
     @model_validator(mode="after")
     def _staffed(self) -> Team:
@@ -84,13 +86,22 @@ class Resource(BaseModel):
 
     model_config = STRICT
     count: StaffCount | None = Field(default=None, description="Staff on duty at all times.")
-    calendar: list[Shift] | None = Field(default=None, min_length=1)
-    teams: list[Team] | None = Field(default=None, min_length=1)
-    shrinkage: Annotated[float, BeforeValidator(share)] = Field(default=0.0, ge=0, lt=1)
+    calendar: list[Shift] | None = Field(
+        default=None, min_length=1, description="Weekly shifts, instead of count."
+    )
+    teams: list[Team] | None = Field(
+        default=None, min_length=1, description="Teams with skills, instead of count."
+    )
+    shrinkage: Annotated[float, BeforeValidator(share)] = Field(
+        default=0.0,
+        ge=0,
+        lt=1,
+        description="The share of paid time not spent on this work, from 0 up to 1: 0.15.",
+    )
     cost_per_hour: Annotated[float, BeforeValidator(not_bool)] = Field(
         default=0.0, ge=0, description="Cost of one person per paid hour."
     )
-    description: str = ""
+    description: str = Field(default="", description="Free text.")
 
     @model_validator(mode="after")
     def _staffed(self) -> Resource:
