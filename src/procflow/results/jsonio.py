@@ -290,7 +290,7 @@ def _estimate(entry: Any, n: int) -> Estimate:
     if not isinstance(entry, Mapping):
         return Estimate(math.nan, math.nan, math.nan, 0)
     low, high = (entry.get("ci95") or [None, None])[:2]
-    return Estimate(_num(entry.get("mean")), _num(low), _num(high), n)
+    return Estimate(_num(entry.get("mean")), _num(low), _num(high), n, _num(entry.get("se")))
 
 
 def _flat_kpis(document: Mapping[str, Any], n: int) -> dict[str, Estimate]:
