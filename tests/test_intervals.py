@@ -76,7 +76,9 @@ def test_a_narrow_interval_is_the_t_interval(values: list[float], bounds: Bounds
 def test_a_difference_keeps_the_t_interval() -> None:
     """Scenario minus baseline can be negative: mean ± t·se."""
     e = Estimate.of([-1.0, 1.0, 3.0])
-    assert (e.low, e.high) == pytest.approx((1 - t975(2) * 2 / math.sqrt(3), 1 + t975(2) * 2 / 3**0.5))
+    assert (e.low, e.high) == pytest.approx(
+        (1 - t975(2) * 2 / math.sqrt(3), 1 + t975(2) * 2 / 3**0.5)
+    )
 
 
 def test_replications_for_uses_the_t_quantile_of_the_replications_needed() -> None:

@@ -13,7 +13,7 @@ from rich.table import Table
 
 from procflow.analysis import Capacity
 from procflow.model.process import Process
-from procflow.model.quantities import convert
+from procflow.model.quantities import convert, three_digits
 from procflow.report.format import (
     change_word,
     duration,
@@ -68,7 +68,7 @@ def print_capacity(console: Console, process: Process, capacity: Capacity) -> No
         resource = process.resources[name]
         pools.add_row(
             name,
-            f"{load.servers:.3g}",
+            three_digits(load.servers),
             f"{resource.cost_per_hour * resource.mean_staff:,.0f}",
             f"{load.arrival_rate * per_hour:,.1f}",
             duration(load.mean_service, unit) if load.mean_service else "-",
@@ -88,7 +88,7 @@ def print_capacity(console: Console, process: Process, capacity: Capacity) -> No
                 name,
                 ", ".join(skill.skills),
                 f"{skill.offered_load:.1f}",
-                f"{skill.servers:.3g}",
+                three_digits(skill.servers),
                 f"[{_load_style(skill.utilization)}]{_pct(skill.utilization)}[/]",
             )
     if skills.row_count:
@@ -157,7 +157,9 @@ def print_results(console: Console, results: Results) -> None:
     for name, info in results.pools.items():
         e = k[f"resources.{name}.utilization"]
         mean, interval = format_estimate("share", e, unit)
-        pools.add_row(name, f"{info.mean_staff:.3g}", f"[{_load_style(e.mean)}]{mean}[/]", interval)
+        pools.add_row(
+            name, three_digits(info.mean_staff), f"[{_load_style(e.mean)}]{mean}[/]", interval
+        )
     console.print(pools)
 
     escalating = any(stage.escalates for stage in results.stages.values())

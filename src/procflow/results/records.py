@@ -12,6 +12,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from procflow.model.quantities import three_digits
 from procflow.results.estimate import Estimate
 
 #: How a verdict reads: fine, watch it, or do not ship.
@@ -76,8 +77,8 @@ class Overload:
         who = f"{self.pool} ({', '.join(self.skills)})" if self.skills else self.pool
         ratio = "∞" if math.isinf(self.utilization) else f"{self.utilization:.0%}"
         return (
-            f"{who} needs {self.needed:.3g} busy people on average and has "
-            f"{self.servers:.3g} ({ratio})"
+            f"{who} needs {three_digits(self.needed)} busy people on average and has "
+            f"{three_digits(self.servers)} ({ratio})"
         )
 
 
