@@ -17,12 +17,14 @@ from procflow.results import (
     Estimate,
     Kpi,
     KpiValue,
+    PrecisionWarning,
     Results,
     SlaResult,
     headline_keys,
     lookup,
 )
 from procflow.results.catalogue import Family, UnitKind, defines
+from procflow.results.verdict import DECIDING_PRECISION
 
 
 def headline(results: Results) -> list[KpiValue]:
@@ -163,6 +165,49 @@ def format_estimate(kind: UnitKind, estimate: Estimate, time_unit: str) -> tuple
         format_value(kind, estimate.mean, time_unit),
         format_interval(kind, estimate.low, estimate.high, time_unit),
     )
+
+
+def replications(n: int | str, what: str = "replication") -> str:
+    """``1 replication``, ``10 replications`` (``what``: ``paired replication``...)."""
+    return f"{n} {what}" if n == 1 else f"{n} {what}s"
+
+
+def precision_summary(warnings: Sequence[PrecisionWarning]) -> str:
+    """What the precision warnings ask for, in one line ('' without any)."""
+    if not warnings:
+        return ""
+    if not warnings[0].key:
+        return (
+            "1 replication gives no interval: run several (--replications 10) to see how "
+            "precise these numbers are"
+        )
+    needed = [w.replications for w in warnings if w.replications is not None]
+    said = "some intervals are too wide to decide on"
+    if not needed:
+        return said
+    return (
+        f"{said}: about {replications(max(needed))} would be enough (--replications {max(needed)})"
+    )
+
+
+def precision_text(warning: PrecisionWarning, slas: Sequence[SlaResult] = ()) -> str:
+    """One precision warning in a PM's words, with the replications that would be enough."""
+    enough = warning.replications
+    if not warning.key:
+        return precision_summary([warning])
+    if warning.sla is not None:
+        said = f"SLA {warning.sla}: its interval straddles the target, so it may be met or not"
+        decides = "would decide it"
+    else:
+        relative = warning.relative_half_width
+        # a whole percent, unless that reads as the threshold itself (10.04% is not 10%)
+        shown = f"{relative:.0%}" if round(relative, 2) > DECIDING_PRECISION else f"{relative:.1%}"
+        width = f"±{shown}" if relative < 10 else "more than ±1000%"
+        said = f"{label(lookup(warning.key), slas)}: {width} of its mean"
+        decides = f"would bring it within ±{DECIDING_PRECISION:.0%}"
+    if enough is None:
+        return f"{said} (its mean sits on the target: more replications may never tell)"
+    return f"{said} ({replications(enough)} {decides})"
 
 
 def change_word(value: KpiValue, difference: Difference) -> str:

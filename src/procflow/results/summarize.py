@@ -28,7 +28,7 @@ from procflow.results.records import (
     SlaResult,
     StageInfo,
 )
-from procflow.results.verdict import results_verdict
+from procflow.results.verdict import precision_warnings, results_verdict
 
 
 def summarize(
@@ -82,6 +82,7 @@ def summarize(
         ]
         if runs and all(len(run.percentiles) == 99 for run in runs)
         else [],
+        precision=precision_warnings(kpis, slas, process.resources, process.stages, stable),
     )
 
 
