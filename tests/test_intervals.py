@@ -3,19 +3,37 @@ covers the true mean 95% of the time, and agrees with the t interval when it is 
 
 from __future__ import annotations
 
+import io
 import json
 import math
+from pathlib import Path
 
 import numpy as np
 import pytest
 from click.testing import CliRunner
 from hypothesis import given
 from hypothesis import strategies as st
+from rich.console import Console
 
+import procflow
 from models import EXAMPLE
 from procflow.cli import main
-from procflow.results import CATALOGUE, Estimate, lookup, t975
+from procflow.model.settings import RunSettings
+from procflow.report.html import results_html
+from procflow.report.markdown import results_markdown
+from procflow.report.terminal import print_results
+from procflow.results import (
+    CATALOGUE,
+    AnalyticCheck,
+    Estimate,
+    SlaResult,
+    from_json,
+    lookup,
+    t975,
+    to_json,
+)
 from procflow.results.estimate import Bounds
+from procflow.results.verdict import precision_warnings, results_verdict
 
 #: Trials per coverage check, and how far (in binomial standard deviations) the observed
 #: coverage may be from 95% before the interval is wrong rather than unlucky.
@@ -132,3 +150,75 @@ def _entry(document: dict[str, object], key: str) -> dict[str, object]:
     if key.startswith("cycle_time."):
         return document["kpis"]["cycle_time"][metric]  # type: ignore[index,no-any-return]
     return document["kpis"][key]  # type: ignore[index,no-any-return]
+
+
+# --------------------------------------------------------------------------- too wide to decide
+
+
+def _sla(low: float, mean: float, high: float, n: int = 5) -> SlaResult:
+    attained = Estimate(mean, low, high, n, se=(high - low) / 2 / t975(n - 1))
+    return SlaResult("90% within 4 hours", "cycle_time", None, 90.0, 240.0, attained)
+
+
+@pytest.mark.parametrize(
+    ("interval", "outcome", "tone"),
+    [
+        ((0.91, 0.93, 0.95), "met", "ok"),
+        ((0.85, 0.87, 0.89), "missed", "bad"),
+        ((0.88, 0.91, 0.94), "undecided", "warn"),  # the mean meets it, the interval not
+        ((0.86, 0.89, 0.92), "undecided", "warn"),  # the mean misses it, the interval not
+    ],
+)
+def test_an_sla_is_met_or_missed_only_when_its_whole_interval_says_so(
+    interval: tuple[float, float, float], outcome: str, tone: str
+) -> None:
+    sla = _sla(*interval)
+    assert (sla.outcome, sla.tone) == (outcome, tone)
+    verdict = results_verdict(AnalyticCheck(True), True, {}, [sla])
+    assert verdict.tone == tone
+
+
+def test_an_undecided_sla_says_how_many_replications_would_decide_it() -> None:
+    sla = _sla(0.88, 0.91, 0.94, n=5)
+    (warning,) = precision_warnings({}, [sla], [], [], stable=True)
+    assert (warning.key, warning.sla) == ("slas.0.attained", sla.name)
+    assert warning.replications is not None and warning.replications > 5
+    m = warning.replications  # the half-width of the spread seen so far, at m: within the gap
+    sd = sla.attained.se * math.sqrt(5)
+    assert t975(m - 1) * sd / math.sqrt(m) <= 0.01 + 1e-12
+
+
+def test_a_process_that_cannot_keep_up_gets_no_precision_warning() -> None:
+    kpis = {"backlog": Estimate.of([10.0, 1000.0], "nonnegative")}
+    assert precision_warnings(kpis, [], [], [], stable=False) == []
+    assert [w.key for w in precision_warnings(kpis, [], [], [], stable=True)] == ["backlog"]
+
+
+def test_two_replications_warn_with_the_replications_needed_in_every_output(
+    tmp_path: Path,
+) -> None:
+    """The -r 2 example: the backlog's interval is far too wide; the warning is data in
+    the results and the JSON (read back unchanged), and shown in text, Markdown and HTML."""
+    process = procflow.load(EXAMPLE)
+    results = procflow.simulate(process, RunSettings.parse(process, replications=2))
+    by_key = {w.key: w for w in results.precision}
+    backlog = by_key["backlog"]
+    assert backlog.relative_half_width > 0.10 and backlog.replications is not None
+    assert backlog.replications > 2
+    assert from_json(json.loads(json.dumps(to_json(results)))).precision == results.precision  # type: ignore[union-attr]
+    needed = f"--replications {max(w.replications or 0 for w in results.precision)}"
+    console = Console(record=True, width=200, file=io.StringIO())
+    print_results(console, results)
+    for shown in (console.export_text(), results_markdown(results), results_html(results)):
+        assert needed in shown
+
+
+def test_one_replication_says_there_is_no_interval() -> None:
+    """ "1 replication", not "1 replications"; its SLA is undecided, one warning for the run."""
+    result = CliRunner().invoke(main, ["simulate", str(EXAMPLE), "-r", "1", "--format", "json"])
+    document = json.loads(result.output)
+    assert [w["kpi"] for w in document["precision_warnings"]] == [""]
+    assert document["slas"][0]["status"] == "undecided: add replications"
+    assert document["tone"] == "warn"
+    text = CliRunner().invoke(main, ["simulate", str(EXAMPLE), "-r", "1"]).output
+    assert "1 replication " in text and "1 replications" not in text

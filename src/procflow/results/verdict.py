@@ -97,8 +97,9 @@ def precision_warnings(
     """
     if not stable:
         return []
-    if all(e.n < 2 for e in kpis.values()):
-        return [PrecisionWarning("", math.nan, None)] if kpis else []
+    estimates = [*kpis.values(), *(s.attained for s in slas)]
+    if estimates and all(e.n < 2 for e in estimates):
+        return [PrecisionWarning("", math.nan, None)]
     found = []
     for value in headline_keys(kpis, pools, stages):
         e = kpis[value.key]
