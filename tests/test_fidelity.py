@@ -32,7 +32,7 @@ def simulate(process: Process, horizon: float, warmup: float) -> dict[str, Estim
 
 
 def assert_agrees(estimate: Estimate, theory: float) -> None:
-    se = estimate.half_width / 2.093  # t(0.975, 19): back to one standard error
+    se = estimate.se
     assert se < MAX_RELATIVE_SE * abs(theory), f"run too short: se={se:.4g} for {theory:.4g}"
     assert abs(estimate.mean - theory) <= SIGMAS * se, (
         f"simulated {estimate.mean:.4g} ± {se:.3g}, theory {theory:.4g}"

@@ -51,7 +51,7 @@ def test_shrinkage_leaves_fewer_people_working():
     results = simulate(p, RunSettings(horizon=8_000, warmup=200), replications=8, seed=3, jobs=2)
     wait = results.kpi("stages.serve.waiting_time")
     theory = erlang_c(8, 6) / (8 - 6)
-    se = wait.half_width / 2.365
+    se = wait.se
     assert abs(wait.mean - theory) <= 4 * se and se < 0.05 * theory
     assert results.kpi("resources.agents.utilization").mean == pytest.approx(0.75, abs=0.01)
     assert results.kpi("cost_per_hour").mean == pytest.approx(200)
@@ -163,7 +163,7 @@ def test_priority_matches_the_non_preemptive_priority_queue():
     results = simulate(p, RunSettings(horizon=40_000, warmup=500), replications=8, seed=5, jobs=2)
     for stage, theory in (("review_high", 0.8 / 0.84), ("review_low", 0.8 / (0.84 * 0.2))):
         wait = results.kpi(f"stages.{stage}.waiting_time")
-        se = wait.half_width / 2.365
+        se = wait.se
         assert abs(wait.mean - theory) <= 4 * se and se < 0.05 * theory, (stage, wait, theory)
 
 
@@ -255,7 +255,7 @@ def test_teams_with_disjoint_skills_are_separate_queues():
     results = simulate(p, RunSettings(horizon=30_000, warmup=500), replications=8, seed=4, jobs=2)
     wait = results.kpi("stages.review.waiting_time")
     theory = 0.6 * erlang_c(2, 0.9) / (2 - 0.9) + 0.4 * 0.6 / (1 - 0.6)
-    se = wait.half_width / 2.365
+    se = wait.se
     assert abs(wait.mean - theory) <= 4 * se and se < 0.03 * theory
 
 
@@ -268,7 +268,7 @@ def test_cross_trained_teams_act_as_one_pool():
     results = simulate(p, RunSettings(horizon=30_000, warmup=500), replications=8, seed=4, jobs=2)
     wait = results.kpi("stages.review.waiting_time")
     theory = erlang_c(3, 1.5) / (3 - 1.5)
-    se = wait.half_width / 2.365
+    se = wait.se
     assert abs(wait.mean - theory) <= 4 * se and se < 0.05 * theory
 
 

@@ -77,7 +77,7 @@ def test_json_has_the_documented_keys(tmp_path):
     assert set(data["settings"]) >= {"replications", "seed", "horizon", "warmup", "time_unit"}
     assert data["stable"] is True
     estimate = data["kpis"]["throughput_per_hour"]
-    assert set(estimate) == {"mean", "ci95"} and len(estimate["ci95"]) == 2
+    assert set(estimate) == {"mean", "ci95", "se"} and len(estimate["ci95"]) == 2
     assert set(data["kpis"]["cycle_time"]) == {"mean", "p50", "p90", "p95", "p99"}
     assert 0 < data["resources"]["qc_reviewer"]["utilization"]["mean"] < 1
     assert "waiting_time" in data["stages"]["qc_review"]

@@ -281,11 +281,31 @@ Rate = Annotated[
 ]
 
 
-def format_duration(value: TimeValue, time_unit: TimeUnit) -> str:
-    """Render a duration in the largest unit that keeps it readable (``4.2 h``, ``37 min``)."""
+def three_digits(value: float) -> str:
+    """A number to three significant digits as people write it, never with an exponent:
+    ``4.2``, ``37``, ``0.0123``, ``1,250`` (from 1,000 on, whole and with separators),
+    ``< 0.001`` (closer to zero than that)."""
+    size = abs(float(f"{value:.3g}"))  # rounded first: 999.7 is 1,000 and 0.09996 is 0.1
+    if size >= 999.5 or math.isinf(size):
+        return f"{value:,.0f}"
+    if size >= 0.1 or size == 0:
+        return f"{value:.3g}"
+    if size >= 0.001:
+        return f"{value:.{2 - math.floor(math.log10(size))}f}"
+    return "< 0.001" if value > 0 else "> -0.001"
+
+
+def format_duration(value: TimeValue, time_unit: TimeUnit, *, subsecond: bool = False) -> str:
+    """Render a duration in the largest unit that keeps it readable (``4.2 h``, ``37 min``,
+    ``1,250 d``); below a second, ``< 1 s`` (a wait of 4e-100 s is none a person sees),
+    or with ``subsecond`` (a change, which may well be small) in seconds: ``0.304 s``."""
+    if value < 0:
+        return "-" + format_duration(-value, time_unit, subsecond=subsecond)
     seconds = value * SECONDS[time_unit]
+    if 0 < seconds < 1 and not subsecond:
+        return "< 1 s"
     for unit, short in (("day", "d"), ("hour", "h"), ("minute", "min")):
         size = SECONDS[unit]  # type: ignore[index]
-        if seconds >= size:
-            return f"{seconds / size:.3g} {short}"
-    return f"{seconds:.3g} s"
+        if float(f"{seconds / size:.3g}") >= 1:  # as shown: 59.99 s is 1 min
+            return f"{three_digits(seconds / size)} {short}"
+    return f"{three_digits(seconds)} s"

@@ -10,19 +10,21 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 
-from procflow.model.quantities import TimeUnit, format_duration
+from procflow.model.quantities import TimeUnit, format_duration, three_digits
 from procflow.results import (
     CATALOGUE,
     Difference,
     Estimate,
     Kpi,
     KpiValue,
+    PrecisionWarning,
     Results,
     SlaResult,
     headline_keys,
     lookup,
 )
 from procflow.results.catalogue import Family, UnitKind, defines
+from procflow.results.verdict import DECIDING_PRECISION
 
 
 def headline(results: Results) -> list[KpiValue]:
@@ -106,24 +108,45 @@ def _subjects(keys: Iterable[str], family: str) -> list[str]:
 
 
 def format_value(kind: UnitKind, value: float, time_unit: str, *, signed: bool = False) -> str:
-    """A value as a PM reads it: ``4.2 min``, ``87.0%``, ``1,234.5``; ``-`` when undefined."""
+    """A value as a PM reads it, never with an exponent; ``-`` when undefined.
+
+    Durations in the largest readable unit (``4.2 min``, ``< 1 s``); shares as percentages
+    (``87.0%``, ``< 0.1%``, ``> 99.9%``: a share that rounds to 0% or 100% but is not);
+    money with cents (``1,234.50``); other numbers with a decimal (``45.5``), three
+    decimals below 0.1 (``0.009``), whole from 10,000 (``12,346``) and in millions from
+    a million (``1.23 M``). ``signed`` shows a change: ``+1.2 min``, ``-3.0 pp``; a change
+    too small to show has no sign (``< 0.1 pp``); a change of a duration shows seconds
+    (``+0.304 s``), a duration itself not below a second (``< 1 s``).
+    """
     if math.isnan(value):
         return "-"
     if math.isinf(value):
         return "∞" if value > 0 else "-∞"
     sign = "+" if signed and value > 0 else ("-" if signed and value < 0 else "")
     magnitude = abs(value) if signed else value
+    text = _unsigned(kind, magnitude, time_unit, signed=signed)
+    return text if "<" in text else sign + text
+
+
+def _unsigned(kind: UnitKind, value: float, time_unit: str, *, signed: bool) -> str:
+    size = abs(value)
     if kind == "duration":
-        text = format_duration(magnitude, time_unit)  # type: ignore[arg-type]
-    elif kind == "share":
-        text = f"{magnitude * 100:.1f} pp" if signed else f"{magnitude:.1%}"
-    elif kind == "money":
-        text = f"{magnitude:,.2f}"
-    elif magnitude != 0 and abs(magnitude) < 0.1:
-        text = f"{magnitude:,.3f}"
-    else:
-        text = f"{magnitude:,.1f}"
-    return sign + text
+        return format_duration(value, time_unit, subsecond=signed)  # type: ignore[arg-type]
+    if kind == "share":
+        if signed:
+            return "< 0.1 pp" if 0 < size < 0.0005 else f"{value * 100:.1f} pp"
+        if 0 < value < 0.0005:
+            return "< 0.1%"
+        return "> 99.9%" if 0.9995 <= value < 1 else f"{value:.1%}"
+    if size >= 999_999.5:
+        return f"{three_digits(value / 1e6)} M"
+    if kind == "money":
+        return f"{value:,.2f}"
+    if size >= 9_999.95:
+        return f"{value:,.0f}"
+    if 0 < size < 0.1:
+        return "< 0.001" if size < 0.0005 else f"{value:,.3f}"
+    return f"{value:,.1f}"
 
 
 def format_interval(
@@ -142,6 +165,49 @@ def format_estimate(kind: UnitKind, estimate: Estimate, time_unit: str) -> tuple
         format_value(kind, estimate.mean, time_unit),
         format_interval(kind, estimate.low, estimate.high, time_unit),
     )
+
+
+def replications(n: int | str, what: str = "replication") -> str:
+    """``1 replication``, ``10 replications`` (``what``: ``paired replication``...)."""
+    return f"{n} {what}" if n == 1 else f"{n} {what}s"
+
+
+def precision_summary(warnings: Sequence[PrecisionWarning]) -> str:
+    """What the precision warnings ask for, in one line ('' without any)."""
+    if not warnings:
+        return ""
+    if not warnings[0].key:
+        return (
+            "1 replication gives no interval: run several (--replications 10) to see how "
+            "precise these numbers are"
+        )
+    needed = [w.replications for w in warnings if w.replications is not None]
+    said = "some intervals are too wide to decide on"
+    if not needed:
+        return said
+    return (
+        f"{said}: about {replications(max(needed))} would be enough (--replications {max(needed)})"
+    )
+
+
+def precision_text(warning: PrecisionWarning, slas: Sequence[SlaResult] = ()) -> str:
+    """One precision warning in a PM's words, with the replications that would be enough."""
+    enough = warning.replications
+    if not warning.key:
+        return precision_summary([warning])
+    if warning.sla is not None:
+        said = f"SLA {warning.sla}: its interval straddles the target, so it may be met or not"
+        decides = "would decide it"
+    else:
+        relative = warning.relative_half_width
+        # a whole percent, unless that reads as the threshold itself (10.04% is not 10%)
+        shown = f"{relative:.0%}" if round(relative, 2) > DECIDING_PRECISION else f"{relative:.1%}"
+        width = f"±{shown}" if relative < 10 else "more than ±1000%"
+        said = f"{label(lookup(warning.key), slas)}: {width} of its mean"
+        decides = f"would bring it within ±{DECIDING_PRECISION:.0%}"
+    if enough is None:
+        return f"{said} (its mean sits on the target: more replications may never tell)"
+    return f"{said} ({replications(enough)} {decides})"
 
 
 def change_word(value: KpiValue, difference: Difference) -> str:

@@ -5,7 +5,16 @@ from __future__ import annotations
 from procflow.flow.graph import build_graph
 from procflow.model.process import Process
 from procflow.report.diagram import to_mermaid
-from procflow.report.format import change_word, format_interval, format_value, headline, headline_of
+from procflow.report.format import (
+    change_word,
+    format_interval,
+    format_value,
+    headline,
+    headline_of,
+    precision_summary,
+    precision_text,
+    replications,
+)
 from procflow.results import Comparison, Results, Tone
 
 #: The mark of a verdict's tone: fine, watch, do not ship.
@@ -25,8 +34,8 @@ def comparison_markdown(comparison: Comparison) -> str:
         )
     lines += [
         "",
-        f"{s['replications']} paired replications with common random numbers, seed {s['seed']}; "
-        "intervals are 95%.",
+        f"{replications(s['replications'], 'paired replication')} with common random numbers, "
+        f"seed {s['seed']}; intervals are 95%.",
     ]
     rows = headline_of([base, *(sc.results for sc in comparison.scenarios)])
     for scenario in comparison.scenarios:
@@ -87,8 +96,14 @@ def results_markdown(results: Results, process: Process | None = None) -> str:
         "",
         f"{MARKS[verdict.tone]} **{verdict.text}**",
         *(f"> {note}" for note in verdict.notes),
+        *(
+            [f"> {MARKS['warn']} Add replications: {precision_summary(results.precision)}"]
+            if results.precision
+            else []
+        ),
+        *(f"> - {precision_text(w, results.slas)}" for w in results.precision if w.key),
         "",
-        f"{s['replications']} replications, seed {s['seed']}; intervals are 95%.",
+        f"{replications(s['replications'])}, seed {s['seed']}; intervals are 95%.",
         "",
         "| KPI | mean | 95% interval |",
         "|---|---:|---:|",
@@ -101,7 +116,7 @@ def results_markdown(results: Results, process: Process | None = None) -> str:
     if results.slas:
         lines.append("")
         for sla in results.slas:
-            status = "met" if sla.met else f"**{sla.status}**"
+            status = sla.status if sla.outcome == "met" else f"**{sla.status}**"
             lines.append(f"- SLA *{sla.name}*: {sla.attained.mean:.1%} attained, {status}")
     if results.bottlenecks:
         lines += ["", "**Bottlenecks**", ""]

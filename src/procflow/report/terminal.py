@@ -13,7 +13,7 @@ from rich.table import Table
 
 from procflow.analysis import Capacity
 from procflow.model.process import Process
-from procflow.model.quantities import convert
+from procflow.model.quantities import convert, three_digits
 from procflow.report.format import (
     change_word,
     duration,
@@ -22,6 +22,9 @@ from procflow.report.format import (
     format_value,
     headline,
     headline_of,
+    precision_summary,
+    precision_text,
+    replications,
 )
 from procflow.results import Comparison, Optimization, Results, Sweep, Tone
 
@@ -68,7 +71,7 @@ def print_capacity(console: Console, process: Process, capacity: Capacity) -> No
         resource = process.resources[name]
         pools.add_row(
             name,
-            f"{load.servers:.3g}",
+            three_digits(load.servers),
             f"{resource.cost_per_hour * resource.mean_staff:,.0f}",
             f"{load.arrival_rate * per_hour:,.1f}",
             duration(load.mean_service, unit) if load.mean_service else "-",
@@ -88,7 +91,7 @@ def print_capacity(console: Console, process: Process, capacity: Capacity) -> No
                 name,
                 ", ".join(skill.skills),
                 f"{skill.offered_load:.1f}",
-                f"{skill.servers:.3g}",
+                three_digits(skill.servers),
                 f"[{_load_style(skill.utilization)}]{_pct(skill.utilization)}[/]",
             )
     if skills.row_count:
@@ -137,13 +140,17 @@ def print_results(console: Console, results: Results) -> None:
     k = results.kpis
     s = results.settings
     console.print(
-        f"[bold]{results.process}[/bold]: {s['replications']} replications of "
+        f"[bold]{results.process}[/bold]: {replications(s['replications'])} of "
         f"{duration(s['horizon'] - s['warmup'], unit)} after "
         f"{duration(s['warmup'], unit)} warm-up, seed {s['seed']}"
     )
     console.print(f"Verdict  [{_TONE_STYLE[results.verdict.tone]}]{results.verdict.text}[/]")
     for note in results.verdict.notes:
         console.print(f"  {note}", style="dim")
+    if results.precision:
+        console.print(f"  [yellow]add replications[/]: {precision_summary(results.precision)}")
+    for warning in (w for w in results.precision if w.key):
+        console.print(f"    - {precision_text(warning, results.slas)}")
 
     table = _table(
         "KPIs (mean and 95% interval over replications)", ["KPI", "mean", "95% interval"]
@@ -157,7 +164,9 @@ def print_results(console: Console, results: Results) -> None:
     for name, info in results.pools.items():
         e = k[f"resources.{name}.utilization"]
         mean, interval = format_estimate("share", e, unit)
-        pools.add_row(name, f"{info.mean_staff:.3g}", f"[{_load_style(e.mean)}]{mean}[/]", interval)
+        pools.add_row(
+            name, three_digits(info.mean_staff), f"[{_load_style(e.mean)}]{mean}[/]", interval
+        )
     console.print(pools)
 
     escalating = any(stage.escalates for stage in results.stages.values())
@@ -183,9 +192,7 @@ def print_results(console: Console, results: Results) -> None:
         slas = _table("SLAs", ["SLA", "target", "attained", "95% interval", "verdict"])
         for sla in results.slas:
             mean, interval = format_estimate("share", sla.attained, unit)
-            verdict = "[green]met[/]" if sla.met else f"[bold red]{sla.status}[/]"
-            if not sla.certain and sla.attained.n > 1:
-                verdict += " (uncertain)"
+            verdict = f"[{_TONE_STYLE[sla.tone]}]{sla.status}[/]"
             target = f"{sla.target:.0%} ≤ {duration(sla.max, unit)}"
             slas.add_row(sla.name, target, mean, interval, verdict)
         console.print(slas)
@@ -203,7 +210,8 @@ def print_comparison(console: Console, comparison: Comparison) -> None:
     s = base.settings
     console.print(
         f"[bold]{base.process}[/bold] vs {len(comparison.scenarios)} scenario(s): "
-        f"{s['replications']} paired replications (common random numbers), seed {s['seed']}"
+        f"{replications(s['replications'], 'paired replication')} (common random numbers), "
+        f"seed {s['seed']}"
     )
     rows = headline_of([base, *(sc.results for sc in comparison.scenarios)])
     for scenario in comparison.scenarios:

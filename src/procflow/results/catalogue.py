@@ -3,7 +3,9 @@
 Each KPI has a stable key (``cycle_time.p90``, ``resources.<pool>.utilization``),
 a label in a PM's words, the kind of unit it is shown in, which direction is
 better, its family (the whole process, one pool, one stage, one SLA), whether it
-is a headline (shown in every table), and a one-sentence definition. The engine
+is a headline (shown in every table), the values it can take (its bounds: none
+below zero, or a share in 0..1, which decide how its interval is computed, see
+:mod:`procflow.results.estimate`), and a one-sentence definition. The engine
 writes its values under these keys; the terminal, Markdown, HTML, workbook, CSV
 and JSON all take labels, units and directions from here; and the KPI table of
 docs/simulation.md is generated from it (``python -m procflow.results.docs`` writes
@@ -22,6 +24,8 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Literal
+
+from procflow.results.estimate import Bounds
 
 UnitKind = Literal["duration", "share", "money", "number"]
 Better = Literal["lower", "higher", "neither"]
@@ -44,6 +48,9 @@ class Kpi:
     measured: Measured
     definition: str
     headline: bool = False
+    #: the values it can take: every KPI of a run is a count, time or cost (none below
+    #: zero) or a share; only differences between runs take any value
+    bounds: Bounds = "nonnegative"
 
     def key_for(self, name: str | int = "") -> str:
         """The concrete key, e.g. ``resources.annotator.utilization``."""
@@ -64,7 +71,8 @@ def _process(
     *,
     headline: bool = False,
 ) -> Kpi:
-    return Kpi(key, label, unit, better, "process", measured, definition, headline)
+    bounds: Bounds = "share" if unit == "share" else "nonnegative"
+    return Kpi(key, label, unit, better, "process", measured, definition, headline, bounds)
 
 
 _CYCLE = "Time from an item's arrival to its delivery at an end stage"
@@ -135,7 +143,7 @@ CATALOGUE: tuple[Kpi, ...] = (
     Kpi(
         "resources.{name}.utilization", "{name} utilization", "share", "neither", "pool",
         "window", "Busy people divided by people working (on duty less shrinkage), both "
-        "averaged over the window.", headline=True,
+        "averaged over the window.", headline=True, bounds="share",
     ),
     Kpi(
         "resources.{name}.busy", "{name} busy", "number", "neither", "pool", "window",
@@ -176,11 +184,12 @@ CATALOGUE: tuple[Kpi, ...] = (
         "Share of arriving items that escalated out of this stage's queue (stages with "
         "escalate_after).",
         headline=True,
+        bounds="share",
     ),
     Kpi(
         "slas.{name}.attained", "SLA {name} attained", "share", "higher", "sla", "item",
         "Share of the items that arrived in the window that were within the SLA's max "
-        "(cycle time, or the wait at its stage).",
+        "(cycle time, or the wait at its stage).", bounds="share",
     ),
 )  # fmt: skip
 
@@ -246,18 +255,22 @@ def headline_keys(
     return rows
 
 
+_BOUNDS: dict[Bounds, str] = {"any": "any", "nonnegative": "≥ 0", "share": "0..1"}
+
+
 def markdown_table() -> str:
     """The catalogue as the Markdown table of docs/simulation.md."""
     lines = [
-        "| key | label | unit | better | measured | definition |",
-        "| --- | --- | --- | --- | --- | --- |",
+        "| key | label | unit | bounds | better | measured | definition |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
     ]
     for kpi in CATALOGUE:
         key = kpi.key.replace("{name}", f"<{'k' if kpi.family == 'sla' else kpi.family}>")
         label = kpi.label.replace("{name}", f"<{kpi.family}>")
         headline = " (headline)" if kpi.headline else ""
         lines.append(
-            f"| `{key}` | {label}{headline} | {kpi.unit} | {kpi.better} | {kpi.measured} "
+            f"| `{key}` | {label}{headline} | {kpi.unit} | {_BOUNDS[kpi.bounds]} | {kpi.better} "
+            f"| {kpi.measured} "
             f"| {kpi.definition} |"
         )
     return "\n".join(lines) + "\n"

@@ -49,7 +49,8 @@ class Comparison:
 
 
 def paired_difference(base: Sequence[float], other: Sequence[float]) -> Difference:
-    """Mean paired difference with its t interval, and the unpaired half-width for contrast."""
+    """Mean paired difference with its t interval (a difference can take any sign), and the
+    unpaired half-width for contrast: what two independent runs' standard errors would give."""
     pairs = [(b, s) for b, s in zip(base, other, strict=True) if math.isfinite(b + s)]
     change = Estimate.of([s - b for b, s in pairs])
     b_est = Estimate.of([b for b, _ in pairs])
@@ -57,9 +58,7 @@ def paired_difference(base: Sequence[float], other: Sequence[float]) -> Differen
     n = len(pairs)
     unpaired = math.nan
     if n > 1:
-        var_b = (b_est.half_width / t975(n - 1)) ** 2 * n
-        var_s = (s_est.half_width / t975(n - 1)) ** 2 * n
-        unpaired = t975(2 * n - 2) * math.sqrt((var_b + var_s) / n)
+        unpaired = t975(2 * n - 2) * math.sqrt(b_est.se**2 + s_est.se**2)
     return Difference(b_est.mean, s_est.mean, change, unpaired)
 
 

@@ -4,6 +4,23 @@ Replications are independent runs, so the textbook interval applies: the mean
 plus or minus Student's t quantile times the standard error. With one
 replication there is no interval. :func:`t_quantile` gives any quantile, for
 tests and checks that need other confidence levels.
+
+Few replications make that interval wide, and a wide symmetric interval can
+leave the KPI's range: a backlog of "-13.7 … 100.7" items, a rework rate below
+zero, an SLA attained above 100%. So the interval is built on the scale that
+fits the KPI's :data:`Bounds` (the KPI catalogue says which each KPI has):
+
+- ``"any"`` (differences between scenarios): the t interval, mean ± t·se.
+- ``"nonnegative"`` (times, counts, money): on the log scale, by the delta
+  method, mean·exp(±t·se/mean). Both bounds stay above zero.
+- ``"share"`` (a fraction in 0..1): on the logit scale, by the delta method,
+  logit(mean) ± t·se/(mean·(1 − mean)), turned back into a share. Both bounds
+  stay within 0..100%.
+
+Each contains the mean, and when the interval is narrow (se small against the
+distance to the range's edge) it is the t interval to the first order, so many
+replications give the textbook answer. The standard error ``se`` is kept beside
+the interval for whatever needs the spread itself (a comparison, a stopping rule).
 """
 
 from __future__ import annotations
@@ -13,7 +30,10 @@ import math
 import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
+
+#: The values a KPI can take: any number, none below zero, or a share in 0..1.
+Bounds = Literal["any", "nonnegative", "share"]
 
 
 def t_within(t: float, df: int) -> float:
@@ -61,18 +81,57 @@ def t975(df: int) -> float:
     return t_quantile(0.975, df)
 
 
+#: exp() of more than this overflows a float; the bound is then infinite.
+_EXP_LIMIT = 700.0
+
+
+def _exp(x: float) -> float:
+    return math.exp(x) if x < _EXP_LIMIT else math.inf
+
+
+def _expit(x: float) -> float:
+    """The share whose logit is ``x`` (computed without overflow either side)."""
+    if x >= 0:
+        return 1 / (1 + math.exp(-x))
+    z = math.exp(max(x, -_EXP_LIMIT))
+    return z / (1 + z)
+
+
+def interval(mean: float, half: float, bounds: Bounds = "any") -> tuple[float, float]:
+    """The 95% interval around ``mean`` whose t half-width is ``half`` (t times the se),
+    on the scale that keeps it within ``bounds`` (see the module's description).
+
+    A mean on the edge of its range (0, or 0 or 1 for a share) with a spread cannot
+    come from values within the range; the t interval is then cut at the edge.
+    """
+    if bounds == "any" or half == 0:
+        return mean - half, mean + half
+    if bounds == "nonnegative":
+        if mean <= 0:
+            return max(mean - half, 0.0), max(mean + half, 0.0)
+        return mean * _exp(-half / mean), mean * _exp(half / mean)
+    if not 0 < mean < 1:
+        return min(max(mean - half, 0.0), 1.0), min(max(mean + half, 0.0), 1.0)
+    centre = math.log(mean / (1 - mean))
+    spread = half / (mean * (1 - mean))
+    return _expit(centre - spread), _expit(centre + spread)
+
+
 @dataclass(frozen=True)
 class Estimate:
-    """A mean over replications with its 95% confidence interval."""
+    """A mean over replications with its 95% confidence interval and standard error."""
 
     mean: float
     low: float
     high: float
     n: int
+    #: the standard error of the mean (sample sd / sqrt(n)); NaN without one
+    se: float = math.nan
 
     @classmethod
-    def of(cls, values: Sequence[float]) -> Estimate:
-        """Estimate from per-replication values (NaNs, e.g. no item delivered, are dropped)."""
+    def of(cls, values: Sequence[float], bounds: Bounds = "any") -> Estimate:
+        """Estimate from per-replication values (NaNs, e.g. no item delivered, are dropped),
+        with the interval that stays within the KPI's ``bounds``."""
         xs = [v for v in values if not math.isnan(v)]
         n = len(xs)
         if n == 0:
@@ -80,13 +139,9 @@ class Estimate:
         mean = math.fsum(xs) / n
         if n == 1:
             return cls(mean, math.nan, math.nan, 1)
-        sd = math.sqrt(math.fsum((x - mean) ** 2 for x in xs) / (n - 1))
-        half = t975(n - 1) * sd / math.sqrt(n)
-        return cls(mean, mean - half, mean + half, n)
-
-    def clipped(self, low: float, high: float) -> Estimate:
-        """The interval cut to [low, high] (a share cannot exceed 100%)."""
-        return Estimate(self.mean, max(self.low, low), min(self.high, high), self.n)
+        se = math.sqrt(math.fsum((x - mean) ** 2 for x in xs) / (n - 1) / n)
+        low, high = interval(mean, t975(n - 1) * se, bounds)
+        return cls(mean, low, high, n, se)
 
     @property
     def half_width(self) -> float:
@@ -103,19 +158,45 @@ class Estimate:
     def replications_for(self, precision: float) -> int:
         """Replications that would bring the relative half-width to ``precision`` (0.05 = 5%).
 
-        The half-width shrinks like one over the square root of the replications, so
-        ``n * (relative half-width / precision)^2``, rounded up; never fewer than now.
+        The half-width is t(n-1) times the standard error, and the standard error
+        shrinks like one over the square root of the replications: the answer is the
+        fewest replications whose t half-width, with the spread seen so far, is within
+        ``precision`` of the mean (more than now when the interval is wider). Without
+        a standard error (a document of an earlier release), the square-root law on
+        the half-width: ``n * (relative half-width / precision)^2``, rounded up.
+        Never fewer than now.
         """
         relative = self.relative_half_width
         if self.n < 2 or math.isnan(relative):
             return max(self.n, 2)
+        if relative <= precision:
+            return self.n
         if math.isinf(relative):
             return self.n * 100
-        return max(self.n, math.ceil(self.n * (relative / precision) ** 2 - 1e-9))
+        if math.isnan(self.se):
+            return max(self.n, math.ceil(self.n * (relative / precision) ** 2 - 1e-9))
+        sd = self.se * math.sqrt(self.n)
+        target = precision * abs(self.mean)
+
+        def enough(m: int) -> bool:
+            return t975(m - 1) * sd / math.sqrt(m) <= target
+
+        low = max(self.n, math.ceil((1.959964 * sd / target) ** 2))  # t > z: never enough below
+        high = low
+        while not enough(high):
+            low, high = high + 1, 2 * high
+        while low < high:  # the fewest enough: the t half-width only shrinks with more
+            middle = (low + high) // 2
+            low, high = (middle + 1, high) if not enough(middle) else (low, middle)
+        return max(high, self.n + 1)
 
     def to_dict(self) -> dict[str, Any]:
-        """``{"mean": x, "ci95": [lo, hi]}`` (null where undefined)."""
-        return {"mean": _num(self.mean), "ci95": [_num(self.low), _num(self.high)]}
+        """``{"mean": x, "ci95": [lo, hi], "se": s}`` (null where undefined)."""
+        return {
+            "mean": _num(self.mean),
+            "ci95": [_num(self.low), _num(self.high)],
+            "se": _num(self.se),
+        }
 
 
 def _num(x: float) -> float | None:

@@ -25,6 +25,7 @@ from procflow.results.records import (
     Bottleneck,
     Difference,
     PoolInfo,
+    PrecisionWarning,
     Results,
     SlaChange,
     SlaResult,
@@ -61,6 +62,10 @@ def _num(value: Any) -> float:
     return (
         float(value) if isinstance(value, int | float) and not isinstance(value, bool) else math.nan
     )
+
+
+def _count(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 # --------------------------------------------------------------------------- writing
@@ -145,6 +150,15 @@ def results_to_json(results: Results, *, full: bool = True) -> dict[str, Any]:
         "unstable": [
             {"stage": stage, "growth_per_hour": rate}
             for stage, rate in sorted(results.growth.items())
+        ],
+        "precision_warnings": [
+            {
+                "kpi": w.key,
+                "sla": w.sla,
+                "relative_half_width": w.relative_half_width,
+                "replications_needed": w.replications,
+            }
+            for w in results.precision
         ],
     }
     if full:
@@ -290,7 +304,7 @@ def _estimate(entry: Any, n: int) -> Estimate:
     if not isinstance(entry, Mapping):
         return Estimate(math.nan, math.nan, math.nan, 0)
     low, high = (entry.get("ci95") or [None, None])[:2]
-    return Estimate(_num(entry.get("mean")), _num(low), _num(high), n)
+    return Estimate(_num(entry.get("mean")), _num(low), _num(high), n, _num(entry.get("se")))
 
 
 def _flat_kpis(document: Mapping[str, Any], n: int) -> dict[str, Estimate]:
@@ -371,6 +385,15 @@ def results_from_json(document: Mapping[str, Any]) -> Results:
         analytic_stable=bool(document.get("analytic_stable", True)),
         series={k: [_num(x) for x in v] for k, v in (document.get("series") or {}).items()},
         cycle_time_percentiles=[_num(x) for x in distribution.get("values") or []],
+        precision=[
+            PrecisionWarning(
+                str(w.get("kpi") or ""),
+                _num(w.get("relative_half_width")),
+                _count(w.get("replications_needed")),
+                w.get("sla"),
+            )
+            for w in document.get("precision_warnings") or []
+        ],
     )
 
 

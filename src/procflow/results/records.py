@@ -12,11 +12,16 @@ import math
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from procflow.model.quantities import three_digits
 from procflow.results.estimate import Estimate
 
 #: How a verdict reads: fine, watch it, or do not ship.
 Tone = Literal["ok", "warn", "bad"]
 TONE_WORDS: dict[Tone, str] = {"ok": "fine", "warn": "watch", "bad": "do not ship"}
+
+#: An SLA's verdict: the interval wholly above the target, wholly below, or around it.
+SlaOutcome = Literal["met", "missed", "undecided"]
+_OUTCOME_TONE: dict[SlaOutcome, Tone] = {"met": "ok", "undecided": "warn", "missed": "bad"}
 
 
 @dataclass
@@ -76,8 +81,8 @@ class Overload:
         who = f"{self.pool} ({', '.join(self.skills)})" if self.skills else self.pool
         ratio = "∞" if math.isinf(self.utilization) else f"{self.utilization:.0%}"
         return (
-            f"{who} needs {self.needed:.3g} busy people on average and has "
-            f"{self.servers:.3g} ({ratio})"
+            f"{who} needs {three_digits(self.needed)} busy people on average and has "
+            f"{three_digits(self.servers)} ({ratio})"
         )
 
 
@@ -124,11 +129,45 @@ class SlaResult:
         return a.low >= self.target or a.high < self.target
 
     @property
+    def outcome(self) -> SlaOutcome:
+        """``met`` or ``missed`` when the whole interval is on one side of the target (or the
+        process cannot keep up: missed); else ``undecided``: the verdict flips inside it."""
+        if not self.certain:
+            return "undecided"
+        return "met" if self.met else "missed"
+
+    @property
+    def tone(self) -> Tone:
+        """Met is fine, undecided is watch, missed is do not ship."""
+        return _OUTCOME_TONE[self.outcome]
+
+    @property
     def status(self) -> str:
-        """``met``, ``missed``, or ``missed: the backlog keeps growing``."""
+        """``met``, ``missed``, ``missed: the backlog keeps growing`` or
+        ``undecided: add replications``."""
         if self.unstable:
             return "missed: the backlog keeps growing"
-        return "met" if self.met else "missed"
+        return "undecided: add replications" if self.outcome == "undecided" else self.outcome
+
+
+@dataclass(frozen=True)
+class PrecisionWarning:
+    """An interval too wide to decide on, and the replications that would narrow it enough.
+
+    Either a headline KPI whose 95% half-width is more than a tenth of its mean, or an
+    SLA whose interval straddles its target (``sla`` is its name): it could be met or
+    missed. With one replication there is no interval at all: ``key`` is then empty.
+    """
+
+    #: the KPI's catalogue key (``cycle_time.p90``, ``slas.0.attained``); "" for the run
+    key: str
+    #: the half-width as a share of the mean (NaN without an interval)
+    relative_half_width: float
+    #: the replications that would be enough; None when no number would (an SLA's mean on
+    #: its target) or none can be told (one replication)
+    replications: int | None
+    #: the SLA whose verdict flips inside the interval
+    sla: str | None = None
 
 
 @dataclass(frozen=True)
@@ -220,6 +259,8 @@ class Results:
     series: dict[str, list[float]] = field(default_factory=dict)
     #: cycle time at percentiles 1..99, averaged over replications
     cycle_time_percentiles: list[float] = field(default_factory=list)
+    #: intervals too wide to decide on, with the replications that would be enough
+    precision: list[PrecisionWarning] = field(default_factory=list)
 
     def kpi(self, name: str) -> Estimate:
         """One KPI's estimate by its catalogue key, such as ``cycle_time.p90``."""

@@ -1,6 +1,8 @@
 """From replications to results: estimates with intervals, SLAs, bottlenecks and the verdict.
 
-Every KPI becomes an :class:`~procflow.results.Estimate` over the replications.
+Every KPI becomes an :class:`~procflow.results.Estimate` over the replications,
+its interval within the KPI's bounds (a wait is never below zero, a share never
+above 100%).
 The verdict weighs the simulation (did a queue keep growing?) together with the
 analysis (can every pool keep up on average?), see :mod:`procflow.results.verdict`.
 Bottlenecks are the pools that limit the process, ranked by utilization, by the
@@ -26,7 +28,7 @@ from procflow.results.records import (
     SlaResult,
     StageInfo,
 )
-from procflow.results.verdict import results_verdict
+from procflow.results.verdict import precision_warnings, results_verdict
 
 
 def summarize(
@@ -37,12 +39,10 @@ def summarize(
 ) -> Results:
     """Turn replications into estimates, SLA verdicts, ranked bottlenecks and the verdict."""
     names = list(dict.fromkeys(k for run in runs for k in run.kpis))
-    kpis: dict[str, Estimate] = {}
-    for name in names:
-        estimate = Estimate.of([run.kpis.get(name, math.nan) for run in runs])
-        if lookup(name).kpi.unit == "share":
-            estimate = estimate.clipped(0.0, 1.0)  # a share's interval stays within 0..100%
-        kpis[name] = estimate
+    kpis = {
+        name: Estimate.of([run.kpis.get(name, math.nan) for run in runs], lookup(name).kpi.bounds)
+        for name in names
+    }
     simulated_stable = all(run.stable for run in runs)
     growth: dict[str, float] = {}
     for run in runs:
@@ -82,6 +82,7 @@ def summarize(
         ]
         if runs and all(len(run.percentiles) == 99 for run in runs)
         else [],
+        precision=precision_warnings(kpis, slas, process.resources, process.stages, stable),
     )
 
 

@@ -13,22 +13,33 @@ which to believe and why:
   times that an average cannot see.
 
 An SLA on a process that cannot keep up is never met, whatever a finite run
-measured: its backlog, and so its turnaround, grows without bound.
+measured: its backlog, and so its turnaround, grows without bound. Otherwise an SLA
+is met, or missed, only when its whole 95% interval is on one side of the target;
+an interval around the target is *undecided: add replications* (watch, not do not
+ship), and the results say how many replications would decide it. So does a
+headline KPI whose interval is wider than a tenth of its mean.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import math
+from collections.abc import Iterable, Mapping, Sequence
 
 from procflow.model.quantities import TimeUnit, format_duration
+from procflow.results.catalogue import headline_keys
+from procflow.results.estimate import Estimate
 from procflow.results.records import (
     AnalyticCheck,
     Difference,
+    PrecisionWarning,
     SlaChange,
     SlaResult,
     Tone,
     Verdict,
 )
+
+#: A headline KPI's half-width above this share of its mean is too wide to decide on.
+DECIDING_PRECISION = 0.10
 
 
 def results_verdict(
@@ -60,16 +71,55 @@ def results_verdict(
         )
         text = f"unstable: {grows}" if grows else "unstable: the backlog grows without bound"
         return Verdict(text, "bad", (note,))
-    missed = [s.name for s in slas if not s.met]
+    missed = [s.name for s in slas if s.outcome == "missed"]
     if missed:
         return Verdict("SLA missed: " + "; ".join(missed), "bad")
-    uncertain = [s.name for s in slas if not s.certain and s.attained.n > 1]
-    if uncertain:
-        note = "the interval of " + "; ".join(uncertain) + " straddles its target"
-        return Verdict(
-            "stable; all SLAs met (one is close: more replications tell)", "warn", (note,)
-        )
+    undecided = [s.name for s in slas if s.outcome == "undecided"]
+    if undecided:
+        return Verdict("stable; SLA undecided (add replications): " + "; ".join(undecided), "warn")
     return Verdict("stable; all SLAs met" if slas else "stable", "ok")
+
+
+def precision_warnings(
+    kpis: Mapping[str, Estimate],
+    slas: Sequence[SlaResult],
+    pools: Iterable[str],
+    stages: Iterable[str],
+    stable: bool,
+) -> list[PrecisionWarning]:
+    """The intervals too wide to decide on, each with the replications that would be enough.
+
+    A headline KPI whose half-width is above :data:`DECIDING_PRECISION` of its mean, and
+    an SLA whose interval straddles its target (enough: the half-width within the distance
+    from the attainment to the target). With one replication there is no interval: one
+    warning for the run. A process that cannot keep up gets none (its SLAs are missed
+    whatever the interval; more replications do not help it).
+    """
+    if not stable:
+        return []
+    estimates = [*kpis.values(), *(s.attained for s in slas)]
+    if estimates and all(e.n < 2 for e in estimates):
+        return [PrecisionWarning("", math.nan, None)]
+    found = []
+    for value in headline_keys(kpis, pools, stages):
+        e = kpis[value.key]
+        if e.relative_half_width > DECIDING_PRECISION:
+            found.append(
+                PrecisionWarning(
+                    value.key, e.relative_half_width, e.replications_for(DECIDING_PRECISION)
+                )
+            )
+    for j, sla in enumerate(slas):
+        if sla.outcome != "undecided":
+            continue
+        e = sla.attained
+        gap = abs(e.mean - sla.target) / e.mean if e.mean > 0 else 0.0
+        # about: the square-root law on the half-width; never the replications run already
+        enough = max(e.replications_for(gap), e.n + 1) if gap > 0 else None
+        found.append(
+            PrecisionWarning(f"slas.{j}.attained", e.relative_half_width, enough, sla.name)
+        )
+    return found
 
 
 def scenario_verdict(

@@ -10,7 +10,7 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from procflow.model.quantities import format_duration
+from procflow.model.quantities import format_duration, three_digits
 from procflow.report.charts.base import (
     AMBER,
     BLUE,
@@ -123,7 +123,7 @@ def cycle_time_chart(
                 x = value / factor
                 ax.plot([x], [pct], "o", color=BLUE, markersize=5, zorder=3)
                 ax.annotate(
-                    f"{marks[int(pct)]} {x:.3g} {short_unit(unit)}",
+                    f"{marks[int(pct)]} {three_digits(x)} {short_unit(unit)}",
                     (x, pct),
                     xytext=(8, -4),
                     textcoords="offset points",

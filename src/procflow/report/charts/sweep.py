@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from procflow.model.quantities import three_digits
 from procflow.report.charts.base import (
     BLUE,
     GREEN,
@@ -107,7 +108,7 @@ def sweep_heatmaps(
                     scale: Any = image.norm  # a scalar in, a scalar out (the stubs say arrays)
                     shade = image.cmap(scale(value))
                     dark = 0.299 * shade[0] + 0.587 * shade[1] + 0.114 * shade[2] < 0.55
-                    text = f"{value / factor:.3g}" if which == "p90" else f"{value:,.0f}"
+                    text = three_digits(value / factor) if which == "p90" else f"{value:,.0f}"
                     if cell.stable is False:
                         text += "\nunstable"
                     ax.text(

@@ -21,7 +21,7 @@ from procflow.model.process import Process
 from procflow.model.quantities import format_duration
 from procflow.report.charts.base import id_scope
 from procflow.report.diagram import process_diagram
-from procflow.report.format import format_value
+from procflow.report.format import format_value, replications
 from procflow.results import Estimate, Results, Verdict
 from procflow.results.catalogue import UnitKind
 
@@ -67,9 +67,11 @@ def sentence(text: str) -> str:
 def settings_text(settings: Mapping[str, Any], paired: bool = False) -> str:
     """How the numbers were made: replications, horizon, warm-up, seed."""
     unit = str(settings.get("time_unit", "minute"))
-    reps = settings.get("replications", "?")
-    runs = "paired replications (common random numbers)" if paired else "replications"
-    text = f"{reps} {runs} of {duration(float(settings.get('horizon', math.nan)), unit)} simulated"
+    runs = replications(
+        settings.get("replications", "?"), "paired replication" if paired else "replication"
+    )
+    runs += " (common random numbers)" if paired else ""
+    text = f"{runs} of {duration(float(settings.get('horizon', math.nan)), unit)} simulated"
     warmup = float(settings.get("warmup") or 0.0)
     if warmup:
         text += f" ({duration(warmup, unit)} warm-up not counted)"

@@ -16,7 +16,13 @@ from html import escape as _e
 
 from procflow.model.process import Process
 from procflow.report import charts
-from procflow.report.format import column_label, columns, headline
+from procflow.report.format import (
+    column_label,
+    columns,
+    headline,
+    precision_summary,
+    precision_text,
+)
 from procflow.report.html.page import (
     badge,
     duration,
@@ -54,9 +60,17 @@ def _verdict(results: Results) -> str:
             "this staffing cannot keep up, and waits grow with the length of the run."
         )
     for sla in results.slas:
-        if not sla.met:
+        if sla.outcome != "met":
             attained = fmt("share", sla.attained.mean, unit)
             items.append(f"SLA <b>{_e(sla.name)}</b> {_e(sla.status)} ({_e(attained)} attained).")
+    if results.precision:
+        said = _e(sentence(precision_summary(results.precision)))
+        detail = "".join(
+            f"<li>{_e(precision_text(w, results.slas))}</li>" for w in results.precision if w.key
+        )
+        items.append(
+            f"{badge('add replications', 'warn')} {said}." + (detail and f"<ul>{detail}</ul>")
+        )
     if results.bottlenecks:
         items.append(f"Main bottleneck: {_e(results.bottlenecks[0].reason)}.")
     facts = []
@@ -64,7 +78,7 @@ def _verdict(results: Results) -> str:
         value = lookup(key)
         facts.append(fact(fmt(value.kpi.unit, results.kpis[key].mean, unit), value.label))
     if results.slas:
-        met = sum(1 for s in results.slas if s.met)
+        met = sum(1 for s in results.slas if s.outcome == "met")
         facts.append(fact(f"{met} of {len(results.slas)}", "SLAs met"))
     body = f'<p class="headline">{verdict_badge(verdict)} {_e(sentence(verdict.text))}</p>'
     body += notes_list(verdict.notes)
@@ -97,9 +111,7 @@ def _sla_table(results: Results) -> str:
             what += f" at {s.stage}"
         limit = duration(s.max, unit)
         target = f"{s.percentile:g}% within {limit}" if math.isfinite(s.percentile) else limit
-        verdict = badge("met", "ok") if s.met else badge(s.status, "bad")
-        if not s.certain:
-            verdict += " " + badge("close call: run more replications", "warn")
+        verdict = badge(s.status, s.tone)
         rows.append(
             [
                 f"<b>{_e(s.name)}</b>",

@@ -29,7 +29,7 @@ def _summary(results: Results, extra: list[list[Cell]], of: str) -> Table:
         return Cell(f"{of}{text}"[:1].upper() + f"{of}{text}"[1:])
 
     verdict = results.verdict
-    met = sum(1 for s in results.slas if s.met)
+    met = sum(1 for s in results.slas if s.outcome == "met")
     summary = Table("Summary", "summary", ["Item", "Value"])
     summary.rows += [
         [Cell("Process"), Cell(results.process)],
