@@ -84,11 +84,10 @@ def run_points(
             built.append(SweepPoint(dict(changes), None, None, f"{first.code} {first.message}"))
     runnable = [p for p in built if p.process is not None]
     processes = [p.process for p in runnable if p.process is not None]
-    for point, runs in zip(
-        runnable, run_many(processes, settings, executor, progress), strict=True
-    ):
+    ran = run_many(processes, settings, executor, progress)
+    for point, runs in zip(runnable, ran.runs, strict=True):
         assert point.process is not None
-        point.results = summarize_runs(point.process, settings, runs)
+        point.results = summarize_runs(point.process, ran.settings, runs)
     return built
 
 

@@ -4,8 +4,16 @@ from __future__ import annotations
 
 from procflow.flow.graph import build_graph
 from procflow.model.process import Process
+from procflow.model.settings import AUTO_WARMUP_NOTE
 from procflow.report.diagram import to_mermaid
-from procflow.report.format import change_word, format_interval, format_value, headline, headline_of
+from procflow.report.format import (
+    change_word,
+    duration,
+    format_interval,
+    format_value,
+    headline,
+    headline_of,
+)
 from procflow.results import Comparison, Results, Tone
 
 #: The mark of a verdict's tone: fine, watch, do not ship.
@@ -89,6 +97,12 @@ def results_markdown(results: Results, process: Process | None = None) -> str:
         *(f"> {note}" for note in verdict.notes),
         "",
         f"{s['replications']} replications, seed {s['seed']}; intervals are 95%.",
+        *(["", f"Precision: {results.precision.describe()}."] if results.precision else []),
+        *(
+            ["", f"Warm-up {duration(s['warmup'], unit)}, {AUTO_WARMUP_NOTE}."]
+            if s.get("warmup_auto")
+            else []
+        ),
         "",
         "| KPI | mean | 95% interval |",
         "|---|---:|---:|",

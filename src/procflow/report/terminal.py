@@ -14,6 +14,7 @@ from rich.table import Table
 from procflow.analysis import Capacity
 from procflow.model.process import Process
 from procflow.model.quantities import convert
+from procflow.model.settings import AUTO_WARMUP_NOTE
 from procflow.report.format import (
     change_word,
     duration,
@@ -136,11 +137,15 @@ def print_results(console: Console, results: Results) -> None:
     unit = results.time_unit
     k = results.kpis
     s = results.settings
+    chosen = f" ({AUTO_WARMUP_NOTE})" if s.get("warmup_auto") else ""
     console.print(
         f"[bold]{results.process}[/bold]: {s['replications']} replications of "
         f"{duration(s['horizon'] - s['warmup'], unit)} after "
-        f"{duration(s['warmup'], unit)} warm-up, seed {s['seed']}"
+        f"{duration(s['warmup'], unit)} warm-up{chosen}, seed {s['seed']}"
     )
+    if results.precision is not None:
+        style = "green" if results.precision.reached else "yellow"
+        console.print(f"Precision  [{style}]{results.precision.describe()}[/]")
     console.print(f"Verdict  [{_TONE_STYLE[results.verdict.tone]}]{results.verdict.text}[/]")
     for note in results.verdict.notes:
         console.print(f"  {note}", style="dim")

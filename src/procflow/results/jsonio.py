@@ -21,6 +21,7 @@ from typing import Any, Literal
 from procflow.results.catalogue import lookup
 from procflow.results.comparison import Comparison, ScenarioComparison
 from procflow.results.estimate import Estimate
+from procflow.results.precision import Precision
 from procflow.results.records import (
     Bottleneck,
     Difference,
@@ -147,6 +148,8 @@ def results_to_json(results: Results, *, full: bool = True) -> dict[str, Any]:
             for stage, rate in sorted(results.growth.items())
         ],
     }
+    if results.precision is not None:
+        document["precision"] = results.precision.to_dict()
     if full:
         document["replications"] = results.replications
         document["series"] = results.series
@@ -371,6 +374,7 @@ def results_from_json(document: Mapping[str, Any]) -> Results:
         analytic_stable=bool(document.get("analytic_stable", True)),
         series={k: [_num(x) for x in v] for k, v in (document.get("series") or {}).items()},
         cycle_time_percentiles=[_num(x) for x in distribution.get("values") or []],
+        precision=Precision.from_dict(document["precision"]) if document.get("precision") else None,
     )
 
 

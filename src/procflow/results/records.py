@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from procflow.results.estimate import Estimate
+from procflow.results.precision import Precision
 
 #: How a verdict reads: fine, watch it, or do not ship.
 Tone = Literal["ok", "warn", "bad"]
@@ -220,6 +221,8 @@ class Results:
     series: dict[str, list[float]] = field(default_factory=dict)
     #: cycle time at percentiles 1..99, averaged over replications
     cycle_time_percentiles: list[float] = field(default_factory=list)
+    #: with ``--precision``: how precise the headline KPIs came out, and after how many runs
+    precision: Precision | None = None
 
     def kpi(self, name: str) -> Estimate:
         """One KPI's estimate by its catalogue key, such as ``cycle_time.p90``."""

@@ -17,6 +17,7 @@ from procflow.model.process import Process
 from procflow.model.settings import RunSettings
 from procflow.results.catalogue import lookup
 from procflow.results.estimate import Estimate
+from procflow.results.precision import Precision, measure
 from procflow.results.records import (
     AnalyticCheck,
     Bottleneck,
@@ -82,6 +83,25 @@ def summarize(
         ]
         if runs and all(len(run.percentiles) == 99 for run in runs)
         else [],
+        precision=precision_of(process, settings, runs),
+    )
+
+
+def precision_of(
+    process: Process, settings: RunSettings, runs: Sequence[Replication]
+) -> Precision | None:
+    """How precise the headline KPIs of ``runs`` are, when the settings ask for a precision."""
+    if settings.precision is None:
+        return None
+    keys = dict.fromkeys(k for run in runs for k in run.kpis)
+    values = {key: [run.kpis.get(key, math.nan) for run in runs] for key in keys}
+    return measure(
+        values,
+        process.resources,
+        process.stages,
+        process.time_unit,
+        settings.precision,
+        settings.max_replications,
     )
 
 

@@ -249,6 +249,7 @@ def results_html(results: Results, process: Process | None = None) -> str:
     diagram = process_section(process, results)
     if diagram:  # after the bottlenecks, whose pools it shows
         body.insert(4, diagram)
-    return html_page(
-        "simulation report", results.process or "process", settings_text(results.settings), body
-    )
+    meta = settings_text(results.settings)
+    if results.precision is not None:
+        meta += f" {sentence(results.precision.describe())}."
+    return html_page("simulation report", results.process or "process", meta, body)
