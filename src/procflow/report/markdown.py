@@ -66,11 +66,9 @@ def comparison_markdown(comparison: Comparison) -> str:
         if scenario.slas:
             lines.append("")
             for sla in scenario.slas:
-                after = "met" if sla.met else "**missed**"
-                lines.append(
-                    f"- SLA *{sla.name}*: baseline {'met' if sla.baseline_met else 'missed'}, "
-                    f"scenario {after}"
-                )
+                before, after = sla.words
+                after = after if after == "met" else f"**{after}**"
+                lines.append(f"- SLA *{sla.name}*: baseline {before}, scenario {after}")
         if scenario.process is not None:
             lines += [
                 "",

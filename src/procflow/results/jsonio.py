@@ -28,6 +28,7 @@ from procflow.results.records import (
     PoolInfo,
     Results,
     SlaChange,
+    SlaDecision,
     SlaResult,
     StageInfo,
     Tone,
@@ -135,6 +136,7 @@ def results_to_json(results: Results, *, full: bool = True) -> dict[str, Any]:
                 "attained": s.attained.to_dict(),
                 "met": s.met,
                 "certain": s.certain,
+                "decision": s.decision,
                 "status": s.status,
             }
             for s in results.slas
@@ -168,7 +170,14 @@ def _scenario_to_json(scenario: ScenarioComparison) -> dict[str, Any]:
         "stable": scenario.stable,
         **_verdict(scenario.verdict),
         "slas": [
-            {"name": s.name, "met": s.met, "baseline_met": s.baseline_met, "broken": s.broken}
+            {
+                "name": s.name,
+                "met": s.met,
+                "baseline_met": s.baseline_met,
+                "broken": s.broken,
+                "decision": s.decision,
+                "baseline_decision": s.baseline_decision,
+            }
             for s in scenario.slas
         ],
         "differences": {
@@ -205,18 +214,25 @@ def _point_to_json(point: SweepPoint) -> dict[str, Any]:
     return entry
 
 
-def _plan_to_json(c: Candidate) -> dict[str, Any]:
+def _plan_to_json(c: Candidate, ceiling: float | None) -> dict[str, Any]:
     results = c.point.results if c.point else None
     plan = {
         "changes": c.changes,
         "counts": c.counts,
+        "heads": c.heads,
+        "decision": c.decision(ceiling),
         "cost_per_hour": c.cost_per_hour,
         "cost_per_item": results.kpis["cost_per_item"].mean if results else None,
         "analytic_max_utilization": c.max_utilization,
         "stable": results.stable if results else None,
         "slas_met": bool(results and all(s.met for s in results.slas)),
         "slas": [
-            {"name": s.name, "met": s.met, "attained": s.attained.to_dict()}
+            {
+                "name": s.name,
+                "met": s.met,
+                "decision": s.decision,
+                "attained": s.attained.to_dict(),
+            }
             for s in (results.slas if results else [])
         ],
     }
@@ -247,6 +263,7 @@ def to_json(record: Record) -> dict[str, Any]:
         }
     else:
         found = record
+        ceiling = found.max_utilization
         document = {
             "format_version": FORMAT_VERSION,
             "kind": "optimization",
@@ -254,9 +271,11 @@ def to_json(record: Record) -> dict[str, Any]:
             "settings": found.settings,
             "max_utilization": found.max_utilization,
             "baseline_cost_per_hour": found.baseline_cost_per_hour,
-            "best": _plan_to_json(found.best) if found.best else None,
-            "runners_up": [_plan_to_json(c) for c in found.runners_up],
-            "candidates": [_plan_to_json(c) for c in found.simulated],
+            "objective": found.objective,
+            "best": _plan_to_json(found.best, ceiling) if found.best else None,
+            "runners_up": [_plan_to_json(c, ceiling) for c in found.runners_up],
+            "undecided": [_plan_to_json(c, ceiling) for c in found.undecided],
+            "candidates": [_plan_to_json(c, ceiling) for c in found.simulated],
             "plans_in_bounds": found.total,
             "pruned_by_analysis": found.pruned,
             "notes": found.notes,
@@ -312,6 +331,10 @@ def _flat_kpis(document: Mapping[str, Any], n: int) -> dict[str, Estimate]:
     for j, sla in enumerate(document.get("slas") or []):
         kpis[f"slas.{j}.attained"] = _estimate(sla.get("attained"), n)
     return kpis
+
+
+def _decision(value: Any) -> SlaDecision | None:
+    return value if value in ("met", "missed", "undecided") else None
 
 
 def _verdict_from(document: Mapping[str, Any], stable: bool) -> Verdict:
@@ -407,7 +430,13 @@ def _scenario_from(entry: Mapping[str, Any], baseline: Results) -> ScenarioCompa
             stages=baseline.stages,
         )
     slas = [
-        SlaChange(str(s.get("name", "")), bool(s.get("baseline_met")), bool(s.get("met")))
+        SlaChange(
+            str(s.get("name", "")),
+            bool(s.get("baseline_met")),
+            bool(s.get("met")),
+            _decision(s.get("baseline_decision")),
+            _decision(s.get("decision")),
+        )
         for s in entry.get("slas") or []
     ]
     return ScenarioComparison(
@@ -493,6 +522,7 @@ def from_json(document: Any) -> Record:
 
         best = same(document.get("best"))
         runners = [c for c in (same(e) for e in document.get("runners_up") or []) if c]
+        undecided = [c for c in (same(e) for e in document.get("undecided") or []) if c]
         return Optimization(
             str(document.get("process", "")),
             settings,
@@ -504,6 +534,8 @@ def from_json(document: Any) -> Record:
             _num(document.get("baseline_cost_per_hour")),
             document.get("max_utilization"),
             [str(n) for n in document.get("notes") or []],
+            "heads" if document.get("objective") == "heads" else "cost",
+            undecided,
         )
     except (KeyError, TypeError, AttributeError, ValueError) as exc:
         raise DocumentError(f"a {kind} document this version cannot read: {exc}") from None

@@ -15,6 +15,9 @@ from typing import Any, Literal
 from procflow.results.estimate import Estimate
 from procflow.results.precision import Precision
 
+#: What an SLA's 95% interval decides: met (its lower bound reaches the target),
+#: missed (its upper bound is below it, or the backlog keeps growing), or undecided.
+SlaDecision = Literal["met", "missed", "undecided"]
 #: How a verdict reads: fine, watch it, or do not ship.
 Tone = Literal["ok", "warn", "bad"]
 TONE_WORDS: dict[Tone, str] = {"ok": "fine", "warn": "watch", "bad": "do not ship"}
@@ -125,6 +128,18 @@ class SlaResult:
         return a.low >= self.target or a.high < self.target
 
     @property
+    def decision(self) -> SlaDecision:
+        """What the interval decides: ``met`` only when its lower bound reaches the target,
+        ``missed`` when its upper bound is below it (or the process cannot keep up)."""
+        if self.unstable:
+            return "missed"
+        if self.attained.low >= self.target - 1e-12:  # NaN (one replication) is neither
+            return "met"
+        if self.attained.high < self.target:
+            return "missed"
+        return "undecided"
+
+    @property
     def status(self) -> str:
         """``met``, ``missed``, or ``missed: the backlog keeps growing``."""
         if self.unstable:
@@ -171,11 +186,33 @@ class SlaChange:
     name: str
     baseline_met: bool
     met: bool
+    #: what the intervals decide (None: not known, as in documents written before)
+    baseline_decision: SlaDecision | None = None
+    decision: SlaDecision | None = None
 
     @property
     def broken(self) -> bool:
-        """Met today, missed with the change."""
-        return self.baseline_met and not self.met
+        """Met today, missed with the change (by the intervals, when they are known)."""
+        if self.baseline_decision is None or self.decision is None:
+            return self.baseline_met and not self.met
+        return self.baseline_decision == "met" and self.decision == "missed"
+
+    @property
+    def undecided(self) -> bool:
+        """The interval of the baseline or of the scenario straddles the target."""
+        return "undecided" in (self.baseline_decision, self.decision)
+
+    @property
+    def words(self) -> tuple[str, str]:
+        """How the baseline and the scenario fare: ``met``, ``missed`` or
+        ``undecided: add replications``."""
+
+        def word(decision: SlaDecision | None, met: bool) -> str:
+            if decision == "undecided":
+                return "undecided: add replications"
+            return decision or ("met" if met else "missed")
+
+        return word(self.baseline_decision, self.baseline_met), word(self.decision, self.met)
 
 
 @dataclass(frozen=True)

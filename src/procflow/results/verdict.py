@@ -86,8 +86,17 @@ def scenario_verdict(
     if broken:
         return Verdict("breaks an SLA the baseline meets: " + "; ".join(broken), "bad")
     missed = [s.name for s in slas if not s.met]
+    undecided = [s.name for s in slas if s.undecided]
+    notes = (
+        (
+            "SLA " + "; ".join(undecided) + ": undecided: add replications (its interval "
+            "straddles the target; --precision adds them until the run is precise)",
+        )
+        if undecided
+        else ()
+    )
     p90 = differences.get("cycle_time.p90")
-    tone: Tone = "warn" if missed else "ok"
+    tone: Tone = "warn" if missed or undecided else "ok"
     if p90 is not None and p90.significant:
         change = p90.change.mean
         amount = format_duration(abs(change), time_unit)
@@ -95,5 +104,5 @@ def scenario_verdict(
             tone = "warn"
         word = "faster" if change < 0 else "slower"
         sign = "-" if change < 0 else "+"
-        return Verdict(f"p90 cycle time {sign}{amount} ({word}, significant)", tone)
-    return Verdict("no significant change in p90 cycle time", tone)
+        return Verdict(f"p90 cycle time {sign}{amount} ({word}, significant)", tone, notes)
+    return Verdict("no significant change in p90 cycle time", tone, notes)
