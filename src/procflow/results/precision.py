@@ -58,14 +58,17 @@ class Precision:
 
     def describe(self) -> str:
         """``stopped after 87 replications: every headline KPI within ±5% of its mean``."""
-        within = f"every headline KPI within ±{self.target * 100:.3g}%"
+        target = f"±{self.target * 100:.3g}%"
         if self.reached:
-            return f"stopped after {_count(self.replications)}: {within} of its mean"
+            return (
+                f"stopped after {_count(self.replications)}: every headline KPI within "
+                f"{target} of its mean"
+            )
         label = lookup(self.widest).label if self.widest else "a KPI"
         return (
-            f"stopped at the cap of {_count(self.replications)} before {within}: {label} is "
-            f"±{self.widest_relative:.1%}; about {self.needed:,} would be needed "
-            "(--max-replications)"
+            f"stopped at the cap of {_count(self.replications)}, short of {target}: {label} "
+            f"is ±{self.widest_relative:.1%}; about {self.needed:,} would be needed (raise "
+            "--max-replications)"
         )
 
     def to_dict(self) -> dict[str, Any]:
