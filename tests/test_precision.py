@@ -188,3 +188,24 @@ def test_a_scenario_file_can_ask_for_a_precision(tmp_path) -> None:
     document = json.loads(text)
     assert document["settings"]["precision"] == 0.2
     assert document["precision"]["replications"] <= 12
+
+
+def test_compare_measures_every_scenario_over_one_window_and_as_many_replications() -> None:
+    """An auto warm-up is the longest of the processes' choices; a precision gives the
+    baseline and the scenario the same (paired) replications."""
+    from procflow.decide.compare import compare
+
+    base = load_text(MMC)
+    fewer = load_text(MMC.replace("count: 30", "count: 18"))
+    settings = RunSettings.parse(
+        base, horizon="2 days", warmup="auto", replications=4, precision="10%"
+    )
+    found = compare(base, [("fewer", "", fewer)], settings, executor=SerialExecutor())
+    (scenario,) = found.scenarios
+    assert found.baseline.settings == scenario.results.settings
+    assert found.baseline.settings["warmup"] > 0
+    assert len(found.baseline.replications) == len(scenario.results.replications)
+    precisions = [found.baseline.precision, scenario.results.precision]
+    assert all(p is not None for p in precisions)
+    n = len(found.baseline.replications)
+    assert all(p.reached for p in precisions if p) or n == settings.max_replications

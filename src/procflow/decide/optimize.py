@@ -15,7 +15,8 @@ be 97% busy for long). procflow then:
 A plan meets an SLA only when the interval says so: the lower bound of its
 attainment at or above the target. A plan whose interval straddles the target is
 *undecided*, and the answer says so ("undecided: add replications") rather than
-guess; ``--precision`` adds replications until the intervals are narrow.
+guess; ``--precision`` adds replications until the intervals are narrow. An
+``auto`` warm-up is chosen once, on the process as given, for every plan.
 
 When no pool has a ``cost_per_hour`` every plan costs 0: the search then
 minimises the heads in the searched pools instead, and says so. Plans that cost
@@ -37,7 +38,7 @@ from procflow.model.settings import RunSettings
 from procflow.model.staffing import working_people
 from procflow.results import Candidate, Optimization, staff_cost
 from procflow.sim.executor import Executor
-from procflow.sim.runner import Progress
+from procflow.sim.runner import Progress, settle
 
 MAX_CANDIDATES = 200_000
 
@@ -97,6 +98,8 @@ def optimize(
             continue  # cannot keep up on average (or over the ceiling): no need to simulate
         cost = fixed_cost + sum(n * process.resources[p].cost_per_hour for p, n in counts.items())
         candidates.append(Candidate(counts, cost, utilization))
+    # one warm-up for every plan, chosen on the process as given (--warmup auto)
+    settings = settle([process], settings, executor, progress)
     pruned = total - len(candidates)
     candidates.sort(key=lambda c: (c.cost_per_hour, c.heads, c.max_utilization))
     costed = any(r.cost_per_hour > 0 for r in process.resources.values())

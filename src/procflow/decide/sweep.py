@@ -99,6 +99,11 @@ def sweep(
     executor: Executor | None = None,
     progress: Progress | None = None,
 ) -> Sweep:
-    """A sweep over ``points``: every point's results, in grid order."""
+    """A sweep over ``points``: every point's results, in grid order.
+
+    The sweep's settings are those its points ran with (an ``auto`` warm-up chosen,
+    the replications a precision took).
+    """
     found = run_points(base, points, settings, executor=executor, progress=progress)
-    return Sweep(base.name, settings.to_dict(base.time_unit), found)
+    ran = next((p.results.settings for p in found if p.results is not None), None)
+    return Sweep(base.name, ran or settings.to_dict(base.time_unit), found)
