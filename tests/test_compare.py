@@ -80,7 +80,14 @@ def test_three_more_reviewers_hold_the_sla(issue_example: dict[str, Any]) -> Non
     assert second["name"] == "qc-sample-20pct-plus-3-reviewers"
     assert second["stable"] is True
     assert second["slas"] == [
-        {"name": "90% delivered within 4 hours", "met": True, "baseline_met": True, "broken": False}
+        {
+            "name": "90% delivered within 4 hours",
+            "met": True,
+            "baseline_met": True,
+            "broken": False,
+            "outcome": "met",
+            "baseline_outcome": "met",
+        }
     ]
     assert "unstable" not in second["verdict"]
     assert "breaks" not in second["verdict"]
@@ -178,10 +185,9 @@ def test_text_table_names_every_scenario_with_its_verdict() -> None:
 
 
 def test_a_scenario_that_breaks_an_sla_the_baseline_meets_is_flagged(tmp_path: Path) -> None:
-    """With a 9.5-minute SLA on p90, today's 9 reviewers meet it and 7 do not (yet stay stable)."""
-    base = write_process(
-        tmp_path, EXAMPLE_TEXT.replace("max: 4 hours", "max: 9.5 min"), "tight.yaml"
-    )
+    """With a 9-minute SLA on p90, today's 9 reviewers meet it and 7 do not (yet stay stable):
+    both intervals are clear of the target."""
+    base = write_process(tmp_path, EXAMPLE_TEXT.replace("max: 4 hours", "max: 9 min"), "tight.yaml")
     scenario = tmp_path / "seven.yaml"
     scenario.write_text(
         "scenario: seven-reviewers\nbase: tight.yaml\nchanges:\n  resources.qc_reviewer.count: 7\n",
@@ -191,12 +197,38 @@ def test_a_scenario_that_breaks_an_sla_the_baseline_meets_is_flagged(tmp_path: P
     (seven,) = data["scenarios"]
     assert seven["stable"] is True
     assert seven["slas"] == [
-        {"name": "90% delivered within 4 hours", "met": False, "baseline_met": True, "broken": True}
+        {
+            "name": "90% delivered within 4 hours",
+            "met": False,
+            "baseline_met": True,
+            "broken": True,
+            "outcome": "missed",
+            "baseline_outcome": "met",
+        }
     ]
     assert seven["verdict"] == "breaks an SLA the baseline meets: 90% delivered within 4 hours"
     markdown = run("compare", str(base), str(scenario), *FAST, "--format", "markdown").output
     assert "- ❌ **seven-reviewers**: breaks an SLA" in markdown
     assert "baseline met, scenario **missed**" in markdown
+
+
+def test_an_sla_whose_interval_straddles_the_target_is_undecided(tmp_path: Path) -> None:
+    """With a 10-minute SLA, 7 reviewers attain about 90% with an interval on both sides of
+    it: not met, not missed, but undecided, and the verdict asks for more replications."""
+    base = write_process(tmp_path, EXAMPLE_TEXT.replace("max: 4 hours", "max: 10 min"), "t.yaml")
+    scenario = tmp_path / "seven.yaml"
+    scenario.write_text(
+        "scenario: seven-reviewers\nbase: t.yaml\nchanges:\n  resources.qc_reviewer.count: 7\n",
+        encoding="utf-8",
+    )
+    (seven,) = compare_json(str(base), str(scenario))["scenarios"]
+    (sla,) = seven["slas"]
+    low, high = seven["results"]["slas"][0]["attained"]["ci95"]
+    assert low < 0.9 <= high
+    assert (sla["outcome"], sla["baseline_outcome"], sla["broken"]) == ("undecided", "met", False)
+    assert seven["tone"] == "warn" and len(seven["verdict_notes"]) == 1
+    text = run("compare", str(base), str(scenario), *FAST).output
+    assert "scenario undecided" in text
 
 
 def test_a_scenario_identical_to_the_baseline_differs_by_exactly_zero(tmp_path: Path) -> None:

@@ -180,7 +180,7 @@ def test_an_sla_is_met_or_missed_only_when_its_whole_interval_says_so(
 
 def test_an_undecided_sla_says_how_many_replications_would_decide_it() -> None:
     sla = _sla(0.88, 0.91, 0.94, n=5)
-    (warning,) = precision_warnings({}, [sla], [], [], stable=True)
+    (warning,) = precision_warnings({}, [sla], [], [], "minute", stable=True)
     assert (warning.key, warning.sla) == ("slas.0.attained", sla.name)
     assert warning.replications is not None and warning.replications > 5
     m = warning.replications  # the half-width of the spread seen so far, at m: within the gap
@@ -190,8 +190,10 @@ def test_an_undecided_sla_says_how_many_replications_would_decide_it() -> None:
 
 def test_a_process_that_cannot_keep_up_gets_no_precision_warning() -> None:
     kpis = {"backlog": Estimate.of([10.0, 1000.0], "nonnegative")}
-    assert precision_warnings(kpis, [], [], [], stable=False) == []
-    assert [w.key for w in precision_warnings(kpis, [], [], [], stable=True)] == ["backlog"]
+    assert precision_warnings(kpis, [], [], [], "minute", stable=False) == []
+    assert [w.key for w in precision_warnings(kpis, [], [], [], "minute", stable=True)] == [
+        "backlog"
+    ]
 
 
 def test_two_replications_warn_with_the_replications_needed_in_every_output(
@@ -201,12 +203,12 @@ def test_two_replications_warn_with_the_replications_needed_in_every_output(
     the results and the JSON (read back unchanged), and shown in text, Markdown and HTML."""
     process = procflow.load(EXAMPLE)
     results = procflow.simulate(process, RunSettings.parse(process, replications=2))
-    by_key = {w.key: w for w in results.precision}
+    by_key = {w.key: w for w in results.imprecise}
     backlog = by_key["backlog"]
     assert backlog.relative_half_width > 0.10 and backlog.replications is not None
     assert backlog.replications > 2
-    assert from_json(json.loads(json.dumps(to_json(results)))).precision == results.precision  # type: ignore[union-attr]
-    needed = f"--replications {max(w.replications or 0 for w in results.precision)}"
+    assert from_json(json.loads(json.dumps(to_json(results)))).imprecise == results.imprecise  # type: ignore[union-attr]
+    needed = f"--replications {max(w.replications or 0 for w in results.imprecise)}"
     console = Console(record=True, width=200, file=io.StringIO())
     print_results(console, results)
     for shown in (console.export_text(), results_markdown(results), results_html(results)):

@@ -529,6 +529,8 @@ def test_settings_and_a_sweep_of_a_list_and_a_range(tmp_path: Path) -> None:
         "warmup": "2 hours",
         "replications": 3,
         "seed": 7,
+        "precision": None,
+        "max_replications": None,
     }
     assert scenario.sweep == {
         "resources.annotator.count": [40, 42, 44, 46, 48],

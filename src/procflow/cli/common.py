@@ -108,14 +108,29 @@ def run_options(command: Callable[..., None]) -> Callable[..., None]:
         click.option(
             "--warmup",
             default=None,
-            help="Initial time left out of the statistics (default 8 hours).",
+            help="Initial time left out of the statistics (default 8 hours), or 'auto' "
+            "to choose it from the data (MSER-5 on a pilot run).",
         ),
         click.option(
             "--replications",
             "-r",
             default=None,
             type=click.IntRange(1, 10_000),
-            help="Independent runs; KPIs get 95% intervals over them (default 10).",
+            help="Independent runs; KPIs get 95% intervals over them (default 10; with "
+            "--precision, the first batch).",
+        ),
+        click.option(
+            "--precision",
+            default=None,
+            metavar="PERCENT",
+            help="Add replications until every headline KPI's 95% interval is within this "
+            "share of its mean, e.g. 5%.",
+        ),
+        click.option(
+            "--max-replications",
+            default=None,
+            type=click.IntRange(2, 10_000),
+            help="With --precision, stop at this many replications (default 200).",
         ),
         click.option(
             "--seed",
@@ -201,6 +216,8 @@ def plan_run(
             warmup=opts["warmup"],
             replications=opts["replications"],
             seed=opts["seed"],
+            precision=opts["precision"],
+            max_replications=opts["max_replications"],
             scenario=overrides,
         )
     except SettingsError as exc:
@@ -289,15 +306,18 @@ def terminal() -> Console:
 
 @contextlib.contextmanager
 def progress_bar(total: int) -> Iterator[Callable[[int, int], None] | None]:
-    """A progress bar on the terminal's standard error (nothing when it is piped)."""
+    """A progress bar on the terminal's standard error (nothing when it is piped).
+
+    The total may grow as the run goes (a pilot, more replications for a precision).
+    """
     from rich.console import Console
     from rich.progress import Progress
 
     console = Console(stderr=True)
-    if not console.is_terminal or total < 2:
+    if not console.is_terminal:
         yield None
         return
 
     with Progress(console=console, transient=True) as bar:
         task = bar.add_task("simulating", total=total)
-        yield lambda done, _total: bar.update(task, completed=done)
+        yield lambda done, now: bar.update(task, completed=done, total=now)

@@ -30,7 +30,8 @@ def compare(
     """Simulate the baseline and each ``(name, description, process)`` on common random numbers."""
     settings = settings.with_runs(replications, seed)
     processes = [baseline, *(p for _, _, p in scenarios)]
-    grouped = run_many(processes, settings, executor, progress)
+    ran = run_many(processes, settings, executor, progress)
+    settings, grouped = ran.settings, ran.runs
     base = summarize_runs(baseline, settings, grouped[0])
     compared = [
         compare_runs(

@@ -12,6 +12,16 @@ be 97% busy for long). procflow then:
    meets every SLA and stays stable (and under the ceiling): that is the plan;
    the next cheapest ones that also pass are the runners-up.
 
+A plan meets an SLA only when the interval says so: the lower bound of its
+attainment at or above the target. A plan whose interval straddles the target is
+*undecided*, and the answer says so ("undecided: add replications") rather than
+guess; ``--precision`` adds replications until the intervals are narrow. An
+``auto`` warm-up is chosen once, on the process as given, for every plan.
+
+When no pool has a ``cost_per_hour`` every plan costs 0: the search then
+minimises the heads in the searched pools instead, and says so. Plans that cost
+the same are taken with fewer heads first.
+
 Only pools staffed with a fixed ``count`` can be searched.
 """
 
@@ -28,7 +38,7 @@ from procflow.model.settings import RunSettings
 from procflow.model.staffing import working_people
 from procflow.results import Candidate, Optimization, staff_cost
 from procflow.sim.executor import Executor
-from procflow.sim.runner import Progress
+from procflow.sim.runner import Progress, settle
 
 MAX_CANDIDATES = 200_000
 
@@ -88,10 +98,14 @@ def optimize(
             continue  # cannot keep up on average (or over the ceiling): no need to simulate
         cost = fixed_cost + sum(n * process.resources[p].cost_per_hour for p, n in counts.items())
         candidates.append(Candidate(counts, cost, utilization))
+    # one warm-up for every plan, chosen on the process as given (--warmup auto)
+    settings = settle([process], settings, executor, progress)
     pruned = total - len(candidates)
-    candidates.sort(key=lambda c: (c.cost_per_hour, c.max_utilization))
+    candidates.sort(key=lambda c: (c.cost_per_hour, c.heads, c.max_utilization))
+    costed = any(r.cost_per_hour > 0 for r in process.resources.values())
     simulated: list[Candidate] = []
     passing: list[Candidate] = []
+    undecided: list[Candidate] = []
     index = 0
     while index < len(candidates) and len(simulated) < max_simulated:
         chunk = candidates[index : index + batch]
@@ -102,14 +116,25 @@ def optimize(
         for candidate, point in zip(chunk, points, strict=True):
             candidate.point = point
             simulated.append(candidate)
-            if candidate.passes(max_utilization):
+            decision = candidate.decision(max_utilization)
+            if decision == "passes":
                 passing.append(candidate)
+            elif decision == "undecided" and not passing:
+                undecided.append(candidate)
         if len(passing) > runners_up:
             break
-    notes = []
+    notes = [] if costed else ["no pool has a cost: minimising heads"]
+    if undecided:
+        names = "; ".join(", ".join(f"{p} {n}" for p, n in c.counts.items()) for c in undecided)
+        which = "cheaper than the best" if passing else "simulated"
+        notes.append(
+            f"undecided: add replications: {len(undecided)} plan(s) {which} may meet every SLA "
+            f"({names}), but an SLA's interval straddles its target (--replications, or "
+            "--precision to add them until the intervals are narrow)"
+        )
     if not candidates:
         notes.append("every plan in the bounds leaves some pool unable to keep up on average")
-    elif not passing:
+    elif not passing and not undecided:
         notes.append(
             f"none of the {len(simulated)} cheapest plans that keep up on average met every SLA"
         )
@@ -124,4 +149,6 @@ def optimize(
         baseline_cost_per_hour=staff_cost(process),
         max_utilization=max_utilization,
         notes=notes,
+        objective="cost" if costed else "heads",
+        undecided=undecided,
     )

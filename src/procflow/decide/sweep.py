@@ -84,11 +84,10 @@ def run_points(
             built.append(SweepPoint(dict(changes), None, None, f"{first.code} {first.message}"))
     runnable = [p for p in built if p.process is not None]
     processes = [p.process for p in runnable if p.process is not None]
-    for point, runs in zip(
-        runnable, run_many(processes, settings, executor, progress), strict=True
-    ):
+    ran = run_many(processes, settings, executor, progress)
+    for point, runs in zip(runnable, ran.runs, strict=True):
         assert point.process is not None
-        point.results = summarize_runs(point.process, settings, runs)
+        point.results = summarize_runs(point.process, ran.settings, runs)
     return built
 
 
@@ -100,6 +99,11 @@ def sweep(
     executor: Executor | None = None,
     progress: Progress | None = None,
 ) -> Sweep:
-    """A sweep over ``points``: every point's results, in grid order."""
+    """A sweep over ``points``: every point's results, in grid order.
+
+    The sweep's settings are those its points ran with (an ``auto`` warm-up chosen,
+    the replications a precision took).
+    """
     found = run_points(base, points, settings, executor=executor, progress=progress)
-    return Sweep(base.name, settings.to_dict(base.time_unit), found)
+    ran = next((p.results.settings for p in found if p.results is not None), None)
+    return Sweep(base.name, ran or settings.to_dict(base.time_unit), found)

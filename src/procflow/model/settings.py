@@ -3,14 +3,18 @@
 A run is replicated ``replications`` times, each simulating ``horizon`` of time of
 which the first ``warmup`` is left out of the statistics (the system starts empty;
 the queues need a while to fill to their usual level). The same ``seed`` gives the
-same numbers. A setting comes from the command line if given there, else from the
-scenario file's ``settings:`` block, else from the defaults below:
-:meth:`RunSettings.parse` applies that order, so every command and the Python API
-agree.
+same numbers. With a ``precision`` ("5%"), ``replications`` is only the first
+batch: more are added until every headline KPI's interval is within that share of
+its mean, or ``max_replications`` is reached. A warm-up of ``auto`` is chosen from
+the data (MSER-5 on a pilot, see :mod:`procflow.sim.warmup`). A setting comes
+from the command line if given there, else from the scenario file's ``settings:``
+block, else from the defaults below: :meth:`RunSettings.parse` applies that
+order, so every command and the Python API agree.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -24,6 +28,12 @@ DEFAULT_HORIZON = "3 days"
 DEFAULT_WARMUP = "8 hours"
 DEFAULT_REPLICATIONS = 10
 DEFAULT_SEED = 1
+#: With a precision, never run more replications than this unless told.
+DEFAULT_MAX_REPLICATIONS = 200
+#: The warm-up that asks procflow to choose it from the data.
+AUTO = "auto"
+#: What reports say after a warm-up procflow chose.
+AUTO_WARMUP_NOTE = "chosen from the data by MSER-5"
 #: Stop a replication when this many items are in the system (a hopelessly unstable process).
 DEFAULT_MAX_WIP = 50_000
 
@@ -33,9 +43,22 @@ class RunOverrides(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
     horizon: str | None = Field(default=None, description="Simulated time, e.g. '7 days'.")
-    warmup: str | None = Field(default=None, description="Time left out, e.g. '8 hours'.")
-    replications: int | None = Field(default=None, ge=1, description="Independent runs.")
+    warmup: str | None = Field(
+        default=None,
+        description="Time left out, e.g. '8 hours', or 'auto' to choose it from the data.",
+    )
+    replications: int | None = Field(
+        default=None, ge=1, description="Independent runs (with a precision: the first batch)."
+    )
     seed: int | None = Field(default=None, ge=0, description="The random seed.")
+    precision: str | float | None = Field(
+        default=None,
+        description="Add replications until every headline KPI's 95% interval is within this "
+        "share of its mean, e.g. '5%'.",
+    )
+    max_replications: int | None = Field(
+        default=None, ge=2, description="With a precision: stop at this many replications."
+    )
 
 
 class SettingsError(ValueError):
@@ -56,6 +79,12 @@ class RunSettings:
     replications: int = DEFAULT_REPLICATIONS
     seed: int = DEFAULT_SEED
     max_wip: int = DEFAULT_MAX_WIP
+    #: stop adding replications when every headline KPI's relative half-width is within
+    #: this (0.05 = 5%); None: run exactly ``replications``
+    precision: float | None = None
+    max_replications: int = DEFAULT_MAX_REPLICATIONS
+    #: the warm-up is chosen from the data (NaN until :func:`procflow.sim.warmup` chose it)
+    auto_warmup: bool = False
 
     @classmethod
     def parse(
@@ -66,28 +95,48 @@ class RunSettings:
         warmup: str | None = None,
         replications: int | None = None,
         seed: int | None = None,
+        precision: str | float | None = None,
+        max_replications: int | None = None,
         scenario: RunOverrides | None = None,
     ) -> RunSettings:
         """Settings from the arguments, else the scenario file's, else the defaults.
 
-        Durations are text with a unit ("3 days", "90 min"); raises
-        :class:`SettingsError` naming the option for one that cannot be read, or for
-        a warm-up not shorter than the horizon.
+        Durations are text with a unit ("3 days", "90 min"), or ``auto`` for the
+        warm-up; a precision is a percentage ("5%") or a share (0.05). Raises
+        :class:`SettingsError` naming the option for one that cannot be read, for a
+        warm-up not shorter than the horizon, or for a first batch above the cap.
         """
         file = scenario or RunOverrides()
         unit = process.time_unit
         length = _duration(horizon or file.horizon or DEFAULT_HORIZON, unit, "--horizon")
-        skip = _duration(warmup or file.warmup or DEFAULT_WARMUP, unit, "--warmup")
         if length <= 0:
             raise SettingsError("--horizon", "must be longer than 0")
+        skip_text = (warmup or file.warmup or DEFAULT_WARMUP).strip()
+        auto = skip_text.lower() == AUTO
+        skip = math.nan if auto else _duration(skip_text, unit, "--warmup")
         if skip >= length:
             raise SettingsError("--warmup", "must be shorter than --horizon")
+        share = _precision(precision if precision is not None else file.precision)
+        runs = _first(replications, file.replications, DEFAULT_REPLICATIONS)
+        cap = _first(max_replications, file.max_replications, DEFAULT_MAX_REPLICATIONS)
+        if share is not None and runs > cap:
+            raise SettingsError(
+                "--max-replications",
+                f"must be at least the first batch of {runs} replications (--replications)",
+            )
         return cls(
             horizon=length,
             warmup=skip,
-            replications=_first(replications, file.replications, DEFAULT_REPLICATIONS),
+            replications=runs,
             seed=_first(seed, file.seed, DEFAULT_SEED),
+            precision=share,
+            max_replications=cap,
+            auto_warmup=auto,
         )
+
+    def with_warmup(self, warmup: float) -> RunSettings:
+        """The same settings with the warm-up chosen (an ``auto`` warm-up stays marked so)."""
+        return replace(self, warmup=warmup)
 
     def with_runs(self, replications: int | None = None, seed: int | None = None) -> RunSettings:
         """The same settings with another number of replications or seed (None: unchanged)."""
@@ -105,6 +154,9 @@ class RunSettings:
             "horizon": self.horizon,
             "warmup": self.warmup,
             "time_unit": time_unit,
+            "warmup_auto": self.auto_warmup,
+            "precision": self.precision,
+            "max_replications": self.max_replications if self.precision is not None else None,
         }
 
 
@@ -113,6 +165,22 @@ def _duration(text: str, unit: str, option: str) -> float:
         return parse_duration(text, unit)  # type: ignore[arg-type]
     except PydanticCustomError as exc:
         raise SettingsError(option, str(exc)) from None
+
+
+def _precision(value: str | float | None) -> float | None:
+    """``5%`` or ``0.05`` as 0.05; None stays None."""
+    if value is None:
+        return None
+    text = str(value).strip()
+    try:
+        share = float(text[:-1]) / 100 if text.endswith("%") else float(text)
+    except ValueError:
+        raise SettingsError(
+            "--precision", f"cannot read {text!r}; write a percentage such as 5%"
+        ) from None
+    if not 0 < share < 1:
+        raise SettingsError("--precision", f"{text} is not between 0% and 100%; write e.g. 5%")
+    return share
 
 
 def _first(*values: int | None) -> int:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from procflow.flow.graph import build_graph
 from procflow.model.process import Process
+from procflow.model.settings import AUTO_WARMUP_NOTE
 from procflow.report.diagram import to_mermaid
 from procflow.report.format import (
     change_word,
+    duration,
     format_interval,
     format_value,
     headline,
@@ -67,11 +69,9 @@ def comparison_markdown(comparison: Comparison) -> str:
         if scenario.slas:
             lines.append("")
             for sla in scenario.slas:
-                after = "met" if sla.met else "**missed**"
-                lines.append(
-                    f"- SLA *{sla.name}*: baseline {'met' if sla.baseline_met else 'missed'}, "
-                    f"scenario {after}"
-                )
+                before, after = sla.words
+                after = after if after == "met" else f"**{after}**"
+                lines.append(f"- SLA *{sla.name}*: baseline {before}, scenario {after}")
         if scenario.process is not None:
             lines += [
                 "",
@@ -97,13 +97,19 @@ def results_markdown(results: Results, process: Process | None = None) -> str:
         f"{MARKS[verdict.tone]} **{verdict.text}**",
         *(f"> {note}" for note in verdict.notes),
         *(
-            [f"> {MARKS['warn']} Add replications: {precision_summary(results.precision)}"]
-            if results.precision
+            [f"> {MARKS['warn']} Add replications: {precision_summary(results.imprecise)}"]
+            if results.imprecise
             else []
         ),
-        *(f"> - {precision_text(w, results.slas)}" for w in results.precision if w.key),
+        *(f"> - {precision_text(w, results.slas)}" for w in results.imprecise if w.key),
         "",
         f"{replications(s['replications'])}, seed {s['seed']}; intervals are 95%.",
+        *(["", f"Precision: {results.precision.describe()}."] if results.precision else []),
+        *(
+            ["", f"Warm-up {duration(s['warmup'], unit)}, {AUTO_WARMUP_NOTE}."]
+            if s.get("warmup_auto")
+            else []
+        ),
         "",
         "| KPI | mean | 95% interval |",
         "|---|---:|---:|",

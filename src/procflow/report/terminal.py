@@ -14,6 +14,7 @@ from rich.table import Table
 from procflow.analysis import Capacity
 from procflow.model.process import Process
 from procflow.model.quantities import convert, three_digits
+from procflow.model.settings import AUTO_WARMUP_NOTE
 from procflow.report.format import (
     change_word,
     duration,
@@ -139,17 +140,21 @@ def print_results(console: Console, results: Results) -> None:
     unit = results.time_unit
     k = results.kpis
     s = results.settings
+    chosen = f" ({AUTO_WARMUP_NOTE})" if s.get("warmup_auto") else ""
     console.print(
         f"[bold]{results.process}[/bold]: {replications(s['replications'])} of "
         f"{duration(s['horizon'] - s['warmup'], unit)} after "
-        f"{duration(s['warmup'], unit)} warm-up, seed {s['seed']}"
+        f"{duration(s['warmup'], unit)} warm-up{chosen}, seed {s['seed']}"
     )
+    if results.precision is not None:
+        style = "green" if results.precision.reached else "yellow"
+        console.print(f"Precision  [{style}]{results.precision.describe()}[/]")
     console.print(f"Verdict  [{_TONE_STYLE[results.verdict.tone]}]{results.verdict.text}[/]")
     for note in results.verdict.notes:
         console.print(f"  {note}", style="dim")
-    if results.precision:
-        console.print(f"  [yellow]add replications[/]: {precision_summary(results.precision)}")
-    for warning in (w for w in results.precision if w.key):
+    if results.imprecise:
+        console.print(f"  [yellow]add replications[/]: {precision_summary(results.imprecise)}")
+    for warning in (w for w in results.imprecise if w.key):
         console.print(f"    - {precision_text(warning, results.slas)}")
 
     table = _table(
@@ -245,9 +250,9 @@ def print_comparison(console: Console, comparison: Comparison) -> None:
             )
         console.print(table)
         for sla in scenario.slas:
-            before = "met" if sla.baseline_met else "missed"
-            after = "[green]met[/]" if sla.met else "[bold red]missed[/]"
-            console.print(f"  SLA {sla.name}: baseline {before}, scenario {after}")
+            before, after = sla.words
+            style = {"met": "green", "missed": "bold red"}.get(after, "yellow")
+            console.print(f"  SLA {sla.name}: baseline {before}, scenario [{style}]{after}[/]")
 
 
 def print_sweep(console: Console, found: Sweep) -> None:
@@ -289,6 +294,13 @@ def print_sweep(console: Console, found: Sweep) -> None:
     console.print(table)
 
 
+_PLAN_WORDS = {
+    "passes": "[green]passes[/]",
+    "fails": "[red]fails[/]",
+    "undecided": "[yellow]undecided: add replications[/]",
+}
+
+
 def print_optimization(console: Console, found: Optimization) -> None:
     """The chosen plan, its cost against today's, the runners-up, and the search's numbers."""
     unit = str(found.settings.get("time_unit", "minute"))
@@ -297,18 +309,26 @@ def print_optimization(console: Console, found: Optimization) -> None:
         f"{found.pruned:,} ruled out by the analysis, {len(found.simulated)} simulated"
     )
     if found.best is None:
-        console.print("[bold red]No plan in the bounds meets every SLA.[/]")
+        if found.undecided:
+            console.print("[bold yellow]Undecided: add replications.[/]")
+        else:
+            console.print("[bold red]No plan in the bounds meets every SLA.[/]")
         for note in found.notes:
             console.print(f"  {note}")
         return
     best = found.best
     saving = found.baseline_cost_per_hour - best.cost_per_hour
     plan = ", ".join(f"{pool} {n}" for pool, n in best.counts.items())
-    console.print(
-        f"Best plan  [bold green]{plan}[/]: {best.cost_per_hour:,.2f}/h "
-        f"({'saves' if saving >= 0 else 'costs'} {abs(saving):,.2f}/h against today's "
-        f"{found.baseline_cost_per_hour:,.2f}/h)"
-    )
+    if found.objective == "heads":
+        console.print(f"Best plan  [bold green]{plan}[/]: {best.heads:,} heads")
+    else:
+        console.print(
+            f"Best plan  [bold green]{plan}[/]: {best.cost_per_hour:,.2f}/h "
+            f"({'saves' if saving >= 0 else 'costs'} {abs(saving):,.2f}/h against today's "
+            f"{found.baseline_cost_per_hour:,.2f}/h)"
+        )
+    for note in found.notes:
+        console.print(f"  {note}", style="dim")
     table = _table(
         "Plans simulated, cheapest first", ["plan", "cost/h", "cost/item", "p90 cycle", "SLAs", ""]
     )
@@ -323,9 +343,7 @@ def print_optimization(console: Console, found: Optimization) -> None:
         elif candidate in found.runners_up:
             verdict = "runner-up"
         else:
-            verdict = (
-                "[green]passes[/]" if candidate.passes(found.max_utilization) else "[red]fails[/]"
-            )
+            verdict = _PLAN_WORDS[candidate.decision(found.max_utilization)]
         table.add_row(
             label,
             f"{candidate.cost_per_hour:,.2f}",

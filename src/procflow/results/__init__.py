@@ -6,7 +6,8 @@ Where things live: :mod:`~procflow.results.estimate` (means with intervals),
 :mod:`~procflow.results.comparison` and :mod:`~procflow.results.search` (many
 variants of a process), :mod:`~procflow.results.summarize` and
 :mod:`~procflow.results.verdict` (from replications to results and the line a PM
-reads first), :mod:`~procflow.results.jsonio` (JSON in and out). Nothing here runs
+reads first), :mod:`~procflow.results.precision` (whether a run was long enough),
+:mod:`~procflow.results.jsonio` (JSON in and out). Nothing here runs
 a simulation: the simulator fills these records, the reports read them.
 """
 
@@ -21,6 +22,7 @@ from procflow.results.comparison import (
 )
 from procflow.results.estimate import Estimate, t975, t_quantile
 from procflow.results.jsonio import DocumentError, document_kind, from_json, to_json
+from procflow.results.precision import Precision
 from procflow.results.records import (
     TONE_WORDS,
     AnalyticCheck,
@@ -38,7 +40,7 @@ from procflow.results.records import (
     Verdict,
 )
 from procflow.results.search import Candidate, Optimization, Sweep, SweepPoint, staff_cost
-from procflow.results.summarize import summarize
+from procflow.results.summarize import kpi_estimates, precision_of, summarize
 
 __all__ = [
     "CATALOGUE",
@@ -55,6 +57,7 @@ __all__ = [
     "Optimization",
     "Overload",
     "PoolInfo",
+    "Precision",
     "PrecisionWarning",
     "Replication",
     "Results",
@@ -70,8 +73,10 @@ __all__ = [
     "document_kind",
     "from_json",
     "headline_keys",
+    "kpi_estimates",
     "lookup",
     "paired_difference",
+    "precision_of",
     "staff_cost",
     "summarize",
     "t975",

@@ -77,8 +77,13 @@ def compare_runs(
         for key in base_results.kpis
         if key in results.kpis and not key.startswith("slas.")
     }
-    base_slas = {s.name: s.met for s in base_results.slas}
-    slas = [SlaChange(s.name, base_slas.get(s.name, False), s.met) for s in results.slas]
+    base_slas = {s.name: s for s in base_results.slas}
+    slas = [
+        SlaChange(s.name, base.met, s.met, base.outcome, s.outcome)
+        if (base := base_slas.get(s.name)) is not None
+        else SlaChange(s.name, False, s.met, None, s.outcome)
+        for s in results.slas
+    ]
     unit: TimeUnit = results.time_unit  # type: ignore[assignment]
     verdict = scenario_verdict(results.stable, results.verdict.text, slas, differences, unit)
     return ScenarioComparison(name, description, results, differences, verdict, slas, process)

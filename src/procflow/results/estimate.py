@@ -150,10 +150,15 @@ class Estimate:
 
     @property
     def relative_half_width(self) -> float:
-        """The half-width as a share of the mean's size (0 for an exact zero, NaN without one)."""
-        if self.half_width == 0:
+        """The t half-width (t times the standard error) as a share of the mean's size: the
+        relative precision of the mean (0 for an exact zero, NaN without an interval).
+
+        It is the half-width of the plain t interval, not of the bounded one shown
+        (whose two sides differ); without a standard error, the shown half-width."""
+        half = self.half_width if math.isnan(self.se) else t975(self.n - 1) * self.se
+        if half == 0:
             return 0.0
-        return self.half_width / abs(self.mean) if self.mean else math.inf
+        return half / abs(self.mean) if self.mean else math.inf
 
     def replications_for(self, precision: float) -> int:
         """Replications that would bring the relative half-width to ``precision`` (0.05 = 5%).

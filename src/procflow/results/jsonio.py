@@ -21,6 +21,7 @@ from typing import Any, Literal
 from procflow.results.catalogue import lookup
 from procflow.results.comparison import Comparison, ScenarioComparison
 from procflow.results.estimate import Estimate
+from procflow.results.precision import Precision
 from procflow.results.records import (
     Bottleneck,
     Difference,
@@ -28,6 +29,7 @@ from procflow.results.records import (
     PrecisionWarning,
     Results,
     SlaChange,
+    SlaOutcome,
     SlaResult,
     StageInfo,
     Tone,
@@ -139,6 +141,7 @@ def results_to_json(results: Results, *, full: bool = True) -> dict[str, Any]:
                 "attained": s.attained.to_dict(),
                 "met": s.met,
                 "certain": s.certain,
+                "outcome": s.outcome,
                 "status": s.status,
             }
             for s in results.slas
@@ -158,9 +161,11 @@ def results_to_json(results: Results, *, full: bool = True) -> dict[str, Any]:
                 "relative_half_width": w.relative_half_width,
                 "replications_needed": w.replications,
             }
-            for w in results.precision
+            for w in results.imprecise
         ],
     }
+    if results.precision is not None:
+        document["precision"] = results.precision.to_dict()
     if full:
         document["replications"] = results.replications
         document["series"] = results.series
@@ -179,7 +184,14 @@ def _scenario_to_json(scenario: ScenarioComparison) -> dict[str, Any]:
         "stable": scenario.stable,
         **_verdict(scenario.verdict),
         "slas": [
-            {"name": s.name, "met": s.met, "baseline_met": s.baseline_met, "broken": s.broken}
+            {
+                "name": s.name,
+                "met": s.met,
+                "baseline_met": s.baseline_met,
+                "broken": s.broken,
+                "outcome": s.outcome,
+                "baseline_outcome": s.baseline_outcome,
+            }
             for s in scenario.slas
         ],
         "differences": {
@@ -216,18 +228,25 @@ def _point_to_json(point: SweepPoint) -> dict[str, Any]:
     return entry
 
 
-def _plan_to_json(c: Candidate) -> dict[str, Any]:
+def _plan_to_json(c: Candidate, ceiling: float | None) -> dict[str, Any]:
     results = c.point.results if c.point else None
     plan = {
         "changes": c.changes,
         "counts": c.counts,
+        "heads": c.heads,
+        "decision": c.decision(ceiling),
         "cost_per_hour": c.cost_per_hour,
         "cost_per_item": results.kpis["cost_per_item"].mean if results else None,
         "analytic_max_utilization": c.max_utilization,
         "stable": results.stable if results else None,
         "slas_met": bool(results and all(s.met for s in results.slas)),
         "slas": [
-            {"name": s.name, "met": s.met, "attained": s.attained.to_dict()}
+            {
+                "name": s.name,
+                "met": s.met,
+                "outcome": s.outcome,
+                "attained": s.attained.to_dict(),
+            }
             for s in (results.slas if results else [])
         ],
     }
@@ -258,6 +277,7 @@ def to_json(record: Record) -> dict[str, Any]:
         }
     else:
         found = record
+        ceiling = found.max_utilization
         document = {
             "format_version": FORMAT_VERSION,
             "kind": "optimization",
@@ -265,9 +285,11 @@ def to_json(record: Record) -> dict[str, Any]:
             "settings": found.settings,
             "max_utilization": found.max_utilization,
             "baseline_cost_per_hour": found.baseline_cost_per_hour,
-            "best": _plan_to_json(found.best) if found.best else None,
-            "runners_up": [_plan_to_json(c) for c in found.runners_up],
-            "candidates": [_plan_to_json(c) for c in found.simulated],
+            "objective": found.objective,
+            "best": _plan_to_json(found.best, ceiling) if found.best else None,
+            "runners_up": [_plan_to_json(c, ceiling) for c in found.runners_up],
+            "undecided": [_plan_to_json(c, ceiling) for c in found.undecided],
+            "candidates": [_plan_to_json(c, ceiling) for c in found.simulated],
             "plans_in_bounds": found.total,
             "pruned_by_analysis": found.pruned,
             "notes": found.notes,
@@ -323,6 +345,10 @@ def _flat_kpis(document: Mapping[str, Any], n: int) -> dict[str, Estimate]:
     for j, sla in enumerate(document.get("slas") or []):
         kpis[f"slas.{j}.attained"] = _estimate(sla.get("attained"), n)
     return kpis
+
+
+def _outcome(value: Any) -> SlaOutcome | None:
+    return value if value in ("met", "missed", "undecided") else None
 
 
 def _verdict_from(document: Mapping[str, Any], stable: bool) -> Verdict:
@@ -385,7 +411,7 @@ def results_from_json(document: Mapping[str, Any]) -> Results:
         analytic_stable=bool(document.get("analytic_stable", True)),
         series={k: [_num(x) for x in v] for k, v in (document.get("series") or {}).items()},
         cycle_time_percentiles=[_num(x) for x in distribution.get("values") or []],
-        precision=[
+        imprecise=[
             PrecisionWarning(
                 str(w.get("kpi") or ""),
                 _num(w.get("relative_half_width")),
@@ -394,6 +420,7 @@ def results_from_json(document: Mapping[str, Any]) -> Results:
             )
             for w in document.get("precision_warnings") or []
         ],
+        precision=Precision.from_dict(document["precision"]) if document.get("precision") else None,
     )
 
 
@@ -426,7 +453,13 @@ def _scenario_from(entry: Mapping[str, Any], baseline: Results) -> ScenarioCompa
             stages=baseline.stages,
         )
     slas = [
-        SlaChange(str(s.get("name", "")), bool(s.get("baseline_met")), bool(s.get("met")))
+        SlaChange(
+            str(s.get("name", "")),
+            bool(s.get("baseline_met")),
+            bool(s.get("met")),
+            _outcome(s.get("baseline_outcome")),
+            _outcome(s.get("outcome")),
+        )
         for s in entry.get("slas") or []
     ]
     return ScenarioComparison(
@@ -512,6 +545,7 @@ def from_json(document: Any) -> Record:
 
         best = same(document.get("best"))
         runners = [c for c in (same(e) for e in document.get("runners_up") or []) if c]
+        undecided = [c for c in (same(e) for e in document.get("undecided") or []) if c]
         return Optimization(
             str(document.get("process", "")),
             settings,
@@ -523,6 +557,8 @@ def from_json(document: Any) -> Record:
             _num(document.get("baseline_cost_per_hour")),
             document.get("max_utilization"),
             [str(n) for n in document.get("notes") or []],
+            "heads" if document.get("objective") == "heads" else "cost",
+            undecided,
         )
     except (KeyError, TypeError, AttributeError, ValueError) as exc:
         raise DocumentError(f"a {kind} document this version cannot read: {exc}") from None

@@ -14,6 +14,7 @@ from typing import Any, Literal
 
 from procflow.model.quantities import three_digits
 from procflow.results.estimate import Estimate
+from procflow.results.precision import Precision
 
 #: How a verdict reads: fine, watch it, or do not ship.
 Tone = Literal["ok", "warn", "bad"]
@@ -126,7 +127,7 @@ class SlaResult:
         a = self.attained
         if math.isnan(a.low):
             return False
-        return a.low >= self.target or a.high < self.target
+        return a.low >= self.target - 1e-12 or a.high < self.target
 
     @property
     def outcome(self) -> SlaOutcome:
@@ -209,11 +210,33 @@ class SlaChange:
     name: str
     baseline_met: bool
     met: bool
+    #: what the intervals decide (None: not known, as in documents written before)
+    baseline_outcome: SlaOutcome | None = None
+    outcome: SlaOutcome | None = None
 
     @property
     def broken(self) -> bool:
-        """Met today, missed with the change."""
-        return self.baseline_met and not self.met
+        """Met today, missed with the change (by the intervals, when they are known)."""
+        if self.baseline_outcome is None or self.outcome is None:
+            return self.baseline_met and not self.met
+        return self.baseline_outcome == "met" and self.outcome == "missed"
+
+    @property
+    def undecided(self) -> bool:
+        """The interval of the baseline or of the scenario straddles the target."""
+        return "undecided" in (self.baseline_outcome, self.outcome)
+
+    @property
+    def words(self) -> tuple[str, str]:
+        """How the baseline and the scenario fare: ``met``, ``missed`` or
+        ``undecided: add replications``."""
+
+        def word(outcome: SlaOutcome | None, met: bool) -> str:
+            if outcome == "undecided":
+                return "undecided: add replications"
+            return outcome or ("met" if met else "missed")
+
+        return word(self.baseline_outcome, self.baseline_met), word(self.outcome, self.met)
 
 
 @dataclass(frozen=True)
@@ -260,7 +283,9 @@ class Results:
     #: cycle time at percentiles 1..99, averaged over replications
     cycle_time_percentiles: list[float] = field(default_factory=list)
     #: intervals too wide to decide on, with the replications that would be enough
-    precision: list[PrecisionWarning] = field(default_factory=list)
+    imprecise: list[PrecisionWarning] = field(default_factory=list)
+    #: with ``--precision``: how precise the headline KPIs came out, and after how many runs
+    precision: Precision | None = None
 
     def kpi(self, name: str) -> Estimate:
         """One KPI's estimate by its catalogue key, such as ``cycle_time.p90``."""

@@ -3,13 +3,16 @@
 A sweep simulates the same process under a grid of changes; an optimization
 searches staffing plans for the cheapest one that meets every SLA. Each point or
 plan keeps its changes, its process, and its results (or why it could not run).
+A plan *passes* only when the intervals say so: every SLA's attainment has its
+lower bound at or above the target; a plan whose interval straddles a target is
+*undecided* (more replications decide it), not a pass or a fail.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from procflow.model.process import Process
 from procflow.results.records import Results
@@ -56,6 +59,12 @@ class Sweep:
         return list(self.points[0].changes) if self.points else []
 
 
+#: What the simulation decides of a plan.
+PlanDecision = Literal["passes", "fails", "undecided"]
+#: What an optimization minimises: staff cost, or heads when no pool has a cost.
+Objective = Literal["cost", "heads"]
+
+
 @dataclass
 class Candidate:
     """A staffing plan, its price, and what the analysis and simulation said of it."""
@@ -70,14 +79,31 @@ class Candidate:
         """The plan as scenario changes."""
         return {f"resources.{pool}.count": n for pool, n in self.counts.items()}
 
+    @property
+    def heads(self) -> int:
+        """People in the searched pools."""
+        return sum(self.counts.values())
+
+    def decision(self, ceiling: float | None) -> PlanDecision:
+        """``passes``: keeps up, every searched pool under the ceiling, and every SLA's
+        interval at or above its target; ``undecided``: an interval straddles a target;
+        ``fails`` otherwise (not simulated, a queue grows, an SLA surely missed)."""
+        results = self.point.results if self.point is not None else None
+        if results is None or not results.stable:
+            return "fails"
+        kpis = results.kpis
+        if ceiling is not None and any(
+            kpis[f"resources.{p}.utilization"].mean > ceiling for p in self.counts
+        ):
+            return "fails"
+        decisions = {s.outcome for s in results.slas}
+        if "missed" in decisions:
+            return "fails"
+        return "undecided" if "undecided" in decisions else "passes"
+
     def passes(self, ceiling: float | None) -> bool:
-        """Simulated: keeps up, every SLA met, and every searched pool under the ceiling."""
-        if self.point is None or not self.point.feasible or self.point.results is None:
-            return False
-        if ceiling is None:
-            return True
-        kpis = self.point.results.kpis
-        return all(kpis[f"resources.{p}.utilization"].mean <= ceiling for p in self.counts)
+        """Simulated, and the intervals say it meets every SLA (see :meth:`decision`)."""
+        return self.decision(ceiling) == "passes"
 
 
 @dataclass
@@ -94,3 +120,7 @@ class Optimization:
     baseline_cost_per_hour: float
     max_utilization: float | None = None
     notes: list[str] = field(default_factory=list)
+    #: staff cost, or heads when no pool has a cost per hour
+    objective: Objective = "cost"
+    #: plans cheaper than the best (or any, without one) whose SLA intervals straddle a target
+    undecided: list[Candidate] = field(default_factory=list)

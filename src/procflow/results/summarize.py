@@ -19,6 +19,7 @@ from procflow.model.process import Process
 from procflow.model.settings import RunSettings
 from procflow.results.catalogue import lookup
 from procflow.results.estimate import Estimate
+from procflow.results.precision import Precision, measure
 from procflow.results.records import (
     AnalyticCheck,
     Bottleneck,
@@ -38,11 +39,7 @@ def summarize(
     check: AnalyticCheck,
 ) -> Results:
     """Turn replications into estimates, SLA verdicts, ranked bottlenecks and the verdict."""
-    names = list(dict.fromkeys(k for run in runs for k in run.kpis))
-    kpis = {
-        name: Estimate.of([run.kpis.get(name, math.nan) for run in runs], lookup(name).kpi.bounds)
-        for name in names
-    }
+    kpis = kpi_estimates(runs)
     simulated_stable = all(run.stable for run in runs)
     growth: dict[str, float] = {}
     for run in runs:
@@ -82,7 +79,35 @@ def summarize(
         ]
         if runs and all(len(run.percentiles) == 99 for run in runs)
         else [],
-        precision=precision_warnings(kpis, slas, process.resources, process.stages, stable),
+        imprecise=precision_warnings(
+            kpis, slas, process.resources, process.stages, process.time_unit, stable
+        ),
+        precision=precision_of(process, settings, kpis),
+    )
+
+
+def kpi_estimates(runs: Sequence[Replication]) -> dict[str, Estimate]:
+    """Every KPI of the runs as an estimate, its interval within the KPI's bounds."""
+    names = dict.fromkeys(k for run in runs for k in run.kpis)
+    return {
+        name: Estimate.of([run.kpis.get(name, math.nan) for run in runs], lookup(name).kpi.bounds)
+        for name in names
+    }
+
+
+def precision_of(
+    process: Process, settings: RunSettings, kpis: Mapping[str, Estimate]
+) -> Precision | None:
+    """How precise the headline KPIs are, when the settings ask for a precision."""
+    if settings.precision is None:
+        return None
+    return measure(
+        kpis,
+        process.resources,
+        process.stages,
+        process.time_unit,
+        settings.precision,
+        settings.max_replications,
     )
 
 

@@ -28,6 +28,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from procflow.model.quantities import TimeUnit, format_duration
 from procflow.results.catalogue import headline_keys
 from procflow.results.estimate import Estimate
+from procflow.results.precision import judged
 from procflow.results.records import (
     AnalyticCheck,
     Difference,
@@ -85,11 +86,13 @@ def precision_warnings(
     slas: Sequence[SlaResult],
     pools: Iterable[str],
     stages: Iterable[str],
+    time_unit: TimeUnit,
     stable: bool,
 ) -> list[PrecisionWarning]:
     """The intervals too wide to decide on, each with the replications that would be enough.
 
-    A headline KPI whose half-width is above :data:`DECIDING_PRECISION` of its mean, and
+    A headline KPI whose half-width is above :data:`DECIDING_PRECISION` of its mean (of
+    its floor, when the mean is nearer zero: see :func:`~procflow.results.precision.judged`), and
     an SLA whose interval straddles its target (enough: the half-width within the distance
     from the attainment to the target). With one replication there is no interval: one
     warning for the run. A process that cannot keep up gets none (its SLAs are missed
@@ -102,7 +105,7 @@ def precision_warnings(
         return [PrecisionWarning("", math.nan, None)]
     found = []
     for value in headline_keys(kpis, pools, stages):
-        e = kpis[value.key]
+        e = judged(value.key, kpis[value.key], time_unit)
         if e.relative_half_width > DECIDING_PRECISION:
             found.append(
                 PrecisionWarning(
@@ -136,8 +139,17 @@ def scenario_verdict(
     if broken:
         return Verdict("breaks an SLA the baseline meets: " + "; ".join(broken), "bad")
     missed = [s.name for s in slas if not s.met]
+    undecided = [s.name for s in slas if s.undecided]
+    notes = (
+        (
+            "SLA " + "; ".join(undecided) + ": undecided: add replications (its interval "
+            "straddles the target; --precision adds them until the run is precise)",
+        )
+        if undecided
+        else ()
+    )
     p90 = differences.get("cycle_time.p90")
-    tone: Tone = "warn" if missed else "ok"
+    tone: Tone = "warn" if missed or undecided else "ok"
     if p90 is not None and p90.significant:
         change = p90.change.mean
         amount = format_duration(abs(change), time_unit)
@@ -145,5 +157,5 @@ def scenario_verdict(
             tone = "warn"
         word = "faster" if change < 0 else "slower"
         sign = "-" if change < 0 else "+"
-        return Verdict(f"p90 cycle time {sign}{amount} ({word}, significant)", tone)
-    return Verdict("no significant change in p90 cycle time", tone)
+        return Verdict(f"p90 cycle time {sign}{amount} ({word}, significant)", tone, notes)
+    return Verdict("no significant change in p90 cycle time", tone, notes)

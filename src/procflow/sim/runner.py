@@ -5,20 +5,26 @@ same whether replications run one after another, in local processes or on a
 Dask cluster, and whatever their completion order. :func:`run_many` is the one
 way every command runs its replications: ``simulate`` one process, ``compare``
 a baseline and its scenarios, ``sweep`` and ``optimize`` many variants, all
-sent to the executor at once so that it stays busy.
+sent to the executor at once so that it stays busy. With a precision
+(``--precision 5%``) it runs in batches until the headline KPIs are precise
+enough (:mod:`procflow.results.precision`); with ``--warmup auto`` a pilot
+chooses the warm-up first (:mod:`procflow.sim.warmup`).
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 
 from procflow.analysis import analyze
 from procflow.eventlog.visit import EventSink
 from procflow.model.process import Process
 from procflow.model.settings import RunSettings
-from procflow.results import Replication, Results, summarize
+from procflow.results import Replication, Results, kpi_estimates, precision_of, summarize
 from procflow.sim.engine import Engine
 from procflow.sim.executor import Executor, LocalExecutor
+from procflow.sim.warmup import PILOT, choose
 
 Progress = Callable[[int, int], None]
 #: One replication to run: (process, settings, seed, replication number).
@@ -41,25 +47,90 @@ def run_task(task: Task) -> Replication:
     return run_replication(*task)
 
 
+@dataclass
+class Runs:
+    """Every process's replications, and the settings they ran with (the warm-up chosen)."""
+
+    settings: RunSettings
+    runs: list[list[Replication]]
+
+
+def settle(
+    processes: Sequence[Process],
+    settings: RunSettings,
+    executor: Executor | None = None,
+    progress: Progress | None = None,
+) -> RunSettings:
+    """The settings with an ``auto`` warm-up chosen on a pilot (given ones are unchanged).
+
+    The pilot runs the first few replications of every process with no warm-up; the
+    warm-up is the longest of the processes' MSER-5 choices, so that scenarios
+    compared with each other are measured over the same window.
+    """
+    if not math.isnan(settings.warmup):
+        return settings
+    pilot = replace(
+        settings, warmup=0.0, precision=None, replications=min(PILOT, settings.replications)
+    )
+    tried = _replicate(processes, pilot, executor or LocalExecutor(1), progress)
+    return settings.with_warmup(max((choose(runs) for runs in tried), default=0.0))
+
+
 def run_many(
     processes: Sequence[Process],
     settings: RunSettings,
     executor: Executor | None = None,
     progress: Progress | None = None,
-) -> list[list[Replication]]:
+    done: Sequence[Sequence[Replication]] = (),
+) -> Runs:
     """Every process's replications ``0..n-1`` with the same seed, on one executor.
 
-    All tasks go to the executor at once; the result holds one list per process,
-    in the order given. The numbers do not depend on the executor.
+    With a precision, ``n`` grows batch by batch until every process's headline
+    KPIs are precise enough or ``max_replications`` is reached; every process gets
+    the same ``n``. An ``auto`` warm-up is chosen first (:func:`settle`). ``done``
+    holds replications already run (from 0 on) per process. Each batch goes to
+    the executor at once; the numbers do not depend on the executor, and
+    replication ``r`` is the same whatever batch it ran in.
     """
-    n = settings.replications
-    tasks: list[Task] = [(p, settings, settings.seed, r) for p in processes for r in range(n)]
-    runs: list[Replication] = []
-    for k, result in enumerate((executor or LocalExecutor(1)).map(run_task, tasks)):
-        runs.append(result)
-        if progress:
-            progress(k + 1, len(tasks))
-    return [runs[k * n : (k + 1) * n] for k in range(len(processes))]
+    executor = executor or LocalExecutor(1)
+    settings = settle(processes, settings, executor, progress)
+    return Runs(settings, _replicate(processes, settings, executor, progress, done))
+
+
+def _replicate(
+    processes: Sequence[Process],
+    settings: RunSettings,
+    executor: Executor,
+    progress: Progress | None,
+    done: Sequence[Sequence[Replication]] = (),
+) -> list[list[Replication]]:
+    runs = [list(done[k]) if k < len(done) else [] for k in range(len(processes))]
+    target = settings.replications
+    while True:
+        owners = [k for k, runs_k in enumerate(runs) for _ in range(len(runs_k), target)]
+        tasks: list[Task] = [
+            (processes[k], settings, settings.seed, r)
+            for k, runs_k in enumerate(runs)
+            for r in range(len(runs_k), target)
+        ]
+        finished = sum(len(r) for r in runs)
+        total = finished + len(tasks)
+        for count, (owner, result) in enumerate(
+            zip(owners, executor.map(run_task, tasks), strict=True), start=1
+        ):
+            runs[owner].append(result)
+            if progress:
+                progress(finished + count, total)
+        if settings.precision is None or target >= settings.max_replications:
+            return runs
+        precisions = [
+            precision_of(p, settings, kpi_estimates(r))
+            for p, r in zip(processes, runs, strict=True)
+        ]
+        if all(p is None or p.reached for p in precisions):
+            return runs
+        needed = max(p.needed for p in precisions if p is not None)
+        target = min(settings.max_replications, max(needed, target + 1))
 
 
 def run_replications(
@@ -74,7 +145,7 @@ def run_replications(
 ) -> list[Replication]:
     """One process's replications (default: the settings' number and seed)."""
     settings = settings.with_runs(replications, seed)
-    return run_many([process], settings, executor or LocalExecutor(jobs), progress)[0]
+    return run_many([process], settings, executor or LocalExecutor(jobs), progress).runs[0]
 
 
 def summarize_runs(process: Process, settings: RunSettings, runs: Sequence[Replication]) -> Results:
@@ -100,15 +171,7 @@ def simulate(
     """
     settings = settings.with_runs(replications, seed)
     executor = executor or LocalExecutor(jobs)
-    if events is None:
-        runs = run_many([process], settings, executor, progress)[0]
-    else:
-        runs = [run_replication(process, settings, settings.seed, 0, events)]
-        rest: list[Task] = [
-            (process, settings, settings.seed, r) for r in range(1, settings.replications)
-        ]
-        for k, result in enumerate(executor.map(run_task, rest)):
-            runs.append(result)
-            if progress:
-                progress(k + 2, settings.replications)
+    settings = settle([process], settings, executor, progress)
+    done = [[run_replication(process, settings, settings.seed, 0, events)]] if events else []
+    runs = run_many([process], settings, executor, progress, done).runs[0]
     return summarize_runs(process, settings, runs)

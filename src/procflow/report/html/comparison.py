@@ -58,8 +58,8 @@ def _relative(d: Difference) -> tuple[float | None, float | None, float | None]:
 def _sla_table(scenario: ScenarioComparison) -> str:
     rows = []
     for x in scenario.slas:
-        before = badge("met", "ok") if x.baseline_met else badge("missed", "bad")
-        after = badge("met", "ok") if x.met else badge("missed", "bad")
+        tones = {"met": "ok", "missed": "bad"}
+        before, after = (badge(word, tones.get(word, "warn")) for word in x.words)
         flag = badge("broken by this change", "bad") if x.broken else ""
         rows.append([_e(x.name), before, after, flag])
     return "<h3>SLAs</h3>" + table(["SLA", "baseline", "scenario", ""], rows)

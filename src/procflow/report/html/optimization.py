@@ -45,7 +45,8 @@ def _verdict(found: Optimization, unit: str) -> str:
     base_cost = found.baseline_cost_per_hour
     facts: list[str] = []
     if best is not None:
-        headline = f"Cheapest staffing that meets every SLA: {_plan_label(best)}"
+        least = "Fewest heads" if found.objective == "heads" else "Cheapest staffing"
+        headline = f"{least} that meets every SLA: {_plan_label(best)}"
         tone = "ok"
         cost = best.cost_per_hour
         facts.append(fact(fmt("money", cost, unit), "cost / hour"))
@@ -56,6 +57,9 @@ def _verdict(found: Optimization, unit: str) -> str:
             )
         facts.append(fact(fmt("money", _cost_per_item(best), unit), lookup("cost_per_item").label))
         facts.append(fact(fmt("share", best.max_utilization, unit), "busiest pool, analytic"))
+    elif found.undecided:
+        headline = "Undecided: add replications"
+        tone = "warn"
     else:
         headline = "No staffing within the bounds meets every SLA"
         tone = "bad"
@@ -144,8 +148,11 @@ def _plan_verdict(found: Optimization, plan: Candidate) -> str:
     results = plan.point.results if plan.point else None
     if results is None:
         return badge("could not run", "bad")
-    if plan.passes(found.max_utilization):
+    decision = plan.decision(found.max_utilization)
+    if decision == "passes":
         return badge("passes", "ok")
+    if decision == "undecided":
+        return badge("undecided: add replications", "warn")
     if not results.stable:
         return badge("unstable", "warn")
     if plan.point is not None and not plan.point.feasible:

@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 
 from procflow.model.process import Process
 from procflow.model.quantities import format_duration
+from procflow.model.settings import AUTO_WARMUP_NOTE
 from procflow.report.charts.base import id_scope
 from procflow.report.diagram import process_diagram
 from procflow.report.format import format_value, replications
@@ -73,8 +74,9 @@ def settings_text(settings: Mapping[str, Any], paired: bool = False) -> str:
     runs += " (common random numbers)" if paired else ""
     text = f"{runs} of {duration(float(settings.get('horizon', math.nan)), unit)} simulated"
     warmup = float(settings.get("warmup") or 0.0)
-    if warmup:
-        text += f" ({duration(warmup, unit)} warm-up not counted)"
+    chosen = f", {AUTO_WARMUP_NOTE}" if settings.get("warmup_auto") else ""
+    if warmup or chosen:
+        text += f" ({duration(warmup, unit)} warm-up not counted{chosen})"
     if "seed" in settings:
         text += f", seed {settings['seed']}"
     return text + ". Intervals are 95% confidence intervals over the replications."

@@ -63,10 +63,10 @@ def _verdict(results: Results) -> str:
         if sla.outcome != "met":
             attained = fmt("share", sla.attained.mean, unit)
             items.append(f"SLA <b>{_e(sla.name)}</b> {_e(sla.status)} ({_e(attained)} attained).")
-    if results.precision:
-        said = _e(sentence(precision_summary(results.precision)))
+    if results.imprecise:
+        said = _e(sentence(precision_summary(results.imprecise)))
         detail = "".join(
-            f"<li>{_e(precision_text(w, results.slas))}</li>" for w in results.precision if w.key
+            f"<li>{_e(precision_text(w, results.slas))}</li>" for w in results.imprecise if w.key
         )
         items.append(
             f"{badge('add replications', 'warn')} {said}." + (detail and f"<ul>{detail}</ul>")
@@ -261,6 +261,7 @@ def results_html(results: Results, process: Process | None = None) -> str:
     diagram = process_section(process, results)
     if diagram:  # after the bottlenecks, whose pools it shows
         body.insert(4, diagram)
-    return html_page(
-        "simulation report", results.process or "process", settings_text(results.settings), body
-    )
+    meta = settings_text(results.settings)
+    if results.precision is not None:
+        meta += f" {sentence(results.precision.describe())}."
+    return html_page("simulation report", results.process or "process", meta, body)
