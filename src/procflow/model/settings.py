@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from pydantic_core import PydanticCustomError
 
 from procflow.model.process import Process
-from procflow.model.quantities import parse_duration
+from procflow.model.quantities import DURATION_PATTERN, parse_duration
 
 DEFAULT_HORIZON = "3 days"
 DEFAULT_WARMUP = "8 hours"
@@ -28,14 +28,43 @@ DEFAULT_SEED = 1
 DEFAULT_MAX_WIP = 50_000
 
 
+def _shown_default(value: str | int, *, duration: bool = False) -> Any:
+    """The schema of a setting left out: the default it then takes (not ``null``)."""
+
+    def extra(schema: dict[str, Any]) -> None:
+        schema["default"] = value
+        if duration:  # text with a unit, as the command line takes it
+            schema["anyOf"] = [{"type": "string", "pattern": DURATION_PATTERN}, {"type": "null"}]
+
+    return extra
+
+
 class RunOverrides(BaseModel):
     """Run settings a scenario file may set (the command line wins)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
-    horizon: str | None = Field(default=None, description="Simulated time, e.g. '7 days'.")
-    warmup: str | None = Field(default=None, description="Time left out, e.g. '8 hours'.")
-    replications: int | None = Field(default=None, ge=1, description="Independent runs.")
-    seed: int | None = Field(default=None, ge=0, description="The random seed.")
+    horizon: str | None = Field(
+        default=None,
+        description="How long each run simulates, such as '7 days'.",
+        json_schema_extra=_shown_default(DEFAULT_HORIZON, duration=True),
+    )
+    warmup: str | None = Field(
+        default=None,
+        description="The start of each run left out of the statistics, such as '8 hours'.",
+        json_schema_extra=_shown_default(DEFAULT_WARMUP, duration=True),
+    )
+    replications: int | None = Field(
+        default=None,
+        ge=1,
+        description="How many independent runs.",
+        json_schema_extra=_shown_default(DEFAULT_REPLICATIONS),
+    )
+    seed: int | None = Field(
+        default=None,
+        ge=0,
+        description="The random seed: the same seed gives the same numbers.",
+        json_schema_extra=_shown_default(DEFAULT_SEED),
+    )
 
 
 class SettingsError(ValueError):
