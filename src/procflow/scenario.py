@@ -149,8 +149,7 @@ class ScenarioFile(BaseModel):
     )
     sweep: dict[str, SweepValues] | None = Field(
         default=None,
-        description="Paths with the values each takes: a grid of scenarios, one per "
-        "combination.",
+        description="Paths with the values each takes: a grid of scenarios, one per combination.",
     )
 
 

@@ -37,8 +37,8 @@ from procflow.model.calendar import (
     Days,
     Hours,
     WeeklyProfile,
-    parse_clock,
     every_day,
+    parse_clock,
     week_intervals,
     whole_day,
 )
