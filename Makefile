@@ -1,12 +1,13 @@
 # procflow: two commands do all the set-up on a fresh machine with python3.
 #   make demo   create .venv, install, lint, analyse, simulate and compare the bundled examples
 #   make test   ruff, mypy and pytest
+#   make docs   regenerate the generated docs: rule pages, KPI table, key reference
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint-code install clean
+.PHONY: demo test lint-code docs install clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +40,11 @@ lint-code: $(STAMP)
 
 test: lint-code
 	$(BIN)/pytest
+
+docs: $(STAMP)
+	$(BIN)/python -m procflow.lint.docs
+	$(BIN)/python -m procflow.results.docs
+	$(BIN)/python -m procflow.schema.docs
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -13,7 +14,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from models import EXAMPLE, PROCESSES, SCENARIOS, load_text
+from models import EXAMPLE, PROCESSES, ROOT, SCENARIOS, load_text
 from procflow.cli import main
 from procflow.diagnostics import LoadError
 from procflow.schema import DRAFT_07, process_schema
@@ -225,3 +226,107 @@ def test_every_property_has_a_description_for_editor_hover_help(name: str) -> No
 
     schema = process_schema() if name == "process" else scenario_schema()
     assert _undescribed(schema, "#") == []
+
+
+FORMAT_DOC = ROOT / "docs" / "format.md"
+
+
+def _property_names(node: Any) -> set[str]:
+    """Every key any ``properties`` below ``node`` names."""
+    found: set[str] = set()
+    if isinstance(node, dict):
+        found |= set(node.get("properties") or {})
+        for value in node.values():
+            found |= _property_names(value)
+    elif isinstance(node, list):
+        for value in node:
+            found |= _property_names(value)
+    return found
+
+
+def test_the_key_reference_in_format_md_is_the_schema() -> None:
+    """docs/format.md's key reference is what the schema renders today: a changed field
+    description without ``python -m procflow.schema.docs`` fails here."""
+    from procflow.schema import docs
+
+    text = FORMAT_DOC.read_text(encoding="utf-8")
+    assert f"{docs.BEGIN}{docs.render()}{docs.END}" in text
+    assert not docs.stale(FORMAT_DOC)
+
+
+def test_the_key_reference_names_every_key_with_its_description() -> None:
+    """Every key of both schemas is a row of the reference (distribution parameters in the
+    table of kinds), and every row carries the key's description."""
+    from procflow.schema import docs, scenario_schema
+
+    reference = docs.render()
+    rows = [line for line in reference.splitlines() if line.startswith("| `")]
+    paths = [row.split("`")[1] for row in rows]
+    last_keys = {path.replace("[]", "").rsplit(".", 1)[-1] for path in paths}
+    kinds_table = reference.split("### Keys: distributions", 1)[1].split("###", 1)[0]
+    for name in _property_names(process_schema()) | _property_names(scenario_schema()):
+        assert name in last_keys or f"`{name}`" in kinds_table, name
+    for row in rows:
+        cells = [c.strip() for c in row.strip("|").split(" | ")]
+        assert cells[-1], f"a row without a description: {row}"
+    assert "stages.<stage>.detection_rate" in paths
+    assert "settings.horizon" in paths
+
+
+def test_each_key_has_its_type_and_default_in_pm_words() -> None:
+    """Types read as a PM writes values, defaults as they are written in a file."""
+    from procflow.schema import docs
+
+    rows = {
+        row.split("`")[1]: [c.strip() for c in row.strip("|").split(" | ")]
+        for row in docs.render().splitlines()
+        if row.startswith("| `")
+    }
+    assert rows["stages.<stage>.detection_rate"][1:3] == ["share from 0 to 1", ""]
+    assert rows["stages.<stage>.escalate_after"][1] == "duration such as '4 min'"
+    assert rows["arrivals[].rate"][1] == "rate such as '540 per hour'"
+    assert rows["stages.<stage>.duration"][1] == "distribution"
+    assert rows["stages.<stage>.next[].when"][1].startswith("expression")
+    assert rows["slas[].metric"][1:3] == ["one of `cycle_time`/`waiting_time`", "required"]
+    assert rows["slas[].percentile"][1:3] == ["number from 1 to 100", "`90`"]
+    assert rows["arrivals[].schedule[].days"][1:3] == ["days such as 'mon-fri'", "`all`"]
+    assert rows["resources.<pool>.calendar[].hours"][2] == "`00:00-24:00`"
+    assert rows["settings.horizon"][1:3] == ["duration such as '4 min'", "`3 days`"]
+    assert rows["resources.<pool>.teams[].calendar"][1].startswith(
+        "list (keys as `resources.<pool>.calendar[]`)"
+    )
+
+
+def test_a_changed_description_makes_the_committed_reference_stale(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``--check`` exits 1 while the doc differs from the schema; a refresh fixes it."""
+    from procflow.schema import docs
+
+    target = tmp_path / "format.md"
+    shutil.copyfile(FORMAT_DOC, target)
+    assert docs.main(["--check", str(target)]) == 0
+    changed = process_schema()
+    changed["definitions"]["Stage"]["properties"]["error_rate"]["description"] = "Reworded."
+    monkeypatch.setattr(docs, "process_schema", lambda: changed)
+    assert docs.main(["--check", str(target)]) == 1
+    assert docs.main([str(target)]) == 0
+    assert docs.main(["--check", str(target)]) == 0
+    assert "| Reworded. |" in target.read_text(encoding="utf-8")
+
+
+def test_refreshing_a_doc_without_the_markers_is_refused(tmp_path: Path) -> None:
+    """A page without the key-reference block is not silently left as it is."""
+    from procflow.schema import docs
+
+    page = tmp_path / "format.md"
+    page.write_text("# The process format\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="key-reference"):
+        docs.refresh_docs(page)
+
+
+def test_the_schema_shows_days_and_hours_defaults_as_written() -> None:
+    """An editor offers ``all`` and ``00:00-24:00``, not the numbers they are stored as."""
+    shift = process_schema()["definitions"]["Shift"]["properties"]
+    assert shift["days"]["default"] == "all"
+    assert shift["hours"]["default"] == "00:00-24:00"

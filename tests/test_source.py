@@ -721,3 +721,21 @@ def test_any_text_loads_or_raises_load_error(text: str) -> None:
     else:
         assert isinstance(doc, Document)
         assert all(f.code == "PF003" for f in doc.findings)
+
+
+@pytest.mark.parametrize(
+    ("text", "where", "extra"),
+    [
+        ("resources:\n  annotator: {count: 6}}\nstages: {}\n", (2, 24), "}"),
+        ("arrivals:\n  - {name: a, rate: 5}}\n", (2, 23), "}"),
+        ("stages: [a, b]]\n", (1, 15), "]"),
+    ],
+    ids=["brace-in-mapping", "brace-in-list", "bracket"],
+)
+def test_a_bracket_closed_once_too_often_is_pf002_at_it_with_a_hint(
+    text: str, where: tuple[int, int], extra: str
+) -> None:
+    """``{count: 6}}``: PF002 at the extra '}' (or ']'), and a hint that names it."""
+    (finding,) = load_error(text).findings
+    assert (finding.code, finding.location.line, finding.location.col) == ("PF002", *where)
+    assert finding.hint and f"'{extra}'" in finding.hint

@@ -46,3 +46,20 @@ def publish(tmp: Path, path: Path) -> None:
     os.umask(umask)
     os.chmod(tmp, 0o666 & ~umask)  # as an ordinary new file would be, not mkstemp's 0600
     os.replace(tmp, path)
+
+
+def fill_block(path: Path, begin: str, end: str, content: str) -> bool:
+    """Write ``content`` between the ``begin`` and ``end`` markers of a committed doc.
+
+    The generated parts of the docs (the KPI table, the key reference) sit between
+    such markers; everything around them is left as it is. Returns whether the file
+    changed; raises ValueError naming the markers when ``path`` has no such block.
+    """
+    text = path.read_text(encoding="utf-8")
+    head, found, rest = text.partition(begin)
+    if not found or end not in rest:
+        raise ValueError(f"{path}: no {begin.strip()} ... {end.strip()} block to fill")
+    updated = head + begin + content + end + rest.split(end, 1)[1]
+    if updated != text:
+        write_atomic(path, updated)
+    return updated != text

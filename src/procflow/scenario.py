@@ -90,9 +90,9 @@ class Range(BaseModel):
     """``{from: 40, to: 48, step: 2}``: both ends included."""
 
     model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
-    start: float = Field(alias="from", description="The first value.")
-    stop: float = Field(alias="to", description="The last value (included).")
-    step: float = Field(default=1, gt=0, description="The step between values.")
+    start: float = Field(alias="from", description="The first value of the range.")
+    stop: float = Field(alias="to", description="The last value of the range (included).")
+    step: float = Field(default=1, gt=0, description="The step between the values.")
 
     def values(self) -> list[float | int]:
         """The values of the range, as whole numbers where they are whole."""
@@ -120,6 +120,7 @@ SweepValues = Annotated[
         custom_error_type="sweep",
         custom_error_message="a sweep axis is a list of values or {from, to, step}",
     ),
+    Field(description="The values this path takes: a list, or a range {from, to, step}."),
 ]
 
 
@@ -127,22 +128,28 @@ class ScenarioFile(BaseModel):
     """The shape of a scenario file."""
 
     model_config = ConfigDict(frozen=True, extra="forbid", title="procflow scenario")
-    scenario: str = Field(min_length=1, description="The name of the scenario.")
-    base: str = Field(description="The base process file, relative to this file.")
-    description: str = Field(default="", description="Free text: what the scenario proposes.")
+    scenario: str = Field(
+        min_length=1, description="The name of the scenario, shown in every report."
+    )
+    base: str = Field(description="The base process file, relative to the scenario file.")
+    description: str = Field(
+        default="", description="Free text: what the scenario proposes, for the reports."
+    )
     changes: dict[str, Any] = Field(
         default_factory=dict,
-        description="Paths of the base process with their new values: "
-        "resources.qc_reviewer.count: 12.",
+        description="Paths of the base process with their new values, applied in the order "
+        "written: resources.qc_reviewer.count: 12.",
     )
     remove: list[str] = Field(
-        default_factory=list, description="Paths of the base process to delete."
+        default_factory=list,
+        description="Paths of the base process to delete, applied after changes.",
     )
     settings: RunOverrides = Field(
         default_factory=RunOverrides, description="Run settings (the command line wins)."
     )
     sweep: dict[str, SweepValues] | None = Field(
-        default=None, description="Paths with lists of values: a grid of scenarios."
+        default=None,
+        description="Paths with the values each takes: a grid of scenarios, one per combination.",
     )
 
 

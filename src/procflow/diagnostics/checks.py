@@ -83,6 +83,7 @@ line before. The hint names the slip behind the parser's words:
 - ``key:value`` with no space after the colon, or a key with no colon at all;
 - a value holding ``: `` (``description: QC: the second look``): quote it;
 - a quote, ``[`` or ``{`` that is never closed: the hint says where it opened;
+- one ``}`` or ``]`` too many, closing a bracket that was never opened;
 - a ``-`` list item among the keys of a mapping, or a key among list items.
 
 Fails::

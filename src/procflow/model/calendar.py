@@ -18,7 +18,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from pydantic import BeforeValidator, WithJsonSchema
+from pydantic import BeforeValidator, Field, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -96,29 +96,37 @@ def parse_hours(value: Any) -> tuple[int, int]:
     return start, end
 
 
-Days = Annotated[
-    tuple[int, ...],
-    BeforeValidator(parse_days),
-    WithJsonSchema(
-        {
-            "anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}],
-            "description": "Days of the week: 'mon-fri', 'sat, sun', 'weekdays', 'all'.",
-        }
-    ),
-]
+#: The JSON Schema of ``days`` (the key reference recognises it by this description).
+DAYS_SCHEMA: dict[str, Any] = {
+    "anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}],
+    "description": "Days of the week: 'mon-fri', 'sat, sun', 'weekdays', 'all'.",
+}
+#: How ``hours`` are written: ``09:00-17:30``.
+HOURS_PATTERN = r"^\s*\d{1,2}(:\d{2})?\s*-\s*\d{1,2}(:\d{2})?\s*$"
+Days = Annotated[tuple[int, ...], BeforeValidator(parse_days), WithJsonSchema(DAYS_SCHEMA)]
 Hours = Annotated[
     tuple[int, int],
     BeforeValidator(parse_hours),
     WithJsonSchema(
         {
             "type": "string",
-            "pattern": r"^\s*\d{1,2}(:\d{2})?\s*-\s*\d{1,2}(:\d{2})?\s*$",
+            "pattern": HOURS_PATTERN,
             "description": "Hours of the day: '09:00-17:30'; '22:00-06:00' runs overnight.",
         }
     ),
 ]
 ALL_DAYS: tuple[int, ...] = tuple(range(7))
 ALL_HOURS: tuple[int, int] = (0, DAY_MINUTES)
+
+
+def every_day() -> Any:
+    """The default of a ``days`` key: every day, shown in the schema as written, ``all``."""
+    return Field(default=ALL_DAYS, json_schema_extra={"default": "all"})
+
+
+def whole_day() -> Any:
+    """The default of an ``hours`` key: the whole day, ``00:00-24:00``."""
+    return Field(default=ALL_HOURS, json_schema_extra={"default": "00:00-24:00"})
 
 
 def week_intervals(days: Iterable[int], hours: tuple[int, int]) -> list[tuple[int, int]]:

@@ -104,7 +104,7 @@ class _Base(BaseModel):
 
 
 class Fixed(_Base):
-    """Always the same value."""
+    """The time is (nearly) always the same."""
 
     kind: Literal["fixed"] = "fixed"
     value: Duration
@@ -128,7 +128,7 @@ class Fixed(_Base):
 
 
 class Exponential(_Base):
-    """Memoryless; the classic model of inter-arrival times and of AHT when little is known."""
+    """You know only the average, and times vary a lot (memoryless: sd equals the mean)."""
 
     kind: Literal["exponential"] = "exponential"
     mean_: Duration = Field(alias="mean")
@@ -157,7 +157,7 @@ class Exponential(_Base):
 
 
 class Uniform(_Base):
-    """Any value between ``low`` and ``high``, equally likely."""
+    """Anything between ``low`` and ``high`` is equally likely."""
 
     kind: Literal["uniform"] = "uniform"
     low: Duration
@@ -190,7 +190,7 @@ class Uniform(_Base):
 
 
 class Triangular(_Base):
-    """Minimum, most likely and maximum: the estimate a team lead gives without data."""
+    """A team lead's estimate without data: minimum, most likely and maximum."""
 
     kind: Literal["triangular"] = "triangular"
     low: Duration
@@ -236,7 +236,7 @@ def _phi(x: float) -> float:
 
 
 class Normal(_Base):
-    """A normal distribution truncated at zero (a handling time is never negative)."""
+    """Times vary symmetrically around an average (truncated at zero: never negative)."""
 
     kind: Literal["normal"] = "normal"
     mean_: Duration = Field(alias="mean")
@@ -285,7 +285,10 @@ class Normal(_Base):
 
 
 class Lognormal(_Base):
-    """Right-skewed handling times; ``mean`` and ``sd`` are of the time itself, not its log."""
+    """Measured handling times: skewed, with a long tail; the usual choice.
+
+    ``mean`` and ``sd`` are of the time itself, not of its log.
+    """
 
     kind: Literal["lognormal"] = "lognormal"
     mean_: Duration = Field(alias="mean")
@@ -330,7 +333,10 @@ class Lognormal(_Base):
 
 
 class Gamma(_Base):
-    """Gamma, given either as ``shape`` and ``scale`` or as ``mean`` and ``sd``."""
+    """Skewed times, a lighter tail than lognormal.
+
+    Given as ``shape`` and ``scale``, or as ``mean`` and ``sd``.
+    """
 
     kind: Literal["gamma"] = "gamma"
     shape: float | None = Field(default=None, gt=0, description="The shape (with scale).")
@@ -386,7 +392,7 @@ class Gamma(_Base):
 
 
 class Weibull(_Base):
-    """Weibull with ``shape`` (k) and ``scale`` (lambda)."""
+    """Fitted by an analyst: ``shape`` (k) and ``scale`` (lambda)."""
 
     kind: Literal["weibull"] = "weibull"
     shape: float = Field(gt=0, description="The shape: below 1, a long tail.")
@@ -414,7 +420,7 @@ class Weibull(_Base):
 
 
 class Empirical(_Base):
-    """Resampling of observed values: a list in the file, or a CSV column next to it."""
+    """You have observed times (a tool export): a list, or a CSV column; drawn from at random."""
 
     kind: Literal["empirical"] = "empirical"
     values: tuple[Duration, ...] = Field(default=(), description="The observed values.")

@@ -32,15 +32,15 @@ from pydantic_core import PydanticCustomError
 from procflow.diagnostics import Location
 from procflow.expr import Expr, ExprError, parse
 from procflow.model.calendar import (
-    ALL_DAYS,
-    ALL_HOURS,
     DAY_MINUTES,
     WEEK_MINUTES,
     Days,
     Hours,
     WeeklyProfile,
+    every_day,
     parse_clock,
     week_intervals,
+    whole_day,
 )
 from procflow.model.distributions import KINDS, Distribution
 from procflow.model.fields import (
@@ -73,18 +73,14 @@ def _parse_expression(value: Any) -> Any:
         ) from None
 
 
+#: The JSON Schema of a condition (the key reference recognises it by this description).
+CONDITION_SCHEMA: dict[str, Any] = {
+    "type": "string",
+    "description": 'A condition on item attributes, e.g. severity == "high" and '
+    'market in ["ID", "BR"].',
+}
 #: A ``when`` condition, parsed at load time (see docs/expressions.md).
-Condition = Annotated[
-    Expr,
-    BeforeValidator(_parse_expression),
-    WithJsonSchema(
-        {
-            "type": "string",
-            "description": 'A condition on item attributes, e.g. severity == "high" and '
-            'market in ["ID", "BR"].',
-        }
-    ),
-]
+Condition = Annotated[Expr, BeforeValidator(_parse_expression), WithJsonSchema(CONDITION_SCHEMA)]
 
 
 class CategoricalAttribute(BaseModel):
@@ -134,8 +130,8 @@ class RatePeriod(BaseModel):
     """Arrivals at ``rate`` during a recurring window of the week."""
 
     model_config = STRICT
-    days: Days = ALL_DAYS
-    hours: Hours = ALL_HOURS
+    days: Days = every_day()
+    hours: Hours = whole_day()
     rate: Rate = Field(description="Arrivals during the window, such as '620 per hour'.")
 
 
@@ -149,7 +145,7 @@ class Batch(BaseModel):
 
     model_config = STRICT
     size: Headcount = Field(gt=0, description="How many items land at once.")
-    days: Days = ALL_DAYS
+    days: Days = every_day()
     at: Annotated[
         tuple[int, ...],
         BeforeValidator(_clock_list),
@@ -172,7 +168,9 @@ class Arrival(BaseModel):
     model_config = STRICT
     name: str = Field(min_length=1, description="The name of the stream, such as incoming.")
     rate: Rate | None = Field(
-        default=None, description="How many items arrive, such as '540 per hour'."
+        default=None,
+        description="How many items arrive, such as '540 per hour'; a stream gives rate, "
+        "every, a schedule or a batch.",
     )
     every: Duration | None = Field(
         default=None, description="The mean time between items, instead of a rate: '5 min'."
@@ -186,7 +184,10 @@ class Arrival(BaseModel):
     batch: Batch | None = Field(
         default=None, description="Many items at once at set times, instead of a rate."
     )
-    to: str | None = Field(default=None, description="Stage items enter at; default: the first.")
+    to: str | None = Field(
+        default=None,
+        description="The stage its items enter at; default: the first stage under stages.",
+    )
     attributes: dict[str, Attribute] = Field(
         default_factory=dict,
         description="Properties of each item, drawn when it arrives, that conditions read.",
@@ -380,19 +381,25 @@ class Stage(BaseModel):
         default=None, description="The stage where the copies of a split meet (with split)."
     )
     error_rate: Probability = Field(
-        default=0.0, description="The share of items this work gets wrong, from 0 to 1."
+        default=0.0,
+        description="The chance that this work leaves a defect on an item that had none, "
+        "from 0 to 1.",
     )
     detection_rate: Probability | None = Field(
         default=None,
-        description="The share of defects this review catches, from 0 to 1 (with on_defect).",
+        description="The chance that this review catches a defect the item carries, from 0 "
+        "to 1 (with on_defect).",
     )
     on_defect: str | None = Field(
-        default=None, description="The stage caught defects are sent to, for rework."
+        default=None,
+        description="The stage a caught defect is sent to, usually the work to redo "
+        "(with detection_rate).",
     )
     max_attempts: int | None = Field(
         default=None,
         ge=1,
-        description="At most this many visits for rework; after that the item goes on.",
+        description="The most reviews of one item here: it sends an item back at most "
+        "max_attempts - 1 times, then lets it go on by next.",
     )
     skill: str | None = Field(default=None, description="The skill the work needs.")
     skill_from: str | None = Field(
@@ -498,7 +505,10 @@ class SLA(BaseModel):
     """A service-level target: a percentile of cycle time (or of a stage's waiting) under a max."""
 
     model_config = STRICT
-    name: str = Field(description="How the SLA is called in reports: the promise.")
+    name: str = Field(
+        description="How the SLA is called in reports; write it as the promise: "
+        "'90% delivered within 4 hours'."
+    )
     metric: str = Field(
         json_schema_extra={"enum": ["cycle_time", "waiting_time"]},
         description="cycle_time (arrival to end) or waiting_time (at one stage).",

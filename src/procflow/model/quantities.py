@@ -246,21 +246,21 @@ RATE_PATTERN = (
     rf"{_SPACE}*(?:{_POSITIVE})?{_SPACE}*(?:{_UNIT_NAMES}))?{_SPACE}*$"
 )
 
+#: The JSON Schema of a duration (a field's own description replaces this one).
+DURATION_SCHEMA: dict[str, Any] = {
+    "anyOf": [
+        {"type": "number", "minimum": 0},
+        {"type": "string", "pattern": DURATION_PATTERN},
+    ],
+    "description": "A duration: a number in the process's time_unit, or text such as "
+    "'30 min', '4 hours', '2d', '90s'.",
+}
 #: A duration field: a number in the process's time unit, or text with a unit.
 Duration = Annotated[
     TimeValue,
     BeforeValidator(_duration_validator),
     InTimeUnit("duration"),
-    WithJsonSchema(
-        {
-            "anyOf": [
-                {"type": "number", "minimum": 0},
-                {"type": "string", "pattern": DURATION_PATTERN},
-            ],
-            "description": "A duration: a number in the process's time_unit, or text such as "
-            "'30 min', '4 hours', '2d', '90s'.",
-        }
-    ),
+    WithJsonSchema(DURATION_SCHEMA),
 ]
 
 #: A rate field: events per process time unit, or text such as ``540 per hour``.

@@ -22,7 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from pydantic_core import PydanticCustomError
 
 from procflow.model.process import Process
-from procflow.model.quantities import parse_duration
+from procflow.model.quantities import DURATION_PATTERN, parse_duration
 
 DEFAULT_HORIZON = "3 days"
 DEFAULT_WARMUP = "8 hours"
@@ -38,26 +38,57 @@ AUTO_WARMUP_NOTE = "chosen from the data by MSER-5"
 DEFAULT_MAX_WIP = 50_000
 
 
+def _shown_default(value: str | int, *, duration: bool = False, also: str | None = None) -> Any:
+    """The schema of a setting left out: the default it then takes (not ``null``); a
+    duration is text with a unit, as the command line takes it, or the word ``also``."""
+
+    def extra(schema: dict[str, Any]) -> None:
+        schema["default"] = value
+        if duration:
+            text = {"type": "string", "pattern": DURATION_PATTERN}
+            words = [{"const": also}] if also else []
+            schema["anyOf"] = [text, *words, {"type": "null"}]
+
+    return extra
+
+
 class RunOverrides(BaseModel):
     """Run settings a scenario file may set (the command line wins)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
-    horizon: str | None = Field(default=None, description="Simulated time, e.g. '7 days'.")
+    horizon: str | None = Field(
+        default=None,
+        description="How long each run simulates, such as '7 days'.",
+        json_schema_extra=_shown_default(DEFAULT_HORIZON, duration=True),
+    )
     warmup: str | None = Field(
         default=None,
-        description="Time left out, e.g. '8 hours', or 'auto' to choose it from the data.",
+        description="The start of each run left out of the statistics, such as '8 hours', "
+        "or 'auto' to choose it from the data (MSER-5).",
+        json_schema_extra=_shown_default(DEFAULT_WARMUP, duration=True, also=AUTO),
     )
     replications: int | None = Field(
-        default=None, ge=1, description="Independent runs (with a precision: the first batch)."
+        default=None,
+        ge=1,
+        description="How many independent runs (with a precision: the first batch).",
+        json_schema_extra=_shown_default(DEFAULT_REPLICATIONS),
     )
-    seed: int | None = Field(default=None, ge=0, description="The random seed.")
+    seed: int | None = Field(
+        default=None,
+        ge=0,
+        description="The random seed: the same seed gives the same numbers.",
+        json_schema_extra=_shown_default(DEFAULT_SEED),
+    )
     precision: str | float | None = Field(
         default=None,
         description="Add replications until every headline KPI's 95% interval is within this "
-        "share of its mean, e.g. '5%'.",
+        "share of its mean, such as '5%'.",
     )
     max_replications: int | None = Field(
-        default=None, ge=2, description="With a precision: stop at this many replications."
+        default=None,
+        ge=2,
+        description="With a precision: stop at this many replications.",
+        json_schema_extra=_shown_default(DEFAULT_MAX_REPLICATIONS),
     )
 
 

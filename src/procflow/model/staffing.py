@@ -17,7 +17,14 @@ from typing import Annotated
 from pydantic import BaseModel, BeforeValidator, Field, model_validator
 from pydantic_core import PydanticCustomError
 
-from procflow.model.calendar import ALL_DAYS, ALL_HOURS, Days, Hours, WeeklyProfile, week_intervals
+from procflow.model.calendar import (
+    Days,
+    Hours,
+    WeeklyProfile,
+    every_day,
+    week_intervals,
+    whole_day,
+)
 from procflow.model.fields import STRICT, Headcount, StaffCount, not_bool, share
 
 
@@ -26,8 +33,8 @@ class Shift(BaseModel):
 
     model_config = STRICT
     name: str = Field(default="", description="The name of the shift, such as early.")
-    days: Days = ALL_DAYS
-    hours: Hours = ALL_HOURS
+    days: Days = every_day()
+    hours: Hours = whole_day()
     count: Headcount = Field(ge=0, description="People on duty during the shift.")
 
 
@@ -57,7 +64,9 @@ class Team(BaseModel):
     model_config = STRICT
     name: str = Field(default="", description="The name of the team.")
     skills: list[str] = Field(min_length=1, description="The skills the team has: languages...")
-    count: StaffCount | None = Field(default=None, description="People always on duty.")
+    count: StaffCount | None = Field(
+        default=None, description="People always on duty, or a calendar."
+    )
     calendar: list[Shift] | None = Field(
         default=None, min_length=1, description="Weekly shifts, instead of count."
     )
@@ -85,12 +94,17 @@ class Resource(BaseModel):
     """
 
     model_config = STRICT
-    count: StaffCount | None = Field(default=None, description="Staff on duty at all times.")
+    count: StaffCount | None = Field(
+        default=None,
+        description="People on duty at all times; a pool gives count, calendar or teams.",
+    )
     calendar: list[Shift] | None = Field(
-        default=None, min_length=1, description="Weekly shifts, instead of count."
+        default=None, min_length=1, description="Shifts: who is on duty when, instead of count."
     )
     teams: list[Team] | None = Field(
-        default=None, min_length=1, description="Teams with skills, instead of count."
+        default=None,
+        min_length=1,
+        description="Teams with skills, each with its own count or calendar, instead of count.",
     )
     shrinkage: Annotated[float, BeforeValidator(share)] = Field(
         default=0.0,
@@ -99,7 +113,7 @@ class Resource(BaseModel):
         description="The share of paid time not spent on this work, from 0 up to 1: 0.15.",
     )
     cost_per_hour: Annotated[float, BeforeValidator(not_bool)] = Field(
-        default=0.0, ge=0, description="Cost of one person per paid hour."
+        default=0.0, ge=0, description="Cost of one person on duty for one hour, in your currency."
     )
     description: str = Field(default="", description="Free text.")
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from procflow.files import fill_block
 from procflow.results.catalogue import markdown_table
 
 #: Where the generated table sits in docs/simulation.md.
@@ -21,14 +22,7 @@ _END = "<!-- /kpi-table -->"
 
 def refresh_docs(path: Path) -> bool:
     """Write the current table between its markers in ``path``; whether anything changed."""
-    text = path.read_text(encoding="utf-8")
-    head, found, rest = text.partition(_BEGIN)
-    if not found or _END not in rest:
-        raise ValueError(f"{path}: no {_BEGIN.strip()} ... {_END} block to fill")
-    updated = head + _BEGIN + markdown_table() + _END + rest.split(_END, 1)[1]
-    if updated != text:
-        path.write_text(updated, encoding="utf-8")
-    return updated != text
+    return fill_block(path, _BEGIN, _END, markdown_table())
 
 
 if __name__ == "__main__":

@@ -4,9 +4,9 @@ PyYAML says where it gave up and what it expected, in the words of its grammar
 ("expected <block end>, but found '<block mapping start>'"). The slips behind
 those words are few: a tab in the indentation, a line indented deeper or less
 deep than the keys it belongs with, a missing space after a colon, a ``-`` list
-item among the keys of a mapping, a quote or bracket never closed. This module
-reads the parser's message together with the lines around the place it names,
-and says which slip it is. The location stays the parser's.
+item among the keys of a mapping, a quote or bracket never closed, or closed once
+too often. This module reads the parser's message together with the lines around
+the place it names, and says which slip it is. The location stays the parser's.
 """
 
 from __future__ import annotations
@@ -58,6 +58,12 @@ def syntax_hint(text: str, error: SyntaxProblem) -> str | None:
         return (
             "a key among '-' list items: either indent it under the item above (line it up "
             "with that item's keys), or start it with '-' as a new item"
+        )
+    extra = re.search(r"expected <block end>, but found '([}\]])'", problem)
+    if extra:
+        opening = "{" if extra[1] == "}" else "["
+        return (
+            f"one '{extra[1]}' too many: it closes a '{opening}' that was never opened; remove it"
         )
     if "expected <block end>, but found '<scalar>'" in problem:
         return "text after a closing quote: put the whole value inside the quotes"
