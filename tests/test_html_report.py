@@ -23,7 +23,7 @@ from procflow.report.html import (
     results_html,
     sweep_html,
 )
-from procflow.results import Optimization, SweepPoint, from_json, to_json
+from procflow.results import Estimate, Optimization, SweepPoint, from_json, to_json
 from procflow.results.jsonio import Record
 
 SCENARIOS = [QC_20, QC_20_PLUS_3]
@@ -364,3 +364,21 @@ def test_sweep_over_three_axes_holds_the_others_at_the_cheapest_feasible_point(
     assert_self_contained(page)
     assert f"held at {third} = 0.1" in page
     assert "could not run" in page and "PF201 not a share" in page
+
+
+def test_a_sweep_point_whose_sla_interval_straddles_the_target_is_undecided_not_feasible(
+    records: dict[str, Record],
+) -> None:
+    """Feasible means the interval says met: a mean above the target is not enough."""
+    found = records["sweep"]
+    assert isinstance(found, procflow.Sweep)
+    point = next(p for p in found.points if p.feasible)
+    assert point.results is not None
+    sla = point.results.slas[0]
+    straddling = Estimate(sla.target + 0.001, sla.target - 0.01, sla.target + 0.01, 5, 0.004)
+    slas = [dataclasses.replace(sla, attained=straddling)]
+    undecided = dataclasses.replace(point, results=dataclasses.replace(point.results, slas=slas))
+    assert slas[0].met and slas[0].outcome == "undecided"
+    assert not undecided.feasible
+    page = sweep_html(dataclasses.replace(found, points=[undecided]))
+    assert "undecided" in page and "None of the 1 points is feasible" in page

@@ -278,10 +278,15 @@ def print_sweep(console: Console, found: Sweep) -> None:
         finite = [(u, n) for u, n in utilizations if not math.isnan(u)]
         busiest = f"{max(finite)[1]} {max(finite)[0]:.0%}" if finite else ""
         slas = " ".join(f"{s.attained.mean:.0%}" for s in results.slas)
+        outcomes = {s.outcome for s in results.slas}
         mark = (
             "[green]✓[/]"
             if point.feasible
-            else ("[red]unstable[/]" if not results.stable else "[yellow]SLA missed[/]")
+            else "[red]unstable[/]"
+            if not results.stable
+            else "[red]SLA missed[/]"
+            if "missed" in outcomes
+            else "[yellow]undecided[/]"
         )
         table.add_row(
             *values,

@@ -9,6 +9,7 @@ from typing import Any
 from procflow.report.charts.base import (
     AMBER,
     GREEN,
+    GREY,
     INK,
     MUTED,
     RED,
@@ -27,7 +28,8 @@ class CandidatePoint:
     cost: float
     attainment: Mapping[str, float | None]
     stable: bool | None
-    passes: bool
+    #: ``passes``, ``fails`` or ``undecided`` (an SLA's interval straddles its target)
+    decision: str
     best: bool
 
 
@@ -50,7 +52,15 @@ def candidates_chart(
         fig = figure(9.6, 4.0)
         ax = fig.add_subplot()
         for p in points:
-            color = GREEN if p.passes else (AMBER if p.stable is False else RED)
+            color = (
+                GREEN
+                if p.decision == "passes"
+                else AMBER
+                if p.stable is False
+                else GREY
+                if p.decision == "undecided"
+                else RED
+            )
             values = p.attainment.items() if p.attainment else [("", 1.0)]
             for name, value in values:
                 if not finite(value):
@@ -131,6 +141,7 @@ def candidates_chart(
             Line2D([], [], marker="o", color=GREEN, linestyle="", label="passes"),
             Line2D([], [], marker="o", color=RED, linestyle="", label="misses an SLA"),
             Line2D([], [], marker="o", color=AMBER, linestyle="", label="unstable"),
+            Line2D([], [], marker="o", color=GREY, linestyle="", label="undecided"),
         ]  # fmt: skip
         if len(sla_names) > 1:
             handles += [

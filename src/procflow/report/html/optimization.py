@@ -94,7 +94,7 @@ def _candidates_chart(found: Optimization) -> str:
                 cost=finite(c.cost_per_hour) or 0.0,
                 attainment={s.name: finite(s.attained.mean) for s in slas},
                 stable=results.stable if results else None,
-                passes=c.passes(found.max_utilization),
+                decision=c.decision(found.max_utilization),
                 best=found.best is not None and c.counts == found.best.counts,
             )
         )

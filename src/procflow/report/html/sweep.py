@@ -158,8 +158,14 @@ def _point_verdict(point: SweepPoint, cheapest: bool) -> str:
     if point.feasible:
         return badge("feasible", "ok") + (" " + badge("cheapest", "info") if cheapest else "")
     tone = results.verdict.tone
-    verdict = badge("unstable", tone) if not results.stable else badge("SLA missed", tone)
-    detail = results.verdict.text.removeprefix("unstable: ").removeprefix("SLA missed: ")
+    missed = any(s.outcome == "missed" for s in results.slas)
+    word = "unstable" if not results.stable else "SLA missed" if missed else "undecided"
+    verdict = badge(word, tone)
+    detail = (
+        results.verdict.text.removeprefix("unstable: ")
+        .removeprefix("SLA missed: ")
+        .removeprefix("stable; SLA undecided (add replications): ")
+    )
     return verdict + f' <span class="note">{_e(detail)}</span>'
 
 

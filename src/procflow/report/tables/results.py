@@ -102,7 +102,7 @@ def _slas(results: Results, unit: str) -> Table:
         [
             *("SLA", "Metric", "Stage", "Percentile", f"Within ({unit})"),
             *column_headers(attained, unit),
-            *("Met", "Certain (interval on one side)"),
+            *("Met (mean)", "Outcome (by the interval)"),
         ],
     )
     for sla in results.slas:
@@ -115,7 +115,7 @@ def _slas(results: Results, unit: str) -> Table:
                 number(sla.max, "duration"),
                 *estimate_cells(sla.attained, "share"),
                 flag(sla.met),
-                flag(sla.certain),
+                Cell(sla.status),
             ]
         )
     return table

@@ -78,7 +78,7 @@ def sweep_tables(found: Sweep) -> list[Table]:
         "sweep",
         ["Point", *axes, "Meets every SLA, stable", "Stable", "Verdict"]
         + ["Planned staff cost per hour"]
-        + [f"SLA met: {n}" for n in sla_names]
+        + [f"SLA: {n}" for n in sla_names]
         + [_attained_header(n) for n in sla_names]
         + [kpi_header(v, unit) for v in kpis]
         + ["Error"],
@@ -92,7 +92,7 @@ def sweep_tables(found: Sweep) -> list[Table]:
         head = [Cell(n, "count")] + [number_or_text(point.changes.get(a)) for a in axes]
         results = point.results
         slas = results.slas if results else []
-        met = {s.name: s.met for s in slas}
+        outcomes = {s.name: s.outcome for s in slas}
         values = results.kpis if results else {}
         sweep.rows.append(
             head
@@ -102,7 +102,7 @@ def sweep_tables(found: Sweep) -> list[Table]:
                 Cell(results.verdict.text if results else None),
                 number(point.cost_per_hour, "money"),
             ]
-            + [flag(met.get(name)) for name in sla_names]
+            + [Cell(outcomes.get(name)) for name in sla_names]
             + [_attained(slas, name) for name in sla_names]
             + [
                 number(values[v.key].mean, v.kpi.unit) if v.key in values else Cell(None)
@@ -147,7 +147,7 @@ def _plans_table(
                 number(per_item.mean, "money") if per_item else Cell(None, "money"),
                 number(plan.max_utilization, "share"),
                 flag(results.stable if results else None),
-                flag(bool(results and all(s.met for s in results.slas))),
+                flag(bool(results and all(s.outcome == "met" for s in results.slas))),
             ]
             + [_attained(slas, name) for name in sla_names]
         )
