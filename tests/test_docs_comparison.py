@@ -171,7 +171,7 @@ def test_the_terminal_comparison(comparison: Comparison):
     """The first ``compare`` output, as a pipe or a CI log gets it (WIDE columns)."""
     console = Console(record=True, width=WIDE, file=io.StringIO())
     print_comparison(console, subset(comparison, QC_20, PLUS_3))
-    shown = block_starting("text", "image-moderation-qc vs 2 scenario(s)")
+    shown = block_starting("text", "image-moderation-qc vs 2 scenarios")
     assert lines(shown) == lines(console.export_text())
 
 

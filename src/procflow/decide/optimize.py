@@ -34,6 +34,7 @@ from collections.abc import Mapping
 from procflow.analysis import analyze
 from procflow.decide.sweep import run_points
 from procflow.model.process import Process
+from procflow.model.quantities import counted
 from procflow.model.settings import RunSettings
 from procflow.model.staffing import working_people
 from procflow.results import Candidate, Optimization, staff_cost
@@ -128,7 +129,8 @@ def optimize(
         names = "; ".join(", ".join(f"{p} {n}" for p, n in c.counts.items()) for c in undecided)
         which = "cheaper than the best" if passing else "simulated"
         notes.append(
-            f"undecided: add replications: {len(undecided)} plan(s) {which} may meet every SLA "
+            f"undecided: add replications: {counted(len(undecided), 'plan')} {which} may meet "
+            "every SLA "
             f"({names}), but an SLA's interval straddles its target (--replications, or "
             "--precision to add them until the intervals are narrow)"
         )

@@ -281,6 +281,12 @@ Rate = Annotated[
 ]
 
 
+def counted(n: int | str, noun: str) -> str:
+    """``1 scenario``, ``3 scenarios``, ``1,115 replications``: a count with its noun."""
+    amount = f"{n:,}" if isinstance(n, int) else n
+    return f"{amount} {noun}" if n == 1 else f"{amount} {noun}s"
+
+
 def three_digits(value: float) -> str:
     """A number to three significant digits as people write it, never with an exponent:
     ``4.2``, ``37``, ``0.0123``, ``1,250`` (from 1,000 on, whole and with separators),

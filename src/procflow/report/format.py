@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 
-from procflow.model.quantities import TimeUnit, format_duration, three_digits
+from procflow.model.quantities import TimeUnit, counted, format_duration, three_digits
 from procflow.results import (
     CATALOGUE,
     Difference,
@@ -169,7 +169,7 @@ def format_estimate(kind: UnitKind, estimate: Estimate, time_unit: str) -> tuple
 
 def replications(n: int | str, what: str = "replication") -> str:
     """``1 replication``, ``10 replications`` (``what``: ``paired replication``...)."""
-    return f"{n} {what}" if n == 1 else f"{n} {what}s"
+    return counted(n, what)
 
 
 def precision_summary(warnings: Sequence[PrecisionWarning]) -> str:

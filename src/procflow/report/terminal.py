@@ -13,7 +13,7 @@ from rich.table import Table
 
 from procflow.analysis import Capacity
 from procflow.model.process import Process
-from procflow.model.quantities import convert, three_digits
+from procflow.model.quantities import convert, counted, three_digits
 from procflow.model.settings import AUTO_WARMUP_NOTE
 from procflow.report.format import (
     change_word,
@@ -214,7 +214,7 @@ def print_comparison(console: Console, comparison: Comparison) -> None:
     unit = base.time_unit
     s = base.settings
     console.print(
-        f"[bold]{base.process}[/bold] vs {len(comparison.scenarios)} scenario(s): "
+        f"[bold]{base.process}[/bold] vs {counted(len(comparison.scenarios), 'scenario')}: "
         f"{replications(s['replications'], 'paired replication')} (common random numbers), "
         f"seed {s['seed']}"
     )

@@ -26,7 +26,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-from procflow.model.quantities import TimeUnit, convert
+from procflow.model.quantities import TimeUnit, convert, counted
 from procflow.results.catalogue import UnitKind, headline_keys, lookup
 from procflow.results.estimate import Estimate
 
@@ -59,14 +59,12 @@ class Precision:
     def describe(self) -> str:
         """``stopped after 87 replications: every headline KPI within ±5% of its mean``."""
         target = f"±{self.target * 100:.3g}%"
+        runs = counted(self.replications, "replication")
         if self.reached:
-            return (
-                f"stopped after {_count(self.replications)}: every headline KPI within "
-                f"{target} of its mean"
-            )
+            return f"stopped after {runs}: every headline KPI within {target} of its mean"
         label = lookup(self.widest).label if self.widest else "a KPI"
         return (
-            f"stopped at the cap of {_count(self.replications)}, short of {target}: {label} "
+            f"stopped at the cap of {runs}, short of {target}: {label} "
             f"is ±{self.widest_relative:.1%}; about {self.needed:,} would be needed (raise "
             "--max-replications)"
         )
@@ -95,10 +93,6 @@ class Precision:
             math.inf if widest is None else float(widest),
             int(data.get("needed") or 0),
         )
-
-
-def _count(n: int) -> str:
-    return f"{n:,} replication" + ("" if n == 1 else "s")
 
 
 def judged(key: str, estimate: Estimate, time_unit: TimeUnit) -> Estimate:

@@ -15,6 +15,7 @@ from html import escape as _e
 from typing import Any
 
 from procflow.model.process import Process
+from procflow.model.quantities import counted
 from procflow.report import charts
 from procflow.report.html.page import (
     badge,
@@ -91,7 +92,7 @@ def sweep_html(found: Sweep, process: Process | None = None) -> str:
         f"{unstable} point{'s' if unstable != 1 else ''} unstable (a queue keeps growing).",
     ]
     if errors:
-        items.append(f"{len(errors)} point(s) could not run: see the table.")
+        items.append(f"{counted(len(errors), 'point')} could not run: see the table.")
     verdict = section(
         "Verdict",
         f'<p class="headline">{_e(headline)}</p><ul>'
