@@ -7,8 +7,15 @@ from pathlib import Path
 
 import click
 
-from procflow.cli.common import fail_load, load_or_exit, refuse_broken, terminal
+from procflow.cli.common import (
+    fail_load,
+    load_or_exit,
+    refuse_broken,
+    refused_overwrite,
+    terminal,
+)
 from procflow.diagnostics import Finding, LoadError
+from procflow.files import OutputExists
 
 #: The diagram formats of ``procflow graph`` (procflow.report.diagram.FORMATS; a test keeps
 #: them equal, so that ``--help`` need not load the diagram code).
@@ -121,9 +128,8 @@ def init(name: str, folder: str, force: bool) -> None:
 
     try:
         written = scaffold(Path(folder), name, force=force)
-    except FileExistsError as exc:
-        where = exc.filename or str(exc)
-        raise click.UsageError(f"{where} already exists; add --force to replace it") from None
+    except OutputExists as exc:
+        raise refused_overwrite(exc) from None
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="NAME") from None
     for path in written:

@@ -20,6 +20,7 @@ from procflow.cli.common import (
     plan_run,
     progress_bar,
     refuse_broken,
+    refuse_sweep,
     rendered,
     run_options,
 )
@@ -61,6 +62,7 @@ def compare(
     refuse_broken(baseline)
     loaded = [load_scenario_or_exit(p) for p in scenarios]
     for scenario in loaded:
+        refuse_sweep(scenario, "compare")
         refuse_broken(scenario.process)
     run = plan_run(baseline, opts, loaded[0].settings if loaded else None)
     inputs = [base, *scenarios, *(s.base_path for s in loaded)]

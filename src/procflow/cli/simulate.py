@@ -19,6 +19,7 @@ from procflow.cli.common import (
     plan_run,
     progress_bar,
     refuse_broken,
+    refuse_sweep,
     rendered,
     run_options,
 )
@@ -60,6 +61,7 @@ def simulate(path: str, fmt: str, output: str | None, events: str | None, **opts
     from procflow.sim.runner import simulate as run_simulation
 
     process, scenario = load_any(path)
+    refuse_sweep(scenario, "simulate")
     refuse_broken(process)
     run = plan_run(process, opts, scenario.settings if scenario else None)
     inputs = inputs_of(path, scenario)

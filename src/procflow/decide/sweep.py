@@ -16,6 +16,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from procflow.diagnostics import LoadError
+from procflow.lint.runner import refuse_broken
 from procflow.model.process import Process
 from procflow.model.settings import RunSettings
 from procflow.results import Sweep, SweepPoint
@@ -100,6 +101,10 @@ def sweep(
     executor: Executor | None = None,
     progress: Progress | None = None,
 ) -> Sweep:
-    """A sweep over ``points``: every point's results, in grid order."""
+    """A sweep over ``points``: every point's results, in grid order.
+
+    Raises :class:`LintError` if lint finds errors in ``base``.
+    """
+    refuse_broken(base)
     found = run_points(base, points, settings, executor=executor, progress=progress)
     return Sweep(base.name, settings.to_dict(base.time_unit), found)

@@ -66,3 +66,23 @@ class LoadError(Exception):
         first = self.findings[0] if self.findings else None
         summary = f"{first.location}: {first.code} {first.message}" if first else "load failed"
         super().__init__(summary)
+
+
+class LintError(Exception):
+    """A process loaded but has lint errors that make computing on it meaningless.
+
+    Raised by ``analyze``, ``simulate``, ``compare``, ``sweep`` and ``optimize``
+    before any work; carries the error-level findings (capacity findings are
+    answers and never among them).
+    """
+
+    def __init__(self, findings: list[Finding]) -> None:
+        self.findings = sorted(findings, key=Finding.sort_key)
+        first = self.findings[0]
+        more = len(self.findings) - 1
+        others = f" (and {more} more)" if more else ""
+        where = first.location.file or "the process"
+        super().__init__(
+            f"{first.location}: {first.code} {first.message}{others}; "
+            f"run `procflow lint {where}` to see them all"
+        )

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from procflow.diagnostics import Finding, LoadError, Location, Severity
+from procflow.diagnostics import Finding, LintError, LoadError, Location, Severity
 from procflow.diagnostics.checks import UNKNOWN_RULE_IN_IGNORE
 from procflow.lint.config import LintConfig
 from procflow.lint.context import LintContext
@@ -146,10 +146,11 @@ def _unknown_suppression(error: UnknownRuleError, where: Location) -> Finding:
 
 
 def simulation_blockers(process: Process) -> list[Finding]:
-    """Error-level findings that make a simulation meaningless (a broken flow, unknown names).
+    """Error-level findings that make an analysis or a simulation meaningless (a broken
+    flow, unknown names).
 
-    An overloaded pool is not among them: the simulator answers that question itself,
-    by reporting the process as unstable.
+    An overloaded pool is not among them: it is an answer, not an error (the analysis
+    and the simulator report the process as unstable).
     """
     from procflow.lint.rules.capacity import OverloadedPool
 
@@ -164,3 +165,14 @@ def simulation_blockers(process: Process) -> list[Finding]:
         ),
         key=Finding.sort_key,
     )
+
+
+def refuse_broken(*processes: Process) -> None:
+    """Raise :class:`LintError` with the :func:`simulation_blockers` of ``processes``, if any.
+
+    What ``analyze``, ``simulate``, ``compare``, ``sweep`` and ``optimize`` check before
+    they compute anything.
+    """
+    errors = [f for process in processes for f in simulation_blockers(process)]
+    if errors:
+        raise LintError(errors)

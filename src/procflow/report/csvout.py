@@ -18,12 +18,11 @@ Choices, for a PM who double-clicks the file as much as for a script that reads 
 from __future__ import annotations
 
 import csv
-import errno
 import io
 import math
 from pathlib import Path
 
-from procflow.files import write_atomic
+from procflow.files import refuse_existing, write_atomic
 from procflow.report.tables import Cell, Table, record_tables
 from procflow.results.jsonio import Record
 
@@ -61,22 +60,15 @@ def csv_files(record: Record) -> dict[str, bytes]:
 def write_csv_folder(record: Record, folder: Path, *, overwrite: bool = False) -> list[Path]:
     """Write a result record's tables as CSV files into ``folder`` (created if needed).
 
-    Returns the paths written. Raises :class:`FileExistsError` naming the files that
-    would be replaced, before writing anything, unless ``overwrite``. Each file is
+    Returns the paths written. Raises :class:`~procflow.files.OutputExists` naming the files
+    that would be replaced, before writing anything, unless ``overwrite``. Each file is
     written atomically.
     """
     folder = Path(folder)
     files = csv_files(record)
     paths = [folder / name for name in files]
     if not overwrite:
-        existing = [p for p in paths if p.exists() or p.is_symlink()]
-        if existing:
-            names = ", ".join(p.name for p in existing)
-            raise FileExistsError(
-                errno.EEXIST,
-                f"{folder} already holds {names}; remove them or overwrite them (--force)",
-                str(existing[0]),
-            )
+        refuse_existing(paths)
     for path, content in zip(paths, files.values(), strict=True):
         write_atomic(path, content)
     return paths
