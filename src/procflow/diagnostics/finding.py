@@ -11,8 +11,10 @@ present them and never know about rules.
 from __future__ import annotations
 
 import enum
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 
 class Severity(enum.StrEnum):
@@ -51,6 +53,8 @@ class Finding:
     hint: str | None = None
     # Which rule or check produced it, for documentation links ("PF201" -> docs/rules/PF201.md).
     tags: tuple[str, ...] = field(default=())
+    #: the data the message is made of (names, numbers), for scripts and tests
+    args: Mapping[str, Any] = field(default_factory=dict, compare=False)
 
     def sort_key(self) -> tuple[str, int, int, str]:
         """Order findings as a reader scans a file: by file, line, column, then code."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from procflow.diagnostics import Finding, Location, RuleInfo, Severity
 
@@ -42,6 +42,8 @@ class Rule:
         """Yield the findings of this rule on one process."""
         raise NotImplementedError
 
-    def finding(self, message: str, location: Location, hint: str | None = None) -> Finding:
-        """A finding of this rule at ``location``."""
-        return Finding(self.code, self.name, self.severity, message, location, hint)
+    def finding(
+        self, message: str, location: Location, hint: str | None = None, **args: Any
+    ) -> Finding:
+        """A finding of this rule at ``location``; ``args`` are the data of its message."""
+        return Finding(self.code, self.name, self.severity, message, location, hint, args=args)

@@ -25,6 +25,10 @@ class UnreachableStage(Rule):
           done: {end: true}
 
     Passes: some stage's ``next``, ``on_defect`` or ``split`` leads to ``audit``.
+
+    A stage that is unreachable only because a route names a misspelt stage (``next:
+    sample_for_q`` for ``sample_for_qc``) is not reported here: the ``PF101`` of the typo
+    says which stages it makes unreachable.
     """
 
     code = "PF103"
@@ -32,12 +36,15 @@ class UnreachableStage(Rule):
 
     def check(self, ctx: LintContext) -> Iterator[Finding]:
         reachable = ctx.graph.reachable()
+        # stages behind a misspelt stage name are reported with it (PF101)
+        echoes = {name for _, behind in ctx.misspelt_routes.values() for name in behind}
         for name in ctx.process.stages:
-            if name not in reachable:
+            if name not in reachable and name not in echoes:
                 yield self.finding(
                     f"stage {name!r} cannot be reached from any arrival stream",
                     ctx.locate(("stages", name), key=True),
                     "route some stage to it, or remove it",
+                    stage=name,
                 )
 
 
