@@ -10,7 +10,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from click.testing import CliRunner
+
 from models import EXAMPLE_TEXT, write_process
+from procflow.cli import main
 from procflow.lint.runner import lint_file
 
 TYPO = EXAMPLE_TEXT.replace("next: sample_for_qc\n", "next: sample_for_q\n")
@@ -45,3 +48,44 @@ def test_a_stage_no_fix_would_reach_is_still_reported_on_its_own(tmp_path: Path)
     findings = lint_file(write_process(tmp_path, text))
     assert located(findings) == [("PF101", 29, 11), ("PF103", 45, 3)]
     assert findings[0].args["unreachable"] == ["sample_for_qc", "qc_review", "delivered"]
+
+
+# ----------------------------------------------------------------- a file that fails to load
+
+
+def test_a_value_that_fails_to_load_hides_no_routing_error(tmp_path: Path) -> None:
+    """`count: nine` (PF012) and a misspelt route (PF101): both, in one run, exit 2."""
+    text = TYPO.replace("count: 44", "count: nine")
+    path = write_process(tmp_path, text)
+    assert located(lint_file(path)) == [("PF012", 18, 12), ("PF101", 29, 11)]
+    result = CliRunner().invoke(main, ["lint", str(path)])
+    assert result.exit_code == 2
+    assert "PF012" in result.output and "PF101" in result.output
+
+
+def test_a_misspelt_key_is_read_as_the_key_it_means(tmp_path: Path) -> None:
+    """`duraton:` is reported (PF010) and read as duration, so the stage is no decision
+    stage without a route (no PF105), and the condition typo elsewhere is still found."""
+    text = EXAMPLE_TEXT.replace(
+        "    duration: {lognormal: {mean: 4.2, sd: 1.6}}", "    duraton: 4 min"
+    ).replace('severity == "high"', 'severity == "hihg"')
+    assert located(lint_file(write_process(tmp_path, text))) == [
+        ("PF010", 27, 5),
+        ("PF302", 33, 27),
+    ]
+
+
+def test_placeholders_cause_no_findings_of_their_own(tmp_path: Path) -> None:
+    """One head count that fails is replaced by a placeholder: no overloaded pool (PF401)
+    comes of it, and a missing pool name gives no unknown-pool finding (PF102)."""
+    path = write_process(tmp_path, EXAMPLE_TEXT.replace("count: 44", "count: 44 people"))
+    assert [f.code for f in lint_file(path)] == ["PF012"]
+    text = EXAMPLE_TEXT.replace("    resource: annotator\n", "")
+    assert [f.code for f in lint_file(write_process(tmp_path, text))] == ["PF012"]
+
+
+def test_what_cannot_be_salvaged_reports_only_the_load_errors(tmp_path: Path) -> None:
+    """A whole section of the wrong kind (`stages: [label]`) leaves nothing to check."""
+    text = EXAMPLE_TEXT.split("stages:\n")[0] + "stages: [label]\n"
+    findings = lint_file(write_process(tmp_path, text))
+    assert findings and all(f.code.startswith("PF0") for f in findings)

@@ -207,13 +207,15 @@ def index_page(docs: Mapping[str, tuple[RuleInfo, str]]) -> str:
         "",
         "Every problem `procflow lint` reports has a stable code; a code is never reused for "
         "another meaning. Errors fail the lint (exit status 1), warnings do not; problems found "
-        "while loading a file (`PF0xx`) stop it from being checked further (exit status 2)"
+        "while loading a file (`PF0xx`) fail it (exit status 2)"
         + "".join(
             f", except the {check.severity.value} `{check.code}`"
             for check in LOAD_CHECKS
             if not check.blocking
         )
-        + ".",
+        + ". The rest of such a file is still checked, with the broken parts left out, so "
+        "that one run reports every error; the rules whose answer a broken number or route "
+        "could change (capacity, probabilities, reachability) wait until the file loads.",
         "",
         "Select or ignore codes, prefixes (`PF4`) or rule names with `--select`/`--ignore` or "
         "`[tool.procflow]` in `pyproject.toml`; silence one line with "

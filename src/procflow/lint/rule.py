@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from procflow.diagnostics import Finding, Location, RuleInfo, Severity
+from procflow.model.salvage import Touched
 
 if TYPE_CHECKING:
     from procflow.lint.context import LintContext
@@ -22,6 +23,11 @@ class Rule:
     code: ClassVar[str]
     name: ClassVar[str]
     severity: ClassVar[Severity] = Severity.ERROR
+    #: what of a process its findings depend on besides names: ``numbers`` (rates, counts,
+    #: probabilities), ``structure`` (routes, who does the work). A file that did not load
+    #: is checked with placeholders in (:mod:`procflow.model.salvage`); the rules that read
+    #: what the placeholders changed are left out then.
+    reads: ClassVar[frozenset[Touched]] = frozenset()
 
     @classmethod
     def summary(cls) -> str:

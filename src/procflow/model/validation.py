@@ -62,17 +62,8 @@ def validate_process(doc: Document, base_dir: str | Path | None = None) -> Proce
             )
         )
         raise LoadError(findings)
-    time_unit: TimeUnit = "minute"
-    raw_unit = data.get("time_unit")
-    if isinstance(raw_unit, str):
-        from procflow.model.quantities import parse_unit
-
-        with contextlib.suppress(PydanticCustomError):  # reported by the validation below
-            time_unit = parse_unit(raw_unit)
-    base = Path(base_dir) if base_dir is not None else Path(doc.path).parent
-    context = {"time_unit": time_unit, "base_dir": str(base)}
     try:
-        process = Process.model_validate(data, context=context)
+        process = Process.model_validate(data, context=validation_context(doc, base_dir))
     except ValidationError as exc:
         findings.extend(translate_errors(exc, doc, Process))
         raise LoadError(findings) from None
@@ -80,6 +71,20 @@ def validate_process(doc: Document, base_dir: str | Path | None = None) -> Proce
         raise LoadError(findings)
     process._source = doc
     return process
+
+
+def validation_context(doc: Document, base_dir: str | Path | None = None) -> dict[str, Any]:
+    """What the models need to read a document: its time unit (minutes if it names none
+    it understands) and the folder relative files are read from."""
+    time_unit: TimeUnit = "minute"
+    raw_unit = doc.data.get("time_unit") if isinstance(doc.data, dict) else None
+    if isinstance(raw_unit, str):
+        from procflow.model.quantities import parse_unit
+
+        with contextlib.suppress(PydanticCustomError):  # reported by the validation
+            time_unit = parse_unit(raw_unit)
+    base = Path(base_dir) if base_dir is not None else Path(doc.path).parent
+    return {"time_unit": time_unit, "base_dir": str(base)}
 
 
 def translate_errors(

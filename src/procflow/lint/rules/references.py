@@ -123,6 +123,7 @@ class UnusedResource(Rule):
 
     code = "PF106"
     name = "unused-resource"
+    reads = frozenset({"structure"})
     severity = Severity.WARNING
 
     def check(self, ctx: LintContext) -> Iterator[Finding]:
@@ -159,6 +160,7 @@ class MissingSkill(Rule):
 
     code = "PF403"
     name = "missing-skill"
+    reads = frozenset({"structure"})
 
     def check(self, ctx: LintContext) -> Iterator[Finding]:
         process = ctx.process

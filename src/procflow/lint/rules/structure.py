@@ -33,6 +33,7 @@ class UnreachableStage(Rule):
 
     code = "PF103"
     name = "unreachable-stage"
+    reads = frozenset({"structure"})
 
     def check(self, ctx: LintContext) -> Iterator[Finding]:
         reachable = ctx.graph.reachable()
@@ -93,6 +94,7 @@ class NowhereToGo(Rule):
 
     code = "PF105"
     name = "nowhere-to-go"
+    reads = frozenset({"structure"})
 
     def check(self, ctx: LintContext) -> Iterator[Finding]:
         for name in _nowhere_to_go(ctx):
@@ -127,6 +129,7 @@ class NoEndReachable(Rule):
 
     code = "PF104"
     name = "no-end-reachable"
+    reads = frozenset({"structure"})
 
     def check(self, ctx: LintContext) -> Iterator[Finding]:
         finishing = ctx.graph.reaching_end()
@@ -164,6 +167,7 @@ class EndlessRework(Rule):
 
     code = "PF107"
     name = "endless-loop"
+    reads = frozenset({"numbers", "structure"})
 
     def check(self, ctx: LintContext) -> Iterator[Finding]:
         capacity = ctx.capacity
@@ -206,6 +210,7 @@ class SplitWithoutJoin(Rule):
 
     code = "PF108"
     name = "split-without-join"
+    reads = frozenset({"structure"})
 
     def check(self, ctx: LintContext) -> Iterator[Finding]:
         graph = ctx.graph.graph
