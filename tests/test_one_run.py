@@ -50,6 +50,14 @@ def test_a_stage_no_fix_would_reach_is_still_reported_on_its_own(tmp_path: Path)
     assert findings[0].args["unreachable"] == ["sample_for_qc", "qc_review", "delivered"]
 
 
+def test_a_misspelt_pool_name_does_not_also_report_the_pool_unused(tmp_path: Path) -> None:
+    """`resource: qc_reviewr`: one PF102 that says qc_reviewer is left unused, no PF106."""
+    text = EXAMPLE_TEXT.replace("resource: qc_reviewer", "resource: qc_reviewr")
+    findings = lint_file(write_process(tmp_path, text))
+    assert located(findings) == [("PF102", 38, 15)]
+    assert findings[0].args == {"pool": "qc_reviewr", "meant": "qc_reviewer"}
+
+
 # ----------------------------------------------------------------- a file that fails to load
 
 

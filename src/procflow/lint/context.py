@@ -82,6 +82,15 @@ class LintContext:
         return found
 
     @cached_property
+    def misspelt_pools(self) -> dict[str, str]:
+        """Each pool name a stage uses that is not defined -> the pool it likely means: that
+        pool is not unused (``PF106``), it is misspelt (``PF102``)."""
+        pools = self.process.resources
+        named = {s.resource for s in self.process.stages.values() if s.resource is not None}
+        found = {name: closest(name, pools) for name in named if name not in pools}
+        return {name: meant for name, meant in found.items() if meant is not None}
+
+    @cached_property
     def capacity(self) -> Capacity:
         """The analytic load on every pool (see :mod:`procflow.analysis`)."""
         return analyze(self.process)

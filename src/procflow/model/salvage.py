@@ -4,7 +4,8 @@ A PM who writes ``count: nine`` and, forty lines further, ``next: sample_for_q``
 hear about both in one run. The file cannot become a :class:`Process` as written, so
 this module builds one from a copy of its data with the broken parts *neutralised*:
 
-- an unknown key is dropped (it is reported, and means nothing);
+- an unknown key is read as the key it misspells (``duraton`` as ``duration``), as the
+  hint says, or dropped if it is like none;
 - a value that fails, or a required key that is missing, gets a neutral placeholder
   of a kind that loads (``1`` for a head count, ``0.5`` for a rate or a share, ``1 min``
   for a time or a name); an optional one that still fails is dropped;
@@ -24,6 +25,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, Literal
 
 from pydantic import ValidationError
@@ -70,7 +72,7 @@ class Salvage:
         key or value below it), or where a placeholder for a missing key would be."""
         return location in self._locations
 
-    @property
+    @cached_property
     def _locations(self) -> set[Location]:
         doc = self.process.source
         assert doc is not None

@@ -96,12 +96,19 @@ class UnknownResource(Rule):
 
     def check(self, ctx: LintContext) -> Iterator[Finding]:
         pools = ctx.process.resources
+        used = {s.resource for s in ctx.process.stages.values()}
         for name, stage in ctx.process.stages.items():
             if stage.resource is not None and stage.resource not in pools:
+                meant = ctx.misspelt_pools.get(stage.resource)
+                message = f"stage {name!r} uses staff pool {stage.resource!r}, which is not defined"
+                if meant is not None and meant not in used:
+                    message += f", and leaves {meant!r} unused"
                 yield self.finding(
-                    f"stage {name!r} uses staff pool {stage.resource!r}, which is not defined",
+                    message,
                     ctx.locate(("stages", name, "resource")),
                     did_you_mean(stage.resource, pools) or "add it under resources",
+                    pool=stage.resource,
+                    meant=meant,
                 )
 
 
@@ -119,6 +126,9 @@ class UnusedResource(Rule):
           night_shift: {count: 6}     # no stage uses night_shift
 
     Passes: every pool is named by some stage's ``resource``.
+
+    A pool left unused only because a stage misspells its name is not reported here:
+    the ``PF102`` of the typo says so.
     """
 
     code = "PF106"
@@ -127,7 +137,8 @@ class UnusedResource(Rule):
     severity = Severity.WARNING
 
     def check(self, ctx: LintContext) -> Iterator[Finding]:
-        used = {s.resource for s in ctx.process.stages.values()}
+        # a pool that a misspelt name means is reported with the typo (PF102)
+        used = {s.resource for s in ctx.process.stages.values()} | set(ctx.misspelt_pools.values())
         for name in ctx.process.resources:
             if name not in used:
                 yield self.finding(
