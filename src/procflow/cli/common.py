@@ -32,8 +32,9 @@ if TYPE_CHECKING:
     from procflow.scenario import Scenario
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
-#: The width of tables written to a file, a pipe or a CI log (a terminal uses its own).
-WIDE = 140
+#: The width of output written to a file, a pipe or a CI log (a terminal uses its own):
+#: wider than any table, so that a table is as wide as its cells and never cuts one.
+WIDE = 100_000
 
 
 def tool_version() -> str:
@@ -301,8 +302,8 @@ def rendered(printer: Callable[[Console], None], output: str | None) -> str:
 
 
 def terminal() -> Console:
-    """A console on standard output: the terminal's width, or :data:`WIDE` columns for a
-    pipe, a file or a CI log (rich would cut tables, units included, at 80)."""
+    """A console on standard output: the terminal's width, or, for a pipe, a file or a CI
+    log, no limit (:data:`WIDE`): rich would cut cells, units included, at 80 columns."""
     from rich.console import Console
 
     console = Console()

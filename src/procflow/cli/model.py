@@ -25,7 +25,12 @@ GRAPH_FORMATS = ("mermaid", "dot")
 @click.command()
 @click.argument("path", type=click.Path())
 @click.option(
-    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "csv"]),
+    default="text",
+    show_default=True,
+    help="csv: the staff pools table (expected load per pool) as CSV.",
 )
 def analyze(path: str, fmt: str) -> None:
     """Instant estimate from queueing theory: visits, load and utilization per pool.
@@ -46,6 +51,12 @@ def analyze(path: str, fmt: str) -> None:
     capacity = solve(process)
     if fmt == "json":
         click.echo(json.dumps(capacity.to_json(), indent=2, ensure_ascii=False))
+        return
+    if fmt == "csv":
+        from procflow.report.csvout import table_text
+        from procflow.report.tables.capacity import capacity_table
+
+        click.echo(table_text(capacity_table(process, capacity)), nl=False)
         return
     print_capacity(terminal(), process, capacity)
 

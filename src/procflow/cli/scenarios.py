@@ -32,9 +32,10 @@ from procflow.cli.common import (
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["text", "json", "markdown"]),
+    type=click.Choice(["text", "json", "markdown", "csv"]),
     default="text",
     show_default=True,
+    help="csv: every scenario's table of paired differences, one after another, as CSV.",
 )
 @run_options
 def compare(
@@ -81,6 +82,10 @@ def compare(
         text = json.dumps(to_json(comparison), indent=2, ensure_ascii=False) + "\n"
     elif fmt == "markdown":
         text = comparison_markdown(comparison)
+    elif fmt == "csv":
+        from procflow.report.csvout import command_table, table_text
+
+        text = table_text(command_table(comparison))
     else:
         text = rendered(lambda console: print_comparison(console, comparison), output)
     if text:

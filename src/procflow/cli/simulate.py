@@ -30,9 +30,10 @@ from procflow.cli.common import (
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["text", "json", "markdown"]),
+    type=click.Choice(["text", "json", "markdown", "csv"]),
     default="text",
     show_default=True,
+    help="csv: the KPI table (every KPI, mean and 95% interval) as CSV.",
 )
 @click.option(
     "--events",
@@ -89,6 +90,10 @@ def simulate(path: str, fmt: str, output: str | None, events: str | None, **opts
         from procflow.report.markdown import results_markdown
 
         text = results_markdown(results, process)
+    elif fmt == "csv":
+        from procflow.report.csvout import command_table, table_text
+
+        text = table_text(command_table(results))
     else:
         text = rendered(lambda console: print_results(console, results), output)
     export(results, process, opts, inputs)

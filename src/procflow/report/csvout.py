@@ -11,6 +11,8 @@ Choices, for a PM who double-clicks the file as much as for a script that reads 
   **shares as percentages** (``86.8`` under "Utilization (%)"), unlike the workbook, which
   keeps the fraction and shows it with a percent format; flags as ``yes``/``no``; an
   undefined value (no interval with one replication, nothing delivered) as an empty field.
+- ``--format csv`` writes the table a command prints (:func:`command_table`) to standard
+  output the same way, without the byte-order mark, for a script or a spreadsheet.
 - Existing files are never overwritten silently: :func:`write_csv_folder` refuses unless
   ``overwrite=True`` (``--force``). Other files in the folder are left alone.
 """
@@ -24,6 +26,8 @@ from pathlib import Path
 
 from procflow.files import refuse_existing, write_atomic
 from procflow.report.tables import Cell, Table, record_tables
+from procflow.report.tables.comparison import comparison_tables
+from procflow.results import Comparison
 from procflow.results.jsonio import Record
 
 
@@ -50,6 +54,26 @@ def table_csv(table: Table) -> bytes:
     for row in table.rows:
         writer.writerow([_field(c) for c in row])
     return buffer.getvalue().encode("utf-8-sig")
+
+
+def table_text(table: Table) -> str:
+    """One table as CSV text for standard output (``--format csv``; no byte-order mark)."""
+    return table_csv(table).decode("utf-8-sig")
+
+
+def command_table(record: Record) -> Table:
+    """The table a command prints on the terminal, whole, for ``--format csv``: a
+    simulation's KPIs; a comparison's table of each scenario, one after another under a
+    "Scenario name" column; a sweep's or a search's first table."""
+    if not isinstance(record, Comparison):
+        tables = record_tables(record)
+        return next((t for t in tables if t.filename == "kpis"), tables[0])
+    # comparison_tables: the summary, then a table per scenario, then the baseline's
+    per_scenario = comparison_tables(record)[1 : 1 + len(record.scenarios)]
+    stacked = Table("Comparison", "comparison", ["Scenario name", *per_scenario[0].headers])
+    for scenario, table in zip(record.scenarios, per_scenario, strict=True):
+        stacked.rows += [[Cell(scenario.name), *row] for row in table.rows]
+    return stacked
 
 
 def csv_files(record: Record) -> dict[str, bytes]:
