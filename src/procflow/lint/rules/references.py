@@ -68,9 +68,10 @@ class UnknownStage(Rule):
     ) -> Finding:
         """The finding of a route to ``target``, with the stages it alone makes unreachable."""
         meant, behind = ctx.misspelt_routes.get((source, target), (None, []))
-        if behind:
-            stages = "stage" if len(behind) == 1 else f"{len(behind)} stages"
-            message += f", and makes {stages} unreachable ({', '.join(behind)})"
+        if len(behind) == 1:
+            message += f", and makes stage {behind[0]!r} unreachable"
+        elif behind:
+            message += f", and makes {len(behind)} stages unreachable ({', '.join(behind)})"
         hint = did_you_mean(target, ctx.process.stages) or "define the stage or fix the name"
         return self.finding(message, where, hint, target=target, meant=meant, unreachable=behind)
 
