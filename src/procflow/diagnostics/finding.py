@@ -85,8 +85,7 @@ class LintError(Exception):
         first = self.findings[0]
         more = len(self.findings) - 1
         others = f" (and {more} more)" if more else ""
-        where = first.location.file or "the process"
-        super().__init__(
-            f"{first.location}: {first.code} {first.message}{others}; "
-            f"run `procflow lint {where}` to see them all"
-        )
+        where = first.location.file
+        on_disk = where and not where.startswith("<")  # not "<memory>", a process built in code
+        see = f"; run `procflow lint {where}` to see them all" if on_disk else ""
+        super().__init__(f"{first.location}: {first.code} {first.message}{others}{see}")
