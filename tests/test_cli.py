@@ -16,8 +16,9 @@ from click.testing import CliRunner, Result
 from models import EXAMPLE, EXAMPLE_TEXT, PROCESSES, ROOT, write_process
 from procflow.cli import main
 
-# `next: sample_for_qcc` (line 29, value at col 11): a semantic error, PF101 (exit 1)
-UNKNOWN_STAGE = EXAMPLE_TEXT.replace("next: sample_for_qc\n", "next: sample_for_qcc\n")
+# `next: legal_hold` (line 29, value at col 11): a semantic error, PF101 (exit 1), and the
+# PF103 of the stages behind it (no stage is named like it, so they are not its echo)
+UNKNOWN_STAGE = EXAMPLE_TEXT.replace("next: sample_for_qc\n", "next: legal_hold\n")
 # `count: nine` (line 18, value at col 12): a schema error, PF012, the file cannot load (exit 2)
 BAD_COUNT = EXAMPLE_TEXT.replace("count: 44", "count: nine")
 
@@ -234,7 +235,7 @@ def test_folder_without_yaml_is_a_usage_error() -> None:
 def test_inline_suppression_silences_one_code_on_its_line() -> None:
     """``# procflow: ignore[PF101]`` on the line of the finding removes it."""
     text = UNKNOWN_STAGE.replace(
-        "next: sample_for_qcc\n", "next: sample_for_qcc  # procflow: ignore[PF101]\n"
+        "next: legal_hold\n", "next: legal_hold  # procflow: ignore[PF101]\n"
     )
     result = run("lint", write("bad.yaml", text))
     assert "PF101" not in result.stdout
@@ -445,8 +446,8 @@ def test_unknown_code_in_pyproject_is_a_usage_error(toml: str, entry: str) -> No
 
 def test_unknown_code_in_a_suppression_comment_is_reported_at_the_code() -> None:
     """``# procflow: ignore[PF1O1]`` silences nothing: PF101 stays, and PF014 points at the code."""
-    line = "next: sample_for_qcc  # procflow: ignore[PF1O1]\n"
-    text = UNKNOWN_STAGE.replace("next: sample_for_qcc\n", line)
+    line = "next: legal_hold  # procflow: ignore[PF1O1]\n"
+    text = UNKNOWN_STAGE.replace("next: legal_hold\n", line)
     result = run("lint", "--format", "json", write("bad.yaml", text))
     findings = json.loads(result.stdout)["findings"]
     (warning,) = [f for f in findings if f["code"] == "PF014"]

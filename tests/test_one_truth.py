@@ -104,7 +104,7 @@ def test_a_review_without_next_is_refused_by_lint_analyze_and_simulate(tmp_path)
     runner = CliRunner()
     for command in ("analyze", "simulate"):
         result = runner.invoke(main, [command, str(path)])
-        assert result.exit_code == 1, result.output
+        assert result.exit_code == 2, result.output
         assert "PF105" in result.output
 
 

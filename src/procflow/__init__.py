@@ -28,11 +28,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from procflow.analysis import Capacity, analyze
+    from procflow.analysis import Capacity
     from procflow.decide.compare import compare
     from procflow.decide.optimize import optimize
     from procflow.decide.sweep import sweep
-    from procflow.diagnostics import Finding, LoadError, Location, Severity
+    from procflow.diagnostics import Finding, LintError, LoadError, Location, Severity
     from procflow.lint.config import LintConfig
     from procflow.lint.runner import LintReport
     from procflow.model.process import Process
@@ -47,6 +47,7 @@ _WHERE = {
     "Comparison": ("procflow.results", "Comparison"),
     "Estimate": ("procflow.results", "Estimate"),
     "Finding": ("procflow.diagnostics", "Finding"),
+    "LintError": ("procflow.diagnostics", "LintError"),
     "LintReport": ("procflow.lint.runner", "LintReport"),
     "LoadError": ("procflow.diagnostics", "LoadError"),
     "Location": ("procflow.diagnostics", "Location"),
@@ -57,7 +58,6 @@ _WHERE = {
     "Scenario": ("procflow.scenario", "Scenario"),
     "Severity": ("procflow.diagnostics", "Severity"),
     "Sweep": ("procflow.results", "Sweep"),
-    "analyze": ("procflow.analysis", "analyze"),
     "compare": ("procflow.decide.compare", "compare"),
     "load_any": ("procflow.scenario", "load_any"),
     "load_scenario": ("procflow.scenario", "load_scenario"),
@@ -77,6 +77,19 @@ def lint(paths: Sequence[str | Path], config: LintConfig | None = None) -> LintR
     from procflow.lint.runner import lint_paths
 
     return lint_paths(paths, config)
+
+
+def analyze(process: Process) -> Capacity:
+    """The instant queueing estimate of a process (``procflow analyze``).
+
+    Raises :class:`LintError` if lint finds errors that make the estimate meaningless
+    (an overloaded pool is an answer: the estimate says it is unstable).
+    """
+    from procflow.analysis import analyze as solve
+    from procflow.lint.runner import refuse_broken
+
+    refuse_broken(process)
+    return solve(process)
 
 
 def load(path: str | Path) -> Process:
@@ -105,6 +118,7 @@ __all__ = [
     "Comparison",
     "Estimate",
     "Finding",
+    "LintError",
     "LintReport",
     "LoadError",
     "Location",

@@ -8,10 +8,40 @@ part. This module imports nothing of procflow, so every layer can use it.
 
 from __future__ import annotations
 
+import errno
 import os
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 from typing import BinaryIO
+
+
+class OutputExists(FileExistsError):
+    """Files a command would write exist already, and it was not told to replace them.
+
+    Its text names them once, in plain words (``out/kpis.csv exists``); the command
+    adds how to replace them.
+    """
+
+    def __init__(self, paths: list[Path]) -> None:
+        self.paths = paths
+        super().__init__(errno.EEXIST, "exists", str(paths[0]))
+
+    def __str__(self) -> str:
+        if len(self.paths) == 1:
+            return f"{self.paths[0]} exists"
+        folders = {p.parent for p in self.paths}
+        if len(folders) == 1:
+            names = ", ".join(p.name for p in self.paths)
+            return f"{folders.pop()} already holds {names}"
+        return f"{', '.join(map(str, self.paths))} exist"
+
+
+def refuse_existing(paths: Iterable[Path]) -> None:
+    """Raise :class:`OutputExists` naming those of ``paths`` that exist (a link counts)."""
+    existing = [p for p in paths if p.exists() or p.is_symlink()]
+    if existing:
+        raise OutputExists(existing)
 
 
 def temporary(path: Path) -> tuple[BinaryIO, Path]:

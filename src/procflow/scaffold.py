@@ -9,13 +9,12 @@ works and changes one number at a time::
 
 from __future__ import annotations
 
-import errno
 import re
 from pathlib import Path
 
 import yaml
 
-from procflow.files import write_atomic
+from procflow.files import refuse_existing, write_atomic
 
 #: Letters (any script), digits, ``-`` and ``_``; a letter or digit first.
 NAME = re.compile(r"[^\W_][\w-]*")
@@ -144,16 +143,12 @@ def scaffold(folder: Path, name: str, *, force: bool = False) -> list[Path]:
     """Write ``processes/<name>.yaml`` and ``scenarios/<name>_more_qc.yaml`` under ``folder``.
 
     Returns the paths written. Raises :class:`ValueError` for a bad name and
-    :class:`FileExistsError` naming the first file that exists (before writing
+    :class:`~procflow.files.OutputExists` naming the files that exist (before writing
     anything) unless ``force``. Each file is written atomically.
     """
     files = {Path(folder) / rel: text for rel, text in scaffold_files(name).items()}
     if not force:
-        for path in files:
-            if path.exists() or path.is_symlink():
-                raise FileExistsError(
-                    errno.EEXIST, f"{path} already exists (use --force to replace it)", str(path)
-                )
+        refuse_existing(files)
     for path, text in files.items():
         write_atomic(path, text)
     return list(files)

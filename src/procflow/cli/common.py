@@ -1,7 +1,8 @@
 """What every ``procflow`` command shares: loading, run options, exports and exit codes.
 
-A file that cannot be loaded exits 2 with its findings; a process that lint says
-cannot be simulated meaningfully exits 1. Commands call these helpers and only
+A file that cannot be loaded exits 2 with its findings, and so does a process
+with lint errors that make an analysis or a simulation meaningless (capacity
+findings are answers, not errors). Commands call these helpers and only
 parse options and format results themselves.
 """
 
@@ -18,8 +19,9 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from procflow.diagnostics import Finding, LoadError
-from procflow.sim.executor import EXECUTORS, Executor, make_executor
+from procflow.diagnostics import Finding, LintError, LoadError
+from procflow.files import OutputExists
+from procflow.sim.executor import EXECUTORS, Executor, ExecutorError, make_executor
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -30,8 +32,9 @@ if TYPE_CHECKING:
     from procflow.scenario import Scenario
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
-#: The width of tables written to a file, a pipe or a CI log (a terminal uses its own).
-WIDE = 140
+#: The width of output written to a file, a pipe or a CI log (a terminal uses its own):
+#: wider than any table, so that a table is as wide as its cells and never cuts one.
+WIDE = 100_000
 
 
 def tool_version() -> str:
@@ -85,16 +88,30 @@ def load_scenario_or_exit(path: str) -> Scenario:
         raise
 
 
-def refuse_broken(process: Process) -> None:
-    """Exit 1 with the findings if lint finds errors that make a simulation meaningless."""
-    from procflow.lint.runner import simulation_blockers
+def refuse_broken(*processes: Process) -> None:
+    """Exit 2 with the findings if lint finds errors that make the results meaningless."""
+    from procflow.lint.runner import refuse_broken as check
 
-    errors = simulation_blockers(process)
-    if errors:
-        files = [process.source.path if process.source else ""]
-        click.echo(render_findings(errors, files), err=True, nl=False)
-        click.echo("Fix these findings first (see procflow lint).", err=True)
-        sys.exit(EXIT_FINDINGS)
+    try:
+        check(*processes)
+    except LintError as exc:
+        files = sorted({f.location.file for f in exc.findings})
+        click.echo(render_findings(exc.findings, files), err=True, nl=False)
+        click.echo(
+            "Nothing was computed: fix these errors first; "
+            f"run `procflow lint {' '.join(files)}` to see them all.",
+            err=True,
+        )
+        sys.exit(EXIT_USAGE)
+
+
+def refuse_sweep(scenario: Scenario | None, command: str) -> None:
+    """A usage error (exit 2) for a scenario with a ``sweep:`` block ``command`` would ignore."""
+    if scenario is not None and scenario.sweep:
+        raise click.UsageError(
+            f"{scenario.path} has a sweep: block, which {command} would ignore; "
+            f"use `procflow sweep {scenario.path}` to run its grid"
+        )
 
 
 def run_options(command: Callable[..., None]) -> Callable[..., None]:
@@ -224,7 +241,7 @@ def plan_run(
         raise click.BadParameter(exc.message, param_hint=exc.option) from None
     try:
         executor = make_executor(opts["executor"], opts["jobs"], opts["scheduler"])
-    except RuntimeError as exc:
+    except ExecutorError as exc:
         raise click.UsageError(str(exc)) from None
     click.get_current_context().call_on_close(executor.close)
     return RunPlan(settings, executor)
@@ -269,9 +286,15 @@ def export(
 
         try:
             written = write_csv_folder(record, Path(opts["csv_dir"]), overwrite=opts["force"])
-        except FileExistsError as exc:
-            raise click.UsageError(f"{exc}; add --force to replace them") from None
+        except OutputExists as exc:
+            raise refused_overwrite(exc) from None
         click.echo(f"Wrote {len(written)} CSV files to {opts['csv_dir']}", err=True)
+
+
+def refused_overwrite(exc: OutputExists) -> click.UsageError:
+    """The usage error for outputs that exist: the files, and the flag that replaces them."""
+    them = "it" if len(exc.paths) == 1 else "them"
+    return click.UsageError(f"{exc}; add --force to replace {them}")
 
 
 def emit(text: str, output: str | None) -> None:
@@ -296,8 +319,8 @@ def rendered(printer: Callable[[Console], None], output: str | None) -> str:
 
 
 def terminal() -> Console:
-    """A console on standard output: the terminal's width, or :data:`WIDE` columns for a
-    pipe, a file or a CI log (rich would cut tables, units included, at 80)."""
+    """A console on standard output: the terminal's width, or, for a pipe, a file or a CI
+    log, no limit (:data:`WIDE`): rich would cut cells, units included, at 80 columns."""
     from rich.console import Console
 
     console = Console()

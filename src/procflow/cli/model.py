@@ -7,8 +7,15 @@ from pathlib import Path
 
 import click
 
-from procflow.cli.common import fail_load, load_or_exit, refuse_broken, terminal
+from procflow.cli.common import (
+    fail_load,
+    load_or_exit,
+    refuse_broken,
+    refused_overwrite,
+    terminal,
+)
 from procflow.diagnostics import Finding, LoadError
+from procflow.files import OutputExists
 
 #: The diagram formats of ``procflow graph`` (procflow.report.diagram.FORMATS; a test keeps
 #: them equal, so that ``--help`` need not load the diagram code).
@@ -18,7 +25,12 @@ GRAPH_FORMATS = ("mermaid", "dot")
 @click.command()
 @click.argument("path", type=click.Path())
 @click.option(
-    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "csv"]),
+    default="text",
+    show_default=True,
+    help="csv: the staff pools table (expected load per pool) as CSV.",
 )
 def analyze(path: str, fmt: str) -> None:
     """Instant estimate from queueing theory: visits, load and utilization per pool.
@@ -39,6 +51,12 @@ def analyze(path: str, fmt: str) -> None:
     capacity = solve(process)
     if fmt == "json":
         click.echo(json.dumps(capacity.to_json(), indent=2, ensure_ascii=False))
+        return
+    if fmt == "csv":
+        from procflow.report.csvout import table_text
+        from procflow.report.tables.capacity import capacity_table
+
+        click.echo(table_text(capacity_table(process, capacity)), nl=False)
         return
     print_capacity(terminal(), process, capacity)
 
@@ -121,9 +139,8 @@ def init(name: str, folder: str, force: bool) -> None:
 
     try:
         written = scaffold(Path(folder), name, force=force)
-    except FileExistsError as exc:
-        where = exc.filename or str(exc)
-        raise click.UsageError(f"{where} already exists; add --force to replace it") from None
+    except OutputExists as exc:
+        raise refused_overwrite(exc) from None
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="NAME") from None
     for path in written:

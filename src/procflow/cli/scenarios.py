@@ -20,6 +20,7 @@ from procflow.cli.common import (
     plan_run,
     progress_bar,
     refuse_broken,
+    refuse_sweep,
     rendered,
     run_options,
 )
@@ -31,9 +32,10 @@ from procflow.cli.common import (
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["text", "json", "markdown"]),
+    type=click.Choice(["text", "json", "markdown", "csv"]),
     default="text",
     show_default=True,
+    help="csv: every scenario's table of paired differences, one after another, as CSV.",
 )
 @run_options
 def compare(
@@ -61,6 +63,7 @@ def compare(
     refuse_broken(baseline)
     loaded = [load_scenario_or_exit(p) for p in scenarios]
     for scenario in loaded:
+        refuse_sweep(scenario, "compare")
         refuse_broken(scenario.process)
     run = plan_run(baseline, opts, loaded[0].settings if loaded else None)
     inputs = [base, *scenarios, *(s.base_path for s in loaded)]
@@ -79,6 +82,10 @@ def compare(
         text = json.dumps(to_json(comparison), indent=2, ensure_ascii=False) + "\n"
     elif fmt == "markdown":
         text = comparison_markdown(comparison)
+    elif fmt == "csv":
+        from procflow.report.csvout import command_table, table_text
+
+        text = table_text(command_table(comparison))
     else:
         text = rendered(lambda console: print_comparison(console, comparison), output)
     if text:

@@ -19,6 +19,7 @@ from procflow.cli.common import (
     plan_run,
     progress_bar,
     refuse_broken,
+    refuse_sweep,
     rendered,
     run_options,
 )
@@ -29,9 +30,10 @@ from procflow.cli.common import (
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["text", "json", "markdown"]),
+    type=click.Choice(["text", "json", "markdown", "csv"]),
     default="text",
     show_default=True,
+    help="csv: the KPI table (every KPI, mean and 95% interval) as CSV.",
 )
 @click.option(
     "--events",
@@ -60,6 +62,7 @@ def simulate(path: str, fmt: str, output: str | None, events: str | None, **opts
     from procflow.sim.runner import simulate as run_simulation
 
     process, scenario = load_any(path)
+    refuse_sweep(scenario, "simulate")
     refuse_broken(process)
     run = plan_run(process, opts, scenario.settings if scenario else None)
     inputs = inputs_of(path, scenario)
@@ -87,6 +90,10 @@ def simulate(path: str, fmt: str, output: str | None, events: str | None, **opts
         from procflow.report.markdown import results_markdown
 
         text = results_markdown(results, process)
+    elif fmt == "csv":
+        from procflow.report.csvout import command_table, table_text
+
+        text = table_text(command_table(results))
     else:
         text = rendered(lambda console: print_results(console, results), output)
     export(results, process, opts, inputs)

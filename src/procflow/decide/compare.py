@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from procflow.lint.runner import refuse_broken
 from procflow.model.process import Process
 from procflow.model.settings import RunSettings
 from procflow.results import Comparison, compare_runs
@@ -27,9 +28,13 @@ def compare(
     executor: Executor | None = None,
     progress: Progress | None = None,
 ) -> Comparison:
-    """Simulate the baseline and each ``(name, description, process)`` on common random numbers."""
+    """Simulate the baseline and each ``(name, description, process)`` on common random numbers.
+
+    Raises :class:`LintError` if lint finds errors in any of them.
+    """
     settings = settings.with_runs(replications, seed)
     processes = [baseline, *(p for _, _, p in scenarios)]
+    refuse_broken(*processes)
     ran = run_many(processes, settings, executor, progress)
     settings, grouped = ran.settings, ran.runs
     base = summarize_runs(baseline, settings, grouped[0])

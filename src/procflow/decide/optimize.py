@@ -33,6 +33,7 @@ from collections.abc import Mapping
 
 from procflow.analysis import analyze
 from procflow.decide.sweep import run_points
+from procflow.lint.runner import refuse_broken
 from procflow.model.process import Process
 from procflow.model.quantities import counted
 from procflow.model.settings import RunSettings
@@ -62,7 +63,11 @@ def optimize(
     executor: Executor | None = None,
     progress: Progress | None = None,
 ) -> Optimization:
-    """Search the staffing within ``bounds`` for the cheapest plan that meets every SLA."""
+    """Search the staffing within ``bounds`` for the cheapest plan that meets every SLA.
+
+    Raises :class:`LintError` if lint finds errors in the process.
+    """
+    refuse_broken(process)
     settings = settings.with_runs(replications, seed)
     for pool, (low, high) in bounds.items():
         resource = process.resources.get(pool)

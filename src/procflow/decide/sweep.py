@@ -16,6 +16,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from procflow.diagnostics import LoadError
+from procflow.lint.runner import refuse_broken
 from procflow.model.process import Process
 from procflow.model.settings import RunSettings
 from procflow.results import Sweep, SweepPoint
@@ -102,8 +103,10 @@ def sweep(
     """A sweep over ``points``: every point's results, in grid order.
 
     The sweep's settings are those its points ran with (an ``auto`` warm-up chosen,
-    the replications a precision took).
+    the replications a precision took). Raises :class:`LintError` if lint finds errors
+    in ``base``.
     """
+    refuse_broken(base)
     found = run_points(base, points, settings, executor=executor, progress=progress)
     ran = next((p.results.settings for p in found if p.results is not None), None)
     return Sweep(base.name, ran or settings.to_dict(base.time_unit), found)

@@ -11,8 +11,10 @@ present them and never know about rules.
 from __future__ import annotations
 
 import enum
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 
 class Severity(enum.StrEnum):
@@ -51,6 +53,8 @@ class Finding:
     hint: str | None = None
     # Which rule or check produced it, for documentation links ("PF201" -> docs/rules/PF201.md).
     tags: tuple[str, ...] = field(default=())
+    #: the data the message is made of (names, numbers), for scripts and tests
+    args: Mapping[str, Any] = field(default_factory=dict, compare=False)
 
     def sort_key(self) -> tuple[str, int, int, str]:
         """Order findings as a reader scans a file: by file, line, column, then code."""
@@ -66,3 +70,22 @@ class LoadError(Exception):
         first = self.findings[0] if self.findings else None
         summary = f"{first.location}: {first.code} {first.message}" if first else "load failed"
         super().__init__(summary)
+
+
+class LintError(Exception):
+    """A process loaded but has lint errors that make computing on it meaningless.
+
+    Raised by ``analyze``, ``simulate``, ``compare``, ``sweep`` and ``optimize``
+    before any work; carries the error-level findings (capacity findings are
+    answers and never among them).
+    """
+
+    def __init__(self, findings: list[Finding]) -> None:
+        self.findings = sorted(findings, key=Finding.sort_key)
+        first = self.findings[0]
+        more = len(self.findings) - 1
+        others = f" (and {more} more)" if more else ""
+        where = first.location.file
+        on_disk = where and not where.startswith("<")  # not "<memory>", a process built in code
+        see = f"; run `procflow lint {where}` to see them all" if on_disk else ""
+        super().__init__(f"{first.location}: {first.code} {first.message}{others}{see}")

@@ -13,7 +13,7 @@ explain.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -70,12 +70,24 @@ class FlowGraph:
         """The end stages."""
         return [n for n, kind in self.graph.nodes(data="kind") if kind == "end"]
 
-    def reachable(self) -> set[str]:
-        """Stages an item can reach from some arrival stream."""
+    def reachable(self, extra: Iterable[tuple[str | None, str]] = ()) -> set[str]:
+        """Stages an item can reach from some arrival stream.
+
+        With ``extra`` routes ``(source, target)`` added (a ``None`` source is one more
+        entry): what a fix would make reachable.
+        """
+        graph, entries = self.graph, list(self.entries)
+        if extra:
+            graph = graph.copy()
+            for source, target in extra:
+                if source is None:
+                    entries.append(target)
+                else:
+                    graph.add_edge(source, target)
         seen: set[str] = set()
-        for entry in self.entries:
-            if entry in self.graph and entry not in seen:
-                seen |= {entry} | nx.descendants(self.graph, entry)
+        for entry in entries:
+            if entry in graph and entry not in seen:
+                seen |= {entry} | nx.descendants(graph, entry)
         return seen
 
     def reaching_end(self) -> set[str]:

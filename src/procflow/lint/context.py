@@ -7,6 +7,7 @@ from functools import cached_property
 
 from procflow.analysis import Capacity, analyze
 from procflow.diagnostics import Location
+from procflow.diagnostics.suggest import closest
 from procflow.expr import AttributeSpec
 from procflow.flow import Flow, FlowGraph, compile_flow
 from procflow.model.process import CategoricalAttribute, NumericAttribute, Process
@@ -54,6 +55,40 @@ class LintContext:
                 )
                 specs[name] = AttributeSpec(name, "numeric", low=low)
         return specs
+
+    @cached_property
+    def misspelt_routes(self) -> dict[tuple[str | None, str], tuple[str, list[str]]]:
+        """Each route to a misspelt stage name (``(source, target)``, a ``None`` source
+        for an arrival stream's ``to``) -> the name it likely means and the stages that
+        are unreachable only because of it, in file order.
+
+        Those stages are the echo of one typo: ``PF101`` reports them with it, and
+        ``PF103`` leaves them out. A stage a fix of any one typo does not reach is
+        reported by ``PF103`` on its own.
+        """
+        stages = self.process.stages
+        routes: list[tuple[str | None, str]] = [(r.source, r.target) for r in self.graph.dangling]
+        routes += [(None, a.to) for a in self.process.arrivals if a.to and a.to not in stages]
+        reachable = self.graph.reachable()
+        found: dict[tuple[str | None, str], tuple[str, list[str]]] = {}
+        echoed: set[str] = set()
+        for source, target in routes:
+            meant = closest(target, stages)
+            if meant is None or (source, target) in found:
+                continue
+            gained = self.graph.reachable([(source, meant)]) - reachable - echoed
+            echoed |= gained
+            found[source, target] = (meant, [name for name in stages if name in gained])
+        return found
+
+    @cached_property
+    def misspelt_pools(self) -> dict[str, str]:
+        """Each pool name a stage uses that is not defined -> the pool it likely means: that
+        pool is not unused (``PF106``), it is misspelt (``PF102``)."""
+        pools = self.process.resources
+        named = {s.resource for s in self.process.stages.values() if s.resource is not None}
+        found = {name: closest(name, pools) for name in named if name not in pools}
+        return {name: meant for name, meant in found.items() if meant is not None}
 
     @cached_property
     def capacity(self) -> Capacity:

@@ -27,6 +27,7 @@ from pathlib import Path
 from procflow.diagnostics import DOCS_PATH, RuleInfo
 from procflow.diagnostics.checks import LOAD_CHECKS, UNKNOWN_RULE_IN_IGNORE
 from procflow.lint.registry import documentation
+from procflow.model.quantities import counted
 
 #: Families of codes, by prefix, in the order the index lists them.
 FAMILIES: tuple[tuple[str, str], ...] = (
@@ -216,7 +217,7 @@ def index_page(docs: Mapping[str, tuple[RuleInfo, str]]) -> str:
         "",
         "Every problem `procflow lint` reports has a stable code; a code is never reused for "
         "another meaning. Errors fail the lint (exit status 1), warnings do not; problems found "
-        "while loading a file (`PF0xx`) stop it from being checked further (exit status 2)"
+        "while loading a file (`PF0xx`) fail it (exit status 2)"
         + _except(
             [
                 f"the {info.severity.value} `{code}`"
@@ -224,7 +225,9 @@ def index_page(docs: Mapping[str, tuple[RuleInfo, str]]) -> str:
                 if code.startswith("PF0") and code not in _BLOCKING
             ]
         )
-        + ".",
+        + ". The rest of such a file is still checked, with the broken parts left out, so "
+        "that one run reports every error; the rules whose answer a broken number or route "
+        "could change (capacity, probabilities, reachability) wait until the file loads.",
         "",
         "Select or ignore codes, prefixes (`PF4`) or rule names with `--select`/`--ignore` or "
         "`[tool.procflow]` in `pyproject.toml`; silence one line with "
@@ -345,7 +348,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"{directory}: rule pages are up to date")
         return 0
     changed = write_pages(directory)
-    print(f"{directory}: {len(changed)} page(s) written or removed" if changed else "up to date")
+    done = f"{counted(len(changed), 'page')} written or removed" if changed else "up to date"
+    print(f"{directory}: {done}")
     for name in changed:
         print(f"  {name}")
     return 0

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from procflow.diagnostics import Finding, Location, RuleInfo, Severity
+from procflow.model.salvage import Touched
 
 if TYPE_CHECKING:
     from procflow.lint.context import LintContext
@@ -22,6 +23,11 @@ class Rule:
     code: ClassVar[str]
     name: ClassVar[str]
     severity: ClassVar[Severity] = Severity.ERROR
+    #: what of a process its findings depend on besides names: ``numbers`` (rates, counts,
+    #: probabilities), ``structure`` (routes, who does the work). A file that did not load
+    #: is checked with placeholders in (:mod:`procflow.model.salvage`); the rules that read
+    #: what the placeholders changed are left out then.
+    reads: ClassVar[frozenset[Touched]] = frozenset()
 
     @classmethod
     def summary(cls) -> str:
@@ -42,6 +48,8 @@ class Rule:
         """Yield the findings of this rule on one process."""
         raise NotImplementedError
 
-    def finding(self, message: str, location: Location, hint: str | None = None) -> Finding:
-        """A finding of this rule at ``location``."""
-        return Finding(self.code, self.name, self.severity, message, location, hint)
+    def finding(
+        self, message: str, location: Location, hint: str | None = None, **args: Any
+    ) -> Finding:
+        """A finding of this rule at ``location``; ``args`` are the data of its message."""
+        return Finding(self.code, self.name, self.severity, message, location, hint, args=args)

@@ -1,21 +1,24 @@
 """Linting files and folders: load each process, run every rule, keep what the config wants.
 
-The suppression comments of each file are checked too: one that lists a code or
+A file that fails to load is still checked, on what loaded of it (the broken parts
+neutralised, see :mod:`procflow.model.salvage`), so one run reports every error. The
+suppression comments of each file are checked too: one that lists a code or
 rule name that does not exist silences nothing, and is reported (``PF014``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence, Set
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from procflow.diagnostics import Finding, LoadError, Location, Severity
+from procflow.diagnostics import Finding, LintError, LoadError, Location, Severity
 from procflow.diagnostics.checks import UNKNOWN_RULE_IN_IGNORE
 from procflow.lint.config import LintConfig
 from procflow.lint.context import LintContext
 from procflow.lint.registry import RULES, UnknownRuleError, lookup, resolve
 from procflow.model.process import Process
+from procflow.model.salvage import Touched, salvage_process
 from procflow.model.validation import validate_process
 from procflow.scenario import is_scenario, scenario_from_document, seen_from, with_changes
 from procflow.source import Document, load_document
@@ -67,11 +70,15 @@ def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
     return found
 
 
-def check_process(process: Process, config: LintConfig | None = None) -> Iterator[Finding]:
-    """Every rule's findings on one loaded process (unfiltered, unsorted)."""
+def check_process(
+    process: Process, config: LintConfig | None = None, leave_out: Set[Touched] = frozenset()
+) -> Iterator[Finding]:
+    """Every rule's findings on one loaded process (unfiltered, unsorted), but those of
+    the rules that read what ``leave_out`` names (see :attr:`Rule.reads`)."""
     ctx = LintContext(process, (config or LintConfig()).max_utilization)
     for rule in RULES:
-        yield from rule().check(ctx)
+        if not rule.reads & leave_out:
+            yield from rule().check(ctx)
 
 
 def lint_paths(paths: Sequence[str | Path], config: LintConfig | None = None) -> LintReport:
@@ -94,10 +101,14 @@ def lint_file(
     A file that is read but fails validation still has its suppression comments
     checked; those findings are never silenced by a comment.
     """
-    comments: list[Finding] = []
     try:
         doc = load_document(path)
-        comments = check_suppressions(doc)
+    except LoadError as exc:
+        if report is not None:
+            report.failed.append(str(path))
+        return exc.findings
+    comments = check_suppressions(doc)
+    try:
         if is_scenario(doc.data):
             scenario = scenario_from_document(doc)
             # a sweep is linted at its first point: the staffing it sets replaces the base's
@@ -107,11 +118,29 @@ def lint_file(
     except LoadError as exc:
         if report is not None:
             report.failed.append(str(path))
-        return [*exc.findings, *comments]
+        return [*exc.findings, *comments, *check_salvage(doc, config)]
     findings = list(check_process(process, config))
     if is_scenario(doc.data):
         findings = [seen_from(doc, f) for f in findings]
     return [*comments, *(f for f in findings if not doc.is_suppressed(f))]
+
+
+def check_salvage(doc: Document, config: LintConfig | None = None) -> list[Finding]:
+    """The findings on what loaded of a process file that failed to load, so that one run
+    reports every error (see :mod:`procflow.model.salvage`).
+
+    Findings inside the neutralised parts are left out, and so are the rules that read
+    what the placeholders changed. Nothing for a scenario file: its base is linted on
+    its own.
+    """
+    salvage = None if is_scenario(doc.data) else salvage_process(doc)
+    if salvage is None:
+        return []
+    return [
+        f
+        for f in check_process(salvage.process, config, salvage.touched())
+        if not salvage.covers(f.location) and not doc.is_suppressed(f)
+    ]
 
 
 def check_suppressions(doc: Document) -> list[Finding]:
@@ -146,10 +175,11 @@ def _unknown_suppression(error: UnknownRuleError, where: Location) -> Finding:
 
 
 def simulation_blockers(process: Process) -> list[Finding]:
-    """Error-level findings that make a simulation meaningless (a broken flow, unknown names).
+    """Error-level findings that make an analysis or a simulation meaningless (a broken
+    flow, unknown names).
 
-    An overloaded pool is not among them: the simulator answers that question itself,
-    by reporting the process as unstable.
+    An overloaded pool is not among them: it is an answer, not an error (the analysis
+    and the simulator report the process as unstable).
     """
     from procflow.lint.rules.capacity import OverloadedPool
 
@@ -164,3 +194,14 @@ def simulation_blockers(process: Process) -> list[Finding]:
         ),
         key=Finding.sort_key,
     )
+
+
+def refuse_broken(*processes: Process) -> None:
+    """Raise :class:`LintError` with the :func:`simulation_blockers` of ``processes``, if any.
+
+    What ``analyze``, ``simulate``, ``compare``, ``sweep`` and ``optimize`` check before
+    they compute anything.
+    """
+    errors = [f for process in processes for f in simulation_blockers(process)]
+    if errors:
+        raise LintError(errors)

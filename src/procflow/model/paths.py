@@ -109,3 +109,29 @@ def times_without_unit(
                 yield from walk(below, child, (*path, key))
 
     yield from walk([model], data, ())
+
+
+def doc_path(loc: tuple[Any, ...], data: Any) -> DocPath:
+    """Map a Pydantic error location onto the path that exists in the user's data.
+
+    Pydantic inserts markers of its own (union member names, validator tags);
+    keeping only the elements that index into the data leaves the user's path.
+    """
+    path: list[Any] = []
+    node = data
+    for element in loc:
+        if (isinstance(node, dict) and element in node) or (
+            isinstance(node, list) and isinstance(element, int) and 0 <= element < len(node)
+        ):
+            path.append(element)
+            node = node[element]
+        elif (
+            isinstance(node, dict)
+            and isinstance(element, str)
+            and element not in node
+            and element is loc[-1]
+        ):
+            # a missing or extra key: keep it as the last element for the message
+            path.append(element)
+            node = None
+    return tuple(path)

@@ -23,7 +23,7 @@ from procflow.diagnostics.checks import (
     UNKNOWN_KEY,
 )
 from procflow.diagnostics.suggest import did_you_mean
-from procflow.model.paths import known_keys
+from procflow.model.paths import doc_path, known_keys
 from procflow.model.process import Process
 from procflow.model.quantities import TIME_UNITS, TimeUnit
 from procflow.source import DocPath, Document
@@ -62,17 +62,8 @@ def validate_process(doc: Document, base_dir: str | Path | None = None) -> Proce
             )
         )
         raise LoadError(findings)
-    time_unit: TimeUnit = "minute"
-    raw_unit = data.get("time_unit")
-    if isinstance(raw_unit, str):
-        from procflow.model.quantities import parse_unit
-
-        with contextlib.suppress(PydanticCustomError):  # reported by the validation below
-            time_unit = parse_unit(raw_unit)
-    base = Path(base_dir) if base_dir is not None else Path(doc.path).parent
-    context = {"time_unit": time_unit, "base_dir": str(base)}
     try:
-        process = Process.model_validate(data, context=context)
+        process = Process.model_validate(data, context=validation_context(doc, base_dir))
     except ValidationError as exc:
         findings.extend(translate_errors(exc, doc, Process))
         raise LoadError(findings) from None
@@ -80,6 +71,20 @@ def validate_process(doc: Document, base_dir: str | Path | None = None) -> Proce
         raise LoadError(findings)
     process._source = doc
     return process
+
+
+def validation_context(doc: Document, base_dir: str | Path | None = None) -> dict[str, Any]:
+    """What the models need to read a document: its time unit (minutes if it names none
+    it understands) and the folder relative files are read from."""
+    time_unit: TimeUnit = "minute"
+    raw_unit = doc.data.get("time_unit") if isinstance(doc.data, dict) else None
+    if isinstance(raw_unit, str):
+        from procflow.model.quantities import parse_unit
+
+        with contextlib.suppress(PydanticCustomError):  # reported by the validation
+            time_unit = parse_unit(raw_unit)
+    base = Path(base_dir) if base_dir is not None else Path(doc.path).parent
+    return {"time_unit": time_unit, "base_dir": str(base)}
 
 
 def translate_errors(
@@ -97,32 +102,6 @@ def translate_errors(
     return findings
 
 
-def _doc_path(loc: tuple[Any, ...], data: Any) -> DocPath:
-    """Map a Pydantic error location onto the path that exists in the user's data.
-
-    Pydantic inserts markers of its own (union member names, validator tags);
-    keeping only the elements that index into the data leaves the user's path.
-    """
-    path: list[Any] = []
-    node = data
-    for element in loc:
-        if (isinstance(node, dict) and element in node) or (
-            isinstance(node, list) and isinstance(element, int) and 0 <= element < len(node)
-        ):
-            path.append(element)
-            node = node[element]
-        elif (
-            isinstance(node, dict)
-            and isinstance(element, str)
-            and element not in node
-            and element is loc[-1]
-        ):
-            # a missing or extra key: keep it as the last element for the message
-            path.append(element)
-            node = None
-    return tuple(path)
-
-
 def _translate(
     error: ErrorDetails, doc: Document, model: type[BaseModel], prefix: DocPath
 ) -> Finding:
@@ -130,7 +109,7 @@ def _translate(
     ctx: dict[str, Any] = dict(error.get("ctx") or {})
     # a check of a whole object may name the key it is about (``rate`` of a stream)
     loc = (*prefix, *error["loc"], *([ctx["key"]] if "key" in ctx else []))
-    path = _doc_path(loc, doc.data)
+    path = doc_path(loc, doc.data)
     value = error.get("input")
     if kind == "extra_forbidden":
         key = path[-1] if path else "?"

@@ -11,6 +11,8 @@ Choices, for a PM who double-clicks the file as much as for a script that reads 
   **shares as percentages** (``86.8`` under "Utilization (%)"), unlike the workbook, which
   keeps the fraction and shows it with a percent format; flags as ``yes``/``no``; an
   undefined value (no interval with one replication, nothing delivered) as an empty field.
+- ``--format csv`` writes the table a command prints (:func:`command_table`) to standard
+  output the same way, without the byte-order mark, for a script or a spreadsheet.
 - Existing files are never overwritten silently: :func:`write_csv_folder` refuses unless
   ``overwrite=True`` (``--force``). Other files in the folder are left alone.
 """
@@ -18,13 +20,14 @@ Choices, for a PM who double-clicks the file as much as for a script that reads 
 from __future__ import annotations
 
 import csv
-import errno
 import io
 import math
 from pathlib import Path
 
-from procflow.files import write_atomic
+from procflow.files import refuse_existing, write_atomic
 from procflow.report.tables import Cell, Table, record_tables
+from procflow.report.tables.comparison import comparison_tables
+from procflow.results import Comparison
 from procflow.results.jsonio import Record
 
 
@@ -53,6 +56,26 @@ def table_csv(table: Table) -> bytes:
     return buffer.getvalue().encode("utf-8-sig")
 
 
+def table_text(table: Table) -> str:
+    """One table as CSV text for standard output (``--format csv``; no byte-order mark)."""
+    return table_csv(table).decode("utf-8-sig")
+
+
+def command_table(record: Record) -> Table:
+    """The table a command prints on the terminal, whole, for ``--format csv``: a
+    simulation's KPIs; a comparison's table of each scenario, one after another under a
+    "Scenario name" column; a sweep's or a search's first table."""
+    if not isinstance(record, Comparison):
+        tables = record_tables(record)
+        return next((t for t in tables if t.filename == "kpis"), tables[0])
+    # comparison_tables: the summary, then a table per scenario, then the baseline's
+    per_scenario = comparison_tables(record)[1 : 1 + len(record.scenarios)]
+    stacked = Table("Comparison", "comparison", ["Scenario name", *per_scenario[0].headers])
+    for scenario, table in zip(record.scenarios, per_scenario, strict=True):
+        stacked.rows += [[Cell(scenario.name), *row] for row in table.rows]
+    return stacked
+
+
 def csv_files(record: Record) -> dict[str, bytes]:
     """File name -> content of every CSV file of a result record, in reading order."""
     return {f"{t.filename}.csv": table_csv(t) for t in record_tables(record)}
@@ -61,22 +84,15 @@ def csv_files(record: Record) -> dict[str, bytes]:
 def write_csv_folder(record: Record, folder: Path, *, overwrite: bool = False) -> list[Path]:
     """Write a result record's tables as CSV files into ``folder`` (created if needed).
 
-    Returns the paths written. Raises :class:`FileExistsError` naming the files that
-    would be replaced, before writing anything, unless ``overwrite``. Each file is
+    Returns the paths written. Raises :class:`~procflow.files.OutputExists` naming the files
+    that would be replaced, before writing anything, unless ``overwrite``. Each file is
     written atomically.
     """
     folder = Path(folder)
     files = csv_files(record)
     paths = [folder / name for name in files]
     if not overwrite:
-        existing = [p for p in paths if p.exists() or p.is_symlink()]
-        if existing:
-            names = ", ".join(p.name for p in existing)
-            raise FileExistsError(
-                errno.EEXIST,
-                f"{folder} already holds {names}; remove them or overwrite them (--force)",
-                str(existing[0]),
-            )
+        refuse_existing(paths)
     for path, content in zip(paths, files.values(), strict=True):
         write_atomic(path, content)
     return paths

@@ -17,6 +17,12 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 EXECUTORS = ("serial", "local", "dask")
+#: Seconds to wait for a Dask scheduler before giving up on it.
+CONNECT_TIMEOUT = 5.0
+
+
+class ExecutorError(RuntimeError):
+    """An executor cannot start: the Dask extra is missing, or its scheduler is unreachable."""
 
 
 class Executor(Protocol):
@@ -61,19 +67,19 @@ class LocalExecutor:
 
 
 class DaskExecutor:
-    """A Dask distributed cluster at ``scheduler`` (``tcp://host:8786``), or a given client."""
+    """A Dask distributed cluster at ``scheduler`` (``tcp://host:8786``), or a given client.
 
-    def __init__(self, scheduler: str | None = None, client: Any = None) -> None:
+    Without a scheduler, a cluster in this process. Raises :class:`ExecutorError` when
+    the scheduler does not answer within ``timeout`` seconds (:data:`CONNECT_TIMEOUT`).
+    """
+
+    def __init__(
+        self, scheduler: str | None = None, client: Any = None, timeout: float | None = None
+    ) -> None:
         #: a client this executor opened itself is closed by :meth:`close`
         self._owned = client is None
         if client is None:
-            try:
-                from distributed import Client
-            except ImportError:  # pragma: no cover - depends on the installation
-                raise RuntimeError(
-                    "the Dask executor needs the dask extra: pip install 'procflow[dask]'"
-                ) from None
-            client = Client(scheduler) if scheduler else Client(processes=False)  # type: ignore[no-untyped-call]
+            client = _connect(scheduler, CONNECT_TIMEOUT if timeout is None else timeout)
         self.client = client
 
     def map(self, fn: Callable[[T], R], tasks: Sequence[T]) -> Iterator[R]:
@@ -88,8 +94,29 @@ class DaskExecutor:
             self.client.close()
 
 
+def _connect(scheduler: str | None, timeout: float) -> Any:
+    try:
+        from distributed import Client
+    except ImportError:  # pragma: no cover - depends on the installation
+        raise ExecutorError(
+            "the Dask executor needs the dask extra: pip install 'procflow[dask]'"
+        ) from None
+    if not scheduler:
+        return Client(processes=False)  # type: ignore[no-untyped-call]
+    try:
+        return Client(scheduler, timeout=timeout)  # type: ignore[no-untyped-call]
+    except (OSError, ValueError, TypeError):
+        raise ExecutorError(
+            f"cannot reach the Dask scheduler at {scheduler}: is it running, and is the "
+            f"address right? (no answer within {timeout:g} s)"
+        ) from None
+
+
 def make_executor(kind: str, jobs: int | None = None, scheduler: str | None = None) -> Executor:
-    """An executor by name: ``serial``, ``local`` (``jobs`` processes) or ``dask``."""
+    """An executor by name: ``serial``, ``local`` (``jobs`` processes) or ``dask``.
+
+    Raises :class:`ExecutorError` if the Dask executor cannot start.
+    """
     if kind == "serial":
         return SerialExecutor()
     if kind == "local":

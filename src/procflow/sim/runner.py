@@ -19,6 +19,7 @@ from dataclasses import dataclass, replace
 
 from procflow.analysis import analyze
 from procflow.eventlog.visit import EventSink
+from procflow.lint.runner import refuse_broken
 from procflow.model.process import Process
 from procflow.model.settings import RunSettings
 from procflow.results import Replication, Results, kpi_estimates, precision_of, summarize
@@ -167,8 +168,10 @@ def simulate(
     """Run the replications and summarize them (the whole of ``procflow simulate``).
 
     With ``events``, replication 0 runs in this process and writes its event log
-    there; its numbers are the same as without a log.
+    there; its numbers are the same as without a log. Raises :class:`LintError` if
+    lint finds errors in the process.
     """
+    refuse_broken(process)
     settings = settings.with_runs(replications, seed)
     executor = executor or LocalExecutor(jobs)
     settings = settle([process], settings, executor, progress)

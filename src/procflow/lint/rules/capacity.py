@@ -33,6 +33,7 @@ class OverloadedPool(Rule):
 
     code = "PF401"
     name = "overloaded-pool"
+    reads = frozenset({"numbers"})
 
     def check(self, ctx: LintContext) -> Iterator[Finding]:
         capacity = ctx.capacity
@@ -100,6 +101,7 @@ class HighUtilization(Rule):
 
     code = "PF404"
     name = "high-utilization"
+    reads = frozenset({"numbers"})
     severity = Severity.WARNING
 
     def check(self, ctx: LintContext) -> Iterator[Finding]:
@@ -155,6 +157,7 @@ class UnderstaffedHours(Rule):
 
     code = "PF402"
     name = "understaffed-hours"
+    reads = frozenset({"numbers"})
     severity = Severity.WARNING
 
     def check(self, ctx: LintContext) -> Iterator[Finding]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from procflow.diagnostics import Finding, Severity
+from procflow.diagnostics import Finding, Location, Severity
 from procflow.diagnostics.suggest import did_you_mean
 from procflow.lint.context import LintContext
 from procflow.lint.rule import Rule
@@ -30,6 +30,9 @@ class UnknownStage(Rule):
           resource: annotator
           duration: 4 min
           next: qc_review
+
+    The stages that are unreachable only because of the typo are named in its message
+    ("...and makes 3 stages unreachable (...)") rather than reported one by one (``PF103``).
     """
 
     code = "PF101"
@@ -44,11 +47,10 @@ class UnknownStage(Rule):
                 "split": "splits into",
                 "escalate": "escalates to",
             }
-            yield self.finding(
-                f"stage {route.source!r} {what[route.kind]} {route.target!r}, which is not a stage",
-                ctx.locate(route.path),
-                did_you_mean(route.target, stages) or "define the stage or fix the name",
+            message = (
+                f"stage {route.source!r} {what[route.kind]} {route.target!r}, which is not a stage"
             )
+            yield self._typo(ctx, message, ctx.locate(route.path), route.source, route.target)
         for name, stage in stages.items():
             if stage.join is not None and stage.join not in stages:
                 yield self.finding(
@@ -58,11 +60,20 @@ class UnknownStage(Rule):
                 )
         for i, arrival in enumerate(ctx.process.arrivals):
             if arrival.to is not None and arrival.to not in stages:
-                yield self.finding(
-                    f"arrivals {arrival.name!r} enter at {arrival.to!r}, which is not a stage",
-                    ctx.locate(("arrivals", i, "to")),
-                    did_you_mean(arrival.to, stages),
-                )
+                message = f"arrivals {arrival.name!r} enter at {arrival.to!r}, which is not a stage"
+                yield self._typo(ctx, message, ctx.locate(("arrivals", i, "to")), None, arrival.to)
+
+    def _typo(
+        self, ctx: LintContext, message: str, where: Location, source: str | None, target: str
+    ) -> Finding:
+        """The finding of a route to ``target``, with the stages it alone makes unreachable."""
+        meant, behind = ctx.misspelt_routes.get((source, target), (None, []))
+        if len(behind) == 1:
+            message += f", and makes stage {behind[0]!r} unreachable"
+        elif behind:
+            message += f", and makes {len(behind)} stages unreachable ({', '.join(behind)})"
+        hint = did_you_mean(target, ctx.process.stages) or "define the stage or fix the name"
+        return self.finding(message, where, hint, target=target, meant=meant, unreachable=behind)
 
 
 class UnknownResource(Rule):
@@ -86,12 +97,19 @@ class UnknownResource(Rule):
 
     def check(self, ctx: LintContext) -> Iterator[Finding]:
         pools = ctx.process.resources
+        used = {s.resource for s in ctx.process.stages.values()}
         for name, stage in ctx.process.stages.items():
             if stage.resource is not None and stage.resource not in pools:
+                meant = ctx.misspelt_pools.get(stage.resource)
+                message = f"stage {name!r} uses staff pool {stage.resource!r}, which is not defined"
+                if meant is not None and meant not in used:
+                    message += f", and leaves {meant!r} unused"
                 yield self.finding(
-                    f"stage {name!r} uses staff pool {stage.resource!r}, which is not defined",
+                    message,
                     ctx.locate(("stages", name, "resource")),
                     did_you_mean(stage.resource, pools) or "add it under resources",
+                    pool=stage.resource,
+                    meant=meant,
                 )
 
 
@@ -109,14 +127,19 @@ class UnusedResource(Rule):
           night_shift: {count: 6}     # no stage uses night_shift
 
     Passes: every pool is named by some stage's ``resource``.
+
+    A pool left unused only because a stage misspells its name is not reported here:
+    the ``PF102`` of the typo says so.
     """
 
     code = "PF106"
     name = "unused-resource"
+    reads = frozenset({"structure"})
     severity = Severity.WARNING
 
     def check(self, ctx: LintContext) -> Iterator[Finding]:
-        used = {s.resource for s in ctx.process.stages.values()}
+        # a pool that a misspelt name means is reported with the typo (PF102)
+        used = {s.resource for s in ctx.process.stages.values()} | set(ctx.misspelt_pools.values())
         for name in ctx.process.resources:
             if name not in used:
                 yield self.finding(
@@ -149,6 +172,7 @@ class MissingSkill(Rule):
 
     code = "PF403"
     name = "missing-skill"
+    reads = frozenset({"structure"})
 
     def check(self, ctx: LintContext) -> Iterator[Finding]:
         process = ctx.process

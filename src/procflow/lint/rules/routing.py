@@ -35,6 +35,7 @@ class ProbabilityOutOfRange(Rule):
 
     code = "PF201"
     name = "probability-out-of-range"
+    reads = frozenset({"numbers"})
 
     def check(self, ctx: LintContext) -> Iterator[Finding]:
         for name, stage in ctx.process.stages.items():
@@ -104,6 +105,7 @@ class ProbabilitiesExceedOne(Rule):
 
     code = "PF202"
     name = "probabilities-exceed-one"
+    reads = frozenset({"numbers"})
 
     def check(self, ctx: LintContext) -> Iterator[Finding]:
         for name, stage in ctx.process.stages.items():
@@ -140,6 +142,7 @@ class MissingDefaultBranch(Rule):
 
     code = "PF203"
     name = "missing-default-branch"
+    reads = frozenset({"numbers", "structure"})
 
     def check(self, ctx: LintContext) -> Iterator[Finding]:
         for name, stage in ctx.process.stages.items():
@@ -190,6 +193,7 @@ class BranchAfterDefault(Rule):
 
     code = "PF204"
     name = "branch-after-default"
+    reads = frozenset({"structure"})
 
     def check(self, ctx: LintContext) -> Iterator[Finding]:
         for name, stage in ctx.process.stages.items():
@@ -224,6 +228,7 @@ class AttributeSharesNotOne(Rule):
 
     code = "PF205"
     name = "attribute-shares"
+    reads = frozenset({"numbers"})
 
     def check(self, ctx: LintContext) -> Iterator[Finding]:
         for i, arrival in enumerate(ctx.process.arrivals):

@@ -25,19 +25,27 @@ class UnreachableStage(Rule):
           done: {end: true}
 
     Passes: some stage's ``next``, ``on_defect`` or ``split`` leads to ``audit``.
+
+    A stage that is unreachable only because a route names a misspelt stage (``next:
+    sample_for_q`` for ``sample_for_qc``) is not reported here: the ``PF101`` of the typo
+    says which stages it makes unreachable.
     """
 
     code = "PF103"
     name = "unreachable-stage"
+    reads = frozenset({"structure"})
 
     def check(self, ctx: LintContext) -> Iterator[Finding]:
         reachable = ctx.graph.reachable()
+        # stages behind a misspelt stage name are reported with it (PF101)
+        echoes = {name for _, behind in ctx.misspelt_routes.values() for name in behind}
         for name in ctx.process.stages:
-            if name not in reachable:
+            if name not in reachable and name not in echoes:
                 yield self.finding(
                     f"stage {name!r} cannot be reached from any arrival stream",
                     ctx.locate(("stages", name), key=True),
                     "route some stage to it, or remove it",
+                    stage=name,
                 )
 
 
@@ -86,6 +94,7 @@ class NowhereToGo(Rule):
 
     code = "PF105"
     name = "nowhere-to-go"
+    reads = frozenset({"structure"})
 
     def check(self, ctx: LintContext) -> Iterator[Finding]:
         for name in _nowhere_to_go(ctx):
@@ -120,6 +129,7 @@ class NoEndReachable(Rule):
 
     code = "PF104"
     name = "no-end-reachable"
+    reads = frozenset({"structure"})
 
     def check(self, ctx: LintContext) -> Iterator[Finding]:
         finishing = ctx.graph.reaching_end()
@@ -157,6 +167,7 @@ class EndlessRework(Rule):
 
     code = "PF107"
     name = "endless-loop"
+    reads = frozenset({"numbers", "structure"})
 
     def check(self, ctx: LintContext) -> Iterator[Finding]:
         capacity = ctx.capacity
@@ -199,6 +210,7 @@ class SplitWithoutJoin(Rule):
 
     code = "PF108"
     name = "split-without-join"
+    reads = frozenset({"structure"})
 
     def check(self, ctx: LintContext) -> Iterator[Finding]:
         graph = ctx.graph.graph
