@@ -171,6 +171,20 @@ def test_a_time_without_unit_warns_where_it_is_but_blocks_nothing() -> None:
     assert simulated.exit_code == 0, simulated.output
 
 
+def test_a_misspelt_time_unit_is_pf012_with_the_unit_it_means() -> None:
+    """``time_unit: minuts`` and ``duration: 4 minutez``: located, with "did you mean"."""
+    text = EXAMPLE_TEXT.replace("time_unit: minute", "time_unit: minuts").replace(
+        "max: 4 hours", "max: 4 hourz"
+    )
+    result = run("lint", "--format", "json", write("units.yaml", text))
+    assert result.exit_code == 2
+    found = json.loads(result.stdout)["findings"]
+    assert [(f["code"], f["line"], f["column"], f["hint"]) for f in found] == [
+        ("PF012", 7, 12, "did you mean 'minute'?"),
+        ("PF012", 50, 10, "did you mean 'hour'?"),
+    ]
+
+
 def test_a_scenario_is_warned_about_the_times_it_writes_only(tmp_path: Path) -> None:
     """A scenario's bare number is PF015 in the scenario; its base's are the base's own."""
     base = write("base.yaml", EXAMPLE_TEXT.replace("max: 4 hours", "max: 240"))

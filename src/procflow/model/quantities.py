@@ -16,6 +16,8 @@ from typing import Annotated, Any, Literal
 from pydantic import BeforeValidator, ValidationInfo, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
+from procflow.diagnostics.suggest import closest
+
 #: Numbers in the process's own time unit (minutes, if ``time_unit: minute``).
 TimeValue = float
 #: Events per one process time unit.
@@ -97,10 +99,15 @@ def parse_unit(text: str) -> TimeUnit:
     # ASCII only: str.lower() would also turn the Kelvin sign into 'k'.
     unit = _ALIASES.get(name.lower()) if name.isascii() else None
     if unit is None:
+        meant = closest(name.lower(), _ALIASES)
         raise PydanticCustomError(
             "time_unit",
             "unknown time unit {unit}; use one of: {units}",
-            {"unit": repr(text), "units": ", ".join(TIME_UNITS)},
+            {
+                "unit": repr(text),
+                "units": ", ".join(TIME_UNITS),
+                "hint": f"did you mean {meant!r}?" if meant else "",
+            },
         )
     return unit
 

@@ -141,6 +141,7 @@ def _translate(
         return INVALID_VALUE.finding(
             f"unknown time unit {value!r}; use one of: {', '.join(TIME_UNITS)}",
             doc.locate(path),
+            did_you_mean(str(value), TIME_UNITS),
         )
     message = _FRIENDLY.get(kind)
     if message is not None:
