@@ -99,15 +99,22 @@ def test_good_fixture_passes(path: Path) -> None:
     assert findings == [], "\n".join(f"{f.location} {f.code} {f.message}" for f in findings)
 
 
+#: PF000 is procflow's own failure on a file: no file is known to cause one, so its test
+#: makes a rule raise (test_internal_error.py) instead of linting a fixture.
+WITHOUT_FIXTURES = {"PF000"}
+
+
 def test_every_code_has_fixtures_and_a_docs_page() -> None:
     info = all_rule_info()
     assert set(info) == LOAD_CODES | {rule.code for rule in RULES}
     for code, rule in info.items():
+        assert (ROOT / rule.doc_path).is_file(), f"{code}: no {rule.doc_path}"
+        if code in WITHOUT_FIXTURES:
+            continue
         assert list((FIXTURES / code).glob("bad.*")), f"{code}: no bad fixture"
         assert list((FIXTURES / code).glob("good.*")), f"{code}: no good fixture"
-        assert (ROOT / rule.doc_path).is_file(), f"{code}: no {rule.doc_path}"
     # and no fixtures of codes that do not exist
-    assert {p.name for p in FIXTURES.iterdir() if p.is_dir()} == set(info)
+    assert {p.name for p in FIXTURES.iterdir() if p.is_dir()} == set(info) - WITHOUT_FIXTURES
 
 
 def test_codes_and_names_are_well_formed_and_unique() -> None:

@@ -52,6 +52,28 @@ class LoadCheck:
         return Finding(self.code, self.name, self.severity, message, location, hint)
 
 
+INTERNAL_ERROR = LoadCheck(
+    "PF000",
+    "internal-error",
+    """
+procflow itself failed on this file: it could not check it. Please report it.
+
+This is a bug in procflow, not in the file: an unexpected error while the file
+was loaded, validated, linted or analysed. The message names the error
+(``ZeroDivisionError: float division by zero``); the other files of the run
+are still checked and every report is still written, and ``procflow lint``
+exits with status 3, so that CI can tell a crash from a finding (status 1) or
+a file that cannot be loaded (status 2).
+
+Fails: a file that triggers a bug (none is known).
+
+Passes: every other file.
+
+Fix: report it to the procflow maintainers with the message and the file (or
+the smallest part of it that still fails).
+""",
+)
+
 UNREADABLE_FILE = LoadCheck(
     "PF001",
     "unreadable-file",
@@ -345,6 +367,7 @@ Passes::
 
 #: Every load check, in code order.
 LOAD_CHECKS: tuple[LoadCheck, ...] = (
+    INTERNAL_ERROR,
     UNREADABLE_FILE,
     YAML_SYNTAX,
     DUPLICATE_KEY,

@@ -4,16 +4,21 @@ A file that fails to load is still checked, on what loaded of it (the broken par
 neutralised, see :mod:`procflow.model.salvage`), so one run reports every error. The
 suppression comments of each file are checked too: one that lists a code or
 rule name that does not exist silences nothing, and is reported (``PF014``).
+
+A bug in procflow never passes for a finding: an unexpected error on one file (while
+it is loaded, validated or linted) is reported as an internal error of that file
+(``PF000``, exit status 3), and the other files are still linted.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence, Set
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from textwrap import shorten
 
 from procflow.diagnostics import Finding, LintError, LoadError, Location, Severity
-from procflow.diagnostics.checks import UNKNOWN_RULE_IN_IGNORE
+from procflow.diagnostics.checks import INTERNAL_ERROR, UNKNOWN_RULE_IN_IGNORE
 from procflow.lint.config import LintConfig
 from procflow.lint.context import LintContext
 from procflow.lint.registry import RULES, UnknownRuleError, lookup, resolve
@@ -36,6 +41,8 @@ class LintReport:
     findings: list[Finding] = field(default_factory=list)
     #: files that could not be loaded at all (syntax or schema errors)
     failed: list[str] = field(default_factory=list)
+    #: files procflow failed on (a bug, reported as ``PF000``)
+    crashed: list[str] = field(default_factory=list)
 
     @property
     def errors(self) -> int:
@@ -44,7 +51,10 @@ class LintReport:
 
     @property
     def exit_code(self) -> int:
-        """2 if a file failed to load, 1 if any error-level finding, else 0."""
+        """3 if procflow failed on a file (a bug), 2 if a file failed to load, 1 if any
+        error-level finding, else 0."""
+        if self.crashed:
+            return 3
         if self.failed:
             return 2
         return 1 if self.errors else 0
@@ -87,7 +97,12 @@ def lint_paths(paths: Sequence[str | Path], config: LintConfig | None = None) ->
     report = LintReport()
     for path in expand_paths(paths):
         report.files.append(str(path))
-        findings = lint_file(path, report, config)
+        try:
+            findings = lint_file(path, report, config)
+        except Exception as exc:  # a bug in procflow: reported for this file, not raised
+            report.crashed.append(str(path))
+            report.findings.append(internal_error(path, exc))
+            continue
         report.findings.extend(f for f in findings if config.wants(f))
     report.findings.sort(key=Finding.sort_key)
     return report
@@ -123,6 +138,18 @@ def lint_file(
     if is_scenario(doc.data):
         findings = [seen_from(doc, f) for f in findings]
     return [*comments, *(f for f in findings if not doc.is_suppressed(f))]
+
+
+def internal_error(path: str | Path, error: Exception) -> Finding:
+    """The ``PF000`` finding of a file procflow failed on, naming the error; never
+    filtered out by ``--select``, ``--ignore`` or a comment."""
+    what, detail = type(error).__name__, shorten(str(error), 200, placeholder="...")
+    finding = INTERNAL_ERROR.finding(
+        f"internal error: procflow could not check this file ({what}: {detail})",
+        Location.of_file(path),
+        "this is a bug in procflow, not in the file: please report it with the file",
+    )
+    return replace(finding, args={"error": what, "detail": detail})
 
 
 def check_salvage(doc: Document, config: LintConfig | None = None) -> list[Finding]:
