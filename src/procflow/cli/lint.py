@@ -76,7 +76,8 @@ def lint(
     """Check process files and folders (recursively) for broken SOPs.
 
     Exit status: 0 clean, 1 error-level findings, 2 a file could not be loaded
-    or bad usage, 3 procflow failed on a file (a bug: PF000, please report it). Settings: [tool.procflow] select/ignore/max-utilization in pyproject.toml.
+    or bad usage, 3 procflow failed on a file (a bug: PF000, please report it).
+    Settings: [tool.procflow] select/ignore/max-utilization in pyproject.toml.
     Silence one line with a comment: # procflow: ignore[PF106]
 
     \b
