@@ -113,13 +113,36 @@ Percentile = Annotated[
     Field(gt=0, le=100),
     WithJsonSchema({"type": "number", "minimum": 1, "maximum": 100}),
 ]
-#: A whole number of people; ``true`` is not 1.
-Headcount = Annotated[int, BeforeValidator(not_bool)]
-StaffCount = Annotated[
+#: The most people in one pool, team or shift: more is a slip (digits too many).
+MAX_HEADCOUNT = 1_000_000
+#: The most items in the system at once: the simulator stops a replication there (a hopelessly
+#: unstable process), so a batch drop is at most this large.
+MAX_WIP = 50_000
+#: The most reviews of one item at one review stage (``max_attempts``).
+MAX_ATTEMPTS = 1_000
+#: The highest and lowest priority (higher is served first).
+MAX_PRIORITY = 1_000_000
+
+#: A whole number of people on duty, from 0 to :data:`MAX_HEADCOUNT`; ``true`` is not 1.
+Headcount = Annotated[
     int,
     BeforeValidator(not_bool),
-    Field(ge=0),
-    WithJsonSchema({"type": "integer", "minimum": 0}),
+    Field(ge=0, le=MAX_HEADCOUNT),
+    WithJsonSchema({"type": "integer", "minimum": 0, "maximum": MAX_HEADCOUNT}),
+]
+#: How many items land at once in a batch drop: from 1 to :data:`MAX_WIP`.
+BatchSize = Annotated[
+    int,
+    BeforeValidator(not_bool),
+    Field(gt=0, le=MAX_WIP),
+    WithJsonSchema({"type": "integer", "minimum": 1, "maximum": MAX_WIP}),
+]
+#: A priority, from -:data:`MAX_PRIORITY` to :data:`MAX_PRIORITY`.
+PriorityValue = Annotated[
+    int,
+    BeforeValidator(not_bool),
+    Field(ge=-MAX_PRIORITY, le=MAX_PRIORITY),
+    WithJsonSchema({"type": "integer", "minimum": -MAX_PRIORITY, "maximum": MAX_PRIORITY}),
 ]
 
 

@@ -44,12 +44,13 @@ from procflow.model.calendar import (
 )
 from procflow.model.distributions import KINDS, Distribution
 from procflow.model.fields import (
+    MAX_ATTEMPTS,
     STRICT,
-    Headcount,
+    BatchSize,
     LazyJsonSchema,
     Percentile,
+    PriorityValue,
     Probability,
-    not_bool,
 )
 from procflow.model.quantities import Duration, Rate, TimeUnit, convert
 from procflow.model.staffing import Resource
@@ -144,7 +145,7 @@ class Batch(BaseModel):
     """A scheduled drop: ``size`` items at once, on ``days`` at each time in ``at``."""
 
     model_config = STRICT
-    size: Headcount = Field(gt=0, description="How many items land at once.")
+    size: BatchSize = Field(description="How many items land at once.")
     days: Days = every_day()
     at: Annotated[
         tuple[int, ...],
@@ -192,7 +193,7 @@ class Arrival(BaseModel):
         default_factory=dict,
         description="Properties of each item, drawn when it arrives, that conditions read.",
     )
-    priority: Annotated[int, BeforeValidator(not_bool)] = Field(
+    priority: PriorityValue = Field(
         default=0, description="The priority its items start with (higher is served first)."
     )
     description: str = Field(default="", description="Free text.")
@@ -326,9 +327,7 @@ class PriorityRule(BaseModel):
     when: Condition | None = Field(
         default=None, description="The rule holds if this condition holds; without it, always."
     )
-    value: Annotated[int, BeforeValidator(not_bool)] = Field(
-        description="The priority to set (higher is served first)."
-    )
+    value: PriorityValue = Field(description="The priority to set (higher is served first).")
 
 
 def _priority(value: Any) -> Any:
@@ -398,6 +397,7 @@ class Stage(BaseModel):
     max_attempts: int | None = Field(
         default=None,
         ge=1,
+        le=MAX_ATTEMPTS,
         description="The most reviews of one item here: it sends an item back at most "
         "max_attempts - 1 times, then lets it go on by next.",
     )

@@ -93,6 +93,19 @@ _RATE = re.compile(
 )
 
 
+#: The longest duration a file may give, in seconds: 10 years of 365 days. A longer one is
+#: a slip (a unit missed, digits too many), and its square overflows the analysis.
+MAX_DURATION_SECONDS = 10 * 365 * 86400.0
+#: The shortest duration above 0, in seconds: a microsecond (a shorter one underflows).
+MIN_DURATION_SECONDS = 1e-6
+#: The bounds of a rate above 0, in items a second: one per longest duration, one per
+#: shortest (a million a second).
+MIN_RATE_PER_SECOND = 1 / MAX_DURATION_SECONDS
+MAX_RATE_PER_SECOND = 1 / MIN_DURATION_SECONDS
+#: Where the limits are listed, for hints.
+LIMITS_DOC = "docs/format.md#limits lists every limit"
+
+
 def parse_unit(text: str) -> TimeUnit:
     """Return the canonical unit for a spelling such as ``min`` or ``hours``."""
     name = text.strip()
@@ -122,7 +135,7 @@ def parse_duration(value: Any, time_unit: TimeUnit) -> TimeValue:
     if isinstance(value, bool):
         raise _bad_duration(value)
     if isinstance(value, int | float):
-        number, unit = float(value), time_unit
+        number, unit = _float(value), time_unit
     elif isinstance(value, str):
         match = _DURATION.match(value)
         if not match:
@@ -131,18 +144,26 @@ def parse_duration(value: Any, time_unit: TimeUnit) -> TimeValue:
         unit = parse_unit(match["unit"]) if match["unit"] else time_unit
     else:
         raise _bad_duration(value)
-    if not math.isfinite(number) or number < 0:
+    if math.isnan(number) or number < 0:
         raise PydanticCustomError(
             "duration",
             "a duration must be a finite number of at least 0, got {value}",
-            {"value": repr(value)},
+            {"value": shown(value)},
         )
-    result = convert(number, unit, time_unit)
-    if not math.isfinite(result):
+    seconds = number * SECONDS[unit]
+    if seconds > MAX_DURATION_SECONDS:
         raise PydanticCustomError(
-            "duration", "duration {value} is too large", {"value": repr(value)}
+            "duration",
+            "a duration is at most 10 years (3,650 days), got {value}",
+            {"value": shown(value), "hint": f"check the unit and the digits; {LIMITS_DOC}"},
         )
-    return result
+    if 0 < seconds < MIN_DURATION_SECONDS:
+        raise PydanticCustomError(
+            "duration",
+            "a duration is 0 or at least a microsecond (0.000001 s), got {value}",
+            {"value": shown(value), "hint": f"check the unit and the digits; {LIMITS_DOC}"},
+        )
+    return convert(number, unit, time_unit)
 
 
 def parse_rate(value: Any, time_unit: TimeUnit) -> RateValue:
@@ -150,7 +171,7 @@ def parse_rate(value: Any, time_unit: TimeUnit) -> RateValue:
     if isinstance(value, bool):
         raise _bad_rate(value)
     if isinstance(value, int | float):
-        number, per, unit = float(value), 1.0, time_unit
+        number, per, unit = _float(value), 1.0, time_unit
     elif isinstance(value, str):
         match = _RATE.match(value)
         if match:
@@ -164,28 +185,47 @@ def parse_rate(value: Any, time_unit: TimeUnit) -> RateValue:
             number, per, unit = float(plain["n"]), 1.0, time_unit
     else:
         raise _bad_rate(value)
-    if not math.isfinite(number) or number < 0 or per <= 0:
+    if math.isnan(number) or number < 0 or not 0 < per < math.inf:
         raise PydanticCustomError(
             "rate",
             "a rate must be a finite number of at least 0, got {value}",
             {
-                "value": repr(value),
+                "value": shown(value),
                 "hint": "a rate counts the items per stretch of time, such as '540 per hour'; "
                 "to stop a stream, remove it",
             },
         )
+    per_second = number / (per * SECONDS[unit])
+    if not (per_second == 0 or MIN_RATE_PER_SECOND <= per_second <= MAX_RATE_PER_SECOND):
+        raise PydanticCustomError(
+            "rate",
+            "a rate is 0 or from one per 10 years to 1,000,000 a second, got {value}",
+            {"value": shown(value), "hint": f"check the unit and the digits; {LIMITS_DOC}"},
+        )
     # number per (per * unit)  ->  per one time_unit
-    result = number / convert(per, unit, time_unit)
-    if not math.isfinite(result):
-        raise PydanticCustomError("rate", "rate {value} is too large", {"value": repr(value)})
-    return result
+    return number / convert(per, unit, time_unit)
+
+
+def _float(number: int | float) -> float:
+    """A number as a float; a whole number too large for one is infinite (and refused)."""
+    try:
+        return float(number)
+    except OverflowError:
+        return math.inf
+
+
+def shown(value: Any) -> str:
+    """A value as a message quotes it: its first 60 characters (a whole number of more
+    than 60 digits is "a huge number")."""
+    text = repr(value) if not isinstance(value, int) or abs(value) < 10**60 else "a huge number"
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def _bad_duration(value: Any) -> PydanticCustomError:
     return PydanticCustomError(
         "duration",
         "expected a duration such as 45, '30 min', '4 hours' or '2d', got {value}",
-        {"value": repr(value)},
+        {"value": shown(value)},
     )
 
 
@@ -193,7 +233,7 @@ def _bad_rate(value: Any) -> PydanticCustomError:
     return PydanticCustomError(
         "rate",
         "expected a rate such as '540 per hour', '12/min' or a number per time unit, got {value}",
-        {"value": repr(value)},
+        {"value": shown(value)},
     )
 
 
@@ -233,7 +273,7 @@ def without_unit(value: Any) -> float | None:
     if isinstance(value, bool):
         return None
     if isinstance(value, int | float):
-        number = float(value)
+        number = _float(value)
     elif isinstance(value, str) and (match := _DURATION.match(value)) and not match["unit"]:
         number = float(match["n"])
     else:

@@ -21,6 +21,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic_core import PydanticCustomError
 
+from procflow.model.fields import MAX_WIP
 from procflow.model.process import Process
 from procflow.model.quantities import DURATION_PATTERN, parse_duration
 
@@ -35,7 +36,7 @@ AUTO = "auto"
 #: What reports say after a warm-up procflow chose.
 AUTO_WARMUP_NOTE = "chosen from the data by MSER-5"
 #: Stop a replication when this many items are in the system (a hopelessly unstable process).
-DEFAULT_MAX_WIP = 50_000
+DEFAULT_MAX_WIP = MAX_WIP
 
 
 def _shown_default(value: str | int, *, duration: bool = False, also: str | None = None) -> Any:

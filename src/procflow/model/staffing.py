@@ -25,7 +25,7 @@ from procflow.model.calendar import (
     week_intervals,
     whole_day,
 )
-from procflow.model.fields import STRICT, Headcount, StaffCount, not_bool, share
+from procflow.model.fields import STRICT, Headcount, not_bool, share
 
 
 class Shift(BaseModel):
@@ -35,7 +35,7 @@ class Shift(BaseModel):
     name: str = Field(default="", description="The name of the shift, such as early.")
     days: Days = every_day()
     hours: Hours = whole_day()
-    count: Headcount = Field(ge=0, description="People on duty during the shift.")
+    count: Headcount = Field(description="People on duty during the shift.")
 
 
 def working_people(on_duty: float, shrinkage: float) -> int:
@@ -64,7 +64,7 @@ class Team(BaseModel):
     model_config = STRICT
     name: str = Field(default="", description="The name of the team.")
     skills: list[str] = Field(min_length=1, description="The skills the team has: languages...")
-    count: StaffCount | None = Field(
+    count: Headcount | None = Field(
         default=None, description="People always on duty, or a calendar."
     )
     calendar: list[Shift] | None = Field(
@@ -94,7 +94,7 @@ class Resource(BaseModel):
     """
 
     model_config = STRICT
-    count: StaffCount | None = Field(
+    count: Headcount | None = Field(
         default=None,
         description="People on duty at all times; a pool gives count, calendar or teams.",
     )

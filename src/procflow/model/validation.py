@@ -25,7 +25,7 @@ from procflow.diagnostics.checks import (
 from procflow.diagnostics.suggest import did_you_mean
 from procflow.model.paths import doc_path, known_keys
 from procflow.model.process import Process
-from procflow.model.quantities import TIME_UNITS, TimeUnit
+from procflow.model.quantities import LIMITS_DOC, TIME_UNITS, TimeUnit, shown
 from procflow.source import DocPath, Document
 
 _FRIENDLY = {
@@ -145,12 +145,17 @@ def _translate(
         )
     message = _FRIENDLY.get(kind)
     if message is not None:
-        message = f"{message}, got {_show(value)}"
+        message = f"{message}, got {shown(value)}"
     else:
         message = error["msg"]
         if message.startswith(("Value error, ", "Assertion failed, ")):
             message = message.split(", ", 1)[1]
-        if kind in (
+        if kind in ("less_than_equal", "greater_than_equal") and not isinstance(value, str):
+            bound = ctx["le"] if kind == "less_than_equal" else ctx["ge"]
+            side = "at most" if kind == "less_than_equal" else "at least"
+            message = f"expected a number {side} {bound:,}, got {shown(value)}"
+            ctx.setdefault("hint", LIMITS_DOC)
+        elif kind in (
             "greater_than_equal",
             "greater_than",
             "less_than_equal",
@@ -159,7 +164,7 @@ def _translate(
             "literal_error",
             "string_too_short",
         ):
-            message = f"{message[0].lower()}{message[1:]}, got {_show(value)}"
+            message = f"{message[0].lower()}{message[1:]}, got {shown(value)}"
     where = doc.locate(path)
     subject = _describe(path)
     if subject and kind not in ("stage", "arrival_rate", "distribution"):
@@ -175,11 +180,6 @@ def _describe(path: DocPath) -> str:
         else:
             parts.append(("." if parts else "") + str(element))
     return "".join(parts)
-
-
-def _show(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def inside_string(doc: Document, path: DocPath, offset: int) -> Location:

@@ -145,12 +145,17 @@ def _number(node: dict[str, Any]) -> str:
         return "share from 0 up to 1 (not 1)"
     noun = "whole number" if node["type"] == "integer" else "number"
     if low is not None and high is not None:
-        return f"{noun} from {low:g} to {high:g}"
+        return f"{noun} from {_bound(low)} to {_bound(high)}"
     if above is not None:
-        return f"{noun} above {above:g}"
+        return f"{noun} above {_bound(above)}"
     if low is not None:
-        return f"{noun}, {low:g} or more"
+        return f"{noun}, {_bound(low)} or more"
     return noun
+
+
+def _bound(number: float) -> str:
+    """A bound as a PM writes it: ``1,000,000``, ``0.5``."""
+    return f"{int(number):,}" if float(number).is_integer() else f"{number:g}"
 
 
 def _type(node: dict[str, Any], key: str, seen: dict[str, str]) -> str:
