@@ -24,6 +24,7 @@ from typing import Annotated, Any, ClassVar, Literal
 
 import numpy as np
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -38,7 +39,14 @@ from pydantic_core import PydanticCustomError
 
 from procflow.diagnostics.suggest import closest
 from procflow.model.fields import LazyJsonSchema
-from procflow.model.quantities import Duration, InTimeUnit
+from procflow.model.quantities import (
+    LIMITS_DOC,
+    MAX_DURATION_SECONDS,
+    SECONDS,
+    Duration,
+    InTimeUnit,
+    TimeUnit,
+)
 from procflow.model.special import lower_gamma, normal_cdf
 
 #: The distribution kinds, as written in YAML.
@@ -57,6 +65,10 @@ KINDS = (
 _SCALAR_PARAM = {"fixed": "value", "exponential": "mean", "empirical": "values"}
 
 MAX_EMPIRICAL_VALUES = 1_000_000
+#: The smallest and largest weibull shape: below 0.05 the mean is more than 10^18 times
+#: the scale (Γ(21)); above 1,000 the time is fixed at the scale.
+MIN_WEIBULL_SHAPE = 0.05
+MAX_WEIBULL_SHAPE = 1_000.0
 
 
 class _Base(BaseModel):
@@ -395,8 +407,31 @@ class Weibull(_Base):
     """Fitted by an analyst: ``shape`` (k) and ``scale`` (lambda)."""
 
     kind: Literal["weibull"] = "weibull"
-    shape: float = Field(gt=0, description="The shape: below 1, a long tail.")
+    shape: float = Field(
+        description="The shape: below 1, a long tail.",
+        json_schema_extra={"minimum": MIN_WEIBULL_SHAPE, "maximum": MAX_WEIBULL_SHAPE},
+    )
     scale: Duration
+
+    @field_validator("shape")
+    @classmethod
+    def _computable_shape(cls, shape: float) -> float:
+        if MIN_WEIBULL_SHAPE <= shape <= MAX_WEIBULL_SHAPE:
+            return shape
+        if shape > 0 and math.isfinite(shape):
+            power = math.lgamma(1 + 1 / shape) / math.log(10)
+            gives = f"gives a mean of 10^{power:.0f} times its scale"
+        else:
+            gives = "has no mean"
+        if shape > MAX_WEIBULL_SHAPE:
+            gives, fix = "is a fixed time", "use a shape of at most 1,000, or a fixed duration"
+        else:
+            fix = "use a shape of at least 0.05 (below 1, the longer the tail)"
+        raise PydanticCustomError(
+            "distribution",
+            "a weibull shape of {shape} {gives}: {fix}",
+            {"shape": f"{shape:g}", "gives": gives, "fix": fix, "hint": LIMITS_DOC},
+        )
 
     @property
     def mean(self) -> float:
@@ -443,12 +478,15 @@ class Empirical(_Base):
         data["values"] = _read_csv_column(base / str(data["file"]), data.get("column", 0))
         return data
 
-    @field_validator("values")
-    @classmethod
-    def _nonempty(cls, values: tuple[float, ...]) -> tuple[float, ...]:
-        if not values:
-            raise PydanticCustomError("distribution", "empirical needs at least one value")
-        return values
+    @model_validator(mode="after")
+    def _nonempty(self) -> Empirical:
+        if not self.values:  # also when left out: ``{empirical: {}}``
+            raise PydanticCustomError(
+                "distribution",
+                "empirical needs at least one value",
+                {"hint": "list the observed times (values: [3, 4.5, 6]) or name a CSV file"},
+            )
+        return self
 
     @property
     def mean(self) -> float:
@@ -560,6 +598,29 @@ def _normalize(value: Any) -> Any:
     )
 
 
+def _computable(distribution: _Base, info: ValidationInfo) -> _Base:
+    """Refuse a distribution whose mean, variance or spread procflow cannot compute, or
+    whose mean is longer than the longest duration (10 years)."""
+    unit: TimeUnit = (info.context or {}).get("time_unit", "minute")
+    try:
+        mean, variance, scv = distribution.mean, distribution.variance, distribution.scv
+    except (ArithmeticError, ValueError):  # an overflow, a division by zero, a domain error
+        mean = variance = scv = math.inf
+    longest = MAX_DURATION_SECONDS / SECONDS[unit]
+    if all(math.isfinite(x) for x in (mean, variance, scv)) and mean <= longest:
+        return distribution
+    kind = distribution.kind
+    raise PydanticCustomError(
+        "distribution",
+        "this {kind} distribution has a mean or a spread too large to compute "
+        "(procflow computes with means of at most 10 years)",
+        {
+            "kind": kind,
+            "hint": f"check its parameters and their unit; {LIMITS_DOC}",
+        },
+    )
+
+
 def _kind_of(value: Any) -> str | None:
     if isinstance(value, dict):
         kind = value.get("kind")
@@ -632,5 +693,9 @@ def _user_schema() -> dict[str, Any]:
 #: A bare number is a fixed time in ``time_unit`` (and is marked so); the parameters inside
 #: ``{kind: {...}}`` are numbers in ``time_unit`` by design.
 Distribution = Annotated[
-    _Union, BeforeValidator(_normalize), LazyJsonSchema(_user_schema), InTimeUnit("duration")
+    _Union,
+    BeforeValidator(_normalize),
+    AfterValidator(_computable),
+    LazyJsonSchema(_user_schema),
+    InTimeUnit("duration"),
 ]
