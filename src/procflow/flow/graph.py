@@ -106,6 +106,22 @@ class FlowGraph:
             if len(component) > 1 or self.graph.has_edge(*(2 * tuple(component)))
         ]
 
+    def split_loops(self) -> list[tuple[str, int]]:
+        """Each ``(split, branch index)`` whose branch is the split itself or leads back to
+        it before the split's join: every item would fork again without end, so neither
+        the analysis nor the simulator can follow it (``PF108`` reports it)."""
+        found: list[tuple[str, int]] = []
+        for name, stage in self.process.stages.items():
+            if not stage.split:
+                continue
+            before_join = self.graph.subgraph(n for n in self.graph if n != stage.join)
+            for index, branch in enumerate(stage.split):
+                if branch == name or (
+                    branch in before_join and name in nx.descendants(before_join, branch)
+                ):
+                    found.append((name, index))
+        return found
+
 
 def build_graph(process: Process) -> FlowGraph:
     """Build the flow graph of a validated process."""

@@ -92,5 +92,9 @@ class LintContext:
 
     @cached_property
     def capacity(self) -> Capacity:
-        """The analytic load on every pool (see :mod:`procflow.analysis`)."""
+        """The analytic load on every pool (see :mod:`procflow.analysis`); none for a split
+        whose branch leads back to it (``PF108``): the analysis cannot follow it."""
+        if self.graph.split_loops():
+            process = self.process
+            return Capacity(process.name, process.time_unit, 0.0, {}, {})
         return analyze(self.process)

@@ -197,7 +197,10 @@ class SplitWithoutJoin(Rule):
     """A parallel split whose branches do not all meet at its join.
 
     Every branch of a ``split`` must lead to the ``join`` stage (and not to an
-    end first); otherwise the join would wait forever for the missing copy.
+    end first); otherwise the join would wait forever for the missing copy. A
+    branch that is the split itself, or leads back to it before the join, would
+    make every item fork again without end: it is reported too, and the
+    analysis is not run on such a process.
 
     Fails::
 
@@ -215,12 +218,23 @@ class SplitWithoutJoin(Rule):
     def check(self, ctx: LintContext) -> Iterator[Finding]:
         graph = ctx.graph.graph
         stages = ctx.process.stages
+        loops = ctx.graph.split_loops()
+        for name, index in loops:
+            branch = stages[name].split[index]  # type: ignore[index]
+            yield self.finding(
+                f"split {name!r} has itself as a branch"
+                if branch == name
+                else f"branch {branch!r} of split {name!r} leads back to the split before "
+                "its join: every item would fork again without end",
+                ctx.locate(("stages", name, "split", index)),
+                "branches are the parallel work: route each to the join, not to the split",
+            )
         for name, stage in stages.items():
             if stage.split is None or stage.join is None or stage.join not in stages:
                 continue
             without_join = graph.subgraph(n for n in graph if n != stage.join)
             for index, branch in enumerate(stage.split):
-                if branch not in stages:
+                if branch not in stages or (name, index) in loops:
                     continue
                 where = ctx.locate(("stages", name, "split", index))
                 if branch == stage.join:
@@ -238,7 +252,7 @@ class SplitWithoutJoin(Rule):
                         where,
                         f"route {branch!r} to {stage.join!r}",
                     )
-                elif any(stages[n].end for n in ahead) or name in ahead:
+                elif any(stages[n].end for n in ahead):
                     yield self.finding(
                         f"branch {branch!r} of split {name!r} can bypass the join {stage.join!r}",
                         where,
