@@ -105,6 +105,17 @@ def _pieces(distribution: Distribution, cuts: Sequence[float]) -> list[tuple[Sca
     return [(value, share) for value, share in pieces if share > 1e-15]
 
 
+def _shares(attribute: CategoricalAttribute) -> list[tuple[Scalar, float]]:
+    """(value, share) of a categorical attribute, the shares scaled to add up to 1; equal
+    shares if they are all 0 (or not numbers: lint reports those, ``PF201``/``PF205``, and
+    the analysis still runs)."""
+    weights = [p if p > 0 and math.isfinite(p) else 0.0 for p in attribute.values.values()]
+    total = math.fsum(weights)
+    if total <= 0:
+        return [(v, 1 / len(weights)) for v in attribute.values]
+    return [(v, w / total) for v, w in zip(attribute.values, weights, strict=True)]
+
+
 def _rows(
     attributes: Mapping[str, CategoricalAttribute | NumericAttribute],
     used: list[str],
@@ -119,11 +130,7 @@ def _rows(
     for name in used:
         attribute = attributes[name]
         if isinstance(attribute, CategoricalAttribute):
-            total = sum(max(p, 0.0) for p in attribute.values.values()) or 1.0
-            shares: list[tuple[Scalar, float]] = [
-                (v, max(p, 0.0) / total) for v, p in attribute.values.items()
-            ]
-            axes.append((name, shares))
+            axes.append((name, _shares(attribute)))
         elif cuts is not None and name not in skills:
             axes.append((name, _pieces(attribute.distribution, cuts.get(name, []))))
         else:
@@ -142,9 +149,8 @@ def _rows(
     for name in used:
         attribute = attributes[name]
         if isinstance(attribute, CategoricalAttribute):
-            names: list[Scalar] = list(attribute.values)
-            probs = np.array([max(p, 0.0) for p in attribute.values.values()])
-            picks = rng.choice(len(names), SAMPLED_ITEMS, p=probs / probs.sum())
+            names, probs = zip(*_shares(attribute), strict=True)
+            picks = rng.choice(len(names), SAMPLED_ITEMS, p=np.array(probs))
             columns[name] = [names[k] for k in picks]
         else:
             columns[name] = list(attribute.distribution.sample(rng, SAMPLED_ITEMS))
