@@ -54,6 +54,8 @@ _SEGMENT = re.compile(
     re.VERBOSE,
 )
 MAX_SWEEP_POINTS = 10_000
+#: The most digits of a list position in a change path (``next[1]``): longer is past any list.
+MAX_INDEX_DIGITS = 9
 #: Sweep values checked when a scenario loads (each is a validation of the process).
 MAX_CHECKED_VALUES = 50
 
@@ -77,6 +79,11 @@ def parse_path(text: str) -> DocPath:
         if match["name"] is not None:
             parts.append(match["name"])
         elif match["index"] is not None:
+            if len(match["index"].lstrip("-")) > MAX_INDEX_DIGITS:
+                raise PathError(
+                    f"list position {match['index'][:12]}... of the path is past the end "
+                    "of any list"
+                )
             parts.append(int(match["index"]))
         else:
             parts.append(match["quoted"])
@@ -347,7 +354,8 @@ def _missing(exc: Exception, text: str, location: Location) -> Finding:
     if isinstance(exc, _Missing) and exc.choices:
         last = str(exc).split("'")[1] if "'" in str(exc) else ""
         hint = did_you_mean(last, exc.choices) or "exists: " + ", ".join(exc.choices[:8])
-    return UNKNOWN_CHANGE_PATH.finding(f"{text}: {exc}", location, hint)
+    path = text if len(text) <= 80 else text[:77] + "..."
+    return UNKNOWN_CHANGE_PATH.finding(f"{path}: {exc}", location, hint)
 
 
 def _walk(data: Any, path: DocPath) -> Any:
