@@ -29,7 +29,7 @@ from procflow.lint.rules.routing import (
     ProbabilitiesExceedOne,
     ProbabilityOutOfRange,
 )
-from procflow.lint.rules.slas import UnknownSlaMetric, UnknownSlaStage
+from procflow.lint.rules.slas import SlaOnStageWithoutQueue, UnknownSlaMetric, UnknownSlaStage
 from procflow.lint.rules.structure import (
     EndlessRework,
     NoEndReachable,
@@ -63,6 +63,7 @@ RULES: tuple[type[Rule], ...] = (
     MissingSkill,
     UnknownSlaMetric,
     UnknownSlaStage,
+    SlaOnStageWithoutQueue,
 )
 
 

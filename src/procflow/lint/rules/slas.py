@@ -74,3 +74,41 @@ class UnknownSlaStage(Rule):
                     ctx.locate(("slas", i)),
                     "add 'stage: <name>' (waiting is measured at one stage's queue)",
                 )
+
+
+class SlaOnStageWithoutQueue(Rule):
+    """A waiting-time SLA on a stage where items never wait: a decision, a split or an end.
+
+    Only a work stage (one with a ``resource``) has a queue: a decision routes an
+    item the moment it arrives, a split forks it, an end delivers it. An SLA on
+    the waiting at such a stage measures nothing, yet reports said "missed". Put
+    it on the work stage whose queue you mean, or measure ``cycle_time``.
+
+    Fails::
+
+        stages:
+          triage:                # a decision: no resource, items pass at once
+            next:
+              - {to: urgent_review, when: severity == "high"}
+              - to: review
+        slas:
+          - {name: triaged fast, metric: waiting_time, stage: triage, max: 10 min}
+
+    Passes: ``stage: review`` (a work stage, with a queue).
+    """
+
+    code = "PF503"
+    name = "sla-on-stage-without-queue"
+
+    def check(self, ctx: LintContext) -> Iterator[Finding]:
+        stages = ctx.process.stages
+        for i, sla in enumerate(ctx.process.slas):
+            stage = stages.get(sla.stage) if sla.stage is not None else None
+            if sla.metric != "waiting_time" or stage is None or stage.kind == "work":
+                continue
+            yield self.finding(
+                f"SLA {sla.name!r} measures the waiting at {sla.stage!r}, a {stage.kind} "
+                "stage where items never wait",
+                ctx.locate(("slas", i, "stage")),
+                "name the work stage whose queue you mean, or use metric: cycle_time",
+            )
