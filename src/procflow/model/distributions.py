@@ -40,7 +40,9 @@ from pydantic_core import PydanticCustomError
 from procflow.diagnostics.suggest import closest
 from procflow.model.fields import LazyJsonSchema
 from procflow.model.quantities import (
+    ATTRIBUTE_CONTEXT,
     LIMITS_DOC,
+    MAX_ATTRIBUTE_VALUE,
     MAX_DURATION_SECONDS,
     SECONDS,
     Duration,
@@ -601,21 +603,25 @@ def _normalize(value: Any) -> Any:
 def _computable(distribution: _Base, info: ValidationInfo) -> _Base:
     """Refuse a distribution whose mean, variance or spread procflow cannot compute, or
     whose mean is longer than the longest duration (10 years)."""
-    unit: TimeUnit = (info.context or {}).get("time_unit", "minute")
+    context = info.context or {}
+    unit: TimeUnit = context.get("time_unit", "minute")
     try:
         mean, variance, scv = distribution.mean, distribution.variance, distribution.scv
     except (ArithmeticError, ValueError):  # an overflow, a division by zero, a domain error
         mean = variance = scv = math.inf
-    longest = MAX_DURATION_SECONDS / SECONDS[unit]
-    if all(math.isfinite(x) for x in (mean, variance, scv)) and mean <= longest:
+    if context.get(ATTRIBUTE_CONTEXT):
+        largest, limit = MAX_ATTRIBUTE_VALUE, "of at most 1,000,000,000,000"
+    else:
+        largest, limit = MAX_DURATION_SECONDS / SECONDS[unit], "of at most 10 years"
+    if all(math.isfinite(x) for x in (mean, variance, scv)) and mean <= largest:
         return distribution
-    kind = distribution.kind
     raise PydanticCustomError(
         "distribution",
         "this {kind} distribution has a mean or a spread too large to compute "
-        "(procflow computes with means of at most 10 years)",
+        "(procflow computes with means {limit})",
         {
-            "kind": kind,
+            "kind": distribution.kind,
+            "limit": limit,
             "hint": f"check its parameters and their unit; {LIMITS_DOC}",
         },
     )

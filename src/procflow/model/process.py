@@ -52,7 +52,7 @@ from procflow.model.fields import (
     PriorityValue,
     Probability,
 )
-from procflow.model.quantities import Duration, Rate, TimeUnit, convert
+from procflow.model.quantities import ATTRIBUTE_CONTEXT, Duration, Rate, TimeUnit, convert
 from procflow.model.staffing import Resource
 from procflow.source import DocPath, Document
 
@@ -100,11 +100,13 @@ class NumericAttribute(BaseModel):
     distribution: Distribution = Field(description="The distribution values are drawn from.")
 
 
-def _attribute(value: Any) -> Any:
+def _attribute(value: Any, info: ValidationInfo) -> Any:
     if isinstance(value, CategoricalAttribute | NumericAttribute):
         return value
     if isinstance(value, dict) and len(value) == 1 and next(iter(value)) in KINDS:
-        return NumericAttribute(distribution=value)
+        # its parameters are numbers (words, followers), not times: their own limit
+        context = {**(info.context or {}), ATTRIBUTE_CONTEXT: True}
+        return NumericAttribute.model_validate({"distribution": value}, context=context)
     if isinstance(value, dict) and value:
         return CategoricalAttribute(values=value)
     raise PydanticCustomError(

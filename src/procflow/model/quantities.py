@@ -102,6 +102,11 @@ MIN_DURATION_SECONDS = 1e-6
 #: shortest (a million a second).
 MIN_RATE_PER_SECOND = 1 / MAX_DURATION_SECONDS
 MAX_RATE_PER_SECOND = 1 / MIN_DURATION_SECONDS
+#: The largest parameter of a numeric attribute's distribution (a word count, followers).
+MAX_ATTRIBUTE_VALUE = 1e12
+#: Set in the validation context while a numeric attribute's distribution is read: its
+#: parameters are numbers, not times, and have their own limit.
+ATTRIBUTE_CONTEXT = "numeric_attribute"
 #: Where the limits are listed, for hints.
 LIMITS_DOC = "docs/format.md#limits lists every limit"
 
@@ -130,8 +135,12 @@ def convert(value: float, from_unit: TimeUnit, to_unit: TimeUnit) -> float:
     return value * SECONDS[from_unit] / SECONDS[to_unit]
 
 
-def parse_duration(value: Any, time_unit: TimeUnit) -> TimeValue:
-    """Parse ``4 hours``, ``90s`` or a bare number (in ``time_unit``) into ``time_unit``."""
+def parse_duration(value: Any, time_unit: TimeUnit, *, attribute: bool = False) -> TimeValue:
+    """Parse ``4 hours``, ``90s`` or a bare number (in ``time_unit``) into ``time_unit``.
+
+    A parameter of a numeric ``attribute`` is a number up to :data:`MAX_ATTRIBUTE_VALUE`
+    instead of a duration.
+    """
     if isinstance(value, bool):
         raise _bad_duration(value)
     if isinstance(value, int | float):
@@ -150,6 +159,14 @@ def parse_duration(value: Any, time_unit: TimeUnit) -> TimeValue:
             "a duration must be a finite number of at least 0, got {value}",
             {"value": shown(value)},
         )
+    if attribute:
+        if number > MAX_ATTRIBUTE_VALUE:
+            raise PydanticCustomError(
+                "duration",
+                "an attribute's value is at most 1,000,000,000,000, got {value}",
+                {"value": shown(value), "hint": LIMITS_DOC},
+            )
+        return convert(number, unit, time_unit)
     seconds = number * SECONDS[unit]
     if seconds > MAX_DURATION_SECONDS:
         raise PydanticCustomError(
@@ -244,7 +261,8 @@ def _time_unit(info: ValidationInfo) -> TimeUnit:
 
 
 def _duration_validator(value: Any, info: ValidationInfo) -> TimeValue:
-    return parse_duration(value, _time_unit(info))
+    attribute = bool((info.context or {}).get(ATTRIBUTE_CONTEXT))
+    return parse_duration(value, _time_unit(info), attribute=attribute)
 
 
 def _rate_validator(value: Any, info: ValidationInfo) -> RateValue:
@@ -332,6 +350,11 @@ def counted(n: int | str, noun: str) -> str:
     """``1 scenario``, ``3 scenarios``, ``1,115 replications``: a count with its noun."""
     amount = f"{n:,}" if isinstance(n, int) else n
     return f"{amount} {noun}" if n == 1 else f"{amount} {noun}s"
+
+
+def plain(number: float) -> str:
+    """A limit as people write it: ``1,000,000``, ``-50``, ``0.05``."""
+    return f"{int(number):,}" if float(number).is_integer() else f"{number:g}"
 
 
 def three_digits(value: float) -> str:

@@ -38,6 +38,10 @@ class Shift(BaseModel):
     count: Headcount = Field(description="People on duty during the shift.")
 
 
+#: The highest cost of one person for one hour, in any currency (a billion).
+MAX_COST_PER_HOUR = 1e9
+
+
 def working_people(on_duty: float, shrinkage: float) -> int:
     """People taking work when ``on_duty`` are paid and ``shrinkage`` of the time is lost.
 
@@ -113,7 +117,10 @@ class Resource(BaseModel):
         description="The share of paid time not spent on this work, from 0 up to 1: 0.15.",
     )
     cost_per_hour: Annotated[float, BeforeValidator(not_bool)] = Field(
-        default=0.0, ge=0, description="Cost of one person on duty for one hour, in your currency."
+        default=0.0,
+        ge=0,
+        le=MAX_COST_PER_HOUR,
+        description="Cost of one person on duty for one hour, in your currency.",
     )
     description: str = Field(default="", description="Free text.")
 

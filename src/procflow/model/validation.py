@@ -25,7 +25,7 @@ from procflow.diagnostics.checks import (
 from procflow.diagnostics.suggest import did_you_mean
 from procflow.model.paths import doc_path, known_keys
 from procflow.model.process import Process
-from procflow.model.quantities import LIMITS_DOC, TIME_UNITS, TimeUnit, shown
+from procflow.model.quantities import LIMITS_DOC, TIME_UNITS, TimeUnit, plain, shown
 from procflow.source import DocPath, Document
 
 _FRIENDLY = {
@@ -153,7 +153,7 @@ def _translate(
         if kind in ("less_than_equal", "greater_than_equal") and not isinstance(value, str):
             bound = ctx["le"] if kind == "less_than_equal" else ctx["ge"]
             side = "at most" if kind == "less_than_equal" else "at least"
-            message = f"expected a number {side} {bound:,}, got {shown(value)}"
+            message = f"expected a number {side} {plain(bound)}, got {shown(value)}"
             ctx.setdefault("hint", LIMITS_DOC)
         elif kind in (
             "greater_than_equal",

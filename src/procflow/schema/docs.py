@@ -33,6 +33,7 @@ from procflow.model.quantities import (
     DURATION_SCHEMA,
     RATE_PATTERN,
     TIME_UNIT_PATTERN,
+    plain,
 )
 from procflow.schema import process_schema, scenario_schema
 
@@ -145,17 +146,12 @@ def _number(node: dict[str, Any]) -> str:
         return "share from 0 up to 1 (not 1)"
     noun = "whole number" if node["type"] == "integer" else "number"
     if low is not None and high is not None:
-        return f"{noun} from {_bound(low)} to {_bound(high)}"
+        return f"{noun} from {plain(low)} to {plain(high)}"
     if above is not None:
-        return f"{noun} above {_bound(above)}"
+        return f"{noun} above {plain(above)}"
     if low is not None:
-        return f"{noun}, {_bound(low)} or more"
+        return f"{noun}, {plain(low)} or more"
     return noun
-
-
-def _bound(number: float) -> str:
-    """A bound as a PM writes it: ``1,000,000``, ``0.5``."""
-    return f"{int(number):,}" if float(number).is_integer() else f"{number:g}"
 
 
 def _type(node: dict[str, Any], key: str, seen: dict[str, str]) -> str:
