@@ -67,9 +67,9 @@ KINDS = (
 _SCALAR_PARAM = {"fixed": "value", "exponential": "mean", "empirical": "values"}
 
 MAX_EMPIRICAL_VALUES = 1_000_000
-#: The smallest and largest weibull shape: below 0.05 the mean is more than 10^18 times
-#: the scale (Γ(21)); above 1,000 the time is fixed at the scale.
-MIN_WEIBULL_SHAPE = 0.05
+#: The smallest and largest weibull shape: below 0.1 the mean is more than 3,628,800
+#: times the scale (Γ(11)); above 1,000 the time is fixed at the scale.
+MIN_WEIBULL_SHAPE = 0.1
 MAX_WEIBULL_SHAPE = 1_000.0
 
 
@@ -428,7 +428,7 @@ class Weibull(_Base):
         if shape > MAX_WEIBULL_SHAPE:
             gives, fix = "is a fixed time", "use a shape of at most 1,000, or a fixed duration"
         else:
-            fix = "use a shape of at least 0.05 (below 1, the longer the tail)"
+            fix = "use a shape of at least 0.1 (below 1, the lower the longer the tail)"
         raise PydanticCustomError(
             "distribution",
             "a weibull shape of {shape} {gives}: {fix}",
