@@ -130,9 +130,7 @@ def test_report_never_writes_over_its_process() -> None:
     ],
 )
 @pytest.mark.parametrize("option", ["-o", "--report", "--xlsx"])
-def test_compare_sweep_and_optimize_refuse_before_running(
-    command: list[str], option: str
-) -> None:
+def test_compare_sweep_and_optimize_refuse_before_running(command: list[str], option: str) -> None:
     refused([*command, *SHORT, option, "P.yaml"], "P.yaml", "S.yaml")
 
 

@@ -251,7 +251,8 @@ def _refusal(path: Path, exc: OSError) -> Refused:
 
 def write_atomic(path: Path, content: str | bytes) -> None:
     """Write ``content`` (text as UTF-8) to ``path`` through a temporary file and a rename
-    (a special file: in place). Raises :class:`Refused` when the system will not."""
+    (a special file: in place). The folder must exist: :class:`MissingFolder` if not
+    (nothing is created unasked); :class:`Refused` whenever the system will not write."""
     data = content.encode("utf-8") if isinstance(content, str) else content
     with OutputFile(path) as output:
         try:
