@@ -154,8 +154,9 @@ def check_outputs(
             continue
         _ready(where.parent, output, mkdir)
     for folder in folders:
-        _ready(Path(os.path.realpath(folder)).parent, folder, mkdir)
-        if folder.exists() and not (folder.is_dir() and os.access(folder, os.W_OK | os.X_OK)):
+        if not folder.exists():
+            _ready(folder.parent, folder, mkdir)  # the folder itself is created when written
+        elif not (folder.is_dir() and os.access(folder, os.W_OK | os.X_OK)):
             raise Unwritable(f"cannot write into {folder}: it is not a writable folder")
 
 
