@@ -16,6 +16,7 @@ every layer can use it.
 from __future__ import annotations
 
 import errno
+import multiprocessing
 import os
 import signal
 import stat
@@ -266,8 +267,8 @@ def exit_on_terminate() -> None:
     """Make a ``SIGTERM`` to this process end it as Ctrl-C does, by an exception (exit
     status 143), so that open :class:`OutputFile` s remove their temporary files.
 
-    Only the process that calls this is affected: worker processes it starts (which
-    inherit the handler) stop at once, as by default.
+    The worker processes it started (local replications) are stopped with it; they
+    inherit the handler, and stop at once, as by default, when told to.
     """
     if threading.current_thread() is not threading.main_thread():
         return  # only the main thread may set a handler (procflow called from a thread)
@@ -278,6 +279,8 @@ def exit_on_terminate() -> None:
             signal.signal(number, signal.SIG_DFL)
             os.kill(os.getpid(), number)
             return
+        for child in multiprocessing.active_children():  # replications running locally
+            child.terminate()
         sys.exit(128 + number)
 
     signal.signal(signal.SIGTERM, stop)
