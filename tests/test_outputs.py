@@ -84,6 +84,11 @@ def test_lint_never_writes_its_report_over_the_file_it_lints() -> None:
     assert "P.yaml is an input file" in result.output
 
 
+def test_lint_never_writes_over_its_settings() -> None:
+    Path("pyproject.toml").write_text("[tool.procflow]\nignore = ['PF106']\n", "utf-8")
+    refused(["lint", "P.yaml", "-o", "pyproject.toml"], "pyproject.toml")
+
+
 def test_lint_never_writes_over_a_file_found_in_a_folder() -> None:
     Path("processes").mkdir()
     Path("processes/x.yaml").write_text(EXAMPLE_TEXT, encoding="utf-8")

@@ -97,6 +97,8 @@ def lint(
     files = expand_paths(paths)
     if not files:
         raise click.UsageError("no YAML files found in " + ", ".join(paths))
+    if config.source:
+        files.append(Path(config.source))  # pyproject.toml is read too
     check_outputs(files, output, mkdir=mkdir)
     report = lint_paths(paths, config)
     # the scenario bases and CSVs the files name are known once read: checked again
