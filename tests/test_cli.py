@@ -315,13 +315,15 @@ def test_unknown_format_is_a_usage_error() -> None:
 
 
 def test_output_option_writes_the_report_to_a_file() -> None:
-    """``--output FILE`` writes the report there and nothing to standard output."""
+    """``--output FILE`` writes the report there and nothing to standard output (``--mkdir``
+    creates its folder)."""
     result = run(
         "lint",
         "--format",
         "json",
         "--output",
         "reports/lint.json",
+        "--mkdir",
         write("bad.yaml", UNKNOWN_STAGE),
     )
     assert result.exit_code == 1

@@ -92,6 +92,7 @@ def test_results_workbook(records: dict[str, Record], tmp_path: Path) -> None:
     results = records["results"]
     assert isinstance(results, Results)
     path = tmp_path / "out" / "results.xlsx"
+    path.parent.mkdir()
     write_workbook(results, path)
     assert [p.name for p in path.parent.iterdir()] == ["results.xlsx"]  # no temporary left
     book = load_workbook(path)

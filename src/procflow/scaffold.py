@@ -14,7 +14,7 @@ from pathlib import Path
 
 import yaml
 
-from procflow.files import refuse_existing, write_atomic
+from procflow.files import make_folder, refuse_existing, write_atomic
 
 #: Letters (any script), digits, ``-`` and ``_``; a letter or digit first.
 NAME = re.compile(r"[^\W_][\w-]*")
@@ -150,5 +150,6 @@ def scaffold(folder: Path, name: str, *, force: bool = False) -> list[Path]:
     if not force:
         refuse_existing(files)
     for path, text in files.items():
+        make_folder(path.parent)
         write_atomic(path, text)
     return list(files)

@@ -9,15 +9,32 @@ Only this package knows click. Each module holds the commands of one concern
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
 from procflow.cli import lint, model, scenarios, simulate
-from procflow.cli.common import tool_version
+from procflow.cli.common import refused, tool_version
+from procflow.files import Refused, exit_on_terminate
 
 __all__ = ["main"]
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+class _Commands(click.Group):
+    """The commands, with one answer for an output procflow will not or cannot write
+    (over an input, into a missing or read-only folder, a full disk): exit 2, no traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except Refused as exc:
+            raise refused(exc) from None
+
+
+@click.group(
+    cls=_Commands,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
 @click.version_option(tool_version(), prog_name="procflow")
 def main() -> None:
     """Lint, analyse and simulate operations processes (SOPs) before rolling them out.
@@ -27,6 +44,7 @@ def main() -> None:
       procflow lint processes/
       procflow analyze processes/image_moderation_qc.yaml
     """
+    exit_on_terminate()
 
 
 for _command in (

@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import io
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from procflow.diagnostics import Finding, LintError, LoadError
-from procflow.files import OutputExists
+from procflow.files import MissingFolder, OutputExists, Refused
 from procflow.sim.executor import EXECUTORS, Executor, ExecutorError, make_executor
 
 if TYPE_CHECKING:
@@ -112,6 +112,27 @@ def refuse_sweep(scenario: Scenario | None, command: str) -> None:
             f"{scenario.path} has a sweep: block, which {command} would ignore; "
             f"use `procflow sweep {scenario.path}` to run its grid"
         )
+
+
+#: The option that lets a command create the folders its outputs go into.
+MKDIR = click.option(
+    "--mkdir",
+    is_flag=True,
+    help="Create the folders of the output files if they do not exist (else exit 2).",
+)
+
+
+class Unwritten(click.ClickException):
+    """An output procflow will not or cannot write: exit 2, as a usage error."""
+
+    exit_code = EXIT_USAGE
+
+
+def refused(exc: Refused) -> Unwritten:
+    """The error for an output procflow will not write: what and why, and for a missing
+    folder how to have it created."""
+    hint = "; create it or add --mkdir" if isinstance(exc, MissingFolder) else ""
+    return Unwritten(f"{exc}{hint}")
 
 
 def run_options(command: Callable[..., None]) -> Callable[..., None]:
@@ -206,6 +227,7 @@ def run_options(command: Callable[..., None]) -> Callable[..., None]:
         click.option(
             "--force", is_flag=True, help="Let --csv replace files already in its folder."
         ),
+        MKDIR,
     ]
     for option in reversed(options):
         command = option(command)
@@ -247,29 +269,53 @@ def plan_run(
     return RunPlan(settings, executor)
 
 
-def inputs_of(path: str, scenario: Scenario | None) -> list[str]:
-    """The files a command reads: the file given, and a scenario's base process."""
-    return [path, scenario.base_path] if scenario is not None else [path]
+def inputs_of(given: Iterable[str], *loaded: Process | Scenario | None) -> list[Path]:
+    """Every file a command reads: the files given, each scenario's base process, and
+    the empirical CSVs of every process loaded."""
+    from procflow.scenario import Scenario
+
+    files = [Path(p) for p in given]
+    for item in loaded:
+        if isinstance(item, Scenario):
+            files.append(Path(item.base_path))
+            files.extend(item.process.files_read)
+        elif item is not None:
+            files.extend(item.files_read)
+    return files
 
 
-def check_outputs(inputs: list[str], *outputs: str | None) -> None:
-    """Refuse to write an output over an input file the user gave (checked before any run)."""
-    given = {Path(p).resolve() for p in inputs}
-    for output in outputs:
-        if output and Path(output).resolve() in given:
-            raise click.UsageError(f"{output} is an input file; choose another output path")
-
-
-def check_exports(inputs: list[str], opts: dict[str, Any]) -> None:
-    """Refuse, before running, exports that would overwrite an input."""
-    check_outputs(inputs, opts.get("output"), opts.get("report_path"), opts.get("xlsx_path"))
-
-
-def export(
-    record: Record, process: Process | None, opts: dict[str, Any], inputs: list[str]
+def check_outputs(
+    inputs: Iterable[Path], *outputs: str | None, folders: Iterable[str | None] = (), mkdir: bool
 ) -> None:
-    """Write the HTML report, workbook and CSV tables of ``record`` the options ask for."""
-    check_outputs(inputs, opts.get("report_path"), opts.get("xlsx_path"))
+    """Refuse, before anything runs (exit 2), outputs that would replace an input file,
+    that are one file twice, or that cannot be written (:func:`procflow.files.check_outputs`)."""
+    from procflow.files import check_outputs as check
+
+    check(
+        [Path(p) for p in outputs if p],
+        inputs,
+        folders=[Path(p) for p in folders if p],
+        mkdir=mkdir,
+    )
+
+
+def check_exports(inputs: Iterable[Path], opts: dict[str, Any], *also: str | None) -> None:
+    """Refuse, before running, an output, report, workbook, CSV folder (or ``also``) that
+    would replace an input or cannot be written."""
+    check_outputs(
+        inputs,
+        opts.get("output"),
+        opts.get("report_path"),
+        opts.get("xlsx_path"),
+        *also,
+        folders=[opts.get("csv_dir")],
+        mkdir=opts.get("mkdir", False),
+    )
+
+
+def export(record: Record, process: Process | None, opts: dict[str, Any]) -> None:
+    """Write the HTML report, workbook and CSV tables of ``record`` the options ask for
+    (checked before the run by :func:`check_exports`)."""
     if opts.get("report_path"):
         from procflow.files import write_atomic
         from procflow.report.html import render_report

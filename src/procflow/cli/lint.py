@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from procflow.cli.common import tool_version
+from procflow.cli.common import MKDIR, check_outputs, emit, tool_version
 from procflow.lint import formats
 
 
@@ -57,6 +57,7 @@ def _selectors(
     default=None,
     help="Write the report to this file instead of standard output.",
 )
+@MKDIR
 @click.option(
     "--max-utilization",
     type=click.FloatRange(0, 1, min_open=True),
@@ -72,6 +73,7 @@ def lint(
     ignore: tuple[str, ...],
     output: str | None,
     max_utilization: float | None,
+    mkdir: bool,
 ) -> None:
     """Check process files and folders (recursively) for broken SOPs.
 
@@ -93,18 +95,19 @@ def lint(
         config = find_config(Path.cwd()).merged(select, ignore, max_utilization)
     except ConfigError as exc:
         raise click.UsageError(str(exc)) from None
-    if not expand_paths(paths):
+    files = expand_paths(paths)
+    if not files:
         raise click.UsageError("no YAML files found in " + ", ".join(paths))
+    if config.source:
+        files.append(Path(config.source))  # pyproject.toml is read too
+    check_outputs(files, output, mkdir=mkdir)
     report = lint_paths(paths, config)
+    # the scenario bases and CSVs the files name are known once read: checked again
+    check_outputs([*files, *report.read], output, mkdir=mkdir)
     text = formats.render(
         fmt, report.findings, files=report.files, rules=all_rule_info(), tool_version=tool_version()
     )
-    if output:
-        from procflow.files import write_atomic
-
-        write_atomic(Path(output), text)
-    else:
-        click.echo(text, nl=False)
+    emit(text, output)
     sys.exit(report.exit_code)
 
 

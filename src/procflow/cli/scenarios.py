@@ -15,7 +15,6 @@ from procflow.cli.common import (
     export,
     inputs_of,
     load_any,
-    load_or_exit,
     load_scenario_or_exit,
     plan_run,
     progress_bar,
@@ -59,15 +58,15 @@ def compare(
     from procflow.report.terminal import print_comparison
     from procflow.results import to_json
 
-    baseline = load_or_exit(base)
+    baseline, base_scenario = load_any(base)
     refuse_broken(baseline)
     loaded = [load_scenario_or_exit(p) for p in scenarios]
     for scenario in loaded:
         refuse_sweep(scenario, "compare")
         refuse_broken(scenario.process)
-    run = plan_run(baseline, opts, loaded[0].settings if loaded else None)
-    inputs = [base, *scenarios, *(s.base_path for s in loaded)]
+    inputs = inputs_of([base, *scenarios], base_scenario or baseline, *loaded)
     check_exports(inputs, {**opts, "output": output})
+    run = plan_run(baseline, opts, loaded[0].settings if loaded else None)
     total = run.settings.replications * (len(loaded) + 1)
     with progress_bar(total) as advance:
         comparison = run_compare(
@@ -77,7 +76,7 @@ def compare(
             executor=run.executor,
             progress=advance,
         )
-    export(comparison, baseline, opts, inputs)
+    export(comparison, baseline, opts)
     if fmt == "json":
         text = json.dumps(to_json(comparison), indent=2, ensure_ascii=False) + "\n"
     elif fmt == "markdown":
@@ -126,6 +125,7 @@ def sweep(path: str, axes: tuple[str, ...], fmt: str, output: str | None, **opts
 
     process, scenario = load_any(path)
     refuse_broken(process)
+    check_exports(inputs_of([path], scenario or process), {**opts, "output": output})
     grid_axes: dict[str, list[Any]] = dict(scenario.sweep) if scenario else {}
     for axis in axes:
         key, sep, values = axis.partition("=")
@@ -142,11 +142,9 @@ def sweep(path: str, axes: tuple[str, ...], fmt: str, output: str | None, **opts
     except ValueError as exc:
         raise click.UsageError(str(exc)) from None
     run = plan_run(process, opts, scenario.settings if scenario else None)
-    inputs = inputs_of(path, scenario)
-    check_exports(inputs, {**opts, "output": output})
     with progress_bar(run.settings.replications * len(points)) as advance:
         found = run_sweep(process, points, run.settings, executor=run.executor, progress=advance)
-    export(found, process, opts, inputs)
+    export(found, process, opts)
     if fmt == "json":
         text = json.dumps(to_json(found), indent=2, ensure_ascii=False) + "\n"
     else:
@@ -220,9 +218,8 @@ def optimize(
 
     process, scenario = load_any(path)
     refuse_broken(process)
+    check_exports(inputs_of([path], scenario or process), {**opts, "output": output})
     run = plan_run(process, opts, scenario.settings if scenario else None)
-    inputs = inputs_of(path, scenario)
-    check_exports(inputs, {**opts, "output": output})
     try:
         with progress_bar(0) as advance:
             found = search(
@@ -236,7 +233,7 @@ def optimize(
             )
     except OptimizeError as exc:
         raise click.UsageError(str(exc)) from None
-    export(found, process, opts, inputs)
+    export(found, process, opts)
     if fmt == "json":
         text = json.dumps(to_json(found), indent=2, ensure_ascii=False) + "\n"
     else:

@@ -9,13 +9,12 @@ from typing import Any
 import click
 
 from procflow.cli.common import (
+    MKDIR,
     check_exports,
-    check_outputs,
     emit,
     export,
     inputs_of,
     load_any,
-    load_or_exit,
     plan_run,
     progress_bar,
     refuse_broken,
@@ -64,14 +63,12 @@ def simulate(path: str, fmt: str, output: str | None, events: str | None, **opts
     process, scenario = load_any(path)
     refuse_sweep(scenario, "simulate")
     refuse_broken(process)
-    run = plan_run(process, opts, scenario.settings if scenario else None)
-    inputs = inputs_of(path, scenario)
-    check_exports(inputs, {**opts, "output": output})
-    check_outputs(inputs, events)
     if events and Path(events).suffix.lower() not in FORMATS:
         raise click.BadParameter(
             "write the event log to a .csv or .xes file", param_hint="--events"
         )
+    check_exports(inputs_of([path], scenario or process), {**opts, "output": output}, events)
+    run = plan_run(process, opts, scenario.settings if scenario else None)
     log = open_event_log(Path(events), process) if events else None
     with progress_bar(run.settings.replications) as advance:
         try:
@@ -96,7 +93,7 @@ def simulate(path: str, fmt: str, output: str | None, events: str | None, **opts
         text = table_text(command_table(results))
     else:
         text = rendered(lambda console: print_results(console, results), output)
-    export(results, process, opts, inputs)
+    export(results, process, opts)
     if text:
         emit(text, output)
 
@@ -132,6 +129,7 @@ def simulate(path: str, fmt: str, output: str | None, events: str | None, **opts
     help="Also write the tables as CSV files into this folder.",
 )
 @click.option("--force", is_flag=True, help="Let --csv replace files already in its folder.")
+@MKDIR
 def report(document: str, process_path: str | None, output: str | None, **opts: Any) -> None:
     """Turn a JSON result (simulate, compare, sweep, optimize) into an HTML report.
 
@@ -145,6 +143,11 @@ def report(document: str, process_path: str | None, output: str | None, **opts: 
     """
     from procflow.results import DocumentError, from_json
 
+    target = output or str(Path(document).with_suffix(".html"))
+    process, scenario = load_any(process_path) if process_path else (None, None)
+    given = [document, process_path] if process_path else [document]
+    options = {**opts, "report_path": target}
+    check_exports(inputs_of(given, scenario or process), options)
     try:
         data = json.loads(Path(document).read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
@@ -153,6 +156,4 @@ def report(document: str, process_path: str | None, output: str | None, **opts: 
         record = from_json(data)
     except DocumentError as exc:
         raise click.UsageError(f"{document}: {exc}") from None
-    process = load_or_exit(process_path) if process_path else None
-    target = output or str(Path(document).with_suffix(".html"))
-    export(record, process, {**opts, "report_path": target}, [document])
+    export(record, process, options)

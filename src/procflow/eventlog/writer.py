@@ -1,20 +1,21 @@
 """What the event-log writers share: a file that appears, complete, only when the run ends.
 
 An event log grows with the run, so it is written as the simulation goes, to a
-temporary file beside its target (:func:`procflow.files.temporary`); closing
-the log renames it into place, aborting it (the run failed) deletes it.
+temporary file beside its target (:class:`procflow.files.OutputFile`); closing
+the log renames it into place, aborting it (the run failed or was stopped) deletes it.
 """
 
 from __future__ import annotations
 
 import abc
+import contextlib
 import io
 from pathlib import Path
 from types import TracebackType
 from typing import TextIO
 
 from procflow.eventlog.visit import Clock, Visit
-from procflow.files import publish, temporary
+from procflow.files import OutputFile, Unwritable
 from procflow.model.process import Process
 
 
@@ -25,8 +26,9 @@ class EventLog(abc.ABC):
         self.path = path
         self.process = process
         self.clock = Clock(process.time_unit)
-        binary, self._tmp = temporary(path)
-        self.handle: TextIO = io.TextIOWrapper(binary, encoding="utf-8", newline="")
+        self._file = OutputFile(path)
+        self._text = io.TextIOWrapper(self._file.handle, encoding="utf-8", newline="")
+        self.handle: TextIO = self._text
         #: Visits recorded so far.
         self.rows = 0
 
@@ -44,14 +46,19 @@ class EventLog(abc.ABC):
 
     def close(self) -> None:
         """Finish the file and move it into place."""
-        self._finish()
-        self.handle.close()
-        publish(self._tmp, self.path)
+        try:
+            self._finish()
+            self._text.detach()  # flushes the text buffer into the file
+        except OSError as exc:
+            self.abort()
+            raise Unwritable(f"cannot write {self.path}: {exc.strerror or exc}") from None
+        self._file.commit()
 
     def abort(self) -> None:
         """Drop the partial file (the run failed)."""
-        self.handle.close()
-        self._tmp.unlink(missing_ok=True)
+        with contextlib.suppress(OSError, ValueError):  # a full disk, or detached already
+            self._text.detach()
+        self._file.abort()
 
     def __enter__(self) -> EventLog:
         return self

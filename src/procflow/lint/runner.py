@@ -43,6 +43,8 @@ class LintReport:
     failed: list[str] = field(default_factory=list)
     #: files procflow failed on (a bug, reported as ``PF000``)
     crashed: list[str] = field(default_factory=list)
+    #: the other files the linted ones made lint read: scenario bases, empirical CSVs
+    read: list[Path] = field(default_factory=list)
 
     @property
     def errors(self) -> int:
@@ -128,8 +130,12 @@ def lint_file(
             scenario = scenario_from_document(doc)
             # a sweep is linted at its first point: the staffing it sets replaces the base's
             process = with_changes(scenario.process, scenario.points()[0])
+            if report is not None:
+                report.read.append(Path(scenario.base_path))
         else:
             process = validate_process(doc)
+        if report is not None:
+            report.read.extend(process.files_read)
     except LoadError as exc:
         if report is not None:
             report.failed.append(str(path))

@@ -475,9 +475,11 @@ class Empirical(_Base):
             return data
         if data.get("values"):
             raise PydanticCustomError("distribution", "give either values or file, not both")
-        base = Path((info.context or {}).get("base_dir", "."))
+        context = info.context or {}
+        path = Path(context.get("base_dir", ".")) / str(data["file"])
         data = dict(data)
-        data["values"] = _read_csv_column(base / str(data["file"]), data.get("column", 0))
+        data["values"] = _read_csv_column(path, data.get("column", 0))
+        context.get("files_read", []).append(path)
         return data
 
     @model_validator(mode="after")

@@ -14,6 +14,7 @@ are lint rules, so that all of them are explained together.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -544,6 +545,7 @@ class Process(BaseModel):
     slas: list[SLA] = Field(default_factory=list, description="Service-level targets.")
 
     _source: Document | None = PrivateAttr(default=None)
+    _files_read: tuple[Path, ...] = PrivateAttr(default=())
 
     @field_validator("time_unit", mode="before")
     @classmethod
@@ -561,6 +563,11 @@ class Process(BaseModel):
     def source(self) -> Document | None:
         """The document this process was loaded from, if any."""
         return self._source
+
+    @property
+    def files_read(self) -> tuple[Path, ...]:
+        """The files read besides the process file itself: its empirical CSVs."""
+        return self._files_read
 
     def locate(self, path: DocPath, *, key: bool = False) -> Location:
         """Where a path of this process is written in its file."""

@@ -62,20 +62,23 @@ def validate_process(doc: Document, base_dir: str | Path | None = None) -> Proce
             )
         )
         raise LoadError(findings)
+    context = validation_context(doc, base_dir)
     try:
-        process = Process.model_validate(data, context=validation_context(doc, base_dir))
+        process = Process.model_validate(data, context=context)
     except ValidationError as exc:
         findings.extend(translate_errors(exc, doc, Process))
         raise LoadError(findings) from None
     if findings:
         raise LoadError(findings)
     process._source = doc
+    process._files_read = tuple(context["files_read"])
     return process
 
 
 def validation_context(doc: Document, base_dir: str | Path | None = None) -> dict[str, Any]:
     """What the models need to read a document: its time unit (minutes if it names none
-    it understands) and the folder relative files are read from."""
+    it understands), the folder relative files are read from, and a list the files read
+    (empirical CSVs) are added to."""
     time_unit: TimeUnit = "minute"
     raw_unit = doc.data.get("time_unit") if isinstance(doc.data, dict) else None
     if isinstance(raw_unit, str):
@@ -84,7 +87,7 @@ def validation_context(doc: Document, base_dir: str | Path | None = None) -> dic
         with contextlib.suppress(PydanticCustomError):  # reported by the validation
             time_unit = parse_unit(raw_unit)
     base = Path(base_dir) if base_dir is not None else Path(doc.path).parent
-    return {"time_unit": time_unit, "base_dir": str(base)}
+    return {"time_unit": time_unit, "base_dir": str(base), "files_read": []}
 
 
 def translate_errors(

@@ -24,7 +24,7 @@ import io
 import math
 from pathlib import Path
 
-from procflow.files import refuse_existing, write_atomic
+from procflow.files import make_folder, refuse_existing, write_atomic
 from procflow.report.tables import Cell, Table, record_tables
 from procflow.report.tables.comparison import comparison_tables
 from procflow.results import Comparison
@@ -93,6 +93,7 @@ def write_csv_folder(record: Record, folder: Path, *, overwrite: bool = False) -
     paths = [folder / name for name in files]
     if not overwrite:
         refuse_existing(paths)
+    make_folder(folder)
     for path, content in zip(paths, files.values(), strict=True):
         write_atomic(path, content)
     return paths

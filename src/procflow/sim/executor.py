@@ -59,8 +59,14 @@ class LocalExecutor:
         if self.jobs <= 1 or len(tasks) <= 1:
             yield from (fn(task) for task in tasks)
             return
-        with ProcessPoolExecutor(max_workers=min(self.jobs, len(tasks))) as pool:
+        pool = ProcessPoolExecutor(max_workers=min(self.jobs, len(tasks)))
+        try:
             yield from pool.map(fn, tasks)
+        except BaseException:
+            # stopped (an error, Ctrl-C, a SIGTERM): drop the tasks not started, not wait
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+        pool.shutdown()
 
     def close(self) -> None:
         """Nothing to release: worker pools live only as long as one map."""
