@@ -1,7 +1,9 @@
 """The traffic equations: how often an average item passes each stage, and what happens to it.
 
 An item's journey is a Markov chain over *states*: the stage it is at, whether it
-carries a defect, and how many times each bounded review has sent it back. The
+carries a defect, and how many times each bounded review it can still come back to
+has sent it back (a review it has left behind for good can change nothing more, so
+its counter is forgotten: :attr:`procflow.flow.Flow.returning`). The
 moves out of a state are exactly the outcomes the simulator would draw
 (:meth:`procflow.flow.StageRule.outcomes`), plus escalation out of a queue with a
 probability the queueing model supplies. Solving the chain's linear equations
@@ -9,6 +11,12 @@ gives the expected visits to every state, hence visits per stage, reworks,
 escalations, and how many items are delivered with a defect, for one class of
 items (see :mod:`procflow.analysis.classes`). A parallel split is solved branch
 by branch up to its join.
+
+The chain is solved loop by loop: its states fall into strongly connected groups
+that items pass through in one order, so each group's small system is solved once
+the visits flowing into it are known. A chain of many reviews, each with its own
+rework loop, thus costs a little per review rather than one system over every
+combination of attempts.
 
 If some reachable state can never lead out (to an end), items can cycle forever:
 :class:`EndlessLoop` names the cycle and the route that closes it.
@@ -121,7 +129,11 @@ class Chain:
             if p > 0:
                 target = rule.escalation.to
                 moves.append(
-                    ((target, defective, attempts) if target != NOWHERE else None, p, _ESCALATED)
+                    (
+                        self._state(target, defective, attempts) if target != NOWHERE else None,
+                        p,
+                        _ESCALATED,
+                    )
                 )
                 stay = 1 - p
         key = (self.row, state)
@@ -129,9 +141,14 @@ class Chain:
         if found is None:
             found = self.outcomes[key] = rule.outcomes(defective, attempts, self.row)
         for o in found:
-            nxt = (o.target, o.defective, o.attempts) if o.target != NOWHERE else None
+            nxt = self._state(o.target, o.defective, o.attempts) if o.target != NOWHERE else None
             moves.append((nxt, stay * o.probability, o.review))
         return moves
+
+    def _state(self, stage: int, defective: bool, attempts: tuple[int, ...]) -> State:
+        """The state of an item arriving at ``stage``, forgetting counters it cannot read again."""
+        keep = self.flow.returning[stage]
+        return stage, defective, tuple(a if k else 0 for a, k in zip(attempts, keep, strict=True))
 
     def _solve(self, start: Mapping[State, float], stop: int) -> tuple[Tally, dict[State, float]]:
         """Solve from ``start`` until an end, or until items reach stage ``stop`` (a join)."""
@@ -176,20 +193,10 @@ class Chain:
                         raise ChainTooLarge
                 edges.append((i, index[nxt], p, what))
         _check_exits(order, edges, leaving)
-        n = len(order)
-        matrix = np.eye(n)
-        for i, j, p, _ in edges:
-            matrix[j, i] -= p
-        rhs = np.zeros(n)
+        inflow = [0.0] * len(order)
         for s, w in start.items():
-            rhs[index[s]] += w
-        try:
-            solved = np.linalg.solve(matrix, rhs)
-        except np.linalg.LinAlgError:
-            raise _heaviest_loop(order, edges, None) from None
-        if not np.all(np.isfinite(solved)) or solved.max(initial=0) > MAX_VISITS:
-            raise _heaviest_loop(order, edges, solved)
-        v: list[float] = solved.tolist()
+            inflow[index[s]] += w
+        v = _visits(order, edges, inflow)
         tally = Tally()
         for i, state in enumerate(order):
             tally.visits[state[0]] += v[i]
@@ -227,7 +234,7 @@ class Chain:
         for branch in rule.split:
             if branch == NOWHERE:
                 continue
-            sub, arrived = self._solve({(branch, defective, attempts): 1.0}, rule.join)
+            sub, arrived = self._solve({self._state(branch, defective, attempts): 1.0}, rule.join)
             inside.add(sub, 1.0)
             total = sum(arrived.values())
             defective_share = sum(w for s, w in arrived.items() if s[1])
@@ -237,8 +244,8 @@ class Chain:
         if rule.join == NOWHERE:
             return [(None, 1.0, 0)], inside  # a misspelt join: lint reports it
         merged = [
-            ((rule.join, True, attempts), 1 - clean, 0),
-            ((rule.join, False, attempts), clean, 0),
+            (self._state(rule.join, True, attempts), 1 - clean, 0),
+            (self._state(rule.join, False, attempts), clean, 0),
         ]
         return [(s, p, what) for s, p, what in merged if p > 0], inside
 
@@ -252,6 +259,64 @@ def _state_graph(order: list[State], edges: list[_Edge]) -> nx.DiGraph:
     for i, j, _, what in edges:
         graph.add_edge(i, j, what=what)
     return graph
+
+
+def _visits(order: list[State], edges: list[_Edge], inflow: list[float]) -> list[float]:
+    """Expected visits per state: solve ``v = inflow + P^T v`` one loop of states at a time.
+
+    The loops (strongly connected groups) are taken in the order items pass them, so
+    what flows into a group is known before it is solved; its own system is small.
+    Raises :class:`EndlessLoop` for a group items (almost) never leave.
+    """
+    graph = _state_graph(order, edges)
+    leaving: dict[int, list[tuple[int, float]]] = defaultdict(list)
+    for i, j, p, _ in edges:
+        leaving[i].append((j, p))
+    groups = nx.condensation(graph)
+    inflow = list(inflow)
+    visits = [0.0] * len(order)
+    for g in nx.topological_sort(groups):
+        members: list[int] = sorted(groups.nodes[g]["members"])
+        if len(members) == 1 and not graph.has_edge(members[0], members[0]):
+            solved = [inflow[members[0]]]  # no loop: visited as often as entered
+        else:
+            solved = _solve_group(order, graph, members, leaving, inflow)
+        inside = set(members)
+        for i, x in zip(members, solved, strict=True):
+            visits[i] = x
+            for j, p in leaving[i]:
+                if j not in inside:
+                    inflow[j] += x * p
+    return visits
+
+
+def _solve_group(
+    order: list[State],
+    graph: nx.DiGraph,
+    members: list[int],
+    leaving: Mapping[int, list[tuple[int, float]]],
+    inflow: list[float],
+) -> list[float]:
+    """The visits to one loop of states, given what flows into it from before."""
+    local = {i: k for k, i in enumerate(members)}
+    matrix = np.eye(len(members))
+    for i in members:
+        for j, p in leaving[i]:
+            if j in local:
+                matrix[local[j], local[i]] -= p
+    rhs = np.array([inflow[i] for i in members])
+    inside = graph.subgraph(members)
+    try:
+        solved = np.linalg.solve(matrix, rhs)
+    except np.linalg.LinAlgError:
+        raise _loop_in(inside, order) from None
+    if not np.all(np.isfinite(solved)):
+        raise _loop_in(inside, order)
+    if solved.max(initial=0) > MAX_VISITS:
+        heavy = [i for i in members if solved[local[i]] > MAX_VISITS / 10]
+        raise _loop_in(inside.subgraph(heavy), order)
+    result: list[float] = solved.tolist()
+    return result
 
 
 def _check_exits(
@@ -273,17 +338,6 @@ def _check_exits(
     if len(can_leave) < len(order):
         trapped = set(range(len(order))) - can_leave
         raise _loop_in(_state_graph(order, edges).subgraph(trapped), order)
-
-
-def _heaviest_loop(
-    order: list[State], edges: list[_Edge], visits: np.ndarray | None
-) -> EndlessLoop:
-    """The loop items (almost) never leave: among the most visited states."""
-    graph = _state_graph(order, edges)
-    if visits is not None and np.all(np.isfinite(visits)):
-        heavy = [i for i in range(len(order)) if visits[i] > MAX_VISITS / 10]
-        graph = graph.subgraph(heavy)
-    return _loop_in(graph, order)
 
 
 def _loop_in(graph: nx.DiGraph, order: list[State]) -> EndlessLoop:
