@@ -171,6 +171,25 @@ def test_a_thousand_stages_with_forty_bounded_reviews_lint_clean(tmp_path: Path)
     assert [f.code for f in lint_file(path)] == []
 
 
+def test_splits_nested_deeper_than_the_call_stack_are_solved() -> None:
+    """1,200 splits each inside the previous one's first branch: every stage is visited once."""
+    depth = 1200
+    lines = ["process: nested", "arrivals: [{name: jobs, rate: 1 per hour}]",
+             "resources: {people: {count: 50}}", "stages:"]  # fmt: skip
+    for i in range(depth):
+        inner = f"s{i + 1}" if i + 1 < depth else "leaf"
+        lines.append(f"  s{i}: {{split: [{inner}, a{i}], join: j{i}}}")
+        lines.append(f"  a{i}: {{resource: people, duration: 1 min, next: j{i}}}")
+        after = f"j{i - 1}" if i else "done"
+        lines.append(f"  j{i}: {{resource: people, duration: 1 min, next: {after}}}")
+    lines += [
+        f"  leaf: {{resource: people, duration: 1 min, next: j{depth - 1}}}",
+        "  done: {end: true}",
+    ]
+    found = visits(load_text("\n".join(lines)))
+    assert all(v == pytest.approx(1.0) for v in found.values())
+
+
 def test_endless_loop_is_reported_as_endless() -> None:
     """error_rate 1 + detection_rate 1 without max_attempts: infinitely many visits."""
     p = rework(1.0, 1.0)

@@ -25,7 +25,7 @@ If some reachable state can never lead out (to an end), items can cycle forever:
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Generator, Mapping
 from dataclasses import dataclass, field
 
 import networkx as nx
@@ -42,6 +42,13 @@ MAX_VISITS = 1e6
 MAX_STATES = 50_000
 
 _ESCALATED = 3  # a move out of a queue by escalation (beside PASSED, CAUGHT, EXHAUSTED)
+
+
+#: a tally, and the states items were in when they reached the stop stage (with weights)
+_Solved = tuple["Tally", dict[State, float]]
+#: a part of the chain to solve: its start (states with weights), and where it stops
+_Request = tuple[Mapping[State, float], int]
+_Steps = Generator[_Request, _Solved, _Solved]
 
 
 class EndlessLoop(Exception):
@@ -151,7 +158,29 @@ class Chain:
         return stage, defective, tuple(a if k else 0 for a, k in zip(attempts, keep, strict=True))
 
     def _solve(self, start: Mapping[State, float], stop: int) -> tuple[Tally, dict[State, float]]:
-        """Solve from ``start`` until an end, or until items reach stage ``stop`` (a join)."""
+        """Solve from ``start`` until an end, or until items reach stage ``stop`` (a join).
+
+        A split inside asks for its branches to be solved first: the requests are
+        served from a stack here rather than by recursion, so splits nested as deep
+        as a file makes them cannot exhaust Python's call stack.
+        """
+        stack = [self._steps(start, stop)]
+        answer: _Solved | None = None
+        while True:
+            try:
+                request = next(stack[-1]) if answer is None else stack[-1].send(answer)
+            except StopIteration as done:
+                stack.pop()
+                if not stack:
+                    solved: _Solved = done.value
+                    return solved
+                answer = done.value
+                continue
+            stack.append(self._steps(*request))
+            answer = None
+
+    def _steps(self, start: Mapping[State, float], stop: int) -> _Steps:
+        """The work of :meth:`_solve`, yielding (start, stop) of each branch it needs solved."""
         rules = self.flow.rules
         index: dict[State, int] = {}
         order: list[State] = []
@@ -172,7 +201,7 @@ class Chain:
                 leaving[i].append((1.0, "delivered", state))
                 continue
             if rule.kind == "split":
-                moves, inner[i] = self._split(state)
+                moves, inner[i] = yield from self._split(state)
             else:
                 moves = self._moves(state)
             for nxt, p, what in moves:
@@ -224,7 +253,9 @@ class Chain:
                     arrived[target] += v[i] * p
         return tally, dict(arrived)
 
-    def _split(self, state: State) -> tuple[list[tuple[State | None, float, int]], Tally]:
+    def _split(
+        self, state: State
+    ) -> Generator[_Request, _Solved, tuple[list[tuple[State | None, float, int]], Tally]]:
         """Fork into the branches, solve each up to the join, and merge (any defect survives)."""
         stage, defective, attempts = state
         rule = self.flow.rules[stage]
@@ -234,7 +265,7 @@ class Chain:
         for branch in rule.split:
             if branch == NOWHERE:
                 continue
-            sub, arrived = self._solve({self._state(branch, defective, attempts): 1.0}, rule.join)
+            sub, arrived = yield {self._state(branch, defective, attempts): 1.0}, rule.join
             inside.add(sub, 1.0)
             total = sum(arrived.values())
             defective_share = sum(w for s, w in arrived.items() if s[1])
