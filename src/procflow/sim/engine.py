@@ -163,9 +163,9 @@ class Engine:
                 draw: Callable[[], tuple[Any, ...]] = draw,
                 entry: int = entry,
                 priority: int = priority,
-            ) -> None:
-                if self.closed:
-                    return
+            ) -> bool:
+                if self.closed or self.done.triggered:
+                    return False
                 now = env.now
                 self.cases += 1
                 item = _Item(self.cases, now, draw(), now >= warmup, slots, priority)
@@ -173,10 +173,11 @@ class Engine:
                     cohort.arrived += 1
                     cohort.open[item.case] = now
                 self.wip.move(now, 1)
-                if self.wip.level > max_wip and not self.done.triggered:
+                if self.wip.level > max_wip:
                     self.overflow = True  # hopelessly unstable: stop, memory stays bounded
                     self.done.succeed()
                 self.enter(item, entry)
+                return True
 
             start_arrivals(env, arrival, self.plan.unit_minutes, emit, self.seed, self.replication)
 
@@ -451,7 +452,7 @@ class Engine:
             stage.queue.reset(now)
 
     def _window(self, now: float) -> Kpis:
-        hours = max(now - self.settings.warmup, 1e-12) * self.plan.unit_hours
+        hours = max(now - self.settings.warmup, 0.0) * self.plan.unit_hours
         return window_kpis(
             self.stages,
             self.pools,
@@ -481,7 +482,10 @@ class Engine:
         """Stages whose queue kept growing over the second half of the run (items per hour)."""
         unit_hours = self.plan.unit_hours
         if self.overflow:
-            hours = max(self.env.now - self.settings.warmup, 1e-12) * unit_hours
+            # a rate over no measured time means nothing: a batch that overflows at once
+            hours = (self.env.now - self.settings.warmup) * unit_hours
+            if hours <= 0:
+                return {}
             return {
                 s.name: s.queue.level / hours
                 for s in self.stages
