@@ -18,11 +18,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
-from models import load_text, review_chain  # noqa: E402
-from procflow.analysis import analyze  # noqa: E402
-from procflow.analysis.traffic import Chain, State  # noqa: E402
-from procflow.flow import compile_flow  # noqa: E402
-from procflow.flow.routing import Outcome, Row  # noqa: E402
+from models import load_text, review_chain
+from procflow.analysis import analyze
+from procflow.analysis.traffic import Chain, State
+from procflow.flow import compile_flow
+from procflow.flow.routing import Outcome, Row
 
 
 def measure(text: str) -> tuple[int, int, float]:
