@@ -34,7 +34,7 @@ import numpy as np
 from procflow.analysis.queueing import expected_maximum
 from procflow.flow.routing import CAUGHT, EXHAUSTED, NOWHERE, Flow, Outcome, Row
 
-#: (stage, carries a defect, catches per bounded review)
+#: (stage, carries a defect, catches per bounded review; 0 for a review left behind for good)
 State = tuple[int, bool, tuple[int, ...]]
 #: Expected visits above this mean items (almost) never leave a loop.
 MAX_VISITS = 1e6
