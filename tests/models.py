@@ -69,3 +69,36 @@ def write_process(folder: Path, text: str, name: str = "p.yaml") -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(textwrap.dedent(text), encoding="utf-8")
     return path
+
+
+def review_chain(reviews: int, stages: int = 0, max_attempts: int = 3) -> str:
+    """A line of ``reviews`` rework loops, each ``work{i}`` checked by ``review{i}``.
+
+    Each review catches 90% of the 30% of defective items and sends them back to its
+    own work (at most ``max_attempts`` times). ``stages`` plain work stages (``step{j}``)
+    are spread between the loops, for a file of that many more stages.
+    """
+    lines = [
+        "process: review_chain",
+        "time_unit: minute",
+        "arrivals: [{name: jobs, rate: 60 per hour}]",
+        "resources: {people: {count: 2000}}",
+        "stages:",
+    ]
+    names = [f"work{i}" for i in range(reviews)]
+    spread = [stages * (i + 1) // reviews - stages * i // reviews for i in range(reviews)]
+    steps = iter(range(stages))
+    for i, extra in enumerate(spread):
+        after = [f"step{next(steps)}" for _ in range(extra)]
+        following = [*after, names[i + 1] if i + 1 < reviews else "done"]
+        lines.append(
+            f"  work{i}: {{resource: people, duration: 1 min, error_rate: 0.3, next: review{i}}}"
+        )
+        lines.append(
+            f"  review{i}: {{resource: people, duration: 1 min, detection_rate: 0.9, "
+            f"on_defect: work{i}, max_attempts: {max_attempts}, next: {following[0]}}}"
+        )
+        for step, nxt in zip(after, following[1:], strict=True):
+            lines.append(f"  {step}: {{resource: people, duration: 1 min, next: {nxt}}}")
+    lines.append("  done: {end: true}")
+    return "\n".join(lines) + "\n"

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import math
 from fractions import Fraction
+from pathlib import Path
 
 import pytest
 
-from models import load_text
+from models import load_text, review_chain
 from procflow.analysis import (
     SAMPLED_ITEMS,
     Capacity,
@@ -20,6 +21,10 @@ from procflow.analysis import (
     mmc_wait,
     stage_visits,
 )
+from procflow.analysis.traffic import Chain, State
+from procflow.flow import compile_flow
+from procflow.flow.routing import Outcome, Row
+from procflow.lint.runner import lint_file
 from procflow.model.process import Process
 
 
@@ -125,6 +130,64 @@ def test_max_attempts_truncates_the_geometric_series() -> None:
     q = e * d
     assert found["label"] == pytest.approx((1 - q**m) / (1 - q))
     assert found["label"] < 1 / (1 - q)
+
+
+def chain_states(reviews: int) -> int:
+    """How many states the routing chain of :func:`review_chain` has (one outcome list each)."""
+    flow = compile_flow(load_text(review_chain(reviews)))
+    outcomes: dict[tuple[Row, State], list[Outcome]] = {}
+    Chain(flow, (), {}, {}, outcomes).start(flow.index["work0"])
+    return len(outcomes)
+
+
+def test_bounded_reviews_in_a_row_cost_states_per_review_not_per_combination() -> None:
+    """An item's counter of a review it has left behind is forgotten: the states grow with k.
+
+    Each of the k loops has (work, review) x (clean, defective) x 3 counts at most,
+    where keeping every counter would make 3**k combinations.
+    """
+    counts = {k: chain_states(k) for k in (1, 10, 40)}
+    per_review = (counts[10] - counts[1]) / 9
+    assert per_review <= 2 * 2 * 3
+    assert counts[40] == counts[10] + 30 * per_review  # exactly linear
+
+
+def test_forty_bounded_reviews_are_solved_exactly_without_an_endless_loop() -> None:
+    """The first loop is the truncated geometric series; none is reported as endless."""
+    capacity = analyze(load_text(review_chain(40)))
+    assert not capacity.endless
+    q, m = 0.3 * 0.9, 3
+    assert capacity.stages["work0"].visits == pytest.approx((1 - q**m) / (1 - q))
+    assert capacity.stages["done"].visits == pytest.approx(1.0)
+    # every later loop sees the same mix once the defects carried in settle; all finite
+    assert all(math.isfinite(s.visits) and s.visits > 0 for s in capacity.stages.values())
+
+
+def test_a_thousand_stages_with_forty_bounded_reviews_lint_clean(tmp_path: Path) -> None:
+    """The realistic file the issue names: 1,000 stages, 40 of them bounded reviews."""
+    path = tmp_path / "big.yaml"
+    path.write_text(review_chain(40, stages=1000 - 81), encoding="utf-8")
+    assert len(load_text(path.read_text(encoding="utf-8")).stages) == 1000
+    assert [f.code for f in lint_file(path)] == []
+
+
+def test_splits_nested_deeper_than_the_call_stack_are_solved() -> None:
+    """1,200 splits each inside the previous one's first branch: every stage is visited once."""
+    depth = 1200
+    lines = ["process: nested", "arrivals: [{name: jobs, rate: 1 per hour}]",
+             "resources: {people: {count: 50}}", "stages:"]  # fmt: skip
+    for i in range(depth):
+        inner = f"s{i + 1}" if i + 1 < depth else "leaf"
+        lines.append(f"  s{i}: {{split: [{inner}, a{i}], join: j{i}}}")
+        lines.append(f"  a{i}: {{resource: people, duration: 1 min, next: j{i}}}")
+        after = f"j{i - 1}" if i else "done"
+        lines.append(f"  j{i}: {{resource: people, duration: 1 min, next: {after}}}")
+    lines += [
+        f"  leaf: {{resource: people, duration: 1 min, next: j{depth - 1}}}",
+        "  done: {end: true}",
+    ]
+    found = visits(load_text("\n".join(lines)))
+    assert all(v == pytest.approx(1.0) for v in found.values())
 
 
 def test_endless_loop_is_reported_as_endless() -> None:

@@ -419,7 +419,7 @@ def test_pyproject_with_a_non_table_tool_is_a_usage_error() -> None:
         ("--ignore", "PF1O6", "did you mean PF106?"),
         ("--select", "unused-resouce", "did you mean unused-resource?"),
         ("--ignore", "pf101", "did you mean PF101?"),
-        ("--select", "PF999", "see docs/rules/README.md"),
+        ("--select", "PF9999", "see docs/rules/README.md"),
     ],
 )
 def test_unknown_code_on_the_command_line_is_a_usage_error(

@@ -208,7 +208,7 @@ def test_resolve_takes_codes_prefixes_and_names_of_rules_and_load_checks(
         ("pf106", "PF106"),
         ("unused-resouce", "unused-resource"),
         ("duplicate-keys", "duplicate-key"),
-        ("PF999", None),
+        ("PF9999", None),
         ("", None),
     ],
 )

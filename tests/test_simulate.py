@@ -8,7 +8,7 @@ import math
 import pytest
 from click.testing import CliRunner
 
-from models import EXAMPLE, EXAMPLE_TEXT, write_process
+from models import EXAMPLE, EXAMPLE_TEXT, load_text, write_process
 from procflow.cli import main
 from procflow.model.settings import RunSettings
 from procflow.results import Estimate, t975
@@ -208,3 +208,33 @@ def test_markdown_summary_puts_the_verdict_first():
     assert any(line.startswith("| cycle time p90 |") for line in lines)
     assert "- SLA *90% delivered within 4 hours*: 100.0% attained, met" in lines
     assert "```mermaid" in lines and "flowchart TD" in lines
+
+
+BATCH_DROP = """
+process: batch
+time_unit: minute
+arrivals: [{name: dump, batch: {size: 5000000, days: all, at: "00:00"}}]
+resources: {labelers: {count: 10}}
+stages:
+  label: {resource: labelers, duration: 5 min, next: done}
+  done: {end: true}
+"""
+
+
+def test_a_huge_batch_drop_stops_at_the_wip_cap_with_no_rate_over_no_time():
+    """5 million items at 00:00 Monday: the run stops at the cap, in the instant of the drop.
+
+    No time was measured, so no growth rate or per-hour rate is made up from it (dividing
+    by almost zero gave "grows by ~3e20 items an hour").
+    """
+    process = load_text(BATCH_DROP)
+    settings = RunSettings(horizon=600.0, max_wip=2_000)
+    run = run_replications(process, settings, replications=1, seed=1)[0]
+    assert run.stable is False
+    assert run.stopped_at == 0.0
+    assert run.kpis["backlog"] == 2_001
+    assert run.growth == {}
+    assert math.isnan(run.kpis["arrivals_per_hour"])
+    results = summarize_runs(process, settings, [run])
+    assert results.verdict.text.startswith("unstable")
+    assert "e+" not in results.verdict.text

@@ -1,7 +1,9 @@
 """The traffic equations: how often an average item passes each stage, and what happens to it.
 
 An item's journey is a Markov chain over *states*: the stage it is at, whether it
-carries a defect, and how many times each bounded review has sent it back. The
+carries a defect, and how many times each bounded review it can still come back to
+has sent it back (a review it has left behind for good can change nothing more, so
+its counter is forgotten: :attr:`procflow.flow.Flow.returning`). The
 moves out of a state are exactly the outcomes the simulator would draw
 (:meth:`procflow.flow.StageRule.outcomes`), plus escalation out of a queue with a
 probability the queueing model supplies. Solving the chain's linear equations
@@ -10,6 +12,12 @@ escalations, and how many items are delivered with a defect, for one class of
 items (see :mod:`procflow.analysis.classes`). A parallel split is solved branch
 by branch up to its join.
 
+The chain is solved loop by loop: its states fall into strongly connected groups
+that items pass through in one order, so each group's small system is solved once
+the visits flowing into it are known. A chain of many reviews, each with its own
+rework loop, thus costs a little per review rather than one system over every
+combination of attempts.
+
 If some reachable state can never lead out (to an end), items can cycle forever:
 :class:`EndlessLoop` names the cycle and the route that closes it.
 """
@@ -17,7 +25,7 @@ If some reachable state can never lead out (to an end), items can cycle forever:
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Generator, Mapping
 from dataclasses import dataclass, field
 
 import networkx as nx
@@ -26,7 +34,7 @@ import numpy as np
 from procflow.analysis.queueing import expected_maximum
 from procflow.flow.routing import CAUGHT, EXHAUSTED, NOWHERE, Flow, Outcome, Row
 
-#: (stage, carries a defect, catches per bounded review)
+#: (stage, carries a defect, catches per bounded review; 0 for a review left behind for good)
 State = tuple[int, bool, tuple[int, ...]]
 #: Expected visits above this mean items (almost) never leave a loop.
 MAX_VISITS = 1e6
@@ -34,6 +42,13 @@ MAX_VISITS = 1e6
 MAX_STATES = 50_000
 
 _ESCALATED = 3  # a move out of a queue by escalation (beside PASSED, CAUGHT, EXHAUSTED)
+
+
+#: a tally, and the states items were in when they reached the stop stage (with weights)
+_Solved = tuple["Tally", dict[State, float]]
+#: a part of the chain to solve: its start (states with weights), and where it stops
+_Request = tuple[Mapping[State, float], int]
+_Steps = Generator[_Request, _Solved, _Solved]
 
 
 class EndlessLoop(Exception):
@@ -121,7 +136,11 @@ class Chain:
             if p > 0:
                 target = rule.escalation.to
                 moves.append(
-                    ((target, defective, attempts) if target != NOWHERE else None, p, _ESCALATED)
+                    (
+                        self._state(target, defective, attempts) if target != NOWHERE else None,
+                        p,
+                        _ESCALATED,
+                    )
                 )
                 stay = 1 - p
         key = (self.row, state)
@@ -129,12 +148,39 @@ class Chain:
         if found is None:
             found = self.outcomes[key] = rule.outcomes(defective, attempts, self.row)
         for o in found:
-            nxt = (o.target, o.defective, o.attempts) if o.target != NOWHERE else None
+            nxt = self._state(o.target, o.defective, o.attempts) if o.target != NOWHERE else None
             moves.append((nxt, stay * o.probability, o.review))
         return moves
 
+    def _state(self, stage: int, defective: bool, attempts: tuple[int, ...]) -> State:
+        """The state of an item arriving at ``stage``, forgetting counters it cannot read again."""
+        keep = self.flow.returning[stage]
+        return stage, defective, tuple(a if k else 0 for a, k in zip(attempts, keep, strict=True))
+
     def _solve(self, start: Mapping[State, float], stop: int) -> tuple[Tally, dict[State, float]]:
-        """Solve from ``start`` until an end, or until items reach stage ``stop`` (a join)."""
+        """Solve from ``start`` until an end, or until items reach stage ``stop`` (a join).
+
+        A split inside asks for its branches to be solved first: the requests are
+        served from a stack here rather than by recursion, so splits nested as deep
+        as a file makes them cannot exhaust Python's call stack.
+        """
+        stack = [self._steps(start, stop)]
+        answer: _Solved | None = None
+        while True:
+            try:
+                request = next(stack[-1]) if answer is None else stack[-1].send(answer)
+            except StopIteration as done:
+                stack.pop()
+                if not stack:
+                    solved: _Solved = done.value
+                    return solved
+                answer = done.value
+                continue
+            stack.append(self._steps(*request))
+            answer = None
+
+    def _steps(self, start: Mapping[State, float], stop: int) -> _Steps:
+        """The work of :meth:`_solve`, yielding (start, stop) of each branch it needs solved."""
         rules = self.flow.rules
         index: dict[State, int] = {}
         order: list[State] = []
@@ -155,7 +201,7 @@ class Chain:
                 leaving[i].append((1.0, "delivered", state))
                 continue
             if rule.kind == "split":
-                moves, inner[i] = self._split(state)
+                moves, inner[i] = yield from self._split(state)
             else:
                 moves = self._moves(state)
             for nxt, p, what in moves:
@@ -176,20 +222,10 @@ class Chain:
                         raise ChainTooLarge
                 edges.append((i, index[nxt], p, what))
         _check_exits(order, edges, leaving)
-        n = len(order)
-        matrix = np.eye(n)
-        for i, j, p, _ in edges:
-            matrix[j, i] -= p
-        rhs = np.zeros(n)
+        inflow = [0.0] * len(order)
         for s, w in start.items():
-            rhs[index[s]] += w
-        try:
-            solved = np.linalg.solve(matrix, rhs)
-        except np.linalg.LinAlgError:
-            raise _heaviest_loop(order, edges, None) from None
-        if not np.all(np.isfinite(solved)) or solved.max(initial=0) > MAX_VISITS:
-            raise _heaviest_loop(order, edges, solved)
-        v: list[float] = solved.tolist()
+            inflow[index[s]] += w
+        v = _visits(order, edges, inflow)
         tally = Tally()
         for i, state in enumerate(order):
             tally.visits[state[0]] += v[i]
@@ -217,7 +253,9 @@ class Chain:
                     arrived[target] += v[i] * p
         return tally, dict(arrived)
 
-    def _split(self, state: State) -> tuple[list[tuple[State | None, float, int]], Tally]:
+    def _split(
+        self, state: State
+    ) -> Generator[_Request, _Solved, tuple[list[tuple[State | None, float, int]], Tally]]:
         """Fork into the branches, solve each up to the join, and merge (any defect survives)."""
         stage, defective, attempts = state
         rule = self.flow.rules[stage]
@@ -227,7 +265,7 @@ class Chain:
         for branch in rule.split:
             if branch == NOWHERE:
                 continue
-            sub, arrived = self._solve({(branch, defective, attempts): 1.0}, rule.join)
+            sub, arrived = yield {self._state(branch, defective, attempts): 1.0}, rule.join
             inside.add(sub, 1.0)
             total = sum(arrived.values())
             defective_share = sum(w for s, w in arrived.items() if s[1])
@@ -237,8 +275,8 @@ class Chain:
         if rule.join == NOWHERE:
             return [(None, 1.0, 0)], inside  # a misspelt join: lint reports it
         merged = [
-            ((rule.join, True, attempts), 1 - clean, 0),
-            ((rule.join, False, attempts), clean, 0),
+            (self._state(rule.join, True, attempts), 1 - clean, 0),
+            (self._state(rule.join, False, attempts), clean, 0),
         ]
         return [(s, p, what) for s, p, what in merged if p > 0], inside
 
@@ -252,6 +290,64 @@ def _state_graph(order: list[State], edges: list[_Edge]) -> nx.DiGraph:
     for i, j, _, what in edges:
         graph.add_edge(i, j, what=what)
     return graph
+
+
+def _visits(order: list[State], edges: list[_Edge], inflow: list[float]) -> list[float]:
+    """Expected visits per state: solve ``v = inflow + P^T v`` one loop of states at a time.
+
+    The loops (strongly connected groups) are taken in the order items pass them, so
+    what flows into a group is known before it is solved; its own system is small.
+    Raises :class:`EndlessLoop` for a group items (almost) never leave.
+    """
+    graph = _state_graph(order, edges)
+    leaving: dict[int, list[tuple[int, float]]] = defaultdict(list)
+    for i, j, p, _ in edges:
+        leaving[i].append((j, p))
+    groups = nx.condensation(graph)
+    inflow = list(inflow)
+    visits = [0.0] * len(order)
+    for g in nx.topological_sort(groups):
+        members: list[int] = sorted(groups.nodes[g]["members"])
+        if len(members) == 1 and not graph.has_edge(members[0], members[0]):
+            solved = [inflow[members[0]]]  # no loop: visited as often as entered
+        else:
+            solved = _solve_group(order, graph, members, leaving, inflow)
+        inside = set(members)
+        for i, x in zip(members, solved, strict=True):
+            visits[i] = x
+            for j, p in leaving[i]:
+                if j not in inside:
+                    inflow[j] += x * p
+    return visits
+
+
+def _solve_group(
+    order: list[State],
+    graph: nx.DiGraph,
+    members: list[int],
+    leaving: Mapping[int, list[tuple[int, float]]],
+    inflow: list[float],
+) -> list[float]:
+    """The visits to one loop of states, given what flows into it from before."""
+    local = {i: k for k, i in enumerate(members)}
+    matrix = np.eye(len(members))
+    for i in members:
+        for j, p in leaving[i]:
+            if j in local:
+                matrix[local[j], local[i]] -= p
+    rhs = np.array([inflow[i] for i in members])
+    inside = graph.subgraph(members)
+    try:
+        solved = np.linalg.solve(matrix, rhs)
+    except np.linalg.LinAlgError:
+        raise _loop_in(inside, order) from None
+    if not np.all(np.isfinite(solved)):
+        raise _loop_in(inside, order)
+    if solved.max(initial=0) > MAX_VISITS:
+        heavy = [i for i in members if solved[local[i]] > MAX_VISITS / 10]
+        raise _loop_in(inside.subgraph(heavy), order)
+    result: list[float] = solved.tolist()
+    return result
 
 
 def _check_exits(
@@ -273,17 +369,6 @@ def _check_exits(
     if len(can_leave) < len(order):
         trapped = set(range(len(order))) - can_leave
         raise _loop_in(_state_graph(order, edges).subgraph(trapped), order)
-
-
-def _heaviest_loop(
-    order: list[State], edges: list[_Edge], visits: np.ndarray | None
-) -> EndlessLoop:
-    """The loop items (almost) never leave: among the most visited states."""
-    graph = _state_graph(order, edges)
-    if visits is not None and np.all(np.isfinite(visits)):
-        heavy = [i for i in range(len(order)) if visits[i] > MAX_VISITS / 10]
-        graph = graph.subgraph(heavy)
-    return _loop_in(graph, order)
 
 
 def _loop_in(graph: nx.DiGraph, order: list[State]) -> EndlessLoop:

@@ -43,9 +43,11 @@ from __future__ import annotations
 
 import bisect
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
+
+import networkx as nx
 
 from procflow.expr import Expr
 from procflow.flow.graph import FlowGraph, build_graph
@@ -260,6 +262,9 @@ class Flow:
     bounded: int
     #: (arrival stream position, entry stage position)
     entries: tuple[tuple[int, int], ...]
+    #: per stage, per counter: whether an item at the stage can still come back to that
+    #: review (see :func:`returning`); the other counters can no longer change anything
+    returning: tuple[tuple[bool, ...], ...]
 
     def rule(self, name: str) -> StageRule:
         """The rule of a stage by name."""
@@ -352,5 +357,40 @@ def compile_flow(process: Process) -> Flow:
         (k, at(process.entry_stage(arrival))) for k, arrival in enumerate(process.arrivals)
     )
     return Flow(
-        process, build_graph(process), tuple(rules), index, attributes, len(bounded), entries
+        process,
+        build_graph(process),
+        tuple(rules),
+        index,
+        attributes,
+        len(bounded),
+        entries,
+        returning(rules, len(bounded)),
+    )
+
+
+def returning(rules: Sequence[StageRule], slots: int) -> tuple[tuple[bool, ...], ...]:
+    """Per stage: which bounded reviews' counters an item there may still read.
+
+    A review's counter is only read at the review, so it matters while the item can
+    come back to it. An item that caught at review ``r`` and is now at stage ``s`` went
+    from ``r`` to ``s``; it can come back exactly when ``s`` also leads to ``r``, i.e.
+    when both lie in one loop (a strongly connected group of stages). Every move a
+    rule can make counts: branches, rework, escalation, split branches and the join.
+    """
+    moves = nx.DiGraph()
+    moves.add_nodes_from(range(len(rules)))
+    for rule in rules:
+        targets = {t for _, _, t in rule.conditions} | set(rule.drawn)
+        targets |= {rule.default, *rule.split, rule.join}
+        if rule.review is not None:
+            targets.add(rule.review.on_defect)
+        if rule.escalation is not None:
+            targets.add(rule.escalation.to)
+        moves.add_edges_from((rule.index, t) for t in targets if t != NOWHERE)
+    group = {
+        i: k for k, members in enumerate(nx.strongly_connected_components(moves)) for i in members
+    }
+    reviews = {r.review.slot: r.index for r in rules if r.review is not None and r.review.slot >= 0}
+    return tuple(
+        tuple(group[reviews[slot]] == group[rule.index] for slot in range(slots)) for rule in rules
     )

@@ -16,6 +16,7 @@ from procflow.diagnostics.suggest import closest
 from procflow.lint.rule import Rule
 from procflow.lint.rules.capacity import HighUtilization, OverloadedPool, UnderstaffedHours
 from procflow.lint.rules.conditions import ImpossibleValue, TypeMismatch, UnknownAttribute
+from procflow.lint.rules.instants import InstantLoop
 from procflow.lint.rules.references import (
     MissingSkill,
     UnknownResource,
@@ -49,6 +50,7 @@ RULES: tuple[type[Rule], ...] = (
     UnusedResource,
     EndlessRework,
     SplitWithoutJoin,
+    InstantLoop,
     ProbabilityOutOfRange,
     ProbabilitiesExceedOne,
     MissingDefaultBranch,

@@ -41,6 +41,8 @@ class Replication:
     percentiles: list[float] = field(default_factory=list)
     #: every item that arrived in the measured window was followed to its delivery
     drained: bool = True
+    #: the stage where an item went round a loop that takes no time, stopping the run
+    stuck: str | None = None
 
 
 @dataclass(frozen=True)

@@ -67,7 +67,9 @@ def summarize(
         slas=slas,
         bottlenecks=rank_bottlenecks(process, kpis, growth),
         stable=stable,
-        verdict=results_verdict(check, simulated_stable, growth, slas),
+        verdict=results_verdict(
+            check, simulated_stable, growth, slas, next((r.stuck for r in runs if r.stuck), None)
+        ),
         pools=pool_facts(process),
         stages=stage_facts(process),
         growth=growth,

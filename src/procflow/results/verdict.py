@@ -48,12 +48,19 @@ def results_verdict(
     simulated_stable: bool,
     growth: Mapping[str, float],
     slas: Sequence[SlaResult],
+    stuck: str | None = None,
 ) -> Verdict:
-    """The verdict of one simulated process."""
+    """The verdict of one simulated process (``stuck``: where an item looped at one instant)."""
     worst = max(growth.items(), key=lambda kv: kv[1]) if growth else None
     grows = f"{worst[0]} queue grows by ~{worst[1]:,.0f} items an hour" if worst else ""
     if check.endless:
         return Verdict("unstable: some items loop forever (see procflow lint, PF107)", "bad")
+    if stuck is not None:
+        return Verdict(
+            f"unstable: items go round a loop through {stuck!r} that takes no time, so the "
+            "simulation stopped (see procflow lint, PF109)",
+            "bad",
+        )
     if not check.stable:
         short = "; ".join(o.describe() for o in check.overloads) or "a pool cannot keep up"
         if simulated_stable:

@@ -72,11 +72,16 @@ def start_arrivals(
     env: simpy.Environment,
     arrival: Arrival,
     unit_minutes: float,
-    emit: Callable[[], None],
+    emit: Callable[[], bool],
     seed: int,
     replication: int,
 ) -> None:
-    """Schedule the stream's arrivals on ``env``; ``emit()`` creates one item."""
+    """Schedule the stream's arrivals on ``env``; ``emit()`` creates one item.
+
+    ``emit()`` returns False once no more items may come (the run is stopping): the
+    rest of a batch drop is then not made, so a huge batch stays within the run's
+    bound on items in the system.
+    """
     week = WEEK_MINUTES / unit_minutes
     if arrival.batch is not None:
         size = arrival.batch.size
@@ -85,7 +90,8 @@ def start_arrivals(
         def drop(event: simpy.Event) -> None:
             k, offset = cast(tuple[int, float], event.value)
             for _ in range(size):
-                emit()
+                if not emit():
+                    return
             k += 1
             if k == len(times):
                 k, offset = 0, offset + week

@@ -40,12 +40,16 @@ from procflow.sim.stats import TimeAverage
 #: Samples of queues, staff and work in progress per replication (bounded memory): the
 #: time series behind the charts, and the evidence for a queue that keeps growing.
 SAMPLES = 240
+#: Moves one item may make at one instant (stage to stage, without the clock moving):
+#: beyond this many, plus the stages of the file, it is going round a loop that takes
+#: no time (lint reports it, PF109), and the run stops instead of hanging.
+MAX_INSTANT_MOVES = 10_000
 
 
 class _Item:
     __slots__ = (
         "arrived", "attempts", "attrs", "case", "counted", "defect", "enqueued", "escalated",
-        "first", "fork", "priority", "reworked", "seen", "ticket",
+        "first", "fork", "instant", "moves", "priority", "reworked", "seen", "ticket",
     )  # fmt: skip
 
     def __init__(
@@ -74,6 +78,9 @@ class _Item:
         self.ticket = 0
         self.reworked = False
         self.escalated = False
+        #: the time of its latest move, and how many moves it made at that time
+        self.instant = arrived
+        self.moves = 0
 
 
 class _Fork:
@@ -134,6 +141,9 @@ class Engine:
         self.closed = False
         #: set when the backlog passed ``max_wip``: the run stopped early
         self.overflow = False
+        #: the stage where an item went round a loop that takes no time: the run stopped
+        self.stuck: str | None = None
+        self.max_moves = MAX_INSTANT_MOVES + len(self.stages)
         self.window: Kpis | None = None
         self.growth: dict[str, float] = {}
 
@@ -153,9 +163,9 @@ class Engine:
                 draw: Callable[[], tuple[Any, ...]] = draw,
                 entry: int = entry,
                 priority: int = priority,
-            ) -> None:
-                if self.closed:
-                    return
+            ) -> bool:
+                if self.closed or self.done.triggered:
+                    return False
                 now = env.now
                 self.cases += 1
                 item = _Item(self.cases, now, draw(), now >= warmup, slots, priority)
@@ -163,10 +173,11 @@ class Engine:
                     cohort.arrived += 1
                     cohort.open[item.case] = now
                 self.wip.move(now, 1)
-                if self.wip.level > max_wip and not self.done.triggered:
+                if self.wip.level > max_wip:
                     self.overflow = True  # hopelessly unstable: stop, memory stays bounded
                     self.done.succeed()
                 self.enter(item, entry)
+                return True
 
             start_arrivals(env, arrival, self.plan.unit_minutes, emit, self.seed, self.replication)
 
@@ -175,7 +186,15 @@ class Engine:
     def enter(self, item: _Item, index: int) -> None:
         """Send ``item`` into stage ``index`` (through decisions, splits and joins)."""
         stages = self.stages
+        now = self.env.now
+        if item.instant != now:
+            item.instant = now
+            item.moves = 0
         while True:
+            item.moves += 1
+            if item.moves > self.max_moves:
+                self._stop_stuck(stages[index].name)
+                return
             fork = item.fork
             if fork is not None and index == fork.join:
                 self._arrive_at_join(item, fork)
@@ -212,6 +231,13 @@ class Engine:
                 return
             self._finish(item, stage)
             return
+
+    def _stop_stuck(self, stage: str) -> None:
+        """An item went round a loop that takes no time: stop the run, it cannot go on."""
+        if self.stuck is None:
+            self.stuck = stage
+        if not self.done.triggered:
+            self.done.succeed()
 
     def _reviewed(self, item: _Item, review: int) -> None:
         """Count what a review did: a defect sent back (CAUGHT) or let go (EXHAUSTED)."""
@@ -426,7 +452,7 @@ class Engine:
             stage.queue.reset(now)
 
     def _window(self, now: float) -> Kpis:
-        hours = max(now - self.settings.warmup, 1e-12) * self.plan.unit_hours
+        hours = max(now - self.settings.warmup, 0.0) * self.plan.unit_hours
         return window_kpis(
             self.stages,
             self.pools,
@@ -444,17 +470,22 @@ class Engine:
             self.growth = self._growth()
         kpis = Kpis(self.window)
         kpis.update(item_kpis(self.process, self.stages, self.cohort, now))
-        stable = not self.overflow and not self.growth
+        stable = not self.overflow and not self.growth and self.stuck is None
         cycle = self.cohort.cycle
         percentiles = [cycle.quantile(q / 100) for q in range(1, 100)]
         drained = not self.cohort.open
-        return Replication(dict(kpis), stable, now, self.growth, self.series, percentiles, drained)
+        return Replication(
+            dict(kpis), stable, now, self.growth, self.series, percentiles, drained, self.stuck
+        )
 
     def _growth(self) -> dict[str, float]:
         """Stages whose queue kept growing over the second half of the run (items per hour)."""
         unit_hours = self.plan.unit_hours
         if self.overflow:
-            hours = max(self.env.now - self.settings.warmup, 1e-12) * unit_hours
+            # a rate over no measured time means nothing: a batch that overflows at once
+            hours = (self.env.now - self.settings.warmup) * unit_hours
+            if hours <= 0:
+                return {}
             return {
                 s.name: s.queue.level / hours
                 for s in self.stages

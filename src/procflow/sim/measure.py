@@ -69,15 +69,19 @@ def window_kpis(
     hours: float,
     now: float,
 ) -> Kpis:
-    """The window KPIs at ``now`` (the horizon, or when the run stopped)."""
+    """The window KPIs at ``now`` (the horizon, or when the run stopped).
+
+    Rates are over the ``hours`` measured; a run that stopped before any time was
+    measured has none (NaN), rather than a count divided by almost nothing.
+    """
     k = Kpis()
-    k.put("throughput_per_hour", delivered / hours)
-    k.put("arrivals_per_hour", arrived / hours)
+    k.put("throughput_per_hour", delivered / hours if hours > 0 else math.nan)
+    k.put("arrivals_per_hour", arrived / hours if hours > 0 else math.nan)
     k.put("wip", wip.mean(now))
     k.put("backlog", wip.level)
     cost_per_hour = sum(p.cost_per_hour * p.staff.mean(now) for p in pools.values())
     k.put("cost_per_hour", cost_per_hour)
-    k.put("cost_per_item", cost_per_hour * hours / delivered if delivered else math.nan)
+    k.put("cost_per_item", cost_per_hour * hours / delivered if delivered and hours else math.nan)
     for name, pool in pools.items():
         busy = pool.busy.mean(now)
         working = pool.capacity.mean(now)
