@@ -213,7 +213,7 @@ def test_markdown_summary_puts_the_verdict_first():
 BATCH_DROP = """
 process: batch
 time_unit: minute
-arrivals: [{name: dump, batch: {size: 5000000, days: all, at: "00:00"}}]
+arrivals: [{name: dump, batch: {size: 50000, days: all, at: "00:00"}}]
 resources: {labelers: {count: 10}}
 stages:
   label: {resource: labelers, duration: 5 min, next: done}
@@ -222,7 +222,8 @@ stages:
 
 
 def test_a_huge_batch_drop_stops_at_the_wip_cap_with_no_rate_over_no_time():
-    """5 million items at 00:00 Monday: the run stops at the cap, in the instant of the drop.
+    """50,000 items (the largest batch validation allows) at 00:00 Monday over a run capped at
+    2,000 in the system: the run stops at the cap, in the instant of the drop.
 
     No time was measured, so no growth rate or per-hour rate is made up from it (dividing
     by almost zero gave "grows by ~3e20 items an hour").
