@@ -260,3 +260,31 @@ def test_a_file_larger_than_its_reported_size_is_read_only_to_the_limit(
         load_document(path)
     (finding,) = info.value.findings
     assert (finding.code, finding.location.line, finding.location.col) == ("PF001", 1, 1)
+
+
+@pytest.mark.parametrize("parser", ["c", "python"])
+def test_yaml_values_are_read_as_docs_format_md_says(
+    parser: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """docs/format.md, "YAML pitfalls": YAML 1.2 values. ``NO``, ``off`` and ``yes`` stay
+    text, ``14:00`` stays a time of day (not 840), only true/false are yes/no values, and
+    numbers are decimal (with ``_``), hexadecimal, exponent or ``.inf``."""
+    if parser == "python":
+        monkeypatch.setattr(parsers, "C_LOADER", None)
+    elif parsers.C_LOADER is None:
+        pytest.skip("PyYAML built without libyaml")
+    text = (
+        "market: {US: 0.5, NO: 0.3, BR: 0.2}\n"
+        "words: [yes, No, on, OFF, y, n]\n"
+        "at: 14:00\n"
+        "hours: 08:00-16:00\n"
+        "flags: [true, True, TRUE, false, False, FALSE]\n"
+        "numbers: [1_000, 0x1F, 1e3, .5, .inf]\n"
+    )
+    data = load_document("p.yaml", text=text).data
+    assert data["market"] == {"US": 0.5, "NO": 0.3, "BR": 0.2}
+    assert data["words"] == ["yes", "No", "on", "OFF", "y", "n"]
+    assert data["at"] == "14:00"
+    assert data["hours"] == "08:00-16:00"
+    assert data["flags"] == [True, True, True, False, False, False]
+    assert data["numbers"] == [1000, 31, 1000.0, 0.5, float("inf")]
