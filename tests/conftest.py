@@ -8,9 +8,9 @@ fuzz suite (``test_fuzz.py``) sets a generous one, to catch a document that hang
 
 from __future__ import annotations
 
-import pytest
 import os
 
+import pytest
 from hypothesis import settings
 
 import procflow
