@@ -4,7 +4,7 @@ Both read the scalars of YAML 1.2, not 1.1: only ``true`` and ``false`` (in any
 capitalisation) are yes/no values, so a market code ``NO`` and a word like ``off`` stay
 text, and there are no base-60 numbers, so ``14:00`` stays a time of day.
 
-The C parser is about ten times faster and gives the same nodes at the same lines and
+The C parser is three to seven times faster and gives the same nodes at the same lines and
 columns. PyYAML's words and places are the ones :mod:`~procflow.source.syntax` explains,
 so a text the C parser refuses is read again by the pure-Python parser to report the
 error. So is a text where the two would differ: one with a tab (libyaml allows some that
