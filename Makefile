@@ -1,13 +1,14 @@
 # procflow: two commands do all the set-up on a fresh machine with python3.
 #   make demo   create .venv, install, lint, analyse, simulate and compare the bundled examples
 #   make test   ruff, mypy and pytest
+#   make fuzz   10,000 broken and random documents through load, lint, analyze and simulate
 #   make docs   regenerate the generated docs: rule pages, KPI table, key reference
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint-code docs install clean
+.PHONY: demo test fuzz lint-code docs install clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +41,9 @@ lint-code: $(STAMP)
 
 test: lint-code
 	$(BIN)/pytest
+
+fuzz: $(STAMP)
+	HYPOTHESIS_PROFILE=fuzz $(BIN)/pytest tests/test_fuzz.py --durations=3
 
 docs: $(STAMP)
 	$(BIN)/python -m procflow.lint.docs

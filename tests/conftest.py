@@ -1,10 +1,14 @@
 """Fixtures every test file may ask for, and the Hypothesis settings of the suite.
 
 Hypothesis' per-example deadline is off: it is a limit on wall time, which a
-busy machine breaks (see ``counting.py`` for how tests bound work instead).
+busy machine breaks (see ``counting.py`` for how tests bound work instead); only the
+fuzz suite (``test_fuzz.py``) sets a generous one, to catch a document that hangs.
+``HYPOTHESIS_PROFILE=fuzz`` (``make fuzz``) runs 3,334 examples of each property.
 """
 
 from __future__ import annotations
+
+import os
 
 import pytest
 from hypothesis import settings
@@ -13,7 +17,8 @@ import procflow
 from models import EXAMPLE
 
 settings.register_profile("procflow", deadline=None)
-settings.load_profile("procflow")
+settings.register_profile("fuzz", deadline=None, max_examples=3_334)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "procflow"))
 
 
 @pytest.fixture(scope="session")

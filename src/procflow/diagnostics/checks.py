@@ -78,11 +78,14 @@ UNREADABLE_FILE = LoadCheck(
     "PF001",
     "unreadable-file",
     """
-The file cannot be read: it does not exist, is a directory, is too large, or is not UTF-8.
+The file cannot be read: it does not exist, is not an ordinary file, is too large, or is not UTF-8.
 
 procflow reads process files of at most 1 MiB, encoded as UTF-8 (with or
 without a byte-order mark). A directory passed where a file is expected, or a
-binary file, gets this one-line error instead of a traceback.
+binary file, gets this one-line error instead of a traceback. So does a device
+(``/dev/zero``), a named pipe or a socket, before anything is read from it (a
+pipe would wait forever, a device never ends), and at most 1 MiB is ever read,
+whatever size the system reports for the file.
 
 Fix: pass the right path; save the file as UTF-8.
 """,

@@ -6,7 +6,10 @@ source map from every path in it (``("stages", "label", "duration")``) to the
 problems by path and asks the document where that path is.
 
 - :mod:`~procflow.source.loader`: YAML to a document, strict where PyYAML is lenient;
-- :mod:`~procflow.source.guards`: the size limit, UTF-8, alias bombs and nesting;
+- :mod:`~procflow.source.parsers`: libyaml's fast C parser where it is installed, PyYAML's
+  own otherwise, both reading YAML 1.2 values (``NO`` is text, ``14:00`` a time of day);
+- :mod:`~procflow.source.guards`: ordinary files only, the size limit, UTF-8, alias bombs
+  and nesting;
 - :mod:`~procflow.source.suppressions`: ``# procflow: ignore[...]`` comments;
 - :mod:`~procflow.source.document`: the document and its source map;
 - :mod:`~procflow.source.scalars`: the column of any character inside a scalar.

@@ -10,6 +10,8 @@ could exhaust memory or the stack.
 
 from __future__ import annotations
 
+import os
+import stat
 from pathlib import Path
 
 from yaml.nodes import Node
@@ -25,39 +27,48 @@ MAX_DEPTH = 64
 
 
 def read_text(path: str | Path) -> str:
-    """Read a UTF-8 text file with the size guard; raise :class:`LoadError` with one finding."""
+    """Read a UTF-8 text file with the size guard; raise :class:`LoadError` with one finding.
+
+    Only an ordinary file is read, and never more than :data:`MAX_FILE_BYTES` bytes of
+    it, whatever size the system reports: a device such as ``/dev/zero`` or a named pipe
+    is refused before it is opened for reading (a pipe would wait forever for a writer).
+    """
     p = Path(path)
     where = Location.of_file(str(path))
-    if not p.exists():
-        raise LoadError([UNREADABLE_FILE.finding("file not found", where)])
-    if p.is_dir():
-        raise LoadError(
-            [
-                UNREADABLE_FILE.finding(
-                    "is a directory, not a file",
-                    where,
-                    "pass a .yaml file, or use `procflow lint DIR` to lint a folder",
-                )
-            ]
-        )
     try:
-        size = p.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise LoadError(
-                [
-                    UNREADABLE_FILE.finding(
-                        f"file is {size:,} bytes; process files are limited to "
-                        f"{MAX_FILE_BYTES:,} bytes",
-                        where,
-                        "split the process, or check that this is the file you meant",
-                    )
-                ]
-            )
-        raw = p.read_bytes()
+        kind = _kind(os.stat(p).st_mode)
+    except FileNotFoundError:
+        raise LoadError([UNREADABLE_FILE.finding("file not found", where)]) from None
     except OSError as exc:
         raise LoadError(
             [UNREADABLE_FILE.finding(f"cannot read file: {exc.strerror}", where)]
         ) from None
+    if kind != "file":
+        raise _not_a_file(kind, where)
+    try:
+        # O_NONBLOCK: should the path become a pipe after the check, opening it does not wait.
+        fd = os.open(p, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+        with os.fdopen(fd, "rb") as stream:
+            status = os.fstat(stream.fileno())
+            kind = _kind(status.st_mode)
+            if kind != "file":
+                raise _not_a_file(kind, where)
+            raw = b"" if status.st_size > MAX_FILE_BYTES else stream.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        raise LoadError(
+            [UNREADABLE_FILE.finding(f"cannot read file: {exc.strerror}", where)]
+        ) from None
+    if status.st_size > MAX_FILE_BYTES or len(raw) > MAX_FILE_BYTES:
+        size = f"{status.st_size:,} bytes" if status.st_size > MAX_FILE_BYTES else "larger"
+        raise LoadError(
+            [
+                UNREADABLE_FILE.finding(
+                    f"file is {size}; process files are limited to {MAX_FILE_BYTES:,} bytes",
+                    where,
+                    "split the process, or check that this is the file you meant",
+                )
+            ]
+        )
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -75,6 +86,42 @@ def read_text(path: str | Path) -> str:
         ) from None
 
 
+def _not_a_file(kind: str, where: Location) -> LoadError:
+    if kind == "directory":
+        return LoadError(
+            [
+                UNREADABLE_FILE.finding(
+                    "is a directory, not a file",
+                    where,
+                    "pass a .yaml file, or use `procflow lint DIR` to lint a folder",
+                )
+            ]
+        )
+    return LoadError(
+        [
+            UNREADABLE_FILE.finding(
+                f"is a {kind}, not a file",
+                where,
+                "pass a .yaml file saved on disk; procflow reads only ordinary files, "
+                "not devices, pipes or sockets",
+            )
+        ]
+    )
+
+
+def _kind(mode: int) -> str:
+    """What a file system entry is, in a PM's words: 'file' only for an ordinary file."""
+    if stat.S_ISREG(mode):
+        return "file"
+    if stat.S_ISDIR(mode):
+        return "directory"
+    if stat.S_ISFIFO(mode):
+        return "named pipe"
+    if stat.S_ISSOCK(mode):
+        return "socket"
+    return "device"
+
+
 def check_size(text: str, path: str) -> None:
     """Refuse text (given rather than read from ``path``) over the file size limit."""
     if len(text.encode("utf-8", "surrogatepass")) > MAX_FILE_BYTES:
@@ -90,6 +137,15 @@ def check_size(text: str, path: str) -> None:
 def unsafe(where: Location, message: str, hint: str | None = None) -> LoadError:
     """The error for YAML that procflow will not build (``PF004``)."""
     return LoadError([UNSAFE_YAML.finding(message, where, hint)])
+
+
+def too_deep(where: Location) -> LoadError:
+    """The error for a node nested deeper than :data:`MAX_DEPTH` levels (``PF004``)."""
+    return unsafe(
+        where,
+        f"nesting is deeper than {MAX_DEPTH} levels",
+        "a process needs only a few levels of lists and mappings; write it out flatter",
+    )
 
 
 class NodeGuard:
@@ -113,7 +169,7 @@ class NodeGuard:
                 "write the process out without deeply nested anchors and aliases",
             )
         if depth > MAX_DEPTH:
-            raise unsafe(where, f"nesting is deeper than {MAX_DEPTH} levels")
+            raise too_deep(where)
 
     def enter(self, node: Node, where: Location) -> None:
         """Start building a list or mapping; raise if it is already being built (it contains

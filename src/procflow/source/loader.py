@@ -5,12 +5,11 @@ is strict where PyYAML is lenient: a key written twice is an error (PyYAML
 silently keeps the last, and a stage defined twice is a real SOP bug), ``NO``
 and ``off`` stay text and ``14:00`` stays a time of day (YAML 1.2, not 1.1), a
 file holds one process, and hostile input fails fast with one clear line (see
-:mod:`procflow.source.guards`).
+:mod:`procflow.source.guards`). The text is parsed by :mod:`procflow.source.parsers`.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -22,38 +21,11 @@ from procflow.diagnostics import LoadError, Location
 from procflow.diagnostics.checks import DUPLICATE_KEY, EMPTY_FILE, YAML_SYNTAX
 from procflow.source.document import DocPath, Document
 from procflow.source.guards import NodeGuard, check_size, read_text, unsafe
+from procflow.source.parsers import PythonLoader, compose
 from procflow.source.suppressions import listed_codes, suppressions
 from procflow.source.syntax import SyntaxProblem, syntax_hint
 
 _MERGE_TAG = "tag:yaml.org,2002:merge"
-
-
-class _Loader(yaml.SafeLoader):
-    """SafeLoader with YAML 1.2 scalars: only true/false are booleans (``NO`` and ``off``
-    stay text) and there are no base-60 numbers (``14:00`` stays a time of day)."""
-
-
-_YAML11_ONLY = {"tag:yaml.org,2002:bool", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"}
-_Loader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag not in _YAML11_ONLY]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-_Loader.add_implicit_resolver(
-    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
-)
-_Loader.add_implicit_resolver(
-    "tag:yaml.org,2002:int",
-    re.compile(r"^(?:[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+)$"),
-    list("-+0123456789"),
-)
-_Loader.add_implicit_resolver(
-    "tag:yaml.org,2002:float",
-    re.compile(
-        r"^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+]?[0-9]+)?|\.[0-9][0-9_]*(?:[eE][-+]?[0-9]+)?"
-        r"|[-+]?[0-9][0-9_]*[eE][-+]?[0-9]+|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
-    ),
-    list("-+0123456789."),
-)
 
 
 def load_document(path: str | Path, text: str | None = None) -> Document:
@@ -78,7 +50,7 @@ def load_document(path: str | Path, text: str | None = None) -> Document:
             ]
         )
     try:
-        nodes = list(yaml.compose_all(text, Loader=_Loader))
+        nodes = compose(text, name)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = Location(name, mark.line + 1, mark.column + 1) if mark else Location.of_file(name)
@@ -128,8 +100,9 @@ def load_document(path: str | Path, text: str | None = None) -> Document:
 
 
 def _is_blank(node: Node) -> bool:
-    """A document with only a marker (``---``) composes to an empty plain null scalar."""
-    return isinstance(node, ScalarNode) and node.value == "" and node.style is None
+    """A document with only a marker (``---``) composes to an empty plain null scalar
+    (plain: no style, which PyYAML writes None and libyaml '')."""
+    return isinstance(node, ScalarNode) and node.value == "" and not node.style
 
 
 def _only_comments(text: str) -> bool:
@@ -141,7 +114,7 @@ class _Builder:
 
     def __init__(self, doc: Document) -> None:
         self.doc = doc
-        self.constructor = _Loader("")
+        self.constructor = PythonLoader("")
         self.guard = NodeGuard()
 
     def _loc(self, node: Node) -> Location:
