@@ -15,7 +15,9 @@ import pytest
 from models import load_text, review_chain
 from procflow.analysis import (
     SAMPLED_ITEMS,
+    Arrivals,
     Capacity,
+    WaitModel,
     analyze,
     erlang_c,
     mmc_wait,
@@ -637,3 +639,14 @@ def test_a_reviews_own_errors_pass_it() -> None:
     assert visits is not None
     assert visits["label"] == pytest.approx(1.0)
     assert visits["review"] == pytest.approx(1.0)
+
+
+def test_a_pool_overloaded_until_a_deadline_waits_to_the_deadline_without_overflow() -> None:
+    """500x its capacity, every task escalating after 10: the virtual wait's density grows
+    by e^4990 before the deadline (past any float), yet the answer is the limit the
+    formula tends to: nearly every task waits, and waits nearly the whole 10."""
+    model = WaitModel(2, 1.0, [Arrivals(rate=1000.0, patience=10.0)])
+    assert model.stable
+    assert model.wait_probability() == pytest.approx(1.0, abs=1e-9)
+    assert model.mean_wait(10.0) == pytest.approx(10.0, rel=1e-2)
+    assert model.beyond(9.0) == pytest.approx(1.0, abs=1e-3)

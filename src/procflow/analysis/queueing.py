@@ -123,17 +123,21 @@ class WaitModel:
             {c.patience / self.scale for c in classes if c.rate > 0 and math.isfinite(c.patience)}
         )
         bounds = [0.0, *(t for t in cuts if t > 0), math.inf]
-        #: (start, end, decay, E(start)) of each piece of the wait axis
-        self._pieces: list[tuple[float, float, float, float]] = []
-        height = 1.0
+        #: (start, end, decay, log E(start) - log_top) of each piece of the wait axis, where
+        #: log_top is the log of E's highest value: an overloaded pool's E grows by far more
+        #: than a float holds before its deadlines, so E is kept relative to its top
+        pieces = []
+        log_height = 0.0
         for start, end in itertools.pairwise(bounds):
             staying = math.fsum(
                 c.rate for c in classes if c.rate > 0 and c.patience / self.scale > start
             )
             decay = capacity - staying
-            self._pieces.append((start, end, decay, height))
+            pieces.append((start, end, decay, log_height))
             if math.isfinite(end):
-                height *= math.exp(-decay * (end - start))
+                log_height -= decay * (end - start)
+        self._log_top = max(max(p[3] for p in pieces), log_height)
+        self._pieces = [(s, e, d, h - self._log_top) for s, e, d, h in pieces]
         if self.total == 0 or math.isinf(mu):
             self.stable, self._density = True, 0.0
         elif self.servers == 0:
@@ -150,6 +154,7 @@ class WaitModel:
         a = lam / mu
         # sum over idle states relative to the state with c - 1 busy, continued to real c
         log_idle = a + log_upper_gamma(c, a) + math.lgamma(c) - (c - 1) * math.log(a)
+        log_idle -= self._log_top  # on E's scale, relative to its top
         waiting = lam * self._beyond(0.0)
         if log_idle > 700:
             return math.exp(math.log(lam) - log_idle)
@@ -192,23 +197,24 @@ class WaitModel:
         return self._density * total * self.scale
 
 
-def _integral(height: float, decay: float, start: float, low: float, high: float) -> float:
-    """∫_low^high height·exp(-decay·(u - start)) du."""
+def _integral(log_height: float, decay: float, start: float, low: float, high: float) -> float:
+    """∫_low^high exp(log_height - decay·(u - start)) du (each exponent at most 0: E is
+    kept relative to its top)."""
     if decay == 0:
-        return height * (high - low)
-    at_low = math.exp(-decay * (low - start))
-    at_high = 0.0 if math.isinf(high) else math.exp(-decay * (high - start))
-    return height * (at_low - at_high) / decay
+        return math.exp(log_height) * (high - low)
+    at_low = math.exp(log_height - decay * (low - start))
+    at_high = 0.0 if math.isinf(high) else math.exp(log_height - decay * (high - start))
+    return (at_low - at_high) / decay
 
 
-def _first_moment(height: float, decay: float, start: float, low: float, high: float) -> float:
-    """∫_low^high u·height·exp(-decay·(u - start)) du."""
+def _first_moment(log_height: float, decay: float, start: float, low: float, high: float) -> float:
+    """∫_low^high u·exp(log_height - decay·(u - start)) du."""
     if decay == 0:
-        return height * (high**2 - low**2) / 2
+        return math.exp(log_height) * (high**2 - low**2) / 2
 
     def antiderivative(u: float) -> float:
         if math.isinf(u):
             return 0.0
-        return -math.exp(-decay * (u - start)) * (u / decay + 1 / decay**2)
+        return -math.exp(log_height - decay * (u - start)) * (u / decay + 1 / decay**2)
 
-    return height * (antiderivative(high) - antiderivative(low))
+    return antiderivative(high) - antiderivative(low)
