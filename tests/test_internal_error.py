@@ -68,3 +68,27 @@ def test_every_format_is_still_written_and_lint_exits_3(folder: Path, fmt: str) 
     if fmt == "sarif":
         results = json.loads(text)["runs"][0]["results"]
         assert {r["ruleId"] for r in results} >= {"PF000", "PF101"}
+
+
+@pytest.mark.parametrize("traceback", [False, True])
+def test_a_crash_in_any_command_exits_3_in_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, traceback: bool
+) -> None:
+    """analyze failing inside procflow: exit 3 and one line naming the error (a finding is
+    1, a bad file 2); PROCFLOW_TRACEBACK=1 lets the error through for whoever debugs it."""
+    import procflow.analysis
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise ZeroDivisionError("float division by zero")
+
+    monkeypatch.setattr(procflow.analysis, "analyze", broken)
+    if traceback:
+        monkeypatch.setenv("PROCFLOW_TRACEBACK", "1")
+    path = write_process(tmp_path, EXAMPLE_TEXT)
+    result = CliRunner().invoke(main, ["analyze", str(path)])
+    if traceback:
+        assert isinstance(result.exception, ZeroDivisionError)
+        return
+    assert result.exit_code == 3
+    assert "ZeroDivisionError: float division by zero" in result.stderr
+    assert "Traceback" not in result.output

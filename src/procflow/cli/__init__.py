@@ -1,7 +1,8 @@
 """The ``procflow`` command: parse options, call the library, choose a formatter.
 
 Exit codes (stable): 0 success, 1 findings at error level or a failed check,
-2 usage error or a file that cannot be loaded.
+2 usage error or a file that cannot be loaded, 3 procflow itself failed (a bug: one
+line naming the error, never a traceback unless ``PROCFLOW_TRACEBACK=1``).
 
 Only this package knows click. Each module holds the commands of one concern
 (``lint``, ``model``, ``simulate``, ``scenarios``); ``common`` holds what they share.
@@ -9,12 +10,14 @@ Only this package knows click. Each module holds the commands of one concern
 
 from __future__ import annotations
 
+import os
+import sys
 from typing import Any
 
 import click
 
 from procflow.cli import lint, model, scenarios, simulate
-from procflow.cli.common import refused, tool_version
+from procflow.cli.common import EXIT_INTERNAL, refused, tool_version
 from procflow.files import Refused, exit_on_terminate
 
 __all__ = ["main"]
@@ -22,13 +25,26 @@ __all__ = ["main"]
 
 class _Commands(click.Group):
     """The commands, with one answer for an output procflow will not or cannot write
-    (over an input, into a missing or read-only folder, a full disk): exit 2, no traceback."""
+    (over an input, into a missing or read-only folder, a full disk): exit 2, no traceback;
+    and one for a bug in procflow: exit 3, so CI never takes a crash for a finding."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except Refused as exc:
             raise refused(exc) from None
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except Exception as exc:
+            if os.environ.get("PROCFLOW_TRACEBACK"):
+                raise
+            click.echo(
+                f"procflow failed (a bug in procflow, not a finding): {type(exc).__name__}: "
+                f"{exc}\nPlease report it with the files you gave it; PROCFLOW_TRACEBACK=1 "
+                "shows where it failed.",
+                err=True,
+            )
+            sys.exit(EXIT_INTERNAL)
 
 
 @click.group(

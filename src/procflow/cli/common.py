@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from procflow.results.jsonio import Record
     from procflow.scenario import Scenario
 
-EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 #: The width of output written to a file, a pipe or a CI log (a terminal uses its own):
 #: wider than any table, so that a table is as wide as its cells and never cuts one.
 WIDE = 100_000
