@@ -605,6 +605,25 @@ def test_a_sweep_range_with_a_zero_step_is_pf012(tmp_path: Path) -> None:
     assert any("greater than 0" in f.message for f in findings)
 
 
+def test_a_sweep_too_large_is_refused_before_its_points_are_built(tmp_path: Path) -> None:
+    """Four ranges of 10,001 values are 10^16 points: counted, not built (a MemoryError)."""
+    path = write_scenario(
+        tmp_path,
+        """\
+        scenario: staffing-grid
+        base: BASE
+        sweep:
+          resources.annotator.count: {from: 1, to: 100000000}
+          resources.qc_reviewer.count: {from: 1, to: 100000000}
+          stages.label.error_rate: {from: 0, to: 1000, step: 0.0001}
+          stages.qc_review.detection_rate: {from: 0, to: 1000, step: 0.0001}
+        """,
+    )
+    (finding,) = load_error(path)
+    assert (finding.code, finding.location.line, finding.location.col) == ("PF012", 3, 1)
+    assert "limit is 10,000" in finding.message
+
+
 def test_a_sweep_range_with_a_misspelt_key_is_pf010_with_a_hint(tmp_path: Path) -> None:
     """A misspelt range key is an unknown key with a did-you-mean (and 'to' is then missing)."""
     path = write_scenario(

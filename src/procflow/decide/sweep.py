@@ -56,12 +56,12 @@ def _scalar(text: str) -> Any:
 def grid(axes: Mapping[str, Sequence[Any]]) -> list[dict[str, Any]]:
     """Every combination of the axes' values, the first axis varying slowest."""
     keys = list(axes)
-    points = [
+    count = math.prod(len(axes[k]) for k in keys)  # counted before any point is built
+    if count > MAX_SWEEP_POINTS:
+        raise ValueError(f"the sweep has {count:,} points; the limit is {MAX_SWEEP_POINTS:,}")
+    return [
         dict(zip(keys, combo, strict=True)) for combo in itertools.product(*(axes[k] for k in keys))
     ]
-    if len(points) > MAX_SWEEP_POINTS:
-        raise ValueError(f"the sweep has {len(points):,} points; the limit is {MAX_SWEEP_POINTS:,}")
-    return points
 
 
 def run_points(
