@@ -118,8 +118,10 @@ MAX_HEADCOUNT = 1_000_000
 #: The most items in the system at once: the simulator stops a replication there (a hopelessly
 #: unstable process), so a batch drop is at most this large.
 MAX_WIP = 50_000
-#: The most reviews of one item at one review stage (``max_attempts``).
-MAX_ATTEMPTS = 1_000
+#: The most reviews of one item at one review stage (``max_attempts``). The analysis keeps
+#: a state per attempt of a review in a loop, so the bound keeps it quick (no SOP reviews
+#: one item a hundred times).
+MAX_ATTEMPTS = 100
 #: The highest and lowest priority (higher is served first).
 MAX_PRIORITY = 1_000_000
 
