@@ -16,7 +16,9 @@ from hypothesis import settings
 import procflow
 from models import EXAMPLE
 
-settings.register_profile("procflow", deadline=None)
+# make test draws the same examples on every run (CI never fails on a new draw); make fuzz
+# explores new ones each time
+settings.register_profile("procflow", deadline=None, derandomize=True)
 settings.register_profile("fuzz", deadline=None, max_examples=3_334)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "procflow"))
 
