@@ -232,6 +232,20 @@ def test_a_named_pipe_is_pf001_exit_2_without_waiting(tmp_path: Path) -> None:
     assert f"{fifo}:1:1: PF001" in output
 
 
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes")
+def test_a_named_pipe_in_a_folder_is_pf001_and_the_other_files_are_linted(tmp_path: Path) -> None:
+    """A FIFO among a folder's YAML files is named (PF001, exit 2), never skipped in silence,
+    and the folder's other files are still linted."""
+    bad = ROOT / "tests" / "fixtures" / "rules" / "PF105" / "bad.yaml"
+    write_process(tmp_path, bad.read_text(encoding="utf-8"), "review.yaml")
+    fifo = tmp_path / "pipe.yaml"
+    os.mkfifo(fifo)
+    code, output = lint_exit(tmp_path)
+    assert code == 2
+    assert f"{fifo}:1:1: PF001" in output
+    assert f"{tmp_path / 'review.yaml'}:" in output and "PF105" in output
+
+
 @pytest.mark.skipif(not Path("/dev/zero").exists(), reason="no /dev/zero")
 def test_a_scenario_based_on_a_device_is_pf001_at_the_base(tmp_path: Path) -> None:
     """``base: /dev/zero`` in a scenario is refused at the base (PF602), exit 2."""

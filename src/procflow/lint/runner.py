@@ -63,7 +63,10 @@ class LintReport:
 
 
 def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
-    """Files as given, and ``*.yaml``/``*.yml`` under folders (recursively), in sorted order."""
+    """Files as given, and ``*.yaml``/``*.yml`` under folders (recursively), in sorted order.
+
+    Everything in a folder with a YAML name is listed, a named pipe or a device too: the
+    loader refuses those without opening them (PF001), so nothing is skipped in silence."""
     found: list[Path] = []
     for raw in paths:
         path = Path(raw)
@@ -73,7 +76,7 @@ def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
                     p
                     for p in path.rglob("*")
                     if p.suffix in YAML_SUFFIXES
-                    and p.is_file()
+                    and not p.is_dir()
                     and not SKIPPED_DIRS.intersection(p.relative_to(path).parts[:-1])
                 )
             )
