@@ -71,6 +71,17 @@ def test_a_value_that_fails_to_load_hides_no_routing_error(tmp_path: Path) -> No
     assert "PF012" in result.output and "PF101" in result.output
 
 
+def test_every_command_names_the_errors_lint_names(tmp_path: Path) -> None:
+    """`count: nine` and a misspelt route: simulate, analyze and show refuse the file with
+    the same two errors lint reports, not only the one that stopped the load."""
+    path = write_process(tmp_path, TYPO.replace("count: 44", "count: nine"))
+    for command in ("simulate", "analyze", "show"):
+        result = CliRunner().invoke(main, [command, str(path)])
+        assert result.exit_code == 2, command
+        assert f"{path}:18:12: PF012" in result.output, command
+        assert f"{path}:29:11: PF101" in result.output, command
+
+
 def test_a_misspelt_key_is_read_as_the_key_it_means(tmp_path: Path) -> None:
     """`duraton:` is reported (PF010) and read as duration, so the stage is no decision
     stage without a route (no PF105), and the condition typo elsewhere is still found."""

@@ -54,10 +54,22 @@ def render_findings(findings: list[Finding], files: list[str]) -> str:
     )
 
 
-def fail_load(exc: LoadError) -> None:
-    """Print load findings as ``file:line:col: CODE message`` and exit 2."""
-    files = sorted({f.location.file for f in exc.findings})
-    click.echo(render_findings(exc.findings, files), err=True, nl=False)
+def load_errors(exc: LoadError, path: str | Path) -> list[Finding]:
+    """The errors ``procflow lint`` names in ``path``, which failed to load with ``exc``:
+    the load findings and what lint finds in the rest of the file (one run, every error)."""
+    from procflow.diagnostics import Severity
+    from procflow.lint.runner import lint_file
+
+    errors = [f for f in lint_file(Path(path)) if f.severity is Severity.ERROR]
+    return errors or exc.findings
+
+
+def fail_load(exc: LoadError, path: str | None = None) -> None:
+    """Print load findings as ``file:line:col: CODE message`` and exit 2; with the ``path``
+    that failed, every error lint names in it (:func:`load_errors`)."""
+    findings = exc.findings if path is None else load_errors(exc, path)
+    files = sorted({f.location.file for f in findings})
+    click.echo(render_findings(findings, files), err=True, nl=False)
     sys.exit(EXIT_USAGE)
 
 
@@ -73,7 +85,7 @@ def load_any(path: str) -> tuple[Process, Scenario | None]:
     try:
         return load_process_or_scenario(path)
     except LoadError as exc:
-        fail_load(exc)
+        fail_load(exc, path)
         raise
 
 
@@ -84,7 +96,7 @@ def load_scenario_or_exit(path: str) -> Scenario:
     try:
         return load_scenario(path)
     except LoadError as exc:
-        fail_load(exc)
+        fail_load(exc, path)
         raise
 
 

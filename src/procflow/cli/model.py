@@ -9,6 +9,7 @@ import click
 
 from procflow.cli.common import (
     fail_load,
+    load_errors,
     load_or_exit,
     refuse_broken,
     refused_overwrite,
@@ -85,7 +86,7 @@ def show(paths: tuple[str, ...]) -> None:
         try:
             process = validate_process(load_document(path))
         except LoadError as exc:
-            failed.extend(exc.findings)
+            failed.extend(load_errors(exc, path))
             continue
         print_capacity(console, process, solve(process))
         console.print()
