@@ -26,9 +26,10 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from procflow.analysis.patience import Patience, Survival, deadline, integrate, mean_patience
 from procflow.model.special import log_upper_gamma
 
 
@@ -91,19 +92,26 @@ def expected_maximum(means: Sequence[float]) -> float:
 
 @dataclass(frozen=True)
 class Arrivals:
-    """Tasks arriving at a queue at ``rate`` that wait at most ``patience`` (inf: no limit)."""
+    """Tasks arriving at a queue at ``rate`` that wait at most ``patience``.
+
+    ``patience`` is a time (``math.inf``: no limit) or a distribution of patience
+    (:mod:`procflow.analysis.patience`).
+    """
 
     rate: float
-    patience: float = math.inf
+    patience: Patience = math.inf
 
 
 class WaitModel:
-    """Waiting at one pool's queue: Erlang C, with deadlines and variability (module docstring).
+    """Waiting at one pool's queue: Erlang C, with patience and variability (module docstring).
 
     ``servers`` may be fractional (people averaged over a week): the formulas use the
     continuous extension of Erlang's through the incomplete gamma function, which
     agrees with them at whole numbers. ``service_scv`` is the squared coefficient of
     variation of handling time (1: exponential).
+
+    The methods that take a ``patience`` answer for the tasks of one class, the one
+    with that patience (a task's chance to leave depends on its own patience only).
     """
 
     def __init__(
@@ -115,38 +123,89 @@ class WaitModel:
     ) -> None:
         self.servers = max(servers, 0.0)
         self.scale = allen_cunneen(service_scv)
-        self.total = math.fsum(c.rate for c in classes if c.rate > 0)
+        classes = [c for c in classes if c.rate > 0]
+        self.total = math.fsum(c.rate for c in classes)
         mu = 1 / mean_service if mean_service > 0 else math.inf
-        capacity = self.servers * mu
-        # on the model's time scale (waits divided by the Allen–Cunneen factor)
-        cuts = sorted(
-            {c.patience / self.scale for c in classes if c.rate > 0 and math.isfinite(c.patience)}
-        )
-        bounds = [0.0, *(t for t in cuts if t > 0), math.inf]
-        #: (start, end, decay, log E(start) - log_top) of each piece of the wait axis, where
-        #: log_top is the log of E's highest value: an overloaded pool's E grows by far more
-        #: than a float holds before its deadlines, so E is kept relative to its top
+        self._capacity = self.servers * mu
+        self._classes = [(c.rate, Survival(c.patience, self.scale)) for c in classes]
+        #: the rate of tasks that wait as long as it takes
+        lasting = math.fsum(r for r, g in self._classes if g.deadline == math.inf)
+        self._exact = all(g.deadline is not None for _, g in self._classes)
+        self._log_top = 0.0
+        if self._exact:
+            self._pieces = self._deadline_pieces()
+        else:
+            self._top, self._end = self._extent(lasting)
+        if self.total == 0 or math.isinf(mu):
+            self.stable, self._density = True, 0.0
+        elif self.servers == 0:
+            # nobody works: every task waits until it leaves (or forever)
+            self.stable = lasting == 0
+            self._density = math.nan
+        else:
+            self.stable = self._capacity > lasting
+            self._density = self._scale(mu) if self.stable else math.nan
+
+    def _deadline_pieces(self) -> list[tuple[float, float, float, float]]:
+        """E(v) in closed form when every patience is a deadline: exponential pieces.
+
+        Each piece is (start, end, decay, log E(start) - log_top), where log_top is the
+        log of E's highest value: an overloaded pool's E grows by far more than a float
+        holds before its deadlines, so E is kept relative to its top.
+        """
+        cuts = sorted({g.deadline for _, g in self._classes if g.deadline is not None})
+        bounds = [0.0, *(t for t in cuts if 0 < t < math.inf), math.inf]
         pieces = []
         log_height = 0.0
         for start, end in itertools.pairwise(bounds):
-            staying = math.fsum(
-                c.rate for c in classes if c.rate > 0 and c.patience / self.scale > start
-            )
-            decay = capacity - staying
+            staying = math.fsum(r for r, g in self._classes if g(start) > 0)
+            decay = self._capacity - staying
             pieces.append((start, end, decay, log_height))
             if math.isfinite(end):
                 log_height -= decay * (end - start)
         self._log_top = max(max(p[3] for p in pieces), log_height)
-        self._pieces = [(s, e, d, h - self._log_top) for s, e, d, h in pieces]
-        if self.total == 0 or math.isinf(mu):
-            self.stable, self._density = True, 0.0
-        elif self.servers == 0:
-            # nobody works: every task waits until it escalates (or forever)
-            self.stable = all(math.isfinite(c.patience) for c in classes if c.rate > 0)
-            self._density = math.nan
-        else:
-            self.stable = self._pieces[-1][2] > 0
-            self._density = self._scale(mu) if self.stable else math.nan
+        return [(s, e, d, h - self._log_top) for s, e, d, h in pieces]
+
+    def _staying(self, u: float) -> float:
+        """Λ(u): the arrival rate of tasks that stay when the wait is ``u``."""
+        return math.fsum(r * g(u) for r, g in self._classes)
+
+    def _log_e(self, u: float) -> float:
+        """log E(u) - log_top = -cμu + Σ λ·∫₀ᵘ Ḡ, relative to its top."""
+        grown = math.fsum(r * g.accumulated(u) for r, g in self._classes)
+        return grown - self._capacity * u - self._log_top
+
+    def _extent(self, lasting: float) -> tuple[float, float]:
+        """Where E peaks (log E is concave: Λ falls) and where it has fallen by e⁻⁶⁰."""
+        top = 0.0
+        if self._staying(0.0) > self._capacity:
+            high = 1.0
+            while self._staying(high) > self._capacity and high < 1e12:
+                high *= 2
+            low = 0.0
+            for _ in range(80):
+                middle = (low + high) / 2
+                low, high = (
+                    (middle, high) if self._staying(middle) > self._capacity else (low, middle)
+                )
+            top = high
+        self._log_top = self._log_e(top)
+        if self._capacity <= lasting:
+            return top, math.inf
+        step = max(top, 1 / self._capacity)
+        end = top + step
+        while self._log_e(end) > -60 and end < 1e15:
+            step *= 2
+            end = top + step
+        return top, end
+
+    def _weighted(self, weight: Callable[[float], float], low: float, high: float) -> float:
+        """∫_low^high E(v)·weight(v) dv on the model's time scale (patience with spread)."""
+        high = min(high, self._end)
+        if high <= low:
+            return 0.0
+        cuts = [self._top, *(g.deadline for _, g in self._classes if g.deadline is not None)]
+        return integrate(lambda v: math.exp(self._log_e(v)) * weight(v), low, high, cuts)
 
     def _scale(self, mu: float) -> float:
         """K in f(v) = K·E(v): from the states with idle people, and normalization."""
@@ -162,11 +221,28 @@ class WaitModel:
 
     def _beyond(self, t: float) -> float:
         """∫_t^∞ E(v) dv on the model's time scale."""
+        if not self._exact:
+            return self._weighted(_one, t, math.inf)
         total = 0.0
         for start, end, decay, height in self._pieces:
             if end > t:
                 total += _integral(height, decay, start, max(start, t), end)
         return total
+
+    def _moment(self, limit: float) -> float:
+        """∫_0^limit v·E(v) dv on the model's time scale."""
+        if not self._exact:
+            return self._weighted(_identity, 0.0, limit)
+        total = 0.0
+        for start, end, decay, height in self._pieces:
+            if start >= limit:
+                break
+            total += _first_moment(height, decay, start, start, min(end, limit))
+        return total
+
+    def _degenerate(self) -> bool:
+        """Whether nobody is ever served (no people, or work piles up without end)."""
+        return not self.stable or self.servers == 0
 
     def wait_probability(self) -> float:
         """The chance that a task waits at all."""
@@ -176,25 +252,85 @@ class WaitModel:
         """The chance that a task arriving now would wait longer than ``t``, had it no deadline."""
         if self.total == 0:
             return 0.0
-        if not self.stable or self.servers == 0:
+        if self._degenerate():
             return 1.0
         return min(self._density * self._beyond(t / self.scale), 1.0)
 
-    def mean_wait(self, patience: float = math.inf) -> float:
-        """Mean wait of tasks that wait at most ``patience`` (escalated ones count their wait)."""
+    def abandon_probability(self, patience: Patience) -> float:
+        """The share of tasks with this ``patience`` that leave the queue before service.
+
+        ``∫ f(v)·G(v) dv``: a task that finds the wait ``v`` leaves if its patience is
+        shorter. For a deadline ``T`` this is :meth:`beyond` ``(T)``.
+        """
+        fixed = deadline(patience)
+        if fixed is not None:
+            return self.beyond(fixed) if math.isfinite(fixed) else 0.0
         if self.total == 0:
             return 0.0
-        if not self.stable or self.servers == 0:
-            return patience
-        limit = patience / self.scale
-        total = 0.0  # ∫ min(u, limit) E(u) du
-        for start, end, decay, height in self._pieces:
-            if start >= limit:
-                break
-            total += _first_moment(height, decay, start, start, min(end, limit))
-        if math.isfinite(limit):
-            total += limit * self._beyond(limit)
+        if self._degenerate():
+            return 1.0
+        survival = Survival(patience, self.scale)
+        left = self._weighted(lambda v: 1.0 - survival(v), 0.0, math.inf)
+        return min(self._density * left, 1.0)
+
+    def service_level(self, t: float, patience: Patience = math.inf) -> float:
+        """The share of all arriving tasks (of this ``patience``) served within ``t``.
+
+        Answered within ``t`` over all arrivals, as the Erlang A literature and
+        workforce tools count it: tasks that leave the queue count as missed, even
+        those that left before ``t``. ``P(no wait) + ∫₀ᵗ f(v)·Ḡ(v) dv``.
+        """
+        if self.total == 0:
+            return 1.0
+        if self._degenerate():
+            return 0.0
+        survival = Survival(patience, self.scale)
+        limit = t / self.scale
+        if survival.deadline is not None:
+            within = self._beyond(0.0) - self._beyond(min(limit, survival.deadline))
+        else:
+            within = self._weighted(survival, 0.0, limit)
+        return max(1.0 - self.wait_probability() + self._density * within, 0.0)
+
+    def mean_wait(self, patience: Patience = math.inf) -> float:
+        """Mean wait of tasks with this ``patience``; those that leave count their wait."""
+        if self.total == 0:
+            return 0.0
+        if self._degenerate():
+            return mean_patience(patience)
+        survival = Survival(patience, self.scale)
+        limit = survival.deadline
+        if limit is None:  # ∫ E(u)·E[min(patience, u)] du
+            total = self._weighted(survival.accumulated, 0.0, math.inf)
+        else:  # ∫ min(u, limit)·E(u) du
+            total = self._moment(limit)
+            if math.isfinite(limit):
+                total += limit * self._beyond(limit)
         return self._density * total * self.scale
+
+    def served_wait(self, patience: Patience = math.inf) -> float:
+        """Mean wait of the tasks with this ``patience`` that are served (ASA)."""
+        if self.total == 0:
+            return 0.0
+        if self._degenerate():
+            return math.inf
+        served = 1.0 - self.abandon_probability(patience)
+        if served <= 0:
+            return math.inf
+        survival = Survival(patience, self.scale)
+        if survival.deadline is not None:
+            total = self._moment(survival.deadline)
+        else:
+            total = self._weighted(lambda v: v * survival(v), 0.0, math.inf)
+        return self._density * total * self.scale / served
+
+
+def _one(v: float) -> float:
+    return 1.0
+
+
+def _identity(v: float) -> float:
+    return v
 
 
 def _integral(log_height: float, decay: float, start: float, low: float, high: float) -> float:
