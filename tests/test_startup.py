@@ -58,14 +58,6 @@ def test_lint_loads_neither_the_simulator_nor_the_reports() -> None:
     assert not {m for m in modules if m.startswith(SIMULATOR_AND_REPORTS)}
 
 
-def test_a_process_without_patience_distributions_does_not_load_scipy() -> None:
-    """SciPy's quadrature serves queues with a patience distribution only (M/M/c+G); it
-    takes longer to import than lint takes to run, so the others never load it."""
-    modules = loaded("analyze", "processes/image_moderation_qc.yaml")
-    assert "procflow.analysis.queueing" in modules
-    assert not {m for m in modules if m.split(".")[0] == "scipy"}
-
-
 def test_the_graph_command_offers_the_diagram_formats() -> None:
     from procflow.cli.model import GRAPH_FORMATS
     from procflow.report.diagram import FORMATS

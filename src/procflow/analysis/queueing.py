@@ -8,15 +8,19 @@ T&S queues better:
   where ``c_s²`` is the squared coefficient of variation of handling time (1 for
   exponential times, so the scale is 1; lognormal review times with sd = mean / 2
   wait about 62% as long).
-- **Escalation after a wait** (M/M/c+D): items that may wait at most ``T`` before
-  moving elsewhere (``escalate_after``) leave the queue and do not delay the
-  others. :class:`WaitModel` solves the queue exactly for any mix of such
-  deadlines (and items that wait as long as it takes) through the *virtual waiting
-  time* ``V``, the wait an item arriving now would have: while all ``c`` people are
-  busy, ``V`` falls at rate 1 and jumps by an Exp(``cμ``) amount whenever an item
-  arrives that will stay; its density is ``K·exp(-∫₀ᵛ (cμ - Λ(u)) du)``, where
-  ``Λ(u)`` is the arrival rate of items that stay when the wait is ``u``. With no
-  deadlines this is Erlang C exactly.
+- **Leaving after a wait** (M/M/c+G): items that wait at most a time before moving
+  elsewhere (``escalate_after``, a fixed deadline or a patience distribution:
+  :mod:`procflow.analysis.patience`) leave the queue and do not delay the others.
+  :class:`WaitModel` solves the queue for any mix of such items (and items that
+  wait as long as it takes) through the *virtual waiting time* ``V``, the wait an
+  item arriving now would have: while all ``c`` people are busy, ``V`` falls at
+  rate 1 and jumps by an Exp(``cμ``) amount whenever an item arrives that will
+  stay; its density is ``K·exp(-cμv + Σ λ∫₀ᵛ Ḡ(u) du)`` (Baccelli & Hebuterne
+  1981; Zeltyn & Mandelbaum 2005), where ``Ḡ`` is a class's patience survival.
+  With deadlines only (M/M/c+D) the exponent is piecewise linear and every
+  figure is in closed form; with a patience distribution the integrals are taken
+  on Gauss–Legendre panels (:mod:`procflow.analysis.panels`). Exponential
+  patience is Erlang A; no patience at all is Erlang C exactly.
 
 Fractional people (a calendar averaged over the week) use the continuous extension
 of Erlang's formulas, which agrees with them at whole numbers.
@@ -26,10 +30,13 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from procflow.analysis.patience import Patience, Survival, deadline, integrate, mean_patience
+import numpy as np
+
+from procflow.analysis.panels import Panels
+from procflow.analysis.patience import Patience, Survival, deadline, mean_patience
 from procflow.model.special import log_upper_gamma
 
 
@@ -127,15 +134,21 @@ class WaitModel:
         self.total = math.fsum(c.rate for c in classes)
         mu = 1 / mean_service if mean_service > 0 else math.inf
         self._capacity = self.servers * mu
+        self._patience = [(c.rate, c.patience) for c in classes]
         self._classes = [(c.rate, Survival(c.patience, self.scale)) for c in classes]
         #: the rate of tasks that wait as long as it takes
         lasting = math.fsum(r for r, g in self._classes if g.deadline == math.inf)
+        #: deadlines only: E in closed form (exponential pieces); else on panels
         self._exact = all(g.deadline is not None for _, g in self._classes)
         self._log_top = 0.0
+        self._pieces: list[tuple[float, float, float, float]] = []
+        self._panels: Panels | None = None
+        #: Ḡ of each patience asked about, at the nodes of the model's panels
+        self._cache: dict[Patience, np.ndarray] = {}
         if self._exact:
             self._pieces = self._deadline_pieces()
-        else:
-            self._top, self._end = self._extent(lasting)
+        elif self.total > 0 and self._capacity > lasting and math.isfinite(mu):
+            self._panels = self._grid()
         if self.total == 0 or math.isinf(mu):
             self.stable, self._density = True, 0.0
         elif self.servers == 0:
@@ -170,42 +183,87 @@ class WaitModel:
         """Λ(u): the arrival rate of tasks that stay when the wait is ``u``."""
         return math.fsum(r * g(u) for r, g in self._classes)
 
-    def _log_e(self, u: float) -> float:
-        """log E(u) - log_top = -cμu + Σ λ·∫₀ᵘ Ḡ, relative to its top."""
-        grown = math.fsum(r * g.accumulated(u) for r, g in self._classes)
-        return grown - self._capacity * u - self._log_top
+    def _staying_at(self, panels: Panels, patience: Patience) -> np.ndarray:
+        """Ḡ of ``patience`` at the panels' nodes (kept for the model's own panels)."""
+        base = panels is self._panels
+        if base and patience in self._cache:
+            return self._cache[patience]
+        staying = Survival(patience, self.scale).at(panels.nodes)
+        if base:
+            self._cache[patience] = staying
+        return staying
 
-    def _extent(self, lasting: float) -> tuple[float, float]:
-        """Where E peaks (log E is concave: Λ falls) and where it has fallen by e⁻⁶⁰."""
-        top = 0.0
-        if self._staying(0.0) > self._capacity:
-            high = 1.0
-            while self._staying(high) > self._capacity and high < 1e12:
+    def _curve(self, panels: Panels, patience: Patience | None = None) -> _Curve:
+        """E (relative to its top) at the panels' nodes, with Ḡ and ∫Ḡ of ``patience``."""
+        x = panels.nodes
+        grown = np.zeros_like(x)
+        for rate, own in self._patience:
+            grown += rate * panels.running(self._staying_at(panels, own))
+        log_e = grown - self._capacity * x - self._log_top
+        if patience is None:
+            return _Curve(panels, x, log_e, np.ones_like(x), x)
+        staying = self._staying_at(panels, patience)
+        return _Curve(panels, x, log_e, staying, panels.running(staying))
+
+    def _grid(self) -> Panels:
+        """Panels from 0 to where E has fallen by e⁻⁸⁰ past its top, fine where E matters.
+
+        log E is concave (Λ falls as the wait grows), so it peaks where Λ(v) = cμ and
+        falls ever faster after. The axis is cut at the peak, at every class's steps
+        and kinks, graded towards 0 (a weibull patience's survival is steep there),
+        then each panel where E is within e⁻⁸⁰ of its top is cut until log E changes
+        by at most 4 across it, where the rule is exact to rounding.
+        """
+        capacity = self._capacity
+        top, high = 0.0, 1.0 / capacity
+        if self._staying(0.0) > capacity:
+            while self._staying(high) > capacity:
                 high *= 2
             low = 0.0
-            for _ in range(80):
+            for _ in range(100):
                 middle = (low + high) / 2
-                low, high = (
-                    (middle, high) if self._staying(middle) > self._capacity else (low, middle)
-                )
+                if self._staying(middle) > capacity:
+                    low = middle
+                else:
+                    high = middle
             top = high
-        self._log_top = self._log_e(top)
-        if self._capacity <= lasting:
-            return top, math.inf
-        step = max(top, 1 / self._capacity)
-        end = top + step
-        while self._log_e(end) > -60 and end < 1e15:
-            step *= 2
-            end = top + step
-        return top, end
+        end, step, fallen = top, max(top, 1.0 / capacity) / 8, 0.0
+        rate = capacity - self._staying(top)
+        while fallen < 80:  # the fall of log E past the top, by the trapezoid rule
+            following = capacity - self._staying(end + step)
+            fallen += (rate + following) / 2 * step
+            end, rate, step = end + step, following, step * 1.5
+        cuts = {top, *(c for _, g in self._classes for c in g.cuts() if 0 < c < end)}
+        edges = [0.0, end, *cuts]
+        edges += list(np.linspace(0.0, end, 33))
+        first = min(c for c in [*cuts, end] if c > 0)
+        edges += [first * 2.0**-k for k in range(1, 40)]
+        panels = Panels(edges)
+        for _ in range(4):
+            log_e = self._curve(panels).log_e
+            self._log_top += float(log_e.max())
+            highest = log_e.max(axis=1) - log_e.max()
+            spread = log_e.max(axis=1) - log_e.min(axis=1)
+            pieces = np.where(highest > -80, np.ceil(spread / 4), 1).astype(int)
+            if (pieces <= 1).all():
+                break
+            finer = [panels.edges[-1]]
+            for start, width, count in zip(panels.starts, panels.widths, pieces, strict=True):
+                finer += list(start + width * np.arange(count) / count)
+            panels = Panels(finer)
+        self._cache.clear()
+        return panels
 
-    def _weighted(self, weight: Callable[[float], float], low: float, high: float) -> float:
-        """∫_low^high E(v)·weight(v) dv on the model's time scale (patience with spread)."""
-        high = min(high, self._end)
-        if high <= low:
-            return 0.0
-        cuts = [self._top, *(g.deadline for _, g in self._classes if g.deadline is not None)]
-        return integrate(lambda v: math.exp(self._log_e(v)) * weight(v), low, high, cuts)
+    def _along(self, patience: Patience | None, low: float = 0.0, high: float = math.inf) -> _Curve:
+        """The curve for ``patience`` (None: E alone), weights kept within [low, high]."""
+        assert self._panels is not None
+        panels = self._panels
+        inside = [e for e in (low, high) if 0 < e < panels.edges[-1]]
+        if inside:
+            panels = Panels([*panels.edges, *inside])
+        curve = self._curve(panels, patience)
+        curve.weights = panels.between(low, high)
+        return curve
 
     def _scale(self, mu: float) -> float:
         """K in f(v) = K·E(v): from the states with idle people, and normalization."""
@@ -222,7 +280,7 @@ class WaitModel:
     def _beyond(self, t: float) -> float:
         """∫_t^∞ E(v) dv on the model's time scale."""
         if not self._exact:
-            return self._weighted(_one, t, math.inf)
+            return self._along(None, t).integral(1.0)
         total = 0.0
         for start, end, decay, height in self._pieces:
             if end > t:
@@ -230,15 +288,24 @@ class WaitModel:
         return total
 
     def _moment(self, limit: float) -> float:
-        """∫_0^limit v·E(v) dv on the model's time scale."""
-        if not self._exact:
-            return self._weighted(_identity, 0.0, limit)
+        """∫_0^limit v·E(v) dv on the model's time scale (deadlines only)."""
         total = 0.0
         for start, end, decay, height in self._pieces:
             if start >= limit:
                 break
             total += _first_moment(height, decay, start, start, min(end, limit))
         return total
+
+    def _closed_form(self, patience: Patience) -> float | None:
+        """The deadline of ``patience`` when the closed form answers for it, else None.
+
+        Raises ValueError for a patience distribution asked of a model of deadlines
+        only: the methods answer for the patience of one of the model's classes.
+        """
+        fixed = deadline(patience)
+        if self._exact and fixed is None:
+            raise ValueError("ask a WaitModel about the patience of one of its classes")
+        return fixed if self._exact else None
 
     def _degenerate(self) -> bool:
         """Whether nobody is ever served (no people, or work piles up without end)."""
@@ -262,16 +329,15 @@ class WaitModel:
         ``∫ f(v)·G(v) dv``: a task that finds the wait ``v`` leaves if its patience is
         shorter. For a deadline ``T`` this is :meth:`beyond` ``(T)``.
         """
-        fixed = deadline(patience)
-        if fixed is not None:
-            return self.beyond(fixed) if math.isfinite(fixed) else 0.0
-        if self.total == 0:
+        if self.total == 0 or mean_patience(patience) == math.inf:
             return 0.0
         if self._degenerate():
             return 1.0
-        survival = Survival(patience, self.scale)
-        left = self._weighted(lambda v: 1.0 - survival(v), 0.0, math.inf)
-        return min(self._density * left, 1.0)
+        fixed = self._closed_form(patience)
+        if fixed is not None:
+            return self.beyond(fixed)
+        curve = self._along(patience)
+        return min(self._density * curve.integral(1.0 - curve.staying), 1.0)
 
     def service_level(self, t: float, patience: Patience = math.inf) -> float:
         """The share of all arriving tasks (of this ``patience``) served within ``t``.
@@ -284,12 +350,13 @@ class WaitModel:
             return 1.0
         if self._degenerate():
             return 0.0
-        survival = Survival(patience, self.scale)
         limit = t / self.scale
-        if survival.deadline is not None:
-            within = self._beyond(0.0) - self._beyond(min(limit, survival.deadline))
+        fixed = self._closed_form(patience)
+        if fixed is not None:
+            within = self._beyond(0.0) - self._beyond(min(limit, fixed / self.scale))
         else:
-            within = self._weighted(survival, 0.0, limit)
+            curve = self._along(patience, 0.0, limit)
+            within = curve.integral(curve.staying)
         return max(1.0 - self.wait_probability() + self._density * within, 0.0)
 
     def mean_wait(self, patience: Patience = math.inf) -> float:
@@ -298,14 +365,15 @@ class WaitModel:
             return 0.0
         if self._degenerate():
             return mean_patience(patience)
-        survival = Survival(patience, self.scale)
-        limit = survival.deadline
-        if limit is None:  # ∫ E(u)·E[min(patience, u)] du
-            total = self._weighted(survival.accumulated, 0.0, math.inf)
-        else:  # ∫ min(u, limit)·E(u) du
+        fixed = self._closed_form(patience)
+        if fixed is not None:  # ∫ min(u, T)·E(u) du
+            limit = fixed / self.scale
             total = self._moment(limit)
             if math.isfinite(limit):
                 total += limit * self._beyond(limit)
+        else:  # ∫ E(u)·E[min(patience, u)] du
+            curve = self._along(patience)
+            total = curve.integral(curve.accumulated)
         return self._density * total * self.scale
 
     def served_wait(self, patience: Patience = math.inf) -> float:
@@ -317,20 +385,37 @@ class WaitModel:
         served = 1.0 - self.abandon_probability(patience)
         if served <= 0:
             return math.inf
-        survival = Survival(patience, self.scale)
-        if survival.deadline is not None:
-            total = self._moment(survival.deadline)
+        fixed = self._closed_form(patience)
+        if fixed is not None:
+            total = self._moment(fixed / self.scale)
         else:
-            total = self._weighted(lambda v: v * survival(v), 0.0, math.inf)
+            curve = self._along(patience)
+            total = curve.integral(curve.x * curve.staying)
         return self._density * total * self.scale / served
 
 
-def _one(v: float) -> float:
-    return 1.0
+class _Curve:
+    """E at the nodes of some panels, with one patience's Ḡ and ∫Ḡ there."""
 
+    __slots__ = ("accumulated", "log_e", "staying", "weights", "x")
 
-def _identity(v: float) -> float:
-    return v
+    def __init__(
+        self,
+        panels: Panels,
+        x: np.ndarray,
+        log_e: np.ndarray,
+        staying: np.ndarray,
+        accumulated: np.ndarray,
+    ) -> None:
+        self.x = x
+        self.log_e = log_e
+        self.staying = staying
+        self.accumulated = accumulated
+        self.weights = panels.weights
+
+    def integral(self, weight: np.ndarray | float) -> float:
+        """∫ E·weight over the panels the weights keep."""
+        return float(np.sum(self.weights * np.exp(self.log_e) * weight))
 
 
 def _integral(log_height: float, decay: float, start: float, low: float, high: float) -> float:
