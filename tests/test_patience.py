@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pytest
 
 from models import load_text
+from procflow.analysis.panels import Panels
 from procflow.analysis.queueing import Arrivals, WaitModel, erlang_c, mmc_wait
 from procflow.diagnostics import LoadError
 from procflow.flow.routing import compile_flow
-from procflow.model.distributions import Exponential, Fixed, Uniform
+from procflow.model.distributions import Empirical, Exponential, Fixed, Uniform
+from procflow.sim.plan import Plan
 
 #: The published Erlang A case: 100 items per 30 minutes, 180 s handling, 14 people.
 RATE = 100 / 30  # per minute
@@ -138,8 +141,6 @@ def test_items_that_wait_as_long_as_it_takes_still_overload_a_pool() -> None:
 def test_each_waiting_item_draws_its_own_patience_keyed_by_item() -> None:
     """The plan gives the stage a patience stream keyed by item (common random numbers):
     item n's first wait gets the same patience whatever order the items come in."""
-    from procflow.sim.plan import Plan
-
     flow = compile_flow(load_text(URGENT))
     forward = Plan(flow, seed=7, replication=0).stages[flow.index["answer"]].patience
     backward = Plan(flow, seed=7, replication=0).stages[flow.index["answer"]].patience
@@ -152,9 +153,33 @@ def test_each_waiting_item_draws_its_own_patience_keyed_by_item() -> None:
 
 def test_a_fixed_escalate_after_draws_nothing() -> None:
     """A fixed duration is the same deadline for every item: no random source at all."""
-    from procflow.sim.plan import Plan
-
     flow = compile_flow(load_text(URGENT.replace("{exponential: {mean: 5 min}}", "5 min")))
     stage = Plan(flow, seed=7, replication=0).stages[flow.index["answer"]]
     assert stage.patience is None
     assert stage.escalate_after == 5.0
+
+
+def test_panels_integrate_and_accumulate_smooth_functions_to_rounding() -> None:
+    """The 16-point rule is exact for polynomials up to degree 31, and its running
+    integral at the nodes for degree 15; a cosine over ten panels is exact to 1e-12."""
+    panels = Panels([0.0, 0.5, 2.0, 3.0])
+    x = panels.nodes
+    assert float(np.sum(panels.weights * x**31)) == pytest.approx(3.0**32 / 32, rel=1e-12)
+    assert np.allclose(panels.running(x**15), x**16 / 16, rtol=1e-11, atol=1e-12 * 3.0**16)
+    waves = Panels(np.linspace(0.0, 10.0, 11))
+    assert np.allclose(waves.running(np.cos(waves.nodes)), np.sin(waves.nodes), atol=1e-12)
+    kept = waves.between(2.0, 5.0)
+    assert float(np.sum(kept * np.cos(waves.nodes))) == pytest.approx(math.sin(5) - math.sin(2))
+
+
+def test_an_empirical_patience_of_many_steps_approaches_the_uniform_it_samples() -> None:
+    """An empirical patience is a step function, and the axis is cut at its values: 200
+    evenly spread values between 0.5 and 3 leave as often as uniform patience there."""
+    uniform = Uniform(low=0.5, high=3.0)
+    empirical = Empirical(values=[0.5 + 2.5 * (k + 0.5) / 200 for k in range(200)])
+    smooth = WaitModel(12, AHT, [Arrivals(RATE, uniform)])
+    steps = WaitModel(12, AHT, [Arrivals(RATE, empirical)])
+    assert steps.abandon_probability(empirical) == pytest.approx(
+        smooth.abandon_probability(uniform), rel=1e-3
+    )
+    assert steps.mean_wait(empirical) == pytest.approx(smooth.mean_wait(uniform), rel=1e-3)
