@@ -237,7 +237,7 @@ class WaitModel:
         edges = [0.0, end, *cuts]
         edges += list(np.linspace(0.0, end, 33))
         first = min(c for c in [*cuts, end] if c > 0)
-        edges += [first * 2.0**-k for k in range(1, 40)]
+        edges += [first * 2.0**-k for k in range(1, 16)]
         panels = Panels(edges)
         for _ in range(4):
             log_e = self._curve(panels).log_e
