@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pytest
 
+from models import load_text
 from procflow.analysis import analyze
 from procflow.diagnostics import LoadError, Severity
 from procflow.lint.runner import lint_file
@@ -114,4 +115,51 @@ def test_analyze_and_simulate_agree(path: Path) -> None:
         assert low - tolerance <= mean <= high + tolerance, (
             f"{path.name}: {what}: simulated {mean:.5g} ± {se:.2g}, analysis "
             + (f"{low:.5g}" if low == high else f"{low:.5g} … {high:.5g}")
+        )
+
+
+#: Erlang A (exponential patience) and M/M/c+G (uniform patience) at one pool: 100 items
+#: per 30 minutes, 3-minute exponential handling, 12 people (83% offered load).
+PATIENCE_QUEUE = """
+process: patience
+time_unit: minute
+arrivals: [{name: reports, rate: 100 per 30 min}]
+resources: {agent: {count: 12}}
+stages:
+  answer:
+    resource: agent
+    duration: {exponential: 3 min}
+    escalate_after: PATIENCE
+    escalate_to: withdrawn
+    next: answered
+  answered: {end: true}
+  withdrawn: {end: true}
+"""
+
+
+@pytest.mark.parametrize(
+    "patience",
+    ["{exponential: {mean: 5 min}}", "{uniform: {low: 0.5 min, high: 3 min}}"],
+    ids=["erlang-a", "uniform-patience"],
+)
+def test_analyze_and_simulate_agree_on_a_queue_with_patience(patience: str) -> None:
+    """The share that leaves before service, the mean wait (theirs included) and the
+    utilization of the people, as analyze solves M/M/c+G and simulate measures them."""
+    process = load_text(PATIENCE_QUEUE.replace("PATIENCE", patience))
+    capacity = analyze(process)
+    stage, pool = capacity.stages["answer"], capacity.pools["agent"]
+    expected = {
+        "stages.answer.escalated": stage.escalated,
+        "stages.answer.waiting_time": stage.mean_wait,
+        "resources.agent.utilization": pool.utilization,
+    }
+    replications = 2 * REPLICATIONS
+    settings = RunSettings(horizon=3 * ITEMS / capacity.arrival_rate, warmup=120.0)
+    runs = run_replications(process, settings, replications=replications, seed=11, jobs=2)
+    critical = t_quantile(1 - ALPHA / (2 * len(expected)), replications - 1)
+    for key, theory in expected.items():
+        mean, se = _mean_and_se([r.kpis[key] for r in runs])
+        assert se < 0.03 * theory, f"{key}: run too short (se {se:.3g})"
+        assert abs(mean - theory) <= critical * se, (
+            f"{key}: simulated {mean:.5g} ± {se:.2g}, analysis {theory:.5g}"
         )

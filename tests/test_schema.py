@@ -105,6 +105,9 @@ VALID_VARIANTS: dict[str, Callable[[dict[str, Any]], Any]] = {
     "numeric-attribute": lambda d: d["arrivals"][0]["attributes"].update(
         words={"lognormal": {"mean": 120, "sd": 60}}
     ),
+    "patience-distribution": lambda d: d["stages"]["label"].update(
+        escalate_after={"exponential": {"mean": "5 min"}}, escalate_to="delivered"
+    ),
 }
 
 
@@ -133,6 +136,9 @@ BROKEN_VARIANTS: dict[str, Callable[[dict[str, Any]], Any]] = {
     ),
     "duration-bad-unit": lambda d: d["slas"][0].update(max="4 parsecs"),
     "rate-bad-text": lambda d: d["arrivals"][0].update(rate="lots"),
+    "patience-unknown-distribution": lambda d: d["stages"]["label"].update(
+        escalate_after={"exponentiall": {"mean": 5}}, escalate_to="delivered"
+    ),
 }
 
 
@@ -283,7 +289,8 @@ def test_each_key_has_its_type_and_default_in_pm_words() -> None:
         if row.startswith("| `")
     }
     assert rows["stages.<stage>.detection_rate"][1:3] == ["share from 0 to 1", ""]
-    assert rows["stages.<stage>.escalate_after"][1] == "duration such as '4 min'"
+    assert rows["stages.<stage>.escalate_after"][1] == "distribution"  # or a fixed duration
+    assert rows["slas[].max"][1] == "duration such as '4 min'"
     assert rows["arrivals[].rate"][1] == "rate such as '540 per hour'"
     assert rows["stages.<stage>.duration"][1] == "distribution"
     assert rows["stages.<stage>.next[].when"][1].startswith("expression")

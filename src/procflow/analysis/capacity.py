@@ -13,7 +13,8 @@ can the pool keep up? :func:`analyze` answers by solving the traffic equations
   pool keeps up only if every group of skills does: the worst ratio of the work
   needing some skills to the people able to do it (a small max-flow problem);
 - **waiting**: Erlang C, scaled for handling-time variability and solved exactly
-  with escalation deadlines (:mod:`procflow.analysis.queueing`). Escalation moves
+  with escalation after a deadline (M/M/c+D) or after a patience distribution
+  (M/M/c+G; Erlang A when it is exponential) (:mod:`procflow.analysis.queueing`). Escalation moves
   work elsewhere, which changes the loads, which change the waits: the analysis
   iterates to the fixed point.
 
@@ -240,7 +241,7 @@ def analyze(process: Process) -> Capacity:
         wait = 0.0
         escalated = tally.escalated.get(rule.index, 0.0)
         if rule.pool is not None and rule.pool in models:
-            patience = rule.escalation.after if rule.escalation else math.inf
+            patience = rule.escalation.patience if rule.escalation else math.inf
             wait = models[rule.pool].mean_wait(patience)
             share = escalated / visits if visits > 0 else 0.0
             visit_time[rule.index] = wait + (1 - share) * service
@@ -341,7 +342,7 @@ def _wait_models(
         if rule.pool is None or rule.duration is None or rule.pool not in process.resources:
             continue
         visits = tally.visits.get(rule.index, 0.0) * rate
-        patience = rule.escalation.after if rule.escalation else math.inf
+        patience = rule.escalation.patience if rule.escalation else math.inf
         classes[rule.pool].append(Arrivals(visits, patience))
         worked = visits - tally.escalated.get(rule.index, 0.0) * rate
         mean = rule.duration.mean
@@ -357,11 +358,11 @@ def _wait_models(
 
 
 def _escalation_share(flow: Flow, models: Mapping[str, WaitModel], stage: int) -> float:
-    """The chance that a task at ``stage`` waits its whole ``escalate_after``."""
+    """The chance that a task at ``stage`` leaves the queue before service (its patience)."""
     rule = flow.rules[stage]
     if rule.pool is None or rule.pool not in models or rule.escalation is None:
         return 0.0
-    return models[rule.pool].beyond(rule.escalation.after)
+    return models[rule.pool].abandon_probability(rule.escalation.patience)
 
 
 def _pool_loads(
@@ -530,7 +531,8 @@ def _notes(process: Process, flow: Flow, escalating: Sequence[int]) -> list[str]
         )
     if escalating:
         notes.append(
-            "escalation shares are estimated at average staffing (Erlang C with a deadline); "
+            "escalation shares are estimated at average staffing (Erlang C with patience: "
+            "M/M/c+D for a fixed escalate_after, M/M/c+G for a distribution); "
             "stages whose visits depend on them are marked estimated"
         )
     if any(r.priority for r in flow.rules) or len({a.priority for a in process.arrivals}) > 1:

@@ -8,15 +8,19 @@ T&S queues better:
   where ``c_s²`` is the squared coefficient of variation of handling time (1 for
   exponential times, so the scale is 1; lognormal review times with sd = mean / 2
   wait about 62% as long).
-- **Escalation after a wait** (M/M/c+D): items that may wait at most ``T`` before
-  moving elsewhere (``escalate_after``) leave the queue and do not delay the
-  others. :class:`WaitModel` solves the queue exactly for any mix of such
-  deadlines (and items that wait as long as it takes) through the *virtual waiting
-  time* ``V``, the wait an item arriving now would have: while all ``c`` people are
-  busy, ``V`` falls at rate 1 and jumps by an Exp(``cμ``) amount whenever an item
-  arrives that will stay; its density is ``K·exp(-∫₀ᵛ (cμ - Λ(u)) du)``, where
-  ``Λ(u)`` is the arrival rate of items that stay when the wait is ``u``. With no
-  deadlines this is Erlang C exactly.
+- **Leaving after a wait** (M/M/c+G): items that wait at most a time before moving
+  elsewhere (``escalate_after``, a fixed deadline or a patience distribution:
+  :mod:`procflow.analysis.patience`) leave the queue and do not delay the others.
+  :class:`WaitModel` solves the queue for any mix of such items (and items that
+  wait as long as it takes) through the *virtual waiting time* ``V``, the wait an
+  item arriving now would have: while all ``c`` people are busy, ``V`` falls at
+  rate 1 and jumps by an Exp(``cμ``) amount whenever an item arrives that will
+  stay; its density is ``K·exp(-cμv + Σ λ∫₀ᵛ Ḡ(u) du)`` (Baccelli & Hebuterne
+  1981; Zeltyn & Mandelbaum 2005), where ``Ḡ`` is a class's patience survival.
+  With deadlines only (M/M/c+D) the exponent is piecewise linear and every
+  figure is in closed form; with a patience distribution the integrals are taken
+  on Gauss–Legendre panels (:mod:`procflow.analysis.panels`). Exponential
+  patience is Erlang A; no patience at all is Erlang C exactly.
 
 Fractional people (a calendar averaged over the week) use the continuous extension
 of Erlang's formulas, which agrees with them at whole numbers.
@@ -29,6 +33,10 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
+
+from procflow.analysis.panels import Panels
+from procflow.analysis.patience import Patience, Survival, deadline, mean_patience
 from procflow.model.special import log_upper_gamma
 
 
@@ -91,19 +99,26 @@ def expected_maximum(means: Sequence[float]) -> float:
 
 @dataclass(frozen=True)
 class Arrivals:
-    """Tasks arriving at a queue at ``rate`` that wait at most ``patience`` (inf: no limit)."""
+    """Tasks arriving at a queue at ``rate`` that wait at most ``patience``.
+
+    ``patience`` is a time (``math.inf``: no limit) or a distribution of patience
+    (:mod:`procflow.analysis.patience`).
+    """
 
     rate: float
-    patience: float = math.inf
+    patience: Patience = math.inf
 
 
 class WaitModel:
-    """Waiting at one pool's queue: Erlang C, with deadlines and variability (module docstring).
+    """Waiting at one pool's queue: Erlang C, with patience and variability (module docstring).
 
     ``servers`` may be fractional (people averaged over a week): the formulas use the
     continuous extension of Erlang's through the incomplete gamma function, which
     agrees with them at whole numbers. ``service_scv`` is the squared coefficient of
     variation of handling time (1: exponential).
+
+    The methods that take a ``patience`` answer for the tasks of one class, the one
+    with that patience (a task's chance to leave depends on its own patience only).
     """
 
     def __init__(
@@ -115,38 +130,140 @@ class WaitModel:
     ) -> None:
         self.servers = max(servers, 0.0)
         self.scale = allen_cunneen(service_scv)
-        self.total = math.fsum(c.rate for c in classes if c.rate > 0)
+        classes = [c for c in classes if c.rate > 0]
+        self.total = math.fsum(c.rate for c in classes)
         mu = 1 / mean_service if mean_service > 0 else math.inf
-        capacity = self.servers * mu
-        # on the model's time scale (waits divided by the Allen–Cunneen factor)
-        cuts = sorted(
-            {c.patience / self.scale for c in classes if c.rate > 0 and math.isfinite(c.patience)}
-        )
-        bounds = [0.0, *(t for t in cuts if t > 0), math.inf]
-        #: (start, end, decay, log E(start) - log_top) of each piece of the wait axis, where
-        #: log_top is the log of E's highest value: an overloaded pool's E grows by far more
-        #: than a float holds before its deadlines, so E is kept relative to its top
+        self._capacity = self.servers * mu
+        self._patience = [(c.rate, c.patience) for c in classes]
+        self._classes = [(c.rate, Survival(c.patience, self.scale)) for c in classes]
+        #: the rate of tasks that wait as long as it takes
+        lasting = math.fsum(r for r, g in self._classes if g.deadline == math.inf)
+        #: deadlines only: E in closed form (exponential pieces); else on panels
+        self._exact = all(g.deadline is not None for _, g in self._classes)
+        self._log_top = 0.0
+        self._pieces: list[tuple[float, float, float, float]] = []
+        self._panels: Panels | None = None
+        #: Ḡ of each patience asked about, at the nodes of the model's panels
+        self._cache: dict[Patience, np.ndarray] = {}
+        if self._exact:
+            self._pieces = self._deadline_pieces()
+        elif self.total > 0 and self._capacity > lasting and math.isfinite(mu):
+            self._panels = self._grid()
+        if self.total == 0 or math.isinf(mu):
+            self.stable, self._density = True, 0.0
+        elif self.servers == 0:
+            # nobody works: every task waits until it leaves (or forever)
+            self.stable = lasting == 0
+            self._density = math.nan
+        else:
+            self.stable = self._capacity > lasting
+            self._density = self._scale(mu) if self.stable else math.nan
+
+    def _deadline_pieces(self) -> list[tuple[float, float, float, float]]:
+        """E(v) in closed form when every patience is a deadline: exponential pieces.
+
+        Each piece is (start, end, decay, log E(start) - log_top), where log_top is the
+        log of E's highest value: an overloaded pool's E grows by far more than a float
+        holds before its deadlines, so E is kept relative to its top.
+        """
+        cuts = sorted({g.deadline for _, g in self._classes if g.deadline is not None})
+        bounds = [0.0, *(t for t in cuts if 0 < t < math.inf), math.inf]
         pieces = []
         log_height = 0.0
         for start, end in itertools.pairwise(bounds):
-            staying = math.fsum(
-                c.rate for c in classes if c.rate > 0 and c.patience / self.scale > start
-            )
-            decay = capacity - staying
+            staying = math.fsum(r for r, g in self._classes if g(start) > 0)
+            decay = self._capacity - staying
             pieces.append((start, end, decay, log_height))
             if math.isfinite(end):
                 log_height -= decay * (end - start)
         self._log_top = max(max(p[3] for p in pieces), log_height)
-        self._pieces = [(s, e, d, h - self._log_top) for s, e, d, h in pieces]
-        if self.total == 0 or math.isinf(mu):
-            self.stable, self._density = True, 0.0
-        elif self.servers == 0:
-            # nobody works: every task waits until it escalates (or forever)
-            self.stable = all(math.isfinite(c.patience) for c in classes if c.rate > 0)
-            self._density = math.nan
-        else:
-            self.stable = self._pieces[-1][2] > 0
-            self._density = self._scale(mu) if self.stable else math.nan
+        return [(s, e, d, h - self._log_top) for s, e, d, h in pieces]
+
+    def _staying(self, u: float) -> float:
+        """Λ(u): the arrival rate of tasks that stay when the wait is ``u``."""
+        return math.fsum(r * g(u) for r, g in self._classes)
+
+    def _staying_at(self, panels: Panels, patience: Patience) -> np.ndarray:
+        """Ḡ of ``patience`` at the panels' nodes (kept for the model's own panels)."""
+        base = panels is self._panels
+        if base and patience in self._cache:
+            return self._cache[patience]
+        staying = Survival(patience, self.scale).at(panels.nodes)
+        if base:
+            self._cache[patience] = staying
+        return staying
+
+    def _curve(self, panels: Panels, patience: Patience | None = None) -> _Curve:
+        """E (relative to its top) at the panels' nodes, with Ḡ and ∫Ḡ of ``patience``."""
+        x = panels.nodes
+        grown = np.zeros_like(x)
+        for rate, own in self._patience:
+            grown += rate * panels.running(self._staying_at(panels, own))
+        log_e = grown - self._capacity * x - self._log_top
+        if patience is None:
+            return _Curve(panels, x, log_e, np.ones_like(x), x)
+        staying = self._staying_at(panels, patience)
+        return _Curve(panels, x, log_e, staying, panels.running(staying))
+
+    def _grid(self) -> Panels:
+        """Panels from 0 to where E has fallen by e⁻⁸⁰ past its top, fine where E matters.
+
+        log E is concave (Λ falls as the wait grows), so it peaks where Λ(v) = cμ and
+        falls ever faster after. The axis is cut at the peak, at every class's steps
+        and kinks, graded towards 0 (a weibull patience's survival is steep there),
+        then each panel where E is within e⁻⁸⁰ of its top is cut until log E changes
+        by at most 4 across it, where the rule is exact to rounding.
+        """
+        capacity = self._capacity
+        top, high = 0.0, 1.0 / capacity
+        if self._staying(0.0) > capacity:
+            while self._staying(high) > capacity:
+                high *= 2
+            low = 0.0
+            for _ in range(100):
+                middle = (low + high) / 2
+                if self._staying(middle) > capacity:
+                    low = middle
+                else:
+                    high = middle
+            top = high
+        end, step, fallen = top, max(top, 1.0 / capacity) / 8, 0.0
+        rate = capacity - self._staying(top)
+        while fallen < 80:  # the fall of log E past the top, by the trapezoid rule
+            following = capacity - self._staying(end + step)
+            fallen += (rate + following) / 2 * step
+            end, rate, step = end + step, following, step * 1.5
+        cuts = {top, *(c for _, g in self._classes for c in g.cuts() if 0 < c < end)}
+        edges = [0.0, end, *cuts]
+        edges += list(np.linspace(0.0, end, 33))
+        first = min(c for c in [*cuts, end] if c > 0)
+        edges += [first * 2.0**-k for k in range(1, 16)]
+        panels = Panels(edges)
+        for _ in range(4):
+            log_e = self._curve(panels).log_e
+            self._log_top += float(log_e.max())
+            highest = log_e.max(axis=1) - log_e.max()
+            spread = log_e.max(axis=1) - log_e.min(axis=1)
+            pieces = np.where(highest > -80, np.ceil(spread / 4), 1).astype(int)
+            if (pieces <= 1).all():
+                break
+            finer = [panels.edges[-1]]
+            for start, width, count in zip(panels.starts, panels.widths, pieces, strict=True):
+                finer += list(start + width * np.arange(count) / count)
+            panels = Panels(finer)
+        self._cache.clear()
+        return panels
+
+    def _along(self, patience: Patience | None, low: float = 0.0, high: float = math.inf) -> _Curve:
+        """The curve for ``patience`` (None: E alone), weights kept within [low, high]."""
+        assert self._panels is not None
+        panels = self._panels
+        inside = [e for e in (low, high) if 0 < e < panels.edges[-1]]
+        if inside:
+            panels = Panels([*panels.edges, *inside])
+        curve = self._curve(panels, patience)
+        curve.weights = panels.between(low, high)
+        return curve
 
     def _scale(self, mu: float) -> float:
         """K in f(v) = K·E(v): from the states with idle people, and normalization."""
@@ -162,11 +279,37 @@ class WaitModel:
 
     def _beyond(self, t: float) -> float:
         """∫_t^∞ E(v) dv on the model's time scale."""
+        if not self._exact:
+            return self._along(None, t).integral(1.0)
         total = 0.0
         for start, end, decay, height in self._pieces:
             if end > t:
                 total += _integral(height, decay, start, max(start, t), end)
         return total
+
+    def _moment(self, limit: float) -> float:
+        """∫_0^limit v·E(v) dv on the model's time scale (deadlines only)."""
+        total = 0.0
+        for start, end, decay, height in self._pieces:
+            if start >= limit:
+                break
+            total += _first_moment(height, decay, start, start, min(end, limit))
+        return total
+
+    def _closed_form(self, patience: Patience) -> float | None:
+        """The deadline of ``patience`` when the closed form answers for it, else None.
+
+        Raises ValueError for a patience distribution asked of a model of deadlines
+        only: the methods answer for the patience of one of the model's classes.
+        """
+        fixed = deadline(patience)
+        if self._exact and fixed is None:
+            raise ValueError("ask a WaitModel about the patience of one of its classes")
+        return fixed if self._exact else None
+
+    def _degenerate(self) -> bool:
+        """Whether nobody is ever served (no people, or work piles up without end)."""
+        return not self.stable or self.servers == 0
 
     def wait_probability(self) -> float:
         """The chance that a task waits at all."""
@@ -176,25 +319,103 @@ class WaitModel:
         """The chance that a task arriving now would wait longer than ``t``, had it no deadline."""
         if self.total == 0:
             return 0.0
-        if not self.stable or self.servers == 0:
+        if self._degenerate():
             return 1.0
         return min(self._density * self._beyond(t / self.scale), 1.0)
 
-    def mean_wait(self, patience: float = math.inf) -> float:
-        """Mean wait of tasks that wait at most ``patience`` (escalated ones count their wait)."""
+    def abandon_probability(self, patience: Patience) -> float:
+        """The share of tasks with this ``patience`` that leave the queue before service.
+
+        ``∫ f(v)·G(v) dv``: a task that finds the wait ``v`` leaves if its patience is
+        shorter. For a deadline ``T`` this is :meth:`beyond` ``(T)``.
+        """
+        if self.total == 0 or mean_patience(patience) == math.inf:
+            return 0.0
+        if self._degenerate():
+            return 1.0
+        fixed = self._closed_form(patience)
+        if fixed is not None:
+            return self.beyond(fixed)
+        curve = self._along(patience)
+        return min(self._density * curve.integral(1.0 - curve.staying), 1.0)
+
+    def service_level(self, t: float, patience: Patience = math.inf) -> float:
+        """The share of all arriving tasks (of this ``patience``) served within ``t``.
+
+        Answered within ``t`` over all arrivals, as the Erlang A literature and
+        workforce tools count it: tasks that leave the queue count as missed, even
+        those that left before ``t``. ``P(no wait) + ∫₀ᵗ f(v)·Ḡ(v) dv``.
+        """
+        if self.total == 0:
+            return 1.0
+        if self._degenerate():
+            return 0.0
+        limit = t / self.scale
+        fixed = self._closed_form(patience)
+        if fixed is not None:
+            within = self._beyond(0.0) - self._beyond(min(limit, fixed / self.scale))
+        else:
+            curve = self._along(patience, 0.0, limit)
+            within = curve.integral(curve.staying)
+        return max(1.0 - self.wait_probability() + self._density * within, 0.0)
+
+    def mean_wait(self, patience: Patience = math.inf) -> float:
+        """Mean wait of tasks with this ``patience``; those that leave count their wait."""
         if self.total == 0:
             return 0.0
-        if not self.stable or self.servers == 0:
-            return patience
-        limit = patience / self.scale
-        total = 0.0  # ∫ min(u, limit) E(u) du
-        for start, end, decay, height in self._pieces:
-            if start >= limit:
-                break
-            total += _first_moment(height, decay, start, start, min(end, limit))
-        if math.isfinite(limit):
-            total += limit * self._beyond(limit)
+        if self._degenerate():
+            return mean_patience(patience)
+        fixed = self._closed_form(patience)
+        if fixed is not None:  # ∫ min(u, T)·E(u) du
+            limit = fixed / self.scale
+            total = self._moment(limit)
+            if math.isfinite(limit):
+                total += limit * self._beyond(limit)
+        else:  # ∫ E(u)·E[min(patience, u)] du
+            curve = self._along(patience)
+            total = curve.integral(curve.accumulated)
         return self._density * total * self.scale
+
+    def served_wait(self, patience: Patience = math.inf) -> float:
+        """Mean wait of the tasks with this ``patience`` that are served (ASA)."""
+        if self.total == 0:
+            return 0.0
+        if self._degenerate():
+            return math.inf
+        served = 1.0 - self.abandon_probability(patience)
+        if served <= 0:
+            return math.inf
+        fixed = self._closed_form(patience)
+        if fixed is not None:
+            total = self._moment(fixed / self.scale)
+        else:
+            curve = self._along(patience)
+            total = curve.integral(curve.x * curve.staying)
+        return self._density * total * self.scale / served
+
+
+class _Curve:
+    """E at the nodes of some panels, with one patience's Ḡ and ∫Ḡ there."""
+
+    __slots__ = ("accumulated", "log_e", "staying", "weights", "x")
+
+    def __init__(
+        self,
+        panels: Panels,
+        x: np.ndarray,
+        log_e: np.ndarray,
+        staying: np.ndarray,
+        accumulated: np.ndarray,
+    ) -> None:
+        self.x = x
+        self.log_e = log_e
+        self.staying = staying
+        self.accumulated = accumulated
+        self.weights = panels.weights
+
+    def integral(self, weight: np.ndarray | float) -> float:
+        """∫ E·weight over the panels the weights keep."""
+        return float(np.sum(self.weights * np.exp(self.log_e) * weight))
 
 
 def _integral(log_height: float, decay: float, start: float, low: float, high: float) -> float:

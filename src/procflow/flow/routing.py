@@ -109,10 +109,24 @@ class ReviewRule:
 
 @dataclass(frozen=True, slots=True)
 class Escalation:
-    """An item that has waited ``after`` in the queue leaves it for stage ``to``."""
+    """An item that has waited its ``patience`` in the queue leaves it for stage ``to``.
 
-    after: float
+    The patience is drawn per item (a fixed duration is the same for every item);
+    ``fixed`` is that duration when the patience is fixed, None for a distribution.
+    """
+
+    patience: Distribution
     to: int
+
+    @property
+    def fixed(self) -> float | None:
+        """The patience of every item, when it is a fixed duration."""
+        return self.patience.mean if self.patience.variance == 0 else None
+
+    @property
+    def instant(self) -> bool:
+        """Whether every item escalates the moment it joins the queue (patience always 0)."""
+        return self.patience.cdf(0.0) >= 1
 
 
 @dataclass(frozen=True, slots=True)

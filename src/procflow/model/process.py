@@ -411,9 +411,10 @@ class Stage(BaseModel):
     priority: Priority | None = Field(
         default=None, description="The priority items get here (higher is served first)."
     )
-    escalate_after: Duration | None = Field(
+    escalate_after: Distribution | None = Field(
         default=None,
-        description="How long an item may wait in this stage's queue before it escalates.",
+        description="How long an item may wait in this stage's queue before it escalates: "
+        "a fixed duration, or a distribution of how long items wait (their patience).",
     )
     escalate_to: str | None = Field(
         default=None, description="The stage waiting items escalate to (with escalate_after)."

@@ -97,21 +97,26 @@ def print_capacity(console: Console, process: Process, capacity: Capacity) -> No
             )
     if skills.row_count:
         console.print(skills)
-    stages = _table(
-        "Stages", ["stage", "kind", "pool", "handling time", "visits/item", "per hour"], 3
-    )
+    escalating = any(stage.escalate_to is not None for stage in process.stages.values())
+    columns = ["stage", "kind", "pool", "handling time", "visits/item", "per hour"]
+    stages = _table("Stages", columns + (["escalated (est.)"] if escalating else []), 3)
     for name, stage in process.stages.items():
         flow = capacity.stages.get(name)
         visits = flow.visits if flow else 0.0
         estimated = "" if flow is None or flow.exact else " (est.)"
-        stages.add_row(
+        row = [
             name,
             stage.kind,
             stage.resource or "",
             stage.duration.describe() if stage.duration else "",
             f"{visits:.3f}{estimated}",
             f"{visits * capacity.arrival_rate * per_hour:,.1f}",
-        )
+        ]
+        if escalating:
+            # per arriving item, as the simulation's stages.<stage>.escalated
+            left = flow.escalated if flow else 0.0
+            row.append(format_value("share", left, unit) if stage.escalate_to else "")
+        stages.add_row(*row)
     console.print(stages)
     if capacity.quality is not None and capacity.quality.reworks + capacity.quality.escaped > 0:
         q = capacity.quality

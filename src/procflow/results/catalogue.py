@@ -136,8 +136,9 @@ CATALOGUE: tuple[Kpi, ...] = (
     ),
     _process(
         "escalated_share", "items escalated", "share", "lower", "item",
-        "Share of arriving items that waited escalate_after in some queue and moved on to its "
-        "escalate_to stage (only processes with escalation).",
+        "Share of arriving items that waited escalate_after (a fixed time, or their own "
+        "patience) in some queue and left it for its escalate_to stage, unserved (only "
+        "processes with escalation; escalation to an end stage is abandonment).",
         headline=True,
     ),
     Kpi(
@@ -181,8 +182,9 @@ CATALOGUE: tuple[Kpi, ...] = (
     ),
     Kpi(
         "stages.{name}.escalated", "{name} escalated", "share", "lower", "stage", "item",
-        "Share of arriving items that escalated out of this stage's queue (stages with "
-        "escalate_after).",
+        "Share of arriving items that left this stage's queue unserved after waiting "
+        "escalate_after, a fixed time or their own patience (stages with escalate_after): "
+        "its abandonment rate when escalate_to is an end stage.",
         headline=True,
         bounds="share",
     ),

@@ -262,7 +262,9 @@ class Engine:
         pool.enqueue(skill, item.priority, ticket, item, stage)
         stage.queue.move(now, 1)
         if stage.escalate_to >= 0:
-            timer = self.env.timeout(stage.escalate_after, (item, stage, ticket))
+            patience = stage.patience
+            after = stage.escalate_after if patience is None else patience(item.case, item.first)
+            timer = self.env.timeout(after, (item, stage, ticket))
             timer.callbacks.append(self._escalate)
 
     def _escalate(self, event: Any) -> None:  # a simpy.Event; Any: its value is a tuple

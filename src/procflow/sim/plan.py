@@ -53,8 +53,8 @@ class PlannedStage:
 
     __slots__ = (
         "draws", "duration", "escalate_after", "escalate_to", "escalated", "index", "join",
-        "kind", "leave", "name", "pool", "priority", "queue", "rule", "skill", "skill_from",
-        "split", "visits", "waits",
+        "kind", "leave", "name", "patience", "pool", "priority", "queue", "rule", "skill",
+        "skill_from", "split", "visits", "waits",
     )  # fmt: skip
 
     def __init__(
@@ -81,8 +81,17 @@ class PlannedStage:
         self.priority: tuple[tuple[Predicate | None, int], ...] = rule.priority
         self.split = rule.split
         self.join = rule.join
-        self.escalate_after = rule.escalation.after if rule.escalation else 0.0
-        self.escalate_to = rule.escalation.to if rule.escalation else -1
+        escalation = rule.escalation
+        self.escalate_to = escalation.to if escalation else -1
+        #: how long a waiting item may wait: fixed (escalate_after), or drawn per item
+        #: (patience, keyed by item like the handling times; None when fixed)
+        fixed = escalation.fixed if escalation else None
+        self.escalate_after = fixed if fixed is not None else 0.0
+        self.patience: ItemStream | None = None
+        if escalation is not None and fixed is None:
+            self.patience = ItemStream(
+                seed, replication, f"patience:{rule.name}", escalation.patience.sample
+            )
         self.skill: Skill = rule.skill
         self.skill_from = rule.skill_from
         self.visits = 0

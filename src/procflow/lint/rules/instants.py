@@ -2,9 +2,11 @@
 
 Time passes for an item only while it waits in a queue or is worked on. Decisions and
 splits take none, nor does work whose duration is always 0, nor escalation after
-``0 min`` (an item that has to wait leaves the queue at once). A loop made only of
-such moves has an item going round it at one instant: the simulation could never
-get past that moment.
+``0 min`` or after a patience that is always 0 (an item that has to wait leaves the
+queue at once). A patience distribution that is 0 only sometimes (an empirical one
+with some zeros) lets time pass on most rounds: the loop ends, and is not reported.
+A loop made only of moves that take no time has an item going round it at one
+instant: the simulation could never get past that moment.
 """
 
 from __future__ import annotations
@@ -37,7 +39,8 @@ class InstantLoop(Rule):
         senior:  {resource: specialist, duration: 5 min, escalate_after: 0 min,
                   escalate_to: triage, next: done}   # triage ⇄ senior at one instant
 
-    Passes: ``escalate_after: 30 min`` on either stage, or ``escalate_to`` a stage that
+    Passes: ``escalate_after: 30 min`` or ``escalate_after: {exponential: 30 min}`` on
+    either stage, or ``escalate_to`` a stage that
     does not lead back.
     """
 
@@ -89,7 +92,7 @@ def _takes_no_time(source: StageRule, route: Route) -> bool:
     if source.kind != "work":
         return False
     if route.kind == "escalate":
-        return source.escalation is not None and source.escalation.after <= 0
+        return source.escalation is not None and source.escalation.instant
     return source.duration is not None and source.duration.mean <= 0
 
 
