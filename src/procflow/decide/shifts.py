@@ -105,7 +105,7 @@ def calendar_entries(found: Cover) -> list[dict[str, str | int]]:
 def _calendar_lines(found: Cover) -> list[str]:
     entries = calendar_entries(found)
     if not entries:
-        return ["count: 0                 # procflow shifts: nobody is needed"]
+        return ["count: 0                 # procflow shifts: no shifts"]
     lines = ["calendar:                # written by procflow shifts"]
     for entry in entries:
         fields = ", ".join(

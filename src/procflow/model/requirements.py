@@ -31,6 +31,8 @@ from procflow.source.csvcells import cell_column
 from procflow.source.guards import read_text
 
 COLUMNS = ("pool", "start", "required")
+#: The interval of a file with one row per pool, in minutes.
+DEFAULT_INTERVAL = 30
 _WEEK_FORM = re.compile(r"^\s*([A-Za-z]{3})\w*\s+(\d{1,2}):(\d{2})\s*$")
 
 
@@ -64,7 +66,8 @@ def read_requirements(
 ) -> Requirements:
     """Read a requirements CSV (``text`` on behalf of ``path``: standard input).
 
-    ``interval`` (minutes) is by default the shortest step between two starts of a pool.
+    ``interval`` (minutes) is by default the shortest step between two starts of a pool
+    (at most a day; 30 minutes when every pool has a single row).
     Raises :class:`LoadError` at the ``file:line:col`` of the first bad cell.
     """
     name = str(path)
@@ -127,7 +130,7 @@ def _add_row(
         value = float(cell("required"))
     except ValueError:
         value = math.nan
-    if not (value == round(value) and 0 <= value <= MAX_HEADCOUNT):
+    if not (0 <= value <= MAX_HEADCOUNT and value == round(value)):  # NaN fails the first
         raise _error(at("required"), f"required heads are a whole number, got {cell('required')!r}")
     needs = found.pools.setdefault(pool, {})
     if minute in needs:
@@ -140,13 +143,14 @@ def _add_row(
 
 
 def _step(found: Requirements) -> int:
-    """The shortest step between two starts of one pool (a day for a single start)."""
+    """The shortest step between two starts of one pool, at most a day; 30 minutes, the
+    planners' usual interval, when every pool has one row."""
     steps = [
-        (b - a) % WEEK_MINUTES or WEEK_MINUTES
+        b - a
         for needs in found.pools.values()
-        for a, b in zip(sorted(needs), [*sorted(needs)[1:], min(needs)], strict=True)
+        for a, b in zip(sorted(needs), sorted(needs)[1:], strict=False)
     ]
-    return min(min(steps), DAY_MINUTES)
+    return min([*steps, DAY_MINUTES]) if steps else DEFAULT_INTERVAL
 
 
 def _error(where: Location, message: str, hint: str | None = None) -> LoadError:
