@@ -374,3 +374,19 @@ def test_a_short_interval_is_exit_status_1(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["shifts", str(needs), "--templates", str(templates)])
     assert result.exit_code == 1
     assert "mon 09:00: 2 on duty, 3 needed" in result.stdout
+
+
+def test_the_shift_templates_in_the_docs_load(tmp_path: Path) -> None:
+    """Every ```yaml block of docs/format.md that starts with shift_templates: loads."""
+    from test_docs_examples import yaml_blocks
+
+    blocks = [
+        b
+        for b in yaml_blocks("docs/format.md")
+        if any(line.startswith("shift_templates:") for line in b.text.splitlines())
+    ]
+    assert blocks
+    for block in blocks:
+        path = tmp_path / "shifts.yaml"
+        path.write_text(block.text, encoding="utf-8")
+        assert load_templates(path).shift_templates

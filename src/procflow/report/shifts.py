@@ -46,10 +46,10 @@ def print_shift_plan(console: Console, plan: ShiftPlan) -> None:
             )
         console.print(table)
         off = [i for i in found.intervals if i.short]
-        over = sum(i.over for i in found.intervals)
+        over = sum(i.over for i in found.intervals) / max(1, len(found.intervals))
         console.print(
-            f"  {counted(len(off), 'interval')} short of heads; {counted(over, 'head')} over "
-            f"the need in total (intervals of {plan.interval} min)"
+            f"  {counted(len(off), 'interval')} short of heads; {over:.1f} heads over the need "
+            f"in an average interval (of {plan.interval} min)"
         )
         for interval in off[:SHOWN_INTERVALS]:
             console.print(
