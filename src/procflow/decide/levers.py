@@ -15,7 +15,7 @@ over its levels, so that a grid of plans is priced and screened with array sums.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -64,6 +64,14 @@ class Lever:
         if not self.shifts or self.today == 0:
             return (heads,) if not self.shifts else tuple(0 for _ in self.shifts)
         return tuple(int(c * heads / self.today + _HALF) for c in self.shifts)
+
+    def distinct(self, levels: Iterable[int]) -> list[int]:
+        """``levels`` without those that staff the shifts as a smaller one does (18 and 19
+        heads over shifts of 12 and 4 both round to 14 and 5)."""
+        seen: dict[tuple[int, ...], int] = {}
+        for heads in sorted(levels):
+            seen.setdefault(self.counts(heads), heads)
+        return list(seen.values())
 
     def changes(self, heads: int) -> dict[str, Any]:
         """The scenario changes that staff the lever with ``heads``."""
@@ -145,5 +153,6 @@ def _lever(
 
 
 def default_levels(lever: Lever) -> list[int]:
-    """Today's heads times :data:`DEFAULT_FACTORS`, rounded, without repeats."""
-    return sorted({max(0, round(lever.today * f)) for f in DEFAULT_FACTORS})
+    """Today's heads times :data:`DEFAULT_FACTORS`, rounded, without repeats (nor levels
+    that staff the shifts alike)."""
+    return lever.distinct({max(0, round(lever.today * f)) for f in DEFAULT_FACTORS})

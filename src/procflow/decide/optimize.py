@@ -238,7 +238,7 @@ def _levels(dials: Sequence[Lever], bounds: Mapping[str, tuple[int, int]]) -> di
             raise OptimizeError(f"bounds for {key!r} must satisfy 0 <= low <= high")
     return {
         d.key: (
-            list(range(bounds[d.key][0], bounds[d.key][1] + 1))
+            d.distinct(range(bounds[d.key][0], bounds[d.key][1] + 1))
             if d.key in bounds
             else [d.today]
             if bounds
