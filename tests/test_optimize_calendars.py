@@ -40,7 +40,9 @@ resources:
       - {name: bahasa, skills: [ID], count: 9}
       - {name: portuguese, skills: [BR], count: 7}
       - {name: japanese, skills: [JP], count: 4}
-      - {name: polyglots, skills: [ID, BR, JP], calendar: [{days: mon-fri, hours: "09:00-17:00", count: 3}]}
+      - name: polyglots
+        skills: [ID, BR, JP]
+        calendar: [{days: mon-fri, hours: "09:00-17:00", count: 3}]
 stages:
   review:
     resource: reviewer
