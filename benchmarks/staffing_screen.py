@@ -87,7 +87,7 @@ TEMPLATES = [
         length="8 hours",
         days_on=5,
         cost_per_hour=1.2,
-    ),  # fmt: skip
+    ),
     ShiftTemplate(
         name="part-time",
         start={"from": "08:00", "to": "18:00", "every": "1 hour"},
