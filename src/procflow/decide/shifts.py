@@ -12,7 +12,8 @@ process, each interval needs the fewest people on duty of whom, after the pool's
 shrinkage, the required number work (:func:`procflow.model.staffing.on_duty_for`,
 the rule the analysis and the simulator apply to a calendar), and shifts are priced
 at the pool's ``cost_per_hour`` unless their template gives a cost. Without a process
-there is no shrinkage and an hour costs 1 (the cheapest plan has the fewest paid hours).
+there is no shrinkage; without a cost (the template's or the pool's) an hour costs 1,
+so that the cheapest plan has the fewest paid hours.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ import json
 
 from procflow.analysis.shifts import Cover, PoolShifts, ShiftPlan, cover
 from procflow.diagnostics.suggest import did_you_mean
-from procflow.model.calendar import clock_text, days_text
+from procflow.model.calendar import DAY_MINUTES, clock_text, days_text
 from procflow.model.process import Process
 from procflow.model.requirements import Requirements
 from procflow.model.shifts import ShiftTemplatesFile
@@ -46,12 +47,6 @@ def plan_shifts(
     """
     notes: list[str] = []
     pools: dict[str, PoolShifts] = {}
-    costed = process is not None and any(r.cost_per_hour > 0 for r in process.resources.values())
-    priced = all(
-        t.cost is not None or t.cost_per_hour is not None for t in templates.shift_templates
-    )
-    if not costed and not priced:
-        notes.append("no cost per hour given: the plan has the fewest paid hours")
     for pool, required in requirements.pools.items():
         shrinkage, cost_per_hour = 0.0, 1.0
         if process is not None:
@@ -64,10 +59,13 @@ def plan_shifts(
                     f"{pool!r} is staffed by teams; shifts are planned for a pool without teams"
                 )
             shrinkage = resource.shrinkage
-            cost_per_hour = resource.cost_per_hour if costed else 1.0
+            cost_per_hour = resource.cost_per_hour or 1.0
         chosen = templates.for_pool(pool)
         if not chosen:
             raise ShiftsError(f"no shift template applies to pool {pool!r} (see their pools:)")
+        priced = all(t.cost is not None or t.cost_per_hour is not None for t in chosen)
+        if not priced and (process is None or not process.resources[pool].cost_per_hour):
+            notes.append(f"{pool}: no cost per hour given: the plan has the fewest paid hours")
         needed = {start: on_duty_for(heads, shrinkage) for start, heads in required.items()}
         found = cover(
             needed,
@@ -90,7 +88,7 @@ def calendar_entries(found: Cover) -> list[dict[str, str | int]]:
         option = shift.option
         for a, b in option.template.on_duty:
             begin = option.start + a
-            later = begin // (24 * 60)  # a stretch after midnight is on the next days
+            later = begin // DAY_MINUTES  # a stretch after midnight is on the next days
             entries.append(
                 {
                     "name": shift.name,
