@@ -175,7 +175,7 @@ def required_heads(demand: Demand, targets: Targets) -> Requirement:
 
 
 def modified_offered_loads(
-    rates: Sequence[float], mean_service: float, length: float
+    rates: Sequence[float], mean_service: float, length: float, *, periodic: bool = True
 ) -> list[float]:
     """Per interval of a repeating week, the load lagged by handling time (MOL).
 
@@ -183,7 +183,8 @@ def modified_offered_loads(
     fed by arrivals at ``rates`` (per time unit, one per interval of ``length``),
     averaged over each interval: within an interval of rate λ the busy number m
     moves towards λ·AHT as m(t) = λ·AHT + (m₀ − λ·AHT)·e^(−t/AHT). The week repeats,
-    so the level at its start is the one the week returns to (a fixed point).
+    so the level at its start is the one the week returns to (a fixed point); a
+    forecast (``periodic=False``) starts at the first interval's own level.
     """
     if mean_service <= 0:
         return [0.0 for _ in rates]
@@ -194,6 +195,8 @@ def modified_offered_loads(
     for rate in rates:
         rest = rate * mean_service + (rest - rate * mean_service) * decay
     start = rest / (1 - decay ** len(rates)) if decay < 1 else rest
+    if not periodic:
+        start = rates[0] * mean_service if rates else 0.0
     loads = []
     level = start
     for rate in rates:
@@ -203,16 +206,19 @@ def modified_offered_loads(
     return loads
 
 
-def back_office_loads(loads: Sequence[float], window: int) -> list[float]:
+def back_office_loads(loads: Sequence[float], window: int, *, periodic: bool = True) -> list[float]:
     """Per interval, the work to carry when each interval's work may take ``window`` intervals.
 
     Work arriving in an interval is due by the end of its window and spread evenly
     over it, so an interval carries the average load of the ``window`` intervals
-    ending with it (the week repeats).
+    ending with it (the week repeats; before a forecast's first interval there is none).
     """
     n = len(loads)
     width = max(window, 1)
-    return [math.fsum(loads[(k - j) % n] for j in range(width)) / width for k in range(n)]
+    return [
+        math.fsum(loads[(k - j) % n] for j in range(width) if periodic or k - j >= 0) / width
+        for k in range(n)
+    ]
 
 
 def back_office_heads(carried: float, demand: Demand, targets: Targets) -> Requirement:
@@ -254,8 +260,8 @@ def _missed(found: Requirement, targets: Targets) -> Binding | None:
         return "occupancy"
     if targets.abandon is not None and found.abandon > targets.abandon:  # NaN: no patience
         return "abandon"
-    if not targets.any and found.occupancy >= 1:
-        return "keep_up"
+    if not targets.any and found.required <= found.offered_load:
+        return "keep_up"  # as if no task left: leaving is not a plan
     return None
 
 

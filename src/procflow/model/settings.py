@@ -201,17 +201,21 @@ def _duration(text: str, unit: str, option: str) -> float:
 
 def _precision(value: str | float | None) -> float | None:
     """``5%`` or ``0.05`` as 0.05; None stays None."""
-    if value is None:
-        return None
+    return None if value is None else percent_share("--precision", value)
+
+
+def percent_share(option: str, value: str | float) -> float:
+    """``5%`` or ``0.05`` as 0.05, strictly between 0 and 1; raises :class:`SettingsError`
+    naming ``option``."""
     text = str(value).strip()
     try:
         share = float(text[:-1]) / 100 if text.endswith("%") else float(text)
     except ValueError:
         raise SettingsError(
-            "--precision", f"cannot read {text!r}; write a percentage such as 5%"
+            option, f"cannot read {text!r}; write a percentage such as 5%"
         ) from None
     if not 0 < share < 1:
-        raise SettingsError("--precision", f"{text} is not between 0% and 100%; write e.g. 5%")
+        raise SettingsError(option, f"{text} is not between 0% and 100%; write e.g. 5%")
     return share
 
 
