@@ -125,9 +125,9 @@ def read_forecast(path: str | Path, streams: Sequence[str]) -> Forecast:
     rows: list[ForecastRow] = []
     first = 2
     for cells in reader:
-        line = lines[first - 1] if first - 1 < len(lines) else ""
+        text = lines[first - 1] if first - 1 < len(lines) else ""
         if any(c.strip() for c in cells):
-            row = _row(cells, columns, streams, Location(name, first), line, problems)
+            row = _row(cells, columns, streams, Location(name, first), text, problems)
             if row is not None:
                 rows.append(row)
         first = reader.line_num + 1
