@@ -22,6 +22,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import timedelta
 
+from pydantic_core import PydanticCustomError
+
 from procflow.analysis.staffing import (
     Demand,
     Requirement,
@@ -38,7 +40,8 @@ from procflow.analysis.workload import PoolWork, pool_work
 from procflow.model.calendar import DAY_MINUTES, DAYS, WEEK_MINUTES, WeeklyProfile
 from procflow.model.forecast import Forecast
 from procflow.model.process import Arrival, Process
-from procflow.model.quantities import convert
+from procflow.model.quantities import TimeUnit, convert, parse_duration
+from procflow.model.settings import SettingsError, percent_share
 from procflow.results.staffing import IntervalPlan, PoolPlan, StaffingPlan, VolumeSource
 
 
@@ -62,12 +65,61 @@ class StaffingOptions:
     occupancy: float | None = None
     abandon: float | None = None
 
+    @classmethod
+    def parse(
+        cls,
+        process: Process,
+        *,
+        interval: str | None = None,
+        service_level: str | None = None,
+        within: str | None = None,
+        max_wait: str | None = None,
+        occupancy_cap: str | None = None,
+        max_abandon: str | None = None,
+    ) -> StaffingOptions:
+        """The options as a PM writes them: ``30min``, ``80%``, ``20s``, ``0.85``.
+
+        Raises :class:`StaffingError` naming the option that cannot be read, and for a
+        service level without ``--within`` (or the other way round).
+        """
+        if (service_level is None) != (within is None):
+            raise StaffingError(
+                "--within" if within is None else "--service-level",
+                "give --service-level and --within together: 80% within 20s",
+            )
+        unit = process.time_unit
+        return cls(
+            interval_minutes=_duration("--interval", interval or "30min", "minute"),
+            service_level=_share("--service-level", service_level),
+            within=_duration("--within", within, unit) if within is not None else None,
+            mean_wait=_duration("--max-wait", max_wait, unit) if max_wait is not None else None,
+            occupancy=_share("--occupancy-cap", occupancy_cap),
+            abandon=_share("--max-abandon", max_abandon),
+        )
+
+
+def _duration(option: str, text: str, unit: TimeUnit) -> float:
+    try:
+        return parse_duration(text, unit)
+    except PydanticCustomError as exc:
+        raise StaffingError(option, exc.message()) from None
+
+
+def _share(option: str, text: str | None) -> float | None:
+    if text is None:
+        return None
+    try:
+        return percent_share(option, text)
+    except SettingsError as exc:
+        raise StaffingError(option, exc.message) from None
+
 
 @dataclass(frozen=True)
 class Intervals:
     """The intervals of a plan and each arrival stream's rate in them (per time unit)."""
 
     labels: tuple[str, ...]
+    ends: tuple[str, ...]
     rates: tuple[tuple[float, ...], ...]  #: per interval, one rate per stream
     minutes: float  #: the length of each interval
     source: VolumeSource
@@ -101,8 +153,10 @@ def plan_staffing(
         found = _pool_intervals(pool, intervals, targets, length)
         shrinkage = process.resources[name].shrinkage
         plans = tuple(
-            _interval_plan(label, intervals.minutes, requirement, arrivals, shrinkage)
-            for label, (requirement, arrivals) in zip(intervals.labels, found, strict=True)
+            _interval_plan(label, end, intervals.minutes, requirement, arrivals, shrinkage)
+            for label, end, (requirement, arrivals) in zip(
+                intervals.labels, intervals.ends, found, strict=True
+            )
         )
         pools[name] = PoolPlan(name, shrinkage, _targets_json(targets), source, plans)
         if source == "none":
@@ -134,15 +188,19 @@ def week_intervals(process: Process, minutes: float, forecast: Forecast | None =
             labels.append(moment.isoformat(timespec="minutes"))
             rates.append(tuple(v / length for v in volumes))
             moment += step
-        return Intervals(tuple(labels), tuple(rates), minutes, "forecast")
+        ends = (*labels[1:], moment.isoformat(timespec="minutes"))
+        return Intervals(tuple(labels), tuple(ends), tuple(rates), minutes, "forecast")
     steady = all(a.batch is None and a.rate_profile().is_constant for a in process.arrivals)
     if steady:
         rates_now = tuple(a.rate_per_unit for a in process.arrivals)
-        return Intervals(("mon 00:00",), (rates_now,), float(WEEK_MINUTES), "steady")
+        return Intervals(
+            ("mon 00:00",), ("mon 00:00",), (rates_now,), float(WEEK_MINUTES), "steady"
+        )
     starts = [k * minutes for k in range(int(WEEK_MINUTES // minutes))]
     per_stream = [_stream_rates(a, starts, minutes, length) for a in process.arrivals]
     rows = tuple(tuple(stream[k] for stream in per_stream) for k in range(len(starts)))
-    return Intervals(tuple(week_label(s) for s in starts), rows, minutes, "schedule")
+    names = tuple(week_label(s) for s in starts)
+    return Intervals(names, (*names[1:], names[0]), rows, minutes, "schedule")
 
 
 def week_label(minute: float) -> str:
@@ -233,6 +291,7 @@ def _pool_intervals(
 
 def _interval_plan(
     label: str,
+    end: str,
     minutes: float,
     requirement: Requirement,
     arrivals: float,
@@ -240,6 +299,7 @@ def _interval_plan(
 ) -> IntervalPlan:
     return IntervalPlan(
         start=label,
+        end=end,
         minutes=minutes,
         arrivals=arrivals,
         offered_load=requirement.offered_load,

@@ -15,9 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from procflow.files import write_atomic
-from procflow.report.tables import Cell, record_tables
+from procflow.report.tables import Cell, Tabled, record_tables
 from procflow.results import Comparison
-from procflow.results.jsonio import Record
 
 #: Excel number formats per kind of value; ``signed`` variants for changes.
 _FORMATS = {
@@ -50,7 +49,7 @@ def _width(cell: Cell) -> int:
     return len(str(value))
 
 
-def workbook_bytes(record: Record) -> bytes:
+def workbook_bytes(record: Tabled) -> bytes:
     """The ``.xlsx`` file of a result record, built in memory."""
     from openpyxl import Workbook  # type: ignore[import-untyped]
     from openpyxl.styles import Alignment, Font, PatternFill  # type: ignore[import-untyped]
@@ -90,8 +89,8 @@ def workbook_bytes(record: Record) -> bytes:
     return buffer.getvalue()
 
 
-def write_workbook(record: Record, path: Path) -> None:
-    """Write a result record (simulation, comparison, sweep, search) as an Excel workbook.
+def write_workbook(record: Tabled, path: Path) -> None:
+    """Write a record (simulation, comparison, sweep, search, staffing plan) as an Excel workbook.
 
     Atomic: built in memory, written to a temporary file in the same folder, renamed.
     """

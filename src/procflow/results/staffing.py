@@ -42,6 +42,7 @@ class IntervalPlan:
     """One pool's staffing in one interval."""
 
     start: str  #: ISO date-time (with a forecast) or the week's ``mon 09:00``
+    end: str  #: the next interval's start, written the same way
     minutes: float  #: the interval's length
     arrivals: float  #: tasks joining the pool's queue in the interval
     offered_load: float  #: busy people the work needs (Erlangs)
