@@ -114,3 +114,23 @@ def test_never_writes_over_an_input(queue: Path) -> None:
         assert result.exit_code == 2
     assert (queue.parent / "volumes.csv").read_text() == "start,volume\n2026-01-05T09:00,1\n"
     assert queue.read_text(encoding="utf-8") == QUEUE
+
+
+def test_verify_simulates_the_plan(queue: Path) -> None:
+    """The published case verified: the simulated service level of its one interval meets
+    80% (the formula's 0.888 at 14 working), with nothing added."""
+    result = run("staff", str(queue), *TARGET, "--verify", "-r", "3", "-j", "1", "--format", "json")
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.output)
+    assert document["verification"]["converged"] is True
+    assert document["verification"]["added"] == {"agents": 0}
+    (interval,) = document["pools"]["agents"]["intervals"]
+    assert interval["required"] == 14
+    assert interval["simulated"]["met"] is True
+    assert interval["simulated"]["low"] <= 0.888350 <= interval["simulated"]["high"]
+
+
+def test_verify_refuses_a_forecast(queue: Path, tmp_path: Path) -> None:
+    (tmp_path / "volumes.csv").write_text("start,volume\n2026-01-05T09:00,100\n")
+    result = run("staff", str(queue), *TARGET, "--forecast", "volumes.csv", "--verify")
+    assert result.exit_code == 2

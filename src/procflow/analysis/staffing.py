@@ -154,24 +154,33 @@ def measure(demand: Demand, servers: int, targets: Targets) -> Requirement:
 def required_heads(demand: Demand, targets: Targets) -> Requirement:
     """The fewest working heads meeting every target (bisection: each improves with heads).
 
-    Without targets the heads only have to keep up (more than the offered load).
+    Without targets the heads only have to keep up (more than the offered load). The
+    search starts from square-root staffing, A + 2√A (Halfin & Whitt), which meets
+    the usual targets, so a handful of queue solves decide each interval.
     """
     load = demand.offered_load
     if load <= 0:
         return Requirement(0, 0.0, 1.0, 0.0, 0.0, math.nan, "no_work", "none")
-    low, high = 0, max(1, math.floor(load) + 1)
-    while _missed(measure(demand, high, targets), targets):
-        low, high = high, high * 2
+    seen: dict[int, Requirement] = {}
+
+    def at(servers: int) -> Requirement:
+        if servers not in seen:
+            seen[servers] = measure(demand, servers, targets)
+        return seen[servers]
+
+    # at or below the load a queue without patience never keeps up: a sure miss
+    low = math.floor(load) if demand.patient else 0
+    high = math.floor(load) + 1 + math.ceil(2 * math.sqrt(load))
+    while _missed(at(high), targets):
+        low, high = high, high + (high - low)
     while high - low > 1:
         middle = (low + high) // 2
-        if _missed(measure(demand, middle, targets), targets):
+        if _missed(at(middle), targets):
             low = middle
         else:
             high = middle
-    found = measure(demand, high, targets)
-    below = measure(demand, high - 1, targets) if high > 1 else None
-    binding = _missed(below, targets) if below is not None else "keep_up"
-    return replace(found, binding=binding or "keep_up")
+    binding = _missed(at(high - 1), targets) if high > 1 else "keep_up"
+    return replace(at(high), binding=binding or "keep_up")
 
 
 def modified_offered_loads(

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+import sys
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from procflow.cli.common import (
+    EXIT_FINDINGS,
     MKDIR,
     check_outputs,
     emit,
@@ -15,10 +17,16 @@ from procflow.cli.common import (
     fail_load,
     inputs_of,
     load_any,
+    plan_run,
+    progress_bar,
     refuse_broken,
     rendered,
 )
 from procflow.diagnostics import LoadError
+
+if TYPE_CHECKING:
+    from procflow.model.process import Process
+    from procflow.results.staffing import StaffingPlan
 
 
 @click.command()
@@ -69,6 +77,33 @@ from procflow.diagnostics import LoadError
     default=None,
     help="Also write an Excel workbook of the plan.",
 )
+@click.option(
+    "--verify",
+    is_flag=True,
+    help="Simulate the plan as shift calendars and raise heads in intervals that miss "
+    "their target (the iterative staffing algorithm).",
+)
+@click.option(
+    "--replications",
+    "-r",
+    default=None,
+    type=click.IntRange(2, 10_000),
+    help="With --verify, replications per round (default 10).",
+)
+@click.option(
+    "--max-rounds",
+    default=None,
+    type=click.IntRange(1, 50),
+    help="With --verify, rounds of simulation at most (default 8).",
+)
+@click.option("--seed", default=None, type=click.IntRange(0), help="With --verify (default 1).")
+@click.option(
+    "--jobs",
+    "-j",
+    default=None,
+    type=click.IntRange(1, 1024),
+    help="With --verify, local processes (default: all cores). Results do not change.",
+)
 @MKDIR
 def staff(path: str, fmt: str, output: str | None, **opts: Any) -> None:
     """How many people per pool and interval: required (working) and scheduled (paid) heads.
@@ -79,11 +114,14 @@ def staff(path: str, fmt: str, output: str | None, **opts: Any) -> None:
     working heads meeting the targets: a waiting-time SLA of the pool's stages,
     or --service-level with --within, --max-wait, --occupancy-cap, --max-abandon.
     Scheduled heads add the pool's shrinkage. Each number names its method.
+    --verify simulates the whole SOP on the plan and adds heads where the
+    formula falls short (exit status 1 if some interval still misses).
 
     \b
     Example:
       procflow staff processes/multilingual_review_queue.yaml --service-level 80% --within 30min
       procflow staff queue.yaml --forecast volumes.csv --format csv -o plan.csv
+      procflow staff queue.yaml --service-level 80% --within 20s --verify
     """
     from procflow.decide.staffing import StaffingError, StaffingOptions, plan_staffing
     from procflow.model.forecast import read_forecast
@@ -121,6 +159,8 @@ def staff(path: str, fmt: str, output: str | None, **opts: Any) -> None:
         plan = plan_staffing(process, options, forecast)
     except StaffingError as exc:
         raise click.BadParameter(exc.message, param_hint=exc.option) from None
+    if opts["verify"]:
+        plan = _verified(process, plan, opts)
     export(plan, process, opts)
     if fmt == "json":
         text = json.dumps(plan.to_json(), indent=2, ensure_ascii=False) + "\n"
@@ -134,3 +174,34 @@ def staff(path: str, fmt: str, output: str | None, **opts: Any) -> None:
         text = rendered(lambda console: print_staffing(console, plan), output)
     if text:
         emit(text, output)
+    if plan.verification is not None and not plan.verification.converged:
+        sys.exit(EXIT_FINDINGS)
+
+
+def _verified(process: Process, plan: StaffingPlan, opts: dict[str, Any]) -> StaffingPlan:
+    """The plan checked by simulation (:func:`procflow.decide.verify.verify_plan`)."""
+    from procflow.decide.staffing import StaffingError
+    from procflow.decide.verify import MAX_ROUNDS, verify_plan
+
+    run = plan_run(
+        process,
+        {
+            **dict.fromkeys(("horizon", "warmup", "precision", "max_replications", "scheduler")),
+            "replications": opts["replications"],
+            "seed": opts["seed"],
+            "executor": "local",
+            "jobs": opts["jobs"],
+        },
+    )
+    try:
+        with progress_bar(0) as advance:
+            return verify_plan(
+                process,
+                plan,
+                run.settings,
+                run.executor,
+                max_rounds=opts["max_rounds"] or MAX_ROUNDS,
+                progress=advance,
+            )
+    except StaffingError as exc:
+        raise click.BadParameter(exc.message, param_hint=exc.option) from None

@@ -286,7 +286,12 @@ def _pool_intervals(
                 requirement = replace(requirement, method="modified_offered_load")
             found.append((requirement, demand.arrival_rate * length))
         return found
-    return [(required_heads(d, targets), d.arrival_rate * length) for d in demands]
+    solved: dict[Demand, Requirement] = {}  # a schedule repeats its rates: solve each once
+    for demand in demands:
+        if demand not in solved:
+            solved[demand] = required_heads(demand, targets)
+        found.append((solved[demand], demand.arrival_rate * length))
+    return found
 
 
 def _interval_plan(

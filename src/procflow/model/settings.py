@@ -103,6 +103,15 @@ class SettingsError(ValueError):
 
 
 @dataclass(frozen=True)
+class WaitIntervals:
+    """Which waits a run counts per interval of the week: ``within`` per pool, in
+    intervals of ``length`` (both in the process's time unit)."""
+
+    length: float
+    within: tuple[tuple[str, float], ...]
+
+
+@dataclass(frozen=True)
 class RunSettings:
     """How to simulate (times in the process's time unit)."""
 
@@ -117,6 +126,8 @@ class RunSettings:
     max_replications: int = DEFAULT_MAX_REPLICATIONS
     #: the warm-up is chosen from the data (NaN until :func:`procflow.sim.warmup` chose it)
     auto_warmup: bool = False
+    #: count waits per interval of the week for these pools (``staff --verify``)
+    wait_intervals: WaitIntervals | None = None
 
     @classmethod
     def parse(

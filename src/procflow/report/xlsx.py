@@ -69,12 +69,13 @@ def workbook_bytes(record: Tabled) -> bytes:
         sheet.append(table.headers)
         for cell in sheet[1]:
             cell.font, cell.fill, cell.alignment = bold, fill, wrap
-        for row in table.rows:
+        for number, row in enumerate(table.rows, start=2):
             sheet.append([_finite(c.value) for c in row])
-            for target, c in zip(sheet[sheet.max_row], row, strict=False):
+            for column, c in enumerate(row, start=1):
                 formats = _SIGNED_FORMATS if c.signed else _FORMATS
                 if c.kind in formats and isinstance(c.value, int | float):
-                    target.number_format = formats[c.kind]
+                    # cell() is O(1); sheet[number] scans every cell for the widest row
+                    sheet.cell(number, column).number_format = formats[c.kind]
         sheet.freeze_panes = "A2"
         if table.rows:
             sheet.auto_filter.ref = sheet.dimensions
