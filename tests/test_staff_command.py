@@ -134,3 +134,23 @@ def test_verify_refuses_a_forecast(queue: Path, tmp_path: Path) -> None:
     (tmp_path / "volumes.csv").write_text("start,volume\n2026-01-05T09:00,100\n")
     result = run("staff", str(queue), *TARGET, "--forecast", "volumes.csv", "--verify")
     assert result.exit_code == 2
+
+
+def test_docs_json_example_is_what_staff_prints(queue: Path) -> None:
+    """docs/staffing.md shows this very plan: the same keys, the same heads."""
+    text = (Path(__file__).parent.parent / "docs" / "staffing.md").read_text(encoding="utf-8")
+    shown = json.loads(text.split("```json\n", 1)[1].split("```", 1)[0])
+    printed = json.loads(run("staff", str(queue), *TARGET, "--format", "json").output)
+
+    def keys(document: object) -> object:
+        if isinstance(document, dict):
+            return {k: keys(v) for k, v in document.items()}
+        if isinstance(document, list):
+            return [keys(v) for v in document]
+        return None
+
+    assert keys(shown) == keys(printed)
+    shown_interval = shown["pools"]["agents"]["intervals"][0]
+    printed_interval = printed["pools"]["agents"]["intervals"][0]
+    for key in ("arrivals", "offered_load", "required", "scheduled", "method"):
+        assert shown_interval[key] == pytest.approx(printed_interval[key])

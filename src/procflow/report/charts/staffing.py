@@ -46,7 +46,7 @@ def staffing_chart(series: Sequence[StaffingSeries]) -> str:
                 )  # fmt: skip
             step = max(1, len(s.labels) // 14)
             ax.set_xticks(
-                [k + 0.5 for k in range(0, len(s.labels), step)],
+                list(range(0, len(s.labels), step)),
                 [s.labels[k] for k in range(0, len(s.labels), step)],
                 fontsize=8,
                 rotation=30,
