@@ -176,3 +176,46 @@ def test_pf021_fixtures() -> None:
     ]
     good = read_forecast(folder / "good.csv", ["reports"])
     assert [r.volume for r in good.rows] == [120, 135]
+
+
+SCHEDULED = """
+process: backoffice
+time_unit: minute
+arrivals:
+  - name: tickets
+    rate: 6 per hour
+    schedule: [{days: mon-fri, hours: "09:00-17:00", rate: 60 per hour}]
+resources: {agents: {count: 20}}
+stages:
+  handle: {resource: agents, duration: {exponential: HANDLING}, next: done}
+  done: {end: true}
+"""
+TARGET_MINUTES = StaffingOptions(service_level=0.8, within=1.0)
+
+
+def test_long_sla_windows_are_staffed_as_a_back_office() -> None:
+    """4 hours to answer, 10 min handling: each half-hour's work is spread over the next
+    8 half-hours, so the peak needs fewer heads than its own load and the evening more."""
+    text = SCHEDULED.replace("HANDLING", "10") + (
+        "slas:\n  - {name: 90% within 4 hours, metric: waiting_time, stage: handle, "
+        "percentile: 90, max: 4 hours}\n"
+    )
+    pool = plan_staffing(load_text(text), StaffingOptions()).pools["agents"]
+    by_start = {i.start: i for i in pool.intervals}
+    assert {i.method for i in pool.intervals} == {"back_office"}
+    # the first peak half-hour carries 1/8 of its own 10 Erlangs and 7/8 of the night's 1
+    assert by_start["mon 09:00"].required == 3
+    assert by_start["mon 13:00"].required == 11  # the peak's own load, kept up with
+    assert by_start["mon 18:00"].required > 1  # the backlog of the afternoon
+
+
+def test_long_handling_lags_the_load() -> None:
+    """30 min handling in 30 min intervals: the modified offered load rises over about
+    an hour after the peak starts, and stays up after it ends."""
+    text = SCHEDULED.replace("HANDLING", "30")
+    pool = plan_staffing(load_text(text), TARGET_MINUTES).pools["agents"]
+    by_start = {i.start: i for i in pool.intervals}
+    assert by_start["mon 09:00"].method == "modified_offered_load"
+    assert by_start["mon 09:00"].offered_load < by_start["mon 10:00"].offered_load < 30
+    assert by_start["mon 16:30"].offered_load == pytest.approx(30, rel=0.01)
+    assert by_start["mon 17:00"].offered_load > 3 * 3

@@ -37,6 +37,7 @@ from procflow.analysis.staffing import (
     scheduled_heads,
 )
 from procflow.analysis.workload import PoolWork, pool_work
+from procflow.lint.runner import refuse_broken
 from procflow.model.calendar import DAY_MINUTES, DAYS, WEEK_MINUTES, WeeklyProfile
 from procflow.model.forecast import Forecast
 from procflow.model.process import Arrival, Process
@@ -135,9 +136,11 @@ def plan_staffing(
 ) -> StaffingPlan:
     """The staffing plan of a process: per pool and interval, required and scheduled heads.
 
-    Raises :class:`StaffingError` for an interval that does not divide a day, or a
-    process whose work per item is infinite (a loop that never ends: lint says where).
+    Raises :class:`~procflow.diagnostics.LintError` for a process with lint errors, and
+    :class:`StaffingError` for an interval that does not divide a day, or a process
+    whose work per item is infinite (a loop that never ends: lint says where).
     """
+    refuse_broken(process)
     intervals = week_intervals(process, options.interval_minutes, forecast)
     try:
         work = pool_work(process)
