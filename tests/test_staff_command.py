@@ -130,12 +130,6 @@ def test_verify_simulates_the_plan(queue: Path) -> None:
     assert interval["simulated"]["low"] <= 0.888350 <= interval["simulated"]["high"]
 
 
-def test_verify_refuses_a_forecast(queue: Path, tmp_path: Path) -> None:
-    (tmp_path / "volumes.csv").write_text("start,volume\n2026-01-05T09:00,100\n")
-    result = run("staff", str(queue), *TARGET, "--forecast", "volumes.csv", "--verify")
-    assert result.exit_code == 2
-
-
 def test_docs_json_example_is_what_staff_prints(queue: Path) -> None:
     """docs/staffing.md shows this very plan: the same keys, the same heads."""
     text = (Path(__file__).parent.parent / "docs" / "staffing.md").read_text(encoding="utf-8")

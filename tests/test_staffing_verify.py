@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import math
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
 from models import load_text
 from procflow.decide.staffing import StaffingError, StaffingOptions, plan_staffing
-from procflow.decide.verify import staffed_process, verify_plan
+from procflow.decide.verify import forecast_week, staffed_process, verify_plan
+from procflow.model.forecast import read_forecast
 from procflow.model.settings import RunSettings, WaitIntervals
 from procflow.results.estimate import Estimate
 from procflow.sim.runner import run_many
@@ -103,9 +105,39 @@ def test_interval_tally_counts_escalations_as_missed() -> None:
     assert (tally.tasks, tally.met) == ([2, 2], [2, 0])
 
 
-def test_a_forecast_plan_is_not_verified_yet(tmp_path: object) -> None:
+def test_a_forecast_plan_is_verified_on_its_week(tmp_path: Path) -> None:
+    """A Wednesday morning forecast: the simulation's week has its volumes at their
+    hours (and nothing else), and each interval is checked in its own slot."""
+    path = tmp_path / "volumes.csv"
+    path.write_text(
+        "start,volume\n2026-01-07T09:00,150\n2026-01-07T10:00,200\n2026-01-07T11:00,60\n",
+        encoding="utf-8",
+    )
     process = load_text(BURSTY)
-    plan = replace(plan_staffing(process, OPTIONS), source="forecast")
+    forecast = read_forecast(path, ["incoming"])
+    plan = plan_staffing(process, OPTIONS, forecast)
+    simulated, slots = forecast_week(process, plan, forecast)
+    assert slots == [2 * 24 + 9, 2 * 24 + 10, 2 * 24 + 11]  # wednesday, Monday first
+    profile = simulated.arrivals[0].rate_profile()
+    assert profile.at(2 * 1440 + 10 * 60 + 1) == pytest.approx(200 / 60)
+    assert profile.at(2 * 1440 + 8 * 60) == 0
+    checked = verify_plan(process, plan, replace(SETTINGS, replications=3), forecast=forecast)
+    intervals = checked.pools["agents"].intervals
+    assert [i.start for i in intervals] == [
+        "2026-01-07T09:00",
+        "2026-01-07T10:00",
+        "2026-01-07T11:00",
+    ]
+    assert all(i.check is not None and i.check.tasks > 0 for i in intervals)
+    assert intervals[1].check.tasks == pytest.approx(400, rel=0.25)  # 200 items, 2 visits
+
+
+def test_a_forecast_longer_than_a_week_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "volumes.csv"
+    path.write_text("start,volume\n2026-01-05T09:00,10\n2026-01-12T09:00,10\n")
+    process = load_text(BURSTY)
+    forecast = read_forecast(path, ["incoming"])
+    plan = plan_staffing(process, replace(OPTIONS, interval_minutes=1440), forecast)
     with pytest.raises(StaffingError) as error:
-        verify_plan(process, plan, SETTINGS)
+        verify_plan(process, plan, SETTINGS, forecast=forecast)
     assert error.value.option == "--verify"

@@ -25,6 +25,7 @@ from procflow.cli.common import (
 from procflow.diagnostics import LoadError
 
 if TYPE_CHECKING:
+    from procflow.model.forecast import Forecast
     from procflow.model.process import Process
     from procflow.results.staffing import StaffingPlan
 
@@ -160,7 +161,7 @@ def staff(path: str, fmt: str, output: str | None, **opts: Any) -> None:
     except StaffingError as exc:
         raise click.BadParameter(exc.message, param_hint=exc.option) from None
     if opts["verify"]:
-        plan = _verified(process, plan, opts)
+        plan = _verified(process, plan, forecast, opts)
     export(plan, process, opts)
     if fmt == "json":
         text = json.dumps(plan.to_json(), indent=2, ensure_ascii=False) + "\n"
@@ -178,7 +179,9 @@ def staff(path: str, fmt: str, output: str | None, **opts: Any) -> None:
         sys.exit(EXIT_FINDINGS)
 
 
-def _verified(process: Process, plan: StaffingPlan, opts: dict[str, Any]) -> StaffingPlan:
+def _verified(
+    process: Process, plan: StaffingPlan, forecast: Forecast | None, opts: dict[str, Any]
+) -> StaffingPlan:
     """The plan checked by simulation (:func:`procflow.decide.verify.verify_plan`)."""
     from procflow.decide.staffing import StaffingError
     from procflow.decide.verify import MAX_ROUNDS, verify_plan
@@ -202,6 +205,7 @@ def _verified(process: Process, plan: StaffingPlan, opts: dict[str, Any]) -> Sta
                 run.executor,
                 max_rounds=opts["max_rounds"] or MAX_ROUNDS,
                 progress=advance,
+                forecast=forecast,
             )
     except StaffingError as exc:
         raise click.BadParameter(exc.message, param_hint=exc.option) from None

@@ -20,15 +20,17 @@ The plan then says what the simulation added over the formula, and why.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
+from datetime import datetime, timedelta
 from typing import Any
 
 from procflow.analysis.staffing import scheduled_heads
 from procflow.analysis.workload import PoolWork, pool_work
-from procflow.decide.staffing import StaffingError
-from procflow.model.calendar import DAY_MINUTES, DAYS
-from procflow.model.process import Process
+from procflow.decide.staffing import StaffingError, week_intervals
+from procflow.model.calendar import DAY_MINUTES, DAYS, WEEK_MINUTES
+from procflow.model.forecast import Forecast
+from procflow.model.process import Process, RatePeriod
 from procflow.model.quantities import convert
 from procflow.model.settings import RunSettings, WaitIntervals
 from procflow.model.staffing import Resource
@@ -55,20 +57,17 @@ def verify_plan(
     *,
     max_rounds: int = MAX_ROUNDS,
     progress: Callable[[int, int], None] | None = None,
+    forecast: Forecast | None = None,
 ) -> StaffingPlan:
     """The plan checked by simulation, heads raised where an interval misses its target.
 
     Each round simulates one week after the warm-up with ``settings.replications``
     replications. Pools without a service-level target, or with teams, keep their
-    own staffing and are not checked. Raises :class:`StaffingError` for a plan made
-    from a forecast (the simulation runs the week of the process's own arrivals).
+    own staffing and are not checked. A plan made from a ``forecast`` is simulated
+    with the forecast's volumes as the arrival schedule of its week; raises
+    :class:`StaffingError` when it spans more than a week or its intervals are off
+    the interval grid.
     """
-    if plan.source == "forecast":
-        raise StaffingError(
-            "--verify",
-            "a forecast's plan cannot be verified yet: the simulation runs the process's "
-            "own arrival schedule; write the forecast's week as a schedule",
-        )
     checked = {
         name: pool
         for name, pool in plan.pools.items()
@@ -78,6 +77,11 @@ def verify_plan(
         raise StaffingError(
             "--verify", "no pool has a service-level target to verify (and no teams)"
         )
+    simulated, slots = process, list(range(len(next(iter(checked.values())).intervals)))
+    if plan.source == "forecast":
+        if forecast is None:
+            raise StaffingError("--verify", "a forecast's plan is verified with its forecast")
+        simulated, slots = forecast_week(process, plan, forecast)
     unit = process.time_unit
     length = convert(plan.interval_minutes, "minute", unit)
     within = tuple((name, float(pool.targets["within"] or 0.0)) for name, pool in checked.items())
@@ -90,9 +94,9 @@ def verify_plan(
     checks: dict[str, list[IntervalCheck]] = {}
     rounds = 0
     for rounds in range(1, max_rounds + 1):
-        staffed = staffed_process(process, plan, heads)
+        staffed = staffed_process(simulated, plan, heads, slots)
         runs = run_many([staffed], run, executor, progress).runs[0]
-        checks = {name: _checks(runs, name, pool) for name, pool in checked.items()}
+        checks = {name: _checks(runs, name, pool, slots) for name, pool in checked.items()}
         missing = {
             name: [k for k, c in enumerate(found) if not c.met] for name, found in checks.items()
         }
@@ -113,13 +117,24 @@ def verify_plan(
     return replace(plan, pools=pools, verification=verification)
 
 
-def staffed_process(process: Process, plan: StaffingPlan, heads: dict[str, list[int]]) -> Process:
+def staffed_process(
+    process: Process,
+    plan: StaffingPlan,
+    heads: dict[str, list[int]],
+    slots: Sequence[int] | None = None,
+) -> Process:
     """The process with each pool in ``heads`` on the plan's shifts: per interval its
-    scheduled heads (the working ``heads`` plus shrinkage)."""
+    scheduled heads (the working ``heads`` plus shrinkage); interval ``k`` is the
+    ``slots[k]``-th interval of the week (default: the k-th)."""
     resources = dict(process.resources)
     for name, working in heads.items():
         resource = process.resources[name]
         paid = [scheduled_heads(h, resource.shrinkage) for h in working]
+        if slots is not None and plan.source != "steady":
+            week = [0] * int(WEEK_MINUTES // plan.interval_minutes)
+            for k, slot in enumerate(slots):
+                week[slot] = paid[k]
+            paid = week
         keep: dict[str, Any] = {
             "shrinkage": resource.shrinkage,
             "cost_per_hour": resource.cost_per_hour,
@@ -157,18 +172,61 @@ def _clock(minute: float) -> str:
     return f"{whole // 60:02d}:{whole % 60:02d}"
 
 
-def _checks(runs: list[Replication], pool: str, plan: PoolPlan) -> list[IntervalCheck]:
+def forecast_week(
+    process: Process, plan: StaffingPlan, forecast: Forecast
+) -> tuple[Process, list[int]]:
+    """The process with the forecast's volumes as each stream's schedule, and the slot of
+    the week (Monday 00:00 first) of each of the plan's intervals."""
+    intervals = week_intervals(process, plan.interval_minutes, forecast)
+    minutes = plan.interval_minutes
+    per_day = int(DAY_MINUTES // minutes)
+    first = datetime.fromisoformat(intervals.labels[0])
+    slots = []
+    for label in intervals.labels:
+        moment = datetime.fromisoformat(label)
+        minute = moment.weekday() * DAY_MINUTES + moment.hour * 60 + moment.minute
+        if moment - first >= timedelta(weeks=1) or minute % minutes:
+            raise StaffingError(
+                "--verify",
+                f"the forecast's intervals must lie within one week and start on the "
+                f"{minutes:g}-minute grid ({label} does not)",
+            )
+        slots.append(int(minute // minutes))
+    arrivals = []
+    context = {"time_unit": process.time_unit}
+    for j, arrival in enumerate(process.arrivals):
+        schedule = [
+            RatePeriod.model_validate(
+                {
+                    "days": DAYS[slot // per_day],
+                    "hours": f"{_clock(slot % per_day * minutes)}-"
+                    f"{_clock((slot % per_day + 1) * minutes)}",
+                    "rate": rates[j],
+                },
+                context=context,
+            )
+            for slot, rates in zip(slots, intervals.rates, strict=True)
+            if rates[j] > 0
+        ]
+        update = {"schedule": schedule, "rate": 0.0, "every": None, "batch": None}
+        arrivals.append(arrival.model_copy(update=update))
+    return process.model_copy(update={"arrivals": arrivals}), slots
+
+
+def _checks(
+    runs: list[Replication], pool: str, plan: PoolPlan, slots: Sequence[int]
+) -> list[IntervalCheck]:
     """Per interval, the simulated service level over the replications, against its target."""
     target = float(plan.targets["service_level"] or 0.0)
     found = []
-    for k in range(len(plan.intervals)):
+    for slot in slots:
         shares = []
         tasks = 0.0
         for replication in runs:
             counted, met = replication.by_interval.get(pool, ([], []))
-            if k < len(counted) and counted[k] > 0:
-                shares.append(met[k] / counted[k])
-                tasks += counted[k]
+            if slot < len(counted) and counted[slot] > 0:
+                shares.append(met[slot] / counted[slot])
+                tasks += counted[slot]
         if not shares:
             found.append(IntervalCheck(Estimate(math.nan, math.nan, math.nan, 0), True, 0.0))
             continue
