@@ -260,12 +260,18 @@ def _reasons(process: Process, plan: StaffingPlan, added: dict[str, int]) -> lis
     reasons: list[str] = []
     for name, count in added.items():
         if count > 0:
-            reasons.extend(f"{name}: {why}" for why in _why(work[name], plan))
+            reasons.extend(f"{name}: {why}" for why in _why(process, work[name], plan))
     return reasons
 
 
-def _why(work: PoolWork, plan: StaffingPlan) -> list[str]:
+def _why(process: Process, work: PoolWork, plan: StaffingPlan) -> list[str]:
     found = []
+    mine = {s.stage for s in work.stages}
+    for name, source in process.stages.items():
+        if source.escalate_to in mine and source.resource != work.pool:
+            found.append(
+                f"escalations from {name} arrive when {source.resource} is busiest, not evenly"
+            )
     again = [s for s in work.stages if max(s.tasks, default=0.0) > 1 + 1e-9]
     for stage in again:
         found.append(
