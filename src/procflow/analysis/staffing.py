@@ -231,16 +231,19 @@ def back_office_loads(loads: Sequence[float], window: int, *, periodic: bool = T
 
 
 def back_office_heads(carried: float, demand: Demand, targets: Targets) -> Requirement:
-    """The fewest heads that carry ``carried`` Erlangs under the occupancy cap, and keep up
-    with the interval's own work over its window (more than the carried load)."""
+    """The fewest heads that carry ``carried`` Erlangs under the occupancy cap (more than
+    the carried load). The interval's own service level and wait are those of its queue
+    where the heads keep up with its own work; where they carry a backlog instead, the
+    stationary formulas do not apply and they are NaN (``--verify`` measures them)."""
     cap = targets.occupancy if targets.occupancy is not None else 1.0
     heads = max(math.floor(carried / cap + 1e-9) + 1, 1) if carried > 0 else 0
     if heads == 0:
         return Requirement(0, demand.offered_load, 1.0, 0.0, 0.0, math.nan, "no_work", "none")
     found = measure(demand, heads, targets)
-    occupancy = min(demand.offered_load / heads, 1.0)
+    if found.binding == "keep_up":  # a backlog carried over: no steady state
+        found = replace(found, service_level=math.nan, mean_wait=math.nan)
     binding: Binding = "occupancy" if targets.occupancy is not None else "keep_up"
-    return replace(found, occupancy=occupancy, method="back_office", binding=binding)
+    return replace(found, occupancy=carried / heads, method="back_office", binding=binding)
 
 
 def lagged(handling: float, length: float) -> bool:

@@ -35,6 +35,12 @@ def _pct(value: float) -> str:
     return "" if not math.isfinite(value) else f"{value:.1%}"
 
 
+def _wait(value: float, time_unit: str) -> str:
+    if math.isnan(value):
+        return ""
+    return duration(value, time_unit) if math.isfinite(value) else "∞"
+
+
 def _when(run: Run, source: str) -> str:
     if source == "steady":
         return "all week"
@@ -65,7 +71,7 @@ def _cells(run: Run, source: str, time_unit: str) -> list[str]:
         str(run.first.scheduled),
         _pct(worst.service_level) + simulated,
         _pct(worst.occupancy),
-        duration(worst.asa, time_unit) if math.isfinite(worst.asa) else "∞",
+        _wait(worst.asa, time_unit),
         _pct(worst.abandon),
         method,
     ]
