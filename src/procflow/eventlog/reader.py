@@ -48,10 +48,10 @@ from xml.parsers import expat
 
 from procflow.diagnostics import Finding, LoadError, Location
 from procflow.diagnostics.checks import UNREADABLE_EVENT_LOG
+from procflow.diagnostics.csvcells import field_column
 from procflow.eventlog import csvlog
 from procflow.eventlog.visit import AttributeValue, Clock, Visit, case_order
 from procflow.model.quantities import TimeUnit
-from procflow.source.csvcells import field_column
 
 #: The largest event log read (256 MiB): months of a busy queue, not an accident.
 MAX_BYTES = 256 * 1024 * 1024

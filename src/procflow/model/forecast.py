@@ -36,8 +36,8 @@ from pathlib import Path
 
 from procflow.diagnostics import Finding, LoadError, Location
 from procflow.diagnostics.checks import UNREADABLE_FORECAST
+from procflow.diagnostics.csvcells import field_column
 from procflow.diagnostics.suggest import did_you_mean
-from procflow.source.csvcells import field_column
 
 #: The largest forecast read (64 MiB: years of five-minute intervals for many streams).
 MAX_BYTES = 64 * 1024 * 1024
