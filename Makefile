@@ -1,5 +1,6 @@
 # procflow: two commands do all the set-up on a fresh machine with python3.
-#   make demo   create .venv, install, lint, analyse, simulate and compare the bundled examples
+#   make demo   create .venv, install, lint, analyse, simulate and compare the bundled examples,
+#               and print a staffing plan
 #   make test   ruff, mypy and pytest
 #   make fuzz   10,000 broken and random documents through load, lint, analyze and simulate
 #   make docs   regenerate the generated docs: rule pages, KPI table, key reference
@@ -33,6 +34,8 @@ demo: $(STAMP)
 		--format markdown --output out/comparison.md \
 		--report out/comparison.html --xlsx out/comparison.xlsx
 	@echo "Wrote out/comparison.md, out/comparison.html and out/comparison.xlsx"
+	$(BIN)/procflow staff processes/consensus_labeling.yaml --interval 1h \
+		--service-level 80% --within 20min
 
 lint-code: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks

@@ -31,13 +31,17 @@ if TYPE_CHECKING:
     from procflow.analysis import Capacity
     from procflow.decide.compare import compare
     from procflow.decide.optimize import optimize
+    from procflow.decide.staffing import StaffingOptions, plan_staffing
     from procflow.decide.sweep import sweep
+    from procflow.decide.verify import verify_plan
     from procflow.diagnostics import Finding, LintError, LoadError, Location, Severity
     from procflow.lint.config import LintConfig
     from procflow.lint.runner import LintReport
+    from procflow.model.forecast import Forecast, read_forecast
     from procflow.model.process import Process
     from procflow.model.settings import RunSettings
     from procflow.results import Comparison, Estimate, Optimization, Results, Sweep
+    from procflow.results.staffing import StaffingPlan
     from procflow.scenario import Scenario, load_any, load_scenario
     from procflow.sim.runner import simulate
 
@@ -47,6 +51,7 @@ _WHERE = {
     "Comparison": ("procflow.results", "Comparison"),
     "Estimate": ("procflow.results", "Estimate"),
     "Finding": ("procflow.diagnostics", "Finding"),
+    "Forecast": ("procflow.model.forecast", "Forecast"),
     "LintError": ("procflow.diagnostics", "LintError"),
     "LintReport": ("procflow.lint.runner", "LintReport"),
     "LoadError": ("procflow.diagnostics", "LoadError"),
@@ -57,13 +62,18 @@ _WHERE = {
     "RunSettings": ("procflow.model.settings", "RunSettings"),
     "Scenario": ("procflow.scenario", "Scenario"),
     "Severity": ("procflow.diagnostics", "Severity"),
+    "StaffingOptions": ("procflow.decide.staffing", "StaffingOptions"),
+    "StaffingPlan": ("procflow.results.staffing", "StaffingPlan"),
     "Sweep": ("procflow.results", "Sweep"),
     "compare": ("procflow.decide.compare", "compare"),
     "load_any": ("procflow.scenario", "load_any"),
     "load_scenario": ("procflow.scenario", "load_scenario"),
     "optimize": ("procflow.decide.optimize", "optimize"),
+    "plan_staffing": ("procflow.decide.staffing", "plan_staffing"),
+    "read_forecast": ("procflow.model.forecast", "read_forecast"),
     "simulate": ("procflow.sim.runner", "simulate"),
     "sweep": ("procflow.decide.sweep", "sweep"),
+    "verify_plan": ("procflow.decide.verify", "verify_plan"),
 }
 
 
@@ -118,6 +128,7 @@ __all__ = [
     "Comparison",
     "Estimate",
     "Finding",
+    "Forecast",
     "LintError",
     "LintReport",
     "LoadError",
@@ -128,6 +139,8 @@ __all__ = [
     "RunSettings",
     "Scenario",
     "Severity",
+    "StaffingOptions",
+    "StaffingPlan",
     "Sweep",
     "analyze",
     "compare",
@@ -136,6 +149,9 @@ __all__ = [
     "load_any",
     "load_scenario",
     "optimize",
+    "plan_staffing",
+    "read_forecast",
     "simulate",
     "sweep",
+    "verify_plan",
 ]

@@ -103,6 +103,15 @@ class SettingsError(ValueError):
 
 
 @dataclass(frozen=True)
+class WaitIntervals:
+    """Which waits a run counts per interval of the week: ``within`` per pool, in
+    intervals of ``length`` (both in the process's time unit)."""
+
+    length: float
+    within: tuple[tuple[str, float], ...]
+
+
+@dataclass(frozen=True)
 class RunSettings:
     """How to simulate (times in the process's time unit)."""
 
@@ -117,6 +126,8 @@ class RunSettings:
     max_replications: int = DEFAULT_MAX_REPLICATIONS
     #: the warm-up is chosen from the data (NaN until :func:`procflow.sim.warmup` chose it)
     auto_warmup: bool = False
+    #: count waits per interval of the week for these pools (``staff --verify``)
+    wait_intervals: WaitIntervals | None = None
 
     @classmethod
     def parse(
@@ -201,17 +212,21 @@ def _duration(text: str, unit: str, option: str) -> float:
 
 def _precision(value: str | float | None) -> float | None:
     """``5%`` or ``0.05`` as 0.05; None stays None."""
-    if value is None:
-        return None
+    return None if value is None else percent_share("--precision", value)
+
+
+def percent_share(option: str, value: str | float) -> float:
+    """``5%`` or ``0.05`` as 0.05, strictly between 0 and 1; raises :class:`SettingsError`
+    naming ``option``."""
     text = str(value).strip()
     try:
         share = float(text[:-1]) / 100 if text.endswith("%") else float(text)
     except ValueError:
         raise SettingsError(
-            "--precision", f"cannot read {text!r}; write a percentage such as 5%"
+            option, f"cannot read {text!r}; write a percentage such as 5%"
         ) from None
     if not 0 < share < 1:
-        raise SettingsError("--precision", f"{text} is not between 0% and 100%; write e.g. 5%")
+        raise SettingsError(option, f"{text} is not between 0% and 100%; write e.g. 5%")
     return share
 
 

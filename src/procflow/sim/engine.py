@@ -281,6 +281,8 @@ class Engine:
         if item.counted:
             stage.waits.add(now - item.enqueued)
             stage.escalated += 1
+            if stage.by_interval is not None:
+                stage.by_interval.add(item.enqueued, now - item.enqueued, answered=False)
         self.enter(item, stage.escalate_to)
 
     def _resume(self, pool: StaffPool, team: Team) -> None:
@@ -314,10 +316,12 @@ class Engine:
             self.enter(item, fork.join)
 
     def _start(self, item: _Item, stage: PlannedStage, wait: float, team: Team) -> None:
+        now = self.env.now
         if item.counted:
             stage.waits.add(wait)
+            if stage.by_interval is not None:
+                stage.by_interval.add(now - wait, wait)
         assert stage.duration is not None
-        now = self.env.now
         duration = stage.duration(item.case, item.first)
         event = self.env.timeout(duration, (item, stage, team, now - wait, now))
         event.callbacks.append(self._complete)
