@@ -27,6 +27,7 @@ import itertools
 import math
 import os
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any
@@ -428,4 +429,43 @@ def seen_from(scenario: Document, finding: Finding) -> Finding:
         finding,
         message=f"{finding.message} (with this scenario's changes; at {finding.location})",
         location=scenario.locate(("base",)),
+    )
+
+
+def at_change(scenario: Document, finding: Finding, touched: Sequence[DocPath] = ()) -> Finding:
+    """A finding the scenario's changes bring, located at the change that brings it.
+
+    A finding already in the scenario file stays where it is. Otherwise the change
+    whose path lies on (or above) one of the ``touched`` paths of the base (the
+    stages of an offending route, a pool) is where the PM looks; else the first
+    change. The message keeps the place in the base.
+    """
+    if finding.location.file == scenario.path:
+        return finding
+    changes = scenario.data.get("changes") or {}
+    written = [*changes, *(scenario.data.get("remove") or [])]
+    if not written:
+        return seen_from(scenario, finding)
+    paths: list[tuple[str, DocPath]] = []
+    for text in written:
+        try:
+            paths.append((text, parse_path(text)))
+        except PathError:
+            continue
+    related = [
+        text
+        for text, path in paths
+        for place in touched
+        if path[: len(place)] == tuple(place) or tuple(place)[: len(path)] == path
+    ]
+    chosen = related[0] if related else written[0]
+    where = (
+        scenario.locate(("changes", chosen), key=True)
+        if chosen in changes
+        else scenario.locate(("remove", written.index(chosen) - len(changes)))
+    )
+    return dataclasses.replace(
+        finding,
+        message=f"{finding.message} (with this scenario's changes; at {finding.location})",
+        location=where,
     )

@@ -41,3 +41,18 @@ def scenario_schema() -> dict[str, Any]:
         **schema,
         "definitions": definitions,
     }
+
+
+def policy_schema() -> dict[str, Any]:
+    """The draft-07 JSON Schema of an org's policy file (``procflow-policy.yaml``)."""
+    from procflow.model.policy import PolicyFile
+
+    template = "#/definitions/{model}"
+    schema = PolicyFile.model_json_schema(by_alias=True, ref_template=template)
+    definitions: dict[str, Any] = schema.pop("$defs", {})
+    return {
+        "$schema": DRAFT_07,
+        "$id": "https://procflow.dev/schema/policy.json",
+        **schema,
+        "definitions": definitions,
+    }

@@ -1,0 +1,182 @@
+"""Reading a policy file: found from the current folder upwards, or given with ``--policy``.
+
+The file is read like a process file (located YAML, strict keys) and validated
+against :mod:`procflow.model.policy`. Every problem in it is a finding located in
+the policy file: an unknown key or check kind, a bad condition, a code used twice
+or one of procflow's own, a fact an element check cannot read. A policy that
+cannot be loaded stops ``procflow lint`` with exit status 2: no SOP is checked
+against half a policy. Names of pools, stages and attributes are checked against
+the processes linted (:func:`check_names`), since one policy serves many SOPs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from procflow.diagnostics import Finding, LoadError, RuleInfo
+from procflow.diagnostics.checks import INVALID_EXPRESSION, INVALID_VALUE, UNKNOWN_POLICY_NAME
+from procflow.diagnostics.suggest import did_you_mean
+from procflow.expr import AttributeSpec, Expr, check
+from procflow.lint.policy.elements import field_specs
+from procflow.lint.policy.rule import OrgRule, org_rule
+from procflow.model.policy import (
+    POLICY_FILE,
+    CapacityCheck,
+    ElementCheck,
+    PathCheck,
+    PolicyFile,
+    SlaCheck,
+)
+from procflow.model.process import Process
+from procflow.model.validation import translate_errors
+from procflow.source import DocPath, Document, load_document
+
+
+@dataclass(frozen=True)
+class Policy:
+    """A loaded policy file: its rules as lint rules, and the document they came from."""
+
+    path: str
+    name: str
+    document: Document
+    rules: tuple[type[OrgRule], ...]
+
+    def infos(self) -> list[RuleInfo]:
+        """The metadata of every rule, for the registry and the formatters."""
+        return [rule.info() for rule in self.rules]
+
+
+def find_policy(start: Path) -> Path | None:
+    """The nearest ``procflow-policy.yaml`` at or above ``start``, if any."""
+    start = start.resolve()
+    for folder in (start, *start.parents):
+        candidate = folder / POLICY_FILE
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def load_policy(path: str | Path, builtin: Iterable[str] = ()) -> Policy:
+    """Load and validate a policy file; raise :class:`LoadError` with every problem, located.
+
+    ``builtin`` are the codes procflow itself reports: a policy rule may not reuse one.
+    """
+    doc = load_document(path)
+    try:
+        spec = PolicyFile.model_validate(doc.data)
+    except ValidationError as exc:
+        raise LoadError([*doc.findings, *translate_errors(exc, doc, PolicyFile)]) from None
+    findings = list(doc.findings)
+    taken = set(builtin)
+    seen: dict[str, int] = {}
+    for index, rule in enumerate(spec.rules):
+        base: DocPath = ("rules", index)
+        for name, used in (
+            (rule.id, seen.get(rule.id)),
+            (rule.rule_name, seen.get(rule.rule_name)),
+        ):
+            if name in taken:
+                findings.append(
+                    INVALID_VALUE.finding(
+                        f"{name!r} is a code or name of procflow's own rules: pick another",
+                        doc.locate((*base, "id" if name == rule.id else "name")),
+                    )
+                )
+            elif used is not None:
+                findings.append(
+                    INVALID_VALUE.finding(
+                        f"{name!r} is used by rule {used + 1} already: each rule needs its own",
+                        doc.locate((*base, "id" if name == rule.id else "name")),
+                    )
+                )
+        seen.setdefault(rule.id, index)
+        seen.setdefault(rule.rule_name, index)
+        if isinstance(rule.check, ElementCheck):
+            specs = field_specs(rule.check.every)
+            for key in ("where", "require"):
+                expr = getattr(rule.check, key)
+                if expr is not None:
+                    findings += _expression_problems(doc, (*base, "check", key), expr, specs)
+    if findings:
+        raise LoadError(findings)
+    source = str(path)
+    return Policy(source, spec.policy, doc, tuple(org_rule(r, source) for r in spec.rules))
+
+
+def _expression_problems(
+    doc: Document, path: DocPath, expr: Expr, specs: Mapping[str, AttributeSpec]
+) -> Iterator[Finding]:
+    for problem in check(expr, specs):
+        yield INVALID_EXPRESSION.finding(
+            problem.message, doc.locate_in_text(path, problem.offset), problem.hint
+        )
+
+
+def check_names(policy: Policy, processes: Iterable[Process]) -> list[Finding]:
+    """A finding in the policy file for every pool, stage or attribute it names that none
+    of ``processes`` has: the rule could never match it, which is a typo far more often
+    than a rule kept for later."""
+    pools: set[str] = set()
+    stages: set[str] = set()
+    attributes: set[str] = set()
+    any_process = False
+    for process in processes:
+        any_process = True
+        pools |= set(process.resources)
+        stages |= set(process.stages)
+        attributes |= set(process.attributes())
+    if not any_process:
+        return []
+    doc = policy.document
+    findings: list[Finding] = []
+
+    def unknown(what: str, name: str, known: set[str], path: DocPath) -> None:
+        if name not in known:
+            hint = did_you_mean(name, sorted(known)) or f"no linted process has this {what}"
+            findings.append(
+                UNKNOWN_POLICY_NAME.finding(f"unknown {what} {name!r}", doc.locate(path), hint)
+            )
+
+    for index, rule_class in enumerate(policy.rules):
+        check_spec = rule_class.spec.check
+        base: DocPath = ("rules", index, "check")
+        if isinstance(check_spec, PathCheck):
+            for key in ("visits", "before", "never_visits"):
+                target = getattr(check_spec, key)
+                if target is None:
+                    continue
+                for kind, names, known in (
+                    ("pool", target.pools, pools),
+                    ("stage", target.stages, stages),
+                ):
+                    for k, name in enumerate(names):
+                        step = (k,) if not isinstance(getattr(target, kind), str) else ()
+                        unknown(kind, name, known, (*base, key, kind, *step))
+            for k, name in enumerate(check_spec.ends_only_in or []):
+                unknown("stage", name, stages, (*base, "ends_only_in", k))
+            if check_spec.when is not None:
+                for problem_name in sorted(check_spec.when.attributes() - attributes):
+                    offset = check_spec.when.text.find(problem_name)
+                    hint = did_you_mean(problem_name, sorted(attributes)) or (
+                        "no linted process has this attribute"
+                    )
+                    findings.append(
+                        UNKNOWN_POLICY_NAME.finding(
+                            f"unknown attribute {problem_name!r}",
+                            doc.locate_in_text((*base, "when"), max(offset, 0)),
+                            hint,
+                        )
+                    )
+        elif isinstance(check_spec, SlaCheck):
+            unknown("attribute", check_spec.sla_for_each, attributes, (*base, "sla_for_each"))
+        elif isinstance(check_spec, CapacityCheck):
+            for k, name in enumerate(check_spec.pools or []):
+                unknown("pool", name, pools, (*base, "pools", k))
+    return findings
+
+
+__all__ = ["Policy", "check_names", "find_policy", "load_policy"]
