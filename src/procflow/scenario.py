@@ -436,34 +436,35 @@ def at_change(scenario: Document, finding: Finding, touched: Sequence[DocPath] =
     """A finding the scenario's changes bring, located at the change that brings it.
 
     A finding already in the scenario file stays where it is. Otherwise the change
-    whose path lies on (or above) one of the ``touched`` paths of the base (the
-    stages of an offending route, a pool) is where the PM looks; else the first
-    change. The message keeps the place in the base.
+    (or sweep, or removal) whose path lies on (or above) one of the ``touched`` paths
+    of the base (the stages of an offending route, a pool) is where the PM looks;
+    else the first change. The message keeps the place in the base.
     """
     if finding.location.file == scenario.path:
         return finding
-    changes = scenario.data.get("changes") or {}
-    written = [*changes, *(scenario.data.get("remove") or [])]
+    data = scenario.data
+    written: list[tuple[str, Location]] = [
+        *(
+            (text, scenario.locate(("changes", text), key=True))
+            for text in data.get("changes") or {}
+        ),
+        *((text, scenario.locate(("sweep", text), key=True)) for text in data.get("sweep") or {}),
+        *(
+            (text, scenario.locate(("remove", k)))
+            for k, text in enumerate(data.get("remove") or [])
+        ),
+    ]
     if not written:
         return seen_from(scenario, finding)
-    paths: list[tuple[str, DocPath]] = []
-    for text in written:
+    related: list[Location] = []
+    for text, location in written:
         try:
-            paths.append((text, parse_path(text)))
+            path = parse_path(text)
         except PathError:
             continue
-    related = [
-        text
-        for text, path in paths
-        for place in touched
-        if path[: len(place)] == tuple(place) or tuple(place)[: len(path)] == path
-    ]
-    chosen = related[0] if related else written[0]
-    where = (
-        scenario.locate(("changes", chosen), key=True)
-        if chosen in changes
-        else scenario.locate(("remove", written.index(chosen) - len(changes)))
-    )
+        if any(path[: len(p)] == tuple(p) or tuple(p)[: len(path)] == path for p in touched):
+            related.append(location)
+    where = related[0] if related else written[0][1]
     return dataclasses.replace(
         finding,
         message=f"{finding.message} (with this scenario's changes; at {finding.location})",

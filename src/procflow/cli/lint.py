@@ -188,3 +188,34 @@ def schema(kind: str) -> None:
             ensure_ascii=False,
         )
     )
+
+
+@click.group()
+def policy() -> None:
+    """Work with the org's policy file (procflow-policy.yaml, see docs/policies.md)."""
+
+
+@policy.command("test")
+@POLICY
+def policy_test(policy_file: str | None) -> None:
+    """Check each policy rule against the example SOPs it names as passes: and fails:.
+
+    Exit status: 0 every example behaves as the policy says, 1 a rule stopped matching
+    (or reports an example it must accept), 2 the policy file cannot be loaded or
+    none is found.
+
+    \b
+    Example:
+      procflow policy test
+      procflow policy test --policy docs/examples/moderation-policy.yaml
+    """
+    from procflow.lint.policy.testing import render_results, run_examples
+
+    loaded = _policy(policy_file)
+    if loaded is None:
+        raise click.UsageError(
+            "no procflow-policy.yaml here or in any folder above; give one with --policy"
+        )
+    results = run_examples(loaded)
+    click.echo(render_results(results), nl=False)
+    sys.exit(0 if results and all(r.ok for r in results) else 1)

@@ -32,7 +32,7 @@ from procflow.model.policy import (
     SlaCheck,
 )
 from procflow.model.process import Process
-from procflow.model.validation import translate_errors
+from procflow.model.validation import translate_errors, validate_process
 from procflow.source import DocPath, Document, load_document
 
 
@@ -48,6 +48,12 @@ class Policy:
     def infos(self) -> list[RuleInfo]:
         """The metadata of every rule, for the registry and the formatters."""
         return [rule.info() for rule in self.rules]
+
+    def examples(self) -> list[Path]:
+        """The example SOPs the rules name (``passes``, ``fails``), relative to the file."""
+        folder = Path(self.path).parent
+        named = [e for rule in self.rules for e in (*rule.spec.passes, *rule.spec.fails)]
+        return [folder / e for e in dict.fromkeys(named)]
 
 
 def find_policy(start: Path) -> Path | None:
@@ -116,15 +122,24 @@ def _expression_problems(
         )
 
 
+def _examples(policy: Policy) -> Iterator[Process]:
+    """The policy's example SOPs that load (``policy test`` reports the others)."""
+    for path in policy.examples():
+        try:
+            yield validate_process(load_document(path))
+        except LoadError:
+            continue
+
+
 def check_names(policy: Policy, processes: Iterable[Process]) -> list[Finding]:
     """A finding in the policy file for every pool, stage or attribute it names that none
-    of ``processes`` has: the rule could never match it, which is a typo far more often
-    than a rule kept for later."""
+    of ``processes`` has, nor any of the policy's own examples: the rule could never
+    match it, which is a typo far more often than a rule kept for later."""
     pools: set[str] = set()
     stages: set[str] = set()
     attributes: set[str] = set()
     any_process = False
-    for process in processes:
+    for process in [*processes, *_examples(policy)]:
         any_process = True
         pools |= set(process.resources)
         stages |= set(process.stages)

@@ -177,21 +177,51 @@ def _avoiding(graph: MoveGraph, avoid: Set[int]) -> Callable[[int], list[Move]]:
 def avoids(graph: MoveGraph, situation: Situation, required: Set[int]) -> Violation | None:
     """A path from the entry to an end that visits none of ``required``, if there is one.
 
-    The fix belongs at the first move after which ``required`` can no longer be reached.
+    The fix belongs at the first move after which ``required`` can no longer be reached
+    (inside a split, on the branch that could have reached it); for an item that has
+    no route there at all, after which no route of the process (whatever its
+    condition) leads there.
     """
     if situation.entry in required:
         return None
-    parent = _search([situation.entry], _avoiding(graph, required))
+    step = _avoiding(graph, required)
+    parent = _search([situation.entry], step)
     end = next((s for s in parent if s in graph.ends), None)
     if end is None:
         return None
-    moves = _path(parent, end)
     can_reach = _reaching(graph, required)
+    if situation.entry not in can_reach:  # no route there for this item: where one could be
+        routes = graph.flow.graph.graph
+        names = {graph.flow.name(i) for i in required}
+        near = set().union(*(nx.ancestors(routes, n) | {n} for n in names))
+        can_reach = {graph.flow.index[n] for n in near}
+    moves = _expand(graph, _path(parent, end), step, can_reach)
     culprit = next(
         (m for m in moves if m.source in can_reach and m.target not in can_reach),
         moves[-1] if moves else None,
     )
     return _violation(situation, moves, culprit)
+
+
+def _expand(
+    graph: MoveGraph, moves: list[Move], step: Callable[[int], list[Move]], near: Set[int]
+) -> list[Move]:
+    """``moves`` with each pass through a split shown along one branch to its join: the
+    first branch from which a stage of ``near`` could be reached (where the fix is)."""
+    shown: list[Move] = []
+    for move in moves:
+        if move.kind != "join":
+            shown.append(move)
+            continue
+        branches, join = graph.splits[move.source]
+        branch = next((b for b in branches if b in near), branches[0])
+        inside = _search([branch], _until(join, step))
+        if join not in inside:
+            shown.append(move)
+            continue
+        shown.append(Move(move.source, branch, "split"))
+        shown += _expand(graph, _path(inside, join), step, near)
+    return shown
 
 
 def _finishing(graph: MoveGraph) -> set[int]:
