@@ -192,7 +192,12 @@ def schema(kind: str) -> None:
 
 @click.group()
 def policy() -> None:
-    """Work with the org's policy file (procflow-policy.yaml, see docs/policies.md)."""
+    """Work with the org's policy file (procflow-policy.yaml, see docs/policies.md).
+
+    \b
+    Example:
+      procflow policy test --policy docs/examples/moderation-policy.yaml
+    """
 
 
 @policy.command("test")

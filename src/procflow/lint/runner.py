@@ -123,8 +123,10 @@ def lint_paths(paths: Sequence[str | Path], config: LintConfig | None = None) ->
         report.findings.extend(f for f in findings if config.wants(f))
     if config.policy is not None:
         unknown = check_names(config.policy, report.processes)
-        if unknown:
+        if unknown:  # a rule naming what no SOP has cannot be evaluated: its findings go
+            broken = {f.args["rule"] for f in unknown}
             report.failed.append(config.policy.path)
+            report.findings = [f for f in report.findings if f.code not in broken]
             report.findings.extend(unknown)
     report.findings.sort(key=Finding.sort_key)
     return report

@@ -12,7 +12,7 @@ the processes linted (:func:`check_names`), since one policy serves many SOPs.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -81,10 +81,8 @@ def load_policy(path: str | Path, builtin: Iterable[str] = ()) -> Policy:
     seen: dict[str, int] = {}
     for index, rule in enumerate(spec.rules):
         base: DocPath = ("rules", index)
-        for name, used in (
-            (rule.id, seen.get(rule.id)),
-            (rule.rule_name, seen.get(rule.rule_name)),
-        ):
+        named = [rule.id] if rule.name is None else [rule.id, rule.name]
+        for name, used in ((n, seen.get(n)) for n in named):
             if name in taken:
                 findings.append(
                     INVALID_VALUE.finding(
@@ -134,7 +132,8 @@ def _examples(policy: Policy) -> Iterator[Process]:
 def check_names(policy: Policy, processes: Iterable[Process]) -> list[Finding]:
     """A finding in the policy file for every pool, stage or attribute it names that none
     of ``processes`` has, nor any of the policy's own examples: the rule could never
-    match it, which is a typo far more often than a rule kept for later."""
+    match it, which is a typo far more often than a rule kept for later. Each finding
+    names its rule's code (``args["rule"]``): that rule's findings mean nothing."""
     pools: set[str] = set()
     stages: set[str] = set()
     attributes: set[str] = set()
@@ -149,14 +148,16 @@ def check_names(policy: Policy, processes: Iterable[Process]) -> list[Finding]:
     doc = policy.document
     findings: list[Finding] = []
 
+    def add(finding: Finding) -> None:
+        findings.append(replace(finding, args={"rule": code}))
+
     def unknown(what: str, name: str, known: set[str], path: DocPath) -> None:
         if name not in known:
             hint = did_you_mean(name, sorted(known)) or f"no linted process has this {what}"
-            findings.append(
-                UNKNOWN_POLICY_NAME.finding(f"unknown {what} {name!r}", doc.locate(path), hint)
-            )
+            add(UNKNOWN_POLICY_NAME.finding(f"unknown {what} {name!r}", doc.locate(path), hint))
 
     for index, rule_class in enumerate(policy.rules):
+        code = rule_class.code
         check_spec = rule_class.spec.check
         base: DocPath = ("rules", index, "check")
         if isinstance(check_spec, PathCheck):
@@ -179,7 +180,7 @@ def check_names(policy: Policy, processes: Iterable[Process]) -> list[Finding]:
                     hint = did_you_mean(problem_name, sorted(attributes)) or (
                         "no linted process has this attribute"
                     )
-                    findings.append(
+                    add(
                         UNKNOWN_POLICY_NAME.finding(
                             f"unknown attribute {problem_name!r}",
                             doc.locate_in_text((*base, "when"), max(offset, 0)),

@@ -323,12 +323,18 @@ def too_many_handoffs(graph: MoveGraph, situation: Situation, limit: int) -> Vio
     for k, members in enumerate(nx.strongly_connected_components(states)):
         for member in members:
             group[member] = k
-    for a, b, data in states.edges(data=True):
-        if data["weight"] and group[a] == group[b]:  # a handoff inside a loop: without end
-            into = nx.shortest_path(states, start, a)
-            moves = [states.edges[u, v]["move"] for u, v in itertools.pairwise(into)]
-            moves.append(data["move"])
-            return _violation(situation, moves, data["move"])
+    depth = nx.single_source_shortest_path_length(states, start)
+    looping = [
+        (a, b, data)
+        for a, b, data in states.edges(data=True)
+        if data["weight"] and group[a] == group[b]
+    ]
+    if looping:  # a handoff inside a loop: without end; shown at the one closing the loop
+        a, _, data = min(looping, key=lambda e: (depth[e[1]] > depth[e[0]], -depth[e[0]]))
+        into = nx.shortest_path(states, start, a)
+        moves = [states.edges[u, v]["move"] for u, v in itertools.pairwise(into)]
+        moves.append(data["move"])
+        return _violation(situation, moves, data["move"])
     # no loop gains handoffs now: relax until nothing improves (strictly, so the
     # predecessors never form a loop)
     best: dict[State, tuple[int, State | None]] = {start: (0, None)}
