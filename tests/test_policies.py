@@ -475,7 +475,8 @@ def test_capacity_threshold_on_the_analytic_estimate(tmp_path: Path) -> None:
         ("- {id: ORG001, message: m, check: {every: room, require: x > 0}}", "PF012", 3, 45),
         ("- {id: PF101, message: m, check: {max_handoffs: 2}}", "PF012", 3, 10),
         (
-            "- {id: ORG001, message: m, check: {max_handoffs: 2}}\n- {id: ORG001, message: n, check: {max_handoffs: 1}}",
+            "- {id: ORG001, message: m, check: {max_handoffs: 2}}\n"
+            "- {id: ORG001, message: n, check: {max_handoffs: 1}}",
             "PF012",
             4,
             10,
