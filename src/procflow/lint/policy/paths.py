@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
-from procflow.flow import CAUGHT, NOWHERE, Flow, Row
+from procflow.flow import CAUGHT, NOWHERE, Flow, Row, StageRule
 from procflow.lint.policy.situations import Situation
 
 #: What a move is: ``next`` (a branch), ``defect`` (rework), ``escalate``, ``split`` (to a
@@ -73,33 +73,56 @@ class MoveGraph:
         return self.moves[stage]
 
 
-def move_graph(flow: Flow, row: Row, defects: bool) -> MoveGraph:
-    """The moves an item with attribute ``row`` can make; ``defects``: an item can carry one."""
-    moves: list[list[Move]] = []
-    splits: dict[int, tuple[tuple[int, ...], int]] = {}
-    zeros = (0,) * flow.bounded
-    for rule in flow.rules:
-        found: dict[tuple[int, str], Move] = {}
-        if rule.kind == "split":
-            branches = tuple(t for t in rule.split if t != NOWHERE)
-            if rule.join != NOWHERE:
-                splits[rule.index] = (branches, rule.join)
-            for target in branches:
+class MoveGraphs:
+    """The move graphs of one process, made once per kind of item and shared by every
+    rule; a stage's moves are worked out once per answer of its own conditions."""
+
+    def __init__(self, flow: Flow) -> None:
+        self.flow = flow
+        #: an item can carry a defect only if some work leaves one
+        self.defects = any(rule.error_rate > 0 for rule in flow.rules)
+        self._graphs: dict[Row, MoveGraph] = {}
+        self._moves: dict[tuple[int, tuple[bool, ...]], list[Move]] = {}
+        self.splits = {
+            r.index: (tuple(t for t in r.split if t != NOWHERE), r.join)
+            for r in flow.rules
+            if r.kind == "split" and r.join != NOWHERE
+        }
+        self.ends = frozenset(r.index for r in flow.rules if r.kind == "end")
+
+    def of(self, row: Row) -> MoveGraph:
+        """The moves an item with attribute ``row`` can make."""
+        graph = self._graphs.get(row)
+        if graph is None:
+            moves = [self._stage(rule, row) for rule in self.flow.rules]
+            graph = self._graphs[row] = MoveGraph(self.flow, moves, self.splits, self.ends)
+        return graph
+
+    def _stage(self, rule: StageRule, row: Row) -> list[Move]:
+        key = (rule.index, tuple(holds(row) for _, holds, _ in rule.conditions))
+        moves = self._moves.get(key)
+        if moves is None:
+            moves = self._moves[key] = _stage_moves(rule, row, self.defects, self.flow.bounded)
+        return moves
+
+
+def _stage_moves(rule: StageRule, row: Row, defects: bool, bounded: int) -> list[Move]:
+    """The moves from one stage (:meth:`StageRule.outcomes` with a chance above 0)."""
+    found: dict[tuple[int, str], Move] = {}
+    if rule.kind == "split":
+        for target in rule.split:
+            if target != NOWHERE:
                 found[target, "split"] = Move(rule.index, target, "split")
-        elif rule.kind != "end":
-            for defective in (False, True) if defects else (False,):
-                for outcome in rule.outcomes(defective, zeros, row):
-                    kind = "defect" if outcome.review == CAUGHT else "next"
-                    if outcome.target != NOWHERE:
-                        found.setdefault(
-                            (outcome.target, kind), Move(rule.index, outcome.target, kind)
-                        )
-            if rule.escalation is not None and rule.escalation.to != NOWHERE:
-                target = rule.escalation.to
-                found.setdefault((target, "escalate"), Move(rule.index, target, "escalate"))
-        moves.append(list(found.values()))
-    ends = frozenset(r.index for r in flow.rules if r.kind == "end")
-    return MoveGraph(flow, moves, splits, ends)
+    elif rule.kind != "end":
+        for defective in (False, True) if defects else (False,):
+            for outcome in rule.outcomes(defective, (0,) * bounded, row):
+                kind = "defect" if outcome.review == CAUGHT else "next"
+                if outcome.target != NOWHERE:
+                    found.setdefault((outcome.target, kind), Move(rule.index, outcome.target, kind))
+        if rule.escalation is not None and rule.escalation.to != NOWHERE:
+            target = rule.escalation.to
+            found.setdefault((target, "escalate"), Move(rule.index, target, "escalate"))
+    return list(found.values())
 
 
 def _search(starts: Iterable[int], step: Callable[[int], Iterable[Move]]) -> dict[int, Move | None]:
@@ -193,7 +216,10 @@ def avoids(graph: MoveGraph, situation: Situation, required: Set[int]) -> Violat
     if situation.entry not in can_reach:  # no route there for this item: where one could be
         routes = graph.flow.graph.graph
         names = {graph.flow.name(i) for i in required}
-        near = set().union(*(nx.ancestors(routes, n) | {n} for n in names))
+        near: set[str] = set()
+        for name in names:
+            if name not in near:
+                near |= nx.ancestors(routes, name) | {name}
         can_reach = {graph.flow.index[n] for n in near}
     moves = _expand(graph, _path(parent, end), step, can_reach)
     culprit = next(

@@ -22,7 +22,6 @@ from procflow.lint.policy.paths import (
     Violation,
     avoids,
     ends_outside,
-    move_graph,
     reaches,
     reaches_before,
     too_many_handoffs,
@@ -81,15 +80,11 @@ class OrgRule(Rule):
     def _paths(self, ctx: LintContext, check: PathCheck) -> Iterator[Finding]:
         flow = ctx.flow
         extra = [check.when] if check.when is not None else []
-        defects = any(stage.error_rate > 0 for stage in ctx.process.stages.values())
-        graphs: dict[tuple[object, ...], MoveGraph] = {}
         reported: set[tuple[DocPath, str]] = set()
         for situation in situations(flow, extra):
             if check.when is not None and not _holds(check, flow, situation):
                 continue
-            graph = graphs.get(situation.row)
-            if graph is None:
-                graph = graphs[situation.row] = move_graph(flow, situation.row, defects)
+            graph = ctx.moves.of(situation.row)
             violation = _search(check, flow, graph, situation)
             if violation is None:
                 continue
@@ -151,12 +146,11 @@ class OrgRule(Rule):
         if not values or any(s.metric == "cycle_time" for s in process.slas):
             return  # an SLA on cycle time covers every item
         flow = ctx.flow
-        defects = any(stage.error_rate > 0 for stage in process.stages.values())
         covered: set[object] = set()
         waited = {flow.index[s.stage] for s in process.slas if s.stage in flow.index}
         for situation in situations(flow, split_on=[attribute]):
             value = dict(situation.values).get(attribute)
-            graph = move_graph(flow, situation.row, defects)
+            graph = ctx.moves.of(situation.row)
             if reaches(graph, situation, waited) is not None:
                 covered.add(value)
         missing = [v for v in values if v not in covered]
