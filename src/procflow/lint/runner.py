@@ -183,8 +183,9 @@ def _seen_from_scenario(
     codes = {rule.code for rule in policy.rules} if policy is not None else set()
     if not codes:
         return [seen_from(doc, f) for f in findings]
-    assert config is not None
-    own = {(f.code, f.message) for f in check_process(base, config) if f.code in codes}
+    assert config is not None and policy is not None
+    ctx = LintContext(base, config.max_utilization)
+    own = {(f.code, f.message) for rule in policy.rules for f in rule().check(ctx)}
     seen: list[Finding] = []
     for f in findings:
         if f.code not in codes:

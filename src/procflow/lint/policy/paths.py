@@ -191,7 +191,7 @@ def _avoiding(graph: MoveGraph, avoid: Set[int]) -> Callable[[int], list[Move]]:
         for split, (branches, join) in graph.splits.items():
             if split in passable or split in avoid or join in avoid:
                 continue
-            if all(b not in avoid and join in _search([b], step) for b in branches):
+            if all(b not in avoid and join in _search([b], _until(join, step)) for b in branches):
                 passable.add(split)
                 changed = True
     return step

@@ -49,6 +49,9 @@ class OrgRule(Rule):
     spec: ClassVar[PolicyRule]
     #: the policy file the rule is written in
     source: ClassVar[str]
+    #: a policy reads routes and numbers alike: it is not checked on what loaded of a
+    #: file that did not load (the file's own errors come first)
+    reads = frozenset({"numbers", "structure"})
 
     @classmethod
     def info(cls) -> RuleInfo:
