@@ -647,3 +647,90 @@ def test_a_scenario_that_breaks_a_policy_is_reported_at_its_change(tmp_path: Pat
     (finding,) = policy_findings(scenario, policy)
     assert finding.location.file == str(scenario)
     assert (finding.location.line, finding.location.col) == (5, 3)  # the when it changes
+
+
+NUMERIC = """
+process: numeric
+time_unit: minute
+arrivals:
+  - name: posts
+    rate: 10 per hour
+    attributes:
+      words: {lognormal: {mean: 180, sd: 160}}
+resources:
+  reader: {count: 5, cost_per_hour: 10}
+  expert: {count: 5, cost_per_hour: 10}
+stages:
+  triage:
+    next:
+      - to: long_read
+        when: words > 400
+      - to: short_read
+  long_read:
+    resource: expert
+    duration: {lognormal: {mean: 4, sd: 2}}
+    next: done
+  short_read:
+    resource: reader
+    duration: {lognormal: {mean: 4, sd: 2}}
+    next: done
+  done:
+    end: true
+"""
+
+
+def test_a_numeric_attribute_is_cut_where_the_conditions_compare_it(tmp_path: Path) -> None:
+    """Posts over 400 words go to the expert: a rule about posts of 1,000 words or more
+    holds; one about posts over 100 words is broken by those of 101 to 400 words."""
+    process = write(tmp_path, "p.yaml", NUMERIC)
+    policy = policy_of(
+        tmp_path,
+        """
+        - id: ORG018
+          message: long posts are read by an expert
+          check:
+            when: words >= 1000
+            visits: {pool: expert}
+        """,
+    )
+    assert policy_findings(process, policy) == []
+    policy = policy_of(
+        tmp_path,
+        """
+        - id: ORG019
+          message: posts over 100 words are read by an expert
+          check:
+            when: words > 100
+            visits: {pool: expert}
+        """,
+    )
+    (finding,) = policy_findings(process, policy)
+    assert 100 < finding.args["values"]["words"] <= 400
+    assert where([finding]) == {("ORG019", 16, 13)}  # triage.next[1].to: short_read
+
+
+def test_rework_is_a_route_only_when_some_work_leaves_a_defect(tmp_path: Path) -> None:
+    """The review sends caught defects to the fixers: a route, located at on_defect. With
+    no error_rate anywhere there is nothing to catch, and no such route."""
+    text = (
+        REWORK.replace("      - to: label\n        probability: 0.05\n", "")
+        .replace("    on_defect: label", "    on_defect: fix")
+        .replace(
+            "  done:\n",
+            "  fix:\n    resource: annotator\n    duration: {lognormal: {mean: 4, sd: 2}}\n"
+            "    next: review\n  done:\n",
+        )
+    )
+    policy = policy_of(
+        tmp_path,
+        """
+        - id: ORG020
+          message: nothing needs fixing
+          check: {never_visits: {stage: fix}}
+        """,
+    )
+    (finding,) = policy_findings(write(tmp_path, "p.yaml", text), policy)
+    assert finding.args["path"] == ["label", "review", "fix"]
+    assert where([finding]) == {("ORG020", 18, 16)}  # review.on_defect
+    flawless = text.replace("    error_rate: 0.1\n", "")
+    assert policy_findings(write(tmp_path, "p.yaml", flawless), policy) == []
