@@ -27,7 +27,6 @@ sys.path.insert(0, str(ROOT / "src"))
 from procflow.lint.config import LintConfig  # noqa: E402
 from procflow.lint.context import LintContext  # noqa: E402
 from procflow.lint.policy import load_policy  # noqa: E402
-from procflow.lint.registry import all_rule_info  # noqa: E402
 from procflow.lint.runner import lint_paths  # noqa: E402
 from procflow.model.validation import validate_process  # noqa: E402
 from procflow.source import load_document  # noqa: E402
@@ -156,8 +155,7 @@ def main() -> None:
         sop.write_text(process(args.blocks), encoding="utf-8")
         rules = Path(folder) / "procflow-policy.yaml"
         rules.write_text(policy(), encoding="utf-8")
-        info = all_rule_info()
-        org = load_policy(rules, [*info, *(r.name for r in info.values())])
+        org = load_policy(rules)
         plain, with_policy = LintConfig(), LintConfig(policy=org)
         report = lint_paths([sop], plain)
         if report.errors:

@@ -18,7 +18,6 @@ from procflow.cli import main
 from procflow.diagnostics import Finding, LoadError
 from procflow.lint.config import LintConfig
 from procflow.lint.policy import Policy, load_policy
-from procflow.lint.registry import all_rule_info
 from procflow.lint.runner import lint_paths
 
 EXAMPLE_POLICY = ROOT / "docs" / "examples" / "moderation-policy.yaml"
@@ -33,12 +32,7 @@ def write(folder: Path, name: str, text: str) -> Path:
 def policy_of(folder: Path, rules: str) -> Policy:
     text = "policy: test\nrules:\n" + textwrap.indent(textwrap.dedent(rules).strip("\n"), "  ")
     path = write(folder, "procflow-policy.yaml", text + "\n")
-    return load_policy(path, builtin_codes())
-
-
-def builtin_codes() -> list[str]:
-    info = all_rule_info()
-    return [*info, *(r.name for r in info.values())]
+    return load_policy(path)
 
 
 def policy_findings(process: Path, policy: Policy) -> list[Finding]:
@@ -511,7 +505,7 @@ def test_unknown_names_are_pf030_at_the_name_in_the_policy(tmp_path: Path) -> No
         ("bad.policy.yml", {("PF030", 7, 28), ("PF030", 11, 13)}),
         ("good.policy.yml", set()),
     ):
-        policy = load_policy(fixture / name, builtin_codes())
+        policy = load_policy(fixture / name)
         report = lint_paths([process], LintConfig(policy=policy))
         assert where(report.findings) == expected  # and the rules with typos report nothing
         assert (report.exit_code == 2) == bool(expected)
@@ -623,7 +617,7 @@ def test_policy_test_fails_when_a_rule_stops_matching(tmp_path: Path) -> None:
 
 
 def test_the_bundled_processes_follow_the_example_policy_but_one_warning() -> None:
-    policy = load_policy(EXAMPLE_POLICY, builtin_codes())
+    policy = load_policy(EXAMPLE_POLICY)
     report = lint_paths([ROOT / "processes"], LintConfig(policy=policy))
     assert report.exit_code == 0
     assert where(report.findings) == {("ORG005", 17, 3)}  # annotators planned at 87%

@@ -21,6 +21,7 @@ unchanged, the scenario for what it changed.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import dataclasses
 import itertools
@@ -437,8 +438,9 @@ def at_change(scenario: Document, finding: Finding, touched: Sequence[DocPath] =
 
     A finding already in the scenario file stays where it is. Otherwise the change
     (or sweep, or removal) whose path lies on (or above) one of the ``touched`` paths
-    of the base (the stages of an offending route, a pool) is where the PM looks;
-    else the first change. The message keeps the place in the base.
+    of the base (the route where the fix belongs, then the stages of the offending
+    path, or a pool: the first that a change touches wins) is where the PM looks; else
+    the first change. The message keeps the place in the base.
     """
     if finding.location.file == scenario.path:
         return finding
@@ -456,14 +458,16 @@ def at_change(scenario: Document, finding: Finding, touched: Sequence[DocPath] =
     ]
     if not written:
         return seen_from(scenario, finding)
-    related: list[Location] = []
+    parsed: list[tuple[DocPath, Location]] = []
     for text, location in written:
-        try:
-            path = parse_path(text)
-        except PathError:
-            continue
-        if any(path[: len(p)] == tuple(p) or tuple(p)[: len(path)] == path for p in touched):
-            related.append(location)
+        with contextlib.suppress(PathError):
+            parsed.append((parse_path(text), location))
+    related = [
+        location
+        for place in map(tuple, touched)  # the first of touched is the likeliest
+        for path, location in parsed
+        if path[: len(place)] == place or place[: len(path)] == path
+    ]
     where = related[0] if related else written[0][1]
     return dataclasses.replace(
         finding,

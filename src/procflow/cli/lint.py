@@ -13,7 +13,6 @@ from procflow.cli.common import MKDIR, check_outputs, emit, fail_load, tool_vers
 from procflow.lint import formats
 
 if TYPE_CHECKING:
-    from procflow.diagnostics import RuleInfo
     from procflow.lint.policy import Policy
 
 
@@ -35,21 +34,15 @@ def _policy(given: str | None) -> Policy | None:
     located findings if it cannot be loaded."""
     from procflow.diagnostics import LoadError
     from procflow.lint.policy import find_policy, load_policy
-    from procflow.lint.registry import all_rule_info
 
     path = Path(given) if given is not None else find_policy(Path.cwd())
     if path is None:
         return None
     try:
-        return load_policy(path, builtin_codes(all_rule_info()))
+        return load_policy(path)
     except LoadError as exc:
         fail_load(exc)
         raise AssertionError from None  # fail_load exits
-
-
-def builtin_codes(info: dict[str, RuleInfo]) -> list[str]:
-    """procflow's own codes and rule names, which a policy rule may not take."""
-    return [*info, *(rule.name for rule in info.values())]
 
 
 POLICY = click.option(

@@ -23,6 +23,7 @@ from procflow.diagnostics.suggest import did_you_mean
 from procflow.expr import AttributeSpec, Expr, check
 from procflow.lint.policy.elements import field_specs
 from procflow.lint.policy.rule import OrgRule, org_rule
+from procflow.lint.registry import all_rule_info
 from procflow.model.policy import (
     POLICY_FILE,
     CapacityCheck,
@@ -66,10 +67,10 @@ def find_policy(start: Path) -> Path | None:
     return None
 
 
-def load_policy(path: str | Path, builtin: Iterable[str] = ()) -> Policy:
+def load_policy(path: str | Path) -> Policy:
     """Load and validate a policy file; raise :class:`LoadError` with every problem, located.
 
-    ``builtin`` are the codes procflow itself reports: a policy rule may not reuse one.
+    A rule may not take a code or name of procflow's own (``PF101``, ``unknown-stage``).
     """
     doc = load_document(path)
     try:
@@ -77,7 +78,8 @@ def load_policy(path: str | Path, builtin: Iterable[str] = ()) -> Policy:
     except ValidationError as exc:
         raise LoadError([*doc.findings, *translate_errors(exc, doc, PolicyFile)]) from None
     findings = list(doc.findings)
-    taken = set(builtin)
+    info = all_rule_info()
+    taken = {*info, *(rule.name for rule in info.values())}
     seen: dict[str, int] = {}
     for index, rule in enumerate(spec.rules):
         base: DocPath = ("rules", index)
