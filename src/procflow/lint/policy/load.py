@@ -136,17 +136,16 @@ def check_names(policy: Policy, processes: Iterable[Process]) -> list[Finding]:
     of ``processes`` has, nor any of the policy's own examples: the rule could never
     match it, which is a typo far more often than a rule kept for later. Each finding
     names its rule's code (``args["rule"]``): that rule's findings mean nothing."""
+    linted = list(processes)
+    if not linted:  # nothing loaded: the files' own errors come first
+        return []
     pools: set[str] = set()
     stages: set[str] = set()
     attributes: set[str] = set()
-    any_process = False
-    for process in [*processes, *_examples(policy)]:
-        any_process = True
+    for process in [*linted, *_examples(policy)]:
         pools |= set(process.resources)
         stages |= set(process.stages)
         attributes |= set(process.attributes())
-    if not any_process:
-        return []
     doc = policy.document
     findings: list[Finding] = []
 
