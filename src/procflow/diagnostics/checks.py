@@ -315,15 +315,17 @@ UNKNOWN_POLICY_NAME = LoadCheck(
     "PF030",
     "unknown-policy-name",
     """
-A policy rule names a pool, stage or attribute that none of the processes linted has.
+A policy rule names a pool, stage, attribute or value that none of the processes linted has.
 
 An org's policy file (``procflow-policy.yaml``, see docs/policies.md) serves
 many SOPs, so a rule may name a pool that one SOP lacks: that SOP then breaks
 the rule (its high-severity items never reach the specialist). But a name no
-SOP in the run has is almost always a typo, and a rule with a typo matches
-nothing, silently. The finding is in the policy file, at the name, with the
-closest name the processes have; ``procflow lint`` exits with status 2, as for
-any policy that cannot be used.
+SOP in the run has (nor any of the policy's own example SOPs) is almost always
+a typo, and a rule with a typo matches nothing, silently: so is a value no SOP
+gives an attribute (``severity == "hgih"``). The finding is in the policy file,
+at the name, with the closest name the processes have; that rule reports
+nothing, and ``procflow lint`` exits with status 2, as for any policy that
+cannot be used.
 
 Fails::
 

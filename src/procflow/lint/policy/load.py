@@ -32,7 +32,7 @@ from procflow.model.policy import (
     PolicyFile,
     SlaCheck,
 )
-from procflow.model.process import Process
+from procflow.model.process import CategoricalAttribute, NumericAttribute, Process
 from procflow.model.validation import translate_errors, validate_process
 from procflow.source import DocPath, Document, load_document
 
@@ -131,21 +131,41 @@ def _examples(policy: Policy) -> Iterator[Process]:
             continue
 
 
+def _attribute_specs(
+    definitions: Mapping[str, list[CategoricalAttribute | NumericAttribute]],
+) -> dict[str, AttributeSpec]:
+    """What a policy's conditions may read: every attribute of the processes, with the
+    values any of them gives it (a number, when one of them draws it from a distribution)."""
+    specs: dict[str, AttributeSpec] = {}
+    for name, found in definitions.items():
+        if all(isinstance(d, CategoricalAttribute) for d in found):
+            values = {v for d in found if isinstance(d, CategoricalAttribute) for v in d.values}
+            specs[name] = AttributeSpec(name, "categorical", frozenset(values))
+        else:
+            specs[name] = AttributeSpec(name, "numeric")
+    return specs
+
+
 def check_names(policy: Policy, processes: Iterable[Process]) -> list[Finding]:
     """A finding in the policy file for every pool, stage or attribute it names that none
-    of ``processes`` has, nor any of the policy's own examples: the rule could never
-    match it, which is a typo far more often than a rule kept for later. Each finding
+    of ``processes`` has, nor any of the policy's own examples, and for every value a
+    condition compares an attribute with that none of them gives it (``severity ==
+    "hgih"``): the rule could never match it, which is a typo far more often than a rule
+    kept for later. Each finding
     names its rule's code (``args["rule"]``): that rule's findings mean nothing."""
     linted = list(processes)
     if not linted:  # nothing loaded: the files' own errors come first
         return []
     pools: set[str] = set()
     stages: set[str] = set()
-    attributes: set[str] = set()
+    definitions: dict[str, list[CategoricalAttribute | NumericAttribute]] = {}
     for process in [*linted, *_examples(policy)]:
         pools |= set(process.resources)
         stages |= set(process.stages)
-        attributes |= set(process.attributes())
+        for name, found in process.attributes().items():
+            definitions.setdefault(name, []).extend(found)
+    attributes = set(definitions)
+    specs = _attribute_specs(definitions)
     doc = policy.document
     findings: list[Finding] = []
 
@@ -176,16 +196,12 @@ def check_names(policy: Policy, processes: Iterable[Process]) -> list[Finding]:
             for k, name in enumerate(check_spec.ends_only_in or []):
                 unknown("stage", name, stages, (*base, "ends_only_in", k))
             if check_spec.when is not None:
-                for problem_name in sorted(check_spec.when.attributes() - attributes):
-                    offset = check_spec.when.text.find(problem_name)
-                    hint = did_you_mean(problem_name, sorted(attributes)) or (
-                        "no linted process has this attribute"
-                    )
+                for problem in check(check_spec.when, specs):
                     add(
                         UNKNOWN_POLICY_NAME.finding(
-                            f"unknown attribute {problem_name!r}",
-                            doc.locate_in_text((*base, "when"), max(offset, 0)),
-                            hint,
+                            problem.message,
+                            doc.locate_in_text((*base, "when"), problem.offset),
+                            problem.hint or "no linted process has it",
                         )
                     )
         elif isinstance(check_spec, SlaCheck):
