@@ -23,7 +23,6 @@ from procflow.diagnostics.suggest import did_you_mean
 from procflow.expr import AttributeSpec, Expr, check
 from procflow.lint.policy.elements import field_specs
 from procflow.lint.policy.rule import OrgRule, org_rule
-from procflow.lint.registry import all_rule_info
 from procflow.model.policy import (
     POLICY_FILE,
     CapacityCheck,
@@ -78,6 +77,8 @@ def load_policy(path: str | Path) -> Policy:
     except ValidationError as exc:
         raise LoadError([*doc.findings, *translate_errors(exc, doc, PolicyFile)]) from None
     findings = list(doc.findings)
+    from procflow.lint.registry import all_rule_info  # the registry's rules read the context
+
     info = all_rule_info()
     taken = {*info, *(rule.name for rule in info.values())}
     seen: dict[str, int] = {}
