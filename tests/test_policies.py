@@ -728,3 +728,18 @@ def test_rework_is_a_route_only_when_some_work_leaves_a_defect(tmp_path: Path) -
     assert where([finding]) == {("ORG020", 18, 16)}  # review.on_defect
     flawless = text.replace("    error_rate: 0.1\n", "")
     assert policy_findings(write(tmp_path, "p.yaml", flawless), policy) == []
+
+
+def test_the_policy_schema_accepts_the_example_and_refuses_an_unknown_check() -> None:
+    import jsonschema
+    import yaml
+
+    result = run("schema", "--kind", "policy")
+    assert result.exit_code == 0
+    schema = json.loads(result.output)
+    jsonschema.Draft7Validator.check_schema(schema)
+    validator = jsonschema.Draft7Validator(schema)
+    example = yaml.safe_load(EXAMPLE_POLICY.read_text(encoding="utf-8"))
+    assert list(validator.iter_errors(example)) == []
+    example["rules"][0]["check"] = {"visit": {"pool": "x"}}
+    assert list(validator.iter_errors(example)) != []
