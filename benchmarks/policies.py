@@ -117,7 +117,7 @@ RULES = [
     ("", "visits: {pool: qc}\n      before: {pool: expert}"),
     ("", "visits: {pool: backup}\n      before: {pool: worker}"),
     ("", "max_handoffs: 3"),
-    ('when: severity == "high"', "max_handoffs: 2000"),
+    ('when: market == "ID"', "visits: {pool: qc}\n      after: {pool: vendor}"),
     ("", "ends_only_in: [done]"),
     ('when: market == "BR"', "ends_only_in: [done]"),
     ('when: severity == "medium" and market != "ID"', "visits: {pool: worker}"),

@@ -600,7 +600,7 @@ def test_a_policy_code_in_pyproject_ignore(tmp_path: Path, monkeypatch: pytest.M
 def test_policy_test_passes_on_the_example_policy() -> None:
     result = run("policy", "test", "--policy", str(EXAMPLE_POLICY))
     assert result.exit_code == 0, result.output
-    assert result.output.count("ok ") == 16
+    assert result.output.count("ok ") == 19
 
 
 def test_policy_test_fails_when_a_rule_stops_matching(tmp_path: Path) -> None:
@@ -616,11 +616,14 @@ def test_policy_test_fails_when_a_rule_stops_matching(tmp_path: Path) -> None:
     assert "FAILED  ORG001 passes" in result.output and "FAILED  ORG001 fails" not in result.output
 
 
-def test_the_bundled_processes_follow_the_example_policy_but_one_warning() -> None:
+def test_the_bundled_processes_follow_the_example_policy_but_two_warnings() -> None:
     policy = load_policy(EXAMPLE_POLICY)
     report = lint_paths([ROOT / "processes"], LintConfig(policy=policy))
     assert report.exit_code == 0
-    assert where(report.findings) == {("ORG005", 17, 3)}  # annotators planned at 87%
+    assert where(report.findings) == {
+        ("ORG005", 17, 3),  # image moderation: annotators planned at 87%
+        ("ORG008", 156, 13),  # multilingual: 8% of the vendor's work is audited
+    }
 
 
 def test_a_scenario_that_breaks_a_policy_is_reported_at_its_change(tmp_path: Path) -> None:
@@ -743,3 +746,50 @@ def test_the_policy_schema_accepts_the_example_and_refuses_an_unknown_check() ->
     assert list(validator.iter_errors(example)) == []
     example["rules"][0]["check"] = {"visit": {"pool": "x"}}
     assert list(validator.iter_errors(example)) != []
+
+
+SAMPLED = """
+process: sampled
+time_unit: minute
+arrivals:
+  - {name: tasks, rate: 10 per hour}
+resources:
+  vendor: {count: 5, cost_per_hour: 10}
+  qa: {count: 2, cost_per_hour: 20}
+stages:
+  label:
+    resource: vendor
+    duration: {lognormal: {mean: 4, sd: 2}}
+    next: sample
+  sample:
+    next:
+      - to: audit
+        probability: 0.2
+      - to: done
+  audit:
+    resource: qa
+    duration: {lognormal: {mean: 3, sd: 1}}
+    next: done
+  done:
+    end: true
+"""
+
+
+def test_after_is_broken_where_the_item_leaves_the_audit_behind(tmp_path: Path) -> None:
+    """80% of the vendor's work skips the audit: at sample.next[1]. Audit everything and
+    the rule holds; an item that never meets the vendor is not asked about."""
+    policy = policy_of(
+        tmp_path,
+        """
+        - id: ORG024
+          message: the vendor's work is always audited
+          check: {visits: {pool: qa}, after: {pool: vendor}}
+        """,
+    )
+    (finding,) = policy_findings(write(tmp_path, "p.yaml", SAMPLED), policy)
+    assert finding.args["path"] == ["label", "sample", "done"]
+    assert where([finding]) == {("ORG024", 17, 13)}  # sample.next[1].to: done
+    always = SAMPLED.replace("        probability: 0.2\n      - to: done\n", "")
+    assert policy_findings(write(tmp_path, "p.yaml", always), policy) == []
+    first_qa = SAMPLED.replace("  label:\n    resource: vendor", "  label:\n    resource: qa")
+    assert policy_findings(write(tmp_path, "p.yaml", first_qa), policy) == []

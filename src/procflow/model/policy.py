@@ -20,7 +20,7 @@ procflow's), a severity, a message, a rationale and a *check*, which is data: a
 condition in the language of ``when`` (never code), a pool or stage name, a number.
 The kinds of check (see docs/policies.md):
 
-- **paths**: ``visits``, ``never_visits``, ``before`` + ``visits``, ``max_handoffs``,
+- **paths**: ``visits``, ``never_visits``, ``before`` or ``after`` + ``visits``, ``max_handoffs``,
   ``ends_only_in``, each over the routes an item can take, optionally only for items
   on which ``when`` holds;
 - **elements**: ``every`` pool, stage, SLA or arrival (``where`` a condition holds)
@@ -111,6 +111,11 @@ class PathCheck(BaseModel):
         default=None,
         description="With visits: every path visits this before it visits the stages of visits.",
     )
+    after: Target | None = Field(
+        default=None,
+        description="With visits: every path that visits this visits the stages of visits "
+        "after it.",
+    )
     never_visits: Target | None = Field(
         default=None, description="No path visits a stage of this pool (or this stage)."
     )
@@ -131,15 +136,22 @@ class PathCheck(BaseModel):
                 "(or every, sla_for_each, max_utilization); got {given}",
                 {"given": ", ".join(given) or "none"},
             )
-        if self.before is not None and self.visits is None:
-            raise PydanticCustomError("check", "before goes with visits: 'visits A before B'")
+        if (self.before is not None or self.after is not None) and self.visits is None:
+            raise PydanticCustomError(
+                "check", "before and after go with visits: 'visits A before B', 'visits A after B'"
+            )
+        if self.before is not None and self.after is not None:
+            raise PydanticCustomError("check", "a check takes before or after, not both")
         return self
 
     @property
     def kind(self) -> str:
-        """``visits``, ``before``, ``never_visits``, ``max_handoffs`` or ``ends_only_in``."""
+        """``visits``, ``before``, ``after``, ``never_visits``, ``max_handoffs`` or
+        ``ends_only_in``."""
         if self.before is not None:
             return "before"
+        if self.after is not None:
+            return "after"
         return next(k for k in PATH_KINDS if getattr(self, k) is not None)
 
 

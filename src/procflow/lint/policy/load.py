@@ -183,7 +183,7 @@ def check_names(policy: Policy, processes: Iterable[Process]) -> list[Finding]:
         check_spec = rule_class.spec.check
         base: DocPath = ("rules", index, "check")
         if isinstance(check_spec, PathCheck):
-            for key in ("visits", "before", "never_visits"):
+            for key in ("visits", "before", "after", "never_visits"):
                 target = getattr(check_spec, key)
                 if target is None:
                     continue

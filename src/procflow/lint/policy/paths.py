@@ -212,21 +212,52 @@ def avoids(graph: MoveGraph, situation: Situation, required: Set[int]) -> Violat
     end = next((s for s in parent if s in graph.ends), None)
     if end is None:
         return None
+    return _leaving(graph, situation, [], _path(parent, end), step, required)
+
+
+def skips_after(
+    graph: MoveGraph, situation: Situation, first: Set[int], then: Set[int]
+) -> Violation | None:
+    """A path that visits one of ``first`` and then ends without visiting one of ``then``,
+    if there is one; the fix belongs where the item leaves ``then`` behind, as for
+    :func:`avoids`."""
+    before = _search([situation.entry], graph.successors)
+    starts = [s for s in before if s in first and s not in then]
+    step = _avoiding(graph, then)
+    parent = _search(starts, step)
+    end = next((s for s in parent if s in graph.ends), None)
+    if end is None:
+        return None
+    after = _path(parent, end)
+    start = after[0].source if after else end
+    return _leaving(graph, situation, _path(before, start), after, step, then)
+
+
+def _leaving(
+    graph: MoveGraph,
+    situation: Situation,
+    lead: list[Move],
+    moves: list[Move],
+    step: Callable[[int], list[Move]],
+    required: Set[int],
+) -> Violation:
+    """The violation of a path (``lead``, then ``moves`` that avoid ``required``), with
+    the fix at the first move of ``moves`` after which ``required`` is out of reach."""
     can_reach = _reaching(graph, required)
-    if situation.entry not in can_reach:  # no route there for this item: where one could be
+    start = moves[0].source if moves else situation.entry
+    if start not in can_reach:  # no route there for this item: where one could be
         routes = graph.flow.graph.graph
-        names = {graph.flow.name(i) for i in required}
         near: set[str] = set()
-        for name in names:
+        for name in {graph.flow.name(i) for i in required}:
             if name not in near:
                 near |= nx.ancestors(routes, name) | {name}
         can_reach = {graph.flow.index[n] for n in near}
-    moves = _expand(graph, _path(parent, end), step, can_reach)
+    moves = _expand(graph, moves, step, can_reach)
     culprit = next(
         (m for m in moves if m.source in can_reach and m.target not in can_reach),
         moves[-1] if moves else None,
     )
-    return _violation(situation, moves, culprit)
+    return _violation(situation, [*lead, *moves], culprit)
 
 
 def _expand(

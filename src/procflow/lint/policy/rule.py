@@ -24,6 +24,7 @@ from procflow.lint.policy.paths import (
     ends_outside,
     reaches,
     reaches_before,
+    skips_after,
     too_many_handoffs,
 )
 from procflow.lint.policy.situations import Situation, situations
@@ -216,6 +217,10 @@ def _search(
         assert check.before is not None and check.visits is not None
         first, then = stages_of(flow, check.before), stages_of(flow, check.visits)
         return reaches_before(graph, situation, first, then)
+    if kind == "after":
+        assert check.after is not None and check.visits is not None
+        first, then = stages_of(flow, check.after), stages_of(flow, check.visits)
+        return skips_after(graph, situation, first, then)
     if kind == "visits":
         assert check.visits is not None
         return avoids(graph, situation, stages_of(flow, check.visits))
@@ -258,6 +263,9 @@ def _path_hint(check: PathCheck) -> str:
         return (
             f"route these items through {check.before.describe()} before {check.visits.describe()}"
         )
+    if kind == "after":
+        assert check.after is not None and check.visits is not None
+        return f"route these items through {check.visits.describe()} after {check.after.describe()}"
     if kind == "never_visits":
         assert check.never_visits is not None
         return f"send these items elsewhere: they must never reach {check.never_visits.describe()}"
