@@ -252,7 +252,9 @@ def _sarif_rule(info: RuleInfo) -> dict[str, Any]:
     }
     if info.rationale:  # an org's policy rule: its rationale is the help text
         rule["fullDescription"] = {"text": info.rationale}
-        rule["help"] = {"text": f"{info.summary}\n\n{info.rationale}\n\nPolicy: {info.doc_path}"}
+    if info.doc is not None:
+        why = f"\n\n{info.rationale}" if info.rationale else ""
+        rule["help"] = {"text": f"{info.summary}{why}\n\nPolicy: {info.doc_path}"}
     if info.url is not None:
         rule["helpUri"] = info.url
     elif info.doc is None:  # procflow's own rules have their page in this repository
