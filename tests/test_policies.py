@@ -793,3 +793,16 @@ def test_after_is_broken_where_the_item_leaves_the_audit_behind(tmp_path: Path) 
     assert policy_findings(write(tmp_path, "p.yaml", always), policy) == []
     first_qa = SAMPLED.replace("  label:\n    resource: vendor", "  label:\n    resource: qa")
     assert policy_findings(write(tmp_path, "p.yaml", first_qa), policy) == []
+
+
+def test_a_long_path_is_named_by_its_ends_in_the_message() -> None:
+    """A path through 600 stages would fill a CI log: the message shows its first and last
+    stages and how many are left out (the finding's ``path`` argument keeps them all)."""
+    from procflow.lint.policy.rule import SHOWN_STAGES, _shortened
+
+    names = [f"s{k}" for k in range(600)]
+    shown = _shortened(names)
+    assert len(shown) == SHOWN_STAGES + 1
+    assert shown[0] == "s0" and shown[-1] == "s599"
+    assert f"… {600 - SHOWN_STAGES} more stages …" in shown
+    assert _shortened(names[:SHOWN_STAGES]) == names[:SHOWN_STAGES]

@@ -103,7 +103,7 @@ class OrgRule(Rule):
     ) -> Finding:
         flow = ctx.flow
         names = [flow.name(s) for s in violation.stages]
-        path = " → ".join([violation.situation.describe(), *names])
+        path = " → ".join([violation.situation.describe(), *_shortened(names)])
         return self.finding(
             f"{self.spec.message}: {path}",
             ctx.locate(where, key=len(where) == 2),  # a stage by its name, a route by its value
@@ -289,3 +289,16 @@ def org_rule(spec: PolicyRule, source: str) -> type[OrgRule]:
             "__doc__": doc,
         },
     )
+
+
+#: The most stages a path message names; a longer path shows its ends (the finding's
+#: ``path`` argument, in JSON and SARIF, holds every stage).
+SHOWN_STAGES = 12
+
+
+def _shortened(names: list[str]) -> list[str]:
+    """``names``, or its first and last stages around ``… N more stages …``."""
+    if len(names) <= SHOWN_STAGES:
+        return names
+    half = SHOWN_STAGES // 2
+    return [*names[:half], f"… {len(names) - 2 * half} more stages …", *names[-half:]]
