@@ -498,6 +498,24 @@ def test_cli_exits_2_on_a_broken_policy_without_a_traceback(tmp_path: Path) -> N
     assert f"{tmp_path / 'pol.yaml'}:3:38: PF010" in result.output
 
 
+def test_a_broken_policy_is_reported_in_the_format_asked_for(tmp_path: Path) -> None:
+    """`--format sarif -o lint.sarif`: the policy's own errors are the SARIF CI uploads,
+    located in the policy file; exit 2."""
+    write(
+        tmp_path, "pol.yaml", "policy: p\nrules:\n  - {id: ORG001, message: m, check: {visit: x}}\n"
+    )
+    sarif = tmp_path / "lint.sarif"
+    result = run(
+        "lint", "--policy", str(tmp_path / "pol.yaml"), "--format", "sarif", "-o", str(sarif),
+        "processes/",
+    )  # fmt: skip
+    assert result.exit_code == 2
+    (found,) = json.loads(sarif.read_text(encoding="utf-8"))["runs"][0]["results"]
+    assert found["ruleId"] == "PF010"
+    region = found["locations"][0]["physicalLocation"]["region"]
+    assert (region["startLine"], region["startColumn"]) == (3, 38)
+
+
 def test_unknown_names_are_pf030_at_the_name_in_the_policy(tmp_path: Path) -> None:
     fixture = ROOT / "tests" / "fixtures" / "rules" / "PF030"
     process = ROOT / "processes" / "image_moderation_qc.yaml"

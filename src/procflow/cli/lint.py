@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from procflow.cli.common import MKDIR, check_outputs, emit, fail_load, tool_version
+from procflow.cli.common import EXIT_USAGE, MKDIR, check_outputs, emit, fail_load, tool_version
 from procflow.lint import formats
 
 if TYPE_CHECKING:
@@ -29,11 +29,13 @@ def _check_selectors(option: str, values: tuple[str, ...], policy: Policy | None
             raise click.BadParameter(str(exc), param_hint=option) from None
 
 
-def _policy(given: str | None) -> Policy | None:
-    """The org's policy: the file given, or the nearest procflow-policy.yaml; exit 2 with
-    located findings if it cannot be loaded."""
+def _policy(given: str | None, fmt: str = "text", output: str | None = None) -> Policy | None:
+    """The org's policy: the file given, or the nearest procflow-policy.yaml. If it cannot
+    be loaded, its located findings are the report, in ``fmt`` (so that CI uploads them
+    too, as SARIF say), and the command exits 2."""
     from procflow.diagnostics import LoadError
     from procflow.lint.policy import find_policy, load_policy
+    from procflow.lint.registry import all_rule_info
 
     path = Path(given) if given is not None else find_policy(Path.cwd())
     if path is None:
@@ -41,8 +43,14 @@ def _policy(given: str | None) -> Policy | None:
     try:
         return load_policy(path)
     except LoadError as exc:
-        fail_load(exc)
-        raise AssertionError from None  # fail_load exits
+        if fmt == "text" and output is None:
+            fail_load(exc)
+        check_outputs([path], output, mkdir=False)
+        text = formats.render(
+            fmt, exc.findings, files=[str(path)], rules=all_rule_info(), tool_version=tool_version()
+        )
+        emit(text, output)
+        sys.exit(EXIT_USAGE)
 
 
 POLICY = click.option(
@@ -123,7 +131,7 @@ def lint(
     from procflow.lint.registry import all_rule_info
     from procflow.lint.runner import expand_paths, lint_paths
 
-    policy = _policy(policy_file)
+    policy = _policy(policy_file, fmt, output)
     _check_selectors("--select", select, policy)
     _check_selectors("--ignore", ignore, policy)
     try:
