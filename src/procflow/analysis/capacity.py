@@ -192,9 +192,12 @@ class Capacity:
         return AnalyticCheck(self.stable, tuple(self.overloads()), self.endless)
 
 
-def analyze(process: Process) -> Capacity:
-    """Solve the traffic equations of a process and estimate load, waiting and stability."""
-    flow = compile_flow(process)
+def analyze(process: Process, flow: Flow | None = None) -> Capacity:
+    """Solve the traffic equations of a process and estimate load, waiting and stability.
+
+    ``flow`` is the process compiled (:func:`~procflow.flow.compile_flow`), when the
+    caller has it already."""
+    flow = flow if flow is not None else compile_flow(process)
     total_rate = sum(a.rate_per_unit for a in process.arrivals)
     classes = [c for k in range(len(process.arrivals)) for c in item_classes(flow, k)]
     weights = _weights(process, classes, total_rate)

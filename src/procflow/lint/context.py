@@ -103,4 +103,4 @@ class LintContext:
         if self.graph.split_loops():
             process = self.process
             return Capacity(process.name, process.time_unit, 0.0, {}, {})
-        return analyze(self.process)
+        return analyze(self.process, self.flow)
