@@ -46,13 +46,14 @@ def in_order(
     keys: Iterable[str], pools: Iterable[str] = (), stages: Iterable[str] = ()
 ) -> list[KpiValue]:
     """Every catalogue KPI among ``keys``, in the catalogue's order: the process's KPIs,
-    then each pool's, each stage's and each SLA's (pools and stages in the order given,
-    then in the order first seen); keys the catalogue does not define are left out."""
+    then each pool's, each stage's, each SLA's and each due-date value's (pools and
+    stages in the order given, then in the order first seen); keys the catalogue does
+    not define are left out."""
     have = {k: lookup(k) for k in keys if defines(k)}
     rows = sorted(
         (v for v in have.values() if v.kpi.family == "process"), key=lambda v: _POSITION[v.key]
     )
-    for family, given in (("pool", pools), ("stage", stages), ("sla", ())):
+    for family, given in (("pool", pools), ("stage", stages), ("sla", ()), ("due", ())):
         kpis = [kpi for kpi in CATALOGUE if kpi.family == family]
         seen = [v.subject for v in have.values() if v.kpi.family == family]
         for name in dict.fromkeys([*given, *seen]):

@@ -7,8 +7,10 @@ have. Within a ``format_version`` keys are only added. JSON has no infinity or
 NaN: they are written as null and read back as NaN.
 
 Where each KPI goes follows its family in the catalogue: process KPIs under
-``kpis`` (cycle-time percentiles grouped under ``kpis.cycle_time``), a pool's under
-``resources.<pool>``, a stage's under ``stages.<stage>``, an SLA's in ``slas[k]``;
+``kpis`` (percentiles grouped: ``kpis.cycle_time``, ``kpis.backlog_age``,
+``kpis.time_to_breach``), a pool's under ``resources.<pool>``, a stage's under
+``stages.<stage>``, an SLA's in ``slas[k]``, a due-date value's under
+``due_dates.<value>``;
 ``replications`` keeps every replication's flat values by catalogue key.
 """
 
@@ -73,26 +75,31 @@ def _count(value: Any) -> int | None:
 # --------------------------------------------------------------------------- writing
 
 
-def _nest(
-    kpis: Mapping[str, Estimate],
-) -> tuple[dict[str, Any], dict[str, dict[str, Any]], dict[str, dict[str, Any]]]:
-    """Estimates by catalogue family: process KPIs, per pool, per stage (SLAs are in slas)."""
+_Nested = dict[str, dict[str, Any]]
+
+
+def _nest(kpis: Mapping[str, Estimate]) -> tuple[dict[str, Any], _Nested, _Nested, _Nested]:
+    """Estimates by catalogue family: process KPIs, per pool, per stage, per due-date value
+    (SLAs are in slas)."""
     top: dict[str, Any] = {}
-    pools: dict[str, dict[str, Any]] = {}
-    stages: dict[str, dict[str, Any]] = {}
+    pools: _Nested = {}
+    stages: _Nested = {}
+    due: _Nested = {}
     for key, estimate in kpis.items():
         value = lookup(key)
-        metric = key.rsplit(".", 1)[-1]
+        group, _, metric = key.rpartition(".")
         family = value.kpi.family
-        if family == "process" and key.startswith("cycle_time."):
-            top.setdefault("cycle_time", {})[metric] = estimate.to_dict()
+        if family == "process" and group:
+            top.setdefault(group, {})[metric] = estimate.to_dict()
         elif family == "process":
             top[key] = estimate.to_dict()
         elif family == "pool":
             pools.setdefault(value.subject, {})[metric] = estimate.to_dict()
         elif family == "stage":
             stages.setdefault(value.subject, {})[metric] = estimate.to_dict()
-    return top, pools, stages
+        elif family == "due":
+            due.setdefault(value.subject, {})[metric] = estimate.to_dict()
+    return top, pools, stages, due
 
 
 def _verdict(verdict: Verdict) -> dict[str, Any]:
@@ -105,7 +112,7 @@ def results_to_json(results: Results, *, full: bool = True) -> dict[str, Any]:
     ``full=False`` leaves out the per-replication values and the time series (for the
     points of a sweep or the plans of an optimization).
     """
-    top, pools, stages = _nest(results.kpis)
+    top, pools, stages, due = _nest(results.kpis)
     resources = {
         name: {
             "count": info.count,
@@ -131,6 +138,7 @@ def results_to_json(results: Results, *, full: bool = True) -> dict[str, Any]:
         "kpis": top,
         "resources": resources,
         "stages": stage_entries,
+        **({"due_dates": due} if due else {}),
         "slas": [
             {
                 "name": s.name,
@@ -332,12 +340,14 @@ def _estimate(entry: Any, n: int) -> Estimate:
 def _flat_kpis(document: Mapping[str, Any], n: int) -> dict[str, Estimate]:
     kpis: dict[str, Estimate] = {}
     for key, entry in (document.get("kpis") or {}).items():
-        if key == "cycle_time" and isinstance(entry, Mapping):
-            for q, value in entry.items():
-                kpis[f"cycle_time.{q}"] = _estimate(value, n)
-        elif isinstance(entry, Mapping) and "mean" in entry:
+        if not isinstance(entry, Mapping):
+            continue
+        if "mean" in entry and not isinstance(entry["mean"], Mapping):
             kpis[key] = _estimate(entry, n)
-    for prefix in ("resources", "stages"):
+        else:  # a group, such as cycle_time: {mean: {...}, p50: {...}}
+            for q, value in entry.items():
+                kpis[f"{key}.{q}"] = _estimate(value, n)
+    for prefix in ("resources", "stages", "due_dates"):
         for name, entries in (document.get(prefix) or {}).items():
             for metric, value in (entries or {}).items():
                 if isinstance(value, Mapping) and "mean" in value:

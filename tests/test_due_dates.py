@@ -1,0 +1,174 @@
+"""Due dates per item: exact breaches, earliest-due-first, priority with aging, business hours."""
+
+from __future__ import annotations
+
+from procflow.eventlog.visit import Visit
+from procflow.flow.due import compile_due
+from procflow.flow.routing import row_attributes
+from procflow.model.calendar import DAY_MINUTES, WEEK_MINUTES, WorkingClock, week_intervals
+from procflow.model.settings import RunSettings
+from procflow.sim.runner import run_replication
+from tests.models import load_text
+
+ONE_RUN = RunSettings(horizon=DAY_MINUTES, replications=1, warmup=0.0)
+
+
+def _run(text: str, events: list[Visit] | None = None) -> dict[str, float]:
+    sink = _Sink(events) if events is not None else None
+    return run_replication(load_text(text), ONE_RUN, 1, 0, sink).kpis
+
+
+class _Sink:
+    def __init__(self, visits: list[Visit]) -> None:
+        self.visits = visits
+
+    def visit(self, visit: Visit) -> None:
+        self.visits.append(visit)
+
+
+def test_a_batch_on_fixed_handling_times_breaches_exactly_the_late_items() -> None:
+    """10 items at once on 2 people, 10 min each, due in 25 min: pairs finish at 10, 20,
+    30, 40, 50 min, so the 6 items finishing after 25 min breach."""
+    kpis = _run(
+        """
+        process: batch
+        arrivals: [{name: drop, batch: {size: 10, at: "01:00", days: mon}}]
+        resources: {agents: {count: 2}}
+        stages:
+          work: {resource: agents, duration: 10 min, next: done}
+          done: {end: true}
+        due_dates: {otherwise: 25 min}
+        """
+    )
+    assert kpis["breached_items"] == 6
+    assert kpis["breached_share"] == 0.6
+
+
+TWO_QUEUES = """
+process: mixed urgency
+arrivals:
+  - {name: calm, batch: {size: 10, at: "01:00", days: mon}, attributes: {tier: {calm: 1.0}}}
+  - {name: rush, batch: {size: 10, at: "01:00", days: mon}, attributes: {tier: {rush: 1.0}}}
+resources: {agents: {count: 1, serve: SERVE}}
+stages:
+  work: {resource: agents, duration: 10 min, next: done}
+  done: {end: true}
+due_dates: {by: tier, within: {rush: 45 min, calm: 10 hours}}
+"""
+
+
+def test_earliest_due_serves_the_urgent_items_first_and_breaches_fewer() -> None:
+    """20 items on one person, 10 min each; the 10 calm ones arrived first, and the first
+    of them is taken at once. First come: every rush item finishes at 110..200 min, all
+    after 45 min. Earliest due: the rush items go next and finish at 20..110 min: the
+    3 first are in time, 7 breach."""
+    first_come = _run(TWO_QUEUES.replace("SERVE", "first_come"))
+    earliest: list[Visit] = []
+    due_first = _run(TWO_QUEUES.replace("SERVE", "earliest_due"), earliest)
+    assert first_come["due_dates.rush.breached"] == 10
+    assert first_come["due_dates.calm.breached"] == 0
+    assert due_first["due_dates.rush.breached"] == 7
+    assert due_first["due_dates.calm.breached"] == 0
+    assert due_first["breached_items"] < first_come["breached_items"]
+    order = [v.attributes["tier"] for v in sorted(earliest, key=lambda v: v.started) if v.pool]
+    assert order == ["calm"] + ["rush"] * 10 + ["calm"] * 9
+
+
+AGING = """
+process: aging
+arrivals:
+  - {name: urgent, rate: 0.9 per min, to: urgent_work, priority: 10}
+  - {name: routine, rate: 0.05 per min, to: routine_work}
+resources: {agents: {count: 1, SERVE}}
+stages:
+  urgent_work: {resource: agents, duration: 1 min, next: done}
+  routine_work: {resource: agents, duration: 1 min, next: done}
+  done: {end: true}
+"""
+
+
+def test_aging_bounds_how_far_urgent_work_overtakes_routine_work() -> None:
+    """With aging 2 min per level, a routine item (priority 0) is never passed by an urgent
+    one (priority 10) that joined the queue more than 20 min after it; without aging it
+    is, and routine items wait longer."""
+    aged: list[Visit] = []
+    plain: list[Visit] = []
+    with_aging = _run(AGING.replace("SERVE", "serve: aging, aging: 2 min"), aged)
+    without = _run(AGING.replace("SERVE", "serve: first_come"), plain)
+
+    def overtaken_by(visits: list[Visit]) -> float:
+        """The most an urgent item that started first had joined after a waiting routine one."""
+        routine = [v for v in visits if v.stage == "routine_work"]
+        urgent = [v for v in visits if v.stage == "urgent_work"]
+        worst = 0.0
+        for r in routine:
+            assert r.enqueued is not None
+            for u in urgent:
+                assert u.enqueued is not None
+                if r.enqueued < u.started < r.started:
+                    worst = max(worst, u.enqueued - r.enqueued)
+        return worst
+
+    assert overtaken_by(aged) <= 20.0
+    assert overtaken_by(plain) > 20.0
+    wait = "stages.routine_work.waiting_time"
+    assert with_aging[wait] < without[wait]
+
+
+def test_business_hours_stop_the_clock_over_the_weekend() -> None:
+    """8 business hours from Friday 17:00 on a Monday-to-Friday 9-17 calendar end on
+    Monday 17:00; from Wednesday 12:00 they end on Thursday 12:00."""
+    clock = WorkingClock(week_intervals(range(5), (9 * 60, 17 * 60)))
+    friday_17 = 4 * DAY_MINUTES + 17 * 60
+    assert clock.after(friday_17, 8 * 60) == WEEK_MINUTES + 17 * 60
+    wednesday_noon = 2 * DAY_MINUTES + 12 * 60
+    assert clock.after(wednesday_noon, 8 * 60) == 3 * DAY_MINUTES + 12 * 60
+    assert clock.after(friday_17 + WEEK_MINUTES, 8 * 60) == 2 * WEEK_MINUTES + 17 * 60
+
+
+def test_a_due_date_in_business_hours_is_read_from_the_process_file() -> None:
+    """The process's own clock, in its time unit (hours): due Monday 17:00."""
+    process = load_text(
+        """
+        process: hours
+        time_unit: hour
+        arrivals: [{name: a, rate: 1, attributes: {severity: {low: 0.5, high: 0.5}}}]
+        resources: {agents: {count: 1}}
+        stages:
+          work: {resource: agents, duration: 0.5, next: done}
+          done: {end: true}
+        due_dates:
+          by: severity
+          within: {high: 8 hours, low: 3 days}
+          business_hours: {days: mon-fri, hours: "09:00-17:00"}
+        """
+    )
+    due = compile_due(process, row_attributes(process))
+    assert due is not None
+    high = due.group(("high",))
+    friday_17 = 4 * 24 + 17.0
+    assert due.due(high, friday_17) == 7 * 24 + 17.0
+    # 3 days are 72 business hours, nine working days of 8 hours from Monday 00:00:
+    # the next week's Thursday, at 17:00
+    low = due.group(("low",))
+    assert due.due(low, 0.0) == 7 * 24 + 3 * 24 + 17.0
+
+
+def test_the_backlog_at_the_horizon_has_ages_and_times_to_breach() -> None:
+    """Nobody works: the 5 items dropped at 01:00 are 23 hours old at the horizon, due
+    in 30 hours from arrival, so 7 hours from breaching; none is past due."""
+    kpis = _run(
+        """
+        process: idle
+        arrivals: [{name: drop, batch: {size: 5, at: "01:00", days: mon}}]
+        resources: {agents: {count: 0}}
+        stages:
+          work: {resource: agents, duration: 10 min, next: done}
+          done: {end: true}
+        due_dates: {otherwise: 30 hours}
+        """
+    )
+    assert kpis["oldest_item_age"] == 23 * 60
+    assert kpis["backlog_age.p50"] == 23 * 60
+    assert kpis["backlog_overdue"] == 0
+    assert kpis["time_to_breach.p10"] == 7 * 60
