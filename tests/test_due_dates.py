@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from tests.models import load_text
+
 from procflow.eventlog.visit import Visit
 from procflow.flow.due import compile_due
 from procflow.flow.routing import row_attributes
 from procflow.model.calendar import DAY_MINUTES, WEEK_MINUTES, WorkingClock, week_intervals
 from procflow.model.settings import RunSettings
 from procflow.sim.runner import run_replication
-from tests.models import load_text
 
 ONE_RUN = RunSettings(horizon=DAY_MINUTES, replications=1, warmup=0.0)
 
