@@ -6,8 +6,8 @@ value its handling time can take (a fixed 10 min takes 10 min; an exponential
 time can be near 0), or, where items escalate, the least they can wait before
 escalating (on the way to ``escalate_to``); a decision, a split or an end takes
 no time. The least over every path from an entry to an end is a lower bound of
-every item's cycle time (a split's branches run side by side: the path through any one of them is shorter
-than the item's way through the split).
+every item's cycle time (a split's branches run side by side: the path through
+any one of them is shorter than the item's way through the split).
 """
 
 from __future__ import annotations
