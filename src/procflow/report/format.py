@@ -28,8 +28,13 @@ from procflow.results.verdict import DECIDING_PRECISION
 
 
 def headline(results: Results) -> list[KpiValue]:
-    """The headline KPIs of a simulation, in the catalogue's order."""
-    return headline_keys(results.kpis, results.pools, results.stages)
+    """The KPIs a summary table shows, in the catalogue's order: the headlines, with the
+    process's summary KPIs (the backlog's ages, breached items) after its own headlines."""
+    rows = headline_keys(results.kpis, results.pools, results.stages)
+    process = sum(1 for v in rows if v.kpi.family == "process")
+    extra = [v for v in in_order(results.kpis) if v.kpi.summary and v.kpi.family == "process"]
+    merged = sorted([*rows[:process], *extra], key=lambda v: _POSITION[v.key])
+    return [*merged, *rows[process:]]
 
 
 def headline_of(results: Iterable[Results]) -> list[KpiValue]:

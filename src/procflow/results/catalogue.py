@@ -52,6 +52,10 @@ class Kpi:
     #: the values it can take: every KPI of a run is a count, time or cost (none below
     #: zero) or a share; only differences between runs take any value
     bounds: Bounds = "nonnegative"
+    #: shown in every summary table beside the headlines, without being a headline (the
+    #: headlines also decide precision and the verdict; a backlog's oldest item is too
+    #: noisy a number to hold every run to)
+    summary: bool = False
 
     def key_for(self, name: str | int = "") -> str:
         """The concrete key, e.g. ``resources.annotator.utilization``."""
@@ -71,9 +75,10 @@ def _process(
     definition: str,
     *,
     headline: bool = False,
+    summary: bool = False,
 ) -> Kpi:
     bounds: Bounds = "share" if unit == "share" else "nonnegative"
-    return Kpi(key, label, unit, better, "process", measured, definition, headline, bounds)
+    return Kpi(key, label, unit, better, "process", measured, definition, headline, bounds, summary)
 
 
 _CYCLE = "Time from an item's arrival to its delivery at an end stage"
@@ -149,7 +154,7 @@ CATALOGUE: tuple[Kpi, ...] = (
     ),
     _process(
         "breached_items", "items breached", "number", "lower", "item",
-        f"Items that arrived in the window and were {_BREACHED}.", headline=True,
+        f"Items that arrived in the window and were {_BREACHED}.", summary=True,
     ),
     _process(
         "breached_share", "share breached", "share", "lower", "item",
@@ -163,11 +168,12 @@ CATALOGUE: tuple[Kpi, ...] = (
     _process(
         "backlog_age.p90", "backlog age p90", "duration", "lower", "window",
         f"90% of {_BACKLOG} had waited at most this long since they arrived (0 when empty).",
+        summary=True,
     ),
     _process(
         "oldest_item_age", "oldest item age", "duration", "lower", "window",
         f"The age of the oldest of {_BACKLOG}: how long it had been in the system.",
-        headline=True,
+        summary=True,
     ),
     _process(
         "backlog_overdue", "backlog past due", "number", "lower", "window",
@@ -179,7 +185,7 @@ CATALOGUE: tuple[Kpi, ...] = (
             f"time_to_breach.p{q}", f"time to breach p{q}", "duration", "higher", "window",
             f"Of {_BACKLOG} not yet past their due date, {q}% breach within this time unless "
             "they are done first (processes with due_dates).",
-            headline=q == 10,
+            summary=q == 10,
         )
         for q in (10, 50, 90)
     ),
@@ -326,7 +332,7 @@ def markdown_table() -> str:
         subject = {"sla": "k", "due": "value"}.get(kpi.family, kpi.family)
         key = kpi.key.replace("{name}", f"<{subject}>")
         label = kpi.label.replace("{name}", f"<{subject if kpi.family == 'due' else kpi.family}>")
-        headline = " (headline)" if kpi.headline else ""
+        headline = " (headline)" if kpi.headline else " (summary)" if kpi.summary else ""
         lines.append(
             f"| `{key}` | {label}{headline} | {kpi.unit} | {_BOUNDS[kpi.bounds]} | {kpi.better} "
             f"| {kpi.measured} "
