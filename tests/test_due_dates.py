@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from tests.models import load_text
-
+from models import load_text
 from procflow.eventlog.visit import Visit
 from procflow.flow.due import compile_due
 from procflow.flow.routing import row_attributes
