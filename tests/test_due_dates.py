@@ -2,13 +2,30 @@
 
 from __future__ import annotations
 
-from models import load_text
+import html
+import io
+import json
+
+import pytest
+from openpyxl import load_workbook
+from rich.console import Console
+
+from models import PROCESSES, load_text
+from procflow import load
+from procflow.diagnostics import LoadError
 from procflow.eventlog.visit import Visit
 from procflow.flow.due import compile_due
 from procflow.flow.routing import row_attributes
 from procflow.model.calendar import DAY_MINUTES, WEEK_MINUTES, WorkingClock, week_intervals
 from procflow.model.settings import RunSettings
-from procflow.sim.runner import run_replication
+from procflow.report.csvout import csv_files
+from procflow.report.html import results_html
+from procflow.report.markdown import results_markdown
+from procflow.report.terminal import print_results
+from procflow.report.xlsx import workbook_bytes
+from procflow.results import Results
+from procflow.results.jsonio import from_json, to_json
+from procflow.sim.runner import run_replication, simulate
 
 ONE_RUN = RunSettings(horizon=DAY_MINUTES, replications=1, warmup=0.0)
 
@@ -172,3 +189,88 @@ def test_the_backlog_at_the_horizon_has_ages_and_times_to_breach() -> None:
     assert kpis["backlog_age.p50"] == 23 * 60
     assert kpis["backlog_overdue"] == 0
     assert kpis["time_to_breach.p10"] == 7 * 60
+
+
+MULTILINGUAL = PROCESSES / "multilingual_review_queue.yaml"
+
+
+@pytest.fixture(scope="module")
+def due_results() -> Results:
+    """Two short replications of the bundled queue, whose reports are due by severity."""
+    process = load(MULTILINGUAL)
+    return simulate(process, RunSettings(horizon=6 * 60, warmup=60, replications=2))
+
+
+def test_every_formatter_shows_the_breaches_and_the_backlog(due_results: Results) -> None:
+    """Terminal, Markdown, HTML, workbook, CSV and JSON all carry the due-date KPIs, with
+    the catalogue's labels (JSON by key)."""
+    labels = ["share breached", "high share breached", "oldest item age", "time to breach p10"]
+    console = Console(record=True, width=200)
+    print_results(console, due_results)
+    terminal = console.export_text()
+    markdown = results_markdown(due_results)
+    page = html.unescape(results_html(due_results))
+    book = load_workbook(io.BytesIO(workbook_bytes(due_results)))
+    cells = {str(c.value) for sheet in book for row in sheet.iter_rows() for c in row}
+    csv_text = b"".join(csv_files(due_results).values()).decode()
+    for label in labels:
+        assert label in terminal, label
+        assert label in markdown, label
+        assert label in page, label
+        assert any(label in cell for cell in cells), label
+        assert label in csv_text, label
+    document = to_json(due_results)
+    assert set(document["due_dates"]) == {"high", "medium", "low"}
+    assert set(document["kpis"]["time_to_breach"]) == {"p10", "p50", "p90"}
+    assert "oldest_item_age" in document["kpis"]
+    assert document["series"]["age.max"]
+
+
+def test_the_saved_json_reads_back_the_due_date_kpis(due_results: Results) -> None:
+    """``procflow report saved.json`` sees the same due-date and backlog KPIs."""
+    back = from_json(json.loads(json.dumps(to_json(due_results))))
+    assert isinstance(back, Results)
+    keys = {k for k in due_results.kpis if "breach" in k or "age" in k}
+    assert keys and keys <= set(back.kpis)
+    for key in keys:
+        assert back.kpis[key].mean == pytest.approx(due_results.kpis[key].mean, nan_ok=True)
+
+
+def _error(text: str) -> tuple[str, int, int]:
+    with pytest.raises(LoadError) as info:
+        load_text(text)
+    found = [(f.code, f.location.line, f.location.col) for f in info.value.findings]
+    assert len(found) == 1, found
+    return found[0]
+
+
+def test_serve_aging_needs_the_wait_worth_a_priority_level() -> None:
+    """``serve: aging`` without ``aging`` is refused where the pool is written."""
+    found = _error(
+        """
+        process: p
+        arrivals: [{name: a, rate: 1}]
+        resources:
+          agents: {count: 2, serve: aging}
+        stages:
+          work: {resource: agents, duration: 1 min, next: done}
+          done: {end: true}
+        """
+    )
+    assert found == ("PF012", 5, 11)  # the pool agents, which misses its aging
+
+
+def test_due_times_by_value_need_the_attribute_that_sets_them() -> None:
+    """``within`` without ``by`` is refused at the due_dates block."""
+    found = _error(
+        """
+        process: p
+        arrivals: [{name: a, rate: 1}]
+        resources: {agents: {count: 2}}
+        stages:
+          work: {resource: agents, duration: 1 min, next: done}
+          done: {end: true}
+        due_dates: {within: {high: 4 hours}}
+        """
+    )
+    assert found == ("PF012", 8, 12)
