@@ -171,6 +171,30 @@ def test_a_due_date_in_business_hours_is_read_from_the_process_file() -> None:
     assert due.due(low, 0.0) == 7 * 24 + 3 * 24 + 17.0
 
 
+def test_a_run_that_starts_on_friday_evening_counts_from_its_own_start() -> None:
+    """A run whose time 0 is Friday 17:00 (a snapshot's): an item arriving then with 8
+    business hours is due 72 hours later, Monday 17:00; one that arrived 2 hours before
+    the start (Friday 15:00, time -2) has 2 business hours that day, so 6 on Monday."""
+    process = load_text(
+        """
+        process: hours
+        time_unit: hour
+        arrivals: [{name: a, rate: 1}]
+        resources: {agents: {count: 1}}
+        stages:
+          work: {resource: agents, duration: 0.5, next: done}
+          done: {end: true}
+        due_dates:
+          otherwise: 8 hours
+          business_hours: {days: mon-fri, hours: "09:00-17:00"}
+        """
+    )
+    due = compile_due(process, row_attributes(process), start=4 * DAY_MINUTES + 17 * 60)
+    assert due is not None
+    assert due.due(due.group(()), 0.0) == 72.0
+    assert due.due(due.group(()), -2.0) == 72.0 - 2.0
+
+
 def test_the_backlog_at_the_horizon_has_ages_and_times_to_breach() -> None:
     """Nobody works: the 5 items dropped at 01:00 are 23 hours old at the horizon, due
     in 30 hours from arrival, so 7 hours from breaching; none is past due."""

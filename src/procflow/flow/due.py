@@ -7,7 +7,9 @@ position of ``by`` is looked up once, each value's allowed time is in a dict,
 and a business-hours clock is a :class:`~procflow.model.calendar.WorkingClock`.
 
 The clock takes the item's arrival time, so an item that was already waiting
-when the run started (with an earlier arrival) is due by the same rule.
+when the run started (with an earlier, even negative, arrival) is due by the same
+rule. Business hours are minutes of the week; ``start`` says which minute of the
+week the run's time 0 is (0: Monday 00:00, how runs start today).
 """
 
 from __future__ import annotations
@@ -37,6 +39,8 @@ class DueClock:
     #: process time unit -> minutes; None for calendar time
     clock: WorkingClock | None
     unit_minutes: float
+    #: the minute of the week at the run's time 0
+    start: float = 0.0
 
     def group(self, row: Row) -> int:
         """The group of an item: the position of its value under ``within``, else the last."""
@@ -52,16 +56,19 @@ class DueClock:
         allowed = self.allowed[group]
         if self.clock is None or allowed == NEVER:
             return arrived + allowed
-        unit = self.unit_minutes
-        return self.clock.after(arrived * unit, allowed * unit) / unit
+        unit, start = self.unit_minutes, self.start
+        return (self.clock.after(arrived * unit + start, allowed * unit) - start) / unit
 
     def label(self, group: int) -> str:
         """How a group is named in reports: its value, or ``other`` for the rest."""
         return str(self.values[group]) if group < len(self.values) else "other"
 
 
-def compile_due(process: Process, attributes: tuple[str, ...]) -> DueClock | None:
-    """The due-date clock of a process (None without ``due_dates``)."""
+def compile_due(
+    process: Process, attributes: tuple[str, ...], start: float = 0.0
+) -> DueClock | None:
+    """The due-date clock of a process (None without ``due_dates``); ``start`` is the
+    minute of the week at the run's time 0."""
     due = process.due_dates
     if due is None:
         return None
@@ -72,4 +79,5 @@ def compile_due(process: Process, attributes: tuple[str, ...]) -> DueClock | Non
         (*due.within.values(), due.otherwise if due.otherwise is not None else NEVER),
         WorkingClock(windows) if windows is not None else None,
         convert(1.0, process.time_unit, "minute"),
+        start,
     )

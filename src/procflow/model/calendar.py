@@ -278,7 +278,7 @@ class WorkingClock:
     def moment(self, position: float) -> float:
         """The first minute (from Monday 00:00 of week 0) at which ``position`` is reached."""
         weeks, rest = divmod(position, self.weekly)
-        if rest == 0 and weeks > 0:
+        if rest == 0:
             weeks, rest = weeks - 1, float(self.weekly)  # the end of a week's last window
         k = bisect.bisect_left(self._after, rest)
         return weeks * WEEK_MINUTES + self._starts[k] + (rest - self._before[k])

@@ -43,7 +43,7 @@ def headline_of(results: Iterable[Results]) -> list[KpiValue]:
     for r in results:
         for value in headline(r):
             seen.setdefault(value.key, value)
-    order = {v.key: k for k, v in enumerate(headline_keys(seen, _pools(seen), _stages(seen)))}
+    order = {v.key: k for k, v in enumerate(in_order(seen, _pools(seen), _stages(seen)))}
     return sorted(seen.values(), key=lambda v: order.get(v.key, len(order)))
 
 
