@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import io
 import json
+from dataclasses import dataclass
 
 import pytest
 from openpyxl import load_workbook
@@ -14,7 +15,7 @@ from models import PROCESSES, load_text
 from procflow import load
 from procflow.diagnostics import LoadError
 from procflow.eventlog.visit import Visit
-from procflow.flow.due import compile_due
+from procflow.flow.due import NEVER, compile_due
 from procflow.flow.routing import row_attributes
 from procflow.model.calendar import DAY_MINUTES, WEEK_MINUTES, WorkingClock, week_intervals
 from procflow.model.settings import RunSettings
@@ -25,6 +26,7 @@ from procflow.report.terminal import print_results
 from procflow.report.xlsx import workbook_bytes
 from procflow.results import Results
 from procflow.results.jsonio import from_json, to_json
+from procflow.sim.measure import backlog_ages
 from procflow.sim.runner import run_replication, simulate
 
 ONE_RUN = RunSettings(horizon=DAY_MINUTES, replications=1, warmup=0.0)
@@ -298,3 +300,17 @@ def test_due_times_by_value_need_the_attribute_that_sets_them() -> None:
         """
     )
     assert found == ("PF012", 8, 12)
+
+
+def test_backlog_ages_are_read_from_the_items_in_arrival_order() -> None:
+    """Ten items that arrived at 0, 1, ..., 9 are 10 down to 1 old at time 10: the median
+    is the sixth youngest's age (6), the p90 and the oldest 10."""
+
+    @dataclass
+    class Waiting:
+        arrived: float
+        due: float = NEVER
+        group: int = 0
+
+    assert backlog_ages([Waiting(float(t)) for t in range(10)], 10.0) == (6.0, 10.0, 10.0)
+    assert backlog_ages([], 10.0) == (0.0, 0.0, 0.0)

@@ -467,7 +467,9 @@ class Engine:
         env.timeout(interval, 1).callbacks.append(sample)
 
     def _backlog(self) -> list[Open]:
-        """The items in the system now (each split item once, by its case)."""
+        """The items in the system now, oldest first (each split item once, by its case):
+        both dicts keep their items in the order they arrived, and every item of ``early``
+        arrived before those of the cohort."""
         return [*self.early.values(), *self.cohort.open.values()]
 
     def _close(self, _: simpy.Event) -> None:
