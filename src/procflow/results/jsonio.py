@@ -7,10 +7,9 @@ have. Within a ``format_version`` keys are only added. JSON has no infinity or
 NaN: they are written as null and read back as NaN.
 
 Where each KPI goes follows its family in the catalogue: process KPIs under
-``kpis`` (percentiles grouped: ``kpis.cycle_time``, ``kpis.backlog_age``,
-``kpis.time_to_breach``), a pool's under ``resources.<pool>``, a stage's under
-``stages.<stage>``, an SLA's in ``slas[k]``, a due-date value's under
-``due_dates.<value>``;
+``kpis`` (cycle-time percentiles grouped under ``kpis.cycle_time``, the others by
+their key), a pool's under ``resources.<pool>``, a stage's under ``stages.<stage>``,
+an SLA's in ``slas[k]``, a due-date value's under ``due_dates.<value>``;
 ``replications`` keeps every replication's flat values by catalogue key.
 """
 
@@ -87,10 +86,10 @@ def _nest(kpis: Mapping[str, Estimate]) -> tuple[dict[str, Any], _Nested, _Neste
     due: _Nested = {}
     for key, estimate in kpis.items():
         value = lookup(key)
-        group, _, metric = key.rpartition(".")
+        metric = key.rsplit(".", 1)[-1]
         family = value.kpi.family
-        if family == "process" and group:
-            top.setdefault(group, {})[metric] = estimate.to_dict()
+        if family == "process" and key.startswith("cycle_time."):
+            top.setdefault("cycle_time", {})[metric] = estimate.to_dict()
         elif family == "process":
             top[key] = estimate.to_dict()
         elif family == "pool":
@@ -340,13 +339,11 @@ def _estimate(entry: Any, n: int) -> Estimate:
 def _flat_kpis(document: Mapping[str, Any], n: int) -> dict[str, Estimate]:
     kpis: dict[str, Estimate] = {}
     for key, entry in (document.get("kpis") or {}).items():
-        if not isinstance(entry, Mapping):
-            continue
-        if "mean" in entry and not isinstance(entry["mean"], Mapping):
-            kpis[key] = _estimate(entry, n)
-        else:  # a group, such as cycle_time: {mean: {...}, p50: {...}}
+        if key == "cycle_time" and isinstance(entry, Mapping):
             for q, value in entry.items():
-                kpis[f"{key}.{q}"] = _estimate(value, n)
+                kpis[f"cycle_time.{q}"] = _estimate(value, n)
+        elif isinstance(entry, Mapping) and "mean" in entry:
+            kpis[key] = _estimate(entry, n)
     for prefix in ("resources", "stages", "due_dates"):
         for name, entries in (document.get(prefix) or {}).items():
             for metric, value in (entries or {}).items():
