@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 
 from procflow.analysis.fastest import fastest_cycle
@@ -69,6 +70,8 @@ class UnknownDueValue(Rule):
 class DueBeforeWorkIsDone(Rule):
     """A due date shorter than the fastest way through the process: every such item breaches.
 
+    A warning, since the simulation still answers: every item it applies to breaches.
+
     The least an item can take from its arrival to an end stage is the sum of the
     least handling times along its shortest path (a fixed ``10 min`` takes 10 min).
     A due date shorter than that is missed by every item it applies to, however many
@@ -87,6 +90,8 @@ class DueBeforeWorkIsDone(Rule):
 
     code = "PF505"
     name = "due-before-work-is-done"
+    # a warning: the run still answers (every such item breaches); it is not broken
+    severity = Severity.WARNING
     reads = frozenset({"numbers", "structure"})
 
     def check(self, ctx: LintContext) -> Iterator[Finding]:
@@ -94,6 +99,8 @@ class DueBeforeWorkIsDone(Rule):
         if due is None or due.business_hours is not None:
             return
         fastest = fastest_cycle(ctx.flow)
+        if math.isinf(fastest):
+            return  # no way to an end at all: the structure rules say so
         unit = ctx.process.time_unit
         allowed: list[tuple[tuple[object, ...], float]] = [
             (("due_dates", "within", value), time) for value, time in due.within.items()
