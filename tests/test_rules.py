@@ -555,7 +555,7 @@ def test_index_groups_codes_by_family() -> None:
         "## PF2xx Probabilities",
         "## PF3xx Conditions",
         "## PF4xx Capacity",
-        "## PF5xx SLAs",
+        "## PF5xx SLAs and due dates",
         "## PF6xx Scenarios",
     ]
     assert "| [PF401](PF401.md) | `overloaded-pool` | error |" in index

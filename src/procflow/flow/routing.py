@@ -290,13 +290,16 @@ class Flow:
 
 
 def row_attributes(process: Process) -> tuple[str, ...]:
-    """The attributes of an item's row: those streams draw, and those conditions or skills read."""
+    """The attributes of an item's row: those streams draw, and those conditions, skills and
+    due dates read."""
     names = set(process.attributes())
     for stage in process.stages.values():
         for _, condition in stage.conditions():
             names |= condition.attributes()
         if stage.skill_from is not None:
             names.add(stage.skill_from)
+    if process.due_dates is not None and process.due_dates.by is not None:
+        names.add(process.due_dates.by)
     return tuple(sorted(names))
 
 

@@ -36,7 +36,7 @@ FAMILIES: tuple[tuple[str, str], ...] = (
     ("PF2", "Probabilities"),
     ("PF3", "Conditions"),
     ("PF4", "Capacity"),
-    ("PF5", "SLAs"),
+    ("PF5", "SLAs and due dates"),
     ("PF6", "Scenarios"),
 )
 OTHER_FAMILY = "Other"

@@ -22,6 +22,11 @@ from procflow.diagnostics.suggest import closest
 from procflow.lint.rule import Rule
 from procflow.lint.rules.capacity import HighUtilization, OverloadedPool, UnderstaffedHours
 from procflow.lint.rules.conditions import ImpossibleValue, TypeMismatch, UnknownAttribute
+from procflow.lint.rules.duedates import (
+    DueBeforeWorkIsDone,
+    EarliestDueWithoutDueDates,
+    UnknownDueValue,
+)
 from procflow.lint.rules.instants import InstantLoop
 from procflow.lint.rules.references import (
     MissingSkill,
@@ -72,6 +77,9 @@ RULES: tuple[type[Rule], ...] = (
     UnknownSlaMetric,
     UnknownSlaStage,
     SlaOnStageWithoutQueue,
+    UnknownDueValue,
+    DueBeforeWorkIsDone,
+    EarliestDueWithoutDueDates,
 )
 
 

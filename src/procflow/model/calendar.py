@@ -256,3 +256,57 @@ def days_text(days: Iterable[int]) -> str:
         if all((first + k) % 7 in chosen for k in range(len(chosen))):
             return f"{DAYS[first]}-{DAYS[(first + len(chosen) - 1) % 7]}"
     return ", ".join(DAYS[d] for d in chosen)
+
+
+class WorkingClock:
+    """A clock that runs only in business hours: it turns "8 business hours" into a moment.
+
+    The hours are windows of the week in minutes (``week_intervals``), such as Monday
+    to Friday 09:00-17:00. An item that arrives on Friday at 17:00 with 8 business
+    hours to go is due on Monday at 17:00: the clock stands still over the weekend.
+    """
+
+    def __init__(self, windows: Iterable[tuple[int, int]]) -> None:
+        merged: list[list[int]] = []
+        for start, end in sorted(windows):
+            if merged and start <= merged[-1][1]:
+                merged[-1][1] = max(merged[-1][1], end)
+            else:
+                merged.append([start, end])
+        self._starts = [a for a, _ in merged]
+        self._ends = [b for _, b in merged]
+        #: working minutes of the week before each window starts, and at its end
+        self._before: list[int] = []
+        self._after: list[int] = []
+        total = 0
+        for a, b in merged:
+            self._before.append(total)
+            total += b - a
+            self._after.append(total)
+        #: working minutes in a week (> 0: a clock that never runs is refused at validation)
+        self.weekly = total
+
+    def position(self, minute: float) -> float:
+        """Working minutes from Monday 00:00 of week 0 to ``minute`` (minutes from then)."""
+        weeks, within = divmod(minute, WEEK_MINUTES)
+        k = bisect.bisect_right(self._starts, within) - 1
+        inside = 0.0
+        if k >= 0:
+            inside = self._before[k] + min(
+                within - self._starts[k], self._ends[k] - self._starts[k]
+            )
+        return weeks * self.weekly + inside
+
+    def moment(self, position: float) -> float:
+        """The first minute (from Monday 00:00 of week 0) at which ``position`` is reached."""
+        weeks, rest = divmod(position, self.weekly)
+        if rest == 0:
+            weeks, rest = weeks - 1, float(self.weekly)  # the end of a week's last window
+        k = bisect.bisect_left(self._after, rest)
+        return weeks * WEEK_MINUTES + self._starts[k] + (rest - self._before[k])
+
+    def after(self, minute: float, working: float) -> float:
+        """The minute at which ``working`` business minutes have passed since ``minute``."""
+        if working <= 0:
+            return minute
+        return self.moment(self.position(minute) + working)

@@ -44,6 +44,7 @@ from procflow.model.calendar import (
     whole_day,
 )
 from procflow.model.distributions import KINDS, Distribution
+from procflow.model.duedates import DueDates
 from procflow.model.fields import (
     MAX_ATTEMPTS,
     STRICT,
@@ -544,6 +545,11 @@ class Process(BaseModel):
         min_length=1, description="The steps of the process; items enter at the first."
     )
     slas: list[SLA] = Field(default_factory=list, description="Service-level targets.")
+    due_dates: DueDates | None = Field(
+        default=None,
+        description="When each item is due, by one of its attributes: {by: severity, within: "
+        "{high: 4 hours, low: 48 hours}}.",
+    )
 
     _source: Document | None = PrivateAttr(default=None)
     _files_read: tuple[Path, ...] = PrivateAttr(default=())

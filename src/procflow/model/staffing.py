@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 from fractions import Fraction
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, Field, model_validator
 from pydantic_core import PydanticCustomError
@@ -27,6 +27,11 @@ from procflow.model.calendar import (
     whole_day,
 )
 from procflow.model.fields import STRICT, Headcount, not_bool, share
+from procflow.model.quantities import Duration
+
+#: The order a pool takes waiting work in (within a priority, except for aging).
+Serve = Literal["first_come", "earliest_due", "aging"]
+SERVE_ORDERS: tuple[Serve, ...] = ("first_come", "earliest_due", "aging")
 
 
 class Shift(BaseModel):
@@ -123,7 +128,29 @@ class Resource(BaseModel):
         le=MAX_COST_PER_HOUR,
         description="Cost of one person on duty for one hour, in your currency.",
     )
+    serve: Serve = Field(
+        default="first_come",
+        description="The order waiting work is taken in: first_come (highest priority, then "
+        "the longest waiting), earliest_due (highest priority, then the earliest due date), "
+        "or aging (priority rises by one for every 'aging' an item waits).",
+    )
+    aging: Duration | None = Field(
+        default=None,
+        description="With serve: aging, the wait worth one priority level, such as '1 hour'.",
+    )
     description: str = Field(default="", description="Free text.")
+
+    @model_validator(mode="after")
+    def _aging(self) -> Resource:
+        if (self.serve == "aging") != (self.aging is not None):
+            raise PydanticCustomError(
+                "serve",
+                "serve: aging and aging go together: aging is the wait worth one priority "
+                "level, such as aging: 1 hour",
+            )
+        if self.aging is not None and self.aging <= 0:
+            raise PydanticCustomError("serve", "aging must be longer than 0")
+        return self
 
     @model_validator(mode="after")
     def _staffed(self) -> Resource:

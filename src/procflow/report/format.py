@@ -28,8 +28,13 @@ from procflow.results.verdict import DECIDING_PRECISION
 
 
 def headline(results: Results) -> list[KpiValue]:
-    """The headline KPIs of a simulation, in the catalogue's order."""
-    return headline_keys(results.kpis, results.pools, results.stages)
+    """The KPIs a summary table shows, in the catalogue's order: the headlines, with the
+    process's summary KPIs (the backlog's ages, breached items) after its own headlines."""
+    rows = headline_keys(results.kpis, results.pools, results.stages)
+    process = sum(1 for v in rows if v.kpi.family == "process")
+    extra = [v for v in in_order(results.kpis) if v.kpi.summary and v.kpi.family == "process"]
+    merged = sorted([*rows[:process], *extra], key=lambda v: _POSITION[v.key])
+    return [*merged, *rows[process:]]
 
 
 def headline_of(results: Iterable[Results]) -> list[KpiValue]:
@@ -38,7 +43,7 @@ def headline_of(results: Iterable[Results]) -> list[KpiValue]:
     for r in results:
         for value in headline(r):
             seen.setdefault(value.key, value)
-    order = {v.key: k for k, v in enumerate(headline_keys(seen, _pools(seen), _stages(seen)))}
+    order = {v.key: k for k, v in enumerate(in_order(seen, _pools(seen), _stages(seen)))}
     return sorted(seen.values(), key=lambda v: order.get(v.key, len(order)))
 
 
@@ -46,13 +51,14 @@ def in_order(
     keys: Iterable[str], pools: Iterable[str] = (), stages: Iterable[str] = ()
 ) -> list[KpiValue]:
     """Every catalogue KPI among ``keys``, in the catalogue's order: the process's KPIs,
-    then each pool's, each stage's and each SLA's (pools and stages in the order given,
-    then in the order first seen); keys the catalogue does not define are left out."""
+    then each pool's, each stage's, each SLA's and each due-date value's (pools and
+    stages in the order given, then in the order first seen); keys the catalogue does
+    not define are left out."""
     have = {k: lookup(k) for k in keys if defines(k)}
     rows = sorted(
         (v for v in have.values() if v.kpi.family == "process"), key=lambda v: _POSITION[v.key]
     )
-    for family, given in (("pool", pools), ("stage", stages), ("sla", ())):
+    for family, given in (("pool", pools), ("stage", stages), ("sla", ()), ("due", ())):
         kpis = [kpi for kpi in CATALOGUE if kpi.family == family]
         seen = [v.subject for v in have.values() if v.kpi.family == family]
         for name in dict.fromkeys([*given, *seen]):

@@ -29,11 +29,12 @@ from procflow.results.estimate import Bounds
 
 UnitKind = Literal["duration", "share", "money", "number"]
 Better = Literal["lower", "higher", "neither"]
-Family = Literal["process", "pool", "stage", "sla"]
+Family = Literal["process", "pool", "stage", "sla", "due"]
 Measured = Literal["window", "item"]
 
-#: The subject of a family's keys: ``resources.<pool>.…``, ``stages.<stage>.…``, ``slas.<k>.…``.
-_PREFIX = {"pool": "resources", "stage": "stages", "sla": "slas"}
+#: The subject of a family's keys: ``resources.<pool>.…``, ``stages.<stage>.…``, ``slas.<k>.…``,
+#: ``due_dates.<value>.…`` (a value of the attribute that sets the due dates).
+_PREFIX = {"pool": "resources", "stage": "stages", "sla": "slas", "due": "due_dates"}
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,10 @@ class Kpi:
     #: the values it can take: every KPI of a run is a count, time or cost (none below
     #: zero) or a share; only differences between runs take any value
     bounds: Bounds = "nonnegative"
+    #: shown in every summary table beside the headlines, without being a headline (the
+    #: headlines also decide precision and the verdict; a backlog's oldest item is too
+    #: noisy a number to hold every run to)
+    summary: bool = False
 
     def key_for(self, name: str | int = "") -> str:
         """The concrete key, e.g. ``resources.annotator.utilization``."""
@@ -70,12 +75,18 @@ def _process(
     definition: str,
     *,
     headline: bool = False,
+    summary: bool = False,
 ) -> Kpi:
     bounds: Bounds = "share" if unit == "share" else "nonnegative"
-    return Kpi(key, label, unit, better, "process", measured, definition, headline, bounds)
+    return Kpi(key, label, unit, better, "process", measured, definition, headline, bounds, summary)
 
 
 _CYCLE = "Time from an item's arrival to its delivery at an end stage"
+_BREACHED = (
+    "delivered after their due date, or still in the system past it at the end of the run "
+    "(processes with due_dates)"
+)
+_BACKLOG = "the items in the system at the end of the window (the horizon)"
 CATALOGUE: tuple[Kpi, ...] = (
     _process(
         "throughput_per_hour", "throughput / hour", "number", "higher", "window",
@@ -141,6 +152,43 @@ CATALOGUE: tuple[Kpi, ...] = (
         "processes with escalation; escalation to an end stage is abandonment).",
         headline=True,
     ),
+    _process(
+        "breached_items", "items breached", "number", "lower", "item",
+        f"Items that arrived in the window and were {_BREACHED}.", summary=True,
+    ),
+    _process(
+        "breached_share", "share breached", "share", "lower", "item",
+        f"Share of the items with a due date that arrived in the window and were {_BREACHED}.",
+        headline=True,
+    ),
+    _process(
+        "backlog_age.p50", "backlog age p50", "duration", "lower", "window",
+        f"Half of {_BACKLOG} had waited at most this long since they arrived (0 when empty).",
+    ),
+    _process(
+        "backlog_age.p90", "backlog age p90", "duration", "lower", "window",
+        f"90% of {_BACKLOG} had waited at most this long since they arrived (0 when empty).",
+        summary=True,
+    ),
+    _process(
+        "oldest_item_age", "oldest item age", "duration", "lower", "window",
+        f"The age of the oldest of {_BACKLOG}: how long it had been in the system.",
+        summary=True,
+    ),
+    _process(
+        "backlog_overdue", "backlog past due", "number", "lower", "window",
+        f"How many of {_BACKLOG} were already past their due date (processes with due_dates).",
+        headline=True,
+    ),
+    *(
+        _process(
+            f"time_to_breach.p{q}", f"time to breach p{q}", "duration", "higher", "window",
+            f"Of {_BACKLOG} not yet past their due date, {q}% breach within this time unless "
+            "they are done first (processes with due_dates).",
+            summary=q == 10,
+        )
+        for q in (10, 50, 90)
+    ),
     Kpi(
         "resources.{name}.utilization", "{name} utilization", "share", "neither", "pool",
         "window", "Busy people divided by people working (on duty less shrinkage), both "
@@ -193,10 +241,20 @@ CATALOGUE: tuple[Kpi, ...] = (
         "Share of the items that arrived in the window that were within the SLA's max "
         "(cycle time, or the wait at its stage).", bounds="share",
     ),
+    Kpi(
+        "due_dates.{name}.breached", "{name} items breached", "number", "lower", "due", "item",
+        f"Items with this value of the due-date attribute that arrived in the window and were "
+        f"{_BREACHED}.",
+    ),
+    Kpi(
+        "due_dates.{name}.breached_share", "{name} share breached", "share", "lower", "due",
+        "item", f"Share of the items with this value that arrived in the window and were "
+        f"{_BREACHED}.", headline=True, bounds="share",
+    ),
 )  # fmt: skip
 
 _BY_KEY = {kpi.key: kpi for kpi in CATALOGUE}
-_PATTERN = re.compile(r"^(resources|stages|slas)\.(.+)\.([a-z_0-9]+)$")
+_PATTERN = re.compile(r"^(resources|stages|slas|due_dates)\.(.+)\.([a-z_0-9]+)$")
 
 
 @dataclass(frozen=True)
@@ -246,7 +304,8 @@ def headline_keys(
     """The headline KPIs a table shows, in catalogue order, among the ``available`` keys.
 
     Process KPIs first, then each pool's, then each stage's (pools and stages in the
-    order given); SLAs have tables of their own.
+    order given), then each due-date value's (in the order first seen); SLAs have
+    tables of their own.
     """
     have = set(available)
     rows = [lookup(kpi.key) for kpi in family("process") if kpi.headline and kpi.key in have]
@@ -254,6 +313,9 @@ def headline_keys(
         rows += [lookup(kpi.key_for(p)) for p in pools if kpi.key_for(p) in have]
     for kpi in (k for k in family("stage") if k.headline):
         rows += [lookup(kpi.key_for(s)) for s in stages if kpi.key_for(s) in have]
+    values = list(dict.fromkeys(v.subject for v in map(lookup, have) if v.kpi.family == "due"))
+    for kpi in (k for k in family("due") if k.headline):
+        rows += [lookup(kpi.key_for(v)) for v in values if kpi.key_for(v) in have]
     return rows
 
 
@@ -267,9 +329,10 @@ def markdown_table() -> str:
         "| --- | --- | --- | --- | --- | --- | --- |",
     ]
     for kpi in CATALOGUE:
-        key = kpi.key.replace("{name}", f"<{'k' if kpi.family == 'sla' else kpi.family}>")
-        label = kpi.label.replace("{name}", f"<{kpi.family}>")
-        headline = " (headline)" if kpi.headline else ""
+        subject = {"sla": "k", "due": "value"}.get(kpi.family, kpi.family)
+        key = kpi.key.replace("{name}", f"<{subject}>")
+        label = kpi.label.replace("{name}", f"<{subject if kpi.family == 'due' else kpi.family}>")
+        headline = " (headline)" if kpi.headline else " (summary)" if kpi.summary else ""
         lines.append(
             f"| `{key}` | {label}{headline} | {kpi.unit} | {_BOUNDS[kpi.bounds]} | {kpi.better} "
             f"| {kpi.measured} "

@@ -7,8 +7,9 @@ have. Within a ``format_version`` keys are only added. JSON has no infinity or
 NaN: they are written as null and read back as NaN.
 
 Where each KPI goes follows its family in the catalogue: process KPIs under
-``kpis`` (cycle-time percentiles grouped under ``kpis.cycle_time``), a pool's under
-``resources.<pool>``, a stage's under ``stages.<stage>``, an SLA's in ``slas[k]``;
+``kpis`` (cycle-time percentiles grouped under ``kpis.cycle_time``, the others by
+their key), a pool's under ``resources.<pool>``, a stage's under ``stages.<stage>``,
+an SLA's in ``slas[k]``, a due-date value's under ``due_dates.<value>``;
 ``replications`` keeps every replication's flat values by catalogue key.
 """
 
@@ -73,13 +74,16 @@ def _count(value: Any) -> int | None:
 # --------------------------------------------------------------------------- writing
 
 
-def _nest(
-    kpis: Mapping[str, Estimate],
-) -> tuple[dict[str, Any], dict[str, dict[str, Any]], dict[str, dict[str, Any]]]:
-    """Estimates by catalogue family: process KPIs, per pool, per stage (SLAs are in slas)."""
+_Nested = dict[str, dict[str, Any]]
+
+
+def _nest(kpis: Mapping[str, Estimate]) -> tuple[dict[str, Any], _Nested, _Nested, _Nested]:
+    """Estimates by catalogue family: process KPIs, per pool, per stage, per due-date value
+    (SLAs are in slas)."""
     top: dict[str, Any] = {}
-    pools: dict[str, dict[str, Any]] = {}
-    stages: dict[str, dict[str, Any]] = {}
+    pools: _Nested = {}
+    stages: _Nested = {}
+    due: _Nested = {}
     for key, estimate in kpis.items():
         value = lookup(key)
         metric = key.rsplit(".", 1)[-1]
@@ -92,7 +96,9 @@ def _nest(
             pools.setdefault(value.subject, {})[metric] = estimate.to_dict()
         elif family == "stage":
             stages.setdefault(value.subject, {})[metric] = estimate.to_dict()
-    return top, pools, stages
+        elif family == "due":
+            due.setdefault(value.subject, {})[metric] = estimate.to_dict()
+    return top, pools, stages, due
 
 
 def _verdict(verdict: Verdict) -> dict[str, Any]:
@@ -105,7 +111,7 @@ def results_to_json(results: Results, *, full: bool = True) -> dict[str, Any]:
     ``full=False`` leaves out the per-replication values and the time series (for the
     points of a sweep or the plans of an optimization).
     """
-    top, pools, stages = _nest(results.kpis)
+    top, pools, stages, due = _nest(results.kpis)
     resources = {
         name: {
             "count": info.count,
@@ -131,6 +137,7 @@ def results_to_json(results: Results, *, full: bool = True) -> dict[str, Any]:
         "kpis": top,
         "resources": resources,
         "stages": stage_entries,
+        **({"due_dates": due} if due else {}),
         "slas": [
             {
                 "name": s.name,
@@ -338,7 +345,7 @@ def _flat_kpis(document: Mapping[str, Any], n: int) -> dict[str, Estimate]:
                 kpis[f"cycle_time.{q}"] = _estimate(value, n)
         elif isinstance(entry, Mapping) and "mean" in entry:
             kpis[key] = _estimate(entry, n)
-    for prefix in ("resources", "stages"):
+    for prefix in ("resources", "stages", "due_dates"):
         for name, entries in (document.get(prefix) or {}).items():
             for metric, value in (entries or {}).items():
                 if isinstance(value, Mapping) and "mean" in value:

@@ -59,6 +59,7 @@ _PROCESS_SECTIONS = (
     ("Keys: staff pools", "resources"),
     ("Keys: stages", "stages"),
     ("Keys: SLAs", "slas"),
+    ("Keys: due dates", "due_dates"),
 )
 #: The stage keys by the kind of stage they belong on, in the order of the page.
 STAGE_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (

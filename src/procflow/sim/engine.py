@@ -26,13 +26,22 @@ from typing import Any, cast
 import simpy
 
 from procflow.eventlog.visit import EventSink, Visit
+from procflow.flow.due import NEVER
 from procflow.flow.routing import CAUGHT, EXHAUSTED, compile_flow
 from procflow.model.process import Process
 from procflow.model.quantities import convert
 from procflow.model.settings import RunSettings
 from procflow.results.records import Replication
 from procflow.sim.arrivals import attribute_drawer, start_arrivals
-from procflow.sim.measure import Cohort, Kpis, item_kpis, window_kpis
+from procflow.sim.measure import (
+    Cohort,
+    Kpis,
+    Open,
+    backlog_ages,
+    backlog_kpis,
+    item_kpis,
+    window_kpis,
+)
 from procflow.sim.plan import DECISION, SPLIT, WORK, Plan, PlannedStage, skill_of
 from procflow.sim.staff import StaffPool, Team
 from procflow.sim.stats import TimeAverage
@@ -48,8 +57,9 @@ MAX_INSTANT_MOVES = 10_000
 
 class _Item:
     __slots__ = (
-        "arrived", "attempts", "attrs", "case", "counted", "defect", "enqueued", "escalated",
-        "first", "fork", "instant", "moves", "priority", "reworked", "seen", "ticket",
+        "arrived", "attempts", "attrs", "case", "counted", "defect", "due", "enqueued",
+        "escalated", "first", "fork", "group", "instant", "moves", "priority", "reworked", "seen",
+        "ticket",
     )  # fmt: skip
 
     def __init__(
@@ -81,6 +91,9 @@ class _Item:
         #: the time of its latest move, and how many moves it made at that time
         self.instant = arrived
         self.moves = 0
+        #: when it is due (never without due dates), and its group (its value under ``within``)
+        self.due = NEVER
+        self.group = 0
 
 
 class _Fork:
@@ -125,11 +138,21 @@ class Engine:
         self.cases = 0
         self.sequence = 0
         self.wip = TimeAverage()
-        self.cohort = Cohort(len(process.slas))
+        self.due = plan.due
+        self.cohort = Cohort(len(process.slas), len(plan.due.allowed) if plan.due else 0)
+        #: items that arrived before the window and are still in the system (the cohort's
+        #: own are in ``cohort.open``): together, the backlog whose ages are reported
+        self.early: dict[int, _Item] = {}
         #: items delivered so far, and before the window began (whenever they arrived)
         self.deliveries = 0
         self.delivered_before_window = 0
-        self.series: dict[str, list[float]] = {"time": [], "wip": []}
+        self.series: dict[str, list[float]] = {
+            "time": [],
+            "wip": [],
+            "age.p50": [],
+            "age.p90": [],
+            "age.max": [],
+        }
         for s in self.stages:
             if s.kind == WORK:
                 self.series[f"queue.{s.name}"] = []
@@ -155,6 +178,8 @@ class Engine:
         max_wip = self.settings.max_wip
         slots = self.plan.slots
         cohort = self.cohort
+        early = self.early
+        due = self.due
         for arrival, entry in zip(self.process.arrivals, self.plan.entries, strict=True):
             draw = attribute_drawer(arrival, self.plan.attr_index, self.seed, self.replication)
             priority = arrival.priority
@@ -169,9 +194,15 @@ class Engine:
                 now = env.now
                 self.cases += 1
                 item = _Item(self.cases, now, draw(), now >= warmup, slots, priority)
+                if due is not None:
+                    item.group = group = due.group(item.attrs)
+                    item.due = due.due(group, now)
+                    cohort.due_arrived[group] += item.counted
                 if item.counted:
                     cohort.arrived += 1
-                    cohort.open[item.case] = now
+                    cohort.open[item.case] = item
+                else:
+                    early[item.case] = item
                 self.wip.move(now, 1)
                 if self.wip.level > max_wip:
                     self.overflow = True  # hopelessly unstable: stop, memory stays bounded
@@ -224,6 +255,8 @@ class Engine:
                         item.case, item.arrived, item.attrs, item.counted, 0, item.priority
                     )
                     copy.defect = item.defect
+                    copy.due = item.due
+                    copy.group = item.group
                     copy.attempts = list(item.attempts)
                     copy.seen = set(item.seen)
                     copy.fork = fork
@@ -374,9 +407,12 @@ class Engine:
         self.wip.move(now, -1)
         self.deliveries += 1
         if not item.counted:
+            del self.early[item.case]
             return
         cohort = self.cohort
         del cohort.open[item.case]
+        if now > item.due:
+            cohort.breached[item.group] += 1
         cycle = now - item.arrived
         cohort.cycle.add(cycle)
         cohort.delivered += 1
@@ -414,10 +450,15 @@ class Engine:
             (series[f"busy.{n}"], series[f"working.{n}"], pool) for n, pool in self.pools.items()
         ]
 
+        ages = (series["age.p50"], series["age.p90"], series["age.max"])
+
         def sample(event: simpy.Event) -> None:
             k = cast(int, event.value)
-            series["time"].append(env.now)
+            now = env.now
+            series["time"].append(now)
             series["wip"].append(float(self.wip.level))
+            for values, age in zip(ages, backlog_ages(self._backlog(), now), strict=True):
+                values.append(age)
             for values, level in queues:
                 values.append(float(level.level))
             for busy, working, pool in pools:
@@ -428,6 +469,12 @@ class Engine:
                 env.timeout(at - env.now, k + 1).callbacks.append(sample)
 
         env.timeout(interval, 1).callbacks.append(sample)
+
+    def _backlog(self) -> list[Open]:
+        """The items in the system now, oldest first (each split item once, by its case):
+        both dicts keep their items in the order they arrived, and every item of ``early``
+        arrived before those of the cohort."""
+        return [*self.early.values(), *self.cohort.open.values()]
 
     def _close(self, _: simpy.Event) -> None:
         """The horizon: take the window's numbers, stop arrivals, follow the cohort."""
@@ -459,7 +506,7 @@ class Engine:
 
     def _window(self, now: float) -> Kpis:
         hours = max(now - self.settings.warmup, 0.0) * self.plan.unit_hours
-        return window_kpis(
+        kpis = window_kpis(
             self.stages,
             self.pools,
             self.wip,
@@ -468,6 +515,8 @@ class Engine:
             hours,
             now,
         )
+        kpis.update(backlog_kpis(self._backlog(), now, self.due is not None))
+        return kpis
 
     def _collect(self) -> Replication:
         now = self.env.now
@@ -475,7 +524,7 @@ class Engine:
             self.window = self._window(now)
             self.growth = self._growth()
         kpis = Kpis(self.window)
-        kpis.update(item_kpis(self.process, self.stages, self.cohort, now))
+        kpis.update(item_kpis(self.process, self.stages, self.cohort, now, self.due))
         stable = not self.overflow and not self.growth and self.stuck is None
         cycle = self.cohort.cycle
         percentiles = [cycle.quantile(q / 100) for q in range(1, 100)]

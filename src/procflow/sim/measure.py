@@ -13,14 +13,21 @@ Two kinds of numbers (see :mod:`procflow.results.catalogue`):
 
 When a run cannot follow its cohort to the end (the backlog overflowed, or a queue
 keeps growing), item KPIs are over the items delivered, and an SLA counts an item
-still in the system as a miss once it has waited past the SLA's max.
+still in the system as a miss once it has waited past the SLA's max; so do due
+dates (an item still open past its due date has breached).
+
+The **backlog** at the horizon (every item in the system, however early it arrived)
+gives its ages (median, p90, the oldest item) and, with due dates, how long its items
+have before they breach; the same ages are sampled over the run for the time series.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from typing import Protocol
 
+from procflow.flow.due import NEVER, DueClock
 from procflow.model.process import Process
 from procflow.results.catalogue import lookup
 from procflow.sim.plan import WORK, PlannedStage
@@ -38,15 +45,23 @@ class Kpis(dict[str, float]):
         self[concrete] = float(value)
 
 
+class Open(Protocol):
+    """What the measures read of an item still in the system."""
+
+    arrived: float
+    due: float
+    group: int
+
+
 class Cohort:
     """The items that arrived in the measured window, followed to their delivery."""
 
     __slots__ = (
-        "arrived", "cycle", "delivered", "delivered_defective", "escalated_items", "exhausted",
-        "open", "reworked_items", "reworks", "sla_hits",
+        "arrived", "breached", "cycle", "delivered", "delivered_defective", "due_arrived",
+        "escalated_items", "exhausted", "open", "reworked_items", "reworks", "sla_hits",
     )  # fmt: skip
 
-    def __init__(self, slas: int) -> None:
+    def __init__(self, slas: int, groups: int = 0) -> None:
         self.arrived = 0
         self.delivered = 0
         self.delivered_defective = 0
@@ -56,8 +71,11 @@ class Cohort:
         self.escalated_items = 0
         self.sla_hits = [0] * slas
         self.cycle = Histogram()
-        #: case -> arrival time of the cohort's items still in the system
-        self.open: dict[int, float] = {}
+        #: case -> the cohort's items still in the system
+        self.open: dict[int, Open] = {}
+        #: per due-date group: the cohort's items, and those delivered after their due date
+        self.due_arrived = [0] * groups
+        self.breached = [0] * groups
 
 
 def window_kpis(
@@ -96,7 +114,73 @@ def window_kpis(
     return k
 
 
-def item_kpis(process: Process, stages: Sequence[PlannedStage], cohort: Cohort, now: float) -> Kpis:
+def _quantile(ordered: Sequence[float], q: float) -> float:
+    """The ``q``-quantile of sorted values (the lower of the two middle ones: a real value)."""
+    return ordered[min(int(q * len(ordered)), len(ordered) - 1)] if ordered else 0.0
+
+
+def backlog_ages(items: Sequence[Open], now: float) -> tuple[float, float, float]:
+    """The median, 90th percentile and largest age of the items in the system (0 if none).
+
+    ``items`` are in the order they arrived, oldest first (as the engine keeps them), so
+    their ages are already sorted: no sorting per sample, however large the backlog.
+    """
+    n = len(items)
+    if not n:
+        return 0.0, 0.0, 0.0
+
+    def age(q: float) -> float:
+        return now - items[n - 1 - min(int(q * n), n - 1)].arrived
+
+    return age(0.5), age(0.9), now - items[0].arrived
+
+
+def backlog_kpis(items: Sequence[Open], now: float, due: bool) -> Kpis:
+    """The backlog at ``now`` (the horizon): its ages, and with due dates its time to breach."""
+    k = Kpis()
+    p50, p90, oldest = backlog_ages(items, now)
+    k.put("backlog_age.p50", p50)
+    k.put("backlog_age.p90", p90)
+    k.put("oldest_item_age", oldest)
+    if not due:
+        return k
+    left = sorted(item.due - now for item in items if item.due != NEVER)
+    overdue = sum(1 for t in left if t < 0)
+    ahead = left[overdue:]
+    k.put("backlog_overdue", overdue)
+    for q in (10, 50, 90):
+        k.put(f"time_to_breach.p{q}", _quantile(ahead, q / 100) if ahead else math.nan)
+    return k
+
+
+def _due_kpis(due: DueClock, cohort: Cohort, now: float) -> Kpis:
+    """Breached items of the cohort, overall and per value of the due-date attribute."""
+    k = Kpis()
+    breached = list(cohort.breached)
+    for item in cohort.open.values():  # still in the system past its due date
+        if now > item.due:
+            breached[item.group] += 1
+    dated = [g for g, allowed in enumerate(due.allowed) if allowed != NEVER]
+    total = sum(cohort.due_arrived[g] for g in dated)
+    k.put("breached_items", sum(breached[g] for g in dated))
+    k.put("breached_share", sum(breached[g] for g in dated) / total if total else math.nan)
+    for g in dated:
+        name = due.label(g)
+        arrived = cohort.due_arrived[g]
+        k.put("due_dates.{name}.breached", breached[g], name)
+        k.put(
+            "due_dates.{name}.breached_share", breached[g] / arrived if arrived else math.nan, name
+        )
+    return k
+
+
+def item_kpis(
+    process: Process,
+    stages: Sequence[PlannedStage],
+    cohort: Cohort,
+    now: float,
+    due: DueClock | None = None,
+) -> Kpis:
     """The item KPIs of the cohort, at the end of the run."""
     k = Kpis()
     delivered = cohort.delivered
@@ -127,10 +211,12 @@ def item_kpis(process: Process, stages: Sequence[PlannedStage], cohort: Cohort, 
     for j, sla in enumerate(process.slas):
         if sla.metric == "cycle_time":
             # an item still in the system has missed once it has waited past the max
-            missed = sum(1 for arrived_at in cohort.open.values() if now - arrived_at > sla.max)
+            missed = sum(1 for item in cohort.open.values() if now - item.arrived > sla.max)
             known = delivered + missed
             value = cohort.sla_hits[j] / known if known else math.nan
         else:
             value = stages[index[sla.stage or ""]].waits.fraction_at_most(sla.max)
         k.put("slas.{name}.attained", value, j)
+    if due is not None:
+        k.update(_due_kpis(due, cohort, now))
     return k

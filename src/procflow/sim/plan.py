@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, cast
 
+from procflow.flow.due import compile_due
 from procflow.flow.routing import Flow, Predicate, Row, StageRule
 from procflow.model.quantities import convert
 from procflow.sim.staff import Skill, StaffPool
@@ -104,7 +105,7 @@ class PlannedStage:
 
 
 class Plan:
-    """Everything one replication needs, flattened: stages, pools, entries, units."""
+    """Everything one replication needs, flattened: stages, pools, entries, units, due dates."""
 
     def __init__(self, flow: Flow, seed: int, replication: int) -> None:
         process = flow.process
@@ -125,6 +126,8 @@ class Plan:
         self.attr_index = {name: k for k, name in enumerate(flow.attributes)}
         self.slots = flow.bounded
         self.entries = [entry for _, entry in flow.entries]
+        #: each arriving item's due date (None: the process has no due dates)
+        self.due = compile_due(process, flow.attributes)
 
 
 def skill_of(stage: PlannedStage, row: Row) -> Skill:

@@ -10,10 +10,15 @@ whole people.
 A pool may be made of *teams* with skills (the reviewers who read Indonesian,
 those who read Portuguese, a few who read both). Work that needs a skill waits
 in that skill's queue and only a team with the skill takes it; when a person
-frees up, they take the most urgent item among the queues they can serve
-(higher priority first, then the one that has waited longest). Arriving work
-goes to the free team with the fewest skills, keeping generalists free for
-work only they can do.
+frees up, they take the most urgent item among the queues they can serve.
+Which is most urgent is the pool's ``serve`` order: higher priority first, then
+the one that has waited longest (``first_come``, the default) or the one due
+first (``earliest_due``); or, with ``aging``, priority rises by one level for
+every ``aging`` an item waits, so that low-priority work is not starved. Each
+order is one sort key, fixed when the item joins the queue: with aging, an item
+of priority p that joined at t ranks as t - p × aging (the earlier, the more
+urgent), since every waiting item ages alike. Arriving work goes to the free team
+with the fewest skills, keeping generalists free for work only they can do.
 
 When a shift ends, nobody drops a task half done: people finish what they hold
 and then leave. When a shift starts, the newcomers take waiting work at once.
@@ -32,8 +37,12 @@ from procflow.model.calendar import WEEK_MINUTES, WeeklyProfile
 from procflow.model.staffing import Resource, working_people
 from procflow.sim.stats import TimeAverage
 
-#: (minus priority, sequence, ticket, item, stage): the sequence keeps FIFO within a priority
-_Entry = tuple[int, int, int, Any, Any]
+#: (minus priority, rank, ticket, item, stage): the rank orders items within a priority (the
+#: ticket, its due date, or its aged arrival); the ticket keeps FIFO among equal ranks
+_Entry = tuple[int, float, int, Any, Any]
+#: The pool's ``serve`` order, as the hot path reads it.
+FIRST_COME, EARLIEST_DUE, AGING = 0, 1, 2
+_ORDER = {"first_come": FIRST_COME, "earliest_due": EARLIEST_DUE, "aging": AGING}
 #: A queue per required skill; ``None`` is work anyone in the pool can do.
 Skill = str | None
 
@@ -79,6 +88,9 @@ class StaffPool:
         self.capacity.move(0.0, sum(t.servers for t in self.teams))
         self.staff = TimeAverage()
         self.staff.move(0.0, int(sum(t.profile.at(0) for t in self.teams)))
+        self.order = _ORDER[resource.serve]
+        #: with aging: the wait worth one priority level, in the process's time unit
+        self.aging = resource.aging or 0.0
 
     def _working(self, on_duty: float) -> int:
         return working_people(on_duty, self._shrinkage)
@@ -95,11 +107,21 @@ class StaffPool:
         return None
 
     def enqueue(self, skill: Skill, priority: int, ticket: int, item: Any, stage: Any) -> None:
-        """Put an item in its skill's queue; ``item.ticket`` must equal ``ticket``."""
+        """Put an item in its skill's queue; ``item.ticket`` must equal ``ticket``.
+
+        The pool's order reads ``item.due`` (earliest_due) or ``item.enqueued`` (aging).
+        """
         queue = self.queues.get(skill)
         if queue is None:
             queue = self.queues[skill] = []
-        heapq.heappush(queue, (-priority, ticket, ticket, item, stage))
+        order = self.order
+        if order == FIRST_COME:
+            entry: _Entry = (-priority, ticket, ticket, item, stage)
+        elif order == EARLIEST_DUE:
+            entry = (-priority, item.due, ticket, item, stage)
+        else:
+            entry = (0, item.enqueued - priority * self.aging, ticket, item, stage)
+        heapq.heappush(queue, entry)
         self.waiting += 1
 
     def withdraw(self, item: Any) -> None:

@@ -150,6 +150,8 @@ def _series_label(key: str, unit: str) -> tuple[str, CellKind]:
     if key == "wip":
         return "Work in progress (items)", "number"
     kind, _, name = key.partition(".")
+    if kind == "age":
+        return f"Backlog age {name} ({unit})", "duration"
     text = {"queue": "queue (items)", "busy": "busy (people)", "working": "working (people)"}
     if kind in text:
         return f"{name} {text[kind]}", "number"
