@@ -9,6 +9,7 @@ fuzz suite (``test_fuzz.py``) sets a generous one, to catch a document that hang
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
 from hypothesis import settings
@@ -27,3 +28,11 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "procflow"))
 def example() -> procflow.Process:
     """The bundled image moderation process, validated once (a Process is frozen)."""
     return procflow.load(EXAMPLE)
+
+
+@pytest.fixture
+def in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Run the test in an empty folder, so no pyproject.toml of the repo applies (a file
+    asks for it in every test with ``pytestmark = pytest.mark.usefixtures("in_tmp")``)."""
+    monkeypatch.chdir(tmp_path)
+    return tmp_path

@@ -1,4 +1,5 @@
-"""The processes the tests share, and the two ways a test turns YAML text into one.
+"""The processes the tests share, the two ways a test turns YAML text into one, and
+the one way a test runs a command.
 
 Most tests start from the bundled example, the image moderation process with
 sampled QC (:data:`EXAMPLE`, and the scenarios over it), or from a few lines of
@@ -16,6 +17,9 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
+from click.testing import CliRunner, Result
+
+from procflow.cli import main
 from procflow.model.process import Process
 from procflow.model.validation import validate_process
 from procflow.source import load_document
@@ -69,6 +73,16 @@ def write_process(folder: Path, text: str, name: str = "p.yaml") -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(textwrap.dedent(text), encoding="utf-8")
     return path
+
+
+def write(name: str, text: str) -> str:
+    """Write a process in the current folder (a test's ``in_tmp``); its relative path."""
+    return str(write_process(Path(), text, name))
+
+
+def run(*args: str) -> Result:
+    """``procflow ARGS`` in this process; an exception is raised, not caught as an exit."""
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
 
 
 def review_chain(reviews: int, stages: int = 0, max_attempts: int = 3) -> str:

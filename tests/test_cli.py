@@ -13,7 +13,7 @@ import pytest
 import yaml
 from click.testing import CliRunner, Result
 
-from models import EXAMPLE, EXAMPLE_TEXT, PROCESSES, ROOT, write_process
+from models import EXAMPLE, EXAMPLE_TEXT, PROCESSES, ROOT, run, write
 from procflow.cli import main
 
 # `next: legal_hold` (line 29, value at col 11): a semantic error, PF101 (exit 1), and the
@@ -23,20 +23,7 @@ UNKNOWN_STAGE = EXAMPLE_TEXT.replace("next: sample_for_qc\n", "next: legal_hold\
 BAD_COUNT = EXAMPLE_TEXT.replace("count: 44", "count: nine")
 
 
-@pytest.fixture(autouse=True)
-def in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Run every test in an empty folder, so no pyproject.toml of the repo applies."""
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
-
-
-def run(*args: str) -> Result:
-    return CliRunner().invoke(main, list(args), catch_exceptions=False)
-
-
-def write(name: str, text: str) -> str:
-    """Write a file in the current (temporary) folder and return its relative path."""
-    return str(write_process(Path(), text, name))
+pytestmark = pytest.mark.usefixtures("in_tmp")
 
 
 def no_traceback(result: Result) -> None:

@@ -18,10 +18,9 @@ import threading
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import Result
 
-from models import EXAMPLE, EXAMPLE_TEXT
-from procflow.cli import main
+from models import EXAMPLE, EXAMPLE_TEXT, run
 
 SHORT = ("--horizon", "4 hours", "--warmup", "30 min", "-r", "2", "--executor", "serial")
 SCENARIO = """
@@ -44,10 +43,6 @@ def in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     Path("P.yaml").write_text(EXAMPLE_TEXT, encoding="utf-8")
     Path("S.yaml").write_text(SCENARIO, encoding="utf-8")
     return tmp_path
-
-
-def run(*args: str) -> Result:
-    return CliRunner().invoke(main, list(args), catch_exceptions=False)
 
 
 def refused(args: list[str], *inputs: str) -> Result:

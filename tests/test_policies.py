@@ -11,10 +11,8 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
 
-from models import ROOT
-from procflow.cli import main
+from models import ROOT, run
 from procflow.diagnostics import Finding, LoadError
 from procflow.lint.config import LintConfig
 from procflow.lint.policy import Policy, load_policy
@@ -43,10 +41,6 @@ def policy_findings(process: Path, policy: Policy) -> list[Finding]:
 
 def where(findings: list[Finding]) -> set[tuple[str, int, int]]:
     return {(f.code, f.location.line, f.location.col) for f in findings}
-
-
-def run(*args: str) -> Result:
-    return CliRunner().invoke(main, list(args), catch_exceptions=False)
 
 
 # --- attribute decisions: a path only some items can take --------------------------------

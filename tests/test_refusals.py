@@ -10,11 +10,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
 
 import procflow
-from models import EXAMPLE, EXAMPLE_TEXT, SCENARIOS, load_text, write_process
-from procflow.cli import main
+from models import EXAMPLE, EXAMPLE_TEXT, SCENARIOS, load_text, run, write
 from procflow.sim import executor as executors
 
 # `next: sample_for_qcc` (line 29, value at col 11): PF101, an error lint explains
@@ -34,18 +32,7 @@ stages:
 SHORT = ("--horizon", "4 hours", "--warmup", "30 min", "-r", "2", "--executor", "serial")
 
 
-@pytest.fixture(autouse=True)
-def in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
-
-
-def run(*args: str) -> Result:
-    return CliRunner().invoke(main, list(args), catch_exceptions=False)
-
-
-def write(name: str, text: str) -> str:
-    return str(write_process(Path(), text, name))
+pytestmark = pytest.mark.usefixtures("in_tmp")
 
 
 @pytest.mark.parametrize(

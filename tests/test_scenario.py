@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 import yaml
-from click.testing import CliRunner, Result
+from click.testing import CliRunner
 
-from models import EXAMPLE, EXAMPLE_TEXT, PROCESSES, QC_20, QC_20_PLUS_3, ROOT, SCENARIOS
+from models import EXAMPLE, EXAMPLE_TEXT, PROCESSES, QC_20, QC_20_PLUS_3, ROOT, SCENARIOS, run
 from procflow.cli import main
 from procflow.diagnostics import Finding, LoadError
 from procflow.lint.runner import lint_file, lint_paths
@@ -668,10 +668,6 @@ def test_scenario_schema_matches_the_model() -> None:
 
 
 # --------------------------------------------------------------------------- lint on the CLI
-
-
-def run(*args: str) -> Result:
-    return CliRunner().invoke(main, list(args), catch_exceptions=False)
 
 
 def test_lint_scenarios_folder_exits_0(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -8,10 +8,10 @@ import json
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import CliRunner
 from openpyxl import load_workbook  # type: ignore[import-untyped]
 
-from models import PROCESSES
+from models import PROCESSES, run
 from procflow.cli import main
 
 QUEUE = """process: queue
@@ -23,10 +23,6 @@ stages:
   done: {end: true}
 """
 TARGET = ["--service-level", "80%", "--within", "20s"]
-
-
-def run(*args: str) -> Result:
-    return CliRunner().invoke(main, list(args), catch_exceptions=False)
 
 
 @pytest.fixture
