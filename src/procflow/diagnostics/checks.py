@@ -311,6 +311,40 @@ Fix: export the log with ISO timestamps, or name its columns when reading it.
 """,
 )
 
+UNREADABLE_SNAPSHOT = LoadCheck(
+    "PF022",
+    "unreadable-snapshot",
+    """
+A backlog snapshot cannot be used with its process: a bad row, an unknown stage or value, an item from the future.
+
+A snapshot (``--initial-state snapshot.csv``) lists the items in the system at a
+moment, one row per item: ``stage`` (where it waits or is being worked on),
+``arrived`` (an ISO date-time, with or without an offset), ``state``
+(``waiting`` or ``in_progress``; waiting when left out) and one column per
+attribute, named as in the process. The snapshot's time is ``--at`` or the
+file's first line ``# snapshot: 2026-12-01T09:00``. The location is the row
+and column of the problem: a stage the process does not have, or an end stage
+(an item there is already done); a stage where nobody works, for an item in
+progress; an attribute value the process does not list; an arrival after the
+snapshot time.
+
+Fails::
+
+    # snapshot: 2026-12-01T09:00
+    stage,arrived,market
+    review_es,2026-12-01T10:00,ES
+
+Passes::
+
+    # snapshot: 2026-12-01T09:00
+    stage,arrived,market
+    review_es,2026-11-30T10:00,ES
+
+Fix: export the backlog with the process's stage names and attribute values,
+and take the snapshot after the last arrival it lists.
+""",
+)
+
 UNKNOWN_CHANGE_PATH = LoadCheck(
     "PF601",
     "unknown-change-path",
@@ -382,6 +416,7 @@ LOAD_CHECKS: tuple[LoadCheck, ...] = (
     INVALID_EXPRESSION,
     UNKNOWN_RULE_IN_IGNORE,
     UNREADABLE_EVENT_LOG,
+    UNREADABLE_SNAPSHOT,
     UNKNOWN_CHANGE_PATH,
     UNKNOWN_BASE,
 )

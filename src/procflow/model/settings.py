@@ -24,6 +24,7 @@ from pydantic_core import PydanticCustomError
 from procflow.model.fields import MAX_WIP
 from procflow.model.process import Process
 from procflow.model.quantities import DURATION_PATTERN, parse_duration
+from procflow.model.snapshot import Snapshot
 
 DEFAULT_HORIZON = "3 days"
 DEFAULT_WARMUP = "8 hours"
@@ -117,6 +118,10 @@ class RunSettings:
     max_replications: int = DEFAULT_MAX_REPLICATIONS
     #: the warm-up is chosen from the data (NaN until :func:`procflow.sim.warmup` chose it)
     auto_warmup: bool = False
+    #: start from these items, at the snapshot's time of the week (a forecast); None: empty
+    snapshot: Snapshot | None = None
+    #: with a snapshot: the backlog level whose first reaching each run records
+    target: int = 0
 
     @classmethod
     def parse(

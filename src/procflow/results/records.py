@@ -43,6 +43,8 @@ class Replication:
     drained: bool = True
     #: the stage where an item went round a loop that takes no time, stopping the run
     stuck: str | None = None
+    #: a forecast's run: when the backlog first reached its target (None: not by the end)
+    cleared: float | None = None
 
 
 @dataclass(frozen=True)

@@ -75,14 +75,20 @@ def start_arrivals(
     emit: Callable[[], bool],
     seed: int,
     replication: int,
+    start: float = 0.0,
 ) -> None:
     """Schedule the stream's arrivals on ``env``; ``emit()`` creates one item.
+
+    The run's time 0 is minute ``start`` of the week (0: Monday 00:00; a forecast
+    starts at its snapshot's time), so schedules and drops keep to the real day.
 
     ``emit()`` returns False once no more items may come (the run is stopping): the
     rest of a batch drop is then not made, so a huge batch stays within the run's
     bound on items in the system.
     """
     week = WEEK_MINUTES / unit_minutes
+    #: the week's time at the run's time 0, in the process's unit
+    shift = start / unit_minutes
     if arrival.batch is not None:
         size = arrival.batch.size
         times = [t / unit_minutes for t in arrival.batch.times()]
@@ -97,7 +103,12 @@ def start_arrivals(
                 k, offset = 0, offset + week
             env.timeout(offset + times[k] - env.now, (k, offset)).callbacks.append(drop)
 
-        env.timeout(times[0], (0, 0.0)).callbacks.append(drop)
+        # the first drop at or after the start; ``offset`` turns week time into run time
+        first = bisect.bisect_left(times, shift)
+        offset = -shift
+        if first == len(times):
+            first, offset = 0, offset + week
+        env.timeout(offset + times[first], (first, offset)).callbacks.append(drop)
         return
 
     gaps = Stream(
@@ -123,7 +134,7 @@ def start_arrivals(
 
     def next_time(now: float) -> float:
         """The next arrival after ``now``, walking the weekly steps (memoryless redraws)."""
-        t = now
+        t = now + shift  # in week time
         while True:
             offset = (t // week) * week
             within = t - offset
@@ -133,7 +144,7 @@ def start_arrivals(
             if rate > 0:
                 candidate = t + gaps() / rate
                 if candidate < end:
-                    return candidate
+                    return candidate - shift
             t = end
 
     def scheduled(event: simpy.Event) -> None:

@@ -103,14 +103,17 @@ class PlannedStage:
 class Plan:
     """Everything one replication needs, flattened: stages, pools, entries, units."""
 
-    def __init__(self, flow: Flow, seed: int, replication: int) -> None:
+    def __init__(self, flow: Flow, seed: int, replication: int, start: float = 0.0) -> None:
         process = flow.process
         self.flow = flow
         #: process time units -> minutes (shift and schedule times are minutes of the week)
         self.unit_minutes = convert(1.0, process.time_unit, "minute")
         self.unit_hours = convert(1.0, process.time_unit, "hour")
+        #: the minute of the week at the run's time 0 (Monday 00:00, or a snapshot's time)
+        self.start = start
         self.pools = {
-            name: StaffPool(name, r, self.unit_minutes) for name, r in process.resources.items()
+            name: StaffPool(name, r, self.unit_minutes, start)
+            for name, r in process.resources.items()
         }
         self.stages = [
             PlannedStage(
