@@ -1,0 +1,194 @@
+"""A forecast: will today's backlog clear by the deadline, and how likely is that?
+
+A forecast runs the process from a snapshot (the items in the system now) to a
+deadline, many times. Each replication records the backlog (items in the
+system, waiting or being worked on) at fixed steps, and the first moment it came
+down to the target level (0, or a level the PM gives). Over the replications:
+
+- ``cleared.probability``: the share of replications that reached the target by
+  the deadline, with its 95% Wilson interval (a share of a few dozen runs: the
+  t interval would be empty at 0% or 100%);
+- ``cleared.time``: when the backlog first reached the target, in hours after
+  the start, averaged over the replications that did (null if none did); the
+  others had not cleared by the deadline;
+- ``backlog.series``: the backlog at each step, as the median and the 10th and
+  90th percentiles over replications (the fan chart);
+- ``slas``: each SLA's breach rate (1 − the share attained, items still open
+  past its max counted as breached) and the breached items it means.
+
+This module builds the record from the replications and writes its JSON; it
+runs nothing.
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from procflow.results.estimate import Estimate
+from procflow.results.records import Replication, Results
+
+#: The JSON ``kind`` of a forecast document.
+KIND = "forecast"
+
+
+@dataclass(frozen=True)
+class BacklogPoint:
+    """The backlog at ``hours`` after the start, over replications."""
+
+    hours: float
+    median: float
+    p10: float
+    p90: float
+
+
+@dataclass(frozen=True)
+class SlaBreach:
+    """An SLA over the forecast: its breach rate and the items that breach it."""
+
+    name: str
+    breach_rate: Estimate
+    breached: Estimate
+
+
+@dataclass
+class Forecast:
+    """A backlog-clearance forecast, summarized over replications."""
+
+    process: str
+    #: the snapshot's time and the deadline, ISO date-times as given (wall-clock)
+    start: str
+    until: str
+    hours: float
+    target: int
+    replications: int
+    seed: int
+    #: items in the snapshot, by stage
+    initial: dict[str, int]
+    probability: Estimate
+    #: hours after ``start`` the backlog first reached the target, over the runs that did
+    time: Estimate
+    backlog: list[BacklogPoint]
+    #: the backlog at the deadline
+    final: Estimate
+    slas: list[SlaBreach]
+    #: the whole simulation summary (KPIs, verdict), for reports that show it
+    results: Results | None = field(default=None, compare=False)
+    scenario: str | None = None
+
+    @property
+    def cleared_runs(self) -> int:
+        """Replications that reached the target by the deadline."""
+        return round(self.probability.mean * self.replications)
+
+
+def percentile(values: Sequence[float], q: float) -> float:
+    """The ``q`` quantile (0..1) of ``values``, interpolated between order statistics."""
+    xs = sorted(values)
+    if not xs:
+        return math.nan
+    position = q * (len(xs) - 1)
+    low = math.floor(position)
+    high = min(low + 1, len(xs) - 1)
+    return xs[low] + (xs[high] - xs[low]) * (position - low)
+
+
+def build_forecast(
+    results: Results,
+    runs: Sequence[Replication],
+    *,
+    start: str,
+    until: str,
+    hours: float,
+    target: int,
+    initial: dict[str, int],
+    unit_hours: float,
+    scenario: str | None = None,
+) -> Forecast:
+    """The forecast of ``runs`` (replications started from a snapshot, ``unit_hours`` hours
+    per process time unit), with ``results`` their simulation summary."""
+    n = len(runs)
+    cleared = [r.cleared * unit_hours for r in runs if r.cleared is not None]
+    series = [r.series for r in runs]
+    length = min((len(s.get("wip", [])) for s in series), default=0)
+    backlog = [BacklogPoint(0.0, *_spread([float(sum(initial.values()))] * n))]
+    for k in range(length):
+        at = series[0]["time"][k] * unit_hours
+        backlog.append(BacklogPoint(at, *_spread([s["wip"][k] for s in series])))
+    final = Estimate.of([s["wip"][length - 1] for s in series] if length else [], "nonnegative")
+    arrived = [r.kpis.get("arrivals_per_hour", math.nan) * hours for r in runs]
+    slas = []
+    for k, sla in enumerate(results.slas):
+        rates = [1.0 - r.kpis.get(f"slas.{k}.attained", math.nan) for r in runs]
+        tasks = arrived
+        if sla.metric == "waiting_time" and sla.stage is not None:
+            visits = [r.kpis.get(f"stages.{sla.stage}.visits", math.nan) for r in runs]
+            tasks = [a * v for a, v in zip(arrived, visits, strict=True)]
+        breached = [rate * t for rate, t in zip(rates, tasks, strict=True)]
+        slas.append(
+            SlaBreach(sla.name, Estimate.of(rates, "share"), Estimate.of(breached, "nonnegative"))
+        )
+    return Forecast(
+        process=results.process,
+        start=start,
+        until=until,
+        hours=hours,
+        target=target,
+        replications=n,
+        seed=int(results.settings.get("seed", 0)),
+        initial=initial,
+        probability=Estimate.wilson(len(cleared), n),
+        time=Estimate.of(cleared, "nonnegative"),
+        backlog=backlog,
+        final=final,
+        slas=slas,
+        results=results,
+        scenario=scenario,
+    )
+
+
+def _spread(values: Sequence[float]) -> tuple[float, float, float]:
+    return statistics.median(values), percentile(values, 0.1), percentile(values, 0.9)
+
+
+def _estimate(e: Estimate) -> dict[str, Any]:
+    return {
+        "mean": None if math.isnan(e.mean) else e.mean,
+        "ci95": [None if math.isnan(e.low) else e.low, None if math.isnan(e.high) else e.high],
+    }
+
+
+def forecast_to_json(forecast: Forecast) -> dict[str, Any]:
+    """The stable JSON of a forecast (docs/forecast.md describes every key)."""
+    return {
+        "kind": KIND,
+        "process": forecast.process,
+        "scenario": forecast.scenario,
+        "start": forecast.start,
+        "until": forecast.until,
+        "hours": forecast.hours,
+        "target": forecast.target,
+        "replications": forecast.replications,
+        "seed": forecast.seed,
+        "initial": {"items": sum(forecast.initial.values()), "by_stage": forecast.initial},
+        "cleared": {
+            "probability": _estimate(forecast.probability),
+            "replications": forecast.cleared_runs,
+            "time": _estimate(forecast.time),
+        },
+        "backlog": {
+            "final": _estimate(forecast.final),
+            "series": [[p.hours, p.median, p.p10, p.p90] for p in forecast.backlog],
+        },
+        "slas": [
+            {
+                "name": s.name,
+                "breached": _estimate(s.breached),
+                "breach_rate": _estimate(s.breach_rate),
+            }
+            for s in forecast.slas
+        ],
+    }
