@@ -1,0 +1,130 @@
+"""A forecast for a PM: will the backlog clear by the deadline, when, and what breaches.
+
+The terminal summary and the Markdown say the answer first (the probability of
+clearing with its interval, when it clears), then draw the backlog over time as
+a fan chart in text: each line one moment, the bar the 10–90% band over
+replications and ``●`` the median. Reads the record only.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+from rich.console import Console
+
+from procflow.results.estimate import Estimate
+from procflow.results.forecast import BacklogPoint, Forecast
+
+#: Lines of the text fan chart, and the width of its bars.
+ROWS = 13
+WIDTH = 48
+
+
+def _share(e: Estimate) -> str:
+    if math.isnan(e.mean):
+        return "n/a"
+    if math.isnan(e.low):
+        return f"{e.mean:.0%}"
+    return f"{e.mean:.0%} (95% interval {e.low:.0%}–{e.high:.0%})"
+
+
+def _hours(e: Estimate) -> str:
+    if math.isnan(e.mean):
+        return "n/a"
+    if math.isnan(e.low):
+        return f"{e.mean:.1f} h"
+    return f"{e.mean:.1f} h (95% interval {e.low:.1f}–{e.high:.1f} h)"
+
+
+def headline(forecast: Forecast) -> list[str]:
+    """The answer in a few lines: who, from when to when, the chance of clearing and when."""
+    f = forecast
+    name = f"{f.process} ({f.scenario})" if f.scenario else f.process
+    level = "zero" if f.target == 0 else f"{f.target} items or fewer"
+    lines = [
+        f"{name}: {sum(f.initial.values())} items in the backlog at {f.start}, "
+        f"deadline {f.until} ({f.hours:.1f} h), {f.replications} replications, seed {f.seed}",
+        f"Backlog down to {level} by the deadline: {_share(f.probability)} of replications",
+    ]
+    if f.cleared_runs:
+        lines.append(
+            f"First reaches {level}: {_hours(f.time)} after the start "
+            f"(over the {f.cleared_runs} replications that did)"
+        )
+    else:
+        lines.append(f"No replication reached {level} by the deadline")
+    final = f.final
+    lines.append(f"Backlog at the deadline: {final.mean:.0f} items on average")
+    return lines
+
+
+def fan_chart(points: Sequence[BacklogPoint], rows: int = ROWS, width: int = WIDTH) -> list[str]:
+    """The backlog over time in text: ``hours |   ──●──   | median (p10–p90)`` per line."""
+    if not points:
+        return []
+    step = max(1, math.ceil((len(points) - 1) / (rows - 1)))
+    chosen = list(points[::step])
+    if chosen[-1] is not points[-1]:
+        chosen.append(points[-1])
+    top = max(p.p90 for p in chosen) or 1.0
+
+    def col(x: float) -> int:
+        return min(width - 1, max(0, round(x / top * (width - 1))))
+
+    lines = [f"{'hours':>7}  {'backlog: ● median, ─ 10–90% of replications':<{width}}"]
+    for p in chosen:
+        bar = [" "] * width
+        for k in range(col(p.p10), col(p.p90) + 1):
+            bar[k] = "─"
+        bar[col(p.median)] = "●"
+        lines.append(
+            f"{p.hours:7.1f} |{''.join(bar)}| {p.median:.0f} ({p.p10:.0f}–{p.p90:.0f})"
+        )
+    return lines
+
+
+def sla_lines(forecast: Forecast) -> list[str]:
+    """Each SLA's breach rate and breached items."""
+    return [
+        f"{s.name}: {_share(s.breach_rate)} breached, about {s.breached.mean:.0f} items"
+        for s in forecast.slas
+        if not math.isnan(s.breach_rate.mean)
+    ]
+
+
+def print_forecast(console: Console, forecasts: Sequence[Forecast]) -> None:
+    """Print each forecast's answer, its fan chart and its SLA breaches."""
+    for k, f in enumerate(forecasts):
+        if k:
+            console.print()
+        first, *rest = headline(f)
+        console.print(f"[bold]{first}[/bold]")
+        style = "green" if f.probability.mean >= 0.9 else "yellow" if f.cleared_runs else "red"
+        console.print(rest[0], style=style)
+        for line in rest[1:]:
+            console.print(line)
+        console.print()
+        for line in fan_chart(f.backlog):
+            console.print(line, markup=False, highlight=False)
+        if f.slas:
+            console.print()
+            console.print("[bold]SLAs[/bold]")
+            for line in sla_lines(f):
+                console.print(f"  {line}", markup=False)
+
+
+def forecast_markdown(forecasts: Sequence[Forecast]) -> str:
+    """The forecasts as Markdown: the answer, the fan chart (a code block), the SLAs."""
+    parts: list[str] = []
+    for f in forecasts:
+        first, *rest = headline(f)
+        parts.append(f"## {f.scenario or f.process}\n\n{first}\n")
+        parts.extend(f"- {line}" for line in rest)
+        parts.append("\n```text\n" + "\n".join(fan_chart(f.backlog)) + "\n```\n")
+        if f.slas:
+            parts.append("| SLA | breach rate | breached items |\n|---|---|---|")
+            for s in f.slas:
+                parts.append(f"| {s.name} | {_share(s.breach_rate)} | {s.breached.mean:.0f} |")
+            parts.append("")
+    return "# Backlog forecast\n\n" + "\n".join(parts).rstrip() + "\n"
