@@ -28,8 +28,7 @@ from procflow.sim.executor import EXECUTORS, ExecutorError, make_executor
     "initial_state",
     required=True,
     type=click.Path(dir_okay=False),
-    help="The backlog snapshot: a CSV with one row per item (stage, arrived, state, "
-    "attributes).",
+    help="The backlog snapshot: a CSV with one row per item (stage, arrived, state, attributes).",
 )
 @click.option(
     "--at",
@@ -137,10 +136,14 @@ def forecast(
             progress=advance,
         )
     if fmt == "json":
-        document: Any = forecast_to_json(made[0]) if len(made) == 1 else {
-            "kind": "forecasts",
-            "forecasts": [forecast_to_json(f) for f in made],
-        }
+        document: Any = (
+            forecast_to_json(made[0])
+            if len(made) == 1
+            else {
+                "kind": "forecasts",
+                "forecasts": [forecast_to_json(f) for f in made],
+            }
+        )
         text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
     elif fmt == "markdown":
         text = forecast_markdown(made)

@@ -58,7 +58,7 @@ def deadline(snapshot: Snapshot, until: str | None, horizon: str | None) -> Dead
             text = words[len(UNTIL) :].strip()
         else:
             try:
-                hours = parse_duration(words, "hour")  # type: ignore[arg-type]
+                hours = parse_duration(words, "hour")
             except ValueError as exc:
                 raise SettingsError(option, f"{exc}; or write 'until 2026-12-04T18:00'") from None
             return Deadline(snapshot.at + timedelta(hours=hours), hours)

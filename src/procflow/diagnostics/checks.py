@@ -315,7 +315,7 @@ UNREADABLE_SNAPSHOT = LoadCheck(
     "PF022",
     "unreadable-snapshot",
     """
-A backlog snapshot cannot be used with its process: a bad row, an unknown stage or value, an item from the future.
+A backlog snapshot does not fit its process: a bad row, an unknown stage or value, a future item.
 
 A snapshot (``--initial-state snapshot.csv``) lists the items in the system at a
 moment, one row per item: ``stage`` (where it waits or is being worked on),

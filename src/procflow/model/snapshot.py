@@ -234,7 +234,7 @@ class _Rows:
                 SnapshotItem(
                     stage=stage,
                     age_hours=age,
-                    state=state,  # type: ignore[arg-type]  # checked against STATES above
+                    state=state,
                     attributes=tuple(values),
                     line=number,
                 )

@@ -78,9 +78,7 @@ def fan_chart(points: Sequence[BacklogPoint], rows: int = ROWS, width: int = WID
         for k in range(col(p.p10), col(p.p90) + 1):
             bar[k] = "─"
         bar[col(p.median)] = "●"
-        lines.append(
-            f"{p.hours:7.1f} |{''.join(bar)}| {p.median:.0f} ({p.p10:.0f}–{p.p90:.0f})"
-        )
+        lines.append(f"{p.hours:7.1f} |{''.join(bar)}| {p.median:.0f} ({p.p10:.0f}–{p.p90:.0f})")
     return lines
 
 

@@ -153,7 +153,9 @@ class Estimate:
         z = 1.959963984540054
         centre = (p + z * z / (2 * n)) / (1 + z * z / n)
         half = z / (1 + z * z / n) * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
-        return cls(p, max(centre - half, 0.0), min(centre + half, 1.0), n, math.sqrt(p * (1 - p) / n))
+        low = 0.0 if successes == 0 else max(centre - half, 0.0)
+        high = 1.0 if successes == n else min(centre + half, 1.0)
+        return cls(p, low, high, n, math.sqrt(p * (1 - p) / n))
 
     @property
     def half_width(self) -> float:

@@ -172,7 +172,7 @@ class StaffPool:
                 env.timeout(start - env.now, (k, offset)).callbacks.append(change)
 
             # the step holding at the run's start is in force; the first change is the next
-            k = bisect.bisect_right([step[0] for step in steps], self._start) 
+            k = bisect.bisect_right([step[0] for step in steps], self._start)
             offset = -self._start / self._unit_minutes
             if k == len(steps):
                 k, offset = 0, offset + week

@@ -1,0 +1,157 @@
+"""Forecasts from a snapshot: clearing times against theory and arithmetic, the week lined
+up with the snapshot's day, identical numbers on every executor, the Wilson interval, the CLI."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from models import PROCESSES, SCENARIOS, load_text
+from procflow.cli import main
+from procflow.decide.forecast import Deadline, deadline, forecast
+from procflow.model.process import Process
+from procflow.model.snapshot import Snapshot, SnapshotItem, parse_time
+from procflow.results.estimate import Estimate
+from procflow.sim.executor import LocalExecutor, SerialExecutor
+
+#: One pool of ``count`` agents; the only arrivals are a drop on Sunday night, after
+#: every deadline below: the snapshot's items are all the work there is.
+QUEUE = """
+process: drain
+time_unit: minute
+arrivals: [{{name: drops, batch: {{size: 1, days: sun, at: "23:00"}}}}]
+resources: {{agents: {agents}}}
+stages:
+  work:
+    resource: agents
+    duration: {duration}
+    next: done
+  done: {{end: true}}
+"""
+TUESDAY_9 = parse_time("2026-12-01T09:00")
+
+
+def queue(duration: str, agents: str = "{count: 3}") -> Process:
+    return load_text(QUEUE.format(duration=duration, agents=agents))
+
+
+def backlog(n: int, at: str = "2026-12-01T09:00", in_progress: int = 0) -> Snapshot:
+    items = [
+        SnapshotItem(
+            stage="work", age_hours=1.0, state="in_progress" if k < in_progress else "waiting"
+        )
+        for k in range(n)
+    ]
+    return Snapshot(file="s.csv", at=parse_time(at), items=tuple(items))
+
+
+def test_n_exponential_jobs_on_c_servers_clear_when_order_statistics_say() -> None:
+    """All n jobs done: n−c+1 completions at rate cμ, then c−1 at (c−1)μ … μ, so
+    E[T] = (n−c)/(cμ) + H_c/μ and Var[T] = (n−c+1)/(cμ)² + Σ_{k<c} 1/(kμ)²."""
+    n, c, mean = 40, 3, 10.0  # minutes
+    mu = 1 / mean
+    expected = ((n - c) / (c * mu) + sum(1 / k for k in range(1, c + 1)) / mu) / 60
+    sd = math.sqrt((n - c + 1) / (c * mu) ** 2 + sum(1 / (k * mu) ** 2 for k in range(1, c))) / 60
+    runs = 200
+    (result,) = forecast(
+        [(None, queue("{exponential: 10}"))], backlog(n), Deadline(TUESDAY_9, 24.0),
+        replications=runs,
+    )  # fmt: skip
+    assert result.probability.mean == 1.0
+    tolerance = 4 * sd / math.sqrt(runs)  # four standard errors of the mean of 200 runs
+    assert abs(result.time.mean - expected) < tolerance
+    assert result.backlog[0].median == n and result.final.mean == 0
+
+
+def test_a_fixed_batch_clears_exactly_when_arithmetic_says() -> None:
+    """12 items, 3 agents, 10 minutes each (3 of them already in progress): 4 rounds, 40 min."""
+    (result,) = forecast(
+        [(None, queue("{fixed: 10}"))], backlog(12, in_progress=3), Deadline(TUESDAY_9, 2.0),
+        replications=3,
+    )  # fmt: skip
+    assert result.time == Estimate.of([40 / 60] * 3, "nonnegative")
+    assert result.probability.mean == 1.0
+
+
+def test_the_run_starts_at_the_snapshots_hour_of_the_week() -> None:
+    """One agent on shift 09:00–17:00 on weekdays; 4 half-hour items at Tuesday 07:00 wait
+    for the shift and clear at 11:00, 4 hours after the snapshot (not Monday's 00:00)."""
+    agents = '{calendar: [{days: mon-fri, hours: "09:00-17:00", count: 1}]}'
+    early = backlog(4, at="2026-12-01T07:00")
+    until = Deadline(parse_time("2026-12-01T20:00"), 13.0)
+    (result,) = forecast([(None, queue("{fixed: 30}", agents))], early, until, replications=2)
+    assert result.time.mean == 4.0
+    assert result.backlog[0].median == 4
+
+
+def test_a_target_level_clears_earlier_and_a_late_deadline_reads_from_horizon() -> None:
+    """Down to 6 of 12 takes two rounds of 10 minutes; --horizon 'until …' and a length."""
+    snap = backlog(12)
+    (result,) = forecast(
+        [(None, queue("{fixed: 10}"))], snap, Deadline(TUESDAY_9, 1.0), target=6, replications=2
+    )
+    assert result.time.mean == 20 / 60
+    assert deadline(snap, None, "until 2026-12-04T18:00").hours == 81.0
+    assert deadline(snap, None, "3 days").hours == 72.0
+
+
+def test_forecasts_are_identical_on_every_executor() -> None:
+    process = queue("{exponential: 10}")
+    runs = [
+        forecast(
+            [(None, process)],
+            backlog(30),
+            Deadline(TUESDAY_9, 24.0),
+            replications=4,
+            executor=executor,
+        )[0]
+        for executor in (SerialExecutor(), LocalExecutor(2))
+    ]
+    assert runs[0].time == runs[1].time and runs[0].backlog == runs[1].backlog
+
+
+def test_wilson_interval() -> None:
+    """18 of 20: the score interval (Wilson 1927), not the t interval; 0 and n stay inside 0..1."""
+    e = Estimate.wilson(18, 20)
+    assert e.mean == 0.9
+    assert math.isclose(e.low, 0.6990, abs_tol=1e-4) and math.isclose(e.high, 0.9721, abs_tol=1e-4)
+    none = Estimate.wilson(0, 10)
+    assert none.low == 0.0 and math.isclose(none.high, 0.2775, abs_tol=1e-4)
+    assert Estimate.wilson(10, 10).high == 1.0
+
+
+def test_forecast_command_json_and_scenarios(tmp_path: Path) -> None:
+    """The bundled example: JSON with the documented keys; a scenario runs beside the base."""
+    out = tmp_path / "f.json"
+    args = [
+        "forecast", str(PROCESSES / "multilingual_review_queue.yaml"),
+        str(SCENARIOS / "multilingual_borrowed_staff.yaml"),
+        "--initial-state", str(PROCESSES / "multilingual_backlog.csv"),
+        "--until", "2026-12-02T09:00", "--target", "150", "-r", "2", "--format", "json",
+        "-o", str(out),
+    ]  # fmt: skip
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    document = json.loads(out.read_text(encoding="utf-8"))
+    base, borrowed = document["forecasts"]
+    assert base["kind"] == "forecast" and borrowed["scenario"] == "borrow-six-for-indonesian"
+    assert base["start"] == "2026-12-01T09:00" and base["hours"] == 24.0
+    assert set(base["cleared"]) == {"probability", "replications", "time"}
+    assert set(base["cleared"]["probability"]) == {"mean", "ci95"}
+    assert base["backlog"]["series"][0] == [0.0, 4141, 4141, 4141]
+    assert [s["name"] for s in base["slas"]] and {"breached", "breach_rate"} <= set(base["slas"][0])
+
+
+def test_forecast_command_exit_codes(tmp_path: Path) -> None:
+    """A bad snapshot is PF022 at row:col and exit 2; a deadline before the snapshot, exit 2."""
+    bad = tmp_path / "bad.csv"
+    bad.write_text("# snapshot: 2026-12-01T09:00\nstage,arrived\nreview_xx,2026-12-01T08:00\n")
+    base = ["forecast", str(PROCESSES / "multilingual_review_queue.yaml"), "--initial-state"]
+    result = CliRunner().invoke(main, [*base, str(bad), "--until", "2026-12-02T09:00"])
+    assert result.exit_code == 2 and f"{bad}:3:1: PF022" in result.output
+    good = str(PROCESSES / "multilingual_backlog.csv")
+    result = CliRunner().invoke(main, [*base, good, "--until", "2026-11-30T09:00"])
+    assert result.exit_code == 2
