@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import random
 import resource
+import tempfile
 import time
 import tracemalloc
 from pathlib import Path
@@ -105,14 +106,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--items", type=int, default=200_000)
     args = parser.parse_args()
-    path = Path(__file__).with_name(".jackson.yaml")
-    path.write_text(MODEL, encoding="utf-8")
-    try:
+    # in a temporary folder, so that a run stopped half-way leaves nothing behind
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "jackson.yaml"
+        path.write_text(MODEL, encoding="utf-8")
         base, base_mem = measure("bare SimPy", bare_simpy, args.items)
         ours, ours_mem = measure("procflow", lambda n: procflow_run(n, path), args.items)
         measure("procflow (1/2)", lambda n: procflow_run(n, path), args.items // 2)
-    finally:
-        path.unlink(missing_ok=True)
     print(f"\nprocflow time / bare SimPy time: {ours / base:.2f}  (below 1 is faster)")
     print(
         f"peak memory, bare SimPy / procflow: {base_mem / 2**20:.1f} / {ours_mem / 2**20:.1f} MiB"

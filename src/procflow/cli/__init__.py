@@ -16,7 +16,7 @@ from typing import Any
 
 import click
 
-from procflow.cli import forecast, lint, model, scenarios, simulate
+from procflow.cli import forecast, lint, model, scenarios, shifts, simulate
 from procflow.cli.common import EXIT_INTERNAL, refused, tool_version
 from procflow.files import Refused, exit_on_terminate
 
@@ -75,6 +75,7 @@ for _command in (
     scenarios.compare,
     scenarios.sweep,
     scenarios.optimize,
+    shifts.shifts,
     forecast.forecast,
 ):
     main.add_command(_command)

@@ -114,26 +114,28 @@ def lint(
 @click.command()
 @click.option(
     "--kind",
-    type=click.Choice(["process", "scenario"]),
+    type=click.Choice(["process", "scenario", "shifts"]),
     default="process",
     show_default=True,
     help="Which file format to describe.",
 )
 def schema(kind: str) -> None:
-    """Print the JSON Schema (draft-07) of the process format, for editors.
+    """Print the JSON Schema (draft-07) of a procflow file format, for editors.
 
     \b
     Example:
       procflow schema > procflow.schema.json
       procflow schema --kind scenario > procflow.scenario.schema.json
+      procflow schema --kind shifts > procflow.shifts.schema.json
       # then, first line of a process file:
       # yaml-language-server: $schema=./procflow.schema.json
     """
-    from procflow.schema import process_schema, scenario_schema
+    from procflow.schema import process_schema, scenario_schema, shifts_schema
 
+    schemas = {"process": process_schema, "scenario": scenario_schema, "shifts": shifts_schema}
     click.echo(
         json.dumps(
-            process_schema() if kind == "process" else scenario_schema(),
+            schemas[kind](),
             indent=2,
             ensure_ascii=False,
         )

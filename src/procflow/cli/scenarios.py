@@ -175,9 +175,10 @@ def _bounds(pools: tuple[str, ...]) -> dict[str, tuple[int, int]]:
     "--pool",
     "pools",
     multiple=True,
-    required=True,
     metavar="POOL=LOW:HIGH",
-    help="A pool's headcount bounds, e.g. qc_reviewer=6:12. Repeatable.",
+    help="A pool's heads bounds, e.g. qc_reviewer=6:12 (a calendar: the sum of its shifts' "
+    "counts, scaled alike; a team: POOL.TEAM=LOW:HIGH). Repeatable. Without any, every "
+    "pool and team varies from 80% to 120% of today's heads.",
 )
 @click.option(
     "--max-utilization",
@@ -199,7 +200,7 @@ def optimize(
     output: str | None,
     **opts: Any,
 ) -> None:
-    """Find the cheapest staffing within bounds that meets every SLA.
+    """Find the cheapest staffing within bounds (or around today's) that meets every SLA.
 
     The analytic model rules out plans that cannot keep up; the rest are
     simulated from the cheapest up until plans pass every SLA (and the
@@ -210,6 +211,7 @@ def optimize(
     Example:
       procflow optimize processes/image_moderation_qc.yaml \\
           --pool annotator=38:46 --pool qc_reviewer=6:10 --max-utilization 0.9
+      procflow optimize processes/multilingual_review_queue.yaml
     """
     from procflow.decide.optimize import OptimizeError
     from procflow.decide.optimize import optimize as search

@@ -51,6 +51,7 @@ from procflow.diagnostics.checks import UNREADABLE_EVENT_LOG
 from procflow.eventlog import csvlog
 from procflow.eventlog.visit import AttributeValue, Clock, Visit, case_order
 from procflow.model.quantities import TimeUnit
+from procflow.source.csvcells import cell_column
 
 #: The largest event log read (256 MiB): months of a busy queue, not an accident.
 MAX_BYTES = 256 * 1024 * 1024
@@ -195,7 +196,7 @@ def _csv_record(row: list[str], fields: _Fields, line: str, where: Location) -> 
         return row[index].strip() if index < len(row) else ""
 
     def at(index: int) -> Location:
-        return Location(where.file, where.line, _column(line, index))
+        return Location(where.file, where.line, cell_column(line, index))
 
     def moment(index: int) -> datetime:
         text = cell(index)
@@ -223,19 +224,6 @@ def _csv_record(row: list[str], fields: _Fields, line: str, where: Location) -> 
         name: cell(i) for i, name in fields.attributes if cell(i)
     }
     return _Record(case, stage, pool or None, enqueued, started, ended, attributes)
-
-
-def _column(line: str, index: int) -> int:
-    """The 1-based character column where field ``index`` of a CSV line starts (1 if unseen)."""
-    count, quoted = 0, False
-    for position, char in enumerate(line):
-        if count == index:
-            return position + 1
-        if char == '"':
-            quoted = not quoted
-        elif char == "," and not quoted:
-            count += 1
-    return len(line.rstrip("\r\n")) + 1 if count == index else 1
 
 
 def _timestamp(text: str) -> datetime | None:

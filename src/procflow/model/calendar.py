@@ -225,12 +225,34 @@ def combine(profiles: Sequence[WeeklyProfile], how: Any) -> WeeklyProfile:
     return WeeklyProfile(tuple(starts), tuple(values))
 
 
+def week_time(minute: int) -> str:
+    """``tue 06:00`` for a minute of the week."""
+    day, rest = divmod(minute % WEEK_MINUTES, DAY_MINUTES)
+    return f"{DAYS[day]} {rest // 60:02d}:{rest % 60:02d}"
+
+
 def describe_window(start: int, end: int) -> str:
     """``mon 22:00-tue 06:00`` for minutes of the week."""
+    return f"{week_time(start)}-{week_time(end)}"
 
-    def at(minute: int) -> str:
-        minute %= WEEK_MINUTES
-        day, rest = divmod(minute, DAY_MINUTES)
-        return f"{DAYS[day]} {rest // 60:02d}:{rest % 60:02d}"
 
-    return f"{at(start)}-{at(end)}"
+def clock_text(minute: int, *, end: bool = False) -> str:
+    """``09:30`` for a minute of the day; midnight as the ``end`` of a window is ``24:00``."""
+    minute %= DAY_MINUTES
+    if end and minute == 0:
+        return "24:00"
+    return f"{minute // 60:02d}:{minute % 60:02d}"
+
+
+def days_text(days: Iterable[int]) -> str:
+    """Days as a PM writes them: ``all``, ``mon-fri``, ``thu-mon`` (a run past Sunday), or
+    ``mon, wed, fri``; :func:`parse_days` reads it back as the same days."""
+    chosen = sorted(set(days))
+    if len(chosen) == 7:
+        return "all"
+    if len(chosen) == 1:
+        return DAYS[chosen[0]]
+    for first in chosen:  # one run of consecutive days, perhaps through Sunday
+        if all((first + k) % 7 in chosen for k in range(len(chosen))):
+            return f"{DAYS[first]}-{DAYS[(first + len(chosen) - 1) % 7]}"
+    return ", ".join(DAYS[d] for d in chosen)

@@ -11,6 +11,7 @@ the one rule the analysis, lint and the simulator share.
 
 from __future__ import annotations
 
+import math
 from fractions import Fraction
 from typing import Annotated
 
@@ -186,3 +187,14 @@ class Resource(BaseModel):
     def capacity(self) -> float:
         """Average people working on the process (on duty less shrinkage, whole people)."""
         return self.working.mean()
+
+
+def on_duty_for(working: int, shrinkage: float) -> int:
+    """The fewest people on duty of whom ``working`` work, by :func:`working_people`:
+    14 working at 30% shrinkage take 20 on duty, 13 take 18 (18 × 0.7 = 12.6, so 13)."""
+    if working <= 0:
+        return 0
+    people = max(0, math.floor((working - 0.5) / (1 - shrinkage)) - 1)
+    while working_people(people, shrinkage) < working:
+        people += 1
+    return people

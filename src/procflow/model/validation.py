@@ -110,8 +110,10 @@ def _translate(
 ) -> Finding:
     kind = error["type"]
     ctx: dict[str, Any] = dict(error.get("ctx") or {})
-    # a check of a whole object may name the key it is about (``rate`` of a stream)
-    loc = (*prefix, *error["loc"], *([ctx["key"]] if "key" in ctx else []))
+    # a check of a whole object may name the key it is about (``rate`` of a stream), or a
+    # path below it (``("breaks", 1)``)
+    key = ctx.get("key", ())
+    loc = (*prefix, *error["loc"], *(key if isinstance(key, tuple | list) else [key]))
     path = doc_path(loc, doc.data)
     value = error.get("input")
     if kind == "extra_forbidden":

@@ -233,6 +233,7 @@ def _plan_to_json(c: Candidate, ceiling: float | None) -> dict[str, Any]:
     plan = {
         "changes": c.changes,
         "counts": c.counts,
+        "pools": list(c.pools or c.counts),
         "heads": c.heads,
         "decision": c.decision(ceiling),
         "cost_per_hour": c.cost_per_hour,
@@ -515,7 +516,12 @@ def _plan_from(entry: Mapping[str, Any] | None, settings: Mapping[str, Any]) -> 
     point = _point_from(entry, settings)
     counts = {str(k): int(v) for k, v in (entry.get("counts") or {}).items()}
     return Candidate(
-        counts, _num(entry.get("cost_per_hour")), _num(entry.get("analytic_max_utilization")), point
+        counts,
+        _num(entry.get("cost_per_hour")),
+        _num(entry.get("analytic_max_utilization")),
+        point,
+        plan_changes=dict(entry.get("changes") or {}),
+        pools=tuple(str(p) for p in entry.get("pools") or ()),
     )
 
 

@@ -69,14 +69,21 @@ Objective = Literal["cost", "heads"]
 class Candidate:
     """A staffing plan, its price, and what the analysis and simulation said of it."""
 
+    #: heads per lever: a pool's count, a calendar's heads, or a team's (``pool.team``)
     counts: dict[str, int]
     cost_per_hour: float
     max_utilization: float
     point: SweepPoint | None = None
+    #: the scenario changes of the plan, when they are not just counts (calendars, teams)
+    plan_changes: dict[str, Any] = field(default_factory=dict)
+    #: the pools the plan changes, when its levers are not pools (teams)
+    pools: tuple[str, ...] = ()
 
     @property
     def changes(self) -> dict[str, Any]:
         """The plan as scenario changes."""
+        if self.plan_changes:
+            return dict(self.plan_changes)
         return {f"resources.{pool}.count": n for pool, n in self.counts.items()}
 
     @property
@@ -93,7 +100,7 @@ class Candidate:
             return "fails"
         kpis = results.kpis
         if ceiling is not None and any(
-            kpis[f"resources.{p}.utilization"].mean > ceiling for p in self.counts
+            kpis[f"resources.{p}.utilization"].mean > ceiling for p in self.pools or self.counts
         ):
             return "fails"
         decisions = {s.outcome for s in results.slas}

@@ -41,3 +41,18 @@ def scenario_schema() -> dict[str, Any]:
         **schema,
         "definitions": definitions,
     }
+
+
+def shifts_schema() -> dict[str, Any]:
+    """The draft-07 JSON Schema of a shift templates file (``procflow shifts --templates``)."""
+    from procflow.model.shifts import ShiftTemplatesFile
+
+    template = "#/definitions/{model}"
+    schema = ShiftTemplatesFile.model_json_schema(by_alias=True, ref_template=template)
+    definitions: dict[str, Any] = schema.pop("$defs", {})
+    return {
+        "$schema": DRAFT_07,
+        "$id": "https://procflow.dev/schema/shifts.json",
+        **schema,
+        "definitions": definitions,
+    }

@@ -1,7 +1,8 @@
 """The key reference of docs/format.md, written from the JSON Schema.
 
-Every key a process file or a scenario file can hold is described once, in the
-``description`` of its Pydantic field (:mod:`procflow.model`, :mod:`procflow.scenario`).
+Every key a process file, a scenario file or a shift templates file can hold is described
+once, in the ``description`` of its Pydantic field (:mod:`procflow.model`,
+:mod:`procflow.scenario`).
 Editors show that text when you hover a key; this module writes the same text into
 docs/format.md, one table row per key: its path (``stages.<stage>.detection_rate``),
 its type in a PM's words (a duration such as '4 min', a share from 0 to 1, one of
@@ -35,7 +36,7 @@ from procflow.model.quantities import (
     TIME_UNIT_PATTERN,
     plain,
 )
-from procflow.schema import process_schema, scenario_schema
+from procflow.schema import process_schema, scenario_schema, shifts_schema
 
 #: Where the generated reference sits in docs/format.md.
 BEGIN = "<!-- key-reference: generated from the schema by procflow.schema.docs; do not edit -->\n"
@@ -105,7 +106,11 @@ def _named(node: dict[str, Any]) -> str | None:
     if TIME_UNIT_PATTERN in patterns:
         enum = next(option["enum"] for option in options if "enum" in option)
         return _one_of(enum)
-    if node.get("description") == DAYS_SCHEMA["description"] or DAYS_SCHEMA in options:
+    if (
+        node.get("description") == DAYS_SCHEMA["description"]
+        or DAYS_SCHEMA in options
+        or DAYS_SCHEMA in node.get("anyOf", [])
+    ):
         return "days such as 'mon-fri'"
     if CONDITION_SCHEMA in options:
         return "expression such as 'severity == \"high\"'"
@@ -320,7 +325,8 @@ def _in_section(path: str, first: str) -> bool:
 
 
 def render() -> str:
-    """The Markdown of the key reference: the process file by section, then scenario files."""
+    """The Markdown of the key reference: the process file by section, then scenario files
+    and shift templates files."""
     process = process_schema()
     walk = _Walk(process)
     keys = list(walk.keys(process, ""))
@@ -336,6 +342,8 @@ def render() -> str:
     lines += ["### Keys: distributions", "", *_distribution_table(walk)]
     scenario = scenario_schema()
     lines += ["### Keys: scenario files", "", *_table(list(_Walk(scenario).keys(scenario, "")))]
+    shifts = shifts_schema()
+    lines += ["### Keys: shift templates", "", *_table(list(_Walk(shifts).keys(shifts, "")))]
     return "\n".join(lines)
 
 
