@@ -155,3 +155,32 @@ def test_forecast_command_exit_codes(tmp_path: Path) -> None:
     good = str(PROCESSES / "multilingual_backlog.csv")
     result = CliRunner().invoke(main, [*base, good, "--until", "2026-11-30T09:00"])
     assert result.exit_code == 2
+
+
+def test_reports_workbook_and_json_round_trip(tmp_path: Path) -> None:
+    """--report, --xlsx and --csv are written; `procflow report` of the JSON gives the same HTML."""
+    process = str(PROCESSES / "multilingual_review_queue.yaml")
+    snapshot = str(PROCESSES / "multilingual_backlog.csv")
+    args = [
+        "forecast", process, "--initial-state", snapshot, "--horizon", "until 2026-12-01T21:00",
+        "-r", "2", "--format", "json", "-o", str(tmp_path / "f.json"),
+        "--report", str(tmp_path / "f.html"), "--xlsx", str(tmp_path / "f.xlsx"),
+        "--csv", str(tmp_path / "csv"),
+    ]  # fmt: skip
+    assert CliRunner().invoke(main, args).exit_code == 0
+    again = [
+        "report",
+        str(tmp_path / "f.json"),
+        "--process",
+        process,
+        "-o",
+        str(tmp_path / "g.html"),
+    ]
+    assert CliRunner().invoke(main, again).exit_code == 0
+    assert (tmp_path / "f.html").read_text() == (tmp_path / "g.html").read_text()
+    assert sorted(p.name for p in (tmp_path / "csv").iterdir()) == [
+        "backlog.csv", "forecast.csv", "sla_breaches.csv",
+    ]  # fmt: skip
+    assert (tmp_path / "f.xlsx").stat().st_size > 0
+    text = CliRunner().invoke(main, [*args[:8], "--format", "markdown"]).output
+    assert text.startswith("# Backlog forecast") and "●" in text

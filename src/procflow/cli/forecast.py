@@ -8,8 +8,10 @@ from typing import Any
 import click
 
 from procflow.cli.common import (
-    check_outputs,
+    MKDIR,
+    check_exports,
     emit,
+    export,
     fail_load,
     inputs_of,
     load_any,
@@ -62,7 +64,23 @@ from procflow.sim.executor import EXECUTORS, ExecutorError, make_executor
 @click.option("--jobs", "-j", default=None, type=click.IntRange(1, 1024))
 @click.option("--scheduler", default=None, metavar="ADDRESS")
 @click.option("--output", "-o", type=click.Path(dir_okay=False), default=None)
-@click.option("--mkdir", is_flag=True, help="Create the output's folder if it does not exist.")
+@click.option(
+    "--report",
+    "report_path",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Also write an HTML report with the fan chart.",
+)
+@click.option(
+    "--xlsx", "xlsx_path", type=click.Path(dir_okay=False), default=None,
+    help="Also write an Excel workbook.",
+)  # fmt: skip
+@click.option(
+    "--csv", "csv_dir", type=click.Path(file_okay=False), default=None,
+    help="Also write the tables as CSV files into this folder.",
+)  # fmt: skip
+@click.option("--force", is_flag=True, help="Let --csv replace files already in its folder.")
+@MKDIR
 def forecast(
     path: str,
     scenarios: tuple[str, ...],
@@ -94,7 +112,8 @@ def forecast(
     from procflow.model.settings import SettingsError
     from procflow.model.snapshot import parse_time, read_snapshot
     from procflow.report.forecast import forecast_markdown, print_forecast
-    from procflow.results.forecast import forecast_to_json
+    from procflow.results import to_json
+    from procflow.results.forecast import Forecasts
 
     base, scenario = load_any(path)
     runs: list[tuple[str | None, Any]] = [(scenario.name if scenario else None, base)]
@@ -103,7 +122,7 @@ def forecast(
         runs.append((loaded.name if loaded else other, process))
     refuse_broken(*(p for _, p in runs))
     given = [path, *scenarios, initial_state]
-    check_outputs(inputs_of(given, scenario or base), output, mkdir=opts["mkdir"])
+    check_exports(inputs_of(given, scenario or base), {**opts, "output": output})
     try:
         at = parse_time(opts["at"]) if opts["at"] else None
     except ValueError:
@@ -135,19 +154,13 @@ def forecast(
             executor=executor,
             progress=advance,
         )
+    record = Forecasts(made)
     if fmt == "json":
-        document: Any = (
-            forecast_to_json(made[0])
-            if len(made) == 1
-            else {
-                "kind": "forecasts",
-                "forecasts": [forecast_to_json(f) for f in made],
-            }
-        )
-        text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+        text = json.dumps(to_json(record), indent=2, ensure_ascii=False) + "\n"
     elif fmt == "markdown":
         text = forecast_markdown(made)
     else:
         text = rendered(lambda console: print_forecast(console, made), output)
+    export(record, base, opts)
     if text:
         emit(text, output)

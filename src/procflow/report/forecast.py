@@ -21,7 +21,8 @@ ROWS = 13
 WIDTH = 48
 
 
-def _share(e: Estimate) -> str:
+def share_text(e: Estimate) -> str:
+    """A share with its interval: ``72% (95% interval 51%–87%)``."""
     if math.isnan(e.mean):
         return "n/a"
     if math.isnan(e.low):
@@ -45,7 +46,7 @@ def headline(forecast: Forecast) -> list[str]:
     lines = [
         f"{name}: {sum(f.initial.values())} items in the backlog at {f.start}, "
         f"deadline {f.until} ({f.hours:.1f} h), {f.replications} replications, seed {f.seed}",
-        f"Backlog down to {level} by the deadline: {_share(f.probability)} of replications",
+        f"Backlog down to {level} by the deadline: {share_text(f.probability)} of replications",
     ]
     if f.cleared_runs:
         lines.append(
@@ -85,7 +86,7 @@ def fan_chart(points: Sequence[BacklogPoint], rows: int = ROWS, width: int = WID
 def sla_lines(forecast: Forecast) -> list[str]:
     """Each SLA's breach rate and breached items."""
     return [
-        f"{s.name}: {_share(s.breach_rate)} breached, about {s.breached.mean:.0f} items"
+        f"{s.name}: {share_text(s.breach_rate)} breached, about {s.breached.mean:.0f} items"
         for s in forecast.slas
         if not math.isnan(s.breach_rate.mean)
     ]
@@ -123,6 +124,6 @@ def forecast_markdown(forecasts: Sequence[Forecast]) -> str:
         if f.slas:
             parts.append("| SLA | breach rate | breached items |\n|---|---|---|")
             for s in f.slas:
-                parts.append(f"| {s.name} | {_share(s.breach_rate)} | {s.breached.mean:.0f} |")
+                parts.append(f"| {s.name} | {share_text(s.breach_rate)} | {s.breached.mean:.0f} |")
             parts.append("")
     return "# Backlog forecast\n\n" + "\n".join(parts).rstrip() + "\n"

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import math
 import statistics
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -83,6 +83,19 @@ class Forecast:
     def cleared_runs(self) -> int:
         """Replications that reached the target by the deadline."""
         return round(self.probability.mean * self.replications)
+
+
+@dataclass
+class Forecasts:
+    """A forecast and those of its scenarios, run on the same random numbers (the first is
+    the base): what ``procflow forecast`` returns and every report of it shows."""
+
+    runs: list[Forecast]
+
+    @property
+    def process(self) -> str:
+        """The base process's name."""
+        return self.runs[0].process
 
 
 def percentile(values: Sequence[float], q: float) -> float:
@@ -159,6 +172,52 @@ def _estimate(e: Estimate) -> dict[str, Any]:
         "mean": None if math.isnan(e.mean) else e.mean,
         "ci95": [None if math.isnan(e.low) else e.low, None if math.isnan(e.high) else e.high],
     }
+
+
+def forecasts_to_json(record: Forecasts) -> dict[str, Any]:
+    """One forecast's document (``kind: forecast``), or several under ``kind: forecasts``."""
+    if len(record.runs) == 1:
+        return forecast_to_json(record.runs[0])
+    return {"kind": "forecasts", "forecasts": [forecast_to_json(f) for f in record.runs]}
+
+
+def forecasts_from_json(document: Mapping[str, Any]) -> Forecasts:
+    """A forecast document (one, or several under ``forecasts``) back into its record."""
+    entries = document["forecasts"] if document.get("kind") == "forecasts" else [document]
+    return Forecasts([_forecast_from(e) for e in entries])
+
+
+def _read(entry: Any, n: int) -> Estimate:
+    low, high = entry.get("ci95") or [None, None]
+
+    def num(x: Any) -> float:
+        return math.nan if x is None else float(x)
+
+    return Estimate(num(entry.get("mean")), num(low), num(high), n)
+
+
+def _forecast_from(entry: Mapping[str, Any]) -> Forecast:
+    n = int(entry["replications"])
+    cleared = entry["cleared"]
+    return Forecast(
+        process=str(entry["process"]),
+        start=str(entry["start"]),
+        until=str(entry["until"]),
+        hours=float(entry["hours"]),
+        target=int(entry["target"]),
+        replications=n,
+        seed=int(entry["seed"]),
+        initial={str(k): int(v) for k, v in entry["initial"]["by_stage"].items()},
+        probability=_read(cleared["probability"], n),
+        time=_read(cleared["time"], int(cleared["replications"])),
+        backlog=[BacklogPoint(*map(float, p)) for p in entry["backlog"]["series"]],
+        final=_read(entry["backlog"]["final"], n),
+        slas=[
+            SlaBreach(str(s["name"]), _read(s["breach_rate"], n), _read(s["breached"], n))
+            for s in entry["slas"]
+        ],
+        scenario=entry.get("scenario"),
+    )
 
 
 def forecast_to_json(forecast: Forecast) -> dict[str, Any]:
