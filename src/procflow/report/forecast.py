@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from datetime import datetime, timedelta
 
 from rich.console import Console
 
@@ -49,9 +50,10 @@ def headline(forecast: Forecast) -> list[str]:
         f"Backlog down to {level} by the deadline: {share_text(f.probability)} of replications",
     ]
     if f.cleared_runs:
+        when = datetime.fromisoformat(f.start) + timedelta(hours=f.time.mean)
         lines.append(
-            f"First reaches {level}: {_hours(f.time)} after the start "
-            f"(over the {f.cleared_runs} replications that did)"
+            f"First reaches {level}: {_hours(f.time)} after the start, around "
+            f"{when:%a %d %b %H:%M} (over the {f.cleared_runs} replications that did)"
         )
     else:
         lines.append(f"No replication reached {level} by the deadline")
