@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from procflow.analysis import Capacity
     from procflow.decide.compare import compare
+    from procflow.decide.forecast import forecast
     from procflow.decide.optimize import optimize
     from procflow.decide.sweep import sweep
     from procflow.diagnostics import Finding, LintError, LoadError, Location, Severity
@@ -37,7 +38,9 @@ if TYPE_CHECKING:
     from procflow.lint.runner import LintReport
     from procflow.model.process import Process
     from procflow.model.settings import RunSettings
+    from procflow.model.snapshot import Snapshot, read_snapshot
     from procflow.results import Comparison, Estimate, Optimization, Results, Sweep
+    from procflow.results.forecast import Forecast, Forecasts
     from procflow.scenario import Scenario, load_any, load_scenario
     from procflow.sim.runner import simulate
 
@@ -47,6 +50,8 @@ _WHERE = {
     "Comparison": ("procflow.results", "Comparison"),
     "Estimate": ("procflow.results", "Estimate"),
     "Finding": ("procflow.diagnostics", "Finding"),
+    "Forecast": ("procflow.results.forecast", "Forecast"),
+    "Forecasts": ("procflow.results.forecast", "Forecasts"),
     "LintError": ("procflow.diagnostics", "LintError"),
     "LintReport": ("procflow.lint.runner", "LintReport"),
     "LoadError": ("procflow.diagnostics", "LoadError"),
@@ -57,11 +62,14 @@ _WHERE = {
     "RunSettings": ("procflow.model.settings", "RunSettings"),
     "Scenario": ("procflow.scenario", "Scenario"),
     "Severity": ("procflow.diagnostics", "Severity"),
+    "Snapshot": ("procflow.model.snapshot", "Snapshot"),
     "Sweep": ("procflow.results", "Sweep"),
     "compare": ("procflow.decide.compare", "compare"),
+    "forecast": ("procflow.decide.forecast", "forecast"),
     "load_any": ("procflow.scenario", "load_any"),
     "load_scenario": ("procflow.scenario", "load_scenario"),
     "optimize": ("procflow.decide.optimize", "optimize"),
+    "read_snapshot": ("procflow.model.snapshot", "read_snapshot"),
     "simulate": ("procflow.sim.runner", "simulate"),
     "sweep": ("procflow.decide.sweep", "sweep"),
 }
@@ -118,6 +126,8 @@ __all__ = [
     "Comparison",
     "Estimate",
     "Finding",
+    "Forecast",
+    "Forecasts",
     "LintError",
     "LintReport",
     "LoadError",
@@ -128,14 +138,17 @@ __all__ = [
     "RunSettings",
     "Scenario",
     "Severity",
+    "Snapshot",
     "Sweep",
     "analyze",
     "compare",
+    "forecast",
     "lint",
     "load",
     "load_any",
     "load_scenario",
     "optimize",
+    "read_snapshot",
     "simulate",
     "sweep",
 ]

@@ -15,11 +15,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from procflow.lint.runner import refuse_broken
 from procflow.model.process import Process
-from procflow.model.quantities import convert
+from procflow.model.quantities import convert, parse_duration
 from procflow.model.settings import DEFAULT_REPLICATIONS, DEFAULT_SEED, RunSettings, SettingsError
 from procflow.model.snapshot import Snapshot, parse_time, stage_counts
 from procflow.results.forecast import Forecast, build_forecast
@@ -45,10 +45,6 @@ def deadline(snapshot: Snapshot, until: str | None, horizon: str | None) -> Dead
     Raises :class:`SettingsError` naming the option for a date-time that cannot be
     read, none given, or a deadline not after the snapshot's time.
     """
-    from datetime import timedelta
-
-    from procflow.model.quantities import parse_duration
-
     option = "--until"
     text = until
     if text is None and horizon is not None:
@@ -81,7 +77,7 @@ def deadline(snapshot: Snapshot, until: str | None, horizon: str | None) -> Dead
 def forecast(
     processes: Sequence[tuple[str | None, Process]],
     snapshot: Snapshot,
-    until: Deadline,
+    until: Deadline | str,
     *,
     target: int = 0,
     replications: int = DEFAULT_REPLICATIONS,
@@ -89,12 +85,16 @@ def forecast(
     executor: Executor | None = None,
     progress: Progress | None = None,
 ) -> list[Forecast]:
-    """Forecast each ``(scenario name or None, process)`` from ``snapshot`` to ``until``, all on
-    the same replications (common random numbers); the first is the base.
+    """Forecast each ``(scenario name or None, process)`` from ``snapshot`` to ``until`` (a
+    :class:`Deadline`, or an ISO date-time), all on the same replications (common random
+    numbers); the first is the base.
 
-    Raises :class:`LintError` if lint finds errors in any process.
+    Raises :class:`LintError` if lint finds errors in any process, :class:`SettingsError`
+    for a deadline that cannot be read or is not after the snapshot.
     """
     refuse_broken(*(p for _, p in processes))
+    if isinstance(until, str):
+        until = deadline(snapshot, until, None)
     unit = processes[0][1].time_unit
     settings = RunSettings(
         horizon=convert(until.hours, "hour", unit),
