@@ -79,3 +79,37 @@ def test_the_bundled_snapshot_reads_against_its_process() -> None:
     snapshot = read_snapshot(PROCESSES / "multilingual_backlog.csv", QUEUE)
     assert len(snapshot.items) == 4141
     assert max(i.age_hours for i in snapshot.items) <= 48
+
+
+COUNTS = """\
+snapshot: 2026-12-01T09:00
+items:
+  - {stage: review_id, count: 4, age: [0 hours, 20 hours], attributes: {market: ID}}
+  - {stage: review_en, count: 2, state: in_progress, age: 10 min}
+"""
+
+
+def test_the_yaml_form_counts_items_per_stage_and_age_band(tmp_path: Path) -> None:
+    """Four items spread evenly over 0–20 hours (2.5, 7.5, 12.5, 17.5), two of one age."""
+    path = tmp_path / "s.yaml"
+    path.write_text(COUNTS, encoding="utf-8")
+    snapshot = read_snapshot(path, QUEUE)
+    assert [i.age_hours for i in snapshot.items[:4]] == [2.5, 7.5, 12.5, 17.5]
+    assert dict(snapshot.items[0].attributes) == {"market": "ID"}
+    assert [(i.state, i.age_hours * 60) for i in snapshot.items[4:]] == [("in_progress", 10.0)] * 2
+
+
+def test_yaml_problems_are_located_at_their_key(tmp_path: Path) -> None:
+    """An unknown stage, an unknown value, an age band the wrong way round, an unknown key."""
+    path = tmp_path / "s.yaml"
+    path.write_text(
+        "snapshot: 2026-12-01T09:00\n"
+        "items:\n"
+        "  - {stage: review_xx, count: 4}\n"
+        "  - {stage: review_en, count: 4, attributes: {market: ES}}\n"
+        "  - {stage: review_en, count: 4, age: [2 days, 1 hour]}\n",
+        encoding="utf-8",
+    )
+    assert located(path) == [("PF022", 3, 13), ("PF022", 4, 55), ("PF022", 5, 39)]
+    path.write_text("snapshot: 2026-12-01T09:00\nitems:\n  - {stage: review_en, cnt: 4}\n")
+    assert {code for code, _, _ in located(path)} == {"PF010", "PF011"}

@@ -114,7 +114,7 @@ def lint(
 @click.command()
 @click.option(
     "--kind",
-    type=click.Choice(["process", "scenario", "shifts"]),
+    type=click.Choice(["process", "scenario", "shifts", "snapshot"]),
     default="process",
     show_default=True,
     help="Which file format to describe.",
@@ -127,12 +127,18 @@ def schema(kind: str) -> None:
       procflow schema > procflow.schema.json
       procflow schema --kind scenario > procflow.scenario.schema.json
       procflow schema --kind shifts > procflow.shifts.schema.json
+      procflow schema --kind snapshot > procflow.snapshot.schema.json
       # then, first line of a process file:
       # yaml-language-server: $schema=./procflow.schema.json
     """
-    from procflow.schema import process_schema, scenario_schema, shifts_schema
+    from procflow.schema import process_schema, scenario_schema, shifts_schema, snapshot_schema
 
-    schemas = {"process": process_schema, "scenario": scenario_schema, "shifts": shifts_schema}
+    schemas = {
+        "process": process_schema,
+        "scenario": scenario_schema,
+        "shifts": shifts_schema,
+        "snapshot": snapshot_schema,
+    }
     click.echo(
         json.dumps(
             schemas[kind](),

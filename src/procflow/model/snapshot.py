@@ -28,17 +28,20 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from procflow.diagnostics import Finding, LoadError, Location
 from procflow.diagnostics.checks import UNREADABLE_SNAPSHOT
 from procflow.diagnostics.suggest import did_you_mean
 from procflow.model.process import CategoricalAttribute, Process
+from procflow.model.quantities import parse_duration
+from procflow.model.validation import translate_errors
+from procflow.source import load_document
 from procflow.source.csvcells import cell_column
 
 #: The largest snapshot read (64 MiB: about a million items).
@@ -100,6 +103,8 @@ def read_snapshot(path: str | Path, process: Process, at: datetime | None = None
     date-time or is after the snapshot's time.
     """
     name = str(path)
+    if Path(name).suffix.lower() in (".yaml", ".yml"):
+        return _read_counts(name, process, at)
     text = _text(name)
     lines = list(io.StringIO(text, newline=""))
     first = 0
@@ -156,23 +161,67 @@ def _text(name: str) -> str:
         ) from None
 
 
+#: Reports a problem with one key of an item (a CSV column, a YAML key) where it is written.
+Problem = Callable[[str, str, str | None], None]
+
+
+class _Checker:
+    """Checks items against the process: their stage, state and attribute values."""
+
+    def __init__(self, process: Process) -> None:
+        self.stages = process.stages
+        self.attributes: dict[str, Any] = {}
+        for arrival in process.arrivals:
+            self.attributes.update(arrival.attributes)
+
+    def check(
+        self, stage: str, state: str, written: Sequence[tuple[str, Any]], problem: Problem
+    ) -> list[tuple[str, Value]]:
+        """The item's attribute values (as the process writes them), reporting every problem."""
+        if stage not in self.stages:
+            hint = did_you_mean(stage, list(self.stages)) or "use the process's stage names"
+            problem("stage", f"no stage {stage!r} in the process", hint)
+        elif self.stages[stage].kind == "end":
+            problem("stage", f"{stage!r} is an end stage: an item there is done", "leave it out")
+        elif state == "in_progress" and self.stages[stage].kind != "work":
+            problem(
+                "state", f"nobody works at {stage!r}: an item cannot be in progress there", None
+            )
+        if state not in STATES:
+            problem("state", f"state {state!r} is not waiting or in_progress", None)
+        values: list[tuple[str, Value]] = []
+        for name, raw in written:
+            attribute = self.attributes.get(name)
+            if attribute is None:
+                hint = did_you_mean(name, list(self.attributes)) or "use the process's attributes"
+                problem(name, f"no attribute {name!r} in the process", hint)
+                continue
+            text = str(raw).strip()
+            if not text:
+                continue
+            value = _value(text, attribute)
+            if value is None:
+                if isinstance(attribute, CategoricalAttribute):
+                    known = [str(v) for v in attribute.values]
+                    hint = did_you_mean(text, known) or f"the values are: {', '.join(known)}"
+                    problem(name, f"{name} {text!r} is not a value of the process", hint)
+                else:
+                    problem(name, f"{name} {text!r} is not a number", None)
+                continue
+            values.append((name, value))
+        return values
+
+
 class _Rows:
-    """Checks rows against the process, collecting the items and every problem."""
+    """Checks CSV rows against the process, collecting the items and every problem."""
 
     def __init__(self, file: str, process: Process, at: datetime, header: list[str]) -> None:
         self.file = file
         self.at = at
         self.columns = {c: k for k, c in enumerate(header)}
-        self.stages = process.stages
-        attributes: dict[str, Any] = {}
-        for arrival in process.arrivals:
-            attributes.update(arrival.attributes)
-        #: attribute columns of the file: name -> (position, the process's attribute)
-        self.attributes = [
-            (name, self.columns[name], attribute)
-            for name, attribute in attributes.items()
-            if name in self.columns
-        ]
+        self.checker = _Checker(process)
+        #: attribute columns of the file (other columns are not the snapshot's)
+        self.attribute_columns = [n for n in self.checker.attributes if n in self.columns]
         self.items: list[SnapshotItem] = []
         self.problems: list[Finding] = []
 
@@ -189,15 +238,8 @@ class _Rows:
 
         stage = cell("stage")
         state = cell("state") or "waiting"
-        if stage not in self.stages:
-            hint = did_you_mean(stage, list(self.stages)) or "use the process's stage names"
-            problem("stage", f"no stage {stage!r} in the process", hint)
-        elif self.stages[stage].kind == "end":
-            problem("stage", f"{stage!r} is an end stage: an item there is done", "leave it out")
-        elif state == "in_progress" and self.stages[stage].kind != "work":
-            problem("state", f"nobody works at {stage!r}: an item cannot be in progress there")
-        if state not in STATES:
-            problem("state", f"state {state!r} is not waiting or in_progress")
+        written = [(name, cell(name)) for name in self.attribute_columns]
+        values = self.checker.check(stage, state, written, problem)
         age = 0.0
         try:
             arrived = parse_time(cell("arrived"))
@@ -214,29 +256,10 @@ class _Rows:
                     f"{self.at.isoformat()}",
                     "take the snapshot after its last arrival, or fix --at",
                 )
-        values: list[tuple[str, Value]] = []
-        for name, position, attribute in self.attributes:
-            text = cells[position].strip() if position < len(cells) else ""
-            if not text:
-                continue
-            value = _value(text, attribute)
-            if value is None:
-                if isinstance(attribute, CategoricalAttribute):
-                    known = [str(v) for v in attribute.values]
-                    hint = did_you_mean(text, known) or f"the values are: {', '.join(known)}"
-                    problem(name, f"{name} {text!r} is not a value of the process", hint)
-                else:
-                    problem(name, f"{name} {text!r} is not a number")
-                continue
-            values.append((name, value))
         if len(self.problems) == found:
             self.items.append(
                 SnapshotItem(
-                    stage=stage,
-                    age_hours=age,
-                    state=state,
-                    attributes=tuple(values),
-                    line=number,
+                    stage=stage, age_hours=age, state=state, attributes=tuple(values), line=number
                 )
             )
 
@@ -271,3 +294,91 @@ def stage_counts(snapshot: Snapshot, stages: Sequence[str]) -> dict[str, int]:
     for item in snapshot.items:
         counts[item.stage] += 1
     return {name: n for name, n in counts.items() if n}
+
+
+class SnapshotGroup(BaseModel):
+    """Items counted together (the YAML form): ``count`` items at ``stage``, their ages spread
+    evenly over the ``age`` band (``[12 hours, 24 hours]``) or all of one age (``6 hours``)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    stage: str = Field(description="The stage the items wait in or are worked at.")
+    count: int = Field(ge=1, le=1_000_000, description="How many items.")
+    age: str | float | list[str | float] = Field(
+        default=0.0,
+        description="Their age at the snapshot: one duration, or [youngest, oldest].",
+    )
+    state: str = Field(default="waiting", description="waiting or in_progress.")
+    attributes: dict[str, str | int | float | bool] = Field(
+        default_factory=dict, description="Their attribute values, as in the process."
+    )
+
+
+class SnapshotFile(BaseModel):
+    """The YAML form of a snapshot: its time and the items counted per stage and age band."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", title="procflow snapshot")
+    snapshot: str | datetime = Field(description="When it was taken: an ISO date-time.")
+    items: list[SnapshotGroup] = Field(min_length=1, description="The items, in groups.")
+
+
+def _read_counts(name: str, process: Process, at: datetime | None) -> Snapshot:
+    """The YAML form: every group expanded into its items, each problem located at its key."""
+    doc = load_document(name)
+    if doc.findings:
+        raise LoadError(doc.findings)
+    try:
+        loaded = SnapshotFile.model_validate(doc.data)
+    except ValidationError as exc:
+        raise LoadError(translate_errors(exc, doc, SnapshotFile)) from None
+    problems: list[Finding] = []
+    if at is None:
+        try:
+            at = (
+                loaded.snapshot
+                if isinstance(loaded.snapshot, datetime)
+                else parse_time(loaded.snapshot)
+            )
+        except ValueError:
+            where = doc.locate(("snapshot",))
+            raise _error(
+                where, f"the snapshot time {loaded.snapshot!r} is not a date-time"
+            ) from None
+    checker = _Checker(process)
+    items: list[SnapshotItem] = []
+    for k, group in enumerate(loaded.items):
+        found = len(problems)
+
+        def problem(key: str, message: str, hint: str | None = None, k: int = k) -> None:
+            path: tuple[Any, ...] = ("items", k, key)
+            if key not in SnapshotGroup.model_fields:
+                path = ("items", k, "attributes", key)
+            problems.append(UNREADABLE_SNAPSHOT.finding(message, doc.locate(path), hint))
+
+        values = checker.check(group.stage, group.state, list(group.attributes.items()), problem)
+        band = group.age if isinstance(group.age, list) else [group.age, group.age]
+        try:
+            if len(band) != 2:
+                raise ValueError("give one age, or two: [youngest, oldest]")
+            low, high = (parse_duration(a, "hour") for a in band)
+        except ValueError as exc:
+            problem("age", f"age {group.age!r}: {exc}", "write e.g. 6 hours, or [12 hours, 1 day]")
+            continue
+        if low > high or low < 0:
+            problem("age", "the age band goes from the youngest to the oldest, both 0 or more")
+        if len(problems) > found:
+            continue
+        line = doc.locate(("items", k)).line
+        step = (high - low) / group.count
+        for j in range(group.count):
+            age = low + (j + 0.5) * step if high > low else low
+            item = SnapshotItem(
+                stage=group.stage,
+                age_hours=age,
+                state=group.state,
+                attributes=tuple(values),
+                line=line,
+            )
+            items.append(item)
+    if problems:
+        raise LoadError(problems)
+    return Snapshot(file=name, at=at.replace(tzinfo=None), items=tuple(items))

@@ -56,3 +56,18 @@ def shifts_schema() -> dict[str, Any]:
         **schema,
         "definitions": definitions,
     }
+
+
+def snapshot_schema() -> dict[str, Any]:
+    """The draft-07 JSON Schema of a snapshot's YAML form (``forecast --initial-state``)."""
+    from procflow.model.snapshot import SnapshotFile
+
+    template = "#/definitions/{model}"
+    schema = SnapshotFile.model_json_schema(by_alias=True, ref_template=template)
+    definitions: dict[str, Any] = schema.pop("$defs", {})
+    return {
+        "$schema": DRAFT_07,
+        "$id": "https://procflow.dev/schema/snapshot.json",
+        **schema,
+        "definitions": definitions,
+    }
