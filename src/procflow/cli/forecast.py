@@ -158,9 +158,9 @@ def forecast(
     if fmt == "json":
         text = json.dumps(to_json(record), indent=2, ensure_ascii=False) + "\n"
     elif fmt == "markdown":
-        text = forecast_markdown(made)
+        text = forecast_markdown(record)
     else:
-        text = rendered(lambda console: print_forecast(console, made), output)
+        text = rendered(lambda console: print_forecast(console, record), output)
     export(record, base, opts)
     if text:
         emit(text, output)

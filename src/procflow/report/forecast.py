@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from rich.console import Console
 
 from procflow.results.estimate import Estimate
-from procflow.results.forecast import BacklogPoint, Forecast
+from procflow.results.forecast import BacklogPoint, Forecast, Forecasts
 
 #: Lines of the text fan chart, and the width of its bars.
 ROWS = 13
@@ -85,6 +85,27 @@ def fan_chart(points: Sequence[BacklogPoint], rows: int = ROWS, width: int = WID
     return lines
 
 
+def _signed(e: Estimate, unit: str, scale: float = 1.0, digits: int = 0) -> str:
+    if math.isnan(e.mean):
+        return "n/a"
+    text = f"{e.mean * scale:+.{digits}f}{unit}"
+    if not math.isnan(e.low):
+        text += f" (95% interval {e.low * scale:+.{digits}f} to {e.high * scale:+.{digits}f})"
+    return text
+
+
+def change_line(record: Forecasts, k: int) -> str | None:
+    """Scenario ``k`` against the base, paired replication by replication, or None."""
+    change = record.change(k)
+    if change is None:
+        return None
+    parts = [f"chance of clearing {_signed(change.probability, ' points', 100)}"]
+    if not math.isnan(change.time.mean):
+        parts.append(f"clears {_signed(change.time, ' h', digits=1)} later (runs where both did)")
+    parts.append(f"backlog at the deadline {_signed(change.final, ' items')}")
+    return "Against the process as planned (same random numbers): " + ", ".join(parts)
+
+
 def sla_lines(forecast: Forecast) -> list[str]:
     """Each SLA's breach rate and breached items."""
     return [
@@ -94,9 +115,10 @@ def sla_lines(forecast: Forecast) -> list[str]:
     ]
 
 
-def print_forecast(console: Console, forecasts: Sequence[Forecast]) -> None:
-    """Print each forecast's answer, its fan chart and its SLA breaches."""
-    for k, f in enumerate(forecasts):
+def print_forecast(console: Console, record: Forecasts) -> None:
+    """Print each forecast's answer, its change against the base, its fan chart and its SLA
+    breaches."""
+    for k, f in enumerate(record.runs):
         if k:
             console.print()
         first, *rest = headline(f)
@@ -105,6 +127,9 @@ def print_forecast(console: Console, forecasts: Sequence[Forecast]) -> None:
         console.print(rest[0], style=style)
         for line in rest[1:]:
             console.print(line)
+        change = change_line(record, k)
+        if change:
+            console.print(change, style="bold")
         console.print()
         for line in fan_chart(f.backlog):
             console.print(line, markup=False, highlight=False)
@@ -115,13 +140,16 @@ def print_forecast(console: Console, forecasts: Sequence[Forecast]) -> None:
                 console.print(f"  {line}", markup=False)
 
 
-def forecast_markdown(forecasts: Sequence[Forecast]) -> str:
+def forecast_markdown(record: Forecasts) -> str:
     """The forecasts as Markdown: the answer, the fan chart (a code block), the SLAs."""
     parts: list[str] = []
-    for f in forecasts:
+    for k, f in enumerate(record.runs):
         first, *rest = headline(f)
         parts.append(f"## {f.scenario or f.process}\n\n{first}\n")
         parts.extend(f"- {line}" for line in rest)
+        change = change_line(record, k)
+        if change:
+            parts.append(f"- **{change}**")
         parts.append("\n```text\n" + "\n".join(fan_chart(f.backlog)) + "\n```\n")
         if f.slas:
             parts.append("| SLA | breach rate | breached items |\n|---|---|---|")

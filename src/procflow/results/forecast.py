@@ -28,6 +28,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from procflow.results.comparison import paired_difference
 from procflow.results.estimate import Estimate
 from procflow.results.records import Replication, Results
 
@@ -78,11 +79,25 @@ class Forecast:
     #: the whole simulation summary (KPIs, verdict), for reports that show it
     results: Results | None = field(default=None, compare=False)
     scenario: str | None = None
+    #: per replication: hours until the backlog reached the target (NaN: not by the
+    #: deadline), and the backlog at the deadline; what paired differences are made of
+    cleared_hours: tuple[float, ...] = ()
+    final_backlog: tuple[float, ...] = ()
 
     @property
     def cleared_runs(self) -> int:
         """Replications that reached the target by the deadline."""
         return round(self.probability.mean * self.replications)
+
+
+@dataclass(frozen=True)
+class ForecastChange:
+    """A scenario minus the base, replication by replication (common random numbers): the
+    chance of clearing, the hours until it clears (runs where both did), the backlog left."""
+
+    probability: Estimate
+    time: Estimate
+    final: Estimate
 
 
 @dataclass
@@ -96,6 +111,21 @@ class Forecasts:
     def process(self) -> str:
         """The base process's name."""
         return self.runs[0].process
+
+    def change(self, k: int) -> ForecastChange | None:
+        """Scenario ``k`` against the base (None for the base, or without per-run values)."""
+        base, other = self.runs[0], self.runs[k]
+        if k == 0 or len(base.final_backlog) != len(other.final_backlog) or not other.final_backlog:
+            return None
+        hit = [
+            float(not math.isnan(s)) - float(not math.isnan(b))
+            for b, s in zip(base.cleared_hours, other.cleared_hours, strict=True)
+        ]
+        return ForecastChange(
+            Estimate.of(hit),
+            paired_difference(base.cleared_hours, other.cleared_hours).change,
+            paired_difference(base.final_backlog, other.final_backlog).change,
+        )
 
 
 def percentile(values: Sequence[float], q: float) -> float:
@@ -131,7 +161,8 @@ def build_forecast(
     for k in range(length):
         at = series[0]["time"][k] * unit_hours
         backlog.append(BacklogPoint(at, *_spread([s["wip"][k] for s in series])))
-    final = Estimate.of([s["wip"][length - 1] for s in series] if length else [], "nonnegative")
+    finals = [s["wip"][length - 1] for s in series] if length else []
+    final = Estimate.of(finals, "nonnegative")
     arrived = [r.kpis.get("arrivals_per_hour", math.nan) * hours for r in runs]
     slas = []
     for k, sla in enumerate(results.slas):
@@ -160,6 +191,10 @@ def build_forecast(
         slas=slas,
         results=results,
         scenario=scenario,
+        cleared_hours=tuple(
+            math.nan if r.cleared is None else r.cleared * unit_hours for r in runs
+        ),
+        final_backlog=tuple(finals),
     )
 
 
@@ -178,7 +213,18 @@ def forecasts_to_json(record: Forecasts) -> dict[str, Any]:
     """One forecast's document (``kind: forecast``), or several under ``kind: forecasts``."""
     if len(record.runs) == 1:
         return forecast_to_json(record.runs[0])
-    return {"kind": "forecasts", "forecasts": [forecast_to_json(f) for f in record.runs]}
+    documents = []
+    for k, f in enumerate(record.runs):
+        document = forecast_to_json(f)
+        change = record.change(k)
+        if change is not None:
+            document["vs_base"] = {
+                "probability": _estimate(change.probability),
+                "time": _estimate(change.time),
+                "final_backlog": _estimate(change.final),
+            }
+        documents.append(document)
+    return {"kind": "forecasts", "forecasts": documents}
 
 
 def forecasts_from_json(document: Mapping[str, Any]) -> Forecasts:
@@ -199,6 +245,7 @@ def _read(entry: Any, n: int) -> Estimate:
 def _forecast_from(entry: Mapping[str, Any]) -> Forecast:
     n = int(entry["replications"])
     cleared = entry["cleared"]
+    runs = entry.get("per_replication") or {}
     return Forecast(
         process=str(entry["process"]),
         start=str(entry["start"]),
@@ -217,6 +264,10 @@ def _forecast_from(entry: Mapping[str, Any]) -> Forecast:
             for s in entry["slas"]
         ],
         scenario=entry.get("scenario"),
+        cleared_hours=tuple(
+            math.nan if h is None else float(h) for h in runs.get("cleared_hours") or ()
+        ),
+        final_backlog=tuple(float(x) for x in runs.get("final_backlog") or ()),
     )
 
 
@@ -241,6 +292,10 @@ def forecast_to_json(forecast: Forecast) -> dict[str, Any]:
         "backlog": {
             "final": _estimate(forecast.final),
             "series": [[p.hours, p.median, p.p10, p.p90] for p in forecast.backlog],
+        },
+        "per_replication": {
+            "cleared_hours": [None if math.isnan(h) else h for h in forecast.cleared_hours],
+            "final_backlog": list(forecast.final_backlog),
         },
         "slas": [
             {

@@ -11,7 +11,7 @@ from html import escape as _e
 
 from procflow.model.process import Process
 from procflow.report import charts
-from procflow.report.forecast import headline, share_text
+from procflow.report.forecast import change_line, headline, share_text
 from procflow.report.html.page import (
     badge,
     figure,
@@ -30,9 +30,13 @@ def _tone(f: Forecast) -> tuple[str, str]:
     return ("unlikely", "bad") if f.probability.mean < 0.5 else ("uncertain", "warn")
 
 
-def _answer(f: Forecast) -> str:
+def _answer(record: Forecasts, k: int) -> str:
+    f = record.runs[k]
     word, tone = _tone(f)
+    change = change_line(record, k)
     lines = "".join(f"<li>{_e(line)}</li>" for line in headline(f)[1:])
+    if change:
+        lines += f"<li><strong>{_e(change)}</strong></li>"
     name = f.scenario or "as planned"
     return f"<h3>{_e(name)} {badge(word, tone)}</h3><ul>{lines}</ul>"
 
@@ -41,7 +45,11 @@ def _answer(f: Forecast) -> str:
 def forecast_html(record: Forecasts, process: Process | None = None) -> str:
     """The report of a forecast and its scenarios; with the ``process``, its diagram too."""
     first = record.runs[0]
-    body = [section("Will the backlog clear?", "".join(_answer(f) for f in record.runs))]
+    body = [
+        section(
+            "Will the backlog clear?", "".join(_answer(record, k) for k in range(len(record.runs)))
+        )
+    ]
     fans = [
         (f.scenario or "as planned", [(p.hours, p.median, p.p10, p.p90) for p in f.backlog])
         for f in record.runs
