@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import math
+import statistics
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -12,10 +13,11 @@ from click.testing import CliRunner
 from models import PROCESSES, SCENARIOS, load_text
 from procflow.cli import main
 from procflow.decide.forecast import Deadline, deadline, forecast
+from procflow.model.forecast import read_forecast
 from procflow.model.process import Process
 from procflow.model.snapshot import Snapshot, SnapshotItem, parse_time
 from procflow.results.estimate import Estimate
-from procflow.results.forecast import Forecasts, forecasts_from_json, forecasts_to_json
+from procflow.results.forecast import BacklogForecasts, forecasts_from_json, forecasts_to_json
 from procflow.sim.executor import LocalExecutor, SerialExecutor
 
 #: One pool of ``count`` agents; the only arrivals are a drop on Sunday night, after
@@ -196,7 +198,7 @@ def test_a_scenario_is_compared_replication_by_replication() -> None:
         Deadline(TUESDAY_9, 2.0),
         replications=3,
     )
-    record = Forecasts(runs)
+    record = BacklogForecasts(runs)
     change = record.change(1)
     assert change is not None and record.change(0) is None
     assert math.isclose(change.time.mean, -10 / 60) and change.probability.mean == 0
@@ -204,3 +206,32 @@ def test_a_scenario_is_compared_replication_by_replication() -> None:
     assert math.isclose(document["forecasts"][1]["vs_base"]["time"]["mean"], -10 / 60)
     again = forecasts_from_json(json.loads(json.dumps(document)))
     assert again.change(1) == change
+
+
+def test_forecast_volumes_are_reproduced_within_their_range(tmp_path: Path) -> None:
+    """10 hourly intervals of 100 items (80–120): each replication draws one quantile of the
+    range, so its total is 800–1200 up to Poisson noise, and they average 1000."""
+    volumes = tmp_path / "volumes.csv"
+    rows = [f"2026-12-01T{9 + h:02d}:00,incoming,100,80,120" for h in range(10)]
+    volumes.write_text("start,stream,volume,low,high\n" + "\n".join(rows) + "\n")
+    process = load_text(
+        QUEUE.format(duration="{fixed: 1}", agents="{count: 50}").replace(
+            '[{name: drops, batch: {size: 1, days: sun, at: "23:00"}}]',
+            "[{name: incoming, rate: 1 per hour}]",
+        )
+    )
+    empty = Snapshot(file="s.csv", at=TUESDAY_9, items=())
+    runs = 40
+    (result,) = forecast(
+        [(None, process)],
+        empty,
+        Deadline(parse_time("2026-12-01T20:00"), 11.0),
+        volumes=read_forecast(volumes, ["incoming"]),
+        replications=runs,
+    )
+    assert result.results is not None
+    totals = [r["arrivals_per_hour"] * 11 for r in result.results.replications]
+    assert all(800 - 4 * math.sqrt(800) < t < 1200 + 4 * math.sqrt(1200) for t in totals)
+    spread = statistics.stdev(totals)  # uniform factor: 1000 · 0.4 / √12 ≈ 115, Poisson ≈ 32
+    assert abs(statistics.fmean(totals) - 1000) < 4 * 120 / math.sqrt(runs)
+    assert spread > 60

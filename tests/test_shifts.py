@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import textwrap
+from fractions import Fraction
 from pathlib import Path
 
 import pytest
@@ -25,7 +27,7 @@ from procflow.diagnostics import LoadError
 from procflow.model.calendar import DAY_MINUTES, days_text, parse_days
 from procflow.model.requirements import read_requirements
 from procflow.model.shifts import ShiftTemplate, load_templates
-from procflow.model.staffing import on_duty_for, working_people
+from procflow.model.staffing import scheduled_heads, working_people
 from procflow.scenario import load_any
 from procflow.source import load_document
 from procflow.source.edit import EditError, replace_key
@@ -138,12 +140,13 @@ def test_min_counts_and_the_cheaper_template_win() -> None:
 
 @pytest.mark.parametrize("working", range(0, 60))
 @pytest.mark.parametrize("shrinkage", [0.0, 0.15, 0.18, 0.3])
-def test_on_duty_for_is_the_least_staff_whose_working_people_suffice(
+def test_scheduled_heads_are_the_planners_ceiling_and_enough_for_the_simulator(
     working: int, shrinkage: float
 ) -> None:
-    people = on_duty_for(working, shrinkage)
+    """⌈working / (1 − shrinkage)⌉ in decimal, and never fewer than the simulator needs."""
+    people = scheduled_heads(working, shrinkage)
+    assert people == math.ceil(Fraction(working) / (1 - Fraction(str(shrinkage))))
     assert working_people(people, shrinkage) >= working
-    assert people == 0 or working_people(people - 1, shrinkage) < working
 
 
 def test_days_are_written_back_as_parse_days_reads_them() -> None:

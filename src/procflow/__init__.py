@@ -32,26 +32,31 @@ if TYPE_CHECKING:
     from procflow.decide.compare import compare
     from procflow.decide.forecast import forecast
     from procflow.decide.optimize import optimize
+    from procflow.decide.staffing import StaffingOptions, plan_staffing
     from procflow.decide.sweep import sweep
+    from procflow.decide.verify import verify_plan
     from procflow.diagnostics import Finding, LintError, LoadError, Location, Severity
     from procflow.lint.config import LintConfig
     from procflow.lint.runner import LintReport
+    from procflow.model.forecast import Forecast, read_forecast
     from procflow.model.process import Process
     from procflow.model.settings import RunSettings
     from procflow.model.snapshot import Snapshot, read_snapshot
     from procflow.results import Comparison, Estimate, Optimization, Results, Sweep
-    from procflow.results.forecast import Forecast, Forecasts
+    from procflow.results.forecast import BacklogForecast, BacklogForecasts
+    from procflow.results.staffing import StaffingPlan
     from procflow.scenario import Scenario, load_any, load_scenario
     from procflow.sim.runner import simulate
 
 #: public name -> (module, name there)
 _WHERE = {
+    "BacklogForecast": ("procflow.results.forecast", "BacklogForecast"),
+    "BacklogForecasts": ("procflow.results.forecast", "BacklogForecasts"),
     "Capacity": ("procflow.analysis", "Capacity"),
     "Comparison": ("procflow.results", "Comparison"),
     "Estimate": ("procflow.results", "Estimate"),
     "Finding": ("procflow.diagnostics", "Finding"),
-    "Forecast": ("procflow.results.forecast", "Forecast"),
-    "Forecasts": ("procflow.results.forecast", "Forecasts"),
+    "Forecast": ("procflow.model.forecast", "Forecast"),
     "LintError": ("procflow.diagnostics", "LintError"),
     "LintReport": ("procflow.lint.runner", "LintReport"),
     "LoadError": ("procflow.diagnostics", "LoadError"),
@@ -63,15 +68,20 @@ _WHERE = {
     "Scenario": ("procflow.scenario", "Scenario"),
     "Severity": ("procflow.diagnostics", "Severity"),
     "Snapshot": ("procflow.model.snapshot", "Snapshot"),
+    "StaffingOptions": ("procflow.decide.staffing", "StaffingOptions"),
+    "StaffingPlan": ("procflow.results.staffing", "StaffingPlan"),
     "Sweep": ("procflow.results", "Sweep"),
     "compare": ("procflow.decide.compare", "compare"),
     "forecast": ("procflow.decide.forecast", "forecast"),
     "load_any": ("procflow.scenario", "load_any"),
     "load_scenario": ("procflow.scenario", "load_scenario"),
     "optimize": ("procflow.decide.optimize", "optimize"),
+    "plan_staffing": ("procflow.decide.staffing", "plan_staffing"),
+    "read_forecast": ("procflow.model.forecast", "read_forecast"),
     "read_snapshot": ("procflow.model.snapshot", "read_snapshot"),
     "simulate": ("procflow.sim.runner", "simulate"),
     "sweep": ("procflow.decide.sweep", "sweep"),
+    "verify_plan": ("procflow.decide.verify", "verify_plan"),
 }
 
 
@@ -122,12 +132,13 @@ def __dir__() -> list[str]:
 
 
 __all__ = [
+    "BacklogForecast",
+    "BacklogForecasts",
     "Capacity",
     "Comparison",
     "Estimate",
     "Finding",
     "Forecast",
-    "Forecasts",
     "LintError",
     "LintReport",
     "LoadError",
@@ -139,6 +150,8 @@ __all__ = [
     "Scenario",
     "Severity",
     "Snapshot",
+    "StaffingOptions",
+    "StaffingPlan",
     "Sweep",
     "analyze",
     "compare",
@@ -148,7 +161,10 @@ __all__ = [
     "load_any",
     "load_scenario",
     "optimize",
+    "plan_staffing",
+    "read_forecast",
     "read_snapshot",
     "simulate",
     "sweep",
+    "verify_plan",
 ]

@@ -4,7 +4,9 @@
 waiting per pool and per skill, quality figures routing alone decides, stability.
 The modules: :mod:`~procflow.analysis.classes` (items that routing treats alike),
 :mod:`~procflow.analysis.traffic` (the routing chain), :mod:`~procflow.analysis.queueing`
-(Erlang B/C, Allen–Cunneen, escalation deadlines) and :mod:`~procflow.analysis.capacity`.
+(Erlang B/C, Allen–Cunneen, escalation deadlines), :mod:`~procflow.analysis.capacity`
+and :mod:`~procflow.analysis.staffing` (required heads per interval for service-level,
+wait, occupancy and abandonment targets).
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ Exit codes (stable): 0 success, 1 findings at error level or a failed check,
 line naming the error, never a traceback unless ``PROCFLOW_TRACEBACK=1``).
 
 Only this package knows click. Each module holds the commands of one concern
-(``lint``, ``model``, ``simulate``, ``scenarios``); ``common`` holds what they share.
+(``lint``, ``model``, ``simulate``, ``scenarios``, ``staffing``); ``common`` holds what they share.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from typing import Any
 
 import click
 
-from procflow.cli import forecast, lint, model, scenarios, shifts, simulate
+from procflow.cli import forecast, lint, model, scenarios, shifts, simulate, staffing
 from procflow.cli.common import EXIT_INTERNAL, refused, tool_version
 from procflow.files import Refused, exit_on_terminate
 
@@ -76,6 +76,7 @@ for _command in (
     scenarios.sweep,
     scenarios.optimize,
     shifts.shifts,
+    staffing.staff,
     forecast.forecast,
 ):
     main.add_command(_command)

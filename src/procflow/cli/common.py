@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from procflow.model.process import Process
     from procflow.model.settings import RunOverrides, RunSettings
     from procflow.results.jsonio import Record
+    from procflow.results.staffing import StaffingPlan
     from procflow.scenario import Scenario
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
@@ -325,7 +326,7 @@ def check_exports(inputs: Iterable[Path], opts: dict[str, Any], *also: str | Non
     )
 
 
-def export(record: Record, process: Process | None, opts: dict[str, Any]) -> None:
+def export(record: Record | StaffingPlan, process: Process | None, opts: dict[str, Any]) -> None:
     """Write the HTML report, workbook and CSV tables of ``record`` the options ask for
     (checked before the run by :func:`check_exports`)."""
     if opts.get("report_path"):

@@ -45,6 +45,14 @@ from procflow.sim.executor import EXECUTORS, ExecutorError, make_executor
     "such as '3 days'.",
 )
 @click.option(
+    "--forecast",
+    "volumes_path",
+    default=None,
+    type=click.Path(dir_okay=False),
+    help="A volume forecast CSV (start, stream, volume, optional low/high; as procflow staff "
+    "reads): its streams send these volumes, each replication drawn within low-high.",
+)
+@click.option(
     "--target",
     default=0,
     show_default=True,
@@ -109,11 +117,12 @@ def forecast(
     from procflow.decide.forecast import deadline
     from procflow.decide.forecast import forecast as run_forecast
     from procflow.diagnostics import LoadError
+    from procflow.model.forecast import read_forecast
     from procflow.model.settings import SettingsError
     from procflow.model.snapshot import parse_time, read_snapshot
     from procflow.report.forecast import forecast_markdown, print_forecast
     from procflow.results import to_json
-    from procflow.results.forecast import Forecasts
+    from procflow.results.forecast import BacklogForecasts
 
     base, scenario = load_any(path)
     runs: list[tuple[str | None, Any]] = [(scenario.name if scenario else None, base)]
@@ -121,7 +130,7 @@ def forecast(
         process, loaded = load_any(other)
         runs.append((loaded.name if loaded else other, process))
     refuse_broken(*(p for _, p in runs))
-    given = [path, *scenarios, initial_state]
+    given = [path, *scenarios, initial_state, *filter(None, [opts["volumes_path"]])]
     check_exports(inputs_of(given, scenario or base), {**opts, "output": output})
     try:
         at = parse_time(opts["at"]) if opts["at"] else None
@@ -134,6 +143,13 @@ def forecast(
     except LoadError as exc:
         fail_load(exc)
         raise
+    volumes = None
+    if opts["volumes_path"]:
+        try:
+            volumes = read_forecast(opts["volumes_path"], [a.name for a in base.arrivals])
+        except LoadError as exc:
+            fail_load(exc)
+            raise
     try:
         until = deadline(snapshot, opts["until"], opts["horizon"])
     except SettingsError as exc:
@@ -148,13 +164,14 @@ def forecast(
             runs,
             snapshot,
             until,
+            volumes=volumes,
             target=opts["target"],
             replications=opts["replications"],
             seed=opts["seed"],
             executor=executor,
             progress=advance,
         )
-    record = Forecasts(made)
+    record = BacklogForecasts(made)
     if fmt == "json":
         text = json.dumps(to_json(record), indent=2, ensure_ascii=False) + "\n"
     elif fmt == "markdown":

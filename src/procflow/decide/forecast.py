@@ -18,11 +18,19 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from procflow.lint.runner import refuse_broken
+from procflow.model.forecast import Forecast as VolumeForecast
 from procflow.model.process import Process
-from procflow.model.quantities import convert, parse_duration
-from procflow.model.settings import DEFAULT_REPLICATIONS, DEFAULT_SEED, RunSettings, SettingsError
+from procflow.model.quantities import TimeUnit, convert, parse_duration
+from procflow.model.settings import (
+    DEFAULT_REPLICATIONS,
+    DEFAULT_SEED,
+    RunSettings,
+    SettingsError,
+    VolumeStep,
+    VolumeSteps,
+)
 from procflow.model.snapshot import Snapshot, parse_time, stage_counts
-from procflow.results.forecast import Forecast, build_forecast
+from procflow.results.forecast import BacklogForecast, build_forecast
 from procflow.sim.executor import Executor
 from procflow.sim.runner import Progress, run_many, summarize_runs
 
@@ -74,20 +82,44 @@ def deadline(snapshot: Snapshot, until: str | None, horizon: str | None) -> Dead
     return Deadline(moment, hours)
 
 
+def volume_steps(
+    volumes: VolumeForecast, snapshot: Snapshot, until: Deadline, time_unit: TimeUnit
+) -> VolumeSteps:
+    """Each forecast stream's intervals between the snapshot and the deadline, as rates in
+    run time (``time_unit``); an interval the run starts or ends inside counts in part."""
+    length = volumes.interval or timedelta(hours=1)
+    span = convert(length / timedelta(hours=1), "hour", time_unit)
+    horizon = convert(until.hours, "hour", time_unit)
+    by_stream: dict[str, list[VolumeStep]] = {}
+    for row in volumes.rows:
+        start = convert((row.start - snapshot.at) / timedelta(hours=1), "hour", time_unit)
+        begin, end = max(start, 0.0), min(start + span, horizon)
+        if end <= begin:
+            continue
+        low = row.volume if row.low is None else row.low
+        high = row.volume if row.high is None else row.high
+        step = VolumeStep(begin, end, low / span, row.volume / span, high / span)
+        by_stream.setdefault(row.stream, []).append(step)
+    return VolumeSteps(tuple((name, tuple(steps)) for name, steps in by_stream.items()))
+
+
 def forecast(
     processes: Sequence[tuple[str | None, Process]],
     snapshot: Snapshot,
     until: Deadline | str,
     *,
+    volumes: VolumeForecast | None = None,
     target: int = 0,
     replications: int = DEFAULT_REPLICATIONS,
     seed: int = DEFAULT_SEED,
     executor: Executor | None = None,
     progress: Progress | None = None,
-) -> list[Forecast]:
-    """Forecast each ``(scenario name or None, process)`` from ``snapshot`` to ``until`` (a
+) -> list[BacklogForecast]:
+    """BacklogForecast each ``(scenario name or None, process)`` from ``snapshot`` to ``until`` (a
     :class:`Deadline`, or an ISO date-time), all on the same replications (common random
-    numbers); the first is the base.
+    numbers); the first is the base. With ``volumes`` (a volume forecast, read by
+    :func:`~procflow.model.forecast.read_forecast`), the streams it names send its volumes
+    instead of their own rates, each replication drawing where in the forecast's range.
 
     Raises :class:`LintError` if lint finds errors in any process, :class:`SettingsError`
     for a deadline that cannot be read or is not after the snapshot.
@@ -96,6 +128,7 @@ def forecast(
     if isinstance(until, str):
         until = deadline(snapshot, until, None)
     unit = processes[0][1].time_unit
+    steps = volume_steps(volumes, snapshot, until, unit) if volumes is not None else None
     settings = RunSettings(
         horizon=convert(until.hours, "hour", unit),
         warmup=0.0,
@@ -103,6 +136,7 @@ def forecast(
         seed=seed,
         snapshot=snapshot,
         target=target,
+        volumes=steps,
     )
     ran = run_many([p for _, p in processes], settings, executor, progress)
     made = []

@@ -8,9 +8,9 @@ requirements, :func:`plan_shifts` finds the cheapest shifts covering them
 as a ``resources:`` block to paste.
 
 The requirement is of people *working*; the calendar says who is *on duty*. With a
-process, each interval needs the fewest people on duty of whom, after the pool's
-shrinkage, the required number work (:func:`procflow.model.staffing.on_duty_for`,
-the rule the analysis and the simulator apply to a calendar), and shifts are priced
+process, each interval needs the heads ``procflow staff`` schedules for it after the
+pool's shrinkage (:func:`procflow.model.staffing.scheduled_heads`: the planners'
+⌈working / (1 − shrinkage)⌉, never fewer than the simulator needs), and shifts are priced
 at the pool's ``cost_per_hour`` unless their template gives a cost. Without a process
 there is no shrinkage; without a cost (the template's or the pool's) an hour costs 1,
 so that the cheapest plan has the fewest paid hours.
@@ -26,7 +26,7 @@ from procflow.model.calendar import DAY_MINUTES, clock_text, days_text
 from procflow.model.process import Process
 from procflow.model.requirements import Requirements
 from procflow.model.shifts import ShiftTemplatesFile
-from procflow.model.staffing import on_duty_for
+from procflow.model.staffing import scheduled_heads
 from procflow.source import Document, load_document
 from procflow.source.edit import replace_key
 
@@ -66,7 +66,7 @@ def plan_shifts(
         priced = all(t.cost is not None or t.cost_per_hour is not None for t in chosen)
         if not priced and (process is None or not process.resources[pool].cost_per_hour):
             notes.append(f"{pool}: no cost per hour given: the plan has the fewest paid hours")
-        needed = {start: on_duty_for(heads, shrinkage) for start, heads in required.items()}
+        needed = {start: scheduled_heads(heads, shrinkage) for start, heads in required.items()}
         found = cover(
             needed,
             requirements.interval,

@@ -311,6 +311,36 @@ Fix: export the log with ISO timestamps, or name its columns when reading it.
 """,
 )
 
+UNREADABLE_FORECAST = LoadCheck(
+    "PF021",
+    "unreadable-forecast",
+    """
+A volume forecast cannot be read: a missing column, a bad start time or volume, a row twice.
+
+A forecast is a CSV file with one row per interval and arrival stream:
+``start`` (an ISO date-time, the interval's first moment), ``stream`` (the
+arrival stream's name; may be left out when the process has one stream),
+``volume`` (items expected in the interval) and, optionally, ``low`` and
+``high`` (a forecast range around the volume). Every stream's intervals are
+equally long (the gap between its consecutive starts). The location is the
+row and column of the problem.
+
+Fails::
+
+    start,stream,volume
+    2026-01-05T09:00,reports,120
+    2026-01-05 09:30,reprots,-5
+
+Passes::
+
+    start,stream,volume
+    2026-01-05T09:00,reports,120
+    2026-01-05T09:30,reports,135
+
+See docs/format.md, "Volume forecasts".
+""",
+)
+
 UNREADABLE_SNAPSHOT = LoadCheck(
     "PF022",
     "unreadable-snapshot",
@@ -416,6 +446,7 @@ LOAD_CHECKS: tuple[LoadCheck, ...] = (
     INVALID_EXPRESSION,
     UNKNOWN_RULE_IN_IGNORE,
     UNREADABLE_EVENT_LOG,
+    UNREADABLE_FORECAST,
     UNREADABLE_SNAPSHOT,
     UNKNOWN_CHANGE_PATH,
     UNKNOWN_BASE,

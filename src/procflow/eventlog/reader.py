@@ -48,10 +48,10 @@ from xml.parsers import expat
 
 from procflow.diagnostics import Finding, LoadError, Location
 from procflow.diagnostics.checks import UNREADABLE_EVENT_LOG
+from procflow.diagnostics.csvcells import field_column
 from procflow.eventlog import csvlog
 from procflow.eventlog.visit import AttributeValue, Clock, Visit, case_order
 from procflow.model.quantities import TimeUnit
-from procflow.source.csvcells import cell_column
 
 #: The largest event log read (256 MiB): months of a busy queue, not an accident.
 MAX_BYTES = 256 * 1024 * 1024
@@ -196,7 +196,7 @@ def _csv_record(row: list[str], fields: _Fields, line: str, where: Location) -> 
         return row[index].strip() if index < len(row) else ""
 
     def at(index: int) -> Location:
-        return Location(where.file, where.line, cell_column(line, index))
+        return Location(where.file, where.line, field_column(line, index))
 
     def moment(index: int) -> datetime:
         text = cell(index)

@@ -25,9 +25,9 @@ from pathlib import Path
 
 from procflow.diagnostics import LoadError, Location
 from procflow.diagnostics.checks import INVALID_VALUE
+from procflow.diagnostics.csvcells import field_column
 from procflow.model.calendar import DAY_MINUTES, DAYS, WEEK_MINUTES, week_time
 from procflow.model.fields import MAX_HEADCOUNT
-from procflow.source.csvcells import cell_column
 from procflow.source.guards import read_text
 
 COLUMNS = ("pool", "start", "required")
@@ -114,7 +114,7 @@ def _add_row(
         return row[at].strip() if at < len(row) else ""
 
     def at(column: str) -> Location:
-        return Location(where.file, where.line, cell_column(line, index[column]))
+        return Location(where.file, where.line, field_column(line, index[column]))
 
     pool = cell("pool")
     if not pool:

@@ -104,6 +104,37 @@ class SettingsError(ValueError):
 
 
 @dataclass(frozen=True)
+class VolumeStep:
+    """A forecast interval of one stream, in run time (0 = the snapshot; the process's time
+    unit): its expected rate, and the range around it (``low`` = ``rate`` = ``high`` when
+    the forecast gives none)."""
+
+    start: float
+    end: float
+    low: float
+    rate: float
+    high: float
+
+
+@dataclass(frozen=True)
+class VolumeSteps:
+    """The streams whose arrivals follow a volume forecast instead of their rate or schedule,
+    each with its intervals (no items outside them); every replication draws where in the
+    range it falls (see :mod:`procflow.sim.arrivals`)."""
+
+    streams: tuple[tuple[str, tuple[VolumeStep, ...]], ...]
+
+
+@dataclass(frozen=True)
+class WaitIntervals:
+    """Which waits a run counts per interval of the week: ``within`` per pool, in
+    intervals of ``length`` (both in the process's time unit)."""
+
+    length: float
+    within: tuple[tuple[str, float], ...]
+
+
+@dataclass(frozen=True)
 class RunSettings:
     """How to simulate (times in the process's time unit)."""
 
@@ -118,10 +149,14 @@ class RunSettings:
     max_replications: int = DEFAULT_MAX_REPLICATIONS
     #: the warm-up is chosen from the data (NaN until :func:`procflow.sim.warmup` chose it)
     auto_warmup: bool = False
+    #: count waits per interval of the week for these pools (``staff --verify``)
+    wait_intervals: WaitIntervals | None = None
     #: start from these items, at the snapshot's time of the week (a forecast); None: empty
     snapshot: Snapshot | None = None
     #: with a snapshot: the backlog level whose first reaching each run records
     target: int = 0
+    #: arrivals from a volume forecast (``forecast --forecast``), drawn per replication
+    volumes: VolumeSteps | None = None
 
     @classmethod
     def parse(
@@ -206,17 +241,21 @@ def _duration(text: str, unit: str, option: str) -> float:
 
 def _precision(value: str | float | None) -> float | None:
     """``5%`` or ``0.05`` as 0.05; None stays None."""
-    if value is None:
-        return None
+    return None if value is None else percent_share("--precision", value)
+
+
+def percent_share(option: str, value: str | float) -> float:
+    """``5%`` or ``0.05`` as 0.05, strictly between 0 and 1; raises :class:`SettingsError`
+    naming ``option``."""
     text = str(value).strip()
     try:
         share = float(text[:-1]) / 100 if text.endswith("%") else float(text)
     except ValueError:
         raise SettingsError(
-            "--precision", f"cannot read {text!r}; write a percentage such as 5%"
+            option, f"cannot read {text!r}; write a percentage such as 5%"
         ) from None
     if not 0 < share < 1:
-        raise SettingsError("--precision", f"{text} is not between 0% and 100%; write e.g. 5%")
+        raise SettingsError(option, f"{text} is not between 0% and 100%; write e.g. 5%")
     return share
 
 

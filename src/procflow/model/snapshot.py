@@ -37,12 +37,12 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from procflow.diagnostics import Finding, LoadError, Location
 from procflow.diagnostics.checks import UNREADABLE_SNAPSHOT
+from procflow.diagnostics.csvcells import field_column
 from procflow.diagnostics.suggest import did_you_mean
 from procflow.model.process import CategoricalAttribute, Process
 from procflow.model.quantities import parse_duration
 from procflow.model.validation import translate_errors
 from procflow.source import load_document
-from procflow.source.csvcells import cell_column
 
 #: The largest snapshot read (64 MiB: about a million items).
 MAX_BYTES = 64 * 1024 * 1024
@@ -233,7 +233,7 @@ class _Rows:
             return cells[index].strip() if index is not None and index < len(cells) else ""
 
         def problem(key: str, message: str, hint: str | None = None) -> None:
-            where = Location(self.file, number, cell_column(line, self.columns[key]))
+            where = Location(self.file, number, field_column(line, self.columns[key]))
             self.problems.append(UNREADABLE_SNAPSHOT.finding(message, where, hint))
 
         stage = cell("stage")

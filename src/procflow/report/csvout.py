@@ -25,10 +25,9 @@ import math
 from pathlib import Path
 
 from procflow.files import make_folder, refuse_existing, write_atomic
-from procflow.report.tables import Cell, Table, record_tables
+from procflow.report.tables import Cell, Table, Tabled, record_tables
 from procflow.report.tables.comparison import comparison_tables
 from procflow.results import Comparison
-from procflow.results.jsonio import Record
 
 
 def _field(cell: Cell) -> str:
@@ -61,13 +60,15 @@ def table_text(table: Table) -> str:
     return table_csv(table).decode("utf-8-sig")
 
 
-def command_table(record: Record) -> Table:
+def command_table(record: Tabled) -> Table:
     """The table a command prints on the terminal, whole, for ``--format csv``: a
     simulation's KPIs; a comparison's table of each scenario, one after another under a
-    "Scenario name" column; a sweep's or a search's first table."""
+    "Scenario name" column; a sweep's or a search's first table; a staffing plan's
+    intervals."""
     if not isinstance(record, Comparison):
         tables = record_tables(record)
-        return next((t for t in tables if t.filename == "kpis"), tables[0])
+        wanted = ("kpis", "intervals")
+        return next((t for t in tables if t.filename in wanted), tables[0])
     # comparison_tables: the summary, then a table per scenario, then the baseline's
     per_scenario = comparison_tables(record)[1 : 1 + len(record.scenarios)]
     stacked = Table("Comparison", "comparison", ["Scenario name", *per_scenario[0].headers])
@@ -76,12 +77,12 @@ def command_table(record: Record) -> Table:
     return stacked
 
 
-def csv_files(record: Record) -> dict[str, bytes]:
+def csv_files(record: Tabled) -> dict[str, bytes]:
     """File name -> content of every CSV file of a result record, in reading order."""
     return {f"{t.filename}.csv": table_csv(t) for t in record_tables(record)}
 
 
-def write_csv_folder(record: Record, folder: Path, *, overwrite: bool = False) -> list[Path]:
+def write_csv_folder(record: Tabled, folder: Path, *, overwrite: bool = False) -> list[Path]:
     """Write a result record's tables as CSV files into ``folder`` (created if needed).
 
     Returns the paths written. Raises :class:`~procflow.files.OutputExists` naming the files

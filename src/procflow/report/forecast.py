@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from rich.console import Console
 
 from procflow.results.estimate import Estimate
-from procflow.results.forecast import BacklogPoint, Forecast, Forecasts
+from procflow.results.forecast import BacklogForecast, BacklogForecasts, BacklogPoint
 
 #: Lines of the text fan chart, and the width of its bars.
 ROWS = 13
@@ -39,7 +39,7 @@ def _hours(e: Estimate) -> str:
     return f"{e.mean:.1f} h (95% interval {e.low:.1f}–{e.high:.1f} h)"
 
 
-def headline(forecast: Forecast) -> list[str]:
+def headline(forecast: BacklogForecast) -> list[str]:
     """The answer in a few lines: who, from when to when, the chance of clearing and when."""
     f = forecast
     name = f"{f.process} ({f.scenario})" if f.scenario else f.process
@@ -94,7 +94,7 @@ def _signed(e: Estimate, unit: str, scale: float = 1.0, digits: int = 0) -> str:
     return text
 
 
-def change_line(record: Forecasts, k: int) -> str | None:
+def change_line(record: BacklogForecasts, k: int) -> str | None:
     """Scenario ``k`` against the base, paired replication by replication, or None."""
     change = record.change(k)
     if change is None:
@@ -106,7 +106,7 @@ def change_line(record: Forecasts, k: int) -> str | None:
     return "Against the process as planned (same random numbers): " + ", ".join(parts)
 
 
-def sla_lines(forecast: Forecast) -> list[str]:
+def sla_lines(forecast: BacklogForecast) -> list[str]:
     """Each SLA's breach rate and breached items."""
     return [
         f"{s.name}: {share_text(s.breach_rate)} breached, about {s.breached.mean:.0f} items"
@@ -115,7 +115,7 @@ def sla_lines(forecast: Forecast) -> list[str]:
     ]
 
 
-def print_forecast(console: Console, record: Forecasts) -> None:
+def print_forecast(console: Console, record: BacklogForecasts) -> None:
     """Print each forecast's answer, its change against the base, its fan chart and its SLA
     breaches."""
     for k, f in enumerate(record.runs):
@@ -140,7 +140,7 @@ def print_forecast(console: Console, record: Forecasts) -> None:
                 console.print(f"  {line}", markup=False)
 
 
-def forecast_markdown(record: Forecasts) -> str:
+def forecast_markdown(record: BacklogForecasts) -> str:
     """The forecasts as Markdown: the answer, the fan chart (a code block), the SLAs."""
     parts: list[str] = []
     for k, f in enumerate(record.runs):

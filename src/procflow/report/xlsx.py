@@ -15,9 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from procflow.files import write_atomic
-from procflow.report.tables import Cell, record_tables
+from procflow.report.tables import Cell, Tabled, record_tables
 from procflow.results import Comparison
-from procflow.results.jsonio import Record
 
 #: Excel number formats per kind of value; ``signed`` variants for changes.
 _FORMATS = {
@@ -50,7 +49,7 @@ def _width(cell: Cell) -> int:
     return len(str(value))
 
 
-def workbook_bytes(record: Record) -> bytes:
+def workbook_bytes(record: Tabled) -> bytes:
     """The ``.xlsx`` file of a result record, built in memory."""
     from openpyxl import Workbook  # type: ignore[import-untyped]
     from openpyxl.styles import Alignment, Font, PatternFill  # type: ignore[import-untyped]
@@ -70,12 +69,13 @@ def workbook_bytes(record: Record) -> bytes:
         sheet.append(table.headers)
         for cell in sheet[1]:
             cell.font, cell.fill, cell.alignment = bold, fill, wrap
-        for row in table.rows:
+        for number, row in enumerate(table.rows, start=2):
             sheet.append([_finite(c.value) for c in row])
-            for target, c in zip(sheet[sheet.max_row], row, strict=False):
+            for column, c in enumerate(row, start=1):
                 formats = _SIGNED_FORMATS if c.signed else _FORMATS
                 if c.kind in formats and isinstance(c.value, int | float):
-                    target.number_format = formats[c.kind]
+                    # cell() is O(1); sheet[number] scans every cell for the widest row
+                    sheet.cell(number, column).number_format = formats[c.kind]
         sheet.freeze_panes = "A2"
         if table.rows:
             sheet.auto_filter.ref = sheet.dimensions
@@ -90,8 +90,8 @@ def workbook_bytes(record: Record) -> bytes:
     return buffer.getvalue()
 
 
-def write_workbook(record: Record, path: Path) -> None:
-    """Write a result record (simulation, comparison, sweep, search) as an Excel workbook.
+def write_workbook(record: Tabled, path: Path) -> None:
+    """Write a record (simulation, comparison, sweep, search, staffing plan) as an Excel workbook.
 
     Atomic: built in memory, written to a temporary file in the same folder, renamed.
     """

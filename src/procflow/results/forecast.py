@@ -56,7 +56,7 @@ class SlaBreach:
 
 
 @dataclass
-class Forecast:
+class BacklogForecast:
     """A backlog-clearance forecast, summarized over replications."""
 
     process: str
@@ -101,11 +101,11 @@ class ForecastChange:
 
 
 @dataclass
-class Forecasts:
+class BacklogForecasts:
     """A forecast and those of its scenarios, run on the same random numbers (the first is
     the base): what ``procflow forecast`` returns and every report of it shows."""
 
-    runs: list[Forecast]
+    runs: list[BacklogForecast]
 
     @property
     def process(self) -> str:
@@ -150,7 +150,7 @@ def build_forecast(
     initial: dict[str, int],
     unit_hours: float,
     scenario: str | None = None,
-) -> Forecast:
+) -> BacklogForecast:
     """The forecast of ``runs`` (replications started from a snapshot, ``unit_hours`` hours
     per process time unit), with ``results`` their simulation summary."""
     n = len(runs)
@@ -175,7 +175,7 @@ def build_forecast(
         slas.append(
             SlaBreach(sla.name, Estimate.of(rates, "share"), Estimate.of(breached, "nonnegative"))
         )
-    return Forecast(
+    return BacklogForecast(
         process=results.process,
         start=start,
         until=until,
@@ -209,7 +209,7 @@ def _estimate(e: Estimate) -> dict[str, Any]:
     }
 
 
-def forecasts_to_json(record: Forecasts) -> dict[str, Any]:
+def forecasts_to_json(record: BacklogForecasts) -> dict[str, Any]:
     """One forecast's document (``kind: forecast``), or several under ``kind: forecasts``."""
     if len(record.runs) == 1:
         return forecast_to_json(record.runs[0])
@@ -227,10 +227,10 @@ def forecasts_to_json(record: Forecasts) -> dict[str, Any]:
     return {"kind": "forecasts", "forecasts": documents}
 
 
-def forecasts_from_json(document: Mapping[str, Any]) -> Forecasts:
+def forecasts_from_json(document: Mapping[str, Any]) -> BacklogForecasts:
     """A forecast document (one, or several under ``forecasts``) back into its record."""
     entries = document["forecasts"] if document.get("kind") == "forecasts" else [document]
-    return Forecasts([_forecast_from(e) for e in entries])
+    return BacklogForecasts([_forecast_from(e) for e in entries])
 
 
 def _read(entry: Any, n: int) -> Estimate:
@@ -242,11 +242,11 @@ def _read(entry: Any, n: int) -> Estimate:
     return Estimate(num(entry.get("mean")), num(low), num(high), n)
 
 
-def _forecast_from(entry: Mapping[str, Any]) -> Forecast:
+def _forecast_from(entry: Mapping[str, Any]) -> BacklogForecast:
     n = int(entry["replications"])
     cleared = entry["cleared"]
     runs = entry.get("per_replication") or {}
-    return Forecast(
+    return BacklogForecast(
         process=str(entry["process"]),
         start=str(entry["start"]),
         until=str(entry["until"]),
@@ -271,7 +271,7 @@ def _forecast_from(entry: Mapping[str, Any]) -> Forecast:
     )
 
 
-def forecast_to_json(forecast: Forecast) -> dict[str, Any]:
+def forecast_to_json(forecast: BacklogForecast) -> dict[str, Any]:
     """The stable JSON of a forecast (docs/forecast.md describes every key)."""
     return {
         "kind": KIND,

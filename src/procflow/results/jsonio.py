@@ -21,7 +21,7 @@ from typing import Any, Literal
 from procflow.results.catalogue import lookup
 from procflow.results.comparison import Comparison, ScenarioComparison
 from procflow.results.estimate import Estimate
-from procflow.results.forecast import Forecasts, forecasts_from_json, forecasts_to_json
+from procflow.results.forecast import BacklogForecasts, forecasts_from_json, forecasts_to_json
 from procflow.results.precision import Precision
 from procflow.results.records import (
     Bottleneck,
@@ -43,7 +43,7 @@ FORMAT_VERSION = 1
 
 #: What wrote a JSON document (its ``kind`` field).
 DocumentKind = Literal["results", "comparison", "sweep", "optimization", "forecast"]
-Record = Results | Comparison | Sweep | Optimization | Forecasts
+Record = Results | Comparison | Sweep | Optimization | BacklogForecasts
 
 
 class DocumentError(ValueError):
@@ -261,7 +261,7 @@ def to_json(record: Record) -> dict[str, Any]:
     """The JSON document of any result record."""
     if isinstance(record, Results):
         return results_to_json(record)
-    if isinstance(record, Forecasts):
+    if isinstance(record, BacklogForecasts):
         forecast: dict[str, Any] = json_ready(forecasts_to_json(record))
         return forecast
     document: dict[str, Any]

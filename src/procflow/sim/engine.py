@@ -31,7 +31,7 @@ from procflow.model.process import Process
 from procflow.model.quantities import convert
 from procflow.model.settings import RunSettings
 from procflow.results.records import Replication
-from procflow.sim.arrivals import attribute_drawer, start_arrivals
+from procflow.sim.arrivals import attribute_drawer, start_arrivals, start_forecast_arrivals
 from procflow.sim.measure import Cohort, Kpis, item_kpis, window_kpis
 from procflow.sim.plan import DECISION, SPLIT, WORK, Plan, PlannedStage, skill_of
 from procflow.sim.staff import StaffPool, Team
@@ -161,6 +161,8 @@ class Engine:
         max_wip = self.settings.max_wip
         slots = self.plan.slots
         cohort = self.cohort
+        volumes = self.settings.volumes
+        forecast = dict(volumes.streams) if volumes is not None else {}
         for arrival, entry in zip(self.process.arrivals, self.plan.entries, strict=True):
             draw = attribute_drawer(arrival, self.plan.attr_index, self.seed, self.replication)
             priority = arrival.priority
@@ -185,6 +187,10 @@ class Engine:
                 self.enter(item, entry)
                 return True
 
+            if arrival.name in forecast:
+                steps = forecast[arrival.name]
+                start_forecast_arrivals(env, arrival.name, steps, emit, self.seed, self.replication)
+                continue
             start_arrivals(
                 env, arrival, self.plan.unit_minutes, emit, self.seed, self.replication, plan.start
             )
@@ -323,6 +329,8 @@ class Engine:
         if item.counted:
             stage.waits.add(now - item.enqueued)
             stage.escalated += 1
+            if stage.by_interval is not None:
+                stage.by_interval.add(item.enqueued, now - item.enqueued, answered=False)
         self.enter(item, stage.escalate_to)
 
     def _resume(self, pool: StaffPool, team: Team) -> None:
@@ -356,10 +364,12 @@ class Engine:
             self.enter(item, fork.join)
 
     def _start(self, item: _Item, stage: PlannedStage, wait: float, team: Team) -> None:
+        now = self.env.now
         if item.counted:
             stage.waits.add(wait)
+            if stage.by_interval is not None:
+                stage.by_interval.add(now - wait, wait)
         assert stage.duration is not None
-        now = self.env.now
         duration = stage.duration(item.case, item.first)
         event = self.env.timeout(duration, (item, stage, team, now - wait, now))
         event.callbacks.append(self._complete)
@@ -534,7 +544,7 @@ class Engine:
             percentiles,
             drained,
             self.stuck,
-            self.cleared,
+            cleared=self.cleared,
         )
 
     def _growth(self) -> dict[str, float]:

@@ -16,7 +16,7 @@ from typing import Any, cast
 from procflow.flow.routing import Flow, Predicate, Row, StageRule
 from procflow.model.quantities import convert
 from procflow.sim.staff import Skill, StaffPool
-from procflow.sim.stats import Histogram, TimeAverage
+from procflow.sim.stats import Histogram, IntervalTally, TimeAverage
 from procflow.sim.streams import ItemStream, item_uniforms
 
 WORK, DECISION, SPLIT, END = 0, 1, 2, 3
@@ -52,8 +52,9 @@ class PlannedStage:
     """One stage in the simulator: its rule, pool, streams and statistics."""
 
     __slots__ = (
-        "draws", "duration", "escalate_after", "escalate_to", "escalated", "index", "join",
-        "kind", "leave", "name", "patience", "pool", "priority", "queue", "rule", "skill",
+        "by_interval", "draws", "duration", "escalate_after", "escalate_to", "escalated",
+        "index", "join", "kind", "leave", "name", "patience", "pool", "priority", "queue", "rule",
+        "skill",
         "skill_from", "split", "visits", "waits",
     )  # fmt: skip
 
@@ -98,6 +99,8 @@ class PlannedStage:
         self.escalated = 0
         self.queue = TimeAverage()
         self.waits = Histogram()
+        #: the pool's waits per interval of the week, when the run counts them
+        self.by_interval: IntervalTally | None = None
 
 
 class Plan:

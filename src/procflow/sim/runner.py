@@ -21,10 +21,13 @@ from procflow.analysis import analyze
 from procflow.eventlog.visit import EventSink
 from procflow.lint.runner import refuse_broken
 from procflow.model.process import Process
+from procflow.model.quantities import convert
 from procflow.model.settings import RunSettings
 from procflow.results import Replication, Results, kpi_estimates, precision_of, summarize
 from procflow.sim.engine import Engine
 from procflow.sim.executor import Executor, LocalExecutor
+from procflow.sim.plan import WORK
+from procflow.sim.stats import IntervalTally
 from procflow.sim.warmup import PILOT, choose
 
 Progress = Callable[[int, int], None]
@@ -39,8 +42,30 @@ def run_replication(
     replication: int,
     events: EventSink | None = None,
 ) -> Replication:
-    """Simulate one replication (writing its event log to ``events``, if given)."""
-    return Engine(process, settings, seed, replication, events).run()
+    """Simulate one replication (writing its event log to ``events``, if given).
+
+    With ``settings.wait_intervals``, the waits of the pools named there are also
+    counted per interval of the week (:class:`~procflow.sim.stats.IntervalTally`).
+    """
+    engine = Engine(process, settings, seed, replication, events)
+    tallies = _interval_tallies(engine, settings)
+    found = engine.run()
+    if not tallies:
+        return found
+    return replace(found, by_interval={p: (t.tasks, t.met) for p, t in tallies.items()})
+
+
+def _interval_tallies(engine: Engine, settings: RunSettings) -> dict[str, IntervalTally]:
+    """Per-interval wait counters for the pools the settings name, shared by their stages."""
+    asked = settings.wait_intervals
+    if asked is None:
+        return {}
+    week = convert(1.0, "week", engine.process.time_unit)
+    tallies = {pool: IntervalTally(asked.length, week, within) for pool, within in asked.within}
+    for stage in engine.stages:
+        if stage.kind == WORK and stage.rule.pool in tallies:
+            stage.by_interval = tallies[stage.rule.pool]
+    return tallies
 
 
 def run_task(task: Task) -> Replication:

@@ -107,3 +107,31 @@ class TimeAverage:
         """The average level from the last reset to ``now``."""
         span = now - self.start
         return (self.area + self.level * (now - self.since)) / span if span > 0 else 0.0
+
+
+class IntervalTally:
+    """Per interval of the week, the tasks that joined a queue and those answered in time.
+
+    A task counts in the interval it started waiting in (the week repeats); it is
+    answered in time if its wait was at most ``within``, and never if it left the
+    queue (escalated) first. Memory: two counters per interval.
+    """
+
+    __slots__ = ("length", "met", "period", "tasks", "within")
+
+    def __init__(self, length: float, period: float, within: float) -> None:
+        self.length = length
+        self.period = period
+        self.within = within
+        count = max(round(period / length), 1)
+        self.tasks = [0] * count
+        self.met = [0] * count
+
+    def add(self, enqueued: float, wait: float, answered: bool = True) -> None:
+        """Record one task that started waiting at ``enqueued`` and waited ``wait``."""
+        k = int((enqueued % self.period) // self.length)
+        if k >= len(self.tasks):
+            k = len(self.tasks) - 1  # rounding at the end of the week
+        self.tasks[k] += 1
+        if answered and wait <= self.within:
+            self.met[k] += 1

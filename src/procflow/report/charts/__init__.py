@@ -4,7 +4,8 @@ Utilization per pool, the cycle-time distribution and queues over simulated time
 (:mod:`~procflow.report.charts.results`), a comparison's differences
 (:mod:`~procflow.report.charts.forest`), a sweep's surface
 (:mod:`~procflow.report.charts.sweep`) and an optimization's candidates
-(:mod:`~procflow.report.charts.candidates`) and a forecast's fan chart
+(:mod:`~procflow.report.charts.candidates`), a staffing plan's heads per interval
+(:mod:`~procflow.report.charts.staffing`) and a forecast's fan chart
 (:mod:`~procflow.report.charts.forecast`), drawn with matplotlib in the look set
 by :mod:`~procflow.report.charts.base`.
 
@@ -17,6 +18,7 @@ from procflow.report.charts.candidates import CandidatePoint, candidates_chart
 from procflow.report.charts.forecast import Fan, fan_chart
 from procflow.report.charts.forest import ForestRow, forest_chart
 from procflow.report.charts.results import SlaMark, cycle_time_chart, queue_chart, utilization_chart
+from procflow.report.charts.staffing import StaffingSeries, staffing_chart
 from procflow.report.charts.sweep import SweepCell, sweep_heatmaps, sweep_lines
 
 __all__ = [
@@ -24,6 +26,7 @@ __all__ = [
     "Fan",
     "ForestRow",
     "SlaMark",
+    "StaffingSeries",
     "SweepCell",
     "candidates_chart",
     "cycle_time_chart",
@@ -31,6 +34,7 @@ __all__ = [
     "forest_chart",
     "id_scope",
     "queue_chart",
+    "staffing_chart",
     "sweep_heatmaps",
     "sweep_lines",
     "to_svg",

@@ -21,16 +21,16 @@ from procflow.report.html.page import (
     section,
     table,
 )
-from procflow.results.forecast import Forecast, Forecasts
+from procflow.results.forecast import BacklogForecast, BacklogForecasts
 
 
-def _tone(f: Forecast) -> tuple[str, str]:
+def _tone(f: BacklogForecast) -> tuple[str, str]:
     if f.probability.mean >= 0.9:
         return "likely", "ok"
     return ("unlikely", "bad") if f.probability.mean < 0.5 else ("uncertain", "warn")
 
 
-def _answer(record: Forecasts, k: int) -> str:
+def _answer(record: BacklogForecasts, k: int) -> str:
     f = record.runs[k]
     word, tone = _tone(f)
     change = change_line(record, k)
@@ -42,7 +42,7 @@ def _answer(record: Forecasts, k: int) -> str:
 
 
 @one_page
-def forecast_html(record: Forecasts, process: Process | None = None) -> str:
+def forecast_html(record: BacklogForecasts, process: Process | None = None) -> str:
     """The report of a forecast and its scenarios; with the ``process``, its diagram too."""
     first = record.runs[0]
     body = [

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from procflow.report.tables.cells import Cell, Table
 from procflow.results.estimate import Estimate
-from procflow.results.forecast import Forecasts
+from procflow.results.forecast import BacklogForecasts
 
 
 def _mean_and_interval(e: Estimate, kind: str) -> list[Cell]:
     return [Cell(e.mean, kind), Cell(e.low, kind), Cell(e.high, kind)]  # type: ignore[arg-type]
 
 
-def forecast_tables(record: Forecasts) -> list[Table]:
-    """Forecast (one row per scenario), Backlog (the fan chart's numbers), SLA breaches."""
+def forecast_tables(record: BacklogForecasts) -> list[Table]:
+    """BacklogForecast (one row per scenario), Backlog (the fan chart's numbers), SLA breaches."""
     summary = Table(
-        "Forecast",
+        "BacklogForecast",
         "forecast",
         [
             "Scenario", "Start", "Deadline", "Hours", "Items at start", "Target",

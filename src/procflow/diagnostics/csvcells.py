@@ -1,9 +1,14 @@
-"""Where a cell of a CSV line is written: the column a located message points at."""
+"""Where a cell of a CSV file is: the character column a finding points at.
+
+CSV inputs (event logs, volume forecasts) report a bad cell as ``file:line:col``
+like a YAML file does; the column is that of the field's first character on its
+line, counting quoted commas as part of the field.
+"""
 
 from __future__ import annotations
 
 
-def cell_column(line: str, index: int) -> int:
+def field_column(line: str, index: int) -> int:
     """The 1-based character column where field ``index`` of a CSV line starts (1 if unseen)."""
     count, quoted = 0, False
     for position, char in enumerate(line):
