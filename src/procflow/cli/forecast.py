@@ -66,12 +66,48 @@ from procflow.sim.executor import EXECUTORS, ExecutorError, make_executor
     default="text",
     show_default=True,
 )
-@click.option("--replications", "-r", default=20, show_default=True, type=click.IntRange(1))
-@click.option("--seed", default=1, show_default=True, type=click.IntRange(0))
-@click.option("--executor", type=click.Choice(EXECUTORS), default="local", show_default=True)
-@click.option("--jobs", "-j", default=None, type=click.IntRange(1, 1024))
-@click.option("--scheduler", default=None, metavar="ADDRESS")
-@click.option("--output", "-o", type=click.Path(dir_okay=False), default=None)
+@click.option(
+    "--replications",
+    "-r",
+    default=20,
+    show_default=True,
+    type=click.IntRange(1),
+    help="Independent runs: the probability of clearing is the share of them that did.",
+)
+@click.option(
+    "--seed",
+    default=1,
+    show_default=True,
+    type=click.IntRange(0),
+    help="Same inputs and seed give the same numbers.",
+)
+@click.option(
+    "--executor",
+    type=click.Choice(EXECUTORS),
+    default="local",
+    show_default=True,
+    help="Where replications run: here, local processes, or a Dask cluster.",
+)
+@click.option(
+    "--jobs",
+    "-j",
+    default=None,
+    type=click.IntRange(1, 1024),
+    help="Local processes (default: all cores). Results do not change.",
+)
+@click.option(
+    "--scheduler",
+    default=None,
+    metavar="ADDRESS",
+    help="Dask scheduler address for --executor dask (tcp://host:8786).",
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Write the output to this file (atomically) instead of stdout.",
+)
 @click.option(
     "--report",
     "report_path",
