@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from models import PROCESSES, ROOT
+from procflow.cli import main
 from procflow.diagnostics import LoadError
 from procflow.model.snapshot import parse_time, read_snapshot
 from procflow.scenario import load_any
@@ -113,3 +116,20 @@ def test_yaml_problems_are_located_at_their_key(tmp_path: Path) -> None:
     assert located(path) == [("PF022", 3, 13), ("PF022", 4, 55), ("PF022", 5, 39)]
     path.write_text("snapshot: 2026-12-01T09:00\nitems:\n  - {stage: review_en, cnt: 4}\n")
     assert {code for code, _, _ in located(path)} == {"PF010", "PF011"}
+
+
+def test_lint_checks_a_snapshot_against_its_process() -> None:
+    """`procflow lint PROCESS --initial-state SNAPSHOT`: PF022 at row:col, exit 1; clean: 0;
+    a folder instead of one process: a usage error (2)."""
+    process = str(PROCESSES / "multilingual_review_queue.yaml")
+    lint = ["lint", "--format", "json", process, "--initial-state"]
+    result = CliRunner().invoke(main, [*lint, str(FIXTURES / "bad.csv")])
+    assert result.exit_code == 1
+    found = json.loads(result.output)["findings"]
+    assert [(f["code"], f["line"], f["column"]) for f in found][:2] == [
+        ("PF022", 3, 1),
+        ("PF022", 4, 11),
+    ]
+    assert CliRunner().invoke(main, [*lint, str(FIXTURES / "good.csv")]).exit_code == 0
+    folder = ["lint", str(PROCESSES), "--initial-state", str(FIXTURES / "good.csv")]
+    assert CliRunner().invoke(main, folder).exit_code == 2

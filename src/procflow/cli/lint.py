@@ -5,11 +5,15 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from procflow.cli.common import MKDIR, check_outputs, emit, tool_version
 from procflow.lint import formats
+
+if TYPE_CHECKING:
+    from procflow.lint.runner import LintReport
 
 
 def _selectors(
@@ -66,6 +70,15 @@ def _selectors(
     help="Warn (PF404) about pools planned busier than this, e.g. 0.85 (default 0.9, or "
     "max-utilization in [tool.procflow]).",
 )
+@click.option(
+    "--initial-state",
+    "snapshot",
+    type=click.Path(dir_okay=False),
+    default=None,
+    metavar="SNAPSHOT",
+    help="Also check this backlog snapshot (procflow forecast --initial-state) against the "
+    "one process or scenario file given: PF022 at each row and column.",
+)
 def lint(
     paths: tuple[str, ...],
     fmt: str,
@@ -74,6 +87,7 @@ def lint(
     output: str | None,
     max_utilization: float | None,
     mkdir: bool,
+    snapshot: str | None,
 ) -> None:
     """Check process files and folders (recursively) for broken SOPs.
 
@@ -86,6 +100,8 @@ def lint(
     Example:
       procflow lint processes/ scenarios/
       procflow lint --format sarif -o lint.sarif processes/
+      procflow lint processes/multilingual_review_queue.yaml \
+        --initial-state processes/multilingual_backlog.csv
     """
     from procflow.lint.config import ConfigError, find_config
     from procflow.lint.registry import all_rule_info
@@ -102,6 +118,8 @@ def lint(
         files.append(Path(config.source))  # pyproject.toml is read too
     check_outputs(files, output, mkdir=mkdir)
     report = lint_paths(paths, config)
+    if snapshot:
+        check_snapshot(report, paths, Path(snapshot))
     # the scenario bases and CSVs the files name are known once read: checked again
     check_outputs([*files, *report.read], output, mkdir=mkdir)
     text = formats.render(
@@ -109,6 +127,18 @@ def lint(
     )
     emit(text, output)
     sys.exit(report.exit_code)
+
+
+def check_snapshot(report: LintReport, paths: tuple[str, ...], snapshot: Path) -> None:
+    """Check ``snapshot`` against the one process (or scenario) file linted, if it loads."""
+    from procflow.lint.runner import lint_snapshot
+    from procflow.scenario import load_any
+
+    if len(paths) != 1 or Path(paths[0]).is_dir():
+        raise click.UsageError("--initial-state checks a snapshot against one process file")
+    if report.failed:
+        return  # the process's own findings say why it cannot be read
+    lint_snapshot(report, snapshot, load_any(paths[0])[0])
 
 
 @click.command()

@@ -370,6 +370,11 @@ Passes::
     stage,arrived,market
     review_es,2026-11-30T10:00,ES
 
+``procflow lint PROCESS --initial-state SNAPSHOT`` checks a snapshot without
+running anything (exit 1 with these findings); ``procflow forecast`` refuses
+one (exit 2). The YAML form (counts per stage and age band) is checked the same
+way, each problem at its key.
+
 Fix: export the backlog with the process's stage names and attribute values,
 and take the snapshot after the last arrival it lists.
 """,
