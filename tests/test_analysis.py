@@ -10,7 +10,10 @@ import math
 from fractions import Fraction
 from pathlib import Path
 
+import networkx as nx
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from models import load_text, review_chain
 from procflow.analysis import (
@@ -23,7 +26,7 @@ from procflow.analysis import (
     mmc_wait,
     stage_visits,
 )
-from procflow.analysis.traffic import Chain, State
+from procflow.analysis.traffic import Chain, State, _groups_in_order
 from procflow.flow import compile_flow
 from procflow.flow.routing import Outcome, Row
 from procflow.lint.runner import lint_file
@@ -650,3 +653,30 @@ def test_a_pool_overloaded_until_a_deadline_waits_to_the_deadline_without_overfl
     assert model.wait_probability() == pytest.approx(1.0, abs=1e-9)
     assert model.mean_wait(10.0) == pytest.approx(10.0, rel=1e-2)
     assert model.beyond(9.0) == pytest.approx(1.0, abs=1e-3)
+
+
+@given(
+    st.integers(1, 12).flatmap(
+        lambda n: st.tuples(
+            st.just(n), st.lists(st.tuples(st.integers(0, n - 1), st.integers(0, n - 1)))
+        )
+    )
+)
+def test_the_loops_of_states_are_networkx_s_in_an_order_items_can_pass_them(
+    graph: tuple[int, list[tuple[int, int]]],
+) -> None:
+    """The chain's own strongly connected groups: the same groups as networkx finds,
+    and every move between two groups goes from an earlier group to a later one."""
+    n, edges = graph
+    leaving: dict[int, list[tuple[int, float]]] = {}
+    for i, j in edges:
+        leaving.setdefault(i, []).append((j, 1.0))
+    groups = _groups_in_order(n, leaving)
+    reference = nx.DiGraph()
+    reference.add_nodes_from(range(n))
+    reference.add_edges_from(edges)
+    expected = {frozenset(c) for c in nx.strongly_connected_components(reference)}
+    assert {frozenset(g) for g in groups} == expected
+    assert all(g == sorted(g) for g in groups)
+    position = {i: k for k, g in enumerate(groups) for i in g}
+    assert all(position[i] <= position[j] for i, j in edges)

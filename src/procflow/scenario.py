@@ -21,12 +21,14 @@ unchanged, the scenario for what it changed.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import dataclasses
 import itertools
 import math
 import os
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any
@@ -428,4 +430,47 @@ def seen_from(scenario: Document, finding: Finding) -> Finding:
         finding,
         message=f"{finding.message} (with this scenario's changes; at {finding.location})",
         location=scenario.locate(("base",)),
+    )
+
+
+def at_change(scenario: Document, finding: Finding, touched: Sequence[DocPath] = ()) -> Finding:
+    """A finding the scenario's changes bring, located at the change that brings it.
+
+    A finding already in the scenario file stays where it is. Otherwise the change
+    (or sweep, or removal) whose path lies on (or above) one of the ``touched`` paths
+    of the base (the route where the fix belongs, then the stages of the offending
+    path, or a pool: the first that a change touches wins) is where the PM looks; else
+    the first change. The message keeps the place in the base.
+    """
+    if finding.location.file == scenario.path:
+        return finding
+    data = scenario.data
+    written: list[tuple[str, Location]] = [
+        *(
+            (text, scenario.locate(("changes", text), key=True))
+            for text in data.get("changes") or {}
+        ),
+        *((text, scenario.locate(("sweep", text), key=True)) for text in data.get("sweep") or {}),
+        *(
+            (text, scenario.locate(("remove", k)))
+            for k, text in enumerate(data.get("remove") or [])
+        ),
+    ]
+    if not written:
+        return seen_from(scenario, finding)
+    parsed: list[tuple[DocPath, Location]] = []
+    for text, location in written:
+        with contextlib.suppress(PathError):
+            parsed.append((parse_path(text), location))
+    related = [
+        location
+        for place in map(tuple, touched)  # the first of touched is the likeliest
+        for path, location in parsed
+        if path[: len(place)] == place or place[: len(path)] == path
+    ]
+    where = related[0] if related else written[0][1]
+    return dataclasses.replace(
+        finding,
+        message=f"{finding.message} (with this scenario's changes; at {finding.location})",
+        location=where,
     )

@@ -299,19 +299,17 @@ def _visits(order: list[State], edges: list[_Edge], inflow: list[float]) -> list
     what flows into a group is known before it is solved; its own system is small.
     Raises :class:`EndlessLoop` for a group items (almost) never leave.
     """
-    graph = _state_graph(order, edges)
     leaving: dict[int, list[tuple[int, float]]] = defaultdict(list)
     for i, j, p, _ in edges:
         leaving[i].append((j, p))
-    groups = nx.condensation(graph)
     inflow = list(inflow)
     visits = [0.0] * len(order)
-    for g in nx.topological_sort(groups):
-        members: list[int] = sorted(groups.nodes[g]["members"])
-        if len(members) == 1 and not graph.has_edge(members[0], members[0]):
-            solved = [inflow[members[0]]]  # no loop: visited as often as entered
+    for members in _groups_in_order(len(order), leaving):
+        first = members[0]
+        if len(members) == 1 and all(j != first for j, _ in leaving[first]):
+            solved = [inflow[first]]  # no loop: visited as often as entered
         else:
-            solved = _solve_group(order, graph, members, leaving, inflow)
+            solved = _solve_group(order, edges, members, leaving, inflow)
         inside = set(members)
         for i, x in zip(members, solved, strict=True):
             visits[i] = x
@@ -321,9 +319,63 @@ def _visits(order: list[State], edges: list[_Edge], inflow: list[float]) -> list
     return visits
 
 
+def _groups_in_order(n: int, leaving: Mapping[int, list[tuple[int, float]]]) -> list[list[int]]:
+    """The strongly connected groups of states 0..n-1 (each sorted), in the order items
+    pass them.
+
+    Tarjan's algorithm without recursion (a chain of states is as long as the file). It
+    completes a group only after every group reachable from it, so its list is reversed.
+    A plain loop rather than networkx: the chain solves this once per step, thousands of
+    times on a large file.
+    """
+    index, low = [-1] * n, [0] * n
+    on_stack = [False] * n
+    stack: list[int] = []
+    groups: list[list[int]] = []
+    counter = 0
+    for root in range(n):
+        if index[root] >= 0:
+            continue
+        index[root] = low[root] = counter
+        counter += 1
+        stack.append(root)
+        on_stack[root] = True
+        work = [(root, 0)]
+        while work:
+            v, k = work[-1]
+            moves = leaving.get(v, ())
+            if k < len(moves):
+                work[-1] = (v, k + 1)
+                w = moves[k][0]
+                if index[w] < 0:
+                    index[w] = low[w] = counter
+                    counter += 1
+                    stack.append(w)
+                    on_stack[w] = True
+                    work.append((w, 0))
+                elif on_stack[w]:
+                    low[v] = min(low[v], index[w])
+                continue
+            work.pop()
+            if work:
+                parent = work[-1][0]
+                low[parent] = min(low[parent], low[v])
+            if low[v] == index[v]:
+                members: list[int] = []
+                while True:
+                    w = stack.pop()
+                    on_stack[w] = False
+                    members.append(w)
+                    if w == v:
+                        break
+                groups.append(sorted(members))
+    groups.reverse()
+    return groups
+
+
 def _solve_group(
     order: list[State],
-    graph: nx.DiGraph,
+    edges: list[_Edge],
     members: list[int],
     leaving: Mapping[int, list[tuple[int, float]]],
     inflow: list[float],
@@ -336,16 +388,15 @@ def _solve_group(
             if j in local:
                 matrix[local[j], local[i]] -= p
     rhs = np.array([inflow[i] for i in members])
-    inside = graph.subgraph(members)
     try:
         solved = np.linalg.solve(matrix, rhs)
     except np.linalg.LinAlgError:
-        raise _loop_in(inside, order) from None
+        raise _loop_in(_state_graph(order, edges).subgraph(members), order) from None
     if not np.all(np.isfinite(solved)):
-        raise _loop_in(inside, order)
+        raise _loop_in(_state_graph(order, edges).subgraph(members), order)
     if solved.max(initial=0) > MAX_VISITS:
         heavy = [i for i in members if solved[local[i]] > MAX_VISITS / 10]
-        raise _loop_in(inside.subgraph(heavy), order)
+        raise _loop_in(_state_graph(order, edges).subgraph(heavy), order)
     result: list[float] = solved.tolist()
     return result
 

@@ -66,6 +66,7 @@ def main() -> None:
 for _command in (
     lint.lint,
     lint.schema,
+    lint.policy,
     model.analyze,
     model.show,
     model.graph,

@@ -380,6 +380,36 @@ and take the snapshot after the last arrival it lists.
 """,
 )
 
+UNKNOWN_POLICY_NAME = LoadCheck(
+    "PF030",
+    "unknown-policy-name",
+    """
+A policy rule names a pool, stage, attribute or value that none of the processes linted has.
+
+An org's policy file (``procflow-policy.yaml``, see docs/policies.md) serves
+many SOPs, so a rule may name a pool that one SOP lacks: that SOP then breaks
+the rule (its high-severity items never reach the specialist). But a name no
+SOP in the run has (nor any of the policy's own example SOPs) is almost always
+a typo, and a rule with a typo matches nothing, silently: so is a value no SOP
+gives an attribute (``severity == "hgih"``). The finding is in the policy file,
+at the name, with the closest name the processes have; that rule reports
+nothing, and ``procflow lint`` exits with status 2, as for any policy that
+cannot be used.
+
+Fails::
+
+    check:
+      when: severity == "high"
+      visits: {pool: policy_specialists}   # the pool is policy_specialist
+
+Passes::
+
+    check:
+      when: severity == "high"
+      visits: {pool: policy_specialist}
+""",
+)
+
 UNKNOWN_CHANGE_PATH = LoadCheck(
     "PF601",
     "unknown-change-path",
@@ -453,6 +483,7 @@ LOAD_CHECKS: tuple[LoadCheck, ...] = (
     UNREADABLE_EVENT_LOG,
     UNREADABLE_FORECAST,
     UNREADABLE_SNAPSHOT,
+    UNKNOWN_POLICY_NAME,
     UNKNOWN_CHANGE_PATH,
     UNKNOWN_BASE,
 )

@@ -22,8 +22,14 @@ class RuleInfo:
     name: str
     severity: Severity
     summary: str
+    #: why the rule exists, for help texts (an org's policy rules give one)
+    rationale: str | None = None
+    #: the rule's page, when it is not ``docs/rules/<CODE>.md`` (a policy rule: its file)
+    doc: str | None = None
+    #: a web page about the rule, when its author gave one
+    url: str | None = None
 
     @property
     def doc_path(self) -> str:
         """The rule's documentation page, relative to the repository root."""
-        return DOCS_PATH.format(code=self.code)
+        return self.doc if self.doc is not None else DOCS_PATH.format(code=self.code)

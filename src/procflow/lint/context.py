@@ -10,6 +10,7 @@ from procflow.diagnostics import Location
 from procflow.diagnostics.suggest import closest
 from procflow.expr import AttributeSpec
 from procflow.flow import Flow, FlowGraph, compile_flow
+from procflow.lint.policy.paths import MoveGraphs
 from procflow.model.process import CategoricalAttribute, NumericAttribute, Process
 from procflow.source import DocPath
 
@@ -89,6 +90,11 @@ class LintContext:
         named = {s.resource for s in self.process.stages.values() if s.resource is not None}
         found = {name: closest(name, pools) for name in named if name not in pools}
         return {name: meant for name, meant in found.items() if meant is not None}
+
+    @cached_property
+    def moves(self) -> MoveGraphs:
+        """Where each kind of item can go from each stage, shared by the org's path rules."""
+        return MoveGraphs(self.flow)
 
     @cached_property
     def capacity(self) -> Capacity:

@@ -30,7 +30,8 @@ the order a reader scans files: by file, line, column, then code.
     A SARIF 2.1.0 log with one run, for GitHub code scanning (``upload-sarif``) and
     other SARIF viewers. ``tool.driver.rules`` lists *every* rule given, not only those
     that fired, so that rule indexes and the viewer's rule list do not change from run
-    to run.
+    to run. An org's policy rules are listed with their own codes, their rationale as
+    the help text, and their ``url`` (if the policy gives one) as ``helpUri``.
 ``junit``
     JUnit XML for CI test reports: one test suite and one test case per file; a file
     with errors fails with one ``<failure>`` per error, and warnings are written to the
@@ -244,13 +245,22 @@ def _sarif_level(severity: Severity) -> str:
 
 
 def _sarif_rule(info: RuleInfo) -> dict[str, Any]:
-    return {
+    rule: dict[str, Any] = {
         "id": info.code,
         "name": info.name,
         "shortDescription": {"text": info.summary},
-        "helpUri": DOCS_BASE_URL + info.doc_path,
-        "defaultConfiguration": {"level": _sarif_level(info.severity)},
     }
+    if info.rationale:  # an org's policy rule: its rationale is the help text
+        rule["fullDescription"] = {"text": info.rationale}
+    if info.doc is not None:
+        why = f"\n\n{info.rationale}" if info.rationale else ""
+        rule["help"] = {"text": f"{info.summary}{why}\n\nPolicy: {info.doc_path}"}
+    if info.url is not None:
+        rule["helpUri"] = info.url
+    elif info.doc is None:  # procflow's own rules have their page in this repository
+        rule["helpUri"] = DOCS_BASE_URL + info.doc_path
+    rule["defaultConfiguration"] = {"level": _sarif_level(info.severity)}
+    return rule
 
 
 def _sarif_location(finding: Finding) -> dict[str, Any]:

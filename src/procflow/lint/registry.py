@@ -6,9 +6,15 @@ probabilities, ``PF3xx`` conditions, ``PF4xx`` capacity, ``PF5xx`` SLAs, ``PF6xx
 scenarios. The checks made while a file is loaded are catalogued in
 :mod:`procflow.diagnostics.checks`; the lookup here covers them and the rules alike,
 and refuses a code or name that does not exist, suggesting the closest one.
+
+An org's policy rules (:mod:`procflow.lint.policy`) have codes of their own
+(``ORG001``); every lookup takes them as ``extra``, so they are selected, ignored
+and silenced exactly as procflow's own.
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterable
 
 from procflow.diagnostics import RuleInfo
 from procflow.diagnostics.checks import LOAD_CHECKS
@@ -69,10 +75,12 @@ RULES: tuple[type[Rule], ...] = (
 )
 
 
-def all_rule_info() -> dict[str, RuleInfo]:
-    """Metadata of every code procflow can report, load checks included."""
+def all_rule_info(extra: Iterable[RuleInfo] = ()) -> dict[str, RuleInfo]:
+    """Metadata of every code procflow can report, load checks included, and of ``extra``
+    (an org's policy rules)."""
     info = {check.code: check.info() for check in LOAD_CHECKS}
     info.update({rule.code: rule.info() for rule in RULES})
+    info.update({rule.code: rule for rule in extra})
     return info
 
 
@@ -93,12 +101,13 @@ class UnknownRuleError(ValueError):
         super().__init__(f"no such rule {selector!r}; {advice}")
 
 
-def lookup(code_or_name: str) -> RuleInfo:
-    """The rule or load check with this code (``PF106``) or name (``unused-resource``).
+def lookup(code_or_name: str, extra: Iterable[RuleInfo] = ()) -> RuleInfo:
+    """The rule or load check with this code (``PF106``) or name (``unused-resource``),
+    among procflow's and ``extra``.
 
     Raises :class:`UnknownRuleError`, with the closest code or name, for anything else.
     """
-    info = all_rule_info()
+    info = all_rule_info(extra)
     by_name = {rule.name: rule for rule in info.values()}
     found = info.get(code_or_name) or by_name.get(code_or_name)
     if found is None:
@@ -106,18 +115,19 @@ def lookup(code_or_name: str) -> RuleInfo:
     return found
 
 
-def resolve(selector: str) -> frozenset[str]:
+def resolve(selector: str, extra: Iterable[RuleInfo] = ()) -> frozenset[str]:
     """The codes a selector of ``--select``/``--ignore`` or ``[tool.procflow]`` stands for.
 
     A selector is a code (``PF106``), a code prefix (``PF4``: every capacity rule) or
     a rule name (``unused-resource``), of a lint rule or a load check alike. Raises
     :class:`UnknownRuleError`, with the closest code or name, if it stands for none.
     """
+    extra = tuple(extra)
     try:
-        return frozenset({lookup(selector).code})
+        return frozenset({lookup(selector, extra).code})
     except UnknownRuleError:
         codes = frozenset(
-            code for code in all_rule_info() if selector and code.startswith(selector)
+            code for code in all_rule_info(extra) if selector and code.startswith(selector)
         )
         if not codes:
             raise

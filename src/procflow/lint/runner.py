@@ -5,6 +5,11 @@ neutralised, see :mod:`procflow.model.salvage`), so one run reports every error.
 suppression comments of each file are checked too: one that lists a code or
 rule name that does not exist silences nothing, and is reported (``PF014``).
 
+An org's policy (``LintConfig.policy``, see docs/policies.md) adds its rules to
+procflow's: they run on every process, and their codes are known to the
+suppression comments. A scenario that makes its base break a policy rule is
+reported at the scenario's change that does it.
+
 A bug in procflow never passes for a finding: an unexpected error on one file (while
 it is loaded, validated or linted) is reported as an internal error of that file
 (``PF000``, exit status 3), and the other files are still linted.
@@ -17,15 +22,22 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from textwrap import shorten
 
-from procflow.diagnostics import Finding, LintError, LoadError, Location, Severity
+from procflow.diagnostics import Finding, LintError, LoadError, Location, RuleInfo, Severity
 from procflow.diagnostics.checks import INTERNAL_ERROR, UNKNOWN_RULE_IN_IGNORE
 from procflow.lint.config import LintConfig
 from procflow.lint.context import LintContext
+from procflow.lint.policy import check_names
 from procflow.lint.registry import RULES, UnknownRuleError, lookup, resolve
 from procflow.model.process import Process
 from procflow.model.salvage import Touched, salvage_process
 from procflow.model.validation import validate_process
-from procflow.scenario import is_scenario, scenario_from_document, seen_from, with_changes
+from procflow.scenario import (
+    at_change,
+    is_scenario,
+    scenario_from_document,
+    seen_from,
+    with_changes,
+)
 from procflow.source import Document, load_document
 
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -45,6 +57,8 @@ class LintReport:
     crashed: list[str] = field(default_factory=list)
     #: the other files the linted ones made lint read: scenario bases, empirical CSVs
     read: list[Path] = field(default_factory=list)
+    #: the processes checked (scenarios applied), for the names a policy may use
+    processes: list[Process] = field(default_factory=list)
 
     @property
     def errors(self) -> int:
@@ -90,8 +104,9 @@ def check_process(
 ) -> Iterator[Finding]:
     """Every rule's findings on one loaded process (unfiltered, unsorted), but those of
     the rules that read what ``leave_out`` names (see :attr:`Rule.reads`)."""
-    ctx = LintContext(process, (config or LintConfig()).max_utilization)
-    for rule in RULES:
+    config = config or LintConfig()
+    ctx = LintContext(process, config.max_utilization)
+    for rule in (*RULES, *(config.policy.rules if config.policy is not None else ())):
         if not rule.reads & leave_out:
             yield from rule().check(ctx)
 
@@ -109,6 +124,13 @@ def lint_paths(paths: Sequence[str | Path], config: LintConfig | None = None) ->
             report.findings.append(internal_error(path, exc))
             continue
         report.findings.extend(f for f in findings if config.wants(f))
+    if config.policy is not None:
+        unknown = check_names(config.policy, report.processes)
+        if unknown:  # a rule naming what no SOP has cannot be evaluated: its findings go
+            broken = {f.args["rule"] for f in unknown}
+            report.failed.append(config.policy.path)
+            report.findings = [f for f in report.findings if f.code not in broken]
+            report.findings.extend(unknown)
     report.findings.sort(key=Finding.sort_key)
     return report
 
@@ -140,12 +162,15 @@ def lint_file(
         if report is not None:
             report.failed.append(str(path))
         return exc.findings
-    comments = check_suppressions(doc)
+    extra = config.policy.infos() if config is not None and config.policy is not None else []
+    comments = check_suppressions(doc, extra)
+    base: Process | None = None
     try:
         if is_scenario(doc.data):
             scenario = scenario_from_document(doc)
             # a sweep is linted at its first point: the staffing it sets replaces the base's
             process = with_changes(scenario.process, scenario.points()[0])
+            base = validate_process(load_document(scenario.base_path))
             if report is not None:
                 report.read.append(Path(scenario.base_path))
         else:
@@ -156,10 +181,34 @@ def lint_file(
         if report is not None:
             report.failed.append(str(path))
         return [*exc.findings, *comments, *check_salvage(doc, config)]
+    if report is not None:
+        report.processes.append(process)
     findings = list(check_process(process, config))
-    if is_scenario(doc.data):
-        findings = [seen_from(doc, f) for f in findings]
+    if base is not None:
+        findings = _seen_from_scenario(doc, base, findings, config)
     return [*comments, *(f for f in findings if not doc.is_suppressed(f))]
+
+
+def _seen_from_scenario(
+    doc: Document, base: Process, findings: list[Finding], config: LintConfig | None
+) -> list[Finding]:
+    """The findings of a scenario's process as seen from the scenario file: a policy
+    finding its base has too is the base's (reported there); one the scenario brings is
+    located at the change that brings it; the others at the ``base:`` line."""
+    policy = config.policy if config is not None else None
+    codes = {rule.code for rule in policy.rules} if policy is not None else set()
+    if not codes:
+        return [seen_from(doc, f) for f in findings]
+    assert config is not None and policy is not None
+    ctx = LintContext(base, config.max_utilization)
+    own = {(f.code, f.message) for rule in policy.rules for f in rule().check(ctx)}
+    seen: list[Finding] = []
+    for f in findings:
+        if f.code not in codes:
+            seen.append(seen_from(doc, f))
+        elif (f.code, f.message) not in own:
+            seen.append(at_change(doc, f, f.args.get("elements", ())))
+    return seen
 
 
 def internal_error(path: str | Path, error: Exception) -> Finding:
@@ -192,22 +241,26 @@ def check_salvage(doc: Document, config: LintConfig | None = None) -> list[Findi
     ]
 
 
-def check_suppressions(doc: Document) -> list[Finding]:
+def check_suppressions(doc: Document, extra: Iterable[RuleInfo] = ()) -> list[Finding]:
     """A finding for every code or rule name in a ``# procflow: ignore[...]`` comment of
-    ``doc`` that is no rule: such a code silences nothing."""
+    ``doc`` that is no rule (of procflow's, or of ``extra``: the org's policy rules): such
+    a code silences nothing."""
+    extra = tuple(extra)
     findings: list[Finding] = []
     for code, where in doc.suppression_codes:
         try:
-            lookup(code)
+            lookup(code, extra)
         except UnknownRuleError as exc:
-            findings.append(_unknown_suppression(exc, where))
+            findings.append(_unknown_suppression(exc, where, extra))
     return findings
 
 
-def _unknown_suppression(error: UnknownRuleError, where: Location) -> Finding:
+def _unknown_suppression(
+    error: UnknownRuleError, where: Location, extra: Iterable[RuleInfo] = ()
+) -> Finding:
     code = error.selector
     try:
-        resolve(code)
+        resolve(code, extra)
     except UnknownRuleError:
         hint = f"did you mean {error.suggestion}?" if error.suggestion else None
         return UNKNOWN_RULE_IN_IGNORE.finding(
