@@ -1,6 +1,6 @@
 # procflow: two commands do all the set-up on a fresh machine with python3.
 #   make demo   create .venv, install, lint, analyse, simulate and compare the bundled examples,
-#               and print a staffing plan
+#               print a staffing plan, and forecast the multilingual queue's backlog
 #   make test   ruff, mypy and pytest
 #   make fuzz   10,000 broken and random documents through load, lint, analyze and simulate
 #   make docs   regenerate the generated docs: rule pages, KPI table, key reference
@@ -36,6 +36,11 @@ demo: $(STAMP)
 	@echo "Wrote out/comparison.md, out/comparison.html and out/comparison.xlsx"
 	$(BIN)/procflow staff processes/consensus_labeling.yaml --interval 1h \
 		--service-level 80% --within 20min
+	$(BIN)/procflow forecast processes/multilingual_review_queue.yaml \
+		scenarios/multilingual_borrowed_staff.yaml \
+		--initial-state processes/multilingual_backlog.csv --until 2026-12-03T18:00 --target 150 \
+		--replications 8 --seed 7 --report out/forecast.html
+	@echo "Wrote out/forecast.html"
 
 lint-code: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks

@@ -9,7 +9,7 @@ and ``good.yaml`` is a small, realistic process that lints clean. Extra failing
 fixtures of a code are named ``bad_<what>.yaml``. The tests also check that every
 registered code has fixtures, a documentation page and a documented docstring.
 PF020's fixtures are event logs (``bad.csv``, ``good.xes``...): test_eventlog_reader.py
-reads them.
+reads them; PF022's are backlog snapshots, which test_snapshot.py reads.
 """
 
 from __future__ import annotations

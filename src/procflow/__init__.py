@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from procflow.analysis import Capacity
     from procflow.decide.compare import compare
+    from procflow.decide.forecast import forecast
     from procflow.decide.optimize import optimize
     from procflow.decide.staffing import StaffingOptions, plan_staffing
     from procflow.decide.sweep import sweep
@@ -40,13 +41,17 @@ if TYPE_CHECKING:
     from procflow.model.forecast import Forecast, read_forecast
     from procflow.model.process import Process
     from procflow.model.settings import RunSettings
+    from procflow.model.snapshot import Snapshot, read_snapshot
     from procflow.results import Comparison, Estimate, Optimization, Results, Sweep
+    from procflow.results.forecast import BacklogForecast, BacklogForecasts
     from procflow.results.staffing import StaffingPlan
     from procflow.scenario import Scenario, load_any, load_scenario
     from procflow.sim.runner import simulate
 
 #: public name -> (module, name there)
 _WHERE = {
+    "BacklogForecast": ("procflow.results.forecast", "BacklogForecast"),
+    "BacklogForecasts": ("procflow.results.forecast", "BacklogForecasts"),
     "Capacity": ("procflow.analysis", "Capacity"),
     "Comparison": ("procflow.results", "Comparison"),
     "Estimate": ("procflow.results", "Estimate"),
@@ -62,15 +67,18 @@ _WHERE = {
     "RunSettings": ("procflow.model.settings", "RunSettings"),
     "Scenario": ("procflow.scenario", "Scenario"),
     "Severity": ("procflow.diagnostics", "Severity"),
+    "Snapshot": ("procflow.model.snapshot", "Snapshot"),
     "StaffingOptions": ("procflow.decide.staffing", "StaffingOptions"),
     "StaffingPlan": ("procflow.results.staffing", "StaffingPlan"),
     "Sweep": ("procflow.results", "Sweep"),
     "compare": ("procflow.decide.compare", "compare"),
+    "forecast": ("procflow.decide.forecast", "forecast"),
     "load_any": ("procflow.scenario", "load_any"),
     "load_scenario": ("procflow.scenario", "load_scenario"),
     "optimize": ("procflow.decide.optimize", "optimize"),
     "plan_staffing": ("procflow.decide.staffing", "plan_staffing"),
     "read_forecast": ("procflow.model.forecast", "read_forecast"),
+    "read_snapshot": ("procflow.model.snapshot", "read_snapshot"),
     "simulate": ("procflow.sim.runner", "simulate"),
     "sweep": ("procflow.decide.sweep", "sweep"),
     "verify_plan": ("procflow.decide.verify", "verify_plan"),
@@ -124,6 +132,8 @@ def __dir__() -> list[str]:
 
 
 __all__ = [
+    "BacklogForecast",
+    "BacklogForecasts",
     "Capacity",
     "Comparison",
     "Estimate",
@@ -139,11 +149,13 @@ __all__ = [
     "RunSettings",
     "Scenario",
     "Severity",
+    "Snapshot",
     "StaffingOptions",
     "StaffingPlan",
     "Sweep",
     "analyze",
     "compare",
+    "forecast",
     "lint",
     "load",
     "load_any",
@@ -151,6 +163,7 @@ __all__ = [
     "optimize",
     "plan_staffing",
     "read_forecast",
+    "read_snapshot",
     "simulate",
     "sweep",
     "verify_plan",

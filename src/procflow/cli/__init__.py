@@ -16,7 +16,7 @@ from typing import Any
 
 import click
 
-from procflow.cli import lint, model, scenarios, shifts, simulate, staffing
+from procflow.cli import forecast, lint, model, scenarios, shifts, simulate, staffing
 from procflow.cli.common import EXIT_INTERNAL, refused, tool_version
 from procflow.files import Refused, exit_on_terminate
 
@@ -78,5 +78,6 @@ for _command in (
     scenarios.optimize,
     shifts.shifts,
     staffing.staff,
+    forecast.forecast,
 ):
     main.add_command(_command)

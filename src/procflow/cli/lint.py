@@ -14,6 +14,7 @@ from procflow.lint import formats
 
 if TYPE_CHECKING:
     from procflow.lint.policy import Policy
+    from procflow.lint.runner import LintReport
 
 
 def _check_selectors(option: str, values: tuple[str, ...], policy: Policy | None) -> None:
@@ -103,6 +104,15 @@ POLICY = click.option(
     "max-utilization in [tool.procflow]).",
 )
 @POLICY
+@click.option(
+    "--initial-state",
+    "snapshot",
+    type=click.Path(dir_okay=False),
+    default=None,
+    metavar="SNAPSHOT",
+    help="Also check this backlog snapshot (procflow forecast --initial-state) against the "
+    "one process or scenario file given: PF022 at each row and column.",
+)
 def lint(
     paths: tuple[str, ...],
     fmt: str,
@@ -112,6 +122,7 @@ def lint(
     max_utilization: float | None,
     mkdir: bool,
     policy_file: str | None,
+    snapshot: str | None,
 ) -> None:
     """Check process files and folders (recursively) for broken SOPs, and for SOPs that
     break the org's own policy (procflow-policy.yaml, found from this folder upwards).
@@ -126,6 +137,8 @@ def lint(
       procflow lint processes/ scenarios/
       procflow lint --format sarif -o lint.sarif processes/
       procflow lint --policy docs/examples/moderation-policy.yaml processes/
+      procflow lint processes/multilingual_review_queue.yaml \
+        --initial-state processes/multilingual_backlog.csv
     """
     from procflow.lint.config import ConfigError, find_config
     from procflow.lint.registry import all_rule_info
@@ -147,6 +160,8 @@ def lint(
         files.append(Path(policy.path))
     check_outputs(files, output, mkdir=mkdir)
     report = lint_paths(paths, config)
+    if snapshot:
+        check_snapshot(report, paths, Path(snapshot))
     # the scenario bases and CSVs the files name are known once read: checked again
     check_outputs([*files, *report.read], output, mkdir=mkdir)
     text = formats.render(
@@ -160,10 +175,22 @@ def lint(
     sys.exit(report.exit_code)
 
 
+def check_snapshot(report: LintReport, paths: tuple[str, ...], snapshot: Path) -> None:
+    """Check ``snapshot`` against the one process (or scenario) file linted, if it loads."""
+    from procflow.lint.runner import lint_snapshot
+    from procflow.scenario import load_any
+
+    if len(paths) != 1 or Path(paths[0]).is_dir():
+        raise click.UsageError("--initial-state checks a snapshot against one process file")
+    if report.failed:
+        return  # the process's own findings say why it cannot be read
+    lint_snapshot(report, snapshot, load_any(paths[0])[0])
+
+
 @click.command()
 @click.option(
     "--kind",
-    type=click.Choice(["process", "scenario", "shifts", "policy"]),
+    type=click.Choice(["process", "scenario", "shifts", "policy", "snapshot"]),
     default="process",
     show_default=True,
     help="Which file format to describe.",
@@ -177,16 +204,24 @@ def schema(kind: str) -> None:
       procflow schema --kind scenario > procflow.scenario.schema.json
       procflow schema --kind shifts > procflow.shifts.schema.json
       procflow schema --kind policy > procflow.policy.schema.json
+      procflow schema --kind snapshot > procflow.snapshot.schema.json
       # then, first line of a process file:
       # yaml-language-server: $schema=./procflow.schema.json
     """
-    from procflow.schema import policy_schema, process_schema, scenario_schema, shifts_schema
+    from procflow.schema import (
+        policy_schema,
+        process_schema,
+        scenario_schema,
+        shifts_schema,
+        snapshot_schema,
+    )
 
     schemas = {
         "process": process_schema,
         "scenario": scenario_schema,
         "shifts": shifts_schema,
         "policy": policy_schema,
+        "snapshot": snapshot_schema,
     }
     click.echo(
         json.dumps(

@@ -341,6 +341,45 @@ See docs/format.md, "Volume forecasts".
 """,
 )
 
+UNREADABLE_SNAPSHOT = LoadCheck(
+    "PF022",
+    "unreadable-snapshot",
+    """
+A backlog snapshot does not fit its process: a bad row, an unknown stage or value, a future item.
+
+A snapshot (``--initial-state snapshot.csv``) lists the items in the system at a
+moment, one row per item: ``stage`` (where it waits or is being worked on),
+``arrived`` (an ISO date-time, with or without an offset), ``state``
+(``waiting`` or ``in_progress``; waiting when left out) and one column per
+attribute, named as in the process. The snapshot's time is ``--at`` or the
+file's first line ``# snapshot: 2026-12-01T09:00``. The location is the row
+and column of the problem: a stage the process does not have, or an end stage
+(an item there is already done); a stage where nobody works, for an item in
+progress; an attribute value the process does not list; an arrival after the
+snapshot time.
+
+Fails::
+
+    # snapshot: 2026-12-01T09:00
+    stage,arrived,market
+    review_es,2026-12-01T10:00,ES
+
+Passes::
+
+    # snapshot: 2026-12-01T09:00
+    stage,arrived,market
+    review_es,2026-11-30T10:00,ES
+
+``procflow lint PROCESS --initial-state SNAPSHOT`` checks a snapshot without
+running anything (exit 1 with these findings); ``procflow forecast`` refuses
+one (exit 2). The YAML form (counts per stage and age band) is checked the same
+way, each problem at its key.
+
+Fix: export the backlog with the process's stage names and attribute values,
+and take the snapshot after the last arrival it lists.
+""",
+)
+
 UNKNOWN_POLICY_NAME = LoadCheck(
     "PF030",
     "unknown-policy-name",
@@ -443,6 +482,7 @@ LOAD_CHECKS: tuple[LoadCheck, ...] = (
     UNKNOWN_RULE_IN_IGNORE,
     UNREADABLE_EVENT_LOG,
     UNREADABLE_FORECAST,
+    UNREADABLE_SNAPSHOT,
     UNKNOWN_POLICY_NAME,
     UNKNOWN_CHANGE_PATH,
     UNKNOWN_BASE,

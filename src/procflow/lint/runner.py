@@ -135,6 +135,19 @@ def lint_paths(paths: Sequence[str | Path], config: LintConfig | None = None) ->
     return report
 
 
+def lint_snapshot(report: LintReport, snapshot: Path, process: Process) -> None:
+    """Check a backlog snapshot against the process it is for: every problem (PF022 at its
+    row and column, or the key of the YAML form) joins the report's findings."""
+    from procflow.model.snapshot import read_snapshot
+
+    report.files.append(str(snapshot))
+    try:
+        read_snapshot(snapshot, process)
+    except LoadError as exc:
+        report.findings.extend(exc.findings)
+        report.findings.sort(key=Finding.sort_key)
+
+
 def lint_file(
     path: Path, report: LintReport | None = None, config: LintConfig | None = None
 ) -> list[Finding]:

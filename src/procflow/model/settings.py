@@ -24,6 +24,7 @@ from pydantic_core import PydanticCustomError
 from procflow.model.fields import MAX_WIP
 from procflow.model.process import Process
 from procflow.model.quantities import DURATION_PATTERN, parse_duration
+from procflow.model.snapshot import Snapshot
 
 DEFAULT_HORIZON = "3 days"
 DEFAULT_WARMUP = "8 hours"
@@ -103,6 +104,28 @@ class SettingsError(ValueError):
 
 
 @dataclass(frozen=True)
+class VolumeStep:
+    """A forecast interval of one stream, in run time (0 = the snapshot; the process's time
+    unit): its expected rate, and the range around it (``low`` = ``rate`` = ``high`` when
+    the forecast gives none)."""
+
+    start: float
+    end: float
+    low: float
+    rate: float
+    high: float
+
+
+@dataclass(frozen=True)
+class VolumeSteps:
+    """The streams whose arrivals follow a volume forecast instead of their rate or schedule,
+    each with its intervals (no items outside them); every replication draws where in the
+    range it falls (see :mod:`procflow.sim.arrivals`)."""
+
+    streams: tuple[tuple[str, tuple[VolumeStep, ...]], ...]
+
+
+@dataclass(frozen=True)
 class WaitIntervals:
     """Which waits a run counts per interval of the week: ``within`` per pool, in
     intervals of ``length`` (both in the process's time unit)."""
@@ -128,6 +151,12 @@ class RunSettings:
     auto_warmup: bool = False
     #: count waits per interval of the week for these pools (``staff --verify``)
     wait_intervals: WaitIntervals | None = None
+    #: start from these items, at the snapshot's time of the week (a forecast); None: empty
+    snapshot: Snapshot | None = None
+    #: with a snapshot: the backlog level whose first reaching each run records
+    target: int = 0
+    #: arrivals from a volume forecast (``forecast --forecast``), drawn per replication
+    volumes: VolumeSteps | None = None
 
     @classmethod
     def parse(

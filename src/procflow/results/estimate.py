@@ -143,6 +143,20 @@ class Estimate:
         low, high = interval(mean, t975(n - 1) * se, bounds)
         return cls(mean, low, high, n, se)
 
+    @classmethod
+    def wilson(cls, successes: int, n: int) -> Estimate:
+        """The share ``successes / n`` with its 95% Wilson score interval (a share of
+        replications: stays within 0..1 and is not empty at 0 or n, unlike the t interval)."""
+        if n == 0:
+            return cls(math.nan, math.nan, math.nan, 0)
+        p = successes / n
+        z = 1.959963984540054
+        centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+        half = z / (1 + z * z / n) * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+        low = 0.0 if successes == 0 else max(centre - half, 0.0)
+        high = 1.0 if successes == n else min(centre + half, 1.0)
+        return cls(p, low, high, n, math.sqrt(p * (1 - p) / n))
+
     @property
     def half_width(self) -> float:
         """Half the interval's width (NaN without an interval)."""

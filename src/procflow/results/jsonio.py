@@ -22,6 +22,7 @@ from typing import Any, Literal
 from procflow.results.catalogue import lookup
 from procflow.results.comparison import Comparison, ScenarioComparison
 from procflow.results.estimate import Estimate
+from procflow.results.forecast import BacklogForecasts, forecasts_from_json, forecasts_to_json
 from procflow.results.precision import Precision
 from procflow.results.records import (
     Bottleneck,
@@ -42,8 +43,8 @@ from procflow.results.search import Candidate, Optimization, Sweep, SweepPoint
 FORMAT_VERSION = 1
 
 #: What wrote a JSON document (its ``kind`` field).
-DocumentKind = Literal["results", "comparison", "sweep", "optimization"]
-Record = Results | Comparison | Sweep | Optimization
+DocumentKind = Literal["results", "comparison", "sweep", "optimization", "forecast"]
+Record = Results | Comparison | Sweep | Optimization | BacklogForecasts
 
 
 class DocumentError(ValueError):
@@ -267,6 +268,9 @@ def to_json(record: Record) -> dict[str, Any]:
     """The JSON document of any result record."""
     if isinstance(record, Results):
         return results_to_json(record)
+    if isinstance(record, BacklogForecasts):
+        forecast: dict[str, Any] = json_ready(forecasts_to_json(record))
+        return forecast
     document: dict[str, Any]
     if isinstance(record, Comparison):
         document = {
@@ -316,6 +320,8 @@ def document_kind(document: Any) -> DocumentKind:
     kind = document.get("kind")
     if kind in ("results", "comparison", "sweep", "optimization"):
         return kind  # type: ignore[no-any-return]
+    if kind in ("forecast", "forecasts"):
+        return "forecast"
     if "baseline" in document and "scenarios" in document:
         return "comparison"
     if "points" in document:
@@ -325,8 +331,8 @@ def document_kind(document: Any) -> DocumentKind:
     if "kpis" in document:
         return "results"
     raise DocumentError(
-        "not a procflow results document: expected the JSON of simulate, compare, sweep "
-        "or optimize (--format json)"
+        "not a procflow results document: expected the JSON of simulate, compare, sweep, "
+        "optimize or forecast (--format json)"
     )
 
 
@@ -538,6 +544,8 @@ def from_json(document: Any) -> Record:
     try:
         if kind == "results":
             return results_from_json(document)
+        if kind == "forecast":
+            return forecasts_from_json(document)
         if kind == "comparison":
             baseline = results_from_json(document["baseline"])
             scenarios = [_scenario_from(s, baseline) for s in document.get("scenarios") or []]

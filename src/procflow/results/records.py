@@ -46,6 +46,8 @@ class Replication:
     #: per pool, per interval of the week: (tasks that started waiting, answered in time);
     #: only when the settings ask for it (``staff --verify``)
     by_interval: dict[str, tuple[list[int], list[int]]] = field(default_factory=dict)
+    #: a forecast's run: when the backlog first reached its target (None: not by the end)
+    cleared: float | None = None
 
 
 @dataclass(frozen=True)

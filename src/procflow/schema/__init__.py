@@ -53,3 +53,10 @@ def _draft_07(model: type[BaseModel], name: str) -> dict[str, Any]:
         **schema,
         "definitions": definitions,
     }
+
+
+def snapshot_schema() -> dict[str, Any]:
+    """The draft-07 JSON Schema of a snapshot's YAML form (``forecast --initial-state``)."""
+    from procflow.model.snapshot import SnapshotFile
+
+    return _draft_07(SnapshotFile, "snapshot")

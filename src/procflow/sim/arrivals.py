@@ -7,6 +7,14 @@ simply redrawn there at the new rate, which is exact. A batch stream drops
 ``size`` items at once at fixed times of the week, as clients deliver
 annotation work.
 
+A forecast run may take a stream's arrivals from a volume forecast instead
+(:func:`start_forecast_arrivals`): a rate per interval of real time, with a
+range around it. The forecast can be wrong, so each replication draws one
+quantile ``u`` of the range for the stream (the same in every interval: a
+forecast tends to be too high or too low all week, not at random each
+half-hour); below the median the rate goes from ``low`` (u = 0) to the
+forecast (u = 0.5), above it to ``high`` (u = 1).
+
 Each stream has its own random streams (gaps, and one per attribute), named
 after the stream, so scenarios that share a stream share its arrivals.
 """
@@ -21,6 +29,7 @@ import simpy
 
 from procflow.model.calendar import WEEK_MINUTES
 from procflow.model.process import Arrival, CategoricalAttribute
+from procflow.model.settings import VolumeStep
 from procflow.sim.streams import Stream, generator, uniforms
 
 #: Called once per arriving item with its attribute row.
@@ -75,14 +84,20 @@ def start_arrivals(
     emit: Callable[[], bool],
     seed: int,
     replication: int,
+    start: float = 0.0,
 ) -> None:
     """Schedule the stream's arrivals on ``env``; ``emit()`` creates one item.
+
+    The run's time 0 is minute ``start`` of the week (0: Monday 00:00; a forecast
+    starts at its snapshot's time), so schedules and drops keep to the real day.
 
     ``emit()`` returns False once no more items may come (the run is stopping): the
     rest of a batch drop is then not made, so a huge batch stays within the run's
     bound on items in the system.
     """
     week = WEEK_MINUTES / unit_minutes
+    #: the week's time at the run's time 0, in the process's unit
+    shift = start / unit_minutes
     if arrival.batch is not None:
         size = arrival.batch.size
         times = [t / unit_minutes for t in arrival.batch.times()]
@@ -97,7 +112,12 @@ def start_arrivals(
                 k, offset = 0, offset + week
             env.timeout(offset + times[k] - env.now, (k, offset)).callbacks.append(drop)
 
-        env.timeout(times[0], (0, 0.0)).callbacks.append(drop)
+        # the first drop at or after the start; ``offset`` turns week time into run time
+        first = bisect.bisect_left(times, shift)
+        offset = -shift
+        if first == len(times):
+            first, offset = 0, offset + week
+        env.timeout(offset + times[first], (first, offset)).callbacks.append(drop)
         return
 
     gaps = Stream(
@@ -123,7 +143,7 @@ def start_arrivals(
 
     def next_time(now: float) -> float:
         """The next arrival after ``now``, walking the weekly steps (memoryless redraws)."""
-        t = now
+        t = now + shift  # in week time
         while True:
             offset = (t // week) * week
             within = t - offset
@@ -133,7 +153,7 @@ def start_arrivals(
             if rate > 0:
                 candidate = t + gaps() / rate
                 if candidate < end:
-                    return candidate
+                    return candidate - shift
             t = end
 
     def scheduled(event: simpy.Event) -> None:
@@ -143,3 +163,52 @@ def start_arrivals(
 
     if any(r > 0 for _, _, r in steps):
         env.timeout(next_time(0.0)).callbacks.append(scheduled)
+
+
+def drawn_rate(step: VolumeStep, u: float) -> float:
+    """The step's rate at quantile ``u`` of its range: low at 0, the forecast at 0.5, high at 1."""
+    if u < 0.5:
+        return step.low + (step.rate - step.low) * u / 0.5
+    return step.rate + (step.high - step.rate) * (u - 0.5) / 0.5
+
+
+def start_forecast_arrivals(
+    env: simpy.Environment,
+    name: str,
+    steps: tuple[VolumeStep, ...],
+    emit: Callable[[], bool],
+    seed: int,
+    replication: int,
+) -> None:
+    """Schedule a stream's arrivals from its forecast intervals (Poisson within each, at the
+    rate this replication draws; memoryless redraws at each step's end, as for schedules)."""
+    u = float(generator(seed, replication, f"volume:{name}").random())
+    rates = [(s.start, s.end, drawn_rate(s, u)) for s in steps]
+    gaps = Stream(
+        generator(seed, replication, f"arrival:{name}"),
+        lambda rng, n: rng.standard_exponential(n),
+    )
+
+    def next_time(now: float) -> float | None:
+        t = now
+        for start, end, rate in rates:
+            if end <= t:
+                continue
+            t = max(t, start)
+            if rate > 0:
+                candidate = t + gaps() / rate
+                if candidate < end:
+                    return candidate
+            t = end
+        return None
+
+    def arrive(_: simpy.Event) -> None:
+        emit()
+        schedule(env.now)
+
+    def schedule(now: float) -> None:
+        nxt = next_time(now)
+        if nxt is not None:
+            env.timeout(nxt - now).callbacks.append(arrive)
+
+    schedule(0.0)

@@ -32,7 +32,7 @@ from procflow.model.process import Process
 from procflow.model.quantities import convert
 from procflow.model.settings import RunSettings
 from procflow.results.records import Replication
-from procflow.sim.arrivals import attribute_drawer, start_arrivals
+from procflow.sim.arrivals import attribute_drawer, start_arrivals, start_forecast_arrivals
 from procflow.sim.measure import (
     Cohort,
     Kpis,
@@ -128,7 +128,9 @@ class Engine:
         self.seed = seed
         self.replication = replication
         self.env = simpy.Environment()
-        plan = Plan(compile_flow(process), seed, replication)
+        snapshot = settings.snapshot
+        start = snapshot.week_minutes if snapshot is not None else 0.0
+        plan = Plan(compile_flow(process), seed, replication, start)
         self.plan = plan
         self.pools = plan.pools
         self.stages = plan.stages
@@ -169,17 +171,23 @@ class Engine:
         self.max_moves = MAX_INSTANT_MOVES + len(self.stages)
         self.window: Kpis | None = None
         self.growth: dict[str, float] = {}
+        #: with a snapshot: the backlog level to reach, and when it first did (None: not yet)
+        self.target = settings.target if snapshot is not None else -1
+        self.cleared: float | None = None
 
     # ----------------------------------------------------------------- arrivals
 
     def _start_arrivals(self) -> None:
         env = self.env
+        plan = self.plan
         warmup = self.settings.warmup
         max_wip = self.settings.max_wip
         slots = self.plan.slots
         cohort = self.cohort
         early = self.early
         due = self.due
+        volumes = self.settings.volumes
+        forecast = dict(volumes.streams) if volumes is not None else {}
         for arrival, entry in zip(self.process.arrivals, self.plan.entries, strict=True):
             draw = attribute_drawer(arrival, self.plan.attr_index, self.seed, self.replication)
             priority = arrival.priority
@@ -210,7 +218,54 @@ class Engine:
                 self.enter(item, entry)
                 return True
 
-            start_arrivals(env, arrival, self.plan.unit_minutes, emit, self.seed, self.replication)
+            if arrival.name in forecast:
+                steps = forecast[arrival.name]
+                start_forecast_arrivals(env, arrival.name, steps, emit, self.seed, self.replication)
+                continue
+            start_arrivals(
+                env, arrival, self.plan.unit_minutes, emit, self.seed, self.replication, plan.start
+            )
+
+    def _place_snapshot(self) -> None:
+        """Put the snapshot's items in the system at time 0, before anything else happens.
+
+        Items in progress come first and take the people on shift (more than there are
+        wait at the front of their queue); their remaining work is a fresh draw from the
+        stage's handling time (exact for exponential times, which have no memory; an
+        overestimate of the rest for times that do). Waiting items follow, oldest first,
+        so a first-come-first-served queue serves them in arrival order; their age
+        counts in their waits and cycle times (``arrived`` is before 0).
+        """
+        snapshot = self.settings.snapshot
+        assert snapshot is not None
+        index = {stage.name: stage.index for stage in self.stages}
+        attr_index = self.plan.attr_index
+        width = len(attr_index)
+        hours = 1.0 / self.plan.unit_hours
+        cohort = self.cohort
+        due = self.due
+        # the backlog in arrival order (its ages are read by position), then placed:
+        # in progress first, then the waiting oldest first
+        placed: list[tuple[bool, float, int, _Item, str]] = []
+        for entry in sorted(snapshot.items, key=lambda i: (-i.age_hours, i.line)):
+            row: list[Any] = [None] * width
+            for name, value in entry.attributes:
+                row[attr_index[name]] = value
+            self.cases += 1
+            arrived = -entry.age_hours * hours
+            item = _Item(self.cases, arrived, tuple(row), True, self.plan.slots, 0)
+            if due is not None:
+                item.group = group = due.group(item.attrs)
+                item.due = due.due(group, arrived)
+                cohort.due_arrived[group] += 1
+            cohort.arrived += 1
+            cohort.open[item.case] = item
+            self.wip.move(0.0, 1)
+            placed.append((entry.state != "in_progress", arrived, entry.line, item, entry.stage))
+        for _, arrived, _, item, stage in sorted(placed, key=lambda p: p[:3]):
+            self.enter(item, index[stage])
+            if item.ticket:
+                item.enqueued = arrived  # it has waited since it arrived
 
     # ----------------------------------------------------------------- flow
 
@@ -406,6 +461,8 @@ class Engine:
             self._log(item, stage.name, None, now, now, now)
         self.wip.move(now, -1)
         self.deliveries += 1
+        if self.wip.level <= self.target and self.cleared is None:
+            self.cleared = now
         if not item.counted:
             del self.early[item.case]
             return
@@ -431,6 +488,10 @@ class Engine:
         """Simulate to the horizon, follow the window's items to delivery, return the numbers."""
         env = self.env
         settings = self.settings
+        if settings.snapshot is not None:
+            self._place_snapshot()
+            if self.wip.level <= self.target:
+                self.cleared = 0.0
         self._start_arrivals()
         for pool in self.pools.values():
             pool.start_shifts(env, self._resume)
@@ -484,7 +545,8 @@ class Engine:
         self.closed = True
         if self.done.triggered:
             return
-        if self.growth or not self.cohort.open:
+        if self.growth or not self.cohort.open or self.settings.snapshot is not None:
+            # a forecast ends at its deadline: what is open then is the answer
             self.done.succeed()  # a growing queue would never drain; nothing left otherwise
             return
         # a week covers every shift pattern: an item waiting for Monday's shift is delivered
@@ -530,7 +592,15 @@ class Engine:
         percentiles = [cycle.quantile(q / 100) for q in range(1, 100)]
         drained = not self.cohort.open
         return Replication(
-            dict(kpis), stable, now, self.growth, self.series, percentiles, drained, self.stuck
+            dict(kpis),
+            stable,
+            now,
+            self.growth,
+            self.series,
+            percentiles,
+            drained,
+            self.stuck,
+            cleared=self.cleared,
         )
 
     def _growth(self) -> dict[str, float]:

@@ -107,14 +107,17 @@ class PlannedStage:
 class Plan:
     """Everything one replication needs, flattened: stages, pools, entries, units, due dates."""
 
-    def __init__(self, flow: Flow, seed: int, replication: int) -> None:
+    def __init__(self, flow: Flow, seed: int, replication: int, start: float = 0.0) -> None:
         process = flow.process
         self.flow = flow
         #: process time units -> minutes (shift and schedule times are minutes of the week)
         self.unit_minutes = convert(1.0, process.time_unit, "minute")
         self.unit_hours = convert(1.0, process.time_unit, "hour")
+        #: the minute of the week at the run's time 0 (Monday 00:00, or a snapshot's time)
+        self.start = start
         self.pools = {
-            name: StaffPool(name, r, self.unit_minutes) for name, r in process.resources.items()
+            name: StaffPool(name, r, self.unit_minutes, start)
+            for name, r in process.resources.items()
         }
         self.stages = [
             PlannedStage(
@@ -127,7 +130,7 @@ class Plan:
         self.slots = flow.bounded
         self.entries = [entry for _, entry in flow.entries]
         #: each arriving item's due date (None: the process has no due dates)
-        self.due = compile_due(process, flow.attributes)
+        self.due = compile_due(process, flow.attributes, start)
 
 
 def skill_of(stage: PlannedStage, row: Row) -> Skill:

@@ -20,6 +20,9 @@ of priority p that joined at t ranks as t - p × aging (the earlier, the more
 urgent), since every waiting item ages alike. Arriving work goes to the free team
 with the fewest skills, keeping generalists free for work only they can do.
 
+A run starts at Monday 00:00 of the calendar, or at a snapshot's minute of the
+week (a forecast from Tuesday 09:00 starts with Tuesday's early shift on duty).
+
 When a shift ends, nobody drops a task half done: people finish what they hold
 and then leave. When a shift starts, the newcomers take waiting work at once.
 An item that escalates leaves its queue; its entry is skipped when reached.
@@ -27,6 +30,7 @@ An item that escalates leaves its queue; its entry is skipped when reached.
 
 from __future__ import annotations
 
+import bisect
 import heapq
 from collections.abc import Callable
 from typing import Any, cast
@@ -52,11 +56,13 @@ class Team:
 
     __slots__ = ("free", "leaving", "on_duty", "profile", "servers", "skills")
 
-    def __init__(self, skills: frozenset[str] | None, profile: WeeklyProfile, working: int):
+    def __init__(
+        self, skills: frozenset[str] | None, profile: WeeklyProfile, working: int, start: float
+    ):
         #: None: can do any work of the pool
         self.skills = skills
         self.profile = profile
-        self.on_duty = profile.at(0)
+        self.on_duty = profile.at(start)
         self.servers = working
         self.free = working
         #: people whose shift ended while they held a task: they leave when it is done
@@ -70,13 +76,17 @@ class Team:
 class StaffPool:
     """The people of one pool over simulated time, with their queues."""
 
-    def __init__(self, name: str, resource: Resource, unit_minutes: float) -> None:
+    def __init__(
+        self, name: str, resource: Resource, unit_minutes: float, start: float = 0.0
+    ) -> None:
         self.name = name
         self.cost_per_hour = resource.cost_per_hour
         self._shrinkage = resource.shrinkage
         self._unit_minutes = unit_minutes
+        #: the minute of the week the run's time 0 is (0: Monday 00:00)
+        self._start = start
         teams = [
-            Team(skills, profile, self._working(profile.at(0)))
+            Team(skills, profile, self._working(profile.at(start)), start)
             for skills, profile in resource.teams_on_duty
         ]
         # specialists first: arriving work goes to the free team with the fewest skills
@@ -87,7 +97,7 @@ class StaffPool:
         self.capacity = TimeAverage()
         self.capacity.move(0.0, sum(t.servers for t in self.teams))
         self.staff = TimeAverage()
-        self.staff.move(0.0, int(sum(t.profile.at(0) for t in self.teams)))
+        self.staff.move(0.0, int(sum(t.on_duty for t in self.teams)))
         self.order = _ORDER[resource.serve]
         #: with aging: the wait worth one priority level, in the process's time unit
         self.aging = resource.aging or 0.0
@@ -183,8 +193,13 @@ class StaffPool:
                 start = offset + steps[k][0] / self._unit_minutes
                 env.timeout(start - env.now, (k, offset)).callbacks.append(change)
 
-            # steps[0] holds from time 0 (Monday 00:00); the first change is steps[1]
-            env.timeout(steps[1][0] / self._unit_minutes, (1, 0.0)).callbacks.append(change)
+            # the step holding at the run's start is in force; the first change is the next
+            k = bisect.bisect_right([step[0] for step in steps], self._start)
+            offset = -self._start / self._unit_minutes
+            if k == len(steps):
+                k, offset = 0, offset + week
+            first = offset + steps[k][0] / self._unit_minutes
+            env.timeout(first, (k, offset)).callbacks.append(change)
 
     def _set(self, team: Team, now: float, on_duty: float) -> None:
         self.staff.move(now, int(on_duty) - int(team.on_duty))

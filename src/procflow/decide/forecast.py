@@ -1,0 +1,158 @@
+"""Will we clear the backlog by Friday? A process run from today's snapshot to a deadline.
+
+The run starts at the snapshot's time with its items in their queues and on
+reviewers' screens, the weekly calendars and schedules at that day and hour, and
+goes on to the deadline with the arrivals the process expects. Every
+replication records when the backlog first reached the target level; the
+forecast (:mod:`procflow.results.forecast`) is the share that did, when, and
+the backlog's spread over time. Scenarios ("three reviewers out", "+5
+borrowed from Wednesday") run on the same replications as the base, on common
+random numbers: the same snapshot, the same arrivals, the same handling times
+where they share structure.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from procflow.lint.runner import refuse_broken
+from procflow.model.forecast import Forecast as VolumeForecast
+from procflow.model.process import Process
+from procflow.model.quantities import TimeUnit, convert, parse_duration
+from procflow.model.settings import (
+    DEFAULT_REPLICATIONS,
+    DEFAULT_SEED,
+    RunSettings,
+    SettingsError,
+    VolumeStep,
+    VolumeSteps,
+)
+from procflow.model.snapshot import Snapshot, parse_time, stage_counts
+from procflow.results.forecast import BacklogForecast, build_forecast
+from procflow.sim.executor import Executor
+from procflow.sim.runner import Progress, run_many, summarize_runs
+
+#: How ``--horizon`` names a deadline rather than a length: ``until 2026-12-04T18:00``.
+UNTIL = "until"
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """The end of a forecast: a date-time, and the hours from the snapshot to it."""
+
+    until: datetime
+    hours: float
+
+
+def deadline(snapshot: Snapshot, until: str | None, horizon: str | None) -> Deadline:
+    """The deadline from ``--until 2026-12-04T18:00``, or ``--horizon "until <date-time>"``,
+    or a ``--horizon`` length after the snapshot ("4 days").
+
+    Raises :class:`SettingsError` naming the option for a date-time that cannot be
+    read, none given, or a deadline not after the snapshot's time.
+    """
+    option = "--until"
+    text = until
+    if text is None and horizon is not None:
+        option = "--horizon"
+        words = horizon.strip()
+        if words.lower().startswith(UNTIL):
+            text = words[len(UNTIL) :].strip()
+        else:
+            try:
+                hours = parse_duration(words, "hour")
+            except ValueError as exc:
+                raise SettingsError(option, f"{exc}; or write 'until 2026-12-04T18:00'") from None
+            return Deadline(snapshot.at + timedelta(hours=hours), hours)
+    if text is None:
+        raise SettingsError("--until", "give the deadline, such as --until 2026-12-04T18:00")
+    try:
+        moment = parse_time(text).replace(tzinfo=None)
+    except ValueError:
+        raise SettingsError(
+            option, f"{text!r} is not a date-time; write ISO 8601, such as 2026-12-04T18:00"
+        ) from None
+    hours = snapshot.hours_until(moment)
+    if hours <= 0:
+        raise SettingsError(
+            option, f"{text} is not after the snapshot's time {snapshot.at.isoformat()}"
+        )
+    return Deadline(moment, hours)
+
+
+def volume_steps(
+    volumes: VolumeForecast, snapshot: Snapshot, until: Deadline, time_unit: TimeUnit
+) -> VolumeSteps:
+    """Each forecast stream's intervals between the snapshot and the deadline, as rates in
+    run time (``time_unit``); an interval the run starts or ends inside counts in part."""
+    length = volumes.interval or timedelta(hours=1)
+    span = convert(length / timedelta(hours=1), "hour", time_unit)
+    horizon = convert(until.hours, "hour", time_unit)
+    by_stream: dict[str, list[VolumeStep]] = {}
+    for row in volumes.rows:
+        start = convert((row.start - snapshot.at) / timedelta(hours=1), "hour", time_unit)
+        begin, end = max(start, 0.0), min(start + span, horizon)
+        if end <= begin:
+            continue
+        low = row.volume if row.low is None else row.low
+        high = row.volume if row.high is None else row.high
+        step = VolumeStep(begin, end, low / span, row.volume / span, high / span)
+        by_stream.setdefault(row.stream, []).append(step)
+    return VolumeSteps(tuple((name, tuple(steps)) for name, steps in by_stream.items()))
+
+
+def forecast(
+    processes: Sequence[tuple[str | None, Process]],
+    snapshot: Snapshot,
+    until: Deadline | str,
+    *,
+    volumes: VolumeForecast | None = None,
+    target: int = 0,
+    replications: int = DEFAULT_REPLICATIONS,
+    seed: int = DEFAULT_SEED,
+    executor: Executor | None = None,
+    progress: Progress | None = None,
+) -> list[BacklogForecast]:
+    """BacklogForecast each ``(scenario name or None, process)`` from ``snapshot`` to ``until`` (a
+    :class:`Deadline`, or an ISO date-time), all on the same replications (common random
+    numbers); the first is the base. With ``volumes`` (a volume forecast, read by
+    :func:`~procflow.model.forecast.read_forecast`), the streams it names send its volumes
+    instead of their own rates, each replication drawing where in the forecast's range.
+
+    Raises :class:`LintError` if lint finds errors in any process, :class:`SettingsError`
+    for a deadline that cannot be read or is not after the snapshot.
+    """
+    refuse_broken(*(p for _, p in processes))
+    if isinstance(until, str):
+        until = deadline(snapshot, until, None)
+    unit = processes[0][1].time_unit
+    steps = volume_steps(volumes, snapshot, until, unit) if volumes is not None else None
+    settings = RunSettings(
+        horizon=convert(until.hours, "hour", unit),
+        warmup=0.0,
+        replications=replications,
+        seed=seed,
+        snapshot=snapshot,
+        target=target,
+        volumes=steps,
+    )
+    ran = run_many([p for _, p in processes], settings, executor, progress)
+    made = []
+    for (name, process), runs in zip(processes, ran.runs, strict=True):
+        results = summarize_runs(process, ran.settings, runs)
+        made.append(
+            build_forecast(
+                results,
+                runs,
+                start=snapshot.at.isoformat(timespec="minutes"),
+                until=until.until.isoformat(timespec="minutes"),
+                hours=until.hours,
+                target=target,
+                initial=stage_counts(snapshot, list(process.stages)),
+                unit_hours=convert(1.0, process.time_unit, "hour"),
+                scenario=name,
+            )
+        )
+    return made

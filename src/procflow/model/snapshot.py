@@ -1,0 +1,384 @@
+"""A backlog snapshot: the items already in the system at a moment, where a forecast starts.
+
+On a Monday morning the queue is not empty: 18,000 reports wait, some of them
+for two days, and a few hundred are on a reviewer's screen. Review tools export
+that backlog as one row per item; procflow reads the export as CSV::
+
+    # snapshot: 2026-12-01T09:00
+    stage,arrived,state,market,severity
+    review_en,2026-11-29T14:05,waiting,US,low
+    review_ja,2026-12-01T08:55,in_progress,JP,high
+
+- ``stage``: the stage the item waits in or is being worked at;
+- ``arrived``: when it arrived (ISO date-time, with or without an offset): its age
+  counts from there, so its cycle time does too;
+- ``state`` (optional): ``waiting`` (the default) or ``in_progress``;
+- one column per item attribute, named as in the process (``market``); a column
+  left out, or a cell left empty, leaves that attribute unknown for the item.
+
+The snapshot's time is the ``--at`` option or the file's first line
+``# snapshot: <ISO date-time>``. Its wall-clock time places the run in the week,
+so the weekly shift calendars and arrival schedules line up with the real day.
+Every problem is reported at its row and column (``PF022``), checked against the
+process: its stages, its attribute values, an end stage, an arrival after the
+snapshot time.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable, Sequence
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from procflow.diagnostics import Finding, LoadError, Location
+from procflow.diagnostics.checks import UNREADABLE_SNAPSHOT
+from procflow.diagnostics.csvcells import field_column
+from procflow.diagnostics.suggest import did_you_mean
+from procflow.model.process import CategoricalAttribute, Process
+from procflow.model.quantities import parse_duration
+from procflow.model.validation import translate_errors
+from procflow.source import load_document
+
+#: The largest snapshot read (64 MiB: about a million items).
+MAX_BYTES = 64 * 1024 * 1024
+#: The comment line that gives the snapshot's time.
+MARKER = "# snapshot:"
+State = Literal["waiting", "in_progress"]
+STATES: tuple[State, ...] = ("waiting", "in_progress")
+#: An attribute value as the process writes it (a categorical key or a number).
+Value = str | int | bool | float
+
+
+class SnapshotItem(BaseModel):
+    """One item of the backlog: its stage, its age at the snapshot, its state, its attributes."""
+
+    model_config = ConfigDict(frozen=True)
+    stage: str
+    #: hours between its arrival and the snapshot's time (0 or more)
+    age_hours: float
+    state: State = "waiting"
+    attributes: tuple[tuple[str, Value], ...] = ()
+    #: the row's line in the file
+    line: int = 0
+
+
+class Snapshot(BaseModel):
+    """The items in the system at ``at`` (wall-clock time as written, no offset)."""
+
+    model_config = ConfigDict(frozen=True)
+    file: str
+    at: datetime
+    items: tuple[SnapshotItem, ...]
+
+    @property
+    def week_minutes(self) -> float:
+        """Minutes from the Monday 00:00 before ``at`` to ``at``: where the run starts in the
+        week of the calendars and schedules."""
+        midnight = self.at.replace(hour=0, minute=0, second=0, microsecond=0)
+        return self.at.weekday() * 1440 + (self.at - midnight) / timedelta(minutes=1)
+
+    def hours_until(self, until: datetime) -> float:
+        """Hours from the snapshot's time to ``until`` (wall-clock, offsets dropped)."""
+        return (until.replace(tzinfo=None) - self.at) / timedelta(hours=1)
+
+
+def parse_time(text: str) -> datetime:
+    """An ISO date-time (``2026-12-01T09:00``, ``2026-12-01 09:00+01:00``); ValueError if not."""
+    return datetime.fromisoformat(text.strip())
+
+
+def read_snapshot(path: str | Path, process: Process, at: datetime | None = None) -> Snapshot:
+    """Read a backlog snapshot CSV for ``process``, taken at ``at`` (else the file's
+    ``# snapshot:`` line).
+
+    Raises :class:`~procflow.diagnostics.LoadError` (``PF022``) with the row and column
+    of every problem: the file unreadable, no time, no ``stage`` or ``arrived`` column,
+    a stage the process does not have or an end stage, an item in progress where
+    nobody works, an unknown state or attribute value, an arrival that is not a
+    date-time or is after the snapshot's time.
+    """
+    name = str(path)
+    if Path(name).suffix.lower() in (".yaml", ".yml"):
+        return _read_counts(name, process, at)
+    text = _text(name)
+    lines = list(io.StringIO(text, newline=""))
+    first = 0
+    if lines and lines[0].lstrip().lower().startswith(MARKER):
+        stamp = lines[0].split(":", 1)[1].strip()
+        if at is None:
+            try:
+                at = parse_time(stamp)
+            except ValueError:
+                column = lines[0].index(stamp) + 1 if stamp else len(lines[0].rstrip()) + 1
+                raise _error(
+                    Location(name, 1, column),
+                    f"the snapshot time {stamp!r} is not a date-time",
+                    "write ISO 8601, such as # snapshot: 2026-12-01T09:00",
+                ) from None
+        first = 1
+    if at is None:
+        raise _error(
+            Location(name, 1),
+            "the snapshot has no time",
+            "give --at 2026-12-01T09:00, or start the file with # snapshot: 2026-12-01T09:00",
+        )
+    reader = csv.reader(lines[first:])
+    header = [cell.strip() for cell in next(reader, [])]
+    missing = [c for c in ("stage", "arrived") if c not in header]
+    if missing:
+        hint = f"the columns are: {', '.join(header) or 'none'}"
+        raise _error(Location(name, first + 1), f"no {' or '.join(missing)} column", hint)
+    reading = _Rows(name, process, at, header)
+    number = first + 2
+    for cells in reader:
+        line = lines[number - 1] if number - 1 < len(lines) else ""
+        if any(c.strip() for c in cells):
+            reading.row(cells, number, line)
+        number = first + reader.line_num + 1
+    if reading.problems:
+        raise LoadError(reading.problems)
+    return Snapshot(file=name, at=at.replace(tzinfo=None), items=tuple(reading.items))
+
+
+def _text(name: str) -> str:
+    try:
+        data = Path(name).read_bytes()
+    except OSError as exc:
+        raise _error(Location.of_file(name), f"cannot read the snapshot: {exc.strerror}") from None
+    if len(data) > MAX_BYTES:
+        raise _error(Location(name, 1), "the snapshot is over 64 MiB")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise _error(
+            Location(name, line), "the file is not UTF-8 text", "save it as UTF-8"
+        ) from None
+
+
+#: Reports a problem with one key of an item (a CSV column, a YAML key) where it is written.
+Problem = Callable[[str, str, str | None], None]
+
+
+class _Checker:
+    """Checks items against the process: their stage, state and attribute values."""
+
+    def __init__(self, process: Process) -> None:
+        self.stages = process.stages
+        self.attributes: dict[str, Any] = {}
+        for arrival in process.arrivals:
+            self.attributes.update(arrival.attributes)
+
+    def check(
+        self, stage: str, state: str, written: Sequence[tuple[str, Any]], problem: Problem
+    ) -> list[tuple[str, Value]]:
+        """The item's attribute values (as the process writes them), reporting every problem."""
+        if stage not in self.stages:
+            hint = did_you_mean(stage, list(self.stages)) or "use the process's stage names"
+            problem("stage", f"no stage {stage!r} in the process", hint)
+        elif self.stages[stage].kind == "end":
+            problem("stage", f"{stage!r} is an end stage: an item there is done", "leave it out")
+        elif state == "in_progress" and self.stages[stage].kind != "work":
+            problem(
+                "state", f"nobody works at {stage!r}: an item cannot be in progress there", None
+            )
+        if state not in STATES:
+            problem("state", f"state {state!r} is not waiting or in_progress", None)
+        values: list[tuple[str, Value]] = []
+        for name, raw in written:
+            attribute = self.attributes.get(name)
+            if attribute is None:
+                hint = did_you_mean(name, list(self.attributes)) or "use the process's attributes"
+                problem(name, f"no attribute {name!r} in the process", hint)
+                continue
+            text = str(raw).strip()
+            if not text:
+                continue
+            value = _value(text, attribute)
+            if value is None:
+                if isinstance(attribute, CategoricalAttribute):
+                    known = [str(v) for v in attribute.values]
+                    hint = did_you_mean(text, known) or f"the values are: {', '.join(known)}"
+                    problem(name, f"{name} {text!r} is not a value of the process", hint)
+                else:
+                    problem(name, f"{name} {text!r} is not a number", None)
+                continue
+            values.append((name, value))
+        return values
+
+
+class _Rows:
+    """Checks CSV rows against the process, collecting the items and every problem."""
+
+    def __init__(self, file: str, process: Process, at: datetime, header: list[str]) -> None:
+        self.file = file
+        self.at = at
+        self.columns = {c: k for k, c in enumerate(header)}
+        self.checker = _Checker(process)
+        #: attribute columns of the file (other columns are not the snapshot's)
+        self.attribute_columns = [n for n in self.checker.attributes if n in self.columns]
+        self.items: list[SnapshotItem] = []
+        self.problems: list[Finding] = []
+
+    def row(self, cells: list[str], number: int, line: str) -> None:
+        found = len(self.problems)
+
+        def cell(key: str) -> str:
+            index = self.columns.get(key)
+            return cells[index].strip() if index is not None and index < len(cells) else ""
+
+        def problem(key: str, message: str, hint: str | None = None) -> None:
+            where = Location(self.file, number, field_column(line, self.columns[key]))
+            self.problems.append(UNREADABLE_SNAPSHOT.finding(message, where, hint))
+
+        stage = cell("stage")
+        state = cell("state") or "waiting"
+        written = [(name, cell(name)) for name in self.attribute_columns]
+        values = self.checker.check(stage, state, written, problem)
+        age = 0.0
+        try:
+            arrived = parse_time(cell("arrived"))
+        except ValueError:
+            text = cell("arrived")
+            message = f"arrived {text!r} is not a date-time" if text else "no arrived"
+            problem("arrived", message, "write ISO 8601, such as 2026-11-30T14:05")
+        else:
+            age = _age(self.at, arrived)
+            if age < 0:
+                problem(
+                    "arrived",
+                    f"arrived {arrived.isoformat()} is after the snapshot time "
+                    f"{self.at.isoformat()}",
+                    "take the snapshot after its last arrival, or fix --at",
+                )
+        if len(self.problems) == found:
+            self.items.append(
+                SnapshotItem(
+                    stage=stage, age_hours=age, state=state, attributes=tuple(values), line=number
+                )
+            )
+
+
+def _age(at: datetime, arrived: datetime) -> float:
+    """Hours from ``arrived`` to ``at``: exact when both carry an offset, else wall-clock."""
+    if (at.tzinfo is None) != (arrived.tzinfo is None):
+        at, arrived = at.replace(tzinfo=None), arrived.replace(tzinfo=None)
+    return (at - arrived) / timedelta(hours=1)
+
+
+def _value(text: str, attribute: Any) -> Value | None:
+    """The attribute's value written ``text`` (a categorical key or a number), or None."""
+    if isinstance(attribute, CategoricalAttribute):
+        for value in attribute.values:
+            if str(value) == text:
+                return value
+        return None
+    try:
+        return float(text)
+    except ValueError:
+        return None
+
+
+def _error(where: Location, message: str, hint: str | None = None) -> LoadError:
+    return LoadError([UNREADABLE_SNAPSHOT.finding(message, where, hint)])
+
+
+def stage_counts(snapshot: Snapshot, stages: Sequence[str]) -> dict[str, int]:
+    """Items per stage, in the order of ``stages`` (those with none left out)."""
+    counts = {name: 0 for name in stages}
+    for item in snapshot.items:
+        counts[item.stage] += 1
+    return {name: n for name, n in counts.items() if n}
+
+
+class SnapshotGroup(BaseModel):
+    """Items counted together (the YAML form): ``count`` items at ``stage``, their ages spread
+    evenly over the ``age`` band (``[12 hours, 24 hours]``) or all of one age (``6 hours``)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    stage: str = Field(description="The stage the items wait in or are worked at.")
+    count: int = Field(ge=1, le=1_000_000, description="How many items.")
+    age: str | float | list[str | float] = Field(
+        default=0.0,
+        description="Their age at the snapshot: one duration, or [youngest, oldest].",
+    )
+    state: str = Field(default="waiting", description="waiting or in_progress.")
+    attributes: dict[str, str | int | float | bool] = Field(
+        default_factory=dict, description="Their attribute values, as in the process."
+    )
+
+
+class SnapshotFile(BaseModel):
+    """The YAML form of a snapshot: its time and the items counted per stage and age band."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", title="procflow snapshot")
+    snapshot: str | datetime = Field(description="When it was taken: an ISO date-time.")
+    items: list[SnapshotGroup] = Field(min_length=1, description="The items, in groups.")
+
+
+def _read_counts(name: str, process: Process, at: datetime | None) -> Snapshot:
+    """The YAML form: every group expanded into its items, each problem located at its key."""
+    doc = load_document(name)
+    if doc.findings:
+        raise LoadError(doc.findings)
+    try:
+        loaded = SnapshotFile.model_validate(doc.data)
+    except ValidationError as exc:
+        raise LoadError(translate_errors(exc, doc, SnapshotFile)) from None
+    problems: list[Finding] = []
+    if at is None:
+        try:
+            at = (
+                loaded.snapshot
+                if isinstance(loaded.snapshot, datetime)
+                else parse_time(loaded.snapshot)
+            )
+        except ValueError:
+            where = doc.locate(("snapshot",))
+            raise _error(
+                where, f"the snapshot time {loaded.snapshot!r} is not a date-time"
+            ) from None
+    checker = _Checker(process)
+    items: list[SnapshotItem] = []
+    for k, group in enumerate(loaded.items):
+        found = len(problems)
+
+        def problem(key: str, message: str, hint: str | None = None, k: int = k) -> None:
+            path: tuple[Any, ...] = ("items", k, key)
+            if key not in SnapshotGroup.model_fields:
+                path = ("items", k, "attributes", key)
+            problems.append(UNREADABLE_SNAPSHOT.finding(message, doc.locate(path), hint))
+
+        values = checker.check(group.stage, group.state, list(group.attributes.items()), problem)
+        band = group.age if isinstance(group.age, list) else [group.age, group.age]
+        try:
+            if len(band) != 2:
+                raise ValueError("give one age, or two: [youngest, oldest]")
+            low, high = (parse_duration(a, "hour") for a in band)
+        except ValueError as exc:
+            problem("age", f"age {group.age!r}: {exc}", "write e.g. 6 hours, or [12 hours, 1 day]")
+            continue
+        if low > high or low < 0:
+            problem("age", "the age band goes from the youngest to the oldest, both 0 or more")
+        if len(problems) > found:
+            continue
+        line = doc.locate(("items", k)).line
+        step = (high - low) / group.count
+        for j in range(group.count):
+            age = low + (j + 0.5) * step if high > low else low
+            item = SnapshotItem(
+                stage=group.stage,
+                age_hours=age,
+                state=group.state,
+                attributes=tuple(values),
+                line=line,
+            )
+            items.append(item)
+    if problems:
+        raise LoadError(problems)
+    return Snapshot(file=name, at=at.replace(tzinfo=None), items=tuple(items))

@@ -1,0 +1,256 @@
+"""Forecasts from a snapshot: clearing times against theory and arithmetic, the week lined
+up with the snapshot's day, identical numbers on every executor, the Wilson interval, the CLI."""
+
+from __future__ import annotations
+
+import json
+import math
+import statistics
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from models import PROCESSES, SCENARIOS, load_text
+from procflow.cli import main
+from procflow.decide.forecast import Deadline, deadline, forecast
+from procflow.model.forecast import read_forecast
+from procflow.model.process import Process
+from procflow.model.snapshot import Snapshot, SnapshotItem, parse_time
+from procflow.results.estimate import Estimate
+from procflow.results.forecast import BacklogForecasts, forecasts_from_json, forecasts_to_json
+from procflow.sim.executor import LocalExecutor, SerialExecutor
+
+#: One pool of ``count`` agents; the only arrivals are a drop on Sunday night, after
+#: every deadline below: the snapshot's items are all the work there is.
+QUEUE = """
+process: drain
+time_unit: minute
+arrivals: [{{name: drops, batch: {{size: 1, days: sun, at: "23:00"}}}}]
+resources: {{agents: {agents}}}
+stages:
+  work:
+    resource: agents
+    duration: {duration}
+    next: done
+  done: {{end: true}}
+"""
+TUESDAY_9 = parse_time("2026-12-01T09:00")
+
+
+def queue(duration: str, agents: str = "{count: 3}") -> Process:
+    return load_text(QUEUE.format(duration=duration, agents=agents))
+
+
+def backlog(n: int, at: str = "2026-12-01T09:00", in_progress: int = 0) -> Snapshot:
+    items = [
+        SnapshotItem(
+            stage="work", age_hours=1.0, state="in_progress" if k < in_progress else "waiting"
+        )
+        for k in range(n)
+    ]
+    return Snapshot(file="s.csv", at=parse_time(at), items=tuple(items))
+
+
+def test_n_exponential_jobs_on_c_servers_clear_when_order_statistics_say() -> None:
+    """All n jobs done: n−c+1 completions at rate cμ, then c−1 at (c−1)μ … μ, so
+    E[T] = (n−c)/(cμ) + H_c/μ and Var[T] = (n−c+1)/(cμ)² + Σ_{k<c} 1/(kμ)²."""
+    n, c, mean = 40, 3, 10.0  # minutes
+    mu = 1 / mean
+    expected = ((n - c) / (c * mu) + sum(1 / k for k in range(1, c + 1)) / mu) / 60
+    sd = math.sqrt((n - c + 1) / (c * mu) ** 2 + sum(1 / (k * mu) ** 2 for k in range(1, c))) / 60
+    runs = 200
+    (result,) = forecast(
+        [(None, queue("{exponential: 10}"))], backlog(n), Deadline(TUESDAY_9, 24.0),
+        replications=runs,
+    )  # fmt: skip
+    assert result.probability.mean == 1.0
+    tolerance = 4 * sd / math.sqrt(runs)  # four standard errors of the mean of 200 runs
+    assert abs(result.time.mean - expected) < tolerance
+    assert result.backlog[0].median == n and result.final.mean == 0
+
+
+def test_a_fixed_batch_clears_exactly_when_arithmetic_says() -> None:
+    """12 items, 3 agents, 10 minutes each (3 of them already in progress): 4 rounds, 40 min."""
+    (result,) = forecast(
+        [(None, queue("{fixed: 10}"))], backlog(12, in_progress=3), Deadline(TUESDAY_9, 2.0),
+        replications=3,
+    )  # fmt: skip
+    assert result.time == Estimate.of([40 / 60] * 3, "nonnegative")
+    assert result.probability.mean == 1.0
+
+
+def test_the_run_starts_at_the_snapshots_hour_of_the_week() -> None:
+    """One agent on shift 09:00–17:00 on weekdays; 4 half-hour items at Tuesday 07:00 wait
+    for the shift and clear at 11:00, 4 hours after the snapshot (not Monday's 00:00)."""
+    agents = '{calendar: [{days: mon-fri, hours: "09:00-17:00", count: 1}]}'
+    early = backlog(4, at="2026-12-01T07:00")
+    until = Deadline(parse_time("2026-12-01T20:00"), 13.0)
+    (result,) = forecast([(None, queue("{fixed: 30}", agents))], early, until, replications=2)
+    assert result.time.mean == 4.0
+    assert result.backlog[0].median == 4
+
+
+def test_a_target_level_clears_earlier_and_a_late_deadline_reads_from_horizon() -> None:
+    """Down to 6 of 12 takes two rounds of 10 minutes; --horizon 'until …' and a length."""
+    snap = backlog(12)
+    (result,) = forecast(
+        [(None, queue("{fixed: 10}"))], snap, Deadline(TUESDAY_9, 1.0), target=6, replications=2
+    )
+    assert result.time.mean == 20 / 60
+    assert deadline(snap, None, "until 2026-12-04T18:00").hours == 81.0
+    assert deadline(snap, None, "3 days").hours == 72.0
+
+
+def test_forecasts_are_identical_on_every_executor() -> None:
+    process = queue("{exponential: 10}")
+    runs = [
+        forecast(
+            [(None, process)],
+            backlog(30),
+            Deadline(TUESDAY_9, 24.0),
+            replications=4,
+            executor=executor,
+        )[0]
+        for executor in (SerialExecutor(), LocalExecutor(2))
+    ]
+    assert runs[0].time == runs[1].time and runs[0].backlog == runs[1].backlog
+
+
+def test_wilson_interval() -> None:
+    """18 of 20: the score interval (Wilson 1927), not the t interval; 0 and n stay inside 0..1."""
+    e = Estimate.wilson(18, 20)
+    assert e.mean == 0.9
+    assert math.isclose(e.low, 0.6990, abs_tol=1e-4) and math.isclose(e.high, 0.9721, abs_tol=1e-4)
+    none = Estimate.wilson(0, 10)
+    assert none.low == 0.0 and math.isclose(none.high, 0.2775, abs_tol=1e-4)
+    assert Estimate.wilson(10, 10).high == 1.0
+
+
+def test_forecast_command_json_and_scenarios(tmp_path: Path) -> None:
+    """The bundled example: JSON with the documented keys; a scenario runs beside the base."""
+    out = tmp_path / "f.json"
+    args = [
+        "forecast", str(PROCESSES / "multilingual_review_queue.yaml"),
+        str(SCENARIOS / "multilingual_borrowed_staff.yaml"),
+        "--initial-state", str(PROCESSES / "multilingual_backlog.csv"),
+        "--until", "2026-12-02T09:00", "--target", "150", "-r", "2", "--format", "json",
+        "-o", str(out),
+    ]  # fmt: skip
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    document = json.loads(out.read_text(encoding="utf-8"))
+    base, borrowed = document["forecasts"]
+    assert base["kind"] == "forecast" and borrowed["scenario"] == "borrow-six-for-indonesian"
+    assert base["start"] == "2026-12-01T09:00" and base["hours"] == 24.0
+    assert set(base["cleared"]) == {"probability", "replications", "time"}
+    assert set(base["cleared"]["probability"]) == {"mean", "ci95"}
+    assert base["backlog"]["series"][0] == [0.0, 4141, 4141, 4141]
+    assert [s["name"] for s in base["slas"]] and {"breached", "breach_rate"} <= set(base["slas"][0])
+
+
+def test_forecast_command_exit_codes(tmp_path: Path) -> None:
+    """A bad snapshot is PF022 at row:col and exit 2; a deadline before the snapshot, exit 2."""
+    bad = tmp_path / "bad.csv"
+    bad.write_text("# snapshot: 2026-12-01T09:00\nstage,arrived\nreview_xx,2026-12-01T08:00\n")
+    base = ["forecast", str(PROCESSES / "multilingual_review_queue.yaml"), "--initial-state"]
+    result = CliRunner().invoke(main, [*base, str(bad), "--until", "2026-12-02T09:00"])
+    assert result.exit_code == 2 and f"{bad}:3:1: PF022" in result.output
+    good = str(PROCESSES / "multilingual_backlog.csv")
+    result = CliRunner().invoke(main, [*base, good, "--until", "2026-11-30T09:00"])
+    assert result.exit_code == 2
+
+
+def test_reports_workbook_and_json_round_trip(tmp_path: Path) -> None:
+    """--report, --xlsx and --csv are written; `procflow report` of the JSON gives the same HTML."""
+    process = str(PROCESSES / "multilingual_review_queue.yaml")
+    snapshot = str(PROCESSES / "multilingual_backlog.csv")
+    args = [
+        "forecast", process, "--initial-state", snapshot, "--horizon", "until 2026-12-01T21:00",
+        "-r", "2", "--format", "json", "-o", str(tmp_path / "f.json"),
+        "--report", str(tmp_path / "f.html"), "--xlsx", str(tmp_path / "f.xlsx"),
+        "--csv", str(tmp_path / "csv"),
+    ]  # fmt: skip
+    assert CliRunner().invoke(main, args).exit_code == 0
+    again = [
+        "report",
+        str(tmp_path / "f.json"),
+        "--process",
+        process,
+        "-o",
+        str(tmp_path / "g.html"),
+    ]
+    assert CliRunner().invoke(main, again).exit_code == 0
+    assert (tmp_path / "f.html").read_text() == (tmp_path / "g.html").read_text()
+    assert sorted(p.name for p in (tmp_path / "csv").iterdir()) == [
+        "backlog.csv", "forecast.csv", "sla_breaches.csv",
+    ]  # fmt: skip
+    assert (tmp_path / "f.xlsx").stat().st_size > 0
+    text = CliRunner().invoke(main, [*args[:8], "--format", "markdown"]).output
+    assert text.startswith("# Backlog forecast") and "●" in text
+
+
+def test_a_scenario_is_compared_replication_by_replication() -> None:
+    """4 agents instead of 3 on 12 fixed 10-minute items: clears 10 minutes sooner in every
+    run (a paired difference with no spread); the JSON carries it under vs_base."""
+    runs = forecast(
+        [(None, queue("{fixed: 10}")), ("four", queue("{fixed: 10}", "{count: 4}"))],
+        backlog(12),
+        Deadline(TUESDAY_9, 2.0),
+        replications=3,
+    )
+    record = BacklogForecasts(runs)
+    change = record.change(1)
+    assert change is not None and record.change(0) is None
+    assert math.isclose(change.time.mean, -10 / 60) and change.probability.mean == 0
+    document = forecasts_to_json(record)
+    assert math.isclose(document["forecasts"][1]["vs_base"]["time"]["mean"], -10 / 60)
+    again = forecasts_from_json(json.loads(json.dumps(document)))
+    assert again.change(1) == change
+
+
+def test_forecast_volumes_are_reproduced_within_their_range(tmp_path: Path) -> None:
+    """10 hourly intervals of 100 items (80–120): each replication draws one quantile of the
+    range, so its total is 800–1200 up to Poisson noise, and they average 1000."""
+    volumes = tmp_path / "volumes.csv"
+    rows = [f"2026-12-01T{9 + h:02d}:00,incoming,100,80,120" for h in range(10)]
+    volumes.write_text("start,stream,volume,low,high\n" + "\n".join(rows) + "\n")
+    process = load_text(
+        QUEUE.format(duration="{fixed: 1}", agents="{count: 50}").replace(
+            '[{name: drops, batch: {size: 1, days: sun, at: "23:00"}}]',
+            "[{name: incoming, rate: 1 per hour}]",
+        )
+    )
+    empty = Snapshot(file="s.csv", at=TUESDAY_9, items=())
+    runs = 40
+    (result,) = forecast(
+        [(None, process)],
+        empty,
+        Deadline(parse_time("2026-12-01T20:00"), 11.0),
+        volumes=read_forecast(volumes, ["incoming"]),
+        replications=runs,
+    )
+    assert result.results is not None
+    totals = [r["arrivals_per_hour"] * 11 for r in result.results.replications]
+    assert all(800 - 4 * math.sqrt(800) < t < 1200 + 4 * math.sqrt(1200) for t in totals)
+    spread = statistics.stdev(totals)  # uniform factor: 1000 · 0.4 / √12 ≈ 115, Poisson ≈ 32
+    assert abs(statistics.fmean(totals) - 1000) < 4 * 120 / math.sqrt(runs)
+    assert spread > 60
+
+
+def test_the_snapshots_items_are_due_from_when_they_arrived() -> None:
+    """12 items that arrived an hour before the snapshot, due 85 minutes after arriving; 3
+    agents, 10 minutes each (3 already in progress): rounds end 70, 80, 90 and 100 minutes
+    after arrival, so exactly the 6 items of the last two rounds breach."""
+    from procflow.model.settings import RunSettings
+    from procflow.sim.runner import run_replication
+
+    process = load_text(
+        QUEUE.format(duration="{fixed: 10}", agents="{count: 3}")
+        + "due_dates: {otherwise: 85 min}\n"
+    )
+    settings = RunSettings(
+        horizon=120.0, replications=1, warmup=0.0, snapshot=backlog(12, in_progress=3)
+    )
+    kpis = run_replication(process, settings, 1, 0).kpis
+    assert kpis["breached_items"] == 6
+    assert kpis["breached_share"] == 0.5
