@@ -325,3 +325,23 @@ def test_a_large_file_is_parsed_in_c_with_a_fraction_of_the_work(
         python_doc = load_document("p.yaml", text=text)
     assert c_doc.value_locations == python_doc.value_locations
     assert fast.calls * 3 < slow.calls, (fast.calls, slow.calls)
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="no /dev/zero")
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["forecast", "processes/multilingual_review_queue.yaml", "--initial-state", "/dev/zero",
+         "--until", "2026-12-03T18:00"],
+        ["staff", "processes/multilingual_review_queue.yaml", "--forecast", "/dev/zero"],
+    ],
+)  # fmt: skip
+def test_a_snapshot_or_forecast_on_a_device_is_pf001_exit_2(
+    command: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The CSV inputs go through the loader's guard: ``/dev/zero`` is refused before it is
+    read (it would fill memory), not read until the size limit."""
+    monkeypatch.chdir(ROOT)
+    result = CliRunner().invoke(main, command)
+    assert result.exit_code == 2, result.output
+    assert "/dev/zero:1:1: PF001" in result.output

@@ -75,7 +75,7 @@ def test_a_missing_column_and_a_bad_time_line_are_located(tmp_path: Path) -> Non
     assert located(path) == [("PF022", 2, 1)]
     path.write_text("# snapshot: Tuesday\nstage,arrived\n", encoding="utf-8")
     assert located(path) == [("PF022", 1, 13)]
-    assert located(tmp_path / "missing.csv") == [("PF022", 1, 1)]
+    assert located(tmp_path / "missing.csv") == [("PF001", 1, 1)]  # unreadable, as any file
 
 
 def test_the_bundled_snapshot_reads_against_its_process() -> None:

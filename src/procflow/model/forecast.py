@@ -38,6 +38,7 @@ from procflow.diagnostics import Finding, LoadError, Location
 from procflow.diagnostics.checks import UNREADABLE_FORECAST
 from procflow.diagnostics.csvcells import field_column
 from procflow.diagnostics.suggest import did_you_mean
+from procflow.source.guards import read_text
 
 #: The largest forecast read (64 MiB: years of five-minute intervals for many streams).
 MAX_BYTES = 64 * 1024 * 1024
@@ -97,19 +98,7 @@ def read_forecast(path: str | Path, streams: Sequence[str]) -> Forecast:
     intervals of different lengths.
     """
     name = str(path)
-    try:
-        data = Path(path).read_bytes()
-    except OSError as exc:
-        raise _error(Location.of_file(name), f"cannot read the forecast: {exc.strerror}") from None
-    if len(data) > MAX_BYTES:
-        raise _error(Location(name, 1), "the forecast is over 64 MiB")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        raise _error(
-            Location(name, line), "the file is not UTF-8 text", "save it as UTF-8"
-        ) from None
+    text = read_text(path, MAX_BYTES, "volume forecasts")
     lines = list(io.StringIO(text, newline=""))
     reader = csv.reader(lines)
     header = [cell.strip().lower() for cell in next(reader, [])]

@@ -43,6 +43,7 @@ from procflow.model.process import CategoricalAttribute, Process
 from procflow.model.quantities import parse_duration
 from procflow.model.validation import translate_errors
 from procflow.source import load_document
+from procflow.source.guards import read_text
 
 #: The largest snapshot read (64 MiB: about a million items).
 MAX_BYTES = 64 * 1024 * 1024
@@ -146,19 +147,7 @@ def read_snapshot(path: str | Path, process: Process, at: datetime | None = None
 
 
 def _text(name: str) -> str:
-    try:
-        data = Path(name).read_bytes()
-    except OSError as exc:
-        raise _error(Location.of_file(name), f"cannot read the snapshot: {exc.strerror}") from None
-    if len(data) > MAX_BYTES:
-        raise _error(Location(name, 1), "the snapshot is over 64 MiB")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        raise _error(
-            Location(name, line), "the file is not UTF-8 text", "save it as UTF-8"
-        ) from None
+    return read_text(name, MAX_BYTES, "snapshots")
 
 
 #: Reports a problem with one key of an item (a CSV column, a YAML key) where it is written.

@@ -26,12 +26,13 @@ MAX_NODES = 200_000
 MAX_DEPTH = 64
 
 
-def read_text(path: str | Path) -> str:
+def read_text(path: str | Path, limit: int = MAX_FILE_BYTES, what: str = "process files") -> str:
     """Read a UTF-8 text file with the size guard; raise :class:`LoadError` with one finding.
 
-    Only an ordinary file is read, and never more than :data:`MAX_FILE_BYTES` bytes of
-    it, whatever size the system reports: a device such as ``/dev/zero`` or a named pipe
-    is refused before it is opened for reading (a pipe would wait forever for a writer).
+    Only an ordinary file is read, and never more than ``limit`` bytes of it, whatever
+    size the system reports: a device such as ``/dev/zero`` or a named pipe is refused
+    before it is opened for reading (a pipe would wait forever for a writer). ``what``
+    names the kind of file in the message about its size.
     """
     p = Path(path)
     where = Location.of_file(str(path))
@@ -53,17 +54,17 @@ def read_text(path: str | Path) -> str:
             kind = _kind(status.st_mode)
             if kind != "file":
                 raise _not_a_file(kind, where)
-            raw = b"" if status.st_size > MAX_FILE_BYTES else stream.read(MAX_FILE_BYTES + 1)
+            raw = b"" if status.st_size > limit else stream.read(limit + 1)
     except OSError as exc:
         raise LoadError(
             [UNREADABLE_FILE.finding(f"cannot read file: {exc.strerror}", where)]
         ) from None
-    if status.st_size > MAX_FILE_BYTES or len(raw) > MAX_FILE_BYTES:
-        size = f"{status.st_size:,} bytes" if status.st_size > MAX_FILE_BYTES else "larger"
+    if status.st_size > limit or len(raw) > limit:
+        size = f"{status.st_size:,} bytes" if status.st_size > limit else "larger"
         raise LoadError(
             [
                 UNREADABLE_FILE.finding(
-                    f"file is {size}; process files are limited to {MAX_FILE_BYTES:,} bytes",
+                    f"file is {size}; {what} are limited to {limit:,} bytes",
                     where,
                     "split the process, or check that this is the file you meant",
                 )
