@@ -227,3 +227,18 @@ with open_event_log(Path("events.csv"), load_any({str(EXAMPLE)!r})[0]):
     child.terminate()
     assert child.wait() == 128 + 15
     assert not list(tmp_path.glob(".events.csv.*")) and not (tmp_path / "events.csv").exists()
+
+
+def test_a_command_run_in_process_puts_the_sigterm_handler_back() -> None:
+    """procflow called from Python (a test run, a notebook) leaves SIGTERM as it found it,
+    so that the caller can still be stopped; during the command its handler is set."""
+    import signal
+
+    from click.testing import CliRunner
+
+    from procflow.cli import main
+
+    before = signal.getsignal(signal.SIGTERM)
+    result = CliRunner().invoke(main, ["schema", "--kind", "policy"])
+    assert result.exit_code == 0
+    assert signal.getsignal(signal.SIGTERM) is before

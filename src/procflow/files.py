@@ -23,7 +23,7 @@ import stat
 import sys
 import tempfile
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from types import FrameType, TracebackType
 from typing import BinaryIO
@@ -263,16 +263,19 @@ def write_atomic(path: Path, content: str | bytes) -> None:
             raise _refusal(path, exc) from None
 
 
-def exit_on_terminate() -> None:
+def exit_on_terminate() -> Callable[[], None]:
     """Make a ``SIGTERM`` to this process end it as Ctrl-C does, by an exception (exit
     status 143), so that open :class:`OutputFile` s remove their temporary files.
 
     The worker processes it started (local replications) are stopped with it; they
-    inherit the handler, and stop at once, as by default, when told to.
+    inherit the handler, and stop at once, as by default, when told to. Returns what puts
+    the previous handler back, for a caller that goes on after the command (a test run,
+    a notebook): there a ``SIGTERM`` must stop the caller as it did before.
     """
     if threading.current_thread() is not threading.main_thread():
-        return  # only the main thread may set a handler (procflow called from a thread)
+        return lambda: None  # only the main thread may set a handler (called from a thread)
     owner = os.getpid()
+    previous = signal.getsignal(signal.SIGTERM)
 
     def stop(number: int, _frame: FrameType | None) -> None:
         if os.getpid() != owner:
@@ -284,6 +287,11 @@ def exit_on_terminate() -> None:
         sys.exit(128 + number)
 
     signal.signal(signal.SIGTERM, stop)
+
+    def restore() -> None:
+        signal.signal(signal.SIGTERM, previous)
+
+    return restore
 
 
 def fill_block(path: Path, begin: str, end: str, content: str) -> bool:

@@ -60,7 +60,7 @@ def main() -> None:
       procflow lint processes/
       procflow analyze processes/image_moderation_qc.yaml
     """
-    exit_on_terminate()
+    click.get_current_context().call_on_close(exit_on_terminate())
 
 
 for _command in (
