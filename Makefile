@@ -40,7 +40,6 @@ demo: $(STAMP)
 		scenarios/multilingual_borrowed_staff.yaml \
 		--initial-state processes/multilingual_backlog.csv --until 2026-12-03T18:00 --target 150 \
 		--replications 8 --seed 7 --report out/forecast.html
-	@echo "Wrote out/forecast.html"
 
 lint-code: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
