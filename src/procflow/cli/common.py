@@ -148,6 +148,71 @@ def refused(exc: Refused) -> Unwritten:
     return Unwritten(f"{exc}{hint}")
 
 
+def _apply(options: list[Callable[..., Any]], command: Callable[..., None]) -> Callable[..., None]:
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+#: Where replications run: the same three options on every command that simulates.
+EXECUTOR_OPTIONS: list[Callable[..., Any]] = [
+    click.option(
+        "--executor",
+        type=click.Choice(EXECUTORS),
+        default="local",
+        show_default=True,
+        help="Where replications run: here, local processes, or a Dask cluster.",
+    ),
+    click.option(
+        "--jobs",
+        "-j",
+        default=None,
+        type=click.IntRange(1, 1024),
+        help="Local processes (default: all cores). Results do not change.",
+    ),
+    click.option(
+        "--scheduler",
+        default=None,
+        metavar="ADDRESS",
+        help="Dask scheduler address for --executor dask (tcp://host:8786).",
+    ),
+]
+
+#: What a simulating command writes besides its table: -o, --report, --xlsx, --csv.
+EXPORT_OPTIONS: list[Callable[..., Any]] = [
+    click.option(
+        "--output",
+        "-o",
+        type=click.Path(dir_okay=False),
+        default=None,
+        help="Write the output to this file (atomically) instead of stdout.",
+    ),
+    click.option(
+        "--report",
+        "report_path",
+        type=click.Path(dir_okay=False),
+        default=None,
+        help="Also write a self-contained HTML report with charts.",
+    ),
+    click.option(
+        "--xlsx",
+        "xlsx_path",
+        type=click.Path(dir_okay=False),
+        default=None,
+        help="Also write an Excel workbook of every table.",
+    ),
+    click.option(
+        "--csv",
+        "csv_dir",
+        type=click.Path(file_okay=False),
+        default=None,
+        help="Also write every table as CSV files into this folder.",
+    ),
+    click.option("--force", is_flag=True, help="Let --csv replace files already in its folder."),
+    MKDIR,
+]
+
+
 def run_options(command: Callable[..., None]) -> Callable[..., None]:
     """The options every simulating command shares."""
     options = [
@@ -189,62 +254,28 @@ def run_options(command: Callable[..., None]) -> Callable[..., None]:
             type=click.IntRange(0),
             help="Same inputs and seed give the same numbers (default 1).",
         ),
-        click.option(
-            "--executor",
-            type=click.Choice(EXECUTORS),
-            default="local",
-            show_default=True,
-            help="Where replications run: here, local processes, or a Dask cluster.",
-        ),
-        click.option(
-            "--jobs",
-            "-j",
-            default=None,
-            type=click.IntRange(1, 1024),
-            help="Local processes (default: all cores). Results do not change.",
-        ),
-        click.option(
-            "--scheduler",
-            default=None,
-            metavar="ADDRESS",
-            help="Dask scheduler address for --executor dask (tcp://host:8786).",
-        ),
-        click.option(
-            "--output",
-            "-o",
-            type=click.Path(dir_okay=False),
-            default=None,
-            help="Write the output to this file (atomically) instead of stdout.",
-        ),
-        click.option(
-            "--report",
-            "report_path",
-            type=click.Path(dir_okay=False),
-            default=None,
-            help="Also write a self-contained HTML report with charts.",
-        ),
-        click.option(
-            "--xlsx",
-            "xlsx_path",
-            type=click.Path(dir_okay=False),
-            default=None,
-            help="Also write an Excel workbook of every table.",
-        ),
-        click.option(
-            "--csv",
-            "csv_dir",
-            type=click.Path(file_okay=False),
-            default=None,
-            help="Also write every table as CSV files into this folder.",
-        ),
-        click.option(
-            "--force", is_flag=True, help="Let --csv replace files already in its folder."
-        ),
-        MKDIR,
     ]
-    for option in reversed(options):
-        command = option(command)
-    return command
+    return _apply([*options, *EXECUTOR_OPTIONS, *EXPORT_OPTIONS], command)
+
+
+def executor_options(command: Callable[..., None]) -> Callable[..., None]:
+    """``--executor``, ``--jobs`` and ``--scheduler``, as every simulating command has them."""
+    return _apply(EXECUTOR_OPTIONS, command)
+
+
+def export_options(command: Callable[..., None]) -> Callable[..., None]:
+    """``-o``, ``--report``, ``--xlsx``, ``--csv``, ``--force`` and ``--mkdir``."""
+    return _apply(EXPORT_OPTIONS, command)
+
+
+def executor_of(opts: dict[str, Any]) -> Executor:
+    """The executor the options ask for, closed when the command ends; exit 2 if unusable."""
+    try:
+        executor = make_executor(opts["executor"], opts["jobs"], opts["scheduler"])
+    except ExecutorError as exc:
+        raise click.UsageError(str(exc)) from None
+    click.get_current_context().call_on_close(executor.close)
+    return executor
 
 
 @dataclass(frozen=True)
@@ -274,12 +305,7 @@ def plan_run(
         )
     except SettingsError as exc:
         raise click.BadParameter(exc.message, param_hint=exc.option) from None
-    try:
-        executor = make_executor(opts["executor"], opts["jobs"], opts["scheduler"])
-    except ExecutorError as exc:
-        raise click.UsageError(str(exc)) from None
-    click.get_current_context().call_on_close(executor.close)
-    return RunPlan(settings, executor)
+    return RunPlan(settings, executor_of(opts))
 
 
 def inputs_of(given: Iterable[str], *loaded: Process | Scenario | None) -> list[Path]:

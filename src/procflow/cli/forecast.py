@@ -8,10 +8,12 @@ from typing import Any
 import click
 
 from procflow.cli.common import (
-    MKDIR,
     check_exports,
     emit,
+    executor_of,
+    executor_options,
     export,
+    export_options,
     fail_load,
     inputs_of,
     load_any,
@@ -19,7 +21,6 @@ from procflow.cli.common import (
     refuse_broken,
     rendered,
 )
-from procflow.sim.executor import EXECUTORS, ExecutorError, make_executor
 
 
 @click.command()
@@ -81,50 +82,8 @@ from procflow.sim.executor import EXECUTORS, ExecutorError, make_executor
     type=click.IntRange(0),
     help="Same inputs and seed give the same numbers.",
 )
-@click.option(
-    "--executor",
-    type=click.Choice(EXECUTORS),
-    default="local",
-    show_default=True,
-    help="Where replications run: here, local processes, or a Dask cluster.",
-)
-@click.option(
-    "--jobs",
-    "-j",
-    default=None,
-    type=click.IntRange(1, 1024),
-    help="Local processes (default: all cores). Results do not change.",
-)
-@click.option(
-    "--scheduler",
-    default=None,
-    metavar="ADDRESS",
-    help="Dask scheduler address for --executor dask (tcp://host:8786).",
-)
-@click.option(
-    "--output",
-    "-o",
-    type=click.Path(dir_okay=False),
-    default=None,
-    help="Write the output to this file (atomically) instead of stdout.",
-)
-@click.option(
-    "--report",
-    "report_path",
-    type=click.Path(dir_okay=False),
-    default=None,
-    help="Also write an HTML report with the fan chart.",
-)
-@click.option(
-    "--xlsx", "xlsx_path", type=click.Path(dir_okay=False), default=None,
-    help="Also write an Excel workbook.",
-)  # fmt: skip
-@click.option(
-    "--csv", "csv_dir", type=click.Path(file_okay=False), default=None,
-    help="Also write the tables as CSV files into this folder.",
-)  # fmt: skip
-@click.option("--force", is_flag=True, help="Let --csv replace files already in its folder.")
-@MKDIR
+@executor_options
+@export_options
 def forecast(
     path: str,
     scenarios: tuple[str, ...],
@@ -190,11 +149,7 @@ def forecast(
         until = deadline(snapshot, opts["until"], opts["horizon"])
     except SettingsError as exc:
         raise click.BadParameter(exc.message, param_hint=exc.option) from None
-    try:
-        executor = make_executor(opts["executor"], opts["jobs"], opts["scheduler"])
-    except ExecutorError as exc:
-        raise click.UsageError(str(exc)) from None
-    click.get_current_context().call_on_close(executor.close)
+    executor = executor_of(opts)
     with progress_bar(opts["replications"] * len(runs)) as advance:
         made = run_forecast(
             runs,
