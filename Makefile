@@ -1,7 +1,7 @@
 # procflow: two commands do all the set-up on a fresh machine with python3.
 #   make demo   create .venv, install, lint, analyse, simulate and compare the bundled examples,
 #               print a staffing plan, and forecast the multilingual queue's backlog
-#   make test   ruff, mypy and pytest
+#   make test   ruff, mypy and pytest (on every core)
 #   make fuzz   10,000 broken and random documents through load, lint, analyze and simulate
 #   make docs   regenerate the generated docs: rule pages, KPI table, key reference
 PYTHON ?= python3
@@ -47,7 +47,7 @@ lint-code: $(STAMP)
 	$(BIN)/mypy
 
 test: lint-code
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto
 
 fuzz: $(STAMP)
 	HYPOTHESIS_PROFILE=fuzz $(BIN)/pytest tests/test_fuzz.py --durations=3
