@@ -242,3 +242,18 @@ def test_a_command_run_in_process_puts_the_sigterm_handler_back() -> None:
     result = CliRunner().invoke(main, ["schema", "--kind", "policy"])
     assert result.exit_code == 0
     assert signal.getsignal(signal.SIGTERM) is before
+
+
+def test_mkdir_creates_no_folder_for_a_run_that_fails(no_run: None) -> None:
+    """``--mkdir`` creates the folder when the first output is written, so a run that
+    fails after its outputs were checked leaves no empty folder behind."""
+    result = run("simulate", "P.yaml", *SHORT, "-o", "out/deep/r.json", "--mkdir")
+    assert result.exit_code == 3  # the run failed (an internal error), after the check
+    assert not Path("out").exists()
+
+
+def test_mkdir_creates_the_folders_of_every_output() -> None:
+    args = ["-o", "out/a/r.json", "--report", "out/b/r.html", "--csv", "out/c", "--mkdir"]
+    assert run("simulate", "P.yaml", *SHORT, *args).exit_code == 0
+    assert Path("out/a/r.json").stat().st_size and Path("out/b/r.html").stat().st_size
+    assert any(Path("out/c").glob("*.csv"))

@@ -162,12 +162,17 @@ def check_outputs(
 
 
 def _ready(folder: Path, output: Path, mkdir: bool) -> None:
-    """Make sure ``output`` can be created in ``folder``, creating the folder if ``mkdir``."""
+    """Make sure ``output`` can be created in ``folder``; a missing folder is allowed when
+    ``mkdir`` and its nearest existing parent is writable (it is created when written, so
+    a run that fails first leaves no empty folder behind)."""
     if not folder.exists():
         if not mkdir:
             raise MissingFolder(folder, output)
-        make_folder(folder)
-    elif not folder.is_dir():
+        parent = next(p for p in folder.parents if p.exists())
+        if not (parent.is_dir() and os.access(parent, os.W_OK | os.X_OK)):
+            raise Unwritable(f"cannot create folder {folder}: {parent} is not a writable folder")
+        return
+    if not folder.is_dir():
         raise Unwritable(f"cannot write {output}: {folder} is not a folder")
     if not os.access(folder, os.W_OK | os.X_OK):
         raise Unwritable(f"cannot write {output}: folder {folder} is read-only")
@@ -199,6 +204,8 @@ class OutputFile:
             if self.in_place:
                 self.handle: BinaryIO = open(target, "wb")  # noqa: SIM115 (closed by commit)
             else:
+                if not target.parent.exists():
+                    make_folder(target.parent)  # a --mkdir folder, created only now
                 fd, tmp = tempfile.mkstemp(
                     prefix=f".{target.name}.", suffix=".tmp", dir=target.parent
                 )
