@@ -218,6 +218,26 @@ def test_folder_mixes_clean_and_broken_files_and_reports_all() -> None:
     assert "notes.txt" not in result.stdout
 
 
+def test_a_folder_checks_its_policy_templates_and_snapshot_as_what_they_are() -> None:
+    """A policy, shift templates and a YAML snapshot beside the processes are not processes:
+    each is checked by its own format (clean here), and a broken one is located."""
+    write("sops/good.yaml", EXAMPLE_TEXT)
+    write("sops/policy.yaml", (ROOT / "docs/examples/moderation-policy.yaml").read_text())
+    write("sops/shifts.yaml", 'shift_templates:\n  - {name: early, start: "06:00", length: 8h}\n')
+    write("sops/backlog.yaml", "snapshot: 2026-12-01T09:00\nitems:\n  - {stage: label, count: 3}\n")
+    result = run("lint", "sops")
+    assert result.exit_code == 0, result.stdout
+    write("sops/shifts.yaml", 'shift_templates:\n  - {name: early, start: "25:00", length: 8h}\n')
+    write("sops/backlog.yaml", "snapshot: 2026-12-01T09:00\nitems:\n  - {stage: label, count: x}\n")
+    result = run("lint", "--format", "json", "sops")
+    assert result.exit_code == 2
+    found = {
+        (f["file"], f["line"], f["column"], f["code"])
+        for f in json.loads(result.stdout)["findings"]
+    }
+    assert found == {("sops/shifts.yaml", 2, 26, "PF012"), ("sops/backlog.yaml", 3, 27, "PF012")}
+
+
 def test_missing_file_exits_2() -> None:
     """A path that does not exist is PF001 with exit 2."""
     result = run("lint", "nope.yaml")

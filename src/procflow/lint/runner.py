@@ -17,7 +17,7 @@ it is loaded, validated or linted) is reported as an internal error of that file
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence, Set
+from collections.abc import Callable, Iterable, Iterator, Sequence, Set
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from textwrap import shorten
@@ -26,10 +26,12 @@ from procflow.diagnostics import Finding, LintError, LoadError, Location, RuleIn
 from procflow.diagnostics.checks import INTERNAL_ERROR, UNKNOWN_RULE_IN_IGNORE
 from procflow.lint.config import LintConfig
 from procflow.lint.context import LintContext
-from procflow.lint.policy import check_names
+from procflow.lint.policy import check_names, load_policy
 from procflow.lint.registry import RULES, UnknownRuleError, lookup, resolve
 from procflow.model.process import Process
 from procflow.model.salvage import Touched, salvage_process
+from procflow.model.shifts import load_templates
+from procflow.model.snapshot import validate_snapshot_file
 from procflow.model.validation import validate_process
 from procflow.scenario import (
     at_change,
@@ -164,6 +166,15 @@ def lint_file(
         return exc.findings
     extra = config.policy.infos() if config is not None and config.policy is not None else []
     comments = check_suppressions(doc, extra)
+    other = _other_kind(doc)
+    if other is not None:
+        try:
+            other(doc)
+        except LoadError as exc:
+            if report is not None:
+                report.failed.append(str(path))
+            return [*exc.findings, *comments]
+        return comments
     base: Process | None = None
     try:
         if is_scenario(doc.data):
@@ -187,6 +198,21 @@ def lint_file(
     if base is not None:
         findings = _seen_from_scenario(doc, base, findings, config)
     return [*comments, *(f for f in findings if not doc.is_suppressed(f))]
+
+
+def _other_kind(doc: Document) -> Callable[[Document], object] | None:
+    """The check of a procflow file that is neither a process nor a scenario, by its first
+    key: an org policy, shift templates, or a backlog snapshot (its shape only: its names
+    are checked against its process by ``lint PROCESS --initial-state FILE``)."""
+    checks: dict[str, Callable[[Document], object]] = {
+        "policy": lambda d: load_policy(d.path),
+        "shift_templates": lambda d: load_templates(d.path),
+        "snapshot": validate_snapshot_file,
+    }
+    data = doc.data
+    if not isinstance(data, dict) or "process" in data or "scenario" in data:
+        return None
+    return next((checks[key] for key in data if key in checks), None)
 
 
 def _seen_from_scenario(

@@ -42,7 +42,7 @@ from procflow.diagnostics.suggest import did_you_mean
 from procflow.model.process import CategoricalAttribute, Process
 from procflow.model.quantities import parse_duration
 from procflow.model.validation import translate_errors
-from procflow.source import load_document
+from procflow.source import Document, load_document
 from procflow.source.guards import read_text
 
 #: The largest snapshot read (64 MiB: about a million items).
@@ -310,15 +310,21 @@ class SnapshotFile(BaseModel):
     items: list[SnapshotGroup] = Field(min_length=1, description="The items, in groups.")
 
 
-def _read_counts(name: str, process: Process, at: datetime | None) -> Snapshot:
-    """The YAML form: every group expanded into its items, each problem located at its key."""
-    doc = load_document(name)
+def validate_snapshot_file(doc: Document) -> SnapshotFile:
+    """The shape of a YAML snapshot (its names are checked against a process by
+    :func:`read_snapshot`); :class:`LoadError` with every problem located."""
     if doc.findings:
         raise LoadError(doc.findings)
     try:
-        loaded = SnapshotFile.model_validate(doc.data)
+        return SnapshotFile.model_validate(doc.data)
     except ValidationError as exc:
         raise LoadError(translate_errors(exc, doc, SnapshotFile)) from None
+
+
+def _read_counts(name: str, process: Process, at: datetime | None) -> Snapshot:
+    """The YAML form: every group expanded into its items, each problem located at its key."""
+    doc = load_document(name)
+    loaded = validate_snapshot_file(doc)
     problems: list[Finding] = []
     if at is None:
         try:
