@@ -586,3 +586,10 @@ def test_docs_main_writes_checks_and_removes_obsolete_pages(
     assert not (folder / "PF999.md").exists()
     assert (folder / "PF998.md").exists()
     assert docs.main(["--check", "--dir", str(folder)]) == 0
+
+
+def test_a_loop_at_one_instant_is_reported_once() -> None:
+    """Escalating back and forth after 0 leaves the analysis no way out either: PF109 says
+    why (nothing takes time), and PF107 does not repeat it as a matter of chances."""
+    findings = lint_file(FIXTURES / "PF109" / "bad_escalates_back.yaml")
+    assert [f.code for f in findings] == ["PF109"]

@@ -10,6 +10,7 @@ from procflow.diagnostics import Location
 from procflow.diagnostics.suggest import closest
 from procflow.expr import AttributeSpec
 from procflow.flow import Flow, FlowGraph, compile_flow
+from procflow.lint.loops import TimelessLoop, instant_loops
 from procflow.lint.policy.paths import MoveGraphs
 from procflow.model.process import CategoricalAttribute, NumericAttribute, Process
 from procflow.source import DocPath
@@ -95,6 +96,11 @@ class LintContext:
     def moves(self) -> MoveGraphs:
         """Where each kind of item can go from each stage, shared by the org's path rules."""
         return MoveGraphs(self.flow)
+
+    @cached_property
+    def instant_loops(self) -> list[TimelessLoop]:
+        """The loops an item could go round at one instant (``PF109``)."""
+        return instant_loops(self.flow, list(self.process.stages))
 
     @cached_property
     def capacity(self) -> Capacity:
