@@ -17,7 +17,12 @@ from procflow.model.forecast import read_forecast
 from procflow.model.process import Process
 from procflow.model.snapshot import Snapshot, SnapshotItem, parse_time
 from procflow.results.estimate import Estimate
-from procflow.results.forecast import BacklogForecasts, forecasts_from_json, forecasts_to_json
+from procflow.results.forecast import (
+    BacklogForecasts,
+    forecast_to_json,
+    forecasts_from_json,
+    forecasts_to_json,
+)
 from procflow.sim.executor import LocalExecutor, SerialExecutor
 
 #: One pool of ``count`` agents; the only arrivals are a drop on Sunday night, after
@@ -182,7 +187,7 @@ def test_reports_workbook_and_json_round_trip(tmp_path: Path) -> None:
     assert CliRunner().invoke(main, again).exit_code == 0
     assert (tmp_path / "f.html").read_text() == (tmp_path / "g.html").read_text()
     assert sorted(p.name for p in (tmp_path / "csv").iterdir()) == [
-        "backlog.csv", "forecast.csv", "sla_breaches.csv",
+        "backlog.csv", "breaches_by_day.csv", "forecast.csv", "sla_breaches.csv",
     ]  # fmt: skip
     assert (tmp_path / "f.xlsx").stat().st_size > 0
     text = CliRunner().invoke(main, [*args[:8], "--format", "markdown"]).output
@@ -254,3 +259,64 @@ def test_the_snapshots_items_are_due_from_when_they_arrived() -> None:
     kpis = run_replication(process, settings, 1, 0).kpis
     assert kpis["breached_items"] == 6
     assert kpis["breached_share"] == 0.5
+
+
+def test_breaches_by_day_are_what_arithmetic_says() -> None:
+    """One agent, 60 minutes per item, due 4.5 hours after arriving; snapshot Tuesday 20:00,
+    deadline Wednesday 02:30. Served oldest first: the item 5 h old (due 19:30 Tuesday) is
+    done at 21:00, late; the three 1 h old (due 23:30) at 22:00, 23:00 and 24:00, the last
+    late; the three new ones (due 00:30 Wednesday) at 01:00, 02:00 and one still open at the
+    deadline: all three late. So 2 breaches on Tuesday, 3 on Wednesday, in every run."""
+    process = load_text(
+        QUEUE.format(duration="{fixed: 60}", agents="{count: 1}")
+        + "due_dates: {otherwise: 4.5 hours}\n"
+    )
+    ages = [5, 1, 1, 1, 0, 0, 0]
+    items = tuple(SnapshotItem(stage="work", age_hours=a, line=k) for k, a in enumerate(ages))
+    snapshot = Snapshot(file="s.csv", at=parse_time("2026-12-01T20:00"), items=items)
+    until = Deadline(parse_time("2026-12-02T02:30"), 6.5)
+    (result,) = forecast([(None, process)], snapshot, until, replications=2)
+    (due,) = result.slas
+    assert (due.kind, due.within_hours, due.breached.mean) == ("due_date", 4.5, 5)
+    assert [(d.day, d.breached.mean, d.breached.low) for d in due.by_day] == [
+        ("2026-12-01", 2, 2), ("2026-12-02", 3, 3),
+    ]  # fmt: skip
+    document = forecast_to_json(result)["slas"][0]
+    assert [(d["day"], d["breached"]["mean"]) for d in document["by_day"]] == [
+        ("2026-12-01", 2), ("2026-12-02", 3),
+    ]  # fmt: skip
+
+
+def test_breaches_per_due_date_class_and_cycle_time_sla_by_day() -> None:
+    """Due by severity (high: 1 hour, low: 3 hours) and a 2-hour cycle-time SLA; one agent,
+    60 minutes each; four new items at Tuesday 22:00 (high, high, low, low: served in that
+    order), done at 23:00, 24:00, 01:00 and 02:00. The second high (due 23:00) breaches on
+    Tuesday, the second low (due 01:00) on Wednesday; the SLA's 2 hours end at Wednesday
+    00:00 for all four, and the two lows are past it."""
+    text = QUEUE.format(duration="{fixed: 60}", agents="{count: 1}").replace(
+        '"23:00"}}]', '"23:00"}, attributes: {severity: {high: 0.5, low: 0.5}}}]'
+    )
+    process = load_text(
+        text
+        + "due_dates: {by: severity, within: {high: 1 hour, low: 3 hours}}\n"
+        + "slas: [{name: two hours, metric: cycle_time, percentile: 90, max: 2 hours}]\n"
+    )
+    items = tuple(
+        SnapshotItem(stage="work", age_hours=0, attributes=(("severity", v),), line=k)
+        for k, v in enumerate(["high", "high", "low", "low"])
+    )
+    snapshot = Snapshot(file="s.csv", at=parse_time("2026-12-01T22:00"), items=items)
+    until = Deadline(parse_time("2026-12-02T03:00"), 5.0)
+    (result,) = forecast([(None, process)], snapshot, until, replications=2)
+    table = {s.name: [d.breached.mean for d in s.by_day] for s in result.slas}
+    assert table == {
+        "two hours": [0, 2],
+        "all due dates": [1, 1],
+        "severity=high: due within 1 h": [1, 0],
+        "severity=low: due within 3 h": [0, 1],
+    }
+    assert [s.by_day[0].day for s in result.slas] == ["2026-12-01"] * 4
+    high = result.slas[2]
+    assert (high.by, high.value, high.within_hours, high.breach_rate.mean) == (
+        "severity", "high", 1.0, 0.5,
+    )  # fmt: skip

@@ -151,7 +151,8 @@ def forecast(
                 hours=until.hours,
                 target=target,
                 initial=stage_counts(snapshot, list(process.stages)),
-                unit_hours=convert(1.0, process.time_unit, "hour"),
+                time_unit=process.time_unit,
+                due=process.due_dates,
                 scenario=name,
             )
         )

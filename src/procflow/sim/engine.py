@@ -34,6 +34,7 @@ from procflow.model.settings import RunSettings
 from procflow.results.records import Replication
 from procflow.sim.arrivals import attribute_drawer, start_arrivals, start_forecast_arrivals
 from procflow.sim.measure import (
+    BreachDays,
     Cohort,
     Kpis,
     Open,
@@ -141,7 +142,14 @@ class Engine:
         self.sequence = 0
         self.wip = TimeAverage()
         self.due = plan.due
-        self.cohort = Cohort(len(process.slas), len(plan.due.allowed) if plan.due else 0)
+        groups = len(plan.due.allowed) if plan.due else 0
+        self.cohort = Cohort(len(process.slas), groups)
+        #: a forecast's breaches by the day they happened (None: not a forecast)
+        self.days: BreachDays | None = None
+        if snapshot is not None:
+            day = convert(1.0, "day", process.time_unit)
+            midnight = (start % 1440) / plan.unit_minutes
+            self.days = BreachDays(midnight, day, groups, len(process.slas))
         #: items that arrived before the window and are still in the system (the cohort's
         #: own are in ``cohort.open``): together, the backlog whose ages are reported
         self.early: dict[int, _Item] = {}
@@ -467,9 +475,12 @@ class Engine:
             del self.early[item.case]
             return
         cohort = self.cohort
+        days = self.days
         del cohort.open[item.case]
         if now > item.due:
             cohort.breached[item.group] += 1
+            if days is not None:
+                days.add(days.due[item.group], item.due)
         cycle = now - item.arrived
         cohort.cycle.add(cycle)
         cohort.delivered += 1
@@ -479,6 +490,8 @@ class Engine:
         for k, limit in self.sla_cycle:
             if cycle <= limit:
                 cohort.sla_hits[k] += 1
+            elif days is not None:
+                days.add(days.slas[k], item.arrived + limit)
         if self.closed and not cohort.open and not self.done.triggered:
             self.done.succeed()  # past the horizon, and the whole cohort is delivered
 
@@ -591,6 +604,8 @@ class Engine:
         cycle = self.cohort.cycle
         percentiles = [cycle.quantile(q / 100) for q in range(1, 100)]
         drained = not self.cohort.open
+        days = self.days
+        by_day = {} if days is None else days.tallies(self.cohort, now, self.due, self.sla_cycle)
         return Replication(
             dict(kpis),
             stable,
@@ -601,6 +616,7 @@ class Engine:
             drained,
             self.stuck,
             cleared=self.cleared,
+            by_day=by_day,
         )
 
     def _growth(self) -> dict[str, float]:
