@@ -112,9 +112,7 @@ def _due_breaches(
     for (label, allowed), key in zip(classes, keys, strict=True):
         within = format_duration(allowed, unit)
         name = f"{due.by}={label}: due within {within}" if due.by else f"due within {within}"
-        entry = _due_entry(
-            runs, name, f"{key}.breached", f"{key}.breached_share", days.of([key])
-        )
+        entry = _due_entry(runs, name, f"{key}.breached", f"{key}.breached_share", days.of([key]))
         hours = convert(allowed, unit, "hour") if allowed != NEVER else None
         made.append(
             SlaBreach(
@@ -208,6 +206,7 @@ def breach_from_json(entry: Mapping[str, Any], n: int) -> SlaBreach:
         entry.get("value"),
         entry.get("within_hours"),
         tuple(
-            DayBreaches(str(d["day"]), estimate_from_json(d["breached"], n)) for d in entry.get("by_day") or ()
+            DayBreaches(str(d["day"]), estimate_from_json(d["breached"], n))
+            for d in entry.get("by_day") or ()
         ),
     )
