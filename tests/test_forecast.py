@@ -151,6 +151,12 @@ def test_forecast_command_json_and_scenarios(tmp_path: Path) -> None:
     assert set(base["cleared"]["probability"]) == {"mean", "ci95"}
     assert base["backlog"]["series"][0] == [0.0, 4141, 4141, 4141]
     assert [s["name"] for s in base["slas"]] and {"breached", "breach_rate"} <= set(base["slas"][0])
+    due = [s for s in base["slas"] if s["kind"] == "due_date"]
+    assert [(s["by"], s["value"], s["within_hours"]) for s in due] == [
+        (None, None, None), ("severity", "high", 4.0), ("severity", "medium", 24.0),
+        ("severity", "low", 48.0),
+    ]  # fmt: skip
+    assert [d["day"] for d in due[0]["by_day"]][-2:] == ["2026-12-01", "2026-12-02"]
 
 
 def test_forecast_command_exit_codes(tmp_path: Path) -> None:

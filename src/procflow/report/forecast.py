@@ -4,7 +4,7 @@ The terminal summary and the Markdown say the answer first (the probability of
 clearing with its interval, when it clears), then draw the backlog over time as
 a fan chart in text: each line one moment, the bar the 10–90% band over
 replications and ``●`` the median. Then each SLA's and due date's breaches, and
-the breaches by day (a row per day, a column per SLA or due-date class: the mean
+the breaches by day (a row per SLA or due-date class, a column per day: the mean
 breached items over replications with their interval). Reads the record only.
 """
 
@@ -132,17 +132,17 @@ def count_text(e: Estimate) -> str:
 
 
 def breaches_by_day(forecast: BacklogForecast) -> tuple[list[str], list[list[str]]]:
-    """The breaches-by-day table: the head (day, then each SLA or due-date class with days)
-    and one row per day, each cell the items that breached that day (mean and interval)."""
+    """The breaches-by-day table: the head (then one column per day, ``Tue 01 Dec``) and one
+    row per SLA or due-date class with days, each cell the items that breached that day
+    (mean over replications and 95% interval)."""
     entries = [s for s in forecast.slas if s.by_day]
     cells = [{d.day: d.breached for d in s.by_day} for s in entries]
     days = sorted({day for c in cells for day in c})
     rows = [
-        [f"{date.fromisoformat(day):%a %d %b}"]
-        + [count_text(c[day]) if day in c else "0" for c in cells]
-        for day in days
+        [s.name, *(count_text(c[day]) if day in c else "0" for day in days)]
+        for s, c in zip(entries, cells, strict=True)
     ]
-    return ["day", *(s.name for s in entries)], rows
+    return ["breached items", *(f"{date.fromisoformat(day):%a %d %b}" for day in days)], rows
 
 
 def print_forecast(console: Console, record: BacklogForecasts) -> None:
