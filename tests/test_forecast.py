@@ -12,9 +12,10 @@ from click.testing import CliRunner
 
 from models import PROCESSES, SCENARIOS, load_text
 from procflow.cli import main
-from procflow.decide.forecast import Deadline, deadline, forecast
+from procflow.decide.forecast import forecast
 from procflow.model.forecast import read_forecast
 from procflow.model.process import Process
+from procflow.model.settings import Deadline, deadline
 from procflow.model.snapshot import Snapshot, SnapshotItem, parse_time
 from procflow.results.estimate import Estimate
 from procflow.results.forecast import (
@@ -102,8 +103,8 @@ def test_a_target_level_clears_earlier_and_a_late_deadline_reads_from_horizon() 
         [(None, queue("{fixed: 10}"))], snap, Deadline(TUESDAY_9, 1.0), target=6, replications=2
     )
     assert result.time.mean == 20 / 60
-    assert deadline(snap, None, "until 2026-12-04T18:00").hours == 81.0
-    assert deadline(snap, None, "3 days").hours == 72.0
+    assert deadline(snap.at, None, "until 2026-12-04T18:00").hours == 81.0
+    assert deadline(snap.at, None, "3 days").hours == 72.0
 
 
 def test_forecasts_are_identical_on_every_executor() -> None:
@@ -326,3 +327,20 @@ def test_breaches_per_due_date_class_and_cycle_time_sla_by_day() -> None:
     assert (high.by, high.value, high.within_hours, high.breach_rate.mean) == (
         "severity", "high", 1.0, 0.5,
     )  # fmt: skip
+
+
+def test_horizon_until_reads_the_same_for_simulate_and_compare(tmp_path: Path) -> None:
+    """simulate and compare take --horizon "until <date-time>": a run that starts empty
+    starts at Monday 00:00, so Friday 2026-12-04 18:00 is 4 days 18 hours (6840 minutes);
+    a date that is not one, or the Monday 00:00 itself, is exit 2 naming --horizon."""
+    process = str(PROCESSES / "multilingual_review_queue.yaml")
+    out = tmp_path / "s.json"
+    until = ["--horizon", "until 2026-12-04T18:00", "-r", "1", "--format", "json"]
+    result = CliRunner().invoke(main, ["simulate", process, *until, "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert json.loads(out.read_text())["settings"]["horizon"] == 6840.0
+    for bad in ("until Friday", "until 2026-11-30T00:00"):
+        scenario = str(SCENARIOS / "multilingual_borrowed_staff.yaml")
+        for command in (["simulate", process], ["compare", process, scenario]):
+            result = CliRunner().invoke(main, [*command, "--horizon", bad, "-r", "1"])
+            assert result.exit_code == 2 and "--horizon" in result.output

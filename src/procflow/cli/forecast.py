@@ -109,11 +109,10 @@ def forecast(
         scenarios/multilingual_borrowed_staff.yaml \\
         --initial-state processes/multilingual_backlog.csv --horizon "until 2026-12-04T18:00"
     """
-    from procflow.decide.forecast import deadline
     from procflow.decide.forecast import forecast as run_forecast
     from procflow.diagnostics import LoadError
     from procflow.model.forecast import read_forecast
-    from procflow.model.settings import SettingsError
+    from procflow.model.settings import SettingsError, deadline
     from procflow.model.snapshot import parse_time, read_snapshot
     from procflow.report.forecast import forecast_markdown, print_forecast
     from procflow.results import to_json
@@ -146,7 +145,7 @@ def forecast(
             fail_load(exc)
             raise
     try:
-        until = deadline(snapshot, opts["until"], opts["horizon"])
+        until = deadline(snapshot.at, opts["until"], opts["horizon"])
     except SettingsError as exc:
         raise click.BadParameter(exc.message, param_hint=exc.option) from None
     executor = executor_of(opts)
