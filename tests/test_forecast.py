@@ -344,3 +344,39 @@ def test_horizon_until_reads_the_same_for_simulate_and_compare(tmp_path: Path) -
         for command in (["simulate", process], ["compare", process, scenario]):
             result = CliRunner().invoke(main, [*command, "--horizon", bad, "-r", "1"])
             assert result.exit_code == 2 and "--horizon" in result.output
+
+
+def test_compare_from_a_snapshot_agrees_with_forecast(tmp_path: Path) -> None:
+    """compare --initial-state runs the forecasts procflow forecast runs (same seed, same
+    numbers) and adds them, scenario against base (vs_base), to its JSON; the forecast
+    options without a snapshot, and --warmup with one, are exit 2."""
+    process = str(PROCESSES / "multilingual_review_queue.yaml")
+    scenario = str(SCENARIOS / "multilingual_borrowed_staff.yaml")
+    snapshot = str(PROCESSES / "multilingual_backlog.csv")
+    common = [
+        process, scenario, "--initial-state", snapshot, "--until", "2026-12-01T15:00",
+        "--target", "150", "-r", "2", "--seed", "3", "--format", "json",
+    ]  # fmt: skip
+    compared, forecasted = tmp_path / "c.json", tmp_path / "f.json"
+    html, xlsx = tmp_path / "c.html", tmp_path / "c.xlsx"
+    exports = ["-o", str(compared), "--report", str(html), "--xlsx", str(xlsx)]
+    result = CliRunner().invoke(main, ["compare", *common, *exports])
+    assert result.exit_code == 0, result.output
+    again = ["report", str(compared), "--process", process, "-o", str(tmp_path / "d.html")]
+    assert CliRunner().invoke(main, again).exit_code == 0
+    assert html.read_text() == (tmp_path / "d.html").read_text()
+    assert "Breaches by day" in html.read_text() and xlsx.stat().st_size > 0
+    result = CliRunner().invoke(main, ["forecast", *common, "-o", str(forecasted)])
+    assert result.exit_code == 0, result.output
+    comparison = json.loads(compared.read_text(encoding="utf-8"))
+    assert comparison["kind"] == "comparison"
+    assert comparison["forecast"] == json.loads(forecasted.read_text(encoding="utf-8"))
+    assert "vs_base" in comparison["forecast"]["forecasts"][1]
+    assert comparison["scenarios"][0]["name"] == "borrow-six-for-indonesian"
+    text = CliRunner().invoke(main, ["compare", *common[:-2], "--format", "markdown"]).output
+    assert "## Backlog forecast" in text and "Against the process as planned" in text
+    for wrong in (["--until", "2026-12-01T15:00"], ["--target", "5"]):
+        result = CliRunner().invoke(main, ["compare", process, scenario, *wrong, "-r", "1"])
+        assert result.exit_code == 2 and "--initial-state" in result.output
+    result = CliRunner().invoke(main, ["compare", *common[:7], "--warmup", "1 hour"])
+    assert result.exit_code == 2 and "--warmup" in result.output

@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import timedelta
 
+from procflow.decide.compare import paired
 from procflow.lint.runner import refuse_broken
 from procflow.model.forecast import Forecast as VolumeForecast
 from procflow.model.process import Process
@@ -30,7 +31,8 @@ from procflow.model.settings import (
     deadline,
 )
 from procflow.model.snapshot import Snapshot, stage_counts
-from procflow.results.forecast import BacklogForecast, build_forecast
+from procflow.results import Comparison, Replication
+from procflow.results.forecast import BacklogForecast, BacklogForecasts, build_forecast
 from procflow.sim.executor import Executor
 from procflow.sim.runner import Progress, run_many, summarize_runs
 
@@ -77,6 +79,54 @@ def forecast(
     Raises :class:`LintError` if lint finds errors in any process, :class:`SettingsError`
     for a deadline that cannot be read or is not after the snapshot.
     """
+    made, _ = _run(
+        processes, snapshot, until, volumes, target, replications, seed, executor, progress
+    )
+    return made
+
+
+def compare_forecasts(
+    baseline: Process,
+    scenarios: Sequence[tuple[str, str, Process]],
+    snapshot: Snapshot,
+    until: Deadline | str,
+    *,
+    volumes: VolumeForecast | None = None,
+    target: int = 0,
+    replications: int = DEFAULT_REPLICATIONS,
+    seed: int = DEFAULT_SEED,
+    executor: Executor | None = None,
+    progress: Progress | None = None,
+) -> Comparison:
+    """``compare`` from a snapshot: the baseline and each ``(name, description, process)``
+    forecast on the same replications as :func:`forecast` runs them (the same numbers for
+    the same seed), with their paired KPI differences, and the forecasts themselves
+    (each scenario's change in the chance of clearing, its clearing time and backlog:
+    :meth:`BacklogForecasts.change`) under ``forecast``.
+
+    Raises as :func:`forecast` does.
+    """
+    processes = [(None, baseline), *((name, p) for name, _, p in scenarios)]
+    made, grouped = _run(
+        processes, snapshot, until, volumes, target, replications, seed, executor, progress
+    )
+    comparison = paired([f.results for f in made if f.results is not None], grouped, scenarios)
+    comparison.forecast = BacklogForecasts(made)
+    return comparison
+
+
+def _run(
+    processes: Sequence[tuple[str | None, Process]],
+    snapshot: Snapshot,
+    until: Deadline | str,
+    volumes: VolumeForecast | None,
+    target: int,
+    replications: int,
+    seed: int,
+    executor: Executor | None,
+    progress: Progress | None,
+) -> tuple[list[BacklogForecast], list[list[Replication]]]:
+    """The forecasts of ``processes`` on common random numbers, and their replications."""
     refuse_broken(*(p for _, p in processes))
     if isinstance(until, str):
         until = deadline(snapshot.at, until, None)
@@ -109,4 +159,4 @@ def forecast(
                 scenario=name,
             )
         )
-    return made
+    return made, [list(runs) for runs in ran.runs]

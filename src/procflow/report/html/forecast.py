@@ -42,9 +42,9 @@ def _answer(record: BacklogForecasts, k: int) -> str:
     return f"<h3>{_e(name)} {badge(word, tone)}</h3><ul>{lines}</ul>"
 
 
-@one_page
-def forecast_html(record: BacklogForecasts, process: Process | None = None) -> str:
-    """The report of a forecast and its scenarios; with the ``process``, its diagram too."""
+def forecast_sections(record: BacklogForecasts) -> list[str]:
+    """The answer, the fan chart, the SLA breaches and the breaches by day, as sections
+    (the forecast's report, and a comparison from a snapshot)."""
     first = record.runs[0]
     body = [
         section(
@@ -87,6 +87,14 @@ def forecast_html(record: BacklogForecasts, process: Process | None = None) -> s
             "the SLA's max): mean over replications, 95% interval.</p>"
         )
         body.append(section("Breaches by day", text + "".join(days), anchor="breaches-by-day"))
+    return body
+
+
+@one_page
+def forecast_html(record: BacklogForecasts, process: Process | None = None) -> str:
+    """The report of a forecast and its scenarios; with the ``process``, its diagram too."""
+    first = record.runs[0]
+    body = forecast_sections(record)
     diagram = process_section(process)
     if diagram:
         body.append(diagram)
