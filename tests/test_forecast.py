@@ -380,3 +380,38 @@ def test_compare_from_a_snapshot_agrees_with_forecast(tmp_path: Path) -> None:
         assert result.exit_code == 2 and "--initial-state" in result.output
     result = CliRunner().invoke(main, ["compare", *common[:7], "--warmup", "1 hour"])
     assert result.exit_code == 2 and "--warmup" in result.output
+
+
+def test_people_on_shift_hold_until_the_next_calendar_change() -> None:
+    """The calendar has 3 agents 09:00–11:00 and 2 until 17:00; the snapshot says 1 is on
+    shift at Tuesday 09:00. Six 60-minute items: one at a time until 11:00 (two done),
+    then two at a time (12:00, 13:00): clear after 4 hours, not the calendar's 2."""
+    agents = (
+        '{calendar: [{days: mon-fri, hours: "09:00-11:00", count: 3}, '
+        '{days: mon-fri, hours: "11:00-17:00", count: 2}]}'
+    )
+    process = queue("{fixed: 60}", agents)
+    until = Deadline(parse_time("2026-12-01T17:00"), 8.0)
+    (planned,) = forecast([(None, process)], backlog(6), until, replications=1)
+    short = backlog(6).model_copy(update={"on_shift": (("agents", 1),)})
+    (result,) = forecast([(None, process)], short, until, replications=1)
+    assert (planned.time.mean, result.time.mean) == (2.0, 4.0)
+
+
+def test_a_held_item_is_worked_on_before_the_shift() -> None:
+    """Nobody is on shift before 09:00; at 08:00 one 30-minute item is in progress and
+    another waits. Held by an agent, it is done at 08:30 and the other at 09:30 (1.5 h);
+    in progress without a holder, it waits for 09:00 too: both done at 10:00 (2 h)."""
+    agents = '{calendar: [{days: mon-fri, hours: "09:00-17:00", count: 1}]}'
+    process = queue("{fixed: 30}", agents)
+    until = Deadline(parse_time("2026-12-01T12:00"), 4.0)
+    times = []
+    for holder in ("agents", None):
+        items = (
+            SnapshotItem(stage="work", age_hours=1.0, state="in_progress", holder=holder),
+            SnapshotItem(stage="work", age_hours=0.5, line=1),
+        )
+        snapshot = Snapshot(file="s.csv", at=parse_time("2026-12-01T08:00"), items=items)
+        (result,) = forecast([(None, process)], snapshot, until, replications=1)
+        times.append(result.time.mean)
+    assert times == [1.5, 2.0]

@@ -13,11 +13,18 @@ that backlog as one row per item; procflow reads the export as CSV::
 - ``arrived``: when it arrived (ISO date-time, with or without an offset): its age
   counts from there, so its cycle time does too;
 - ``state`` (optional): ``waiting`` (the default) or ``in_progress``;
+- ``holder`` (optional, or ``resource``): who holds an item in progress: its
+  stage's pool (``reviewer_en``), a person of it (``reviewer_en#4``, or ``4``);
+  a held item is worked on from the start, its holder staying past their shift
+  if the calendar has them off; an item with a holder is in progress;
 - one column per item attribute, named as in the process (``market``); a column
   left out, or a cell left empty, leaves that attribute unknown for the item.
 
 The snapshot's time is the ``--at`` option or the file's first line
-``# snapshot: <ISO date-time>``. Its wall-clock time places the run in the week,
+``# snapshot: <ISO date-time>``. A comment line ``# on_shift: reviewer_en=9,
+reviewer_id=12`` before the header says who is really on shift when it is not
+the calendar (three out sick): that many people are on duty in that pool until
+its next calendar change. Its wall-clock time places the run in the week,
 so the weekly shift calendars and arrival schedules line up with the real day.
 Every problem is reported at its row and column (``PF022``), checked against the
 process: its stages, its attribute values, an end stage, an arrival after the
@@ -49,6 +56,10 @@ from procflow.source.guards import read_text
 MAX_BYTES = 64 * 1024 * 1024
 #: The comment line that gives the snapshot's time.
 MARKER = "# snapshot:"
+#: The comment line that says who is on shift: ``# on_shift: reviewer_en=9, reviewer_id=12``.
+ON_SHIFT = "# on_shift:"
+#: The columns that may name who holds an item (the first one present is read).
+HOLDER_COLUMNS = ("holder", "resource")
 State = Literal["waiting", "in_progress"]
 STATES: tuple[State, ...] = ("waiting", "in_progress")
 #: An attribute value as the process writes it (a categorical key or a number).
@@ -66,6 +77,9 @@ class SnapshotItem(BaseModel):
     attributes: tuple[tuple[str, Value], ...] = ()
     #: the row's line in the file
     line: int = 0
+    #: an item in progress someone holds: the pool (its stage's), and the person (from 1)
+    holder: str | None = None
+    person: int | None = None
 
 
 class Snapshot(BaseModel):
@@ -75,6 +89,8 @@ class Snapshot(BaseModel):
     file: str
     at: datetime
     items: tuple[SnapshotItem, ...]
+    #: people on duty per pool at ``at`` where it is not the calendar's (until it changes)
+    on_shift: tuple[tuple[str, int], ...] = ()
 
     @property
     def week_minutes(self) -> float:
@@ -109,19 +125,24 @@ def read_snapshot(path: str | Path, process: Process, at: datetime | None = None
     text = _text(name)
     lines = list(io.StringIO(text, newline=""))
     first = 0
-    if lines and lines[0].lstrip().lower().startswith(MARKER):
-        stamp = lines[0].split(":", 1)[1].strip()
-        if at is None:
+    crew: tuple[int, str] | None = None
+    while first < len(lines) and lines[first].lstrip().startswith("#"):
+        line = lines[first]
+        first += 1
+        lowered = line.lstrip().lower()
+        if lowered.startswith(ON_SHIFT):
+            crew = (first, line)
+        elif lowered.startswith(MARKER) and at is None:
+            stamp = line.split(":", 1)[1].strip()
             try:
                 at = parse_time(stamp)
             except ValueError:
-                column = lines[0].index(stamp) + 1 if stamp else len(lines[0].rstrip()) + 1
+                column = line.index(stamp) + 1 if stamp else len(line.rstrip()) + 1
                 raise _error(
-                    Location(name, 1, column),
+                    Location(name, first, column),
                     f"the snapshot time {stamp!r} is not a date-time",
                     "write ISO 8601, such as # snapshot: 2026-12-01T09:00",
                 ) from None
-        first = 1
     if at is None:
         raise _error(
             Location(name, 1),
@@ -135,6 +156,8 @@ def read_snapshot(path: str | Path, process: Process, at: datetime | None = None
         hint = f"the columns are: {', '.join(header) or 'none'}"
         raise _error(Location(name, first + 1), f"no {' or '.join(missing)} column", hint)
     reading = _Rows(name, process, at, header)
+    if crew is not None:
+        reading.on_shift(*crew)
     number = first + 2
     for cells in reader:
         line = lines[number - 1] if number - 1 < len(lines) else ""
@@ -143,7 +166,12 @@ def read_snapshot(path: str | Path, process: Process, at: datetime | None = None
         number = first + reader.line_num + 1
     if reading.problems:
         raise LoadError(reading.problems)
-    return Snapshot(file=name, at=at.replace(tzinfo=None), items=tuple(reading.items))
+    return Snapshot(
+        file=name,
+        at=at.replace(tzinfo=None),
+        items=tuple(reading.items),
+        on_shift=tuple(reading.checker.people.items()),
+    )
 
 
 def _text(name: str) -> str:
@@ -159,9 +187,63 @@ class _Checker:
 
     def __init__(self, process: Process) -> None:
         self.stages = process.stages
+        self.pools = process.resources
         self.attributes: dict[str, Any] = {}
         for arrival in process.arrivals:
             self.attributes.update(arrival.attributes)
+        #: people on shift per pool, as the snapshot says
+        self.people: dict[str, int] = {}
+        #: (pool, person) -> the line of the item they hold
+        self.held: dict[tuple[str, int], int] = {}
+
+    def crew(self, pool: str, count: Any, problem: Callable[[str, bool], None]) -> None:
+        """One pool's people on shift (``on_shift``), reporting an unknown pool (``problem``
+        told True: at the pool's name) or a count that is not one (False: at the count)."""
+        if pool not in self.pools:
+            hint = did_you_mean(pool, list(self.pools)) or "use the process's pool names"
+            problem(f"no pool {pool!r} in the process; {hint}", True)
+        elif isinstance(count, bool) or not isinstance(count, int) or count < 0:
+            problem(f"{pool}: {count!r} people on shift is not a whole number, 0 or more", False)
+        else:
+            self.people[pool] = count
+
+    def holder(
+        self, stage: str, text: str, line: int, problem: Problem, *, persons: bool = True
+    ) -> tuple[str | None, int | None]:
+        """Who holds an item in progress at ``stage``: its pool and the person (from 1),
+        written ``reviewer_en``, ``reviewer_en#4`` or ``4``; every problem reported."""
+        own = self.stages[stage].resource if stage in self.stages else None
+        pool, mark, number = text.partition("#")
+        if not mark and text.isdigit():
+            pool, number = own or "", text
+        pool = pool.strip()
+        if pool not in self.pools:
+            hint = did_you_mean(pool, list(self.pools)) or "name the pool of the item's stage"
+            problem("holder", f"no pool {pool!r} in the process", hint)
+            return None, None
+        if own is not None and pool != own:
+            problem("holder", f"{pool} does not work at {stage}: its pool is {own}", f"write {own}")
+        if not number:
+            return pool, None
+        most = max(self.pools[pool].on_duty.peak(), self.people.get(pool, 0))
+        person = int(number) if number.strip().isdigit() else 0
+        if not persons:
+            problem("holder", "a group's holder is a pool: name people in the CSV form", None)
+        elif not 1 <= person <= most:
+            problem(
+                "holder",
+                f"{text!r}: {pool} has people 1 to {most:.0f} on duty",
+                "number people from 1, or name the pool only",
+            )
+        elif (pool, person) in self.held:
+            problem(
+                "holder",
+                f"{pool}#{person} already holds the item of line {self.held[pool, person]}",
+                "one person holds one item",
+            )
+        else:
+            self.held[pool, person] = line
+        return pool, person
 
     def check(
         self, stage: str, state: str, written: Sequence[tuple[str, Any]], problem: Problem
@@ -211,8 +293,33 @@ class _Rows:
         self.checker = _Checker(process)
         #: attribute columns of the file (other columns are not the snapshot's)
         self.attribute_columns = [n for n in self.checker.attributes if n in self.columns]
+        self.holder_column = next((c for c in HOLDER_COLUMNS if c in self.columns), None)
         self.items: list[SnapshotItem] = []
         self.problems: list[Finding] = []
+
+    def on_shift(self, number: int, line: str) -> None:
+        """The ``# on_shift: reviewer_en=9, reviewer_id=12`` line (line ``number``)."""
+        body = line.index(":") + 1
+        for part in line[body:].split(","):
+            if not part.strip():
+                continue
+            column = body + len(part) - len(part.lstrip()) + 1
+            body += len(part) + 1
+            pool, sep, count = part.strip().partition("=")
+            at_count = column + len(part.strip()) - len(count.lstrip())
+
+            def problem(
+                message: str, at_pool: bool = True, at: tuple[int, int] = (column, at_count)
+            ) -> None:
+                where = Location(self.file, number, at[0] if at_pool else at[1])
+                hint = "write # on_shift: reviewer_en=9, reviewer_id=12"
+                self.problems.append(UNREADABLE_SNAPSHOT.finding(message, where, hint))
+
+            value: Any = int(count) if count.strip().isdigit() else count.strip()
+            if not sep:
+                problem(f"{part.strip()!r}: say how many people, as pool=count")
+                continue
+            self.checker.crew(pool.strip(), value, problem)
 
     def row(self, cells: list[str], number: int, line: str) -> None:
         found = len(self.problems)
@@ -226,9 +333,20 @@ class _Rows:
             self.problems.append(UNREADABLE_SNAPSHOT.finding(message, where, hint))
 
         stage = cell("stage")
-        state = cell("state") or "waiting"
+        held = cell(self.holder_column) if self.holder_column else ""
+        state = cell("state") or ("in_progress" if held else "waiting")
         written = [(name, cell(name)) for name in self.attribute_columns]
         values = self.checker.check(stage, state, written, problem)
+        holder: tuple[str | None, int | None] = (None, None)
+        if held and state == "waiting":
+            problem(self.holder_column or "holder", "a waiting item has no holder",
+                    "leave holder empty, or set state in_progress")  # fmt: skip
+        elif held:
+
+            def at_holder(key: str, message: str, hint: str | None = None) -> None:
+                problem(self.holder_column or key, message, hint)
+
+            holder = self.checker.holder(stage, held, number, at_holder)
         age = 0.0
         try:
             arrived = parse_time(cell("arrived"))
@@ -248,7 +366,13 @@ class _Rows:
         if len(self.problems) == found:
             self.items.append(
                 SnapshotItem(
-                    stage=stage, age_hours=age, state=state, attributes=tuple(values), line=number
+                    stage=stage,
+                    age_hours=age,
+                    state=state,
+                    attributes=tuple(values),
+                    line=number,
+                    holder=holder[0],
+                    person=holder[1],
                 )
             )
 
@@ -297,6 +421,11 @@ class SnapshotGroup(BaseModel):
         description="Their age at the snapshot: one duration, or [youngest, oldest].",
     )
     state: str = Field(default="waiting", description="waiting or in_progress.")
+    holder: str | None = Field(
+        default=None,
+        description="The pool whose people hold these items (in progress): they work on "
+        "them from the start, past their shift if need be.",
+    )
     attributes: dict[str, str | int | float | bool] = Field(
         default_factory=dict, description="Their attribute values, as in the process."
     )
@@ -307,6 +436,11 @@ class SnapshotFile(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid", title="procflow snapshot")
     snapshot: str | datetime = Field(description="When it was taken: an ISO date-time.")
+    on_shift: dict[str, int] = Field(
+        default_factory=dict,
+        description="People on duty per pool when it is not the calendar ({reviewer_en: 9}), "
+        "until the pool's next calendar change.",
+    )
     items: list[SnapshotGroup] = Field(min_length=1, description="The items, in groups.")
 
 
@@ -333,6 +467,13 @@ def _read_counts(name: str, process: Process, at: datetime | None) -> Snapshot:
                 where, f"the snapshot time {loaded.snapshot!r} is not a date-time"
             ) from None
     checker = _Checker(process)
+    for pool, count in loaded.on_shift.items():
+
+        def crew(message: str, at_pool: bool, pool: str = pool) -> None:
+            where = doc.locate(("on_shift", pool), key=at_pool)
+            problems.append(UNREADABLE_SNAPSHOT.finding(message, where, None))
+
+        checker.crew(pool, count, crew)
     items: list[SnapshotItem] = []
     for k, group in enumerate(loaded.items):
         found = len(problems)
@@ -343,7 +484,17 @@ def _read_counts(name: str, process: Process, at: datetime | None) -> Snapshot:
                 path = ("items", k, "attributes", key)
             problems.append(UNREADABLE_SNAPSHOT.finding(message, doc.locate(path), hint))
 
-        values = checker.check(group.stage, group.state, list(group.attributes.items()), problem)
+        given = "state" in group.model_fields_set
+        state = "in_progress" if group.holder and not given else group.state
+        values = checker.check(group.stage, state, list(group.attributes.items()), problem)
+        holder: tuple[str | None, int | None] = (None, None)
+        if group.holder and state == "waiting":
+            problem(
+                "holder", "a waiting item has no holder", "leave holder out, or say in_progress"
+            )
+        elif group.holder:
+            line = doc.locate(("items", k)).line
+            holder = checker.holder(group.stage, group.holder, line, problem, persons=False)
         band = group.age if isinstance(group.age, list) else [group.age, group.age]
         try:
             if len(band) != 2:
@@ -363,11 +514,17 @@ def _read_counts(name: str, process: Process, at: datetime | None) -> Snapshot:
             item = SnapshotItem(
                 stage=group.stage,
                 age_hours=age,
-                state=group.state,
+                state=state,
                 attributes=tuple(values),
                 line=line,
+                holder=holder[0],
             )
             items.append(item)
     if problems:
         raise LoadError(problems)
-    return Snapshot(file=name, at=at.replace(tzinfo=None), items=tuple(items))
+    return Snapshot(
+        file=name,
+        at=at.replace(tzinfo=None),
+        items=tuple(items),
+        on_shift=tuple(checker.people.items()),
+    )

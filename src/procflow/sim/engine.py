@@ -131,7 +131,8 @@ class Engine:
         self.env = simpy.Environment()
         snapshot = settings.snapshot
         start = snapshot.week_minutes if snapshot is not None else 0.0
-        plan = Plan(compile_flow(process), seed, replication, start)
+        on_shift = dict(snapshot.on_shift) if snapshot is not None else None
+        plan = Plan(compile_flow(process), seed, replication, start, on_shift)
         self.plan = plan
         self.pools = plan.pools
         self.stages = plan.stages
@@ -238,9 +239,11 @@ class Engine:
         """Put the snapshot's items in the system at time 0, before anything else happens.
 
         Items in progress come first and take the people on shift (more than there are
-        wait at the front of their queue); their remaining work is a fresh draw from the
-        stage's handling time (exact for exponential times, which have no memory; an
-        overestimate of the rest for times that do). Waiting items follow, oldest first,
+        wait at the front of their queue, except those the snapshot says someone holds:
+        their holder works on past the shift, see :meth:`StaffPool.hold`); their
+        remaining work is a fresh draw from the stage's handling time (exact for
+        exponential times, which have no memory; an overestimate of the rest for times
+        that do). Waiting items follow, oldest first,
         so a first-come-first-served queue serves them in arrival order; their age
         counts in their waits and cycle times (``arrived`` is before 0).
         """
@@ -254,7 +257,7 @@ class Engine:
         due = self.due
         # the backlog in arrival order (its ages are read by position), then placed:
         # in progress first, then the waiting oldest first
-        placed: list[tuple[bool, float, int, _Item, str]] = []
+        placed: list[tuple[bool, bool, float, int, _Item, str]] = []
         for entry in sorted(snapshot.items, key=lambda i: (-i.age_hours, i.line)):
             row: list[Any] = [None] * width
             for name, value in entry.attributes:
@@ -269,11 +272,22 @@ class Engine:
             cohort.arrived += 1
             cohort.open[item.case] = item
             self.wip.move(0.0, 1)
-            placed.append((entry.state != "in_progress", arrived, entry.line, item, entry.stage))
-        for _, arrived, _, item, stage in sorted(placed, key=lambda p: p[:3]):
+            waiting = entry.state != "in_progress"
+            placed.append((waiting, entry.holder is None, arrived, entry.line, item, entry.stage))
+        for _, free, arrived, _, item, stage in sorted(placed, key=lambda p: p[:4]):
             self.enter(item, index[stage])
-            if item.ticket:
+            if item.ticket and not free:  # someone holds it: they work on it, shift or not
+                self._hold(item, self.stages[index[stage]])
+            elif item.ticket:
                 item.enqueued = arrived  # it has waited since it arrived
+
+    def _hold(self, item: _Item, stage: PlannedStage) -> None:
+        """Start a snapshot's held item that found nobody free: its holder works on it."""
+        pool = stage.pool
+        pool.withdraw(item)
+        stage.queue.move(0.0, -1)
+        skill = stage.skill if stage.skill_from < 0 else skill_of(stage, item.attrs)
+        self._start(item, stage, 0.0, pool.hold(skill, 0.0))
 
     # ----------------------------------------------------------------- flow
 
