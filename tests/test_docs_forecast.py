@@ -94,3 +94,22 @@ def _same(shown: Any, written: Any) -> bool:
         return True
     assert shown == written
     return True
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".yaml"])
+def test_the_pages_snapshot_examples_read_against_the_bundled_process(
+    suffix: str, tmp_path: Path
+) -> None:
+    """Every snapshot the page shows (CSV with # on_shift and a holder; the YAML form)
+    reads against processes/multilingual_review_queue.yaml."""
+    from procflow.model.snapshot import read_snapshot
+    from procflow.scenario import load_any
+
+    process = load_any(str(ROOT / "processes" / "multilingual_review_queue.yaml"))[0]
+    start = "# snapshot:" if suffix == ".csv" else "snapshot:"
+    blocks = [b for b in re.findall(r"```\w*\n(.*?)```", TEXT, re.DOTALL) if b.startswith(start)]
+    assert blocks
+    for k, block in enumerate(blocks):
+        path = tmp_path / f"s{k}{suffix}"
+        path.write_text(block, encoding="utf-8")
+        assert read_snapshot(path, process).items
