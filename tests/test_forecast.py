@@ -339,8 +339,8 @@ def test_horizon_until_reads_the_same_for_simulate_and_compare(tmp_path: Path) -
     result = CliRunner().invoke(main, ["simulate", process, *until, "-o", str(out)])
     assert result.exit_code == 0, result.output
     assert json.loads(out.read_text())["settings"]["horizon"] == 6840.0
+    scenario = str(SCENARIOS / "multilingual_borrowed_staff.yaml")
     for bad in ("until Friday", "until 2026-11-30T00:00"):
-        scenario = str(SCENARIOS / "multilingual_borrowed_staff.yaml")
         for command in (["simulate", process], ["compare", process, scenario]):
             result = CliRunner().invoke(main, [*command, "--horizon", bad, "-r", "1"])
             assert result.exit_code == 2 and "--horizon" in result.output
