@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import math
 import statistics
+import zipfile
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -196,9 +197,12 @@ def test_reports_workbook_and_json_round_trip(tmp_path: Path) -> None:
     assert sorted(p.name for p in (tmp_path / "csv").iterdir()) == [
         "backlog.csv", "breaches_by_day.csv", "forecast.csv", "sla_breaches.csv",
     ]  # fmt: skip
-    assert (tmp_path / "f.xlsx").stat().st_size > 0
+    with zipfile.ZipFile(tmp_path / "f.xlsx") as book:
+        assert "Breaches by day" in book.read("xl/workbook.xml").decode()
+    assert "Breaches by day" in (tmp_path / "f.html").read_text()
     text = CliRunner().invoke(main, [*args[:8], "--format", "markdown"]).output
     assert text.startswith("# Backlog forecast") and "●" in text
+    assert "Breached items by day" in text and "| severity=high: due within 4 h |" in text
 
 
 def test_a_scenario_is_compared_replication_by_replication() -> None:
