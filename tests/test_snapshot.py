@@ -181,6 +181,12 @@ def test_holders_and_people_on_shift_are_checked_where_written(tmp_path: Path) -
         ("PF022", 7, 29), ("PF022", 8, 29),
     ]  # fmt: skip
     assert located(path) == expected
+    bare = tmp_path / "bare.csv"  # no state column: the holder says in progress
+    bare.write_text(
+        "# snapshot: 2026-12-01T09:00\nstage,arrived,holder\nroute_by_market,2026-12-01T08:00,x\n",
+        encoding="utf-8",
+    )
+    assert [line_col for _, *line_col in located(bare)] == [[3, 34], [3, 34]]
     process = str(PROCESSES / "multilingual_review_queue.yaml")
     result = CliRunner().invoke(
         main, ["lint", "--format", "json", process, "--initial-state", str(path)]

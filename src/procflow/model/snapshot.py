@@ -220,7 +220,9 @@ class _Rows:
             return cells[index].strip() if index is not None and index < len(cells) else ""
 
         def problem(key: str, message: str, hint: str | None = None) -> None:
-            where = Location(self.file, number, field_column(line, self.columns[key]))
+            # an item in progress for its holder alone: its state is told by that column
+            column = self.columns.get(key, self.columns.get(self.holder_column or "", 0))
+            where = Location(self.file, number, field_column(line, column))
             self.problems.append(UNREADABLE_SNAPSHOT.finding(message, where, hint))
 
         stage = cell("stage")
