@@ -206,7 +206,7 @@ class _Rows:
                 hint = "write # on_shift: reviewer_en=9, reviewer_id=12"
                 self.problems.append(UNREADABLE_SNAPSHOT.finding(message, where, hint))
 
-            value: Any = int(count) if count.strip().isdigit() else count.strip()
+            value: Any = int(count) if count.strip().isdecimal() else count.strip()
             if not sep:
                 problem(f"{part.strip()!r}: say how many people, as pool=count")
                 continue

@@ -58,7 +58,7 @@ class ItemChecker:
         written ``reviewer_en``, ``reviewer_en#4`` or ``4``; every problem reported."""
         own = self.stages[stage].resource if stage in self.stages else None
         pool, mark, number = text.partition("#")
-        if not mark and text.isdigit():
+        if not mark and text.isdecimal():
             pool, number = own or "", text
         pool = pool.strip()
         if pool not in self.pools:
@@ -70,7 +70,7 @@ class ItemChecker:
         if not number:
             return pool, None
         most = max(self.pools[pool].on_duty.peak(), self.people.get(pool, 0))
-        person = int(number) if number.strip().isdigit() else 0
+        person = int(number) if number.strip().isdecimal() else 0
         if not persons:
             problem("holder", "a group's holder is a pool: name people in the CSV form", None)
         elif not 1 <= person <= most:
