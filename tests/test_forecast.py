@@ -6,18 +6,25 @@ from __future__ import annotations
 import json
 import math
 import statistics
+import zipfile
 from pathlib import Path
 
 from click.testing import CliRunner
 
 from models import PROCESSES, SCENARIOS, load_text
 from procflow.cli import main
-from procflow.decide.forecast import Deadline, deadline, forecast
+from procflow.decide.forecast import forecast
 from procflow.model.forecast import read_forecast
 from procflow.model.process import Process
+from procflow.model.settings import Deadline, deadline
 from procflow.model.snapshot import Snapshot, SnapshotItem, parse_time
 from procflow.results.estimate import Estimate
-from procflow.results.forecast import BacklogForecasts, forecasts_from_json, forecasts_to_json
+from procflow.results.forecast import (
+    BacklogForecasts,
+    forecast_to_json,
+    forecasts_from_json,
+    forecasts_to_json,
+)
 from procflow.sim.executor import LocalExecutor, SerialExecutor
 
 #: One pool of ``count`` agents; the only arrivals are a drop on Sunday night, after
@@ -97,8 +104,8 @@ def test_a_target_level_clears_earlier_and_a_late_deadline_reads_from_horizon() 
         [(None, queue("{fixed: 10}"))], snap, Deadline(TUESDAY_9, 1.0), target=6, replications=2
     )
     assert result.time.mean == 20 / 60
-    assert deadline(snap, None, "until 2026-12-04T18:00").hours == 81.0
-    assert deadline(snap, None, "3 days").hours == 72.0
+    assert deadline(snap.at, None, "until 2026-12-04T18:00").hours == 81.0
+    assert deadline(snap.at, None, "3 days").hours == 72.0
 
 
 def test_forecasts_are_identical_on_every_executor() -> None:
@@ -146,6 +153,12 @@ def test_forecast_command_json_and_scenarios(tmp_path: Path) -> None:
     assert set(base["cleared"]["probability"]) == {"mean", "ci95"}
     assert base["backlog"]["series"][0] == [0.0, 4141, 4141, 4141]
     assert [s["name"] for s in base["slas"]] and {"breached", "breach_rate"} <= set(base["slas"][0])
+    due = [s for s in base["slas"] if s["kind"] == "due_date"]
+    assert [(s["by"], s["value"], s["within_hours"]) for s in due] == [
+        (None, None, None), ("severity", "high", 4.0), ("severity", "medium", 24.0),
+        ("severity", "low", 48.0),
+    ]  # fmt: skip
+    assert [d["day"] for d in due[0]["by_day"]][-2:] == ["2026-12-01", "2026-12-02"]
 
 
 def test_forecast_command_exit_codes(tmp_path: Path) -> None:
@@ -182,11 +195,14 @@ def test_reports_workbook_and_json_round_trip(tmp_path: Path) -> None:
     assert CliRunner().invoke(main, again).exit_code == 0
     assert (tmp_path / "f.html").read_text() == (tmp_path / "g.html").read_text()
     assert sorted(p.name for p in (tmp_path / "csv").iterdir()) == [
-        "backlog.csv", "forecast.csv", "sla_breaches.csv",
+        "backlog.csv", "breaches_by_day.csv", "forecast.csv", "sla_breaches.csv",
     ]  # fmt: skip
-    assert (tmp_path / "f.xlsx").stat().st_size > 0
+    with zipfile.ZipFile(tmp_path / "f.xlsx") as book:
+        assert "Breaches by day" in book.read("xl/workbook.xml").decode()
+    assert "Breaches by day" in (tmp_path / "f.html").read_text()
     text = CliRunner().invoke(main, [*args[:8], "--format", "markdown"]).output
     assert text.startswith("# Backlog forecast") and "●" in text
+    assert "Breached items by day" in text and "| severity=high: due within 4 h |" in text
 
 
 def test_a_scenario_is_compared_replication_by_replication() -> None:
@@ -254,3 +270,152 @@ def test_the_snapshots_items_are_due_from_when_they_arrived() -> None:
     kpis = run_replication(process, settings, 1, 0).kpis
     assert kpis["breached_items"] == 6
     assert kpis["breached_share"] == 0.5
+
+
+def test_breaches_by_day_are_what_arithmetic_says() -> None:
+    """One agent, 60 minutes per item, due 4.5 hours after arriving; snapshot Tuesday 20:00,
+    deadline Wednesday 02:30. Served oldest first: the item 5 h old (due 19:30 Tuesday) is
+    done at 21:00, late; the three 1 h old (due 23:30) at 22:00, 23:00 and 24:00, the last
+    late; the three new ones (due 00:30 Wednesday) at 01:00, 02:00 and one still open at the
+    deadline: all three late. So 2 breaches on Tuesday, 3 on Wednesday, in every run."""
+    process = load_text(
+        QUEUE.format(duration="{fixed: 60}", agents="{count: 1}")
+        + "due_dates: {otherwise: 4.5 hours}\n"
+    )
+    ages = [5, 1, 1, 1, 0, 0, 0]
+    items = tuple(SnapshotItem(stage="work", age_hours=a, line=k) for k, a in enumerate(ages))
+    snapshot = Snapshot(file="s.csv", at=parse_time("2026-12-01T20:00"), items=items)
+    until = Deadline(parse_time("2026-12-02T02:30"), 6.5)
+    (result,) = forecast([(None, process)], snapshot, until, replications=2)
+    (due,) = result.slas
+    assert (due.kind, due.within_hours, due.breached.mean) == ("due_date", 4.5, 5)
+    assert [(d.day, d.breached.mean, d.breached.low) for d in due.by_day] == [
+        ("2026-12-01", 2, 2), ("2026-12-02", 3, 3),
+    ]  # fmt: skip
+    document = forecast_to_json(result)["slas"][0]
+    assert [(d["day"], d["breached"]["mean"]) for d in document["by_day"]] == [
+        ("2026-12-01", 2), ("2026-12-02", 3),
+    ]  # fmt: skip
+
+
+def test_breaches_per_due_date_class_and_cycle_time_sla_by_day() -> None:
+    """Due by severity (high: 1 hour, low: 3 hours) and a 2-hour cycle-time SLA; one agent,
+    60 minutes each; four new items at Tuesday 22:00 (high, high, low, low: served in that
+    order), done at 23:00, 24:00, 01:00 and 02:00. The second high (due 23:00) breaches on
+    Tuesday, the second low (due 01:00) on Wednesday; the SLA's 2 hours end at Wednesday
+    00:00 for all four, and the two lows are past it."""
+    text = QUEUE.format(duration="{fixed: 60}", agents="{count: 1}").replace(
+        '"23:00"}}]', '"23:00"}, attributes: {severity: {high: 0.5, low: 0.5}}}]'
+    )
+    process = load_text(
+        text
+        + "due_dates: {by: severity, within: {high: 1 hour, low: 3 hours}}\n"
+        + "slas: [{name: two hours, metric: cycle_time, percentile: 90, max: 2 hours}]\n"
+    )
+    items = tuple(
+        SnapshotItem(stage="work", age_hours=0, attributes=(("severity", v),), line=k)
+        for k, v in enumerate(["high", "high", "low", "low"])
+    )
+    snapshot = Snapshot(file="s.csv", at=parse_time("2026-12-01T22:00"), items=items)
+    until = Deadline(parse_time("2026-12-02T03:00"), 5.0)
+    (result,) = forecast([(None, process)], snapshot, until, replications=2)
+    table = {s.name: [d.breached.mean for d in s.by_day] for s in result.slas}
+    assert table == {
+        "two hours": [0, 2],
+        "all due dates": [1, 1],
+        "severity=high: due within 1 h": [1, 0],
+        "severity=low: due within 3 h": [0, 1],
+    }
+    assert [s.by_day[0].day for s in result.slas] == ["2026-12-01"] * 4
+    high = result.slas[2]
+    assert (high.by, high.value, high.within_hours, high.breach_rate.mean) == (
+        "severity", "high", 1.0, 0.5,
+    )  # fmt: skip
+
+
+def test_horizon_until_reads_the_same_for_simulate_and_compare(tmp_path: Path) -> None:
+    """simulate and compare take --horizon "until <date-time>": a run that starts empty
+    starts at Monday 00:00, so Friday 2026-12-04 18:00 is 4 days 18 hours (6840 minutes);
+    a date that is not one, or the Monday 00:00 itself, is exit 2 naming --horizon."""
+    process = str(PROCESSES / "multilingual_review_queue.yaml")
+    out = tmp_path / "s.json"
+    until = ["--horizon", "until 2026-12-04T18:00", "-r", "1", "--format", "json"]
+    result = CliRunner().invoke(main, ["simulate", process, *until, "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert json.loads(out.read_text())["settings"]["horizon"] == 6840.0
+    scenario = str(SCENARIOS / "multilingual_borrowed_staff.yaml")
+    for bad in ("until Friday", "until 2026-11-30T00:00"):
+        for command in (["simulate", process], ["compare", process, scenario]):
+            result = CliRunner().invoke(main, [*command, "--horizon", bad, "-r", "1"])
+            assert result.exit_code == 2 and "--horizon" in result.output
+
+
+def test_compare_from_a_snapshot_agrees_with_forecast(tmp_path: Path) -> None:
+    """compare --initial-state runs the forecasts procflow forecast runs (same seed, same
+    numbers) and adds them, scenario against base (vs_base), to its JSON; the forecast
+    options without a snapshot, and --warmup with one, are exit 2."""
+    process = str(PROCESSES / "multilingual_review_queue.yaml")
+    scenario = str(SCENARIOS / "multilingual_borrowed_staff.yaml")
+    snapshot = str(PROCESSES / "multilingual_backlog.csv")
+    common = [
+        process, scenario, "--initial-state", snapshot, "--until", "2026-12-01T15:00",
+        "--target", "150", "-r", "2", "--seed", "3", "--format", "json",
+    ]  # fmt: skip
+    compared, forecasted = tmp_path / "c.json", tmp_path / "f.json"
+    html, xlsx = tmp_path / "c.html", tmp_path / "c.xlsx"
+    exports = ["-o", str(compared), "--report", str(html), "--xlsx", str(xlsx)]
+    result = CliRunner().invoke(main, ["compare", *common, *exports])
+    assert result.exit_code == 0, result.output
+    again = ["report", str(compared), "--process", process, "-o", str(tmp_path / "d.html")]
+    assert CliRunner().invoke(main, again).exit_code == 0
+    assert html.read_text() == (tmp_path / "d.html").read_text()
+    assert "Breaches by day" in html.read_text() and xlsx.stat().st_size > 0
+    result = CliRunner().invoke(main, ["forecast", *common, "-o", str(forecasted)])
+    assert result.exit_code == 0, result.output
+    comparison = json.loads(compared.read_text(encoding="utf-8"))
+    assert comparison["kind"] == "comparison"
+    assert comparison["forecast"] == json.loads(forecasted.read_text(encoding="utf-8"))
+    assert "vs_base" in comparison["forecast"]["forecasts"][1]
+    assert comparison["scenarios"][0]["name"] == "borrow-six-for-indonesian"
+    text = CliRunner().invoke(main, ["compare", *common[:-2], "--format", "markdown"]).output
+    assert "## Backlog forecast" in text and "Against the process as planned" in text
+    for wrong in (["--until", "2026-12-01T15:00"], ["--target", "5"]):
+        result = CliRunner().invoke(main, ["compare", process, scenario, *wrong, "-r", "1"])
+        assert result.exit_code == 2 and "--initial-state" in result.output
+    result = CliRunner().invoke(main, ["compare", *common[:7], "--warmup", "1 hour"])
+    assert result.exit_code == 2 and "--warmup" in result.output
+
+
+def test_people_on_shift_hold_until_the_next_calendar_change() -> None:
+    """The calendar has 3 agents 09:00–11:00 and 2 until 17:00; the snapshot says 1 is on
+    shift at Tuesday 09:00. Six 60-minute items: one at a time until 11:00 (two done),
+    then two at a time (12:00, 13:00): clear after 4 hours, not the calendar's 2."""
+    agents = (
+        '{calendar: [{days: mon-fri, hours: "09:00-11:00", count: 3}, '
+        '{days: mon-fri, hours: "11:00-17:00", count: 2}]}'
+    )
+    process = queue("{fixed: 60}", agents)
+    until = Deadline(parse_time("2026-12-01T17:00"), 8.0)
+    (planned,) = forecast([(None, process)], backlog(6), until, replications=1)
+    short = backlog(6).model_copy(update={"on_shift": (("agents", 1),)})
+    (result,) = forecast([(None, process)], short, until, replications=1)
+    assert (planned.time.mean, result.time.mean) == (2.0, 4.0)
+
+
+def test_a_held_item_is_worked_on_before_the_shift() -> None:
+    """Nobody is on shift before 09:00; at 08:00 one 30-minute item is in progress and
+    another waits. Held by an agent, it is done at 08:30 and the other at 09:30 (1.5 h);
+    in progress without a holder, it waits for 09:00 too: both done at 10:00 (2 h)."""
+    agents = '{calendar: [{days: mon-fri, hours: "09:00-17:00", count: 1}]}'
+    process = queue("{fixed: 30}", agents)
+    until = Deadline(parse_time("2026-12-01T12:00"), 4.0)
+    times = []
+    for holder in ("agents", None):
+        items = (
+            SnapshotItem(stage="work", age_hours=1.0, state="in_progress", holder=holder),
+            SnapshotItem(stage="work", age_hours=0.5, line=1),
+        )
+        snapshot = Snapshot(file="s.csv", at=parse_time("2026-12-01T08:00"), items=items)
+        (result,) = forecast([(None, process)], snapshot, until, replications=1)
+        times.append(result.time.mean)
+    assert times == [1.5, 2.0]

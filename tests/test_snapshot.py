@@ -133,3 +133,88 @@ def test_lint_checks_a_snapshot_against_its_process() -> None:
     assert CliRunner().invoke(main, [*lint, str(FIXTURES / "good.csv")]).exit_code == 0
     folder = ["lint", str(PROCESSES), "--initial-state", str(FIXTURES / "good.csv")]
     assert CliRunner().invoke(main, folder).exit_code == 2
+
+
+HELD = """# snapshot: 2026-12-01T09:00
+# on_shift: reviewer_en=9,  reviewer_id=12
+stage,arrived,state,holder,market
+review_en,2026-12-01T08:00,,reviewer_en#2,US
+review_en,2026-12-01T08:10,in_progress,reviewer_en,US
+review_en,2026-12-01T08:20,,3,US
+review_en,2026-12-01T08:30,,,US
+"""
+
+
+def test_a_snapshot_says_who_holds_an_item_and_who_is_on_shift(tmp_path: Path) -> None:
+    """`# on_shift:` gives people per pool; a holder (pool, pool#person or a person of the
+    stage's pool) puts the item in progress; no holder, no state: waiting."""
+    path = tmp_path / "held.csv"
+    path.write_text(HELD, encoding="utf-8")
+    snapshot = read_snapshot(path, QUEUE)
+    assert snapshot.on_shift == (("reviewer_en", 9), ("reviewer_id", 12))
+    assert [(i.state, i.holder, i.person) for i in snapshot.items] == [
+        ("in_progress", "reviewer_en", 2),
+        ("in_progress", "reviewer_en", None),
+        ("in_progress", "reviewer_en", 3),
+        ("waiting", None, None),
+    ]
+
+
+def test_holders_and_people_on_shift_are_checked_where_written(tmp_path: Path) -> None:
+    """An unknown pool and a count that is not one in `# on_shift:`; a person holding two
+    items, a waiting item with a holder, a pool that does not work at the stage, a person
+    beyond the pool's people: PF022 at line:col; `procflow lint` exits 1 with them."""
+    path = tmp_path / "held.csv"
+    path.write_text(
+        "# snapshot: 2026-12-01T09:00\n"
+        "# on_shift: reviewer_en=9, reviewr_id=3, reviewer_pt=x\n"
+        "stage,arrived,state,resource\n"
+        "review_en,2026-12-01T08:00,,reviewer_en#2\n"
+        "review_en,2026-12-01T08:00,,reviewer_en#2\n"
+        "review_en,2026-12-01T08:00,waiting,reviewer_en\n"
+        "review_en,2026-12-01T08:00,,reviewer_id\n"
+        "review_en,2026-12-01T08:00,,reviewer_en#99\n",
+        encoding="utf-8",
+    )
+    expected = [
+        ("PF022", 2, 28), ("PF022", 2, 54), ("PF022", 5, 29), ("PF022", 6, 36),
+        ("PF022", 7, 29), ("PF022", 8, 29),
+    ]  # fmt: skip
+    assert located(path) == expected
+    bare = tmp_path / "bare.csv"  # no state column: the holder says in progress
+    bare.write_text(
+        "# snapshot: 2026-12-01T09:00\nstage,arrived,holder\nroute_by_market,2026-12-01T08:00,x\n",
+        encoding="utf-8",
+    )
+    assert [line_col for _, *line_col in located(bare)] == [[3, 34], [3, 34]]
+    process = str(PROCESSES / "multilingual_review_queue.yaml")
+    result = CliRunner().invoke(
+        main, ["lint", "--format", "json", process, "--initial-state", str(path)]
+    )
+    assert result.exit_code == 1
+    found = json.loads(result.output)["findings"]
+    assert [(f["code"], f["line"], f["column"]) for f in found] == expected
+
+
+def test_the_yaml_form_takes_on_shift_and_a_groups_holder(tmp_path: Path) -> None:
+    """`on_shift:` per pool and a group's `holder:` (a pool: in progress); an unknown pool
+    and a negative count are located at their key."""
+    path = tmp_path / "s.yaml"
+    path.write_text(
+        "snapshot: 2026-12-01T09:00\n"
+        "on_shift: {reviewer_en: 9}\n"
+        "items:\n"
+        "  - {stage: review_en, count: 2, holder: reviewer_en, attributes: {market: US}}\n",
+        encoding="utf-8",
+    )
+    snapshot = read_snapshot(path, QUEUE)
+    assert snapshot.on_shift == (("reviewer_en", 9),)
+    assert [(i.state, i.holder) for i in snapshot.items] == [("in_progress", "reviewer_en")] * 2
+    path.write_text(
+        "snapshot: 2026-12-01T09:00\n"
+        "on_shift: {reviewer_xx: 9}\n"
+        "items:\n"
+        "  - {stage: review_en, count: 2, holder: reviewer_id}\n",
+        encoding="utf-8",
+    )
+    assert located(path) == [("PF022", 2, 12), ("PF022", 4, 42)]

@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from procflow.analysis import Capacity
     from procflow.decide.compare import compare
-    from procflow.decide.forecast import forecast
+    from procflow.decide.forecast import compare_forecasts, forecast
     from procflow.decide.optimize import optimize
     from procflow.decide.staffing import StaffingOptions, plan_staffing
     from procflow.decide.sweep import sweep
@@ -72,6 +72,7 @@ _WHERE = {
     "StaffingPlan": ("procflow.results.staffing", "StaffingPlan"),
     "Sweep": ("procflow.results", "Sweep"),
     "compare": ("procflow.decide.compare", "compare"),
+    "compare_forecasts": ("procflow.decide.forecast", "compare_forecasts"),
     "forecast": ("procflow.decide.forecast", "forecast"),
     "load_any": ("procflow.scenario", "load_any"),
     "load_scenario": ("procflow.scenario", "load_scenario"),
@@ -155,6 +156,7 @@ __all__ = [
     "Sweep",
     "analyze",
     "compare",
+    "compare_forecasts",
     "forecast",
     "lint",
     "load",

@@ -219,7 +219,9 @@ def run_options(command: Callable[..., None]) -> Callable[..., None]:
         click.option(
             "--horizon",
             default=None,
-            help="Simulated time per replication, e.g. '3 days' (default 3 days).",
+            help="Simulated time per replication, e.g. '3 days' (default 3 days), or "
+            "'until 2026-12-04T18:00': from the snapshot's time with --initial-state, else "
+            "from Monday 00:00 of that week (runs start empty on Monday).",
         ),
         click.option(
             "--warmup",

@@ -14,51 +14,24 @@ from procflow.cli.common import (
     executor_options,
     export,
     export_options,
-    fail_load,
     inputs_of,
     load_any,
     progress_bar,
     refuse_broken,
     rendered,
 )
+from procflow.cli.snapshot import read_start, snapshot_options
 
 
 @click.command()
 @click.argument("path", type=click.Path())
 @click.argument("scenarios", nargs=-1, type=click.Path())
-@click.option(
-    "--initial-state",
-    "initial_state",
-    required=True,
-    type=click.Path(dir_okay=False),
-    help="The backlog snapshot: a CSV with one row per item (stage, arrived, state, attributes).",
-)
-@click.option(
-    "--at",
-    default=None,
-    help="The snapshot's time, e.g. 2026-12-01T09:00 (default: its '# snapshot:' line).",
-)
-@click.option("--until", default=None, help="The deadline, e.g. 2026-12-04T18:00.")
+@snapshot_options(required=True)
 @click.option(
     "--horizon",
     default=None,
     help="Instead of --until: 'until 2026-12-04T18:00', or a length after the snapshot "
     "such as '3 days'.",
-)
-@click.option(
-    "--forecast",
-    "volumes_path",
-    default=None,
-    type=click.Path(dir_okay=False),
-    help="A volume forecast CSV (start, stream, volume, optional low/high; as procflow staff "
-    "reads): its streams send these volumes, each replication drawn within low-high.",
-)
-@click.option(
-    "--target",
-    default=0,
-    show_default=True,
-    type=click.IntRange(0),
-    help="Cleared means the backlog (items in the system) is down to this many.",
 )
 @click.option(
     "--format",
@@ -109,12 +82,7 @@ def forecast(
         scenarios/multilingual_borrowed_staff.yaml \\
         --initial-state processes/multilingual_backlog.csv --horizon "until 2026-12-04T18:00"
     """
-    from procflow.decide.forecast import deadline
     from procflow.decide.forecast import forecast as run_forecast
-    from procflow.diagnostics import LoadError
-    from procflow.model.forecast import read_forecast
-    from procflow.model.settings import SettingsError
-    from procflow.model.snapshot import parse_time, read_snapshot
     from procflow.report.forecast import forecast_markdown, print_forecast
     from procflow.results import to_json
     from procflow.results.forecast import BacklogForecasts
@@ -127,35 +95,14 @@ def forecast(
     refuse_broken(*(p for _, p in runs))
     given = [path, *scenarios, initial_state, *filter(None, [opts["volumes_path"]])]
     check_exports(inputs_of(given, scenario or base), {**opts, "output": output})
-    try:
-        at = parse_time(opts["at"]) if opts["at"] else None
-    except ValueError:
-        raise click.BadParameter(
-            f"{opts['at']!r} is not a date-time; write e.g. 2026-12-01T09:00", param_hint="--at"
-        ) from None
-    try:
-        snapshot = read_snapshot(initial_state, base, at)
-    except LoadError as exc:
-        fail_load(exc)
-        raise
-    volumes = None
-    if opts["volumes_path"]:
-        try:
-            volumes = read_forecast(opts["volumes_path"], [a.name for a in base.arrivals])
-        except LoadError as exc:
-            fail_load(exc)
-            raise
-    try:
-        until = deadline(snapshot, opts["until"], opts["horizon"])
-    except SettingsError as exc:
-        raise click.BadParameter(exc.message, param_hint=exc.option) from None
+    start = read_start(base, initial_state, opts)
     executor = executor_of(opts)
     with progress_bar(opts["replications"] * len(runs)) as advance:
         made = run_forecast(
             runs,
-            snapshot,
-            until,
-            volumes=volumes,
+            start.snapshot,
+            start.until,
+            volumes=start.volumes,
             target=opts["target"],
             replications=opts["replications"],
             seed=opts["seed"],

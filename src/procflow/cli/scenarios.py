@@ -23,6 +23,12 @@ from procflow.cli.common import (
     rendered,
     run_options,
 )
+from procflow.cli.snapshot import (
+    read_start,
+    refuse_with_snapshot,
+    refuse_without_snapshot,
+    snapshot_options,
+)
 
 
 @click.command()
@@ -36,9 +42,15 @@ from procflow.cli.common import (
     show_default=True,
     help="csv: every scenario's table of paired differences, one after another, as CSV.",
 )
+@snapshot_options(required=False)
 @run_options
 def compare(
-    base: str, scenarios: tuple[str, ...], fmt: str, output: str | None, **opts: Any
+    base: str,
+    scenarios: tuple[str, ...],
+    fmt: str,
+    output: str | None,
+    initial_state: str | None,
+    **opts: Any,
 ) -> None:
     """Compare scenarios against a baseline, with paired statistics a PM can trust.
 
@@ -47,13 +59,22 @@ def compare(
     95% interval and a 'significant' flag. Scenarios that become unstable or
     break an SLA the baseline meets are flagged first.
 
+    With --initial-state the runs start from that backlog snapshot and go to
+    --until (or --horizon "until <date-time>"), as procflow forecast runs them:
+    the comparison adds each forecast (the chance of clearing the backlog to
+    --target, when, the breaches) and each scenario's change against the baseline.
+
     \b
     Example:
       procflow compare processes/image_moderation_qc.yaml \\
           scenarios/qc_sample_20pct.yaml scenarios/qc_sample_20pct_plus_3.yaml
       procflow compare processes/image_moderation_qc.yaml scenarios/*.yaml --format markdown
+      procflow compare processes/multilingual_review_queue.yaml \\
+          scenarios/multilingual_borrowed_staff.yaml \\
+          --initial-state processes/multilingual_backlog.csv --until 2026-12-03T18:00
     """
     from procflow.decide.compare import compare as run_compare
+    from procflow.decide.forecast import compare_forecasts
     from procflow.report.markdown import comparison_markdown
     from procflow.report.terminal import print_comparison
     from procflow.results import to_json
@@ -64,18 +85,36 @@ def compare(
     for scenario in loaded:
         refuse_sweep(scenario, "compare")
         refuse_broken(scenario.process)
-    inputs = inputs_of([base, *scenarios], base_scenario or baseline, *loaded)
-    check_exports(inputs, {**opts, "output": output})
-    run = plan_run(baseline, opts, loaded[0].settings if loaded else None)
-    total = run.settings.replications * (len(loaded) + 1)
-    with progress_bar(total) as advance:
-        comparison = run_compare(
-            baseline,
-            [(s.name, s.description, s.process) for s in loaded],
-            run.settings,
-            executor=run.executor,
-            progress=advance,
-        )
+    given = [base, *scenarios, *filter(None, [initial_state, opts["volumes_path"]])]
+    check_exports(inputs_of(given, base_scenario or baseline, *loaded), {**opts, "output": output})
+    overrides = loaded[0].settings if loaded else None
+    changes = [(s.name, s.description, s.process) for s in loaded]
+    if initial_state is None:
+        refuse_without_snapshot(opts)
+        run = plan_run(baseline, opts, overrides)
+        total = run.settings.replications * (len(loaded) + 1)
+        with progress_bar(total) as advance:
+            comparison = run_compare(
+                baseline, changes, run.settings, executor=run.executor, progress=advance
+            )
+    else:
+        refuse_with_snapshot(opts)
+        start = read_start(baseline, initial_state, opts)
+        run = plan_run(baseline, {**opts, "horizon": None}, overrides)
+        total = run.settings.replications * (len(loaded) + 1)
+        with progress_bar(total) as advance:
+            comparison = compare_forecasts(
+                baseline,
+                changes,
+                start.snapshot,
+                start.until,
+                volumes=start.volumes,
+                target=opts["target"],
+                replications=run.settings.replications,
+                seed=run.settings.seed,
+                executor=run.executor,
+                progress=advance,
+            )
     export(comparison, baseline, opts)
     if fmt == "json":
         text = json.dumps(to_json(comparison), indent=2, ensure_ascii=False) + "\n"

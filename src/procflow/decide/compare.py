@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from procflow.lint.runner import refuse_broken
 from procflow.model.process import Process
 from procflow.model.settings import RunSettings
-from procflow.results import Comparison, compare_runs
+from procflow.results import Comparison, Replication, Results, compare_runs
 from procflow.sim.executor import Executor
 from procflow.sim.runner import Progress, run_many, summarize_runs
 
@@ -36,16 +36,24 @@ def compare(
     processes = [baseline, *(p for _, _, p in scenarios)]
     refuse_broken(*processes)
     ran = run_many(processes, settings, executor, progress)
-    settings, grouped = ran.settings, ran.runs
-    base = summarize_runs(baseline, settings, grouped[0])
+    results = [
+        summarize_runs(p, ran.settings, runs) for p, runs in zip(processes, ran.runs, strict=True)
+    ]
+    return paired(results, ran.runs, scenarios)
+
+
+def paired(
+    results: Sequence[Results],
+    grouped: Sequence[Sequence[Replication]],
+    scenarios: Sequence[tuple[str, str, Process]],
+) -> Comparison:
+    """The comparison of runs already made on common random numbers: ``results`` and
+    ``grouped`` runs of the baseline first, then of each ``(name, description, process)``."""
+    base = results[0]
     compared = [
-        compare_runs(
-            name,
-            description,
-            (base, grouped[0]),
-            (summarize_runs(process, settings, runs), runs),
-            process,
+        compare_runs(name, description, (base, grouped[0]), (r, runs), process)
+        for (name, description, process), r, runs in zip(
+            scenarios, results[1:], grouped[1:], strict=True
         )
-        for (name, description, process), runs in zip(scenarios, grouped[1:], strict=True)
     ]
     return Comparison(base, compared)

@@ -14,72 +14,27 @@ where they share structure.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
+from procflow.decide.compare import paired
 from procflow.lint.runner import refuse_broken
 from procflow.model.forecast import Forecast as VolumeForecast
 from procflow.model.process import Process
-from procflow.model.quantities import TimeUnit, convert, parse_duration
+from procflow.model.quantities import TimeUnit, convert
 from procflow.model.settings import (
     DEFAULT_REPLICATIONS,
     DEFAULT_SEED,
+    Deadline,
     RunSettings,
-    SettingsError,
     VolumeStep,
     VolumeSteps,
+    deadline,
 )
-from procflow.model.snapshot import Snapshot, parse_time, stage_counts
-from procflow.results.forecast import BacklogForecast, build_forecast
+from procflow.model.snapshot import Snapshot, stage_counts
+from procflow.results import Comparison, Replication
+from procflow.results.forecast import BacklogForecast, BacklogForecasts, build_forecast
 from procflow.sim.executor import Executor
 from procflow.sim.runner import Progress, run_many, summarize_runs
-
-#: How ``--horizon`` names a deadline rather than a length: ``until 2026-12-04T18:00``.
-UNTIL = "until"
-
-
-@dataclass(frozen=True)
-class Deadline:
-    """The end of a forecast: a date-time, and the hours from the snapshot to it."""
-
-    until: datetime
-    hours: float
-
-
-def deadline(snapshot: Snapshot, until: str | None, horizon: str | None) -> Deadline:
-    """The deadline from ``--until 2026-12-04T18:00``, or ``--horizon "until <date-time>"``,
-    or a ``--horizon`` length after the snapshot ("4 days").
-
-    Raises :class:`SettingsError` naming the option for a date-time that cannot be
-    read, none given, or a deadline not after the snapshot's time.
-    """
-    option = "--until"
-    text = until
-    if text is None and horizon is not None:
-        option = "--horizon"
-        words = horizon.strip()
-        if words.lower().startswith(UNTIL):
-            text = words[len(UNTIL) :].strip()
-        else:
-            try:
-                hours = parse_duration(words, "hour")
-            except ValueError as exc:
-                raise SettingsError(option, f"{exc}; or write 'until 2026-12-04T18:00'") from None
-            return Deadline(snapshot.at + timedelta(hours=hours), hours)
-    if text is None:
-        raise SettingsError("--until", "give the deadline, such as --until 2026-12-04T18:00")
-    try:
-        moment = parse_time(text).replace(tzinfo=None)
-    except ValueError:
-        raise SettingsError(
-            option, f"{text!r} is not a date-time; write ISO 8601, such as 2026-12-04T18:00"
-        ) from None
-    hours = snapshot.hours_until(moment)
-    if hours <= 0:
-        raise SettingsError(
-            option, f"{text} is not after the snapshot's time {snapshot.at.isoformat()}"
-        )
-    return Deadline(moment, hours)
 
 
 def volume_steps(
@@ -124,9 +79,57 @@ def forecast(
     Raises :class:`LintError` if lint finds errors in any process, :class:`SettingsError`
     for a deadline that cannot be read or is not after the snapshot.
     """
+    made, _ = _run(
+        processes, snapshot, until, volumes, target, replications, seed, executor, progress
+    )
+    return made
+
+
+def compare_forecasts(
+    baseline: Process,
+    scenarios: Sequence[tuple[str, str, Process]],
+    snapshot: Snapshot,
+    until: Deadline | str,
+    *,
+    volumes: VolumeForecast | None = None,
+    target: int = 0,
+    replications: int = DEFAULT_REPLICATIONS,
+    seed: int = DEFAULT_SEED,
+    executor: Executor | None = None,
+    progress: Progress | None = None,
+) -> Comparison:
+    """``compare`` from a snapshot: the baseline and each ``(name, description, process)``
+    forecast on the same replications as :func:`forecast` runs them (the same numbers for
+    the same seed), with their paired KPI differences, and the forecasts themselves
+    (each scenario's change in the chance of clearing, its clearing time and backlog:
+    :meth:`BacklogForecasts.change`) under ``forecast``.
+
+    Raises as :func:`forecast` does.
+    """
+    processes = [(None, baseline), *((name, p) for name, _, p in scenarios)]
+    made, grouped = _run(
+        processes, snapshot, until, volumes, target, replications, seed, executor, progress
+    )
+    comparison = paired([f.results for f in made if f.results is not None], grouped, scenarios)
+    comparison.forecast = BacklogForecasts(made)
+    return comparison
+
+
+def _run(
+    processes: Sequence[tuple[str | None, Process]],
+    snapshot: Snapshot,
+    until: Deadline | str,
+    volumes: VolumeForecast | None,
+    target: int,
+    replications: int,
+    seed: int,
+    executor: Executor | None,
+    progress: Progress | None,
+) -> tuple[list[BacklogForecast], list[list[Replication]]]:
+    """The forecasts of ``processes`` on common random numbers, and their replications."""
     refuse_broken(*(p for _, p in processes))
     if isinstance(until, str):
-        until = deadline(snapshot, until, None)
+        until = deadline(snapshot.at, until, None)
     unit = processes[0][1].time_unit
     steps = volume_steps(volumes, snapshot, until, unit) if volumes is not None else None
     settings = RunSettings(
@@ -151,8 +154,9 @@ def forecast(
                 hours=until.hours,
                 target=target,
                 initial=stage_counts(snapshot, list(process.stages)),
-                unit_hours=convert(1.0, process.time_unit, "hour"),
+                time_unit=process.time_unit,
+                due=process.due_dates,
                 scenario=name,
             )
         )
-    return made
+    return made, [list(runs) for runs in ran.runs]

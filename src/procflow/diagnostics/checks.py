@@ -356,7 +356,12 @@ file's first line ``# snapshot: 2026-12-01T09:00``. The location is the row
 and column of the problem: a stage the process does not have, or an end stage
 (an item there is already done); a stage where nobody works, for an item in
 progress; an attribute value the process does not list; an arrival after the
-snapshot time.
+snapshot time. Who holds an item in progress (an optional ``holder`` or
+``resource`` column: the stage's pool, ``pool#person`` or a person's number) is
+checked too: a pool the process does not have or that does not work at the
+item's stage, a person beyond the pool's people or holding two items, a holder
+for a waiting item; and so are the people on shift (``# on_shift:
+reviewer_en=9``): an unknown pool, a count that is not a whole number.
 
 Fails::
 

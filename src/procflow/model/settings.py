@@ -10,12 +10,19 @@ the data (MSER-5 on a pilot, see :mod:`procflow.sim.warmup`). A setting comes
 from the command line if given there, else from the scenario file's ``settings:``
 block, else from the defaults below: :meth:`RunSettings.parse` applies that
 order, so every command and the Python API agree.
+
+The horizon can also name its end: ``--horizon "until 2026-12-04T18:00"`` (and
+``--until`` of a forecast) runs to that date-time. A run from a snapshot starts at
+the snapshot's time; a run that starts empty starts at Monday 00:00, so it runs to
+that week's day and hour (Friday 18:00: 4 days 18 hours). :func:`deadline` reads
+both forms, once, for every command.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -23,8 +30,8 @@ from pydantic_core import PydanticCustomError
 
 from procflow.model.fields import MAX_WIP
 from procflow.model.process import Process
-from procflow.model.quantities import DURATION_PATTERN, parse_duration
-from procflow.model.snapshot import Snapshot
+from procflow.model.quantities import DURATION_PATTERN, convert, parse_duration
+from procflow.model.snapshot import Snapshot, parse_time
 
 DEFAULT_HORIZON = "3 days"
 DEFAULT_WARMUP = "8 hours"
@@ -103,6 +110,78 @@ class SettingsError(ValueError):
         self.message = message
 
 
+#: How ``--horizon`` names a deadline rather than a length: ``until 2026-12-04T18:00``.
+UNTIL = "until"
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """The end of a run as a date-time, and the hours from its start to it."""
+
+    until: datetime
+    hours: float
+
+
+def week_start(moment: datetime) -> datetime:
+    """The Monday 00:00 before ``moment``: where a run that starts empty starts."""
+    midnight = moment.replace(hour=0, minute=0, second=0, microsecond=0, tzinfo=None)
+    return midnight - timedelta(days=moment.weekday())
+
+
+def deadline(
+    start: datetime | None,
+    until: str | None,
+    horizon: str | None,
+    *,
+    until_option: str = "--until",
+) -> Deadline:
+    """The end of a run from ``start`` (a snapshot's time; None: a run that starts empty at
+    Monday 00:00, the Monday before the date given): ``--until 2026-12-04T18:00``, or
+    ``--horizon "until 2026-12-04T18:00"``, or a ``--horizon`` length ("4 days", only
+    with a ``start``).
+
+    Raises :class:`SettingsError` naming the option for a date-time that cannot be
+    read, none given, or a deadline not after the start.
+    """
+    option = until_option
+    text = until
+    if text is None and horizon is not None:
+        option = "--horizon"
+        words = horizon.strip()
+        if words.lower().startswith(UNTIL):
+            text = words[len(UNTIL) :].strip()
+        elif start is not None:
+            try:
+                hours = parse_duration(words, "hour")
+            except ValueError as exc:
+                raise SettingsError(option, f"{exc}; or write 'until 2026-12-04T18:00'") from None
+            return Deadline(start + timedelta(hours=hours), hours)
+    if text is None:
+        raise SettingsError(
+            until_option, f"give the deadline, such as {until_option} 2026-12-04T18:00"
+        )
+    try:
+        moment = parse_time(text).replace(tzinfo=None)
+    except ValueError:
+        raise SettingsError(
+            option, f"{text!r} is not a date-time; write ISO 8601, such as 2026-12-04T18:00"
+        ) from None
+    begin = week_start(moment) if start is None else start.replace(tzinfo=None)
+    hours = (moment - begin) / timedelta(hours=1)
+    if hours <= 0:
+        what = "the snapshot's time" if start is not None else "the run's start, Monday 00:00,"
+        raise SettingsError(option, f"{text} is not after {what} {begin.isoformat()}")
+    return Deadline(moment, hours)
+
+
+def horizon_hours(horizon: str | None, start: datetime | None) -> float | None:
+    """The hours of a ``--horizon "until <date-time>"`` (see :func:`deadline`); None for a
+    length, which :meth:`RunSettings.parse` reads itself."""
+    if horizon is None or not horizon.strip().lower().startswith(UNTIL):
+        return None
+    return deadline(start, None, horizon).hours
+
+
 @dataclass(frozen=True)
 class VolumeStep:
     """A forecast interval of one stream, in run time (0 = the snapshot; the process's time
@@ -174,13 +253,19 @@ class RunSettings:
         """Settings from the arguments, else the scenario file's, else the defaults.
 
         Durations are text with a unit ("3 days", "90 min"), or ``auto`` for the
-        warm-up; a precision is a percentage ("5%") or a share (0.05). Raises
+        warm-up; the horizon may be ``until <date-time>`` (from Monday 00:00 of its
+        week); a precision is a percentage ("5%") or a share (0.05). Raises
         :class:`SettingsError` naming the option for one that cannot be read, for a
         warm-up not shorter than the horizon, or for a first batch above the cap.
         """
         file = scenario or RunOverrides()
         unit = process.time_unit
-        length = _duration(horizon or file.horizon or DEFAULT_HORIZON, unit, "--horizon")
+        text = horizon or file.horizon or DEFAULT_HORIZON
+        until = horizon_hours(text, None)
+        if until is not None:
+            length = convert(until, "hour", unit)
+        else:
+            length = _duration(text, unit, "--horizon")
         if length <= 0:
             raise SettingsError("--horizon", "must be longer than 0")
         skip_text = (warmup or file.warmup or DEFAULT_WARMUP).strip()

@@ -13,11 +13,18 @@ that backlog as one row per item; procflow reads the export as CSV::
 - ``arrived``: when it arrived (ISO date-time, with or without an offset): its age
   counts from there, so its cycle time does too;
 - ``state`` (optional): ``waiting`` (the default) or ``in_progress``;
+- ``holder`` (optional, or ``resource``): who holds an item in progress: its
+  stage's pool (``reviewer_en``), a person of it (``reviewer_en#4``, or ``4``);
+  a held item is worked on from the start, its holder staying past their shift
+  if the calendar has them off; an item with a holder is in progress;
 - one column per item attribute, named as in the process (``market``); a column
   left out, or a cell left empty, leaves that attribute unknown for the item.
 
 The snapshot's time is the ``--at`` option or the file's first line
-``# snapshot: <ISO date-time>``. Its wall-clock time places the run in the week,
+``# snapshot: <ISO date-time>``. A comment line ``# on_shift: reviewer_en=9,
+reviewer_id=12`` before the header says who is really on shift when it is not
+the calendar (three out sick): that many people are on duty in that pool until
+its next calendar change. Its wall-clock time places the run in the week,
 so the weekly shift calendars and arrival schedules line up with the real day.
 Every problem is reported at its row and column (``PF022``), checked against the
 process: its stages, its attribute values, an end stage, an arrival after the
@@ -28,19 +35,19 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from procflow.diagnostics import Finding, LoadError, Location
 from procflow.diagnostics.checks import UNREADABLE_SNAPSHOT
 from procflow.diagnostics.csvcells import field_column
-from procflow.diagnostics.suggest import did_you_mean
-from procflow.model.process import CategoricalAttribute, Process
+from procflow.model.process import Process
 from procflow.model.quantities import parse_duration
+from procflow.model.snapshot_check import ItemChecker, State, Value
 from procflow.model.validation import translate_errors
 from procflow.source import Document, load_document
 from procflow.source.guards import read_text
@@ -49,10 +56,10 @@ from procflow.source.guards import read_text
 MAX_BYTES = 64 * 1024 * 1024
 #: The comment line that gives the snapshot's time.
 MARKER = "# snapshot:"
-State = Literal["waiting", "in_progress"]
-STATES: tuple[State, ...] = ("waiting", "in_progress")
-#: An attribute value as the process writes it (a categorical key or a number).
-Value = str | int | bool | float
+#: The comment line that says who is on shift: ``# on_shift: reviewer_en=9, reviewer_id=12``.
+ON_SHIFT = "# on_shift:"
+#: The columns that may name who holds an item (the first one present is read).
+HOLDER_COLUMNS = ("holder", "resource")
 
 
 class SnapshotItem(BaseModel):
@@ -66,6 +73,9 @@ class SnapshotItem(BaseModel):
     attributes: tuple[tuple[str, Value], ...] = ()
     #: the row's line in the file
     line: int = 0
+    #: an item in progress someone holds: the pool (its stage's), and the person (from 1)
+    holder: str | None = None
+    person: int | None = None
 
 
 class Snapshot(BaseModel):
@@ -75,6 +85,8 @@ class Snapshot(BaseModel):
     file: str
     at: datetime
     items: tuple[SnapshotItem, ...]
+    #: people on duty per pool at ``at`` where it is not the calendar's (until it changes)
+    on_shift: tuple[tuple[str, int], ...] = ()
 
     @property
     def week_minutes(self) -> float:
@@ -109,19 +121,24 @@ def read_snapshot(path: str | Path, process: Process, at: datetime | None = None
     text = _text(name)
     lines = list(io.StringIO(text, newline=""))
     first = 0
-    if lines and lines[0].lstrip().lower().startswith(MARKER):
-        stamp = lines[0].split(":", 1)[1].strip()
-        if at is None:
+    crew: tuple[int, str] | None = None
+    while first < len(lines) and lines[first].lstrip().startswith("#"):
+        line = lines[first]
+        first += 1
+        lowered = line.lstrip().lower()
+        if lowered.startswith(ON_SHIFT):
+            crew = (first, line)
+        elif lowered.startswith(MARKER) and at is None:
+            stamp = line.split(":", 1)[1].strip()
             try:
                 at = parse_time(stamp)
             except ValueError:
-                column = lines[0].index(stamp) + 1 if stamp else len(lines[0].rstrip()) + 1
+                column = line.index(stamp) + 1 if stamp else len(line.rstrip()) + 1
                 raise _error(
-                    Location(name, 1, column),
+                    Location(name, first, column),
                     f"the snapshot time {stamp!r} is not a date-time",
                     "write ISO 8601, such as # snapshot: 2026-12-01T09:00",
                 ) from None
-        first = 1
     if at is None:
         raise _error(
             Location(name, 1),
@@ -135,6 +152,8 @@ def read_snapshot(path: str | Path, process: Process, at: datetime | None = None
         hint = f"the columns are: {', '.join(header) or 'none'}"
         raise _error(Location(name, first + 1), f"no {' or '.join(missing)} column", hint)
     reading = _Rows(name, process, at, header)
+    if crew is not None:
+        reading.on_shift(*crew)
     number = first + 2
     for cells in reader:
         line = lines[number - 1] if number - 1 < len(lines) else ""
@@ -143,62 +162,16 @@ def read_snapshot(path: str | Path, process: Process, at: datetime | None = None
         number = first + reader.line_num + 1
     if reading.problems:
         raise LoadError(reading.problems)
-    return Snapshot(file=name, at=at.replace(tzinfo=None), items=tuple(reading.items))
+    return Snapshot(
+        file=name,
+        at=at.replace(tzinfo=None),
+        items=tuple(reading.items),
+        on_shift=tuple(reading.checker.people.items()),
+    )
 
 
 def _text(name: str) -> str:
     return read_text(name, MAX_BYTES, "snapshots")
-
-
-#: Reports a problem with one key of an item (a CSV column, a YAML key) where it is written.
-Problem = Callable[[str, str, str | None], None]
-
-
-class _Checker:
-    """Checks items against the process: their stage, state and attribute values."""
-
-    def __init__(self, process: Process) -> None:
-        self.stages = process.stages
-        self.attributes: dict[str, Any] = {}
-        for arrival in process.arrivals:
-            self.attributes.update(arrival.attributes)
-
-    def check(
-        self, stage: str, state: str, written: Sequence[tuple[str, Any]], problem: Problem
-    ) -> list[tuple[str, Value]]:
-        """The item's attribute values (as the process writes them), reporting every problem."""
-        if stage not in self.stages:
-            hint = did_you_mean(stage, list(self.stages)) or "use the process's stage names"
-            problem("stage", f"no stage {stage!r} in the process", hint)
-        elif self.stages[stage].kind == "end":
-            problem("stage", f"{stage!r} is an end stage: an item there is done", "leave it out")
-        elif state == "in_progress" and self.stages[stage].kind != "work":
-            problem(
-                "state", f"nobody works at {stage!r}: an item cannot be in progress there", None
-            )
-        if state not in STATES:
-            problem("state", f"state {state!r} is not waiting or in_progress", None)
-        values: list[tuple[str, Value]] = []
-        for name, raw in written:
-            attribute = self.attributes.get(name)
-            if attribute is None:
-                hint = did_you_mean(name, list(self.attributes)) or "use the process's attributes"
-                problem(name, f"no attribute {name!r} in the process", hint)
-                continue
-            text = str(raw).strip()
-            if not text:
-                continue
-            value = _value(text, attribute)
-            if value is None:
-                if isinstance(attribute, CategoricalAttribute):
-                    known = [str(v) for v in attribute.values]
-                    hint = did_you_mean(text, known) or f"the values are: {', '.join(known)}"
-                    problem(name, f"{name} {text!r} is not a value of the process", hint)
-                else:
-                    problem(name, f"{name} {text!r} is not a number", None)
-                continue
-            values.append((name, value))
-        return values
 
 
 class _Rows:
@@ -208,11 +181,36 @@ class _Rows:
         self.file = file
         self.at = at
         self.columns = {c: k for k, c in enumerate(header)}
-        self.checker = _Checker(process)
+        self.checker = ItemChecker(process)
         #: attribute columns of the file (other columns are not the snapshot's)
         self.attribute_columns = [n for n in self.checker.attributes if n in self.columns]
+        self.holder_column = next((c for c in HOLDER_COLUMNS if c in self.columns), None)
         self.items: list[SnapshotItem] = []
         self.problems: list[Finding] = []
+
+    def on_shift(self, number: int, line: str) -> None:
+        """The ``# on_shift: reviewer_en=9, reviewer_id=12`` line (line ``number``)."""
+        body = line.index(":") + 1
+        for part in line[body:].split(","):
+            if not part.strip():
+                continue
+            column = body + len(part) - len(part.lstrip()) + 1
+            body += len(part) + 1
+            pool, sep, count = part.strip().partition("=")
+            at_count = column + len(part.strip()) - len(count.lstrip())
+
+            def problem(
+                message: str, at_pool: bool = True, at: tuple[int, int] = (column, at_count)
+            ) -> None:
+                where = Location(self.file, number, at[0] if at_pool else at[1])
+                hint = "write # on_shift: reviewer_en=9, reviewer_id=12"
+                self.problems.append(UNREADABLE_SNAPSHOT.finding(message, where, hint))
+
+            value: Any = int(count) if count.strip().isdecimal() else count.strip()
+            if not sep:
+                problem(f"{part.strip()!r}: say how many people, as pool=count")
+                continue
+            self.checker.crew(pool.strip(), value, problem)
 
     def row(self, cells: list[str], number: int, line: str) -> None:
         found = len(self.problems)
@@ -222,13 +220,26 @@ class _Rows:
             return cells[index].strip() if index is not None and index < len(cells) else ""
 
         def problem(key: str, message: str, hint: str | None = None) -> None:
-            where = Location(self.file, number, field_column(line, self.columns[key]))
+            # an item in progress for its holder alone: its state is told by that column
+            column = self.columns.get(key, self.columns.get(self.holder_column or "", 0))
+            where = Location(self.file, number, field_column(line, column))
             self.problems.append(UNREADABLE_SNAPSHOT.finding(message, where, hint))
 
         stage = cell("stage")
-        state = cell("state") or "waiting"
+        held = cell(self.holder_column) if self.holder_column else ""
+        state = cell("state") or ("in_progress" if held else "waiting")
         written = [(name, cell(name)) for name in self.attribute_columns]
         values = self.checker.check(stage, state, written, problem)
+        holder: tuple[str | None, int | None] = (None, None)
+        if held and state == "waiting":
+            problem(self.holder_column or "holder", "a waiting item has no holder",
+                    "leave holder empty, or set state in_progress")  # fmt: skip
+        elif held:
+
+            def at_holder(key: str, message: str, hint: str | None = None) -> None:
+                problem(self.holder_column or key, message, hint)
+
+            holder = self.checker.holder(stage, held, number, at_holder)
         age = 0.0
         try:
             arrived = parse_time(cell("arrived"))
@@ -248,7 +259,13 @@ class _Rows:
         if len(self.problems) == found:
             self.items.append(
                 SnapshotItem(
-                    stage=stage, age_hours=age, state=state, attributes=tuple(values), line=number
+                    stage=stage,
+                    age_hours=age,
+                    state=state,
+                    attributes=tuple(values),
+                    line=number,
+                    holder=holder[0],
+                    person=holder[1],
                 )
             )
 
@@ -258,19 +275,6 @@ def _age(at: datetime, arrived: datetime) -> float:
     if (at.tzinfo is None) != (arrived.tzinfo is None):
         at, arrived = at.replace(tzinfo=None), arrived.replace(tzinfo=None)
     return (at - arrived) / timedelta(hours=1)
-
-
-def _value(text: str, attribute: Any) -> Value | None:
-    """The attribute's value written ``text`` (a categorical key or a number), or None."""
-    if isinstance(attribute, CategoricalAttribute):
-        for value in attribute.values:
-            if str(value) == text:
-                return value
-        return None
-    try:
-        return float(text)
-    except ValueError:
-        return None
 
 
 def _error(where: Location, message: str, hint: str | None = None) -> LoadError:
@@ -297,6 +301,11 @@ class SnapshotGroup(BaseModel):
         description="Their age at the snapshot: one duration, or [youngest, oldest].",
     )
     state: str = Field(default="waiting", description="waiting or in_progress.")
+    holder: str | None = Field(
+        default=None,
+        description="The pool whose people hold these items (in progress): they work on "
+        "them from the start, past their shift if need be.",
+    )
     attributes: dict[str, str | int | float | bool] = Field(
         default_factory=dict, description="Their attribute values, as in the process."
     )
@@ -307,6 +316,11 @@ class SnapshotFile(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid", title="procflow snapshot")
     snapshot: str | datetime = Field(description="When it was taken: an ISO date-time.")
+    on_shift: dict[str, int] = Field(
+        default_factory=dict,
+        description="People on duty per pool when it is not the calendar ({reviewer_en: 9}), "
+        "until the pool's next calendar change.",
+    )
     items: list[SnapshotGroup] = Field(min_length=1, description="The items, in groups.")
 
 
@@ -338,7 +352,14 @@ def _read_counts(name: str, process: Process, at: datetime | None) -> Snapshot:
             raise _error(
                 where, f"the snapshot time {loaded.snapshot!r} is not a date-time"
             ) from None
-    checker = _Checker(process)
+    checker = ItemChecker(process)
+    for pool, count in loaded.on_shift.items():
+
+        def crew(message: str, at_pool: bool, pool: str = pool) -> None:
+            where = doc.locate(("on_shift", pool), key=at_pool)
+            problems.append(UNREADABLE_SNAPSHOT.finding(message, where, None))
+
+        checker.crew(pool, count, crew)
     items: list[SnapshotItem] = []
     for k, group in enumerate(loaded.items):
         found = len(problems)
@@ -349,7 +370,17 @@ def _read_counts(name: str, process: Process, at: datetime | None) -> Snapshot:
                 path = ("items", k, "attributes", key)
             problems.append(UNREADABLE_SNAPSHOT.finding(message, doc.locate(path), hint))
 
-        values = checker.check(group.stage, group.state, list(group.attributes.items()), problem)
+        given = "state" in group.model_fields_set
+        state = "in_progress" if group.holder and not given else group.state
+        values = checker.check(group.stage, state, list(group.attributes.items()), problem)
+        holder: tuple[str | None, int | None] = (None, None)
+        if group.holder and state == "waiting":
+            problem(
+                "holder", "a waiting item has no holder", "leave holder out, or say in_progress"
+            )
+        elif group.holder:
+            line = doc.locate(("items", k)).line
+            holder = checker.holder(group.stage, group.holder, line, problem, persons=False)
         band = group.age if isinstance(group.age, list) else [group.age, group.age]
         try:
             if len(band) != 2:
@@ -369,11 +400,17 @@ def _read_counts(name: str, process: Process, at: datetime | None) -> Snapshot:
             item = SnapshotItem(
                 stage=group.stage,
                 age_hours=age,
-                state=group.state,
+                state=state,
                 attributes=tuple(values),
                 line=line,
+                holder=holder[0],
             )
             items.append(item)
     if problems:
         raise LoadError(problems)
-    return Snapshot(file=name, at=at.replace(tzinfo=None), items=tuple(items))
+    return Snapshot(
+        file=name,
+        at=at.replace(tzinfo=None),
+        items=tuple(items),
+        on_shift=tuple(checker.people.items()),
+    )

@@ -3,16 +3,19 @@
 The terminal summary and the Markdown say the answer first (the probability of
 clearing with its interval, when it clears), then draw the backlog over time as
 a fan chart in text: each line one moment, the bar the 10–90% band over
-replications and ``●`` the median. Reads the record only.
+replications and ``●`` the median. Then each SLA's and due date's breaches, and
+the breaches by day (a row per SLA or due-date class, a column per day: the mean
+breached items over replications with their interval). Reads the record only.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from rich.console import Console
+from rich.table import Table
 
 from procflow.results.estimate import Estimate
 from procflow.results.forecast import BacklogForecast, BacklogForecasts, BacklogPoint
@@ -107,12 +110,39 @@ def change_line(record: BacklogForecasts, k: int) -> str | None:
 
 
 def sla_lines(forecast: BacklogForecast) -> list[str]:
-    """Each SLA's breach rate and breached items."""
+    """Each SLA's and due-date class's breach rate and breached items."""
     return [
         f"{s.name}: {share_text(s.breach_rate)} breached, about {s.breached.mean:.0f} items"
         for s in forecast.slas
         if not math.isnan(s.breach_rate.mean)
     ]
+
+
+def count_text(e: Estimate) -> str:
+    """Breached items with their interval: ``12 (8–16)``; a whole mean without decimals."""
+
+    def number(x: float) -> str:
+        return f"{x:.0f}" if float(x).is_integer() or x >= 10 else f"{x:.1f}"
+
+    if math.isnan(e.mean):
+        return "n/a"
+    if math.isnan(e.low) or e.low == e.high:
+        return number(e.mean)
+    return f"{number(e.mean)} ({number(e.low)}–{number(e.high)})"
+
+
+def breaches_by_day(forecast: BacklogForecast) -> tuple[list[str], list[list[str]]]:
+    """The breaches-by-day table: the head (then one column per day, ``Tue 01 Dec``) and one
+    row per SLA or due-date class with days, each cell the items that breached that day
+    (mean over replications and 95% interval)."""
+    entries = [s for s in forecast.slas if s.by_day]
+    cells = [{d.day: d.breached for d in s.by_day} for s in entries]
+    days = sorted({day for c in cells for day in c})
+    rows = [
+        [s.name, *(count_text(c[day]) if day in c else "0" for day in days)]
+        for s, c in zip(entries, cells, strict=True)
+    ]
+    return ["breached items", *(f"{date.fromisoformat(day):%a %d %b}" for day in days)], rows
 
 
 def print_forecast(console: Console, record: BacklogForecasts) -> None:
@@ -138,6 +168,15 @@ def print_forecast(console: Console, record: BacklogForecasts) -> None:
             console.print("[bold]SLAs[/bold]")
             for line in sla_lines(f):
                 console.print(f"  {line}", markup=False)
+        head, rows = breaches_by_day(f)
+        if rows:
+            console.print()
+            table = Table(title="Breached items by day (mean, 95% interval)", title_justify="left")
+            for k, name in enumerate(head):
+                table.add_column(name, justify="left" if k == 0 else "right")
+            for row in rows:
+                table.add_row(*row)
+            console.print(table)
 
 
 def forecast_markdown(record: BacklogForecasts) -> str:
@@ -155,5 +194,11 @@ def forecast_markdown(record: BacklogForecasts) -> str:
             parts.append("| SLA | breach rate | breached items |\n|---|---|---|")
             for s in f.slas:
                 parts.append(f"| {s.name} | {share_text(s.breach_rate)} | {s.breached.mean:.0f} |")
+            parts.append("")
+        head, rows = breaches_by_day(f)
+        if rows:
+            parts.append("Breached items by day (mean, 95% interval):\n")
+            parts.append("| " + " | ".join(head) + " |\n|" + "---|" * len(head))
+            parts.extend("| " + " | ".join(row) + " |" for row in rows)
             parts.append("")
     return "# Backlog forecast\n\n" + "\n".join(parts).rstrip() + "\n"

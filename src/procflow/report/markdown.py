@@ -6,6 +6,7 @@ from procflow.flow.graph import build_graph
 from procflow.model.process import Process
 from procflow.model.settings import AUTO_WARMUP_NOTE
 from procflow.report.diagram import to_mermaid
+from procflow.report.forecast import forecast_markdown
 from procflow.report.format import (
     change_word,
     duration,
@@ -83,6 +84,8 @@ def comparison_markdown(comparison: Comparison) -> str:
                 "",
                 "</details>",
             ]
+    if comparison.forecast is not None:
+        lines += ["", forecast_markdown(comparison.forecast).replace("# ", "## ", 1).rstrip()]
     return "\n".join(lines) + "\n"
 
 

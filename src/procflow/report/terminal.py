@@ -15,6 +15,7 @@ from procflow.analysis import Capacity
 from procflow.model.process import Process
 from procflow.model.quantities import convert, counted, three_digits
 from procflow.model.settings import AUTO_WARMUP_NOTE
+from procflow.report.forecast import print_forecast
 from procflow.report.format import (
     change_word,
     duration,
@@ -258,6 +259,9 @@ def print_comparison(console: Console, comparison: Comparison) -> None:
             before, after = sla.words
             style = {"met": "green", "missed": "bold red"}.get(after, "yellow")
             console.print(f"  SLA {sla.name}: baseline {before}, scenario [{style}]{after}[/]")
+    if comparison.forecast is not None:
+        console.rule("From the snapshot: will the backlog clear?")
+        print_forecast(console, comparison.forecast)
 
 
 def print_sweep(console: Console, found: Sweep) -> None:

@@ -14,12 +14,16 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from procflow.model.process import Process
 from procflow.model.quantities import TimeUnit
 from procflow.results.estimate import Estimate, t975
 from procflow.results.records import Difference, Replication, Results, SlaChange, Verdict
 from procflow.results.verdict import scenario_verdict
+
+if TYPE_CHECKING:  # a forecast's record pairs its runs with this module's differences
+    from procflow.results.forecast import BacklogForecasts
 
 
 @dataclass
@@ -46,6 +50,9 @@ class Comparison:
 
     baseline: Results
     scenarios: list[ScenarioComparison]
+    #: compared from a snapshot (``compare --initial-state``): the forecasts of the same
+    #: runs, the baseline first, each scenario against it (``vs_base``)
+    forecast: BacklogForecasts | None = None
 
 
 def paired_difference(base: Sequence[float], other: Sequence[float]) -> Difference:

@@ -13,8 +13,8 @@ down to the target level (0, or a level the PM gives). Over the replications:
   others had not cleared by the deadline;
 - ``backlog.series``: the backlog at each step, as the median and the 10th and
   90th percentiles over replications (the fan chart);
-- ``slas``: each SLA's breach rate (1 − the share attained, items still open
-  past its max counted as breached) and the breached items it means.
+- ``slas``: each SLA's and each due-date class's breach rate and breached items,
+  and their breaches by day (see :mod:`procflow.results.breaches`).
 
 This module builds the record from the replications and writes its JSON; it
 runs nothing.
@@ -26,8 +26,19 @@ import math
 import statistics
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
+from procflow.model.duedates import DueDates
+from procflow.model.quantities import TimeUnit, convert
+from procflow.results.breaches import (
+    SlaBreach,
+    breach_from_json,
+    breach_to_json,
+    estimate_from_json,
+    estimate_to_json,
+    sla_breaches,
+)
 from procflow.results.comparison import paired_difference
 from procflow.results.estimate import Estimate
 from procflow.results.records import Replication, Results
@@ -44,15 +55,6 @@ class BacklogPoint:
     median: float
     p10: float
     p90: float
-
-
-@dataclass(frozen=True)
-class SlaBreach:
-    """An SLA over the forecast: its breach rate and the items that breach it."""
-
-    name: str
-    breach_rate: Estimate
-    breached: Estimate
 
 
 @dataclass
@@ -148,11 +150,14 @@ def build_forecast(
     hours: float,
     target: int,
     initial: dict[str, int],
-    unit_hours: float,
+    time_unit: TimeUnit,
+    due: DueDates | None = None,
     scenario: str | None = None,
 ) -> BacklogForecast:
-    """The forecast of ``runs`` (replications started from a snapshot, ``unit_hours`` hours
-    per process time unit), with ``results`` their simulation summary."""
+    """The forecast of ``runs`` (replications started from a snapshot, their times in
+    ``time_unit``), with ``results`` their simulation summary and ``due`` the process's due
+    dates (breached items per class and by day)."""
+    unit_hours = convert(1.0, time_unit, "hour")
     n = len(runs)
     cleared = [r.cleared * unit_hours for r in runs if r.cleared is not None]
     series = [r.series for r in runs]
@@ -163,18 +168,16 @@ def build_forecast(
         backlog.append(BacklogPoint(at, *_spread([s["wip"][k] for s in series])))
     finals = [s["wip"][length - 1] for s in series] if length else []
     final = Estimate.of(finals, "nonnegative")
-    arrived = [r.kpis.get("arrivals_per_hour", math.nan) * hours for r in runs]
-    slas = []
-    for k, sla in enumerate(results.slas):
-        rates = [1.0 - r.kpis.get(f"slas.{k}.attained", math.nan) for r in runs]
-        tasks = arrived
-        if sla.metric == "waiting_time" and sla.stage is not None:
-            visits = [r.kpis.get(f"stages.{sla.stage}.visits", math.nan) for r in runs]
-            tasks = [a * v for a, v in zip(arrived, visits, strict=True)]
-        breached = [rate * t for rate, t in zip(rates, tasks, strict=True)]
-        slas.append(
-            SlaBreach(sla.name, Estimate.of(rates, "share"), Estimate.of(breached, "nonnegative"))
-        )
+    first_day = datetime.fromisoformat(start).date()
+    slas = sla_breaches(
+        results,
+        runs,
+        hours=hours,
+        first_day=first_day,
+        last_day=datetime.fromisoformat(until).date(),
+        due=due,
+        time_unit=time_unit,
+    )
     return BacklogForecast(
         process=results.process,
         start=start,
@@ -202,13 +205,6 @@ def _spread(values: Sequence[float]) -> tuple[float, float, float]:
     return statistics.median(values), percentile(values, 0.1), percentile(values, 0.9)
 
 
-def _estimate(e: Estimate) -> dict[str, Any]:
-    return {
-        "mean": None if math.isnan(e.mean) else e.mean,
-        "ci95": [None if math.isnan(e.low) else e.low, None if math.isnan(e.high) else e.high],
-    }
-
-
 def forecasts_to_json(record: BacklogForecasts) -> dict[str, Any]:
     """One forecast's document (``kind: forecast``), or several under ``kind: forecasts``."""
     if len(record.runs) == 1:
@@ -219,9 +215,9 @@ def forecasts_to_json(record: BacklogForecasts) -> dict[str, Any]:
         change = record.change(k)
         if change is not None:
             document["vs_base"] = {
-                "probability": _estimate(change.probability),
-                "time": _estimate(change.time),
-                "final_backlog": _estimate(change.final),
+                "probability": estimate_to_json(change.probability),
+                "time": estimate_to_json(change.time),
+                "final_backlog": estimate_to_json(change.final),
             }
         documents.append(document)
     return {"kind": "forecasts", "forecasts": documents}
@@ -231,15 +227,6 @@ def forecasts_from_json(document: Mapping[str, Any]) -> BacklogForecasts:
     """A forecast document (one, or several under ``forecasts``) back into its record."""
     entries = document["forecasts"] if document.get("kind") == "forecasts" else [document]
     return BacklogForecasts([_forecast_from(e) for e in entries])
-
-
-def _read(entry: Any, n: int) -> Estimate:
-    low, high = entry.get("ci95") or [None, None]
-
-    def num(x: Any) -> float:
-        return math.nan if x is None else float(x)
-
-    return Estimate(num(entry.get("mean")), num(low), num(high), n)
 
 
 def _forecast_from(entry: Mapping[str, Any]) -> BacklogForecast:
@@ -255,14 +242,11 @@ def _forecast_from(entry: Mapping[str, Any]) -> BacklogForecast:
         replications=n,
         seed=int(entry["seed"]),
         initial={str(k): int(v) for k, v in entry["initial"]["by_stage"].items()},
-        probability=_read(cleared["probability"], n),
-        time=_read(cleared["time"], int(cleared["replications"])),
+        probability=estimate_from_json(cleared["probability"], n),
+        time=estimate_from_json(cleared["time"], int(cleared["replications"])),
         backlog=[BacklogPoint(*map(float, p)) for p in entry["backlog"]["series"]],
-        final=_read(entry["backlog"]["final"], n),
-        slas=[
-            SlaBreach(str(s["name"]), _read(s["breach_rate"], n), _read(s["breached"], n))
-            for s in entry["slas"]
-        ],
+        final=estimate_from_json(entry["backlog"]["final"], n),
+        slas=[breach_from_json(s, n) for s in entry["slas"]],
         scenario=entry.get("scenario"),
         cleared_hours=tuple(
             math.nan if h is None else float(h) for h in runs.get("cleared_hours") or ()
@@ -285,24 +269,17 @@ def forecast_to_json(forecast: BacklogForecast) -> dict[str, Any]:
         "seed": forecast.seed,
         "initial": {"items": sum(forecast.initial.values()), "by_stage": forecast.initial},
         "cleared": {
-            "probability": _estimate(forecast.probability),
+            "probability": estimate_to_json(forecast.probability),
             "replications": forecast.cleared_runs,
-            "time": _estimate(forecast.time),
+            "time": estimate_to_json(forecast.time),
         },
         "backlog": {
-            "final": _estimate(forecast.final),
+            "final": estimate_to_json(forecast.final),
             "series": [[p.hours, p.median, p.p10, p.p90] for p in forecast.backlog],
         },
         "per_replication": {
             "cleared_hours": [None if math.isnan(h) else h for h in forecast.cleared_hours],
             "final_backlog": list(forecast.final_backlog),
         },
-        "slas": [
-            {
-                "name": s.name,
-                "breached": _estimate(s.breached),
-                "breach_rate": _estimate(s.breach_rate),
-            }
-            for s in forecast.slas
-        ],
+        "slas": [breach_to_json(s) for s in forecast.slas],
     }

@@ -279,6 +279,8 @@ def to_json(record: Record) -> dict[str, Any]:
             "baseline": results_to_json(record.baseline),
             "scenarios": [_scenario_to_json(s) for s in record.scenarios],
         }
+        if record.forecast is not None:
+            document["forecast"] = forecasts_to_json(record.forecast)
     elif isinstance(record, Sweep):
         document = {
             "format_version": FORMAT_VERSION,
@@ -549,7 +551,10 @@ def from_json(document: Any) -> Record:
         if kind == "comparison":
             baseline = results_from_json(document["baseline"])
             scenarios = [_scenario_from(s, baseline) for s in document.get("scenarios") or []]
-            return Comparison(baseline, scenarios)
+            forecast = document.get("forecast")
+            return Comparison(
+                baseline, scenarios, forecasts_from_json(forecast) if forecast else None
+            )
         settings = dict(document.get("settings") or {})
         if kind == "sweep":
             points = [_point_from(p, settings) for p in document.get("points") or []]

@@ -48,6 +48,9 @@ class Replication:
     by_interval: dict[str, tuple[list[int], list[int]]] = field(default_factory=dict)
     #: a forecast's run: when the backlog first reached its target (None: not by the end)
     cleared: float | None = None
+    #: a forecast's run: breaches per calendar day (0: the snapshot's date), keyed
+    #: ``due_dates.<value>`` (a due-date group) and ``slas.<k>`` (a cycle-time SLA)
+    by_day: dict[str, dict[int, int]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

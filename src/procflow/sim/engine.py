@@ -34,6 +34,7 @@ from procflow.model.settings import RunSettings
 from procflow.results.records import Replication
 from procflow.sim.arrivals import attribute_drawer, start_arrivals, start_forecast_arrivals
 from procflow.sim.measure import (
+    BreachDays,
     Cohort,
     Kpis,
     Open,
@@ -130,7 +131,8 @@ class Engine:
         self.env = simpy.Environment()
         snapshot = settings.snapshot
         start = snapshot.week_minutes if snapshot is not None else 0.0
-        plan = Plan(compile_flow(process), seed, replication, start)
+        on_shift = dict(snapshot.on_shift) if snapshot is not None else None
+        plan = Plan(compile_flow(process), seed, replication, start, on_shift)
         self.plan = plan
         self.pools = plan.pools
         self.stages = plan.stages
@@ -141,7 +143,14 @@ class Engine:
         self.sequence = 0
         self.wip = TimeAverage()
         self.due = plan.due
-        self.cohort = Cohort(len(process.slas), len(plan.due.allowed) if plan.due else 0)
+        groups = len(plan.due.allowed) if plan.due else 0
+        self.cohort = Cohort(len(process.slas), groups)
+        #: a forecast's breaches by the day they happened (None: not a forecast)
+        self.days: BreachDays | None = None
+        if snapshot is not None:
+            day = convert(1.0, "day", process.time_unit)
+            midnight = (start % 1440) / plan.unit_minutes
+            self.days = BreachDays(midnight, day, groups, len(process.slas))
         #: items that arrived before the window and are still in the system (the cohort's
         #: own are in ``cohort.open``): together, the backlog whose ages are reported
         self.early: dict[int, _Item] = {}
@@ -230,9 +239,11 @@ class Engine:
         """Put the snapshot's items in the system at time 0, before anything else happens.
 
         Items in progress come first and take the people on shift (more than there are
-        wait at the front of their queue); their remaining work is a fresh draw from the
-        stage's handling time (exact for exponential times, which have no memory; an
-        overestimate of the rest for times that do). Waiting items follow, oldest first,
+        wait at the front of their queue, except those the snapshot says someone holds:
+        their holder works on past the shift, see :meth:`StaffPool.hold`); their
+        remaining work is a fresh draw from the stage's handling time (exact for
+        exponential times, which have no memory; an overestimate of the rest for times
+        that do). Waiting items follow, oldest first,
         so a first-come-first-served queue serves them in arrival order; their age
         counts in their waits and cycle times (``arrived`` is before 0).
         """
@@ -246,7 +257,7 @@ class Engine:
         due = self.due
         # the backlog in arrival order (its ages are read by position), then placed:
         # in progress first, then the waiting oldest first
-        placed: list[tuple[bool, float, int, _Item, str]] = []
+        placed: list[tuple[bool, bool, float, int, _Item, str]] = []
         for entry in sorted(snapshot.items, key=lambda i: (-i.age_hours, i.line)):
             row: list[Any] = [None] * width
             for name, value in entry.attributes:
@@ -261,11 +272,22 @@ class Engine:
             cohort.arrived += 1
             cohort.open[item.case] = item
             self.wip.move(0.0, 1)
-            placed.append((entry.state != "in_progress", arrived, entry.line, item, entry.stage))
-        for _, arrived, _, item, stage in sorted(placed, key=lambda p: p[:3]):
+            waiting = entry.state != "in_progress"
+            placed.append((waiting, entry.holder is None, arrived, entry.line, item, entry.stage))
+        for _, free, arrived, _, item, stage in sorted(placed, key=lambda p: p[:4]):
             self.enter(item, index[stage])
-            if item.ticket:
+            if item.ticket and not free:  # someone holds it: they work on it, shift or not
+                self._hold(item, self.stages[index[stage]])
+            elif item.ticket:
                 item.enqueued = arrived  # it has waited since it arrived
+
+    def _hold(self, item: _Item, stage: PlannedStage) -> None:
+        """Start a snapshot's held item that found nobody free: its holder works on it."""
+        pool = stage.pool
+        pool.withdraw(item)
+        stage.queue.move(0.0, -1)
+        skill = stage.skill if stage.skill_from < 0 else skill_of(stage, item.attrs)
+        self._start(item, stage, 0.0, pool.hold(skill, 0.0))
 
     # ----------------------------------------------------------------- flow
 
@@ -467,9 +489,12 @@ class Engine:
             del self.early[item.case]
             return
         cohort = self.cohort
+        days = self.days
         del cohort.open[item.case]
         if now > item.due:
             cohort.breached[item.group] += 1
+            if days is not None:
+                days.add(days.due[item.group], item.due)
         cycle = now - item.arrived
         cohort.cycle.add(cycle)
         cohort.delivered += 1
@@ -479,6 +504,8 @@ class Engine:
         for k, limit in self.sla_cycle:
             if cycle <= limit:
                 cohort.sla_hits[k] += 1
+            elif days is not None:
+                days.add(days.slas[k], item.arrived + limit)
         if self.closed and not cohort.open and not self.done.triggered:
             self.done.succeed()  # past the horizon, and the whole cohort is delivered
 
@@ -591,6 +618,8 @@ class Engine:
         cycle = self.cohort.cycle
         percentiles = [cycle.quantile(q / 100) for q in range(1, 100)]
         drained = not self.cohort.open
+        days = self.days
+        by_day = {} if days is None else days.tallies(self.cohort, now, self.due, self.sla_cycle)
         return Replication(
             dict(kpis),
             stable,
@@ -601,6 +630,7 @@ class Engine:
             drained,
             self.stuck,
             cleared=self.cleared,
+            by_day=by_day,
         )
 
     def _growth(self) -> dict[str, float]:

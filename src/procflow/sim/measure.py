@@ -19,6 +19,11 @@ dates (an item still open past its due date has breached).
 The **backlog** at the horizon (every item in the system, however early it arrived)
 gives its ages (median, p90, the oldest item) and, with due dates, how long its items
 have before they breach; the same ages are sampled over the run for the time series.
+
+A forecast also tallies its **breaches by day**: each breach under the calendar day
+it happened on (an item's due date, or its arrival plus a cycle-time SLA's max),
+whether the item was delivered late or is still open at the deadline. A tally per
+day, not a list of items: memory stays bounded however large the backlog.
 """
 
 from __future__ import annotations
@@ -76,6 +81,53 @@ class Cohort:
         #: per due-date group: the cohort's items, and those delivered after their due date
         self.due_arrived = [0] * groups
         self.breached = [0] * groups
+
+
+class BreachDays:
+    """Breaches by the calendar day they happened, per due-date group and per SLA.
+
+    ``zero`` is the run's time 0 after its midnight and ``length`` one day, both in the
+    process's time unit: day 0 is the snapshot's date, -1 the day before, and so on.
+    """
+
+    __slots__ = ("due", "length", "slas", "zero")
+
+    def __init__(self, zero: float, length: float, groups: int, slas: int) -> None:
+        self.zero = zero
+        self.length = length
+        self.due: list[dict[int, int]] = [{} for _ in range(groups)]
+        self.slas: list[dict[int, int]] = [{} for _ in range(slas)]
+
+    def add(self, tally: dict[int, int], moment: float) -> None:
+        """Count one breach that happened at ``moment`` (run time) in ``tally``."""
+        day = math.floor((moment + self.zero) / self.length)
+        tally[day] = tally.get(day, 0) + 1
+
+    def tallies(
+        self,
+        cohort: Cohort,
+        now: float,
+        due: DueClock | None,
+        cycle_slas: Sequence[tuple[int, float]],
+    ) -> dict[str, dict[int, int]]:
+        """Every breach by day at ``now``: those tallied, and the open items already past
+        their due date or a cycle-time SLA's max; keyed ``due_dates.<value>`` and ``slas.<k>``."""
+        due_days = [dict(t) for t in self.due]
+        sla_days = [dict(t) for t in self.slas]
+        for item in cohort.open.values():
+            if now > item.due:
+                self.add(due_days[item.group], item.due)
+            for k, limit in cycle_slas:
+                if now - item.arrived > limit:
+                    self.add(sla_days[k], item.arrived + limit)
+        made: dict[str, dict[int, int]] = {}
+        if due is not None:
+            for g, allowed in enumerate(due.allowed):
+                if allowed != NEVER:
+                    made[f"due_dates.{due.label(g)}"] = due_days[g]
+        for k, _ in cycle_slas:
+            made[f"slas.{k}"] = sla_days[k]
+        return made
 
 
 def window_kpis(

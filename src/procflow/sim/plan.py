@@ -10,7 +10,7 @@ stage collects.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, cast
 
 from procflow.flow.due import compile_due
@@ -107,7 +107,14 @@ class PlannedStage:
 class Plan:
     """Everything one replication needs, flattened: stages, pools, entries, units, due dates."""
 
-    def __init__(self, flow: Flow, seed: int, replication: int, start: float = 0.0) -> None:
+    def __init__(
+        self,
+        flow: Flow,
+        seed: int,
+        replication: int,
+        start: float = 0.0,
+        on_shift: Mapping[str, int] | None = None,
+    ) -> None:
         process = flow.process
         self.flow = flow
         #: process time units -> minutes (shift and schedule times are minutes of the week)
@@ -115,8 +122,10 @@ class Plan:
         self.unit_hours = convert(1.0, process.time_unit, "hour")
         #: the minute of the week at the run's time 0 (Monday 00:00, or a snapshot's time)
         self.start = start
+        #: a snapshot's people on shift per pool (until its next calendar change)
+        people = on_shift or {}
         self.pools = {
-            name: StaffPool(name, r, self.unit_minutes, start)
+            name: StaffPool(name, r, self.unit_minutes, start, people.get(name))
             for name, r in process.resources.items()
         }
         self.stages = [

@@ -22,6 +22,9 @@ with the fewest skills, keeping generalists free for work only they can do.
 
 A run starts at Monday 00:00 of the calendar, or at a snapshot's minute of the
 week (a forecast from Tuesday 09:00 starts with Tuesday's early shift on duty).
+A snapshot may say who is really on shift (``on_shift: {reviewer_en: 9}``: three
+out sick): that many people are on duty until the pool's next calendar change,
+shared among its teams as the calendar shares them; then the calendar holds again.
 
 When a shift ends, nobody drops a task half done: people finish what they hold
 and then leave. When a shift starts, the newcomers take waiting work at once.
@@ -77,7 +80,12 @@ class StaffPool:
     """The people of one pool over simulated time, with their queues."""
 
     def __init__(
-        self, name: str, resource: Resource, unit_minutes: float, start: float = 0.0
+        self,
+        name: str,
+        resource: Resource,
+        unit_minutes: float,
+        start: float = 0.0,
+        on_shift: int | None = None,
     ) -> None:
         self.name = name
         self.cost_per_hour = resource.cost_per_hour
@@ -89,6 +97,8 @@ class StaffPool:
             Team(skills, profile, self._working(profile.at(start)), start)
             for skills, profile in resource.teams_on_duty
         ]
+        if on_shift is not None:
+            self._on_shift(teams, on_shift)
         # specialists first: arriving work goes to the free team with the fewest skills
         self.teams = sorted(teams, key=lambda t: len(t.skills) if t.skills else 1_000_000)
         self.queues: dict[Skill, list[_Entry]] = {}
@@ -104,6 +114,23 @@ class StaffPool:
 
     def _working(self, on_duty: float) -> int:
         return working_people(on_duty, self._shrinkage)
+
+    def _on_shift(self, teams: list[Team], people: int) -> None:
+        """``people`` on duty at the start instead of the calendar's, shared among the teams
+        in proportion to the calendar's (evenly when it has nobody on)."""
+        planned = [t.on_duty for t in teams]
+        total = sum(planned)
+        for team, share in zip(teams, planned, strict=True):
+            team.on_duty = people * (share / total if total else 1 / len(teams))
+            team.servers = team.free = self._working(team.on_duty)
+
+    def hold(self, skill: Skill, now: float) -> Team:
+        """A person of a team that can do the work, busy with it although the pool has nobody
+        free: a snapshot's item someone holds. They leave when it is done (``leaving``)."""
+        team = next((t for t in self.teams if t.serves(skill)), self.teams[0])
+        team.leaving += 1
+        self.busy.move(now, 1)
+        return team
 
     # ------------------------------------------------------------------ work
 

@@ -14,6 +14,7 @@ from html import escape as _e
 from procflow.model.process import Process
 from procflow.report import charts
 from procflow.report.format import change_word, headline_of
+from procflow.report.html.forecast import forecast_sections
 from procflow.report.html.page import (
     badge,
     figure,
@@ -174,6 +175,8 @@ def comparison_html(comparison: Comparison, process: Process | None = None) -> s
     rows = headline_of([baseline, *(s.results for s in comparison.scenarios)])
     body = [verdict]
     body += [_scenario_section(s, rows, unit) for s in comparison.scenarios]
+    if comparison.forecast is not None:
+        body += forecast_sections(comparison.forecast)
     diagram = process_section(process, baseline)
     if diagram:
         body.append(diagram)

@@ -2,7 +2,8 @@
 
 The answer comes first (per scenario: the probability of clearing with its
 Wilson interval, when it clears, the backlog left at the deadline), then the fan
-chart of the backlog over time, then each SLA's breaches.
+chart of the backlog over time, then each SLA's and due date's breaches and the
+breaches by day.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from html import escape as _e
 
 from procflow.model.process import Process
 from procflow.report import charts
-from procflow.report.forecast import change_line, headline, share_text
+from procflow.report.forecast import breaches_by_day, change_line, headline, share_text
 from procflow.report.html.page import (
     badge,
     figure,
@@ -41,9 +42,9 @@ def _answer(record: BacklogForecasts, k: int) -> str:
     return f"<h3>{_e(name)} {badge(word, tone)}</h3><ul>{lines}</ul>"
 
 
-@one_page
-def forecast_html(record: BacklogForecasts, process: Process | None = None) -> str:
-    """The report of a forecast and its scenarios; with the ``process``, its diagram too."""
+def forecast_sections(record: BacklogForecasts) -> list[str]:
+    """The answer, the fan chart, the SLA breaches and the breaches by day, as sections
+    (the forecast's report, and a comparison from a snapshot)."""
     first = record.runs[0]
     body = [
         section(
@@ -74,6 +75,26 @@ def forecast_html(record: BacklogForecasts, process: Process | None = None) -> s
     ]  # fmt: skip
     if rows:
         body.append(section("SLA breaches", table(["scenario", "SLA", "breached", "items"], rows)))
+    days = []
+    for f in record.runs:
+        head, day_rows = breaches_by_day(f)
+        if day_rows:
+            title = f"<h3>{_e(f.scenario or 'as planned')}</h3>" if len(record.runs) > 1 else ""
+            days.append(title + table(head, [[_e(c) for c in row] for row in day_rows]))
+    if days:
+        text = (
+            "<p>Items that breached each day (the day of their due date, or of arrival plus "
+            "the SLA's max): mean over replications, 95% interval.</p>"
+        )
+        body.append(section("Breaches by day", text + "".join(days), anchor="breaches-by-day"))
+    return body
+
+
+@one_page
+def forecast_html(record: BacklogForecasts, process: Process | None = None) -> str:
+    """The report of a forecast and its scenarios; with the ``process``, its diagram too."""
+    first = record.runs[0]
+    body = forecast_sections(record)
     diagram = process_section(process)
     if diagram:
         body.append(diagram)

@@ -19,6 +19,7 @@ from procflow.report.tables.cells import (
     sheet_title,
     unit_short,
 )
+from procflow.report.tables.forecast import forecast_tables
 from procflow.report.tables.results import results_tables
 from procflow.results import Comparison, ScenarioComparison
 
@@ -82,5 +83,6 @@ def comparison_tables(comparison: Comparison) -> list[Table]:
     titles = {t.title.casefold() for t in tables}
     files = {t.filename.casefold() for t in tables}
     scenarios = [_scenario_table(comparison, s, titles, files) for s in comparison.scenarios]
-    # the verdicts and the comparisons first, then the baseline's own tables
-    return tables[:1] + scenarios + tables[1:]
+    # the verdicts and the comparisons (and forecasts) first, then the baseline's own tables
+    forecast = forecast_tables(comparison.forecast) if comparison.forecast is not None else []
+    return tables[:1] + scenarios + forecast + tables[1:]

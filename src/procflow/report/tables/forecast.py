@@ -1,4 +1,5 @@
-"""The tables of a forecast: the answer per scenario, the backlog fan, the SLA breaches."""
+"""The tables of a forecast: the answer per scenario, the backlog fan, the SLA and due-date
+breaches, and the breaches by day (one row per scenario, SLA or due-date class, and day)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,8 @@ def _mean_and_interval(e: Estimate, kind: str) -> list[Cell]:
 
 
 def forecast_tables(record: BacklogForecasts) -> list[Table]:
-    """BacklogForecast (one row per scenario), Backlog (the fan chart's numbers), SLA breaches."""
+    """BacklogForecast (one row per scenario), Backlog (the fan chart's numbers), SLA breaches,
+    Breaches by day."""
     summary = Table(
         "BacklogForecast",
         "forecast",
@@ -29,6 +31,11 @@ def forecast_tables(record: BacklogForecasts) -> list[Table]:
         "SLA breaches",
         "sla_breaches",
         ["Scenario", "SLA", "Breach rate", "Low (95%)", "High (95%)", "Breached items"],
+    )
+    by_day = Table(
+        "Breaches by day",
+        "breaches_by_day",
+        ["Scenario", "SLA", "Day", "Breached items", "Low (95%)", "High (95%)"],
     )
     for f in record.runs:
         name = Cell(f.scenario or "as planned")
@@ -50,4 +57,8 @@ def forecast_tables(record: BacklogForecasts) -> list[Table]:
                 [name, Cell(s.name), *_mean_and_interval(s.breach_rate, "share"),
                  Cell(s.breached.mean, "number")]
             )  # fmt: skip
-    return [summary, backlog, slas]
+            for d in s.by_day:
+                by_day.rows.append(
+                    [name, Cell(s.name), Cell(d.day), *_mean_and_interval(d.breached, "number")]
+                )
+    return [summary, backlog, slas, *([by_day] if by_day.rows else [])]
