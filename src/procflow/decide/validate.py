@@ -185,8 +185,8 @@ def _period(
 
 def _rows(real: LogProfile, runs: Sequence[LogProfile]) -> list[FidelityRow]:
     """The rows with their intervals, which hold together (:func:`level_for`)."""
-    found: list[tuple[str, float, list[float], str]] = [
-        (key, value, [run.values.get(key, math.nan) for run in runs], "")
+    found: list[tuple[str, float, list[float], str, int]] = [
+        (key, value, [run.values.get(key, math.nan) for run in runs], "", real.counts[key])
         for key, value in real.values.items()
         if not math.isnan(value)  # NaN: the log has no such visits (an unused stage)
     ]
@@ -195,14 +195,14 @@ def _rows(real: LogProfile, runs: Sequence[LogProfile]) -> list[FidelityRow]:
     if len(real.variants) > len(top):
         groups.append(("variants.top.share", top, ""))
     for key, variants, detail in groups:
-        found.append((key, _share(real, variants), [_share(r, variants) for r in runs], detail))
+        shares = [_share(r, variants) for r in runs]
+        found.append((key, _share(real, variants), shares, detail, real.cases))
     level = level_for(len(found))
     rows = []
-    for key, value, values, detail in found:
+    for key, value, values, detail, seen in found:
         m = measure(key)
-        rows.append(
-            FidelityRow(key, m.label, m.unit, value, predicted(values, m.bounds, level), detail)
-        )
+        estimate = predicted(values, m.bounds, level)
+        rows.append(FidelityRow(key, m.label, m.unit, value, estimate, detail, seen))
     return rows
 
 

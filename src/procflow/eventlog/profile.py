@@ -13,9 +13,9 @@ an :class:`~procflow.eventlog.visit.EventSink`) and gives a :class:`LogProfile`:
 - per activity: the mean **handling time** (end - start) and the mean **wait**
   (start - enqueue; without enqueue times, start - the end of the case's
   latest visit before it, 0 for its first);
-- per pool: **utilization**, the handling time of its activities divided by
-  the people working on it on average over the week (from the process file)
-  times the period's length;
+- per pool: **utilization**, the handling time of its activities worked within
+  the period, divided by the people working on it on average over the week
+  (from the process file) times the period's length;
 - **throughput per day**: the cases done by the period's end, per day of it;
 - every event's time (each start and each end) and every arrival on the
   week's clock (hours from Monday 00:00 of the log's first week), for the
@@ -83,6 +83,8 @@ class LogProfile:
     #: variant (activities joined by an arrow) -> cases
     variants: dict[str, int]
     cases: int
+    #: the observations each value rests on (cases, or the visits of a stage or pool)
+    counts: dict[str, int]
 
 
 _Step = tuple[str, float | None, float, float]
@@ -131,8 +133,8 @@ class Profiler:
                 waits[stage].append(started - ready)
                 handling[stage].append(ended - started)
                 pool = lens.pool_of.get(stage)
-                if pool is not None:
-                    busy[pool] += ended - started
+                if pool is not None:  # the work done within the period
+                    busy[pool] += max(0.0, min(ended, end) - max(started, lens.start))
                 events += (started, ended)
         values = {
             "throughput_per_day": done / (lens.length / lens.day) if lens.length else math.nan,
@@ -140,14 +142,16 @@ class Profiler:
             "cycle_time.p50": percentile(cycles, 0.5),
             "cycle_time.p90": percentile(cycles, 0.9),
         }
+        counts = dict.fromkeys(values, len(cycles))
         for stage in lens.pool_of:
-            values[f"stages.{stage}.waiting_time"] = _mean(waits.get(stage, []))
-            values[f"stages.{stage}.handling_time"] = _mean(handling.get(stage, []))
+            for key, seen in (("waiting_time", waits), ("handling_time", handling)):
+                values[f"stages.{stage}.{key}"] = _mean(seen.get(stage, []))
+                counts[f"stages.{stage}.{key}"] = len(seen.get(stage, []))
         for pool, people in lens.working.items():
             capacity = people * lens.length
-            values[f"resources.{pool}.utilization"] = (
-                busy[pool] / capacity if capacity else math.nan
-            )
+            key = f"resources.{pool}.utilization"
+            values[key] = busy[pool] / capacity if capacity else math.nan
+            counts[key] = sum(len(v) for s, v in handling.items() if lens.pool_of.get(s) == pool)
         hours, shift = lens.hours, lens.week
         return LogProfile(
             values,
@@ -156,6 +160,7 @@ class Profiler:
             tuple((t + shift) * hours for t in events),
             dict(variants),
             len(cycles),
+            counts,
         )
 
 

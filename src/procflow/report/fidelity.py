@@ -3,8 +3,9 @@
 The terminal summary and the Markdown say the verdict first (fit or not, and
 the weakest part), then one row per measure: the real value, the simulated
 mean, its interval (the intervals hold together, see
-:mod:`procflow.results.fidelity`), the error, and ``off`` where the row fails
-the rule; then Simod's distances and the activities and stages that did not
+:mod:`procflow.results.fidelity`), the error, and a status: ``ok`` within the
+interval, ``close`` outside it by a gap too small to matter, ``few`` outside it
+on too few observations to count, ``off`` where the row fails the rule; then Simod's distances and the activities and stages that did not
 match. Reads the record only.
 """
 
@@ -41,7 +42,7 @@ def row_cells(row: FidelityRow, time_unit: str) -> list[str]:
         format_value(row.unit, row.simulated.mean, time_unit),
         format_interval(row.unit, row.simulated.low, row.simulated.high, time_unit),
         error,
-        "off" if row.off else ("ok" if row.within else "close"),
+        "off" if row.off else ("ok" if row.within else ("few" if row.few else "close")),
     ]
 
 

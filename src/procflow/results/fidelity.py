@@ -19,12 +19,17 @@ The verdict, one rule (docs/validation.md states it for PMs):
 - a row is **off** when the real value is outside its interval *and* the gap
   matters: more than :data:`RELATIVE` of the real value (for shares, more than
   :data:`POINTS` percentage points), so that a long log's tight interval does not
-  fail a model for a difference nobody would act on;
+  fail a model for a difference nobody would act on; a row whose real value
+  rests on fewer than :data:`MIN_OBSERVATIONS` observations (cases, or visits
+  of the activity or pool) is shown but never off: a handful of visits says
+  little about a model;
 - **fit for what-if questions**: no row is off; **usable with care**: rows are
   off, but none of the headline rows (throughput, cycle time); **not fit**: a
   headline row is off;
-- the **weakest part** is the off row (else any row) farthest outside its
-  interval, measured in half-widths of it.
+- the **weakest part** is the off row farthest outside its interval, measured
+  in half-widths of it: among the rows of an activity, a pool or a variant
+  (the parts of the model) when one of them is off, since the headline rows
+  are their outcome; when no row is off, the row farthest from its mean.
 
 The distances (:mod:`procflow.analysis.distances`, in hours) are means over
 replications with the 95% interval of the mean, as Simod reports them.
@@ -45,6 +50,8 @@ from procflow.results.records import Tone
 RELATIVE = 0.10
 #: ... or, for a share, than this many percentage points (as a share).
 POINTS = 0.05
+#: A row whose real value rests on fewer observations is shown but does not count.
+MIN_OBSERVATIONS = 30
 
 Fit = Literal["fit", "care", "poor"]
 FIT_WORDS: dict[Fit, str] = {
@@ -122,6 +129,13 @@ class FidelityRow:
     simulated: Estimate
     #: the variant's activities, for a variant row ('' otherwise)
     detail: str = ""
+    #: the observations of the real log the value rests on (cases, or visits)
+    observations: int = MIN_OBSERVATIONS
+
+    @property
+    def few(self) -> bool:
+        """Too few observations (:data:`MIN_OBSERVATIONS`) for the row to count."""
+        return self.observations < MIN_OBSERVATIONS
 
     @property
     def error(self) -> float:
@@ -150,8 +164,8 @@ class FidelityRow:
 
     @property
     def off(self) -> bool:
-        """Outside the interval by a gap that matters."""
-        return not self.within and self.material
+        """Outside the interval by a gap that matters, on enough observations."""
+        return not self.within and self.material and not self.few
 
     @property
     def gap(self) -> float:
@@ -201,7 +215,9 @@ def judge(rows: Sequence[FidelityRow]) -> FidelityVerdict:
     fit: Fit = "fit"
     if off:
         fit = "poor" if any(r.key in HEADLINE for r in off) else "care"
-    pool = off or [r for r in rows if not math.isnan(r.gap)]
+    # The parts of the model (an activity, a pool, a variant) before the outcomes they cause.
+    parts = [r for r in off if r.key not in HEADLINE]
+    pool = parts or off or [r for r in rows if not r.few and not math.isnan(r.gap)]
     if not pool:
         return FidelityVerdict(fit, None, f"The model is {FIT_WORDS[fit]}.")
     weakest = max(pool, key=lambda r: (r.gap, abs(r.relative) if r.real else 0.0))
@@ -273,6 +289,7 @@ def fidelity_to_json(f: Fidelity) -> dict[str, Any]:
                 "simulated": _estimate(r.simulated),
                 "error": _num(r.error),
                 "relative_error": _num(r.relative),
+                "observations": r.observations,
                 "within": r.within,
                 "off": r.off,
                 **({"variant": r.detail} if r.detail else {}),
@@ -309,7 +326,7 @@ def fidelity_from_json(document: Mapping[str, Any]) -> Fidelity:
     rows = tuple(
         FidelityRow(
             r["key"], r["label"], r["unit"], _value(r["real"]), _estimate_from(r["simulated"]),
-            r.get("variant", ""),
+            r.get("variant", ""), int(r.get("observations", MIN_OBSERVATIONS)),
         )
         for r in document["rows"]
     )  # fmt: skip
