@@ -5,8 +5,8 @@ process with another seed, every measure must fall within its interval (the
 intervals hold together at 95%, so a true model fails this about one time in
 twenty; the seeds are fixed, so the test is deterministic) and the verdict is
 fit (rows on fewer than 30 observations, such as the rare page to the lead,
-are shown but do not count); from the process with its live review twice as slow, the verdict is "not
-fit" and names that activity.
+are shown but do not count); from the process with its live review twice as
+slow, the verdict is "not fit" and names that activity.
 """
 
 from __future__ import annotations

@@ -214,7 +214,7 @@ def _share(profile: LogProfile, variants: Sequence[str]) -> float:
 
 
 def _distances(real: LogProfile, runs: Sequence[LogProfile]) -> list[FidelityDistance]:
-    measured = {
+    measured: dict[str, Callable[[LogProfile], float]] = {
         "cycle_time": lambda p: cycle_time_emd(real.cycle_times, p.cycle_times),
         "events": lambda p: absolute_emd(real.events, p.events),
         "circadian": lambda p: circadian_emd(real.events, p.events),

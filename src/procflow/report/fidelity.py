@@ -5,8 +5,9 @@ the weakest part), then one row per measure: the real value, the simulated
 mean, its interval (the intervals hold together, see
 :mod:`procflow.results.fidelity`), the error, and a status: ``ok`` within the
 interval, ``close`` outside it by a gap too small to matter, ``few`` outside it
-on too few observations to count, ``off`` where the row fails the rule; then Simod's distances and the activities and stages that did not
-match. Reads the record only.
+on too few observations to count, ``off`` where the row fails the rule; then
+Simod's distances and the activities and stages that did not match. Reads the
+record only.
 """
 
 from __future__ import annotations
