@@ -92,6 +92,8 @@ def measure(key: str) -> Measure:
         return Measure(f"{subject} handling time", "duration", "nonnegative")
     if family == "resources" and metric == "utilization":
         return Measure(f"{subject} utilization", "share", "share")
+    if key == "variants.top.share":
+        return Measure("top variants together", "share", "share")
     if family == "variants" and metric == "share":
         return Measure(f"variant {subject}", "share", "share")
     raise KeyError(f"{key!r} is not a measure of validate")
