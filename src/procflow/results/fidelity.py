@@ -229,8 +229,8 @@ def judge(rows: Sequence[FidelityRow]) -> FidelityVerdict:
         text = f"The model is {FIT_WORDS[fit]}: {many}; the weakest is {weakest.label}{share}."
     else:
         text = (
-            f"The model is {FIT_WORDS[fit]}: every measure is within its interval or close "
-            f"to it; the weakest is {weakest.label}{share}."
+            f"The model is {FIT_WORDS[fit]}: no measure is off; the weakest is "
+            f"{weakest.label}{share}."
         )
     return FidelityVerdict(fit, weakest.key, text)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from procflow.report.charts.base import BLUE, INK, figure, finite, style, to_svg
+from procflow.report.charts.base import BLUE, INK, figure, finite, style, time_scale, to_svg
 
 
 def cycle_overlay_chart(real: Sequence[float], simulated: Sequence[float]) -> str:
@@ -19,22 +19,17 @@ def cycle_overlay_chart(real: Sequence[float], simulated: Sequence[float]) -> st
     with style():
         fig = figure(9.6, 3.6)
         ax = fig.add_subplot()
-        for values, color, name, width in (
-            (real, INK, "real", 2.2),
-            (simulated, BLUE, "simulated", 1.8),
-        ):
-            pairs = [(v, p) for p, v in enumerate(values, start=1) if finite(v)]
-            ax.plot(
-                [v for v, _ in pairs],
-                [p for _, p in pairs],
-                color=color,
-                linewidth=width,
-                label=name,
-            )
+        top = max((v for v in (*real, *simulated) if finite(v)), default=1.0)
+        factor, unit = time_scale(top, "hour")
+        lines = ((real, INK, "real", 2.2), (simulated, BLUE, "simulated", 1.8))
+        for values, color, name, width in lines:
+            pairs = [(v / factor, p) for p, v in enumerate(values, start=1) if finite(v)]
+            xs, ys = [x for x, _ in pairs], [y for _, y in pairs]
+            ax.plot(xs, ys, color=color, linewidth=width, label=name)
         ax.set_xlim(left=0)
         ax.set_ylim(0, 100)
         ax.yaxis.set_major_formatter(PercentFormatter())
-        ax.set_xlabel("cycle time (hours)")
+        ax.set_xlabel(f"cycle time ({unit})")
         ax.set_ylabel("cases done within")
         ax.set_title("Cycle-time distribution: real log and simulated logs")
         ax.legend(loc="lower right")
