@@ -106,6 +106,32 @@ def test_the_command_prints_a_table_and_markdown(same: Path) -> None:
     assert markdown.output.startswith("# Validation: ")
 
 
+def test_an_xes_log_without_queue_times_validates(tmp_path: Path) -> None:
+    """XES has no enqueue event: waits run from the previous end, on both sides alike."""
+    log = tmp_path / "history.xes"
+    result = run("simulate", str(PROCESS), "--horizon", "6 hours", "--warmup", "0 min", "-r", "1",
+                 "--seed", "4", "--events", str(log), "--format", "json")  # fmt: skip
+    assert result.exit_code == 0
+    record = validate(load_any(str(PROCESS))[0], log, replications=5, seed=1)
+    assert record.verdict.fit != "poor"
+    first = next(r for r in record.rows if r.key == "stages.live_review.waiting_time")
+    assert first.real == 0.0  # every case's first activity: arrival is its start
+
+
+def test_unmatched_activities_and_stages_are_listed(same: Path, tmp_path: Path) -> None:
+    """An activity renamed beyond recognition is listed, and so is the stage it was."""
+    renamed = tmp_path / "renamed.csv"
+    text = same.read_text(encoding="utf-8")
+    renamed.write_text(
+        text.replace(",urgent_review,", ",Urgent Review,").replace(",lead_review,", ",page lead,"),
+        encoding="utf-8",
+    )
+    record = validate(load_any(str(PROCESS))[0], renamed, replications=3, seed=1)
+    assert record.unmapped == ("page lead",)
+    assert record.unused == ("lead_review",)
+    assert any(r.key == "stages.urgent_review.handling_time" for r in record.rows)
+
+
 def test_activities_map_to_stages_by_name_and_the_others_are_listed() -> None:
     process = load_any(str(PROCESS))[0]
     mapping, unmapped = stage_map(

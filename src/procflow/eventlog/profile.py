@@ -33,7 +33,7 @@ from __future__ import annotations
 import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from procflow.eventlog.visit import Visit
 from procflow.results.forecast import percentile
@@ -63,11 +63,11 @@ class Lens:
     hours: float
     #: waits and arrivals from enqueue times (the real log has them) or from starts
     queued: bool
-    #: units per day
-    day: float = field(init=False)
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "day", 24.0 / self.hours)
+    @property
+    def day(self) -> float:
+        """Units of the log's time per day."""
+        return 24.0 / self.hours
 
 
 @dataclass(frozen=True)
