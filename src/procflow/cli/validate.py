@@ -54,10 +54,13 @@ def _column_options(command: Any) -> Any:
 @click.argument("log", type=click.Path())
 @_column_options
 @click.option(
-    "--replications", "-r", default=10, show_default=True, type=click.IntRange(2, 10_000),
-    help="Simulated periods; each row's interval comes from their spread.",
+    "--replications", "-r", default=None, type=click.IntRange(2, 10_000),
+    help="Simulated periods; each row's interval comes from their spread (default 10).",
 )  # fmt: skip
-@click.option("--seed", default=1, show_default=True, type=click.IntRange(0), help="Random seed.")
+@click.option(
+    "--seed", default=None, type=click.IntRange(0),
+    help="Same inputs and seed give the same numbers (default 1).",
+)  # fmt: skip
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text",
     show_default=True, help="How to print the table.",
@@ -92,6 +95,7 @@ def validate(model: str, log: str, fmt: str, output: str | None, **opts: Any) ->
       procflow validate processes/live_stream_reports.yaml history.csv --report validation.html
       procflow validate fitted.yaml export.csv --case ticket --activity step --end done
     """
+    from procflow.decide.validate import DEFAULT_REPLICATIONS
     from procflow.decide.validate import validate as run_validation
     from procflow.eventlog.reader import Columns
 
@@ -102,7 +106,7 @@ def validate(model: str, log: str, fmt: str, output: str | None, **opts: Any) ->
     check_outputs(inputs_of([model, log], scenario or process), output, report, mkdir=opts["mkdir"])
     columns = Columns(**{part: opts[part] for _, part, _ in _COLUMNS if opts[part] is not None})
     executor = executor_of(opts)
-    with progress_bar(opts["replications"]) as advance:
+    with progress_bar(opts["replications"] or DEFAULT_REPLICATIONS) as advance:
         try:
             record = run_validation(
                 process, log, columns=columns, replications=opts["replications"],

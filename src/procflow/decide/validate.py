@@ -37,7 +37,7 @@ from procflow.eventlog.reader import COLUMNS, Columns, VisitLog, read_event_log
 from procflow.lint.runner import refuse_broken
 from procflow.model.process import Process
 from procflow.model.quantities import convert
-from procflow.model.settings import RunSettings
+from procflow.model.settings import DEFAULT_SEED, RunSettings
 from procflow.results.estimate import Estimate
 from procflow.results.fidelity import (
     DISTANCES,
@@ -105,18 +105,23 @@ def validate(
     log: str | Path,
     *,
     columns: Columns = COLUMNS,
-    replications: int = DEFAULT_REPLICATIONS,
-    seed: int = 1,
+    replications: int | None = None,
+    seed: int | None = None,
     executor: Executor | None = None,
     progress: Progress | None = None,
 ) -> Fidelity:
-    """Simulate ``process`` over the period of the event log ``log`` and compare.
+    """Simulate ``process`` over the period of the event log ``log`` and compare, with
+    ``replications`` (default :data:`DEFAULT_REPLICATIONS`) from ``seed`` (default 1).
 
     Raises :class:`~procflow.diagnostics.LoadError` for a log that cannot be read
-    (or covers no time) and :class:`~procflow.diagnostics.LintError` for a process
-    with errors.
+    (or covers no time), :class:`~procflow.diagnostics.LintError` for a process
+    with errors, and ValueError for fewer than 2 replications.
     """
     refuse_broken(process)
+    replications = replications or DEFAULT_REPLICATIONS
+    if replications < 2:
+        raise ValueError("validate needs at least 2 replications: its intervals come from them")
+    seed = DEFAULT_SEED if seed is None else seed
     unit = process.time_unit
     read = read_event_log(log, unit, columns=columns)
     activities = list(dict.fromkeys(v.stage for v in read.visits))
