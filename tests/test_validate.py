@@ -172,9 +172,36 @@ def test_an_unknown_column_exits_2_with_its_location(same: Path) -> None:
     assert f"{same}:1:1: PF020" in result.output
 
 
+def test_a_log_without_a_period_exits_2(tmp_path: Path) -> None:
+    """One case is no period to simulate: PF020 at the file."""
+    log = tmp_path / "one.csv"
+    log.write_text(
+        "case_id,activity,start_timestamp,end_timestamp\n"
+        "1,live_review,2026-01-05T09:00:00Z,2026-01-05T09:03:00Z\n",
+        encoding="utf-8",
+    )
+    result = run("validate", str(PROCESS), str(log))
+    assert result.exit_code == 2
+    assert f"{log}:1:1: PF020" in result.output
+
+
 def test_a_missing_model_exits_2(same: Path, tmp_path: Path) -> None:
     result = run("validate", str(tmp_path / "nope.yaml"), str(same))
     assert result.exit_code == 2
+
+
+#: The real logs (../shared/data/event_logs, see its README): the log to fit, the log to
+#: validate against, and their time columns.
+REAL_LOGS = [
+    pytest.param(
+        "LoanApp_simplified_train.csv.gz", "LoanApp_simplified_test.csv.gz",
+        ["--start", "start_time", "--end", "end_time"], id="loanapp-train-test",
+    ),
+    pytest.param(
+        "PurchasingExample.csv.gz", "PurchasingExample.csv.gz",
+        ["--start", "start_time", "--end", "end_time"], id="purchasing-itself",
+    ),
+]  # fmt: skip
 
 
 @pytest.mark.skipif(
@@ -182,17 +209,19 @@ def test_a_missing_model_exits_2(same: Path, tmp_path: Path) -> None:
     reason="procflow.calibrate is not in this build (issue #11, item 1)",
 )
 @pytest.mark.skipif(not DATA.is_dir(), reason=f"the real event logs are not at {DATA}")
-def test_a_model_calibrated_on_loanapp_validates_against_its_held_out_log(tmp_path: Path) -> None:
-    """Calibrate on the train log, validate on the held-out test log: a table, every distance."""
+@pytest.mark.parametrize(("train", "test", "columns"), REAL_LOGS)
+def test_a_model_calibrated_on_a_real_log_validates(
+    train: str, test: str, columns: list[str], tmp_path: Path
+) -> None:
+    """Calibrate on one log, validate on another (or itself): a table, every distance, every
+    activity matched to a stage of the fitted file."""
     fitted = tmp_path / "fitted.yaml"
-    calibrated = run(
-        "calibrate", str(DATA / "LoanApp_simplified_train.csv.gz"), "--out", str(fitted)
-    )
+    calibrated = run("calibrate", str(DATA / train), "--out", str(fitted), *columns)
     assert calibrated.exit_code in (0, 1), calibrated.output
-    result = run("validate", str(fitted), str(DATA / "LoanApp_simplified_test.csv.gz"),
-                 "--start", "start_time", "--end", "end_time", "--enqueue", "enabled_time",
-                 "--format", "json", "-r", "5")  # fmt: skip
+    result = run("validate", str(fitted), str(DATA / test), *columns, "--format", "json",
+                 "-r", "5")  # fmt: skip
     assert result.exit_code in (0, 1), result.output
     document = json.loads(result.output)
-    assert document["rows"] and document["unmapped_activities"] == []
+    assert document["rows"]
+    assert document["unmapped_activities"] == []
     assert all(d["hours"]["mean"] is not None for d in document["distances"].values())
