@@ -85,9 +85,12 @@ def test_a_changed_process_is_not_fit_and_the_activity_is_named(slower: Path) ->
 def test_the_command_exits_1_for_a_poor_fit_and_writes_every_output(
     slower: Path, tmp_path: Path
 ) -> None:
+    """JSON, HTML with both overlay charts, a workbook and CSV tables; ``procflow report``
+    makes the same HTML from the JSON."""
     report, out = tmp_path / "validation.html", tmp_path / "validation.json"
     result = run("validate", str(PROCESS), str(slower), "-r", "4", "--format", "json",
-                 "-o", str(out), "--report", str(report))  # fmt: skip
+                 "-o", str(out), "--report", str(report), "--xlsx", str(tmp_path / "v.xlsx"),
+                 "--csv", str(tmp_path / "tables"))  # fmt: skip
     assert result.exit_code == 1
     document = json.loads(out.read_text(encoding="utf-8"))
     assert document["kind"] == "validation"
@@ -95,6 +98,14 @@ def test_the_command_exits_1_for_a_poor_fit_and_writes_every_output(
     assert fidelity_to_json(fidelity_from_json(document)) == document
     html = report.read_text(encoding="utf-8")
     assert html.count("<svg") >= 2
+    assert (tmp_path / "v.xlsx").stat().st_size > 0
+    assert sorted(p.name for p in (tmp_path / "tables").iterdir()) == [
+        "distances.csv",
+        "validation.csv",
+    ]
+    again = tmp_path / "again.html"
+    assert run("report", str(out), "--process", str(PROCESS), "-o", str(again)).exit_code == 0
+    assert again.read_text(encoding="utf-8") == html
 
 
 def test_the_command_prints_a_table_and_markdown(same: Path) -> None:

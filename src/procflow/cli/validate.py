@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import json
 import sys
-from pathlib import Path
 from typing import Any
 
 import click
 
 from procflow.cli.common import (
     EXIT_FINDINGS,
-    MKDIR,
-    check_outputs,
+    check_exports,
     emit,
     executor_of,
     executor_options,
+    export,
+    export_options,
     fail_load,
     inputs_of,
     load_any,
@@ -65,15 +65,7 @@ def _column_options(command: Any) -> Any:
     "--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text",
     show_default=True, help="How to print the table.",
 )  # fmt: skip
-@click.option(
-    "--output", "-o", type=click.Path(dir_okay=False), default=None,
-    help="Write the table to this file (atomically) instead of stdout.",
-)  # fmt: skip
-@click.option(
-    "--report", "report_path", type=click.Path(dir_okay=False), default=None,
-    help="Also write an HTML report with the overlay charts (cycle times, hour of day).",
-)  # fmt: skip
-@MKDIR
+@export_options
 @executor_options
 def validate(model: str, log: str, fmt: str, output: str | None, **opts: Any) -> None:
     """Simulate MODEL over the period of the event log LOG and compare, measure by measure.
@@ -102,8 +94,7 @@ def validate(model: str, log: str, fmt: str, output: str | None, **opts: Any) ->
     process, scenario = load_any(model)
     refuse_sweep(scenario, "validate")
     refuse_broken(process)
-    report = opts["report_path"]
-    check_outputs(inputs_of([model, log], scenario or process), output, report, mkdir=opts["mkdir"])
+    check_exports(inputs_of([model, log], scenario or process), {**opts, "output": output})
     columns = Columns(**{part: opts[part] for _, part, _ in _COLUMNS if opts[part] is not None})
     executor = executor_of(opts)
     with progress_bar(opts["replications"] or DEFAULT_REPLICATIONS) as advance:
@@ -127,12 +118,7 @@ def validate(model: str, log: str, fmt: str, output: str | None, **opts: Any) ->
         from procflow.report.fidelity import print_fidelity
 
         text = rendered(lambda console: print_fidelity(console, record), output)
-    if report:
-        from procflow.files import write_atomic
-        from procflow.report.html import render_report
-
-        write_atomic(Path(report), render_report(record, process))
-        click.echo(f"Wrote {report}", err=True)
+    export(record, process, opts)
     if text:
         emit(text, output)
     if record.verdict.fit == "poor":
