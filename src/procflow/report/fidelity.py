@@ -47,7 +47,7 @@ def row_cells(row: FidelityRow, time_unit: str) -> list[str]:
     ]
 
 
-HEAD = ["measure", "real", "simulated", "interval", "error", ""]
+HEAD = ["measure", "real", "simulated", "interval", "error", "status"]
 
 
 def distance_cells(record: Fidelity) -> list[list[str]]:
@@ -104,7 +104,7 @@ def fidelity_markdown(record: Fidelity) -> str:
     verdict = record.verdict
     parts = [f"# Validation: {FIT_WORDS[verdict.fit]}", "", *summary_lines(record), ""]
     parts += [f"**{verdict.text}**", ""]
-    parts.append("| " + " | ".join(h or "status" for h in HEAD) + " |")
+    parts.append("| " + " | ".join(HEAD) + " |")
     parts.append("|---" + "|---:" * (len(HEAD) - 1) + "|")
     for row in record.rows:
         parts.append("| " + " | ".join(_md(c) for c in row_cells(row, record.time_unit)) + " |")

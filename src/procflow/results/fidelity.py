@@ -225,7 +225,7 @@ def judge(rows: Sequence[FidelityRow]) -> FidelityVerdict:
     weakest = max(pool, key=lambda r: (r.gap, abs(r.relative) if r.real else 0.0))
     share = "" if math.isnan(weakest.relative) else f", {weakest.relative:+.0%}"
     if off:
-        many = f"{len(off)} of {len(rows)} measures are off"
+        many = f"{len(off)} of {len(rows)} measures {'is' if len(off) == 1 else 'are'} off"
         text = f"The model is {FIT_WORDS[fit]}: {many}; the weakest is {weakest.label}{share}."
     else:
         text = (

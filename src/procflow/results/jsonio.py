@@ -1,10 +1,10 @@
 """Results as JSON and back: the documented, stable shapes of ``--format json``.
 
 ``to_json`` writes a record as the document ``simulate``, ``compare``, ``sweep``,
-``optimize``, ``forecast`` or ``validate`` prints; ``from_json`` reads any such document back into the same
-records, so ``procflow report saved.json`` renders exactly what the command would
-have. Within a ``format_version`` keys are only added. JSON has no infinity or
-NaN: they are written as null and read back as NaN.
+``optimize``, ``forecast`` or ``validate`` prints; ``from_json`` reads any such
+document back into the same records, so ``procflow report saved.json`` renders
+exactly what the command would have. Within a ``format_version`` keys are only
+added. JSON has no infinity or NaN: they are written as null and read back as NaN.
 
 Where each KPI goes follows its family in the catalogue: process KPIs under
 ``kpis`` (cycle-time percentiles grouped under ``kpis.cycle_time``, the others by

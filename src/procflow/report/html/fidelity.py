@@ -39,7 +39,7 @@ def fidelity_html(record: Fidelity, process: Process | None = None) -> str:
         rows.append(cells)
     body = [
         section("Is the model fit for what-if questions?", answer + notes_list(notes(record))),
-        section("Real against simulated", table([h or "status" for h in HEAD], rows)),
+        section("Real against simulated", table(HEAD, rows)),
         section(
             "Distances",
             table(
