@@ -13,6 +13,9 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import re
+from collections.abc import Callable
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -141,6 +144,37 @@ def test_unmatched_activities_and_stages_are_listed(same: Path, tmp_path: Path) 
     assert record.unmapped == ("page lead",)
     assert record.unused == ("lead_review",)
     assert any(r.key == "stages.urgent_review.handling_time" for r in record.rows)
+
+
+def _moved(source: Path, target: Path, change: Callable[[datetime], datetime]) -> Path:
+    """The log with every timestamp changed."""
+    stamp = re.compile(r"\d{4}-\d\d-\d\dT[\d:.]+[+-]\d\d:\d\d")
+    text = source.read_text(encoding="utf-8")
+    moved = stamp.sub(
+        lambda m: change(datetime.fromisoformat(m[0])).isoformat(timespec="milliseconds"), text
+    )
+    target.write_text(moved, encoding="utf-8")
+    return target
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        pytest.param(lambda t: t + timedelta(days=7), id="a-week-later"),
+        pytest.param(lambda t: t.replace(tzinfo=timezone(timedelta(hours=2))), id="at-plus-2h"),
+    ],
+)
+def test_the_period_lines_up_with_the_week_by_the_logs_wall_clock(
+    same: Path, tmp_path: Path, change: Callable[[datetime], datetime]
+) -> None:
+    """A week later, or the same wall-clock times at another offset: the same place in the
+    week, so the same numbers."""
+    process = load_any(str(PROCESS))[0]
+    before = validate(process, same, replications=3, seed=1)
+    after = validate(process, _moved(same, tmp_path / "moved.csv", change), replications=3, seed=1)
+    assert [(r.key, r.real, r.simulated) for r in after.rows] == [
+        (r.key, r.real, r.simulated) for r in before.rows
+    ]
 
 
 def test_activities_map_to_stages_by_name_and_the_others_are_listed() -> None:
