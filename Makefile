@@ -40,6 +40,10 @@ demo: $(STAMP)
 		scenarios/multilingual_borrowed_staff.yaml \
 		--initial-state processes/multilingual_backlog.csv --until 2026-12-03T18:00 --target 150 \
 		--replications 8 --seed 7 --report out/forecast.html
+	$(BIN)/procflow simulate processes/live_stream_reports.yaml --horizon "1 day" --seed 7 \
+		--replications 1 --events out/live_stream_history.csv --output out/live_stream_reports.txt
+	$(BIN)/procflow validate processes/live_stream_reports.yaml out/live_stream_history.csv \
+		--report out/validation.html
 
 lint-code: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks

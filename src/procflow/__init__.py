@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from procflow.decide.optimize import optimize
     from procflow.decide.staffing import StaffingOptions, plan_staffing
     from procflow.decide.sweep import sweep
+    from procflow.decide.validate import validate
     from procflow.decide.verify import verify_plan
     from procflow.diagnostics import Finding, LintError, LoadError, Location, Severity
     from procflow.lint.config import LintConfig
@@ -43,6 +44,7 @@ if TYPE_CHECKING:
     from procflow.model.settings import RunSettings
     from procflow.model.snapshot import Snapshot, read_snapshot
     from procflow.results import Comparison, Estimate, Optimization, Results, Sweep
+    from procflow.results.fidelity import Fidelity
     from procflow.results.forecast import BacklogForecast, BacklogForecasts
     from procflow.results.staffing import StaffingPlan
     from procflow.scenario import Scenario, load_any, load_scenario
@@ -55,6 +57,7 @@ _WHERE = {
     "Capacity": ("procflow.analysis", "Capacity"),
     "Comparison": ("procflow.results", "Comparison"),
     "Estimate": ("procflow.results", "Estimate"),
+    "Fidelity": ("procflow.results.fidelity", "Fidelity"),
     "Finding": ("procflow.diagnostics", "Finding"),
     "Forecast": ("procflow.model.forecast", "Forecast"),
     "LintError": ("procflow.diagnostics", "LintError"),
@@ -82,6 +85,7 @@ _WHERE = {
     "read_snapshot": ("procflow.model.snapshot", "read_snapshot"),
     "simulate": ("procflow.sim.runner", "simulate"),
     "sweep": ("procflow.decide.sweep", "sweep"),
+    "validate": ("procflow.decide.validate", "validate"),
     "verify_plan": ("procflow.decide.verify", "verify_plan"),
 }
 
@@ -138,6 +142,7 @@ __all__ = [
     "Capacity",
     "Comparison",
     "Estimate",
+    "Fidelity",
     "Finding",
     "Forecast",
     "LintError",
@@ -168,5 +173,6 @@ __all__ = [
     "read_snapshot",
     "simulate",
     "sweep",
+    "validate",
     "verify_plan",
 ]

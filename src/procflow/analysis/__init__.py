@@ -6,7 +6,8 @@ The modules: :mod:`~procflow.analysis.classes` (items that routing treats alike)
 :mod:`~procflow.analysis.traffic` (the routing chain), :mod:`~procflow.analysis.queueing`
 (Erlang B/C, Allen–Cunneen, escalation deadlines), :mod:`~procflow.analysis.capacity`
 and :mod:`~procflow.analysis.staffing` (required heads per interval for service-level,
-wait, occupancy and abandonment targets).
+wait, occupancy and abandonment targets); :mod:`~procflow.analysis.distances` holds
+the distances between two event logs that ``procflow validate`` reports.
 """
 
 from __future__ import annotations

@@ -4,11 +4,13 @@
 stage, the sink the engine writes to, the clock from simulated time to
 dates); :mod:`~procflow.eventlog.csvlog` and :mod:`~procflow.eventlog.xeslog`
 write a run's log as it goes; :mod:`~procflow.eventlog.reader` reads a CSV or
-XES log, procflow's own or a production export, into visits again.
+XES log, procflow's own or a production export, into visits again;
+:mod:`~procflow.eventlog.profile` measures a log (cycle times, waits, variants)
+the same way for a real log and a simulated one, for ``procflow validate``.
 
 This package imports only :mod:`procflow.diagnostics`, :mod:`procflow.model`
-and :mod:`procflow.files`: the engine writes to it, calibration reads from it,
-and it knows nothing of either.
+and :mod:`procflow.files`: the engine writes to it, calibration and validation
+read from it, and it knows nothing of them.
 """
 
 from __future__ import annotations

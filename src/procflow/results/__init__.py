@@ -7,6 +7,7 @@ Where things live: :mod:`~procflow.results.estimate` (means with intervals),
 variants of a process), :mod:`~procflow.results.summarize` and
 :mod:`~procflow.results.verdict` (from replications to results and the line a PM
 reads first), :mod:`~procflow.results.precision` (whether a run was long enough),
+:mod:`~procflow.results.fidelity` (a model against an event log: ``procflow validate``),
 :mod:`~procflow.results.jsonio` (JSON in and out). Nothing here runs
 a simulation: the simulator fills these records, the reports read them.
 """

@@ -1,10 +1,10 @@
 """Results as JSON and back: the documented, stable shapes of ``--format json``.
 
-``to_json`` writes a record as the document ``simulate``, ``compare``, ``sweep`` or
-``optimize`` prints; ``from_json`` reads any such document back into the same
-records, so ``procflow report saved.json`` renders exactly what the command would
-have. Within a ``format_version`` keys are only added. JSON has no infinity or
-NaN: they are written as null and read back as NaN.
+``to_json`` writes a record as the document ``simulate``, ``compare``, ``sweep``,
+``optimize``, ``forecast`` or ``validate`` prints; ``from_json`` reads any such
+document back into the same records, so ``procflow report saved.json`` renders
+exactly what the command would have. Within a ``format_version`` keys are only
+added. JSON has no infinity or NaN: they are written as null and read back as NaN.
 
 Where each KPI goes follows its family in the catalogue: process KPIs under
 ``kpis`` (cycle-time percentiles grouped under ``kpis.cycle_time``, the others by
@@ -22,6 +22,7 @@ from typing import Any, Literal
 from procflow.results.catalogue import lookup
 from procflow.results.comparison import Comparison, ScenarioComparison
 from procflow.results.estimate import Estimate
+from procflow.results.fidelity import Fidelity, fidelity_from_json, fidelity_to_json
 from procflow.results.forecast import BacklogForecasts, forecasts_from_json, forecasts_to_json
 from procflow.results.precision import Precision
 from procflow.results.records import (
@@ -43,8 +44,8 @@ from procflow.results.search import Candidate, Optimization, Sweep, SweepPoint
 FORMAT_VERSION = 1
 
 #: What wrote a JSON document (its ``kind`` field).
-DocumentKind = Literal["results", "comparison", "sweep", "optimization", "forecast"]
-Record = Results | Comparison | Sweep | Optimization | BacklogForecasts
+DocumentKind = Literal["results", "comparison", "sweep", "optimization", "forecast", "validation"]
+Record = Results | Comparison | Sweep | Optimization | BacklogForecasts | Fidelity
 
 
 class DocumentError(ValueError):
@@ -271,6 +272,8 @@ def to_json(record: Record) -> dict[str, Any]:
     if isinstance(record, BacklogForecasts):
         forecast: dict[str, Any] = json_ready(forecasts_to_json(record))
         return forecast
+    if isinstance(record, Fidelity):
+        return fidelity_to_json(record)
     document: dict[str, Any]
     if isinstance(record, Comparison):
         document = {
@@ -324,6 +327,8 @@ def document_kind(document: Any) -> DocumentKind:
         return kind  # type: ignore[no-any-return]
     if kind in ("forecast", "forecasts"):
         return "forecast"
+    if kind == "validation":
+        return "validation"
     if "baseline" in document and "scenarios" in document:
         return "comparison"
     if "points" in document:
@@ -334,7 +339,7 @@ def document_kind(document: Any) -> DocumentKind:
         return "results"
     raise DocumentError(
         "not a procflow results document: expected the JSON of simulate, compare, sweep, "
-        "optimize or forecast (--format json)"
+        "optimize, forecast or validate (--format json)"
     )
 
 
@@ -548,6 +553,8 @@ def from_json(document: Any) -> Record:
             return results_from_json(document)
         if kind == "forecast":
             return forecasts_from_json(document)
+        if kind == "validation":
+            return fidelity_from_json(document)
         if kind == "comparison":
             baseline = results_from_json(document["baseline"])
             scenarios = [_scenario_from(s, baseline) for s in document.get("scenarios") or []]

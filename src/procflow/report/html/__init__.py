@@ -7,7 +7,8 @@ into the same report later without simulating again. Each kind of record has its
 report (:mod:`~procflow.report.html.results`,
 :mod:`~procflow.report.html.comparison`, :mod:`~procflow.report.html.sweep`,
 :mod:`~procflow.report.html.optimization`, :mod:`~procflow.report.html.staffing`,
-:mod:`~procflow.report.html.forecast`); :func:`render_report` picks it. The
+:mod:`~procflow.report.html.forecast`, :mod:`~procflow.report.html.fidelity`);
+:func:`render_report` picks it. The
 verdict comes first, then the evidence.
 
 The file needs no network: charts and the process diagram are inline SVG, the
@@ -20,17 +21,20 @@ from __future__ import annotations
 
 from procflow.model.process import Process
 from procflow.report.html.comparison import comparison_html
+from procflow.report.html.fidelity import fidelity_html
 from procflow.report.html.forecast import forecast_html
 from procflow.report.html.optimization import optimization_html
 from procflow.report.html.results import results_html
 from procflow.report.html.staffing import staffing_html
 from procflow.report.html.sweep import sweep_html
 from procflow.results import Comparison, Optimization, Results, Sweep
+from procflow.results.fidelity import Fidelity
 from procflow.results.forecast import BacklogForecasts
 from procflow.results.staffing import StaffingPlan
 
 __all__ = [
     "comparison_html",
+    "fidelity_html",
     "forecast_html",
     "optimization_html",
     "render_report",
@@ -41,10 +45,18 @@ __all__ = [
 
 
 def render_report(
-    record: Results | Comparison | Sweep | Optimization | StaffingPlan | BacklogForecasts,
+    record: Results
+    | Comparison
+    | Sweep
+    | Optimization
+    | StaffingPlan
+    | BacklogForecasts
+    | Fidelity,
     process: Process | None = None,
 ) -> str:
     """The HTML report of any result record; with ``process``, its diagram too."""
+    if isinstance(record, Fidelity):
+        return fidelity_html(record, process)
     if isinstance(record, StaffingPlan):
         return staffing_html(record, process)
     if isinstance(record, BacklogForecasts):

@@ -10,18 +10,21 @@ understands: a KPI's label and unit come from the catalogue (``cycle time p90
 :mod:`~procflow.report.tables.comparison`, of a sweep or a search in
 :mod:`~procflow.report.tables.search`, of a staffing plan in
 :mod:`~procflow.report.tables.staffing`, of a forecast in
-:mod:`~procflow.report.tables.forecast`.
+:mod:`~procflow.report.tables.forecast`, of a validation in
+:mod:`~procflow.report.tables.fidelity`.
 """
 
 from __future__ import annotations
 
 from procflow.report.tables.cells import Cell, CellKind, Table, kpi_header
 from procflow.report.tables.comparison import comparison_tables
+from procflow.report.tables.fidelity import fidelity_tables
 from procflow.report.tables.forecast import forecast_tables
 from procflow.report.tables.results import results_tables
 from procflow.report.tables.search import optimization_tables, sweep_tables
 from procflow.report.tables.staffing import staffing_tables
 from procflow.results import Comparison, Results, Sweep
+from procflow.results.fidelity import Fidelity
 from procflow.results.forecast import BacklogForecasts
 from procflow.results.jsonio import Record
 from procflow.results.staffing import StaffingPlan
@@ -40,6 +43,8 @@ def record_tables(record: Tabled) -> list[Table]:
         return results_tables(record)
     if isinstance(record, BacklogForecasts):
         return forecast_tables(record)
+    if isinstance(record, Fidelity):
+        return fidelity_tables(record)
     if isinstance(record, Comparison):
         return comparison_tables(record)
     if isinstance(record, Sweep):
