@@ -16,7 +16,7 @@ from typing import Any
 
 import click
 
-from procflow.cli import forecast, lint, model, scenarios, shifts, simulate, staffing
+from procflow.cli import calibrate, forecast, lint, model, scenarios, shifts, simulate, staffing
 from procflow.cli.common import EXIT_INTERNAL, refused, tool_version
 from procflow.files import Refused, exit_on_terminate
 
@@ -79,5 +79,6 @@ for _command in (
     shifts.shifts,
     staffing.staff,
     forecast.forecast,
+    calibrate.calibrate,
 ):
     main.add_command(_command)
