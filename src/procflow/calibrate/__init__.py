@@ -83,8 +83,7 @@ def calibrate(
     schedule and the calendars, and for timestamps written without an offset; by
     default the offset of the log's first timestamp (UTC when it has none). With a
     ``skeleton`` (a process file), its text with the fitted numbers filled in
-    (:mod:`~procflow.calibrate.skeleton`; an :class:`~procflow.source.edit.EditError`
-    for a key it cannot replace).
+    (:mod:`~procflow.calibrate.skeleton`).
     """
     log = read_event_log(path, "minute", columns=columns, zone=zone or UTC)
     local = zone or log.clock.origin.tzinfo or UTC

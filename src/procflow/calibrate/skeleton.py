@@ -14,7 +14,8 @@ fills). Only numbers are filled in, each with its comment:
 - a pool's ``count``, where the log names pools rather than people.
 
 Activities of the log that no stage matches, and work stages the log never
-visited, are reported: their numbers are left as they were.
+visited, are reported: their numbers are left as they were; so is a key written
+inside ``{...}`` (``triager: {count: 6}``), which cannot be replaced alone.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from procflow.calibrate.observe import Observed
 from procflow.calibrate.write import duration_lines, few, number
 from procflow.source import Document, load_document
 from procflow.source.document import DocPath
-from procflow.source.edit import replace_key
+from procflow.source.edit import EditError, replace_key
 
 
 def key_of(name: str) -> str:
@@ -41,9 +42,9 @@ def fill_skeleton(
     path: str | Path, observed: Observed, fits: dict[str, Fit], warnings: list[str]
 ) -> str:
     """The text of the skeleton at ``path`` with the numbers of ``observed`` filled in;
-    appends to ``warnings`` what it could not map. Raises
-    :class:`~procflow.diagnostics.LoadError` for a skeleton that cannot be read, and
-    :class:`~procflow.source.edit.EditError` for a key written inside ``{...}``."""
+    appends to ``warnings`` what it could not map or replace (a key written inside
+    ``{...}``). Raises :class:`~procflow.diagnostics.LoadError` for a skeleton that
+    cannot be read."""
     doc = load_document(path)
     stages = doc.data.get("stages") or {}
     by_key = {key_of(name): name for name in stages}
@@ -61,14 +62,19 @@ def fill_skeleton(
         stage = stages[name]
         if isinstance(stage, dict) and "duration" in stage and activity in fits:
             lines = duration_lines(fits[activity], activity, warnings)
-            doc = _replace(doc, ("stages", name, "duration"), lines)
+            doc = _replace(doc, ("stages", name, "duration"), lines, warnings)
         doc = _routing(doc, name, activity, observed, stage_of, warnings)
-    doc = _rate(doc, observed)
-    return _counts(doc, observed).text
+    doc = _rate(doc, observed, warnings)
+    return _counts(doc, observed, warnings).text
 
 
-def _replace(doc: Document, path: DocPath, lines: list[str]) -> Document:
-    return load_document(doc.path, replace_key(doc, path, lines))
+def _replace(doc: Document, path: DocPath, lines: list[str], warnings: list[str]) -> Document:
+    """``doc`` with one key replaced; a key written inside ``{...}`` stays, with a warning."""
+    try:
+        return load_document(doc.path, replace_key(doc, path, lines))
+    except EditError as exc:
+        warnings.append(f"{exc} (left as written)")
+        return doc
 
 
 def _routing(
@@ -90,25 +96,25 @@ def _routing(
             n = reached[branch["to"]]
             note = few(total, f"the routing after {name}", warnings)
             line = f"probability: {round(n / total, 4)}   # {n:,} of {total:,}{note}"
-            doc = _replace(doc, ("stages", name, "next", index, "probability"), [line])
+            doc = _replace(doc, ("stages", name, "next", index, "probability"), [line], warnings)
     return doc
 
 
-def _rate(doc: Document, observed: Observed) -> Document:
+def _rate(doc: Document, observed: Observed, warnings: list[str]) -> Document:
     arrivals = doc.data.get("arrivals")
     if not (isinstance(arrivals, list) and arrivals and "rate" in arrivals[0]):
         return doc
     hours = float(observed.arrival_hours.sum())
     line = f"rate: {number(observed.cases / hours)} per hour   # {observed.cases:,} arrivals"
-    return _replace(doc, ("arrivals", 0, "rate"), [line])
+    return _replace(doc, ("arrivals", 0, "rate"), [line], warnings)
 
 
-def _counts(doc: Document, observed: Observed) -> Document:
+def _counts(doc: Document, observed: Observed, warnings: list[str]) -> Document:
     resources = doc.data.get("resources") or {}
     by_key = {key_of(name): name for name in resources}
     for pool in observed.pools.values():
         name = by_key.get(key_of(pool.name))
         if pool.named and name is not None and "count" in (resources[name] or {}):
             line = f"count: {int(np.max([pool.peak, 1]))}   # the most visits at once"
-            doc = _replace(doc, ("resources", name, "count"), [line])
+            doc = _replace(doc, ("resources", name, "count"), [line], warnings)
     return doc

@@ -102,6 +102,9 @@ def _windows(observed: Observed) -> list[Window]:
 def _arrivals(observed: Observed, windows: list[Window], warnings: list[str]) -> list[str]:
     days = observed.span / 1440
     out = ["  - name: cases", f"    # {observed.cases:,} cases arrived in {days:,.1f} days"]
+    unseen = [d for d in range(7) if not observed.arrival_hours[d * 24 : d * 24 + 24].any()]
+    if unseen:
+        out.append(f"    # the log has no {days_text(unseen)}: taken as alike the days it has")
     whole = (
         len(windows) == 1 and len(windows[0].days) == 7 and windows[0].end - windows[0].start == 24
     )

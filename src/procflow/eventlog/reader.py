@@ -229,6 +229,7 @@ def _csv_record(
     row: list[str], fields: _Fields, line: str, where: Location, zone: tzinfo
 ) -> _Record:
     """The visit of one row; a :class:`LoadError` for a bad row (the caller skips it)."""
+
     def cell(index: int) -> str:
         return row[index].strip() if index < len(row) else ""
 
