@@ -3,7 +3,6 @@ the process that made the log, and that lints clean on real logs nobody here wro
 
 from __future__ import annotations
 
-import gzip
 import math
 from pathlib import Path
 
@@ -17,7 +16,6 @@ from procflow.calibrate import calibrate, parse_zone
 from procflow.calibrate.fit import fit_duration
 from procflow.calibrate.week import rate_windows
 from procflow.cli import main
-from procflow.eventlog import open_event_log
 from procflow.lint.runner import lint_file
 from procflow.model.settings import RunSettings
 
@@ -117,10 +115,8 @@ def test_bad_rows_are_skipped_and_listed(tmp_path):
     log = tmp_path / "log.csv"
     rows = ["case_id,activity,resource,start_timestamp,end_timestamp"]
     for case in range(40):
-        minute = case * 7
-        rows.append(
-            f"{case},review,ops,2026-01-05T09:{minute % 60:02d}:00Z,2026-01-05T10:{minute % 60:02d}:00Z"
-        )
+        minute = f"{case * 7 % 60:02d}"
+        rows.append(f"{case},review,ops,2026-01-05T09:{minute}:00Z,2026-01-05T10:{minute}:00Z")
     rows[5] = "4,review,ops,yesterday,2026-01-05T10:00:00Z"
     rows[9] = "8,review,ops,2026-01-05T11:00:00Z,2026-01-05T10:00:00Z"
     log.write_text("\n".join(rows) + "\n", encoding="utf-8")
