@@ -104,6 +104,10 @@ def calibrate(
     ]
     if log.skipped_rows:
         lines.append(f"{log.skipped_rows:,} bad rows of the log were skipped.")
+    if observed.duplicates:
+        lines.append(
+            f"{observed.duplicates:,} rows repeated another exactly and were counted once."
+        )
     if observed.open_cases:
         lines.append(f"{observed.open_cases:,} cases had not ended when the log was cut.")
     lines.append("Each number says what it rests on; review those marked CHECK.")

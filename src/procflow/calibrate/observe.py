@@ -1,7 +1,9 @@
 """What an event log shows about a process: arrivals, handling times, routes and people.
 
 One pass over the visits of a log (:class:`~procflow.eventlog.reader.VisitLog`),
-case by case, collects what a process file needs, before anything is fitted:
+case by case, collects what a process file needs, before anything is fitted
+(a row that repeats another visit of its case exactly, as exports sometimes
+write twice, is counted once):
 
 - **arrivals**: a case arrives at its first visit (when it was queued, or
   started); the minutes of the local week they fall in;
@@ -70,6 +72,7 @@ class Observed:
     """Everything calibration fits, counted from a log (times in minutes)."""
 
     cases: int
+    duplicates: int  # rows of the log that repeat another visit of their case exactly
     open_cases: int
     arrivals: np.ndarray  # minutes of the local week timeline, 0 a Monday 00:00
     arrival_hours: np.ndarray  # hours per hour of the week from the first arrival to the last
@@ -92,7 +95,6 @@ def observe(log: VisitLog, zone: tzinfo, role: str | None) -> Observed:
         days=origin.weekday()
     )
     shift = (origin - monday) / timedelta(minutes=1)  # the log's minute 0 on the week timeline
-    visits = log.visits
     durations: dict[str, list[float]] = defaultdict(list)
     last: Counter[str] = Counter()
     seen: Counter[str] = Counter()
@@ -103,8 +105,10 @@ def observe(log: VisitLog, zone: tzinfo, role: str | None) -> Observed:
     overlaps: Counter[tuple[str, str]] = Counter()
     position: defaultdict[str, float] = defaultdict(float)
     end = 0.0
-    for _, group in groupby(visits, key=lambda v: v.case):
-        case = list(group)
+    kept: list[Visit] = []
+    for _, group in groupby(log.visits, key=lambda v: v.case):
+        case = _distinct(list(group))
+        kept += case
         arrivals.append(min(v.started if v.enqueued is None else v.enqueued for v in case))
         end = max(end, max(v.ended for v in case))
         names = [v.stage for v in case]
@@ -120,6 +124,7 @@ def observe(log: VisitLog, zone: tzinfo, role: str | None) -> Observed:
         for name, times in Counter(names).items():
             if times > 1:
                 repeated[name] += 1
+    visits = kept
     ends = {name for name, n in seen.items() if last[name] == n == timeless[name]}
     routes: Counter[tuple[str, str]] = Counter()
     open_cases = 0
@@ -134,10 +139,12 @@ def observe(log: VisitLog, zone: tzinfo, role: str | None) -> Observed:
     for visit in visits:
         if visit.stage not in ends:
             durations[visit.stage].append(visit.ended - visit.started)
-    pools, pool_of = _pools([v for v in visits if v.stage not in ends], role, shift)
+    work = [v for v in visits if v.stage not in ends]
+    pools, pool_of = _pools(work, role, shift, end)
     order = sorted(seen, key=lambda name: (name in ends, position[name] / seen[name]))
     return Observed(
         cases=len(sequences),
+        duplicates=len(log.visits) - len(kept),
         open_cases=open_cases,
         arrivals=np.asarray(arrivals) + shift,
         arrival_hours=hours_covered(min(arrivals) + shift, max(arrivals) + shift),
@@ -154,8 +161,20 @@ def observe(log: VisitLog, zone: tzinfo, role: str | None) -> Observed:
     )
 
 
+def _distinct(case: list[Visit]) -> list[Visit]:
+    """A case's visits without exact repeats (the same activity, resource and times)."""
+    seen: set[tuple[str, str | None, float, float]] = set()
+    kept = []
+    for visit in case:
+        key = (visit.stage, visit.pool, visit.started, visit.ended)
+        if key not in seen:
+            seen.add(key)
+            kept.append(visit)
+    return kept
+
+
 def _pools(
-    visits: list[Visit], role: str | None, shift: float
+    visits: list[Visit], role: str | None, shift: float, span: float
 ) -> tuple[dict[str, Pool], dict[str, str]]:
     """The pools of the work visits, and each activity's pool (the one that did most of it)."""
     resource_of = [v.pool or "unassigned" for v in visits]
@@ -183,7 +202,7 @@ def _pools(
         if pool.named:
             pool.peak = _peak(members)
         else:
-            pool.heads = _heads(members, resource_of, visits, shift)
+            pool.heads = _heads(members, resource_of, visits, shift, shift + span)
     pool_of: dict[str, str] = {}
     for name in {v.stage for v in visits}:
         pool_of[name] = max(pools.values(), key=lambda p: p.activities[name]).name
@@ -235,17 +254,23 @@ def _peak(visits: Iterable[Visit]) -> int:
 
 
 def _heads(
-    members: list[Visit], resource_of: list[str], visits: list[Visit], shift: float
+    members: list[Visit],
+    resource_of: list[str],
+    visits: list[Visit],
+    start: float,
+    end: float,
 ) -> np.ndarray:
-    """Distinct people at work in each hour of the log, summed per hour of the week."""
+    """Distinct people at work in each hour of the log, summed per hour of the week (an
+    hour the log covers only in part, between ``start`` and ``end``, counts for that part)."""
     person = {id(v): r for v, r in zip(visits, resource_of, strict=True)}
     at_work: defaultdict[int, set[str]] = defaultdict(set)
     for visit in members:
-        first = int((visit.started + shift) // 60)
-        last = int((max(visit.started, visit.ended - 1e-9) + shift) // 60)
+        first = int((visit.started + start) // 60)
+        last = int((max(visit.started, visit.ended - 1e-9) + start) // 60)
         for hour in range(first, max(first, last) + 1):
             at_work[hour].add(person[id(visit)])
     heads = np.zeros(WEEK_HOURS)
     for hour, people in at_work.items():
-        heads[hour % WEEK_HOURS] += len(people)
+        within = min(hour + 1.0, end / 60) - max(float(hour), start / 60)  # of the log's span
+        heads[hour % WEEK_HOURS] += len(people) * min(max(within, 0.0), 1.0)
     return heads

@@ -12,10 +12,12 @@ writes them: a few windows of days and hours, not 168 numbers.
   windows whose rates agree are merged), and a rate that is
   the same all week is one ``rate``. An hour the log never covered, or where
   nothing arrived, has no window (no arrivals then).
-- **People on duty** (:func:`shift_windows`): days that differ by less than half
-  a person in every hour are taken together (all days, else weekdays and
-  weekends); neighbouring hours within half a person of one mean are one shift,
-  of that mean rounded to whole people.
+- **People on duty** (:func:`shift_windows`): two hours are *near* when their
+  people at work differ by at most a quarter of the busiest hour's, or by at
+  most one person. Days whose every hour is near the others' are taken
+  together (all days, else weekdays and weekends); neighbouring hours near one
+  mean are one shift, of that mean rounded to whole people, and a single hour
+  between two shifts joins the one before it.
 """
 
 from __future__ import annotations
@@ -30,6 +32,9 @@ WEEK_HOURS = 168
 #: How many standard deviations a count may be from its window's rate and still belong to it
 #: (four: among the 168 hours of a week, three would split a steady rate by chance).
 Z = 4.0
+#: People at work differ by chance from hour to hour: hours within this share of the busiest
+#: hour's people (or one person, whichever is more) of each other are one shift.
+SHIFT_TOLERANCE = 0.25
 _WEEKDAYS = tuple(range(5))
 _WEEKENDS = (5, 6)
 
@@ -125,38 +130,58 @@ def _runs(counts: np.ndarray, covered: np.ndarray) -> list[tuple[int, int, float
 
 def shift_windows(heads: np.ndarray, hours: np.ndarray) -> list[Window]:
     """Shifts from the mean people at work per hour of the week (``heads``), with ``hours``
-    seen of each: days taken together where their hours differ by less than half a person,
-    neighbouring hours one shift while they stay within half a person of its mean, and each
-    shift's count that mean rounded (at least one where anyone worked)."""
+    seen of each: days taken together where their hours are near (see the module), and
+    neighbouring hours one shift while they stay near its mean; each shift's count is that
+    mean rounded (at least one where anyone worked)."""
     by_day = heads.reshape(7, 24)
     seen = hours.reshape(7, 24)
+    near = max(SHIFT_TOLERANCE * float(heads.max()), 1.0)
     groups: list[tuple[int, ...]] = []
     for candidate in (tuple(range(7)), _WEEKDAYS, _WEEKENDS):
         if set(candidate) & {d for g in groups for d in g}:
             continue
         profile = _mean_profile(by_day, seen, candidate)
-        if all(np.all(np.abs(by_day[d] - profile)[seen[d] > 0] < 0.5) for d in candidate):
+        if all(np.all(np.abs(by_day[d] - profile)[seen[d] > 0] <= near) for d in candidate):
             groups.append(candidate)
     groups += [(d,) for d in range(7) if all(d not in g for g in groups)]
-    windows = []
+    windows: list[Window] = []
     for days in sorted(groups):
         profile = _mean_profile(by_day, seen, days)
         weight = seen[list(days)].sum(axis=0)
         runs: list[list[float]] = []
         for hour in range(24):
             value = float(profile[hour])
-            if runs and value > 0 and runs[-1][2] > 0 and abs(value - runs[-1][2]) < 0.5:
+            if runs and value > 0 and runs[-1][2] > 0 and abs(value - runs[-1][2]) <= near:
                 a, _, mean, w = runs[-1]
                 total = w + weight[hour]
                 runs[-1] = [a, hour + 1, (mean * w + value * weight[hour]) / total, total]
             else:
                 runs.append([hour, hour + 1, value, float(weight[hour])])
-        windows += [
-            Window(days, int(a), int(b), float(max(1, int(mean + 0.5))), w)
-            for a, b, mean, w in runs
-            if mean > 0
-        ]
+        for a, b, mean, w in _absorb_blips(runs):
+            count = float(max(1, int(mean + 0.5)))
+            last = windows[-1] if windows else None
+            if mean <= 0:
+                continue
+            if last and last.days == days and last.end == a and last.value == count:
+                windows[-1] = Window(days, last.start, int(b), count, last.observations + w)
+            else:
+                windows.append(Window(days, int(a), int(b), count, w))
     return windows
+
+
+def _absorb_blips(runs: list[list[float]]) -> list[list[float]]:
+    """Runs with each one-hour run between two others (of people at work) merged into the one
+    before it: an hour's chance dip or peak is no shift of its own."""
+    merged: list[list[float]] = []
+    for index, run in enumerate(runs):
+        blip = run[1] - run[0] == 1 and 0 < index < len(runs) - 1 and run[2] > 0
+        if blip and merged and merged[-1][2] > 0:
+            a, _, mean, w = merged[-1]
+            total = w + run[3]
+            merged[-1] = [a, run[1], (mean * w + run[2] * run[3]) / total if total else mean, total]
+        else:
+            merged.append(run)
+    return merged
 
 
 def _mean_profile(by_day: np.ndarray, seen: np.ndarray, days: Sequence[int]) -> np.ndarray:
