@@ -14,7 +14,7 @@ import procflow
 from models import ROOT
 from procflow.calibrate import calibrate, parse_zone
 from procflow.calibrate.fit import fit_duration
-from procflow.calibrate.week import rate_windows
+from procflow.calibrate.week import batch_drops, rate_windows
 from procflow.cli import main
 from procflow.lint.runner import lint_file
 from procflow.model.settings import RunSettings
@@ -206,3 +206,30 @@ def test_real_logs_calibrate_and_lint_clean(name, tmp_path):
     code, _, _ = run("calibrate", str(path), "-o", str(out))
     assert code == 0
     assert lint_file(out) == []
+
+
+def test_many_cases_in_one_minute_are_a_batch_drop():
+    """Fifty cases at 09:00 on five weekdays: one batch of 50 on mon-fri, out of the rate."""
+    rng = np.random.default_rng(4)
+    steady = np.sort(rng.uniform(0, 7 * 1440, 3000))
+    drops = np.concatenate([np.full(50, day * 1440 + 540.0) for day in range(5)])
+    found, rest = batch_drops(np.concatenate([steady, drops]))
+    assert [(d.days, d.at, d.size, d.drops) for d in found] == [((0, 1, 2, 3, 4), 540, 50, 5)]
+    outside = ~np.isin(np.floor(steady), [day * 1440 + 540 for day in range(5)])
+    assert len(rest) == outside.sum()  # the drops' minutes go, steady arrivals in them too
+
+
+def test_the_sample_export_calibrates_and_lints_clean(tmp_path):
+    """examples/consensus_export.csv.gz, with its faults and its own column names."""
+    out = tmp_path / "fitted.yaml"
+    code, _, stderr = run(
+        "calibrate", str(ROOT / "examples" / "consensus_export.csv.gz"), "--case", "task_id",
+        "--activity", "step", "--resource", "worker", "--enqueue", "queued_at",
+        "--start", "started_at", "--end", "completed_at", "-o", str(out),
+    )  # fmt: skip
+    assert code == 0
+    assert lint_file(out) == []
+    model = procflow.load(out)
+    (batch,) = [a.batch for a in model.arrivals if a.batch is not None]
+    assert batch.size == 50
+    assert "Skipped 4 bad rows" in stderr

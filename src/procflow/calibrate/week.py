@@ -12,6 +12,11 @@ writes them: a few windows of days and hours, not 168 numbers.
   windows whose rates agree are merged), and a rate that is
   the same all week is one ``rate``. An hour the log never covered, or where
   nothing arrived, has no window (no arrivals then).
+- **Batch drops** (:func:`batch_drops`): a minute in which at least
+  :data:`BATCH_MIN` cases arrived, and ten times more than the log's average
+  minute, is a drop; drops at the same time of day are one ``batch`` stream, on
+  the days they happened, of their median size. Their cases are left out of the
+  rates.
 - **People on duty** (:func:`shift_windows`): two hours are *near* when their
   people at work differ by at most a quarter of the busiest hour's, or by at
   most one person. Days whose every hour is near the others' are taken
@@ -27,6 +32,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+#: The fewest cases that arrive in one minute to be a batch drop.
+BATCH_MIN = 10
 #: The hours of a week.
 WEEK_HOURS = 168
 #: How many standard deviations a count may be from its window's rate and still belong to it
@@ -49,6 +56,46 @@ def hours_covered(start: float, end: float) -> np.ndarray:
         covered[hour % WEEK_HOURS] += part
         hour += 1
     return covered
+
+
+@dataclass(frozen=True, slots=True)
+class Drop:
+    """Batch drops at one time of day (``at``, minutes from midnight) on ``days``: ``size`` is
+    their median number of cases, ``drops`` how many there were, ``cases`` all their cases."""
+
+    days: tuple[int, ...]
+    at: int
+    size: int
+    drops: int
+    cases: int
+
+
+def batch_drops(arrivals: np.ndarray) -> tuple[list[Drop], np.ndarray]:
+    """The batch drops among arrivals (minutes of the week timeline), and the arrivals that
+    are not in one."""
+    minutes = np.floor(arrivals).astype(np.int64)
+    if len(minutes) == 0:
+        return [], arrivals
+    values, counts = np.unique(minutes, return_counts=True)
+    span = max(float(minutes.max() - minutes.min()) + 1, 1.0)
+    threshold = max(BATCH_MIN, 10 * len(minutes) / span)
+    dropped = values[counts >= threshold]
+    by_time: dict[int, list[tuple[int, int]]] = {}
+    for minute, count in zip(values, counts, strict=True):
+        if count >= threshold:
+            week_minute = int(minute) % (WEEK_HOURS * 60)
+            by_time.setdefault(week_minute % 1440, []).append((week_minute // 1440, int(count)))
+    drops = [
+        Drop(
+            tuple(sorted({day for day, _ in seen})),
+            at,
+            int(np.median([c for _, c in seen])),
+            len(seen),
+            sum(c for _, c in seen),
+        )
+        for at, seen in sorted(by_time.items())
+    ]
+    return drops, arrivals[~np.isin(minutes, dropped)]
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,7 +7,8 @@ time, which family was chosen and how well it fits. A number that rests on fewer
 than :data:`FEW` observations is marked ``CHECK`` and listed among the warnings:
 keep it only if it agrees with what the team knows.
 
-- ``arrivals``: one stream; a ``rate``, or a ``schedule`` of windows by day and hour.
+- ``arrivals``: one stream; a ``rate``, or a ``schedule`` of windows by day and hour;
+  and a ``batch`` stream for each time of day when many cases arrived at once.
 - ``resources``: a pool per role (or per group of people, or per named pool); a
   ``count`` (the most visits at once) or a ``calendar`` of the people at work per
   hour of the week (the mean, rounded, at least one in any hour someone worked),
@@ -32,7 +33,14 @@ import numpy as np
 
 from procflow.calibrate.fit import Fit
 from procflow.calibrate.observe import END, START, Observed, Pool
-from procflow.calibrate.week import WEEK_HOURS, Window, rate_windows, shift_windows
+from procflow.calibrate.week import (
+    WEEK_HOURS,
+    Drop,
+    Window,
+    batch_drops,
+    rate_windows,
+    shift_windows,
+)
 from procflow.model.calendar import clock_text, days_text
 
 #: Fewer observations than this make a number a warning.
@@ -56,8 +64,9 @@ def process_text(
     """The process file of ``observed`` with the fitted ``fits``; appends to ``warnings``."""
     out = [f"# {line}" for line in header.lines]
     out += [f"process: {_q(header.name)}", "time_unit: minute", "", "arrivals:"]
-    windows = _windows(observed)
-    out += _arrivals(observed, windows, warnings)
+    drops, steady = batch_drops(observed.arrivals)
+    windows = _windows(steady, observed)
+    out += _arrivals(observed, steady, windows, warnings) + _drops(drops)
     out += ["", "resources:"]
     rates = np.zeros(WEEK_HOURS)  # arrivals per minute, by hour of the week
     for window in windows:
@@ -67,7 +76,7 @@ def process_text(
         activities = [a for a in fits if observed.pool_of[a] == pool.name]
         if activities:
             work = sum(fits[a].fitted_mean * fits[a].observations for a in activities)
-            needed = rates * work / observed.cases / CEILING
+            needed = rates * work / observed.cases / CEILING  # drops wait in the queue
             out += _pool(pool, observed, needed, warnings)
     out += ["", "stages:"]
     out += _stages(observed, fits, warnings)
@@ -92,16 +101,31 @@ def few(count: float, what: str, warnings: list[str]) -> str:
     return f"; CHECK: fewer than {FEW}"
 
 
-def _windows(observed: Observed) -> list[Window]:
+def _windows(arrivals: np.ndarray, observed: Observed) -> list[Window]:
     """The arrival windows of the week (rates per hour)."""
-    hours = (observed.arrivals // 60).astype(int) % WEEK_HOURS
+    hours = (arrivals // 60).astype(int) % WEEK_HOURS
     counts = np.bincount(hours, minlength=WEEK_HOURS)
     return rate_windows(counts.astype(float), observed.arrival_hours)
 
 
-def _arrivals(observed: Observed, windows: list[Window], warnings: list[str]) -> list[str]:
+def _drops(drops: list[Drop]) -> list[str]:
+    out = []
+    for drop in drops:
+        at = clock_text(drop.at)
+        out += [
+            f"  - name: {_q('batch at ' + at)}",
+            f"    # {drop.drops} drops of {drop.cases:,} cases in all, at {at} on "
+            f"{days_text(drop.days)}: their median size",
+            f'    batch: {{size: {drop.size}, days: {_days(drop.days)}, at: "{at}"}}',
+        ]
+    return out
+
+
+def _arrivals(
+    observed: Observed, steady: np.ndarray, windows: list[Window], warnings: list[str]
+) -> list[str]:
     days = observed.span / 1440
-    out = ["  - name: cases", f"    # {observed.cases:,} cases arrived in {days:,.1f} days"]
+    out = ["  - name: cases", f"    # {len(steady):,} cases arrived in {days:,.1f} days"]
     unseen = [d for d in range(7) if not observed.arrival_hours[d * 24 : d * 24 + 24].any()]
     if unseen:
         out.append(f"    # the log has no {days_text(unseen)}: taken as alike the days it has")
