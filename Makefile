@@ -1,6 +1,7 @@
 # procflow: two commands do all the set-up on a fresh machine with python3.
 #   make demo   create .venv, install, lint, analyse, simulate and compare the bundled examples,
-#               print a staffing plan, and forecast the multilingual queue's backlog
+#               print a staffing plan, forecast the multilingual queue's backlog, and
+#               calibrate a process from the sample event log in examples/
 #   make test   ruff, mypy and pytest
 #   make fuzz   10,000 broken and random documents through load, lint, analyze and simulate
 #   make docs   regenerate the generated docs: rule pages, KPI table, key reference
@@ -40,6 +41,10 @@ demo: $(STAMP)
 		scenarios/multilingual_borrowed_staff.yaml \
 		--initial-state processes/multilingual_backlog.csv --until 2026-12-03T18:00 --target 150 \
 		--replications 8 --seed 7 --report out/forecast.html
+	$(BIN)/procflow calibrate examples/consensus_export.csv.gz \
+		--case task_id --activity step --resource worker \
+		--enqueue queued_at --start started_at --end completed_at --out out/consensus_fitted.yaml
+	$(BIN)/procflow lint out/consensus_fitted.yaml
 
 lint-code: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks

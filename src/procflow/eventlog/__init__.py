@@ -6,9 +6,10 @@ dates); :mod:`~procflow.eventlog.csvlog` and :mod:`~procflow.eventlog.xeslog`
 write a run's log as it goes; :mod:`~procflow.eventlog.reader` reads a CSV or
 XES log, procflow's own or a production export, into visits again.
 
-This package imports only :mod:`procflow.diagnostics`, :mod:`procflow.model`
-and :mod:`procflow.files`: the engine writes to it, calibration reads from it,
-and it knows nothing of either.
+This package imports only :mod:`procflow.diagnostics`, :mod:`procflow.model`,
+:mod:`procflow.files` and the guard every input is read through
+(:mod:`procflow.source.guards`): the engine writes to it, calibration reads from
+it, and it knows nothing of either.
 """
 
 from __future__ import annotations
