@@ -60,7 +60,10 @@ def test_make_demo_to_a_pipe_cuts_no_cell(tmp_path: Path) -> None:
     (tmp_path / "out").mkdir()
     for args in commands:
         # the bundled files from the repository; the outputs into the test's folder
-        args = [str(ROOT / a) if a.startswith(("processes/", "scenarios/")) else a for a in args]
+        args = [
+            str(ROOT / a) if a.startswith(("processes/", "scenarios/", "examples/")) else a
+            for a in args
+        ]
         output = piped(args, tmp_path)
         assert not CUT.search(output), f"procflow {shlex.join(args)}:\n{output}"
 
