@@ -233,3 +233,20 @@ def test_the_sample_export_calibrates_and_lints_clean(tmp_path):
     (batch,) = [a.batch for a in model.arrivals if a.batch is not None]
     assert batch.size == 50
     assert "Skipped 4 bad rows" in stderr
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [
+        ["1,x,2026-01-05T09:00Z,2026-01-05T09:05Z"],  # one visit
+        ["1,x,2026-01-05T09:00Z,2026-01-05T09:00Z", "2,x,2026-01-05T09:00Z,2026-01-05T09:00Z"],
+        ["1,x,2026-01-05T09:00Z,2026-01-05T10:00Z", "1,y,2026-01-05T09:30Z,2026-01-05T11:00Z"],
+    ],
+)
+def test_tiny_logs_give_a_file_that_lints_clean(rows, tmp_path):
+    """A log of one moment, or of one case, still gives a process to review, not a crash."""
+    log = tmp_path / "log.csv"
+    log.write_text("case_id,activity,start_timestamp,end_timestamp\n" + "\n".join(rows) + "\n")
+    out = tmp_path / "fitted.yaml"
+    assert run("calibrate", str(log), "-o", str(out))[0] == 0
+    assert lint_file(out) == []

@@ -11,8 +11,8 @@ write twice, is counted once):
   activity more than once (rework);
 - **routes**: how often each activity followed another in a case (in the order
   they started), started a case or ended it; two activities of a case that
-  overlap in time are counted too. An activity that is always last, takes no
-  time and has no resource is an **end** (procflow's own logs have one, such as
+  overlap in time are counted too. An activity that is always last (and never
+  first), takes no time and has no resource is an **end** (procflow's own logs have one, such as
   ``delivered``); when a log has ends, a case that has not reached one was still
   open when the log was cut, and its last step is not counted as an end;
 - **pools**: with a role column, each role is a pool of the people (resources)
@@ -125,7 +125,8 @@ def observe(log: VisitLog, zone: tzinfo, role: str | None) -> Observed:
             if times > 1:
                 repeated[name] += 1
     visits = kept
-    ends = {name for name, n in seen.items() if last[name] == n == timeless[name]}
+    firsts = {names[0] for names in sequences}
+    ends = {n for n, k in seen.items() if last[n] == k == timeless[n] and n not in firsts}
     routes: Counter[tuple[str, str]] = Counter()
     open_cases = 0
     for names in sequences:

@@ -180,8 +180,12 @@ def shift_windows(heads: np.ndarray, hours: np.ndarray) -> list[Window]:
     seen of each: days taken together where their hours are near (see the module), and
     neighbouring hours one shift while they stay near its mean; each shift's count is that
     mean rounded (at least one where anyone worked)."""
-    by_day = heads.reshape(7, 24)
-    seen = hours.reshape(7, 24)
+    by_day = heads.reshape(7, 24).copy()
+    seen = hours.reshape(7, 24).copy()
+    unseen = seen.sum(axis=1) == 0
+    if unseen.any() and not unseen.all():  # days the log lacks: like the days it has
+        by_day[unseen] = _mean_profile(by_day, seen, [d for d in range(7) if not unseen[d]])
+        seen[unseen] = 1.0
     near = max(SHIFT_TOLERANCE * float(heads.max()), 1.0)
     groups: list[tuple[int, ...]] = []
     for candidate in (tuple(range(7)), _WEEKDAYS, _WEEKENDS):
@@ -232,8 +236,10 @@ def _absorb_blips(runs: list[list[float]]) -> list[list[float]]:
 
 
 def _mean_profile(by_day: np.ndarray, seen: np.ndarray, days: Sequence[int]) -> np.ndarray:
-    """The mean per hour of the day over ``days``, weighted by the hours seen."""
+    """The mean per hour of the day over ``days``, weighted by the hours seen (an hour never
+    seen: the plain mean of its values, such as the people the fitted work needs)."""
     total = seen[list(days)].sum(axis=0)
     summed = (by_day[list(days)] * seen[list(days)]).sum(axis=0)
-    profile: np.ndarray = np.divide(summed, total, out=np.zeros(24), where=total > 0)
+    plain = by_day[list(days)].mean(axis=0)
+    profile: np.ndarray = np.divide(summed, total, out=plain.copy(), where=total > 0)
     return profile

@@ -102,9 +102,13 @@ def few(count: float, what: str, warnings: list[str]) -> str:
 
 
 def _windows(arrivals: np.ndarray, observed: Observed) -> list[Window]:
-    """The arrival windows of the week (rates per hour)."""
+    """The arrival windows of the week (rates per hour); arrivals all at one moment are one
+    rate over the log's span (at least an hour)."""
     hours = (arrivals // 60).astype(int) % WEEK_HOURS
     counts = np.bincount(hours, minlength=WEEK_HOURS)
+    if observed.arrival_hours.sum() * 60 < 1:
+        span = max(observed.span / 60, 1.0)
+        return [Window(tuple(range(7)), 0, 24, len(arrivals) / span, len(arrivals))]
     return rate_windows(counts.astype(float), observed.arrival_hours)
 
 
@@ -127,7 +131,7 @@ def _arrivals(
     days = observed.span / 1440
     out = ["  - name: cases", f"    # {len(steady):,} cases arrived in {days:,.1f} days"]
     unseen = [d for d in range(7) if not observed.arrival_hours[d * 24 : d * 24 + 24].any()]
-    if unseen:
+    if 0 < len(unseen) < 7:
         out.append(f"    # the log has no {days_text(unseen)}: taken as alike the days it has")
     whole = (
         len(windows) == 1 and len(windows[0].days) == 7 and windows[0].end - windows[0].start == 24
@@ -170,6 +174,10 @@ def _pool(pool: Pool, observed: Observed, needed: np.ndarray, warnings: list[str
     covered = observed.covered
     mean = np.divide(pool.heads, covered, out=np.zeros_like(covered), where=covered > 0)
     shifts = shift_windows(np.maximum(mean, needed), covered)
+    if not shifts:  # the log covers no hour of work: one count for the whole week
+        count = max(len(pool.people), int(np.ceil(needed.max() - 1e-9)), 1)
+        out.append(f"    count: {count}   # {len(pool.people)} people did {visits:,} visits")
+        return out
     out.append(
         f"    # {len(pool.people)} people did {visits:,} visits; observed utilization "
         f"{_share(pool.busy, float(pool.heads.sum()) * 60)} of the hours they were at work"
