@@ -232,6 +232,10 @@ def test_the_sample_export_calibrates_and_lints_clean(tmp_path):
     model = procflow.load(out)
     (batch,) = [a.batch for a in model.arrivals if a.batch is not None]
     assert batch.size == 50
+    # the two labels of a task are done at once: a split into both, and a join after them
+    (split,) = [s for s in model.stages.values() if s.split]
+    assert list(split.split) == ["label_a", "label_b"]
+    assert [[n.to for n in model.stages[b].next] for b in split.split] == [[split.join]] * 2
     assert "Skipped 4 bad rows" in stderr
 
 

@@ -10,11 +10,13 @@ write twice, is counted once):
 - **handling times** per activity (end − start), and how many cases did an
   activity more than once (rework);
 - **routes**: how often each activity followed another in a case (in the order
-  they started), started a case or ended it; two activities of a case that
-  overlap in time are counted too. An activity that is always last (and never
-  first), takes no time and has no resource is an **end** (procflow's own logs have one, such as
-  ``delivered``); when a log has ends, a case that has not reached one was still
-  open when the log was cut, and its last step is not counted as an end;
+  they started), started a case or ended it; activities done at the same time
+  are a parallel set, one step of the route (:mod:`~procflow.calibrate.parallel`),
+  and other activities of a case that overlap in time are counted. An
+  activity that is always last (and never first), takes no time and has no
+  resource is an **end** (procflow's own logs have one, such as ``delivered``);
+  when a log has ends, a case that has not reached one was still open when the
+  log was cut, and its last step is not counted as an end;
 - **pools**: with a role column, each role is a pool of the people (resources)
   who had it. Without one, a resource that works on many cases at once is a pool
   (procflow's own logs name the pool, not the person); otherwise resources are
@@ -38,6 +40,7 @@ from itertools import groupby, pairwise
 
 import numpy as np
 
+from procflow.calibrate.parallel import Parallel, find_parallel, steps
 from procflow.calibrate.week import WEEK_HOURS, hours_covered
 from procflow.eventlog.reader import VisitLog
 from procflow.eventlog.visit import Visit
@@ -82,7 +85,8 @@ class Observed:
     ends: set[str]
     routes: Counter[tuple[str, str]]
     repeated: Counter[str]  # cases that did an activity more than once
-    overlaps: Counter[tuple[str, str]]
+    overlaps: Counter[tuple[str, str]]  # overlapping activities that are not parallel sets
+    parallels: list[Parallel]  # routes name them by their split stage
     pools: dict[str, Pool]
     pool_of: dict[str, str]  # activity -> pool name
     order: list[str]  # activities, in the order cases reach them
@@ -106,9 +110,11 @@ def observe(log: VisitLog, zone: tzinfo, role: str | None) -> Observed:
     position: defaultdict[str, float] = defaultdict(float)
     end = 0.0
     kept: list[Visit] = []
+    cases: list[list[Visit]] = []
     for _, group in groupby(log.visits, key=lambda v: v.case):
         case = _distinct(list(group))
         kept += case
+        cases.append(case)
         arrivals.append(min(v.started if v.enqueued is None else v.enqueued for v in case))
         end = max(end, max(v.ended for v in case))
         names = [v.stage for v in case]
@@ -127,9 +133,12 @@ def observe(log: VisitLog, zone: tzinfo, role: str | None) -> Observed:
     visits = kept
     firsts = {names[0] for names in sequences}
     ends = {n for n, k in seen.items() if last[n] == k == timeless[n] and n not in firsts}
+    parallels = find_parallel(cases, set(seen))
+    together = {(a, b) for p in parallels for a in p.branches for b in p.branches}
+    overlaps = Counter({pair: n for pair, n in overlaps.items() if pair not in together})
     routes: Counter[tuple[str, str]] = Counter()
     open_cases = 0
-    for names in sequences:
+    for names in (steps(names, parallels) for names in sequences):
         routes[(START, names[0])] += 1
         routes.update(pairwise(names))
         if names[-1] not in ends:
@@ -156,6 +165,7 @@ def observe(log: VisitLog, zone: tzinfo, role: str | None) -> Observed:
         routes=routes,
         repeated=repeated,
         overlaps=overlaps,
+        parallels=parallels,
         pools=pools,
         pool_of=pool_of,
         order=order,

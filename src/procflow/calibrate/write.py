@@ -16,8 +16,9 @@ keep it only if it agrees with what the team knows.
 - ``stages``: a work stage per activity, with its fitted ``duration`` and its
   routing: the share of visits followed by each activity, the most common last
   (the default branch). Repeats in a case (rework) are a branch back, with their
-  count in a comment; activities that overlapped in time are noted (the file
-  does not write a ``split``: review whether one fits). A case with several
+  count in a comment. Activities done at the same time are a ``split`` into a
+  branch each and a ``join`` where the routing after them is written; other
+  activities that overlapped in time are noted. A case with several
   first activities starts at a ``start`` decision; cases end at ``done`` (or at
   the log's own end activities).
 """
@@ -214,16 +215,42 @@ def _stages(observed: Observed, fits: dict[str, Fit], warnings: list[str]) -> li
     start = _unique("start", names)
     firsts = Counter({b: n for (a, b), n in observed.routes.items() if a == START})
     order = [a for a in observed.order if a not in observed.ends]
+    branch_of = {name: p for p in observed.parallels for name in p.branches}
+    for parallel in observed.parallels:  # the split, its branches and the join together
+        at = min(order.index(b) for b in parallel.branches)
+        branches = [a for a in order if a in parallel.branches]
+        order = [a for a in order if a not in parallel.branches]
+        order[at:at] = [parallel.split, *branches, parallel.join]
+    splits = {p.split: p for p in observed.parallels}
+    joins = {p.join: p for p in observed.parallels}
     out: list[str] = []
     if len(firsts) > 1:
         out += [f"  {_q(start)}:", f"    # how the {sum(firsts.values()):,} cases began"]
         out += _next(firsts, warnings, start)
-    elif firsts:
+    elif firsts:  # the stage cases start at comes first (a split with its branches and join)
         (first,) = firsts
-        order.remove(first)
-        order.insert(0, first)
+        block = (
+            [first]
+            if first not in splits
+            else order[order.index(first) :][: len(splits[first].branches) + 2]
+        )
+        order = block + [a for a in order if a not in block]
     for activity in order:
         out += [f"  {_q(activity)}:"]
+        if activity in splits:
+            parallel = splits[activity]
+            listed = ", ".join(_q(b) for b in parallel.branches)
+            out += [
+                f"    # {parallel.cases:,} cases did these at the same time",
+                f"    split: [{listed}]",
+                f"    join: {_q(parallel.join)}",
+            ]
+            continue
+        if activity in joins:
+            source = joins[activity].split
+            out.append("    # where the parallel work meets; what came next:")
+        else:
+            source = activity
         out += [f"    resource: {_q(observed.pool_of[activity])}"] if activity in fits else []
         if activity in fits:
             out += [f"    {line}" for line in duration_lines(fits[activity], activity, warnings)]
@@ -237,8 +264,11 @@ def _stages(observed: Observed, fits: dict[str, Fit], warnings: list[str]) -> li
                     f"    # {n:,} times {b} started before this ended: parallel work? "
                     "(a split and join may fit better)"
                 )
+        if activity in branch_of:
+            out.append(f"    next: {_q(branch_of[activity].join)}")
+            continue
         following = Counter(
-            {end if b == END else b: n for (a, b), n in observed.routes.items() if a == activity}
+            {end if b == END else b: n for (a, b), n in observed.routes.items() if a == source}
         )
         out += _next(following or Counter({end: 0}), warnings, activity)
     for name in [*sorted(observed.ends), *([] if observed.ends else [end])]:
