@@ -254,3 +254,22 @@ def test_tiny_logs_give_a_file_that_lints_clean(rows, tmp_path):
     out = tmp_path / "fitted.yaml"
     assert run("calibrate", str(log), "-o", str(out))[0] == 0
     assert lint_file(out) == []
+
+
+def test_an_xes_log_calibrates_too(tmp_path):
+    """procflow's own XES log (start and complete events, no queue times) gives the same shape."""
+    log, out = tmp_path / "log.xes", tmp_path / "fitted.yaml"
+    code, _, _ = run(
+        "simulate", str(ROUND_TRIP), "--horizon", "1 day", "-r", "1", "--executor", "serial",
+        "--events", str(log),
+    )  # fmt: skip
+    assert code == 0
+    assert run("calibrate", str(log), "-o", str(out))[0] == 0
+    assert lint_file(out) == []
+    assert set(procflow.load(out).stages) == {"triage", "review", "done"}
+
+
+def test_inputs_are_never_replaced_and_a_missing_skeleton_exits_2(round_trip, tmp_path):
+    log, _ = round_trip
+    assert run("calibrate", str(log), "-o", str(log))[0] == 2
+    assert run("calibrate", str(log), "--skeleton", str(tmp_path / "nope.yaml"))[0] == 2
