@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -317,7 +316,9 @@ def duration_lines(fit: Fit, activity: str, warnings: list[str]) -> list[str]:
     ]
 
 
-def _next(following: Counter[str], warnings: list[str], activity: str) -> Iterator[str] | list[str]:
+def _next(following: Counter[str], warnings: list[str], activity: str) -> list[str]:
+    """The ``next`` of a stage from the counts of what followed it: one target, or the
+    shares of all but the most common, which is the default branch, last."""
     total = sum(following.values())
     if len(following) == 1:
         ((target, n),) = following.items()
