@@ -201,11 +201,65 @@ def test_xes_schedule_start_and_complete_pair_into_visits(tmp_path):
 
 
 def finding(path: Path, **options: object) -> tuple[str, int, int]:
-    with pytest.raises(LoadError) as info:
-        read_event_log(path, **options)
-    (only,) = info.value.findings
+    """The one finding of a log: its error, or its one skipped bad row."""
+    try:
+        log = read_event_log(path, **options)
+    except LoadError as exc:
+        findings = exc.findings
+        if len(findings) == 2:  # every row is bad: the row, and the file at 1:1
+            findings = [f for f in findings if f.location.line != 1]
+    else:
+        assert log.skipped_rows == 1
+        findings = list(log.skipped)
+    (only,) = findings
     assert only.location.file == str(path)
     return only.code, only.location.line, only.location.col
+
+
+def test_bad_rows_are_counted_listed_and_skipped(tmp_path):
+    """Eight bad rows among good ones: all counted, the first five located, the rest read."""
+    good = "1,x,2026-01-05T09:00Z,2026-01-05T09:01Z\n"
+    bad = "2,x,soon,2026-01-05T09:01Z\n"
+    path = tmp_path / "log.csv"
+    path.write_text("c,a,s,e\n" + good + bad * 8 + good.replace("1,", "3,"), encoding="utf-8")
+    columns = Columns(case="c", stage="a", started="s", ended="e")
+    log = read_event_log(path, columns=columns)
+    assert [v.case for v in log.visits] == ["1", "3"]
+    assert log.skipped_rows == 8
+    assert [(f.code, f.location.line, f.location.col) for f in log.skipped] == [
+        ("PF020", line, 5) for line in range(3, 8)
+    ]
+
+
+def test_a_log_of_bad_rows_only_is_an_error(tmp_path):
+    path = tmp_path / "log.csv"
+    path.write_text("case_id,activity,start_timestamp,end_timestamp\n1,x,a,b\n", "utf-8")
+    with pytest.raises(LoadError) as info:
+        read_event_log(path)
+    assert [(f.location.line, f.location.col) for f in info.value.findings] == [(1, 1), (2, 5)]
+
+
+def test_gzipped_logs_and_naive_times_in_a_zone(tmp_path):
+    """A .csv.gz reads as its text; a time without an offset is in the zone given."""
+    import gzip
+    from datetime import timedelta, timezone
+
+    path = tmp_path / "log.csv.gz"
+    text = "case_id,activity,start_timestamp,end_timestamp\n1,x,2026-01-05 09:00,2026-01-05 09:02\n"
+    path.write_bytes(gzip.compress(text.encode()))
+    zone = timezone(timedelta(hours=2))
+    log = read_event_log(path, zone=zone)
+    assert log.clock.moment(0).utcoffset() == timedelta(hours=2)
+    assert log.clock.moment(0).hour == 9
+    assert [(v.started, v.ended) for v in log.visits] == [(0.0, 2.0)]
+
+
+def test_a_named_pipe_is_refused_without_waiting(tmp_path):
+    import os
+
+    path = tmp_path / "log.csv"
+    os.mkfifo(path)
+    assert finding(path) == ("PF020", 1, 1)
 
 
 @pytest.mark.parametrize(

@@ -34,6 +34,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("lint",),
     ("sim",),
     ("decide",),
+    ("calibrate",),
     ("scaffold",),
     ("report",),
     ("cli",),

@@ -204,6 +204,26 @@ def test_without_enqueue_times_a_wait_runs_from_the_previous_end() -> None:
     assert profile.variants == {"review → qa": 1, "review": 1}
 
 
+def test_activities_that_overlap_in_time_are_one_variant_whichever_started_first() -> None:
+    """Two labels worked at once (a split) then an adjudication: the case that started
+    label_b a moment earlier took the same path; a label after the other has ended did not."""
+    visits = [
+        Visit("a", "label_a", None, None, 0.0, 3.0, {}),
+        Visit("a", "label_b", None, None, 1.0, 2.0, {}),
+        Visit("a", "adjudicate", None, None, 4.0, 5.0, {}),
+        Visit("b", "label_b", None, None, 0.0, 2.0, {}),
+        Visit("b", "label_a", None, None, 1.0, 4.0, {}),
+        Visit("b", "adjudicate", None, None, 4.0, 5.0, {}),
+        Visit("c", "label_b", None, None, 0.0, 2.0, {}),
+        Visit("c", "label_a", None, None, 2.0, 3.0, {}),
+    ]
+    lens = Lens({}, frozenset(), {}, {}, 0.0, 60.0, 0.0, 1 / 60, False)
+    assert profile_of(visits, lens).variants == {
+        "label_a → label_b → adjudicate": 2,
+        "label_b → label_a": 1,
+    }
+
+
 def test_a_missing_log_exits_2_with_its_location(tmp_path: Path) -> None:
     missing = tmp_path / "missing.csv"
     result = run("validate", str(PROCESS), str(missing))

@@ -16,7 +16,17 @@ from typing import Any
 
 import click
 
-from procflow.cli import forecast, lint, model, scenarios, shifts, simulate, staffing, validate
+from procflow.cli import (
+    calibrate,
+    forecast,
+    lint,
+    model,
+    scenarios,
+    shifts,
+    simulate,
+    staffing,
+    validate,
+)
 from procflow.cli.common import EXIT_INTERNAL, refused, tool_version
 from procflow.files import Refused, exit_on_terminate
 
@@ -79,6 +89,7 @@ for _command in (
     shifts.shifts,
     staffing.staff,
     forecast.forecast,
+    calibrate.calibrate,
     validate.validate,
 ):
     main.add_command(_command)

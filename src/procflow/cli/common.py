@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import io
 import sys
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
@@ -53,6 +53,18 @@ def render_findings(findings: list[Finding], files: list[str]) -> str:
     return formats.render(
         "text", findings, files=files, rules=all_rule_info(), tool_version=tool_version()
     )
+
+
+def echo_skipped(log: str, count: int, first: Sequence[Finding]) -> None:
+    """Say on standard error how many bad rows of an event log were left out, and where
+    the first of them are (a warning: the command still ran on the rest)."""
+    if not count:
+        return
+    shown = f"; the first {len(first)}:" if len(first) < count else ":"
+    click.echo(f"warning: skipped {count:,} bad rows of {log}{shown}", err=True)
+    for finding in first:
+        hint = f" ({finding.hint})" if finding.hint else ""
+        click.echo(f"  {finding.location}: {finding.message}{hint}", err=True)
 
 
 def load_errors(exc: LoadError, path: str | Path) -> list[Finding]:

@@ -11,6 +11,7 @@ import click
 from procflow.cli.common import (
     EXIT_FINDINGS,
     check_exports,
+    echo_skipped,
     emit,
     executor_of,
     executor_options,
@@ -106,6 +107,7 @@ def validate(model: str, log: str, fmt: str, output: str | None, **opts: Any) ->
         except LoadError as exc:
             fail_load(exc)
             raise
+    echo_skipped(log, record.skipped_rows, record.skipped)
     if fmt == "json":
         from procflow.results.fidelity import fidelity_to_json
 

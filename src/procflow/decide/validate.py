@@ -167,6 +167,8 @@ def validate(
         real_hours=_by_hour(real.events),
         simulated_hours=_by_hour([t for run in runs for t in run.events]),
         verdict=judge(rows),
+        skipped_rows=read.skipped_rows,
+        skipped=read.skipped,
     )
 
 

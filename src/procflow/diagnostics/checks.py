@@ -293,9 +293,16 @@ procflow reads CSV logs with one row per visit (its own, written by
 ``time:timestamp``) and XES logs. The location is the row and column of the
 problem; for a missing column, the hint lists the columns the file has.
 
+A bad row of a CSV log (no case id or activity, a bad timestamp, an end
+before the start) does not stop ``procflow calibrate``: the row is skipped,
+and the command counts the skipped rows and lists the first few with this
+code. Only a log that cannot be read at all is an error.
+
 Timestamps are ISO 8601, such as ``2026-01-05T09:30:00.250+01:00`` (an
-offset is honoured; a time without one is taken as UTC). CSV files are
-UTF-8; files over 256 MiB and XES files with a DTD are refused.
+offset is honoured; a time without one is taken as UTC, or in the zone
+given by ``--tz``). CSV files are UTF-8 and may be gzipped (``.csv.gz``);
+files over 256 MiB, anything that is not an ordinary file (a named pipe)
+and XES files with a DTD are refused.
 
 Fails (CSV)::
 

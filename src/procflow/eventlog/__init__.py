@@ -8,9 +8,10 @@ XES log, procflow's own or a production export, into visits again;
 :mod:`~procflow.eventlog.profile` measures a log (cycle times, waits, variants)
 the same way for a real log and a simulated one, for ``procflow validate``.
 
-This package imports only :mod:`procflow.diagnostics`, :mod:`procflow.model`
-and :mod:`procflow.files`: the engine writes to it, calibration and validation
-read from it, and it knows nothing of them.
+This package imports only :mod:`procflow.diagnostics`, :mod:`procflow.model`,
+:mod:`procflow.files` and the guard every input is read through
+(:mod:`procflow.source.guards`): the engine writes to it, calibration and
+validation read from it, and it knows nothing of them.
 """
 
 from __future__ import annotations

@@ -9,7 +9,8 @@ an :class:`~procflow.eventlog.visit.EventSink`) and gives a :class:`LogProfile`:
 - per case (the visits of one item, in start order): its **arrival** (the first
   enqueue time, or, when the real log has none, the first start), its **cycle
   time** (last end - arrival) and its **variant** (the activities it went
-  through, in order);
+  through, in order; activities that overlap in time, the branches of a
+  split, have no order between them and are written in name order);
 - per activity: the mean **handling time** (end - start) and the mean **wait**
   (start - enqueue; without enqueue times, start - the end of the case's
   latest visit before it, 0 for its first);
@@ -124,7 +125,7 @@ class Profiler:
             cycles.append(last - arrival)
             done += last <= end
             arrivals.append(arrival)
-            variants[ARROW.join(s[0] for s in steps)] += 1
+            variants[_variant(steps)] += 1
             for k, (stage, enqueued, started, ended) in enumerate(steps):
                 if lens.queued and enqueued is not None:
                     ready = enqueued
@@ -186,3 +187,20 @@ def profile_of(visits: Iterable[Visit], lens: Lens) -> LogProfile:
     for visit in visits:
         profiler.visit(visit)
     return profiler.profile()
+
+
+def _variant(steps: list[_Step]) -> str:
+    """The activities of a case in start order (``steps`` is sorted so), those that
+    overlap in time (parallel work) in name order: which branch of a split started a
+    moment earlier is not the path the case took."""
+    names: list[str] = []
+    group: list[str] = []
+    until = -math.inf
+    for stage, _, started, ended in steps:
+        if group and started >= until:
+            names.extend(sorted(group))
+            group = []
+        group.append(stage)
+        until = max(until, ended) if len(group) > 1 else ended
+    names.extend(sorted(group))
+    return ARROW.join(names)

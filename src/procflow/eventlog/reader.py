@@ -25,23 +25,34 @@ start, with times in a unit of your choice counted from the earliest event
   are ignored too.
 
 Timestamps are ISO 8601 (``2026-01-05T09:30:00.250+01:00``, a space for the
-``T`` too); an offset is honoured, and a time without one is taken as UTC.
+``T`` too); an offset is honoured, and a time without one is taken in the
+``zone`` given (UTC unless said otherwise).
 
-Files larger than :data:`MAX_BYTES` are refused, and so are XES files with a
-DTD (where the entities of XML bombs and of reads of other files are declared;
-no event log needs one). Every problem is a :class:`~procflow.diagnostics.LoadError`
-with one ``PF020`` finding at ``file:line:col``: a missing column, a timestamp
-that is not one (its row and column), a visit that ends before it starts.
+A log compressed with gzip (``log.csv.gz``, ``log.xes.gz``) is read as it is.
+Files larger than :data:`MAX_BYTES` (before or after decompression) are refused,
+and so are XES files with a DTD (where the entities of XML bombs and of reads of
+other files are declared; no event log needs one), and anything that is not an
+ordinary file (a named pipe would wait forever). A problem with the whole file is
+a :class:`~procflow.diagnostics.LoadError` with one ``PF020`` finding at
+``file:line:col``: a missing column, a file that is not UTF-8 or not CSV.
+
+A bad CSV row is not the end of the log: real exports have a few. A row without
+a case id or an activity, with a timestamp that is not one, that ends before it
+starts or was queued after it started is skipped and counted; the log says how
+many (:attr:`VisitLog.skipped_rows`) and keeps a ``PF020`` finding at the row and
+column of the first :data:`SHOWN_SKIPPED` (:attr:`VisitLog.skipped`). A log whose
+every row is bad is an error, with those findings.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import zlib
 from collections import defaultdict, deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 from typing import Any
 from xml.parsers import expat
@@ -52,9 +63,13 @@ from procflow.diagnostics.csvcells import field_column
 from procflow.eventlog import csvlog
 from procflow.eventlog.visit import AttributeValue, Clock, Visit, case_order
 from procflow.model.quantities import TimeUnit
+from procflow.source.guards import read_bytes
 
 #: The largest event log read (256 MiB): months of a busy queue, not an accident.
 MAX_BYTES = 256 * 1024 * 1024
+
+#: How many skipped rows a log lists by line (it counts them all).
+SHOWN_SKIPPED = 5
 
 #: A column's name, or the names it may go by (the first one in the header is used).
 Names = str | tuple[str, ...]
@@ -67,21 +82,26 @@ class Columns:
     case: Names = (csvlog.CASE, "case:concept:name")
     stage: Names = (csvlog.STAGE, "concept:name")
     pool: Names = (csvlog.POOL, "org:resource")
-    enqueued: Names = (csvlog.ENQUEUED,)
-    started: Names = (csvlog.STARTED,)
-    ended: Names = (csvlog.ENDED, "time:timestamp")
+    enqueued: Names = (csvlog.ENQUEUED, "enabled_time")
+    started: Names = (csvlog.STARTED, "start_time")
+    ended: Names = (csvlog.ENDED, "time:timestamp", "end_time")
 
 
-#: procflow's own column names and the XES-style ones.
+#: procflow's own column names, the XES-style ones and Simod's (``start_time``...).
 COLUMNS = Columns()
 
 
 @dataclass(frozen=True, slots=True)
 class VisitLog:
-    """The visits of an event log, by case and start; ``clock`` turns their times into dates."""
+    """The visits of an event log, by case and start; ``clock`` turns their times into dates.
+
+    ``skipped_rows`` bad rows were left out; ``skipped`` locates the first few of them.
+    """
 
     visits: tuple[Visit, ...]
     clock: Clock
+    skipped_rows: int = 0
+    skipped: tuple[Finding, ...] = ()
 
 
 def read_event_log(
@@ -90,14 +110,17 @@ def read_event_log(
     *,
     columns: Columns = COLUMNS,
     max_bytes: int = MAX_BYTES,
+    zone: tzinfo = UTC,
 ) -> VisitLog:
-    """Read a ``.csv`` or ``.xes`` event log (by its suffix); raises :class:`LoadError`."""
-    suffix = Path(path).suffix.lower()
-    if suffix == ".csv":
-        return read_csv(path, unit, columns=columns, max_bytes=max_bytes)
-    if suffix == ".xes":
-        return read_xes(path, unit, max_bytes=max_bytes)
-    raise _error(str(path), "an event log is a .csv or .xes file", hint="rename the file")
+    """Read a ``.csv`` or ``.xes`` event log (by its suffix, gzipped or not); raises
+    :class:`LoadError`. Timestamps without an offset are in ``zone``."""
+    name = Path(path).name.lower().removesuffix(".gz")
+    if name.endswith(".csv"):
+        return read_csv(path, unit, columns=columns, max_bytes=max_bytes, zone=zone)
+    if name.endswith(".xes"):
+        return read_xes(path, unit, max_bytes=max_bytes, zone=zone)
+    hint = "rename the file"
+    raise _error(str(path), "an event log is a .csv or .xes file (or .csv.gz)", hint=hint)
 
 
 @dataclass
@@ -119,8 +142,9 @@ def read_csv(
     *,
     columns: Columns = COLUMNS,
     max_bytes: int = MAX_BYTES,
+    zone: tzinfo = UTC,
 ) -> VisitLog:
-    """Read a CSV event log, one row per visit; raises :class:`LoadError`."""
+    """Read a CSV event log, one row per visit, skipping bad rows; raises :class:`LoadError`."""
     name = str(path)
     data = _read(Path(path), name, max_bytes)
     try:
@@ -136,14 +160,24 @@ def read_csv(
             raise _error(name, "the file is empty: no header row")
         fields = _locate(header, columns, name)
         records = []
+        skipped: list[Finding] = []
+        count = 0
         first = rows.line_num + 1
         for row in rows:
             if any(cell.strip() for cell in row):
-                records.append(_csv_record(row, fields, lines[first - 1], Location(name, first)))
+                where = Location(name, first)
+                try:
+                    records.append(_csv_record(row, fields, lines[first - 1], where, zone))
+                except LoadError as bad:
+                    count += 1
+                    if len(skipped) < SHOWN_SKIPPED:
+                        skipped += bad.findings
             first = rows.line_num + 1
     except csv.Error as exc:
         raise _error(name, f"not a readable CSV file: {exc}", rows.line_num) from None
-    return _visit_log(records, unit, name)
+    if not records and skipped:
+        raise LoadError([*skipped, _finding(Location(name), "every row of the log is bad")])
+    return _visit_log(records, unit, name, count, tuple(skipped))
 
 
 @dataclass(frozen=True)
@@ -191,7 +225,11 @@ def _locate(header: list[str], columns: Columns, file: str) -> _Fields:
     return _Fields(case, stage, pool, enqueued, started, ended, attributes)
 
 
-def _csv_record(row: list[str], fields: _Fields, line: str, where: Location) -> _Record:
+def _csv_record(
+    row: list[str], fields: _Fields, line: str, where: Location, zone: tzinfo
+) -> _Record:
+    """The visit of one row; a :class:`LoadError` for a bad row (the caller skips it)."""
+
     def cell(index: int) -> str:
         return row[index].strip() if index < len(row) else ""
 
@@ -200,7 +238,7 @@ def _csv_record(row: list[str], fields: _Fields, line: str, where: Location) -> 
 
     def moment(index: int) -> datetime:
         text = cell(index)
-        parsed = _timestamp(text)
+        parsed = _timestamp(text, zone)
         if parsed is None:
             message = f"not a timestamp: {text!r}" if text else "no timestamp"
             raise _error_at(at(index), message, "write ISO 8601, such as 2026-01-05T09:30:00Z")
@@ -226,22 +264,26 @@ def _csv_record(row: list[str], fields: _Fields, line: str, where: Location) -> 
     return _Record(case, stage, pool or None, enqueued, started, ended, attributes)
 
 
-def _timestamp(text: str) -> datetime | None:
-    """An ISO 8601 timestamp as an aware datetime (UTC without an offset), or None."""
+def _timestamp(text: str, zone: tzinfo = UTC) -> datetime | None:
+    """An ISO 8601 timestamp as an aware datetime (in ``zone`` without an offset), or None."""
     try:
         moment = datetime.fromisoformat(text)
     except ValueError:
         return None
-    return moment if moment.utcoffset() is not None else moment.replace(tzinfo=UTC)
+    return moment if moment.utcoffset() is not None else moment.replace(tzinfo=zone)
 
 
 def read_xes(
-    path: str | Path, unit: TimeUnit = "minute", *, max_bytes: int = MAX_BYTES
+    path: str | Path,
+    unit: TimeUnit = "minute",
+    *,
+    max_bytes: int = MAX_BYTES,
+    zone: tzinfo = UTC,
 ) -> VisitLog:
     """Read an XES event log, a trace per case; raises :class:`LoadError`."""
     name = str(path)
     data = _read(Path(path), name, max_bytes)
-    reader = _XesReader(name)
+    reader = _XesReader(name, zone)
     try:
         reader.parser.Parse(data, True)
     except expat.ExpatError as exc:
@@ -275,8 +317,9 @@ class _Trace:
 class _XesReader:
     """Builds records from expat's callbacks, one trace at a time; refuses DTDs."""
 
-    def __init__(self, file: str) -> None:
+    def __init__(self, file: str, zone: tzinfo) -> None:
         self.file = file
+        self.zone = zone
         self.records: list[_Record] = []
         self.stack: list[str] = []
         self.trace: _Trace | None = None
@@ -326,7 +369,7 @@ class _XesReader:
         elif key == "lifecycle:transition":
             event.transition = value.lower()
         elif key == "time:timestamp":
-            event.moment = _timestamp(value.strip())
+            event.moment = _timestamp(value.strip(), self.zone)
             if event.moment is None:
                 raise _error_at(self._here(), f"not a timestamp: {value!r}")
 
@@ -397,7 +440,13 @@ def _pair(trace: _Trace) -> list[_Record]:
     return records
 
 
-def _visit_log(records: Sequence[_Record], unit: TimeUnit, file: str) -> VisitLog:
+def _visit_log(
+    records: Sequence[_Record],
+    unit: TimeUnit,
+    file: str,
+    skipped_rows: int = 0,
+    skipped: tuple[Finding, ...] = (),
+) -> VisitLog:
     if not records:
         raise _error(file, "the event log has no visits")
     origin = min(r.started if r.enqueued is None else r.enqueued for r in records)
@@ -416,23 +465,26 @@ def _visit_log(records: Sequence[_Record], unit: TimeUnit, file: str) -> VisitLo
         for r in records
     ]
     visits.sort(key=lambda v: (case_order(v.case), v.started, v.ended))
-    return VisitLog(tuple(visits), clock)
+    return VisitLog(tuple(visits), clock, skipped_rows, skipped)
 
 
 def _read(path: Path, file: str, max_bytes: int) -> bytes:
+    """The file's bytes, gunzipped if it is gzipped, through the guard every input has."""
     try:
-        with path.open("rb") as handle:
-            data = handle.read(max_bytes + 1)
-    except FileNotFoundError:
-        raise _error(file, "file not found") from None
-    except IsADirectoryError:
-        raise _error(file, "a directory, not an event log") from None
-    except OSError as exc:
-        raise _error(file, f"cannot read the file: {exc.strerror}") from None
-    if len(data) > max_bytes:
+        data = read_bytes(path, max_bytes, "event logs")
+    except LoadError as exc:  # the guard's findings, as this reader's own code
+        raise LoadError([_finding(f.location, f.message, f.hint) for f in exc.findings]) from None
+    if data[:2] != b"\x1f\x8b":
+        return data
+    inflate = zlib.decompressobj(16 + zlib.MAX_WBITS)  # gzip; at most max_bytes + 1 out
+    try:
+        plain = inflate.decompress(data, max_bytes + 1)
+    except zlib.error as exc:
+        raise _error(file, f"not a readable gzip file: {exc}") from None
+    if len(plain) > max_bytes:
         hint = "export a shorter period, or pass a larger max_bytes"
-        raise _error(file, f"the event log is larger than {max_bytes} bytes", hint=hint)
-    return data
+        raise _error(file, f"the event log is larger than {max_bytes:,} bytes", hint=hint)
+    return plain
 
 
 def _finding(where: Location, message: str, hint: str | None = None) -> Finding:

@@ -42,6 +42,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from procflow.diagnostics import Finding
 from procflow.results.catalogue import UnitKind
 from procflow.results.estimate import Bounds, Estimate, interval, t_quantile
 from procflow.results.records import Tone
@@ -261,6 +262,9 @@ class Fidelity:
     real_hours: tuple[float, ...]
     simulated_hours: tuple[float, ...]
     verdict: FidelityVerdict
+    #: bad rows of the log that were left out (never silently: the command lists the first)
+    skipped_rows: int = 0
+    skipped: tuple[Finding, ...] = ()
 
 
 def _estimate(e: Estimate) -> dict[str, Any]:
@@ -280,6 +284,7 @@ def fidelity_to_json(f: Fidelity) -> dict[str, Any]:
         "log": f.log,
         "time_unit": f.time_unit,
         "period": {"start": f.start, "days": f.days, "cases": f.cases},
+        "skipped_rows": f.skipped_rows,
         "settings": {"replications": f.replications, "seed": f.seed},
         "verdict": {"fit": f.verdict.fit, "weakest": f.verdict.weakest, "text": f.verdict.text},
         "rows": [
@@ -356,4 +361,5 @@ def fidelity_from_json(document: Mapping[str, Any]) -> Fidelity:
         tuple(_value(x) for x in hours["real"]),
         tuple(_value(x) for x in hours["simulated"]),
         FidelityVerdict(verdict["fit"], verdict["weakest"], verdict["text"]),
+        int(document.get("skipped_rows", 0)),
     )

@@ -29,6 +29,30 @@ MAX_DEPTH = 64
 def read_text(path: str | Path, limit: int = MAX_FILE_BYTES, what: str = "process files") -> str:
     """Read a UTF-8 text file with the size guard; raise :class:`LoadError` with one finding.
 
+    The bytes are read by :func:`read_bytes` (so with its refusals); text that is not
+    UTF-8 is refused at the line and column of the first bad byte.
+    """
+    raw = read_bytes(path, limit, what)
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        line_start = raw.rfind(b"\n", 0, exc.start) + 1
+        col = len(raw[line_start : exc.start].decode("utf-8", "replace")) + 1
+        raise LoadError(
+            [
+                UNREADABLE_FILE.finding(
+                    f"file is not valid UTF-8 (byte 0x{raw[exc.start]:02x})",
+                    Location(str(path), line, col),
+                    "save the file as UTF-8",
+                )
+            ]
+        ) from None
+
+
+def read_bytes(path: str | Path, limit: int = MAX_FILE_BYTES, what: str = "process files") -> bytes:
+    """Read a file with the size guard; raise :class:`LoadError` with one finding.
+
     Only an ordinary file is read, and never more than ``limit`` bytes of it, whatever
     size the system reports: a device such as ``/dev/zero`` or a named pipe is refused
     before it is opened for reading (a pipe would wait forever for a writer). ``what``
@@ -70,21 +94,7 @@ def read_text(path: str | Path, limit: int = MAX_FILE_BYTES, what: str = "proces
                 )
             ]
         )
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        line_start = raw.rfind(b"\n", 0, exc.start) + 1
-        col = len(raw[line_start : exc.start].decode("utf-8", "replace")) + 1
-        raise LoadError(
-            [
-                UNREADABLE_FILE.finding(
-                    f"file is not valid UTF-8 (byte 0x{raw[exc.start]:02x})",
-                    Location(str(path), line, col),
-                    "save the file as UTF-8",
-                )
-            ]
-        ) from None
+    return raw
 
 
 def _not_a_file(kind: str, where: Location) -> LoadError:

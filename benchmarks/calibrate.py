@@ -1,0 +1,67 @@
+"""How long `procflow calibrate` takes on a log of about 100,000 events, against reading it.
+
+    python benchmarks/calibrate.py [--days 3.5] [--runs 3]
+
+Simulates ``processes/image_moderation_qc.yaml`` with an event log (3.5 days make
+about 100,000 visits: 200,000 events, a start and an end each), then, alternating,
+reads the log alone and calibrates it (read, count, fit, write), and reports the
+medians, their ratio and the peak Python memory of a calibration. Reading is the
+floor: what calibration adds to it is the number to compare between versions.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+import tracemalloc
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+import procflow  # noqa: E402
+from procflow.calibrate import calibrate  # noqa: E402
+from procflow.eventlog import open_event_log  # noqa: E402
+from procflow.eventlog.reader import read_event_log  # noqa: E402
+
+
+def seconds(work: Callable[[], object]) -> float:
+    start = time.perf_counter()
+    work()
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--days", type=float, default=3.5)
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    process = procflow.load(ROOT / "processes" / "image_moderation_qc.yaml")
+    settings = procflow.RunSettings.parse(process, horizon=f"{args.days} days", seed=1)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "log.csv"
+        with open_event_log(path, process) as log:
+            procflow.simulate(process, settings, replications=1, events=log)
+        visits = len(read_event_log(path).visits)
+        size = path.stat().st_size
+        reads, fits = [], []
+        for _ in range(args.runs):
+            reads.append(seconds(lambda: read_event_log(path)))
+            fits.append(seconds(lambda: calibrate(path)))
+        tracemalloc.start()
+        calibrate(path)
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+    read, fit = statistics.median(reads), statistics.median(fits)
+    print(f"{visits:,} visits ({2 * visits:,} events), {size / 2**20:.1f} MiB of CSV")
+    print(f"read the log            {read:7.2f} s")
+    print(f"calibrate (all of it)   {fit:7.2f} s")
+    print(f"calibrate / read: {fit / read:.2f}; peak Python memory {peak / 2**20:.0f} MiB")
+
+
+if __name__ == "__main__":
+    main()
