@@ -1,0 +1,73 @@
+"""Lot acceptance sampling in closed form: the OC curve, outgoing quality, inspection load.
+
+A plan (n, c) inspects n items of a lot and accepts the lot when at most c defects are
+found. If each inspected item is defective with probability p and the inspection
+catches a defect with probability r (the review's ``detection_rate``), each inspected
+item shows a defect with probability p·r, independently, so the number found is
+binomial and
+
+    P(accept) = sum over k = 0..c of C(n, k) (p·r)^k (1 − p·r)^(n − k),
+
+the *operating characteristic* (OC curve) of the plan: n = 125, c = 7 accepts 71.2% of
+lots that are 5% defective and 20.9% of lots that are 8% defective.
+
+*Average outgoing quality* (AOQ) is the share of defective items among those leaving
+the stage, a caught defect counting as repaired. In a lot of N items, the n inspected
+leave defective with probability p·(1 − r); the other N − n are defective with
+probability p, and leave so when the lot is accepted; a rejected lot is either
+inspected in full (``on_reject: inspect``: each defect caught with r) or sent on as it
+is (to a stage). With perfect inspection and full inspection of rejected lots this is
+the textbook AOQ = P(accept)·p·(N − n)/N of rectifying inspection.
+
+*Inspection load* is the items inspected per item entering: n/N, plus the
+(1 − P(accept))·(N − n)/N of rejected lots inspected in full.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+#: The defect rates at which ``procflow analyze`` shows a plan's OC curve.
+OC_POINTS: tuple[float, ...] = (0.01, 0.02, 0.03, 0.05, 0.08, 0.10, 0.15)
+
+
+def acceptance_probability(sample: int, accept: int, found_rate: float) -> float:
+    """P(at most ``accept`` defects among ``sample`` items), each found with ``found_rate``."""
+    q = min(max(found_rate, 0.0), 1.0)
+    return sum(
+        math.comb(sample, k) * q**k * (1 - q) ** (sample - k)
+        for k in range(min(accept, sample) + 1)
+    )
+
+
+@dataclass(frozen=True)
+class LotFigures:
+    """What a plan does to lots of a given defect rate (see the module docstring)."""
+
+    defect_rate: float
+    acceptance: float
+    outgoing_quality: float
+    inspection_load: float
+
+
+def lot_figures(
+    lot_size: int,
+    sample: int,
+    accept: int,
+    defect_rate: float,
+    detection_rate: float = 1.0,
+    inspect_rejected: bool = True,
+) -> LotFigures:
+    """The acceptance probability, AOQ and inspection load of a plan on lots of ``lot_size``.
+
+    A sample larger than the lot inspects the whole lot.
+    """
+    n = min(sample, lot_size)
+    p, r = defect_rate, detection_rate
+    accepted = acceptance_probability(n, accept, p * r)
+    rest = (lot_size - n) / lot_size
+    after_reject = 1 - r if inspect_rejected else 1.0
+    outgoing = p * (n / lot_size) * (1 - r) + p * rest * (accepted + (1 - accepted) * after_reject)
+    load = n / lot_size + (rest * (1 - accepted) if inspect_rejected else 0.0)
+    return LotFigures(p, accepted, outgoing, load)
