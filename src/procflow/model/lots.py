@@ -50,8 +50,7 @@ class SamplingPlan(BaseModel):
         description="How many items of each lot are inspected (n)."
     )
     accept: Annotated[int, BeforeValidator(not_bool), Field(ge=0)] = Field(
-        description="The most defects found that still accept the lot (c, the acceptance "
-        "number)."
+        description="The most defects found that still accept the lot (c, the acceptance number)."
     )
 
 

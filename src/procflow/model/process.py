@@ -45,7 +45,6 @@ from procflow.model.calendar import (
 )
 from procflow.model.distributions import KINDS, Distribution
 from procflow.model.duedates import DueDates
-from procflow.model.lots import Lots
 from procflow.model.fields import (
     MAX_ATTEMPTS,
     STRICT,
@@ -55,6 +54,7 @@ from procflow.model.fields import (
     PriorityValue,
     Probability,
 )
+from procflow.model.lots import Lots
 from procflow.model.quantities import ATTRIBUTE_CONTEXT, Duration, Rate, TimeUnit, convert
 from procflow.model.staffing import Resource
 from procflow.source import DocPath, Document
