@@ -344,7 +344,7 @@ def _wait_models(
     for rule in flow.rules:
         if rule.pool is None or rule.duration is None or rule.pool not in process.resources:
             continue
-        visits = tally.visits.get(rule.index, 0.0) * rate
+        visits = tally.visits.get(rule.index, 0.0) * rate * rule.worked
         patience = rule.escalation.patience if rule.escalation else math.inf
         classes[rule.pool].append(Arrivals(visits, patience))
         worked = visits - tally.escalated.get(rule.index, 0.0) * rate
@@ -384,7 +384,7 @@ def _pool_loads(
     for rule in flow.rules:
         if rule.pool is None or rule.duration is None:
             continue
-        arriving = tally.visits.get(rule.index, 0.0) * rate
+        arriving = tally.visits.get(rule.index, 0.0) * rate * rule.worked
         served = arriving - tally.escalated.get(rule.index, 0.0) * rate
         tasks[rule.pool] += arriving
         worked[rule.pool] += served
@@ -431,7 +431,8 @@ def _skill_loads(
     for item_class, tally, weight in zip(classes, per_class, weights, strict=True):
         for rule in rules:
             assert rule.duration is not None
-            served = tally.visits.get(rule.index, 0.0) - tally.escalated.get(rule.index, 0.0)
+            visits = tally.visits.get(rule.index, 0.0) * rule.worked
+            served = visits - tally.escalated.get(rule.index, 0.0)
             if served <= 0:
                 continue
             skill = rule.skill
@@ -540,4 +541,11 @@ def _notes(process: Process, flow: Flow, escalating: Sequence[int]) -> list[str]
         )
     if any(r.priority for r in flow.rules) or len({a.priority for a in process.arrivals}) > 1:
         notes.append("waits ignore priorities (first come, first served within a pool)")
+    lots = [r.name for r in flow.rules if r.lots is not None]
+    if lots:
+        notes.append(
+            f"lot stages ({', '.join(lots)}) are counted as if every lot were accepted: their "
+            "pools inspect the sample only, and the cycle time leaves out the wait for a lot "
+            "to fill (the OC curve below says how many lots are rejected; simulate for both)"
+        )
     return notes

@@ -172,6 +172,12 @@ class StageRule:
     #: lot acceptance sampling at this review (see :mod:`procflow.flow.lots`)
     lots: LotRule | None = None
 
+    @property
+    def worked(self) -> float:
+        """The share of the visits here that the stage's pool works on: all of them, but
+        at a lot stage only its sample (as if every lot were accepted)."""
+        return self.lots.sampled_share if self.lots is not None else 1.0
+
     def leave(self, item: ItemState, draws: Draws) -> tuple[int, int]:
         """Steps 3 to 5: where ``item`` goes next, and what the review did to it.
 
