@@ -63,8 +63,8 @@ def _grouping(value: Any) -> Any:
         return ByAttribute.model_validate(value)
     raise PydanticCustomError(
         "lots_by",
-        "lots are formed by: batch (each batch drop), {{every: 500}} (every 500 items), or "
-        "{{attribute: vendor, per: day}} (one vendor's items of one day)",
+        "lots are formed by: batch (each batch drop), {every: 500} (every 500 items), or "
+        "{attribute: vendor, per: day} (one vendor's items of one day)",
     )
 
 
