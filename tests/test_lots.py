@@ -68,7 +68,7 @@ def test_plans_follow_the_arrows(lot_size: int, aql: float, plan: tuple[str, int
 
 
 def test_an_aql_outside_the_table_has_no_plan() -> None:
-    with pytest.raises(ValueError, match="not in the Z1.4 table"):
+    with pytest.raises(ValueError, match=r"not in the Z1\.4 table"):
         z14_plan(2_000, 3.0)
 
 

@@ -28,6 +28,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from procflow.flow.routing import Flow
+
 #: The defect rates at which ``procflow analyze`` shows a plan's OC curve.
 OC_POINTS: tuple[float, ...] = (0.01, 0.02, 0.03, 0.05, 0.08, 0.10, 0.15)
 
@@ -71,3 +73,52 @@ def lot_figures(
     outgoing = p * (n / lot_size) * (1 - r) + p * rest * (accepted + (1 - accepted) * after_reject)
     load = n / lot_size + (rest * (1 - accepted) if inspect_rejected else 0.0)
     return LotFigures(p, accepted, outgoing, load)
+
+
+@dataclass(frozen=True)
+class LotCurve:
+    """A lot stage's plan and its OC curve: what it does at each of :data:`OC_POINTS`."""
+
+    stage: str
+    #: items per lot (None: not known, lots by attribute and day without ``size``)
+    lot_size: int | None
+    sample: int
+    accept: int
+    detection_rate: float
+    inspect_rejected: bool
+    points: tuple[LotFigures, ...]
+
+
+def lot_curves(flow: Flow) -> tuple[LotCurve, ...]:
+    """The OC curve of every lot stage of a compiled process, in file order."""
+    curves = []
+    for rule in flow.rules:
+        lots = rule.lots
+        if lots is None:
+            continue
+        size = lots.size or None
+        points = tuple(
+            lot_figures(
+                size, lots.sample, lots.accept, p, lots.detection_rate, lots.inspect_rejected
+            )
+            if size is not None
+            else LotFigures(
+                p,
+                acceptance_probability(lots.sample, lots.accept, p * r),
+                math.nan,
+                math.nan,
+            )
+            for p in OC_POINTS
+        )
+        curves.append(
+            LotCurve(
+                rule.name,
+                size,
+                min(lots.sample, size) if size is not None else lots.sample,
+                lots.accept,
+                lots.detection_rate,
+                lots.inspect_rejected,
+                points,
+            )
+        )
+    return tuple(curves)

@@ -35,6 +35,7 @@ from typing import Any
 
 import networkx as nx
 
+from procflow.analysis.acceptance import LotCurve, lot_curves
 from procflow.analysis.classes import ItemClass, item_classes
 from procflow.analysis.queueing import Arrivals, WaitModel
 from procflow.analysis.traffic import Chain, ChainTooLarge, EndlessLoop, State, Tally
@@ -141,6 +142,8 @@ class Capacity:
     quality: Quality | None = None
     mean_cycle_time: float = math.nan
     notes: list[str] = field(default_factory=list)
+    #: the OC curve of each lot stage (see :mod:`procflow.analysis.acceptance`)
+    lots: tuple[LotCurve, ...] = ()
 
     @property
     def endless(self) -> bool:
@@ -184,6 +187,7 @@ class Capacity:
             "quality": asdict(self.quality) if self.quality else None,
             "overloads": [asdict(o) for o in self.overloads()],
             "notes": list(self.notes),
+            "lots": [asdict(curve) for curve in self.lots],
         }
         return json_ready(document)  # type: ignore[no-any-return]
 
@@ -271,6 +275,7 @@ def analyze(process: Process, flow: Flow | None = None) -> Capacity:
         quality=quality,
         mean_cycle_time=cycle,
         notes=_notes(process, flow, escalating),
+        lots=lot_curves(flow),
     )
 
 
@@ -546,6 +551,6 @@ def _notes(process: Process, flow: Flow, escalating: Sequence[int]) -> list[str]
         notes.append(
             f"lot stages ({', '.join(lots)}) are counted as if every lot were accepted: their "
             "pools inspect the sample only, and the cycle time leaves out the wait for a lot "
-            "to fill (the OC curve below says how many lots are rejected; simulate for both)"
+            "to fill (the OC curve says how many lots are rejected; simulate for both)"
         )
     return notes

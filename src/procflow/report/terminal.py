@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.table import Table
 
 from procflow.analysis import Capacity
+from procflow.analysis.acceptance import LotCurve
 from procflow.model.process import Process
 from procflow.model.quantities import convert, counted, three_digits
 from procflow.model.settings import AUTO_WARMUP_NOTE
@@ -136,8 +137,29 @@ def print_capacity(console: Console, process: Process, capacity: Capacity) -> No
             f"Estimated mean cycle time {duration(capacity.mean_cycle_time, unit)} "
             "(Erlang C; simulate for percentiles and SLAs)"
         )
+    for curve in capacity.lots:
+        console.print(_oc_table(curve, unit))
     for note in capacity.notes:
         console.print(f"  note: {note}", style="dim")
+
+
+def _oc_table(curve: LotCurve, unit: str) -> Table:
+    """A lot stage's OC curve: acceptance, outgoing quality and inspection load by defect rate."""
+    size = f"lots of {curve.lot_size:,}" if curve.lot_size else "lots of unknown size"
+    rejected = "inspected in full" if curve.inspect_rejected else "sent on_reject"
+    title = (
+        f"OC curve of {curve.stage}: inspect {curve.sample}, accept with at most {curve.accept} "
+        f"found ({size}, detection {curve.detection_rate:.0%}, rejected lots {rejected})"
+    )
+    table = _table(title, ["defective", "lots accepted", "outgoing quality", "inspected/item"])
+    for point in curve.points:
+        table.add_row(
+            _pct(point.defect_rate),
+            format_value("share", point.acceptance, unit),
+            format_value("share", point.outgoing_quality, unit),
+            "-" if math.isnan(point.inspection_load) else f"{point.inspection_load:.3f}",
+        )
+    return table
 
 
 def print_results(console: Console, results: Results) -> None:

@@ -149,7 +149,9 @@ class LotSizeMissing(Rule):
                 )
                 message = f"stage {name!r} forms lots by batch, but {why}"
             elif lots.aql is not None:
-                message = f"stage {name!r} looks up its plan from AQL {lots.aql:g} without a lot size"
+                message = (
+                    f"stage {name!r} looks up its plan from AQL {lots.aql:g} without a lot size"
+                )
             else:
                 continue
             yield self.finding(
