@@ -97,28 +97,22 @@ def lot_curves(flow: Flow) -> tuple[LotCurve, ...]:
         if lots is None:
             continue
         size = lots.size or None
-        points = tuple(
-            lot_figures(
-                size, lots.sample, lots.accept, p, lots.detection_rate, lots.inspect_rejected
+        r = lots.detection_rate
+        if size is None:  # lots by day of unknown size: their acceptance only
+            points = tuple(
+                LotFigures(p, acceptance_probability(lots.sample, lots.accept, p * r), *_NONE)
+                for p in OC_POINTS
             )
-            if size is not None
-            else LotFigures(
-                p,
-                acceptance_probability(lots.sample, lots.accept, p * r),
-                math.nan,
-                math.nan,
+        else:
+            points = tuple(
+                lot_figures(size, lots.sample, lots.accept, p, r, lots.inspect_rejected)
+                for p in OC_POINTS
             )
-            for p in OC_POINTS
-        )
+        sample = min(lots.sample, size) if size is not None else lots.sample
         curves.append(
-            LotCurve(
-                rule.name,
-                size,
-                min(lots.sample, size) if size is not None else lots.sample,
-                lots.accept,
-                lots.detection_rate,
-                lots.inspect_rejected,
-                points,
-            )
+            LotCurve(rule.name, size, sample, lots.accept, r, lots.inspect_rejected, points)
         )
     return tuple(curves)
+
+
+_NONE = (math.nan, math.nan)
