@@ -28,7 +28,7 @@ from procflow.report.format import (
     precision_text,
     replications,
 )
-from procflow.results import Comparison, Optimization, Results, Sweep, Tone
+from procflow.results import Comparison, Optimization, Results, Sweep, Tone, lookup
 
 _TONE_STYLE: dict[Tone, str] = {"ok": "bold green", "warn": "bold yellow", "bad": "bold red"}
 
@@ -219,6 +219,7 @@ def print_results(console: Console, results: Results) -> None:
             row.append(format_value("share", escalated.mean, unit) if escalated else "")
         stages.add_row(*row)
     console.print(stages)
+    _print_lots(console, results)
 
     if results.slas:
         slas = _table("SLAs", ["SLA", "target", "attained", "95% interval", "verdict"])
@@ -233,6 +234,29 @@ def print_results(console: Console, results: Results) -> None:
         console.print("[bold]Bottlenecks[/bold] (most limiting first)")
         for rank, b in enumerate(results.bottlenecks, start=1):
             console.print(f"  {rank}. {b.reason}")
+
+
+#: The KPIs of a lot stage, in the order of the lot table's columns.
+_LOT_KPIS = ("lot_acceptance", "outgoing_quality", "inspection_load")
+
+
+def _print_lots(console: Console, results: Results) -> None:
+    """The lot stages' acceptance, outgoing quality and inspection load (if any)."""
+    unit = results.time_unit
+    k = results.kpis
+    names = [n for n in results.stages if f"stages.{n}.lot_acceptance" in k]
+    if not names:
+        return
+    columns = ["stage", *(lookup(f"stages.x.{m}").kpi.label_for("").strip() for m in _LOT_KPIS)]
+    lots = _table("Lot stages (mean and 95% interval)", columns)
+    for name in names:
+        cells = []
+        for metric in _LOT_KPIS:
+            value = lookup(f"stages.{name}.{metric}")
+            mean, interval = format_estimate(value.kpi.unit, k[value.key], unit)
+            cells.append(f"{mean} ({interval})")
+        lots.add_row(name, *cells)
+    console.print(lots)
 
 
 def print_comparison(console: Console, comparison: Comparison) -> None:
