@@ -16,6 +16,7 @@ import math
 import pytest
 
 from models import PROCESSES, load_text, run, write_process
+from procflow.analysis import analyze
 from procflow.analysis.acceptance import acceptance_probability, lot_figures
 from procflow.flow.routing import compile_flow
 from procflow.model.settings import RunSettings
@@ -110,6 +111,21 @@ stages:
 
 def _mean(runs: list, key: str) -> float:
     return sum(r.kpis[key] for r in runs) / len(runs)
+
+
+def test_the_analysis_solves_for_the_defect_rate_reaching_the_lot_stage() -> None:
+    """5% of labels are wrong: the analysis finds it at the lot stage, and gives the AOQ
+    of rectifying inspection and the rework of every defect caught, exactly."""
+    capacity = analyze(load_text(EVERY_N))
+    expected = lot_figures(50, 20, 1, 0.05)
+    assert capacity.quality is not None
+    assert capacity.quality.escaped == pytest.approx(expected.outgoing_quality, rel=1e-9)
+    # every defect is caught (r = 1) except in accepted lots, outside the sample
+    caught = 0.05 * (1 - expected.acceptance * 30 / 50)
+    assert capacity.stages["fix"].visits == pytest.approx(caught, rel=1e-9)
+    (curve,) = capacity.lots
+    assert (curve.lot_size, curve.sample, curve.accept) == (50, 20, 1)
+    assert curve.points[3].acceptance == pytest.approx(expected.acceptance)  # at 5%
 
 
 def test_every_n_lots_match_the_oc_curve_the_aoq_and_the_load() -> None:

@@ -31,7 +31,7 @@ import math
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import networkx as nx
 
@@ -39,6 +39,7 @@ from procflow.analysis.acceptance import LotCurve, lot_curves
 from procflow.analysis.classes import ItemClass, item_classes
 from procflow.analysis.queueing import Arrivals, WaitModel
 from procflow.analysis.traffic import Chain, ChainTooLarge, EndlessLoop, State, Tally
+from procflow.flow.lots import LotRule, with_incoming
 from procflow.flow.routing import Flow, Outcome, Row, compile_flow
 from procflow.model.process import Process
 from procflow.results.jsonio import json_ready
@@ -47,6 +48,9 @@ from procflow.results.records import AnalyticCheck, Overload
 #: Escalation shares are iterated until they move less than this.
 _TOLERANCE = 1e-10
 _MAX_ROUNDS = 200
+#: Lot stages' incoming defect rates: solved to this precision, in at most this many rounds.
+_LOT_TOLERANCE = 1e-9
+_LOT_ROUNDS = 50
 
 
 @dataclass(frozen=True)
@@ -209,6 +213,8 @@ def analyze(process: Process, flow: Flow | None = None) -> Capacity:
     #: people working per pool, averaged over the week (computed once: calendars are slow)
     servers = {name: resource.capacity for name, resource in process.resources.items()}
     try:
+        if any(r.lots is not None for r in flow.rules):
+            flow = _settle_lots(flow, classes, weights)
         escalation: dict[int, float] = {i: 0.0 for i in escalating}
         outcomes: dict[tuple[Row, State], list[Outcome]] = {}
         tally, per_class = _traffic(flow, classes, weights, escalation, {}, outcomes)
@@ -277,6 +283,29 @@ def analyze(process: Process, flow: Flow | None = None) -> Capacity:
         notes=_notes(process, flow, escalating),
         lots=lot_curves(flow),
     )
+
+
+def _settle_lots(flow: Flow, classes: Sequence[ItemClass], weights: Sequence[float]) -> Flow:
+    """The flow with each lot stage's incoming defect rate, which the chain itself gives.
+
+    A lot stage's decisions depend on the defect rate of the items reaching it, and
+    what reaches it may depend on its decisions (rejected lots reworked and sent back):
+    solved as a fixed point, starting from no defects (a few rounds; one when nothing
+    leads back to the stage).
+    """
+    lots = [r.index for r in flow.rules if r.lots is not None]
+    for _ in range(_LOT_ROUNDS):
+        tally, _ = _traffic(flow, classes, weights, {}, {}, {})
+        rates = {
+            i: tally.defective_visits.get(i, 0.0) / visits if visits > 0 else 0.0
+            for i in lots
+            for visits in [tally.visits.get(i, 0.0)]
+        }
+        moved = max(abs(rates[i] - cast(LotRule, flow.rules[i].lots).incoming) for i in lots)
+        flow = with_incoming(flow, rates)
+        if moved < _LOT_TOLERANCE:
+            break
+    return flow
 
 
 def _weights(process: Process, classes: Sequence[ItemClass], total_rate: float) -> list[float]:
@@ -549,8 +578,8 @@ def _notes(process: Process, flow: Flow, escalating: Sequence[int]) -> list[str]
     lots = [r.name for r in flow.rules if r.lots is not None]
     if lots:
         notes.append(
-            f"lot stages ({', '.join(lots)}) are counted as if every lot were accepted: their "
-            "pools inspect the sample only, and the cycle time leaves out the wait for a lot "
-            "to fill (the OC curve says how many lots are rejected; simulate for both)"
+            f"lot stages ({', '.join(lots)}): lots are accepted or rejected by the defect rate "
+            "of the items reaching them; the cycle time leaves out the wait for a lot to "
+            "fill (simulate for it)"
         )
     return notes

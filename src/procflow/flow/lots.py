@@ -21,6 +21,7 @@ per: day}``); and, in every case, once the sample's inspections are done.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
@@ -30,7 +31,7 @@ from procflow.model.process import Process
 from procflow.model.z14 import is_aql, z14_plan
 
 if TYPE_CHECKING:
-    from procflow.flow.routing import Draws, ItemState, Outcome, Row, StageRule
+    from procflow.flow.routing import Draws, Flow, ItemState, Outcome, Row, StageRule
 
 #: How a stage groups items into lots: by batch drop, every N items, attribute and day.
 BATCH, EVERY, ATTRIBUTE = 0, 1, 2
@@ -52,10 +53,11 @@ class LotRule:
     on_reject: int
     detection_rate: float
     on_defect: int
-    #: the stage's rule with its review (an inspected item), and without it: the route
-    #: of an item that goes on by ``next``
-    inspected: StageRule
+    #: the stage's rule without its review: the route of an item that goes on by ``next``
     passing: StageRule
+    #: the share of items reaching the stage that carry a defect: set by the analysis,
+    #: which solves for it (the simulator does not read it)
+    incoming: float = 0.0
 
     def caught(self, item: ItemState, draw: Callable[[int, bool], float]) -> bool:
         """Step 1 for one item: whether its inspection catches a defect (then cleared)."""
@@ -74,23 +76,82 @@ class LotRule:
 
     @property
     def sampled_share(self) -> float:
-        """The share of a lot's items in its sample (1 when the lot size is not known)."""
+        """The chance that an item is in its lot's sample (1 when the lot size is unknown)."""
         return min(self.sample / self.size, 1.0) if self.size else 1.0
 
-    def outcomes(self, defective: bool, attempts: tuple[int, ...], row: Row) -> list[Outcome]:
-        """How an item leaves, for the analysis: inspected with the sample's share, else
-        passed on, as if every lot were accepted (the OC curve says how many are not)."""
-        from procflow.flow.routing import Outcome
+    def acceptance(self, others: int) -> float:
+        """The chance that a lot is accepted, seen from one of its items: at most ``accept``
+        defects found among ``others`` inspected items (not this one), each found with
+        the incoming defect rate times ``detection_rate``."""
+        found = self.incoming * self.detection_rate
+        return sum(
+            math.comb(others, k) * found**k * (1 - found) ** (others - k)
+            for k in range(min(self.accept, others) + 1)
+        )
 
+    @property
+    def worked(self) -> float:
+        """Inspections per item reaching the stage: its sample, and the rest of the lots
+        rejected and inspected in full."""
         share = self.sampled_share
+        rest = (1 - share) * (1 - self.acceptance(self.sample)) if self.inspect_rejected else 0.0
+        return share + rest
+
+    def outcomes(self, defective: bool, attempts: tuple[int, ...], row: Row) -> list[Outcome]:
+        """How an item leaves, for the analysis, given the ``incoming`` defect rate.
+
+        An item is in the sample with chance n/N; a sampled defect is caught with
+        ``detection_rate``; a lot is accepted with the binomial chance of at most
+        ``accept`` found among the sample's other items (:meth:`acceptance`). Every lot
+        is decided alike, so these per-item chances give the exact expected visits.
+        """
+        from procflow.flow.routing import CAUGHT, PASSED, Outcome
+
+        share, r = self.sampled_share, self.detection_rate
+        n = self.sample if not self.size else min(self.sample, self.size)
         found: list[Outcome] = []
-        for source, weight in ((self.inspected, share), (self.passing, 1 - share)):
-            if weight > 0:
-                found += [
-                    Outcome(o.target, o.defective, o.attempts, o.review, o.probability * weight)
-                    for o in source.outcomes(defective, attempts, row)
-                ]
-        return found
+
+        def go_on(weight: float) -> None:  # by next (the rule without its review)
+            found.extend(
+                Outcome(o.target, o.defective, o.attempts, o.review, o.probability * weight)
+                for o in self.passing.outcomes(defective, attempts, row)
+            )
+
+        def caught(weight: float) -> None:
+            found.append(Outcome(self.on_defect, False, attempts, CAUGHT, weight))
+
+        def rejected(weight: float, inspected: bool) -> None:
+            if not self.inspect_rejected:
+                found.append(Outcome(self.on_reject, defective, attempts, PASSED, weight))
+            elif defective and not inspected:
+                caught(weight * r)
+                go_on(weight * (1 - r))
+            else:
+                go_on(weight)
+
+        # in the sample: a defect may be caught; the rest wait for the lot's decision
+        waiting = share * (1 - r) if defective else share
+        if defective:
+            caught(share * r)
+        accepted = self.acceptance(n - 1)
+        go_on(waiting * accepted)
+        rejected(waiting * (1 - accepted), True)
+        # not in the sample: the lot's decision, then full inspection or on_reject
+        accepted = self.acceptance(n)
+        go_on((1 - share) * accepted)
+        rejected((1 - share) * (1 - accepted), False)
+        return [o for o in found if o.probability > 0]
+
+
+def with_incoming(flow: Flow, rates: dict[int, float]) -> Flow:
+    """``flow`` with the incoming defect rate of each lot stage (by position) set."""
+    rules = tuple(
+        replace(rule, lots=replace(rule.lots, incoming=rates[rule.index]))
+        if rule.lots is not None and rule.index in rates
+        else rule
+        for rule in flow.rules
+    )
+    return replace(flow, rules=rules)
 
 
 def batch_sizes(process: Process) -> set[int]:
@@ -137,6 +198,5 @@ def compile_lots(
         on_reject=at(lots.rejects_to_stage),
         detection_rate=review.detection_rate,
         on_defect=review.on_defect,
-        inspected=rule,
         passing=replace(rule, review=None),
     )

@@ -175,8 +175,8 @@ class StageRule:
     @property
     def worked(self) -> float:
         """The share of the visits here that the stage's pool works on: all of them, but
-        at a lot stage only its sample (as if every lot were accepted)."""
-        return self.lots.sampled_share if self.lots is not None else 1.0
+        at a lot stage the items it inspects (:attr:`LotRule.worked`)."""
+        return self.lots.worked if self.lots is not None else 1.0
 
     def leave(self, item: ItemState, draws: Draws) -> tuple[int, int]:
         """Steps 3 to 5: where ``item`` goes next, and what the review did to it.
