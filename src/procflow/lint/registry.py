@@ -29,6 +29,7 @@ from procflow.lint.rules.duedates import (
 )
 from procflow.lint.rules.instants import InstantLoop
 from procflow.lint.rules.lots import (
+    BatchLotRevisited,
     LotSizeMissing,
     PlanAcceptsEveryLot,
     SampleLargerThanLot,
@@ -77,6 +78,7 @@ RULES: tuple[type[Rule], ...] = (
     UnknownAql,
     LotSizeMissing,
     PlanAcceptsEveryLot,
+    BatchLotRevisited,
     UnknownAttribute,
     ImpossibleValue,
     TypeMismatch,

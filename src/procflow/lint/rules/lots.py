@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import networkx as nx
+
 from procflow.diagnostics import Finding, Severity
 from procflow.flow.lots import batch_sizes, lot_plan
 from procflow.lint.context import LintContext
@@ -197,4 +199,58 @@ class PlanAcceptsEveryLot(Rule):
                 stage=name,
                 sample=plan.sample,
                 accept=plan.accept,
+            )
+
+
+class BatchLotRevisited(Rule):
+    """Items can come back to a stage that forms its lots by batch drop.
+
+    A lot by ``batch`` is complete when every item of its drop has reached the stage.
+    An item that comes back later (its rework leads back to the stage) belongs to a
+    drop whose lot is already decided: it starts a lot of its own drop again, which
+    fills only if every item of the drop comes back, so those items would wait to the
+    end of the run. Send reworked items on rather than back, or form lots
+    ``by: {every: N}`` or ``by: {attribute: ..., per: day}``, which returning items
+    simply join.
+
+    Fails::
+
+        acceptance:
+          detection_rate: 0.9
+          on_defect: fix
+          lots: {by: batch, plan: {sample: 125, accept: 7}}
+          next: done
+        fix: {resource: fixer, duration: 2 min, next: acceptance}   # back to the lots
+
+    Passes::
+
+        fix: {resource: fixer, duration: 2 min, next: done}
+    """
+
+    code = "PF255"
+    name = "batch-lot-revisited"
+    reads = frozenset({"structure"})
+
+    def check(self, ctx: LintContext) -> Iterator[Finding]:
+        graph = ctx.graph.graph
+        for name, lots in _lot_stages(ctx):
+            if lots.by != "batch":
+                continue
+            back = next(
+                (
+                    r
+                    for r in ctx.graph.routes(name)
+                    if r.target == name or name in nx.descendants(graph, r.target)
+                ),
+                None,
+            )
+            if back is None:
+                continue
+            yield self.finding(
+                f"stage {name!r} forms lots by batch drop, but items can come back to it "
+                f"(from {back.target!r}): they would wait for a lot that never fills",
+                ctx.locate(back.path),
+                "send reworked items on rather than back, or form lots by {every: N}",
+                stage=name,
+                via=back.target,
             )
