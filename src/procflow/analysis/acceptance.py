@@ -28,6 +28,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from procflow.flow.lots import LotRule
 from procflow.flow.routing import Flow
 
 #: The defect rates at which ``procflow analyze`` shows a plan's OC curve.
@@ -87,6 +88,8 @@ class LotCurve:
     detection_rate: float
     inspect_rejected: bool
     points: tuple[LotFigures, ...]
+    #: the figures at the defect rate of the items that reach the stage in this process
+    here: LotFigures
 
 
 def lot_curves(flow: Flow) -> tuple[LotCurve, ...]:
@@ -97,22 +100,24 @@ def lot_curves(flow: Flow) -> tuple[LotCurve, ...]:
         if lots is None:
             continue
         size = lots.size or None
-        r = lots.detection_rate
-        if size is None:  # lots by day of unknown size: their acceptance only
-            points = tuple(
-                LotFigures(p, acceptance_probability(lots.sample, lots.accept, p * r), *_NONE)
-                for p in OC_POINTS
-            )
-        else:
-            points = tuple(
-                lot_figures(size, lots.sample, lots.accept, p, r, lots.inspect_rejected)
-                for p in OC_POINTS
-            )
         sample = min(lots.sample, size) if size is not None else lots.sample
+        points = tuple(_figures(lots, size, p) for p in OC_POINTS)
         curves.append(
-            LotCurve(rule.name, size, sample, lots.accept, r, lots.inspect_rejected, points)
-        )
+            LotCurve(
+                rule.name, size, sample, lots.accept, lots.detection_rate,
+                lots.inspect_rejected, points, _figures(lots, size, lots.incoming),
+            )
+        )  # fmt: skip
     return tuple(curves)
+
+
+def _figures(lots: LotRule, size: int | None, p: float) -> LotFigures:
+    """A lot stage's figures at defect rate ``p`` (its acceptance only for lots of unknown
+    size: lots by attribute and day without ``size``)."""
+    r = lots.detection_rate
+    if size is None:
+        return LotFigures(p, acceptance_probability(lots.sample, lots.accept, p * r), *_NONE)
+    return lot_figures(size, lots.sample, lots.accept, p, r, lots.inspect_rejected)
 
 
 _NONE = (math.nan, math.nan)

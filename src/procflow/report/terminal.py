@@ -139,6 +139,12 @@ def print_capacity(console: Console, process: Process, capacity: Capacity) -> No
         )
     for curve in capacity.lots:
         console.print(_oc_table(curve, unit))
+        here = curve.here
+        console.print(
+            f"  In this process {_pct(here.defect_rate)} of the items reaching {curve.stage} "
+            f"are defective: {format_value('share', here.acceptance, unit)} of lots accepted, "
+            f"outgoing quality {format_value('share', here.outgoing_quality, unit)}"
+        )
     for note in capacity.notes:
         console.print(f"  note: {note}", style="dim")
 
