@@ -16,6 +16,12 @@ event per arrival and one per service, where a generator process per item with a
 At the horizon the window's numbers are taken, new arrivals stop, and the run goes
 on until every item that arrived in the window is delivered (see
 :mod:`procflow.sim.measure`).
+
+A lot stage (lot acceptance sampling, :mod:`procflow.flow.lots`) holds items until
+their lot is decided: the engine sends the lot's sample to inspection, and the whole
+lot on, to full inspection or to its ``on_reject`` stage; :mod:`procflow.sim.lots`
+keeps the open lots. Past the horizon, lots that can no longer fill are decided as
+they are. A process without lots never reaches this code.
 """
 
 from __future__ import annotations
