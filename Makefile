@@ -1,7 +1,8 @@
 # procflow: two commands do all the set-up on a fresh machine with python3.
-#   make demo   create .venv, install, lint, analyse, simulate and compare the bundled examples,
-#               print a staffing plan, forecast the multilingual queue's backlog, and
-#               calibrate a process from the sample event log in examples/ and validate it
+#   make demo   create .venv, install, lint, analyse, simulate and compare the bundled examples
+#               (a quality comparison too), print a vendor batch plan's OC curve and a staffing
+#               plan, forecast the multilingual queue's backlog, and calibrate a process from
+#               the sample event log in examples/ and validate it
 #   make test   ruff, mypy and pytest (on every core)
 #   make fuzz   10,000 broken and random documents through load, lint, analyze and simulate
 #   make docs   regenerate the generated docs: rule pages, KPI table, key reference
@@ -35,6 +36,11 @@ demo: $(STAMP)
 		--format markdown --output out/comparison.md \
 		--report out/comparison.html --xlsx out/comparison.xlsx
 	@echo "Wrote out/comparison.md, out/comparison.html and out/comparison.xlsx"
+	$(BIN)/procflow compare processes/image_moderation_qc.yaml \
+		scenarios/double_labeling.yaml scenarios/single_labeling_audit_20pct.yaml \
+		--replications 5 --seed 7 --format markdown --output out/quality_comparison.md
+	@echo "Wrote out/quality_comparison.md: double labeling vs single labeling with a 20% audit"
+	$(BIN)/procflow analyze processes/vendor_batch_acceptance.yaml
 	$(BIN)/procflow staff processes/consensus_labeling.yaml --interval 1h \
 		--service-level 80% --within 20min
 	$(BIN)/procflow forecast processes/multilingual_review_queue.yaml \

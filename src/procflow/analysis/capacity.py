@@ -31,13 +31,15 @@ import math
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import networkx as nx
 
+from procflow.analysis.acceptance import LotCurve, lot_curves
 from procflow.analysis.classes import ItemClass, item_classes
 from procflow.analysis.queueing import Arrivals, WaitModel
 from procflow.analysis.traffic import Chain, ChainTooLarge, EndlessLoop, State, Tally
+from procflow.flow.lots import LotRule, with_incoming
 from procflow.flow.routing import Flow, Outcome, Row, compile_flow
 from procflow.model.process import Process
 from procflow.results.jsonio import json_ready
@@ -46,6 +48,9 @@ from procflow.results.records import AnalyticCheck, Overload
 #: Escalation shares are iterated until they move less than this.
 _TOLERANCE = 1e-10
 _MAX_ROUNDS = 200
+#: Lot stages' incoming defect rates: solved to this precision, in at most this many rounds.
+_LOT_TOLERANCE = 1e-9
+_LOT_ROUNDS = 50
 
 
 @dataclass(frozen=True)
@@ -141,6 +146,8 @@ class Capacity:
     quality: Quality | None = None
     mean_cycle_time: float = math.nan
     notes: list[str] = field(default_factory=list)
+    #: the OC curve of each lot stage (see :mod:`procflow.analysis.acceptance`)
+    lots: tuple[LotCurve, ...] = ()
 
     @property
     def endless(self) -> bool:
@@ -184,6 +191,7 @@ class Capacity:
             "quality": asdict(self.quality) if self.quality else None,
             "overloads": [asdict(o) for o in self.overloads()],
             "notes": list(self.notes),
+            "lots": [asdict(curve) for curve in self.lots],
         }
         return json_ready(document)  # type: ignore[no-any-return]
 
@@ -205,6 +213,8 @@ def analyze(process: Process, flow: Flow | None = None) -> Capacity:
     #: people working per pool, averaged over the week (computed once: calendars are slow)
     servers = {name: resource.capacity for name, resource in process.resources.items()}
     try:
+        if any(r.lots is not None for r in flow.rules):
+            flow = _settle_lots(flow, classes, weights)
         escalation: dict[int, float] = {i: 0.0 for i in escalating}
         outcomes: dict[tuple[Row, State], list[Outcome]] = {}
         tally, per_class = _traffic(flow, classes, weights, escalation, {}, outcomes)
@@ -271,7 +281,31 @@ def analyze(process: Process, flow: Flow | None = None) -> Capacity:
         quality=quality,
         mean_cycle_time=cycle,
         notes=_notes(process, flow, escalating),
+        lots=lot_curves(flow),
     )
+
+
+def _settle_lots(flow: Flow, classes: Sequence[ItemClass], weights: Sequence[float]) -> Flow:
+    """The flow with each lot stage's incoming defect rate, which the chain itself gives.
+
+    A lot stage's decisions depend on the defect rate of the items reaching it, and
+    what reaches it may depend on its decisions (rejected lots reworked and sent back):
+    solved as a fixed point, starting from no defects (a few rounds; one when nothing
+    leads back to the stage).
+    """
+    lots = [r.index for r in flow.rules if r.lots is not None]
+    for _ in range(_LOT_ROUNDS):
+        tally, _ = _traffic(flow, classes, weights, {}, {}, {})
+        rates = {
+            i: tally.defective_visits.get(i, 0.0) / visits if visits > 0 else 0.0
+            for i in lots
+            for visits in [tally.visits.get(i, 0.0)]
+        }
+        moved = max(abs(rates[i] - cast(LotRule, flow.rules[i].lots).incoming) for i in lots)
+        flow = with_incoming(flow, rates)
+        if moved < _LOT_TOLERANCE:
+            break
+    return flow
 
 
 def _weights(process: Process, classes: Sequence[ItemClass], total_rate: float) -> list[float]:
@@ -344,7 +378,7 @@ def _wait_models(
     for rule in flow.rules:
         if rule.pool is None or rule.duration is None or rule.pool not in process.resources:
             continue
-        visits = tally.visits.get(rule.index, 0.0) * rate
+        visits = tally.visits.get(rule.index, 0.0) * rate * rule.worked
         patience = rule.escalation.patience if rule.escalation else math.inf
         classes[rule.pool].append(Arrivals(visits, patience))
         worked = visits - tally.escalated.get(rule.index, 0.0) * rate
@@ -384,7 +418,7 @@ def _pool_loads(
     for rule in flow.rules:
         if rule.pool is None or rule.duration is None:
             continue
-        arriving = tally.visits.get(rule.index, 0.0) * rate
+        arriving = tally.visits.get(rule.index, 0.0) * rate * rule.worked
         served = arriving - tally.escalated.get(rule.index, 0.0) * rate
         tasks[rule.pool] += arriving
         worked[rule.pool] += served
@@ -431,7 +465,8 @@ def _skill_loads(
     for item_class, tally, weight in zip(classes, per_class, weights, strict=True):
         for rule in rules:
             assert rule.duration is not None
-            served = tally.visits.get(rule.index, 0.0) - tally.escalated.get(rule.index, 0.0)
+            visits = tally.visits.get(rule.index, 0.0) * rule.worked
+            served = visits - tally.escalated.get(rule.index, 0.0)
             if served <= 0:
                 continue
             skill = rule.skill
@@ -540,4 +575,11 @@ def _notes(process: Process, flow: Flow, escalating: Sequence[int]) -> list[str]
         )
     if any(r.priority for r in flow.rules) or len({a.priority for a in process.arrivals}) > 1:
         notes.append("waits ignore priorities (first come, first served within a pool)")
+    lots = [r.name for r in flow.rules if r.lots is not None]
+    if lots:
+        notes.append(
+            f"lot stages ({', '.join(lots)}): lots are accepted or rejected by the defect rate "
+            "of the items reaching them; the cycle time leaves out the wait for a lot to "
+            "fill (simulate for it)"
+        )
     return notes

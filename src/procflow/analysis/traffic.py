@@ -78,6 +78,8 @@ class Tally:
     exhausted: dict[int, float] = field(default_factory=lambda: defaultdict(float))
     #: items that left a stage's queue by escalation
     escalated: dict[int, float] = field(default_factory=lambda: defaultdict(float))
+    #: visits of items carrying a defect, per stage
+    defective_visits: dict[int, float] = field(default_factory=lambda: defaultdict(float))
     delivered: float = 0.0
     delivered_defective: float = 0.0
     #: items sent to a stage that does not exist, or with nowhere to go
@@ -92,6 +94,7 @@ class Tally:
             (self.caught, other.caught),
             (self.exhausted, other.exhausted),
             (self.escalated, other.escalated),
+            (self.defective_visits, other.defective_visits),
         ):
             for k, v in theirs.items():
                 mine[k] += weight * v
@@ -229,6 +232,8 @@ class Chain:
         tally = Tally()
         for i, state in enumerate(order):
             tally.visits[state[0]] += v[i]
+            if state[1]:
+                tally.defective_visits[state[0]] += v[i]
             tally.time += v[i] * self.visit_time.get(state[0], 0.0)
             if i in inner:
                 tally.add(inner[i], v[i])

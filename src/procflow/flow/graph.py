@@ -3,7 +3,8 @@
 Each stage is a node; each way an item can move from one stage to another is a
 :class:`Route` on the edge between them: a ``next`` branch (with its condition
 or probability), the ``on_defect`` path a review sends caught defects back on,
-or the fork of a ``split`` into its branches. Lint, the analytic solver and the
+the fork of a ``split`` into its branches, or the ``on_reject`` stage a lot stage
+sends rejected lots to. Lint, the analytic solver and the
 diagram renderers all read this graph instead of re-walking the YAML.
 
 Routes to stages that do not exist are kept aside in ``FlowGraph.dangling``
@@ -23,7 +24,7 @@ from procflow.expr import Expr
 from procflow.model.process import Process, Stage
 from procflow.source import DocPath
 
-RouteKind = Literal["next", "defect", "split", "escalate"]
+RouteKind = Literal["next", "defect", "split", "escalate", "reject"]
 
 
 @dataclass(frozen=True)
@@ -155,3 +156,5 @@ def _routes_of(name: str, stage: Stage) -> Iterator[Route]:
         yield Route(name, stage.escalate_to, "escalate", (*base, "escalate_to"))
     for index, target in enumerate(stage.split or []):
         yield Route(name, target, "split", (*base, "split", index))
+    if stage.lots is not None and stage.lots.rejects_to_stage is not None:
+        yield Route(name, stage.lots.rejects_to_stage, "reject", (*base, "lots", "on_reject"))

@@ -36,7 +36,9 @@ The order of events at a stage
    reports it).
 
 This holds for every stage that may review: work stages, decision stages, and
-joins (which are work or decision stages).
+joins (which are work or decision stages). A review with ``lots`` inspects only a
+sample of each lot and decides on the whole lot: :mod:`procflow.flow.lots` says how,
+with this stage's rule for the items it inspects and passes on.
 """
 
 from __future__ import annotations
@@ -44,14 +46,16 @@ from __future__ import annotations
 import bisect
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
 import networkx as nx
 
 from procflow.expr import Expr
 from procflow.flow.graph import FlowGraph, build_graph
+from procflow.flow.lots import LotRule, compile_lots
 from procflow.model.distributions import Distribution
+from procflow.model.lots import ByAttribute
 from procflow.model.process import Process, StageKind
 
 #: An item's attribute values, positioned by :attr:`Flow.attributes`.
@@ -165,6 +169,14 @@ class StageRule:
     #: the skill the work needs, or the row position of the attribute that names it
     skill: str | None
     skill_from: int
+    #: lot acceptance sampling at this review (see :mod:`procflow.flow.lots`)
+    lots: LotRule | None = None
+
+    @property
+    def worked(self) -> float:
+        """The share of the visits here that the stage's pool works on: all of them, but
+        at a lot stage the items it inspects (:attr:`LotRule.worked`)."""
+        return self.lots.worked if self.lots is not None else 1.0
 
     def leave(self, item: ItemState, draws: Draws) -> tuple[int, int]:
         """Steps 3 to 5: where ``item`` goes next, and what the review did to it.
@@ -215,6 +227,8 @@ class StageRule:
         widths, gives the exact distribution: the analysis reads the simulator's
         own definition.
         """
+        if self.lots is not None:
+            return self.lots.outcomes(defective, attempts, row)
         found: dict[tuple[int, bool, tuple[int, ...], int], float] = defaultdict(float)
         detect_cuts = (self.review.detection_rate,) if self.review is not None else ()
         for u_detect, p_detect in _regions(detect_cuts):
@@ -298,6 +312,8 @@ def row_attributes(process: Process) -> tuple[str, ...]:
             names |= condition.attributes()
         if stage.skill_from is not None:
             names.add(stage.skill_from)
+        if stage.lots is not None and isinstance(stage.lots.by, ByAttribute):
+            names.add(stage.lots.by.attribute)
     if process.due_dates is not None and process.due_dates.by is not None:
         names.add(process.due_dates.by)
     return tuple(sorted(names))
@@ -370,6 +386,10 @@ def compile_flow(process: Process) -> Flow:
                 skill_from=positions[stage.skill_from] if stage.skill_from is not None else -1,
             )
         )
+        if stage.lots is not None:
+            rules[-1] = replace(
+                rules[-1], lots=compile_lots(stage.lots, rules[-1], process, at, positions)
+            )
     entries = tuple(
         (k, at(process.entry_stage(arrival))) for k, arrival in enumerate(process.arrivals)
     )
@@ -403,6 +423,8 @@ def returning(rules: Sequence[StageRule], slots: int) -> tuple[tuple[bool, ...],
             targets.add(rule.review.on_defect)
         if rule.escalation is not None:
             targets.add(rule.escalation.to)
+        if rule.lots is not None:
+            targets.add(rule.lots.on_reject)
         moves.add_edges_from((rule.index, t) for t in targets if t != NOWHERE)
     group = {
         i: k for k, members in enumerate(nx.strongly_connected_components(moves)) for i in members

@@ -2,8 +2,8 @@
 
 Codes are stable: a code is never reused for another meaning. Families:
 ``PF0xx`` loading and schema, ``PF1xx`` structure and names, ``PF2xx``
-probabilities, ``PF3xx`` conditions, ``PF4xx`` capacity, ``PF5xx`` SLAs, ``PF6xx``
-scenarios. The checks made while a file is loaded are catalogued in
+probabilities (``PF25x`` lot sampling plans), ``PF3xx`` conditions, ``PF4xx`` capacity,
+``PF5xx`` SLAs, ``PF6xx`` scenarios. The checks made while a file is loaded are catalogued in
 :mod:`procflow.diagnostics.checks`; the lookup here covers them and the rules alike,
 and refuses a code or name that does not exist, suggesting the closest one.
 
@@ -28,6 +28,13 @@ from procflow.lint.rules.duedates import (
     UnknownDueValue,
 )
 from procflow.lint.rules.instants import InstantLoop
+from procflow.lint.rules.lots import (
+    BatchLotRevisited,
+    LotSizeMissing,
+    PlanAcceptsEveryLot,
+    SampleLargerThanLot,
+    UnknownAql,
+)
 from procflow.lint.rules.references import (
     MissingSkill,
     UnknownResource,
@@ -67,6 +74,11 @@ RULES: tuple[type[Rule], ...] = (
     MissingDefaultBranch,
     BranchAfterDefault,
     AttributeSharesNotOne,
+    SampleLargerThanLot,
+    UnknownAql,
+    LotSizeMissing,
+    PlanAcceptsEveryLot,
+    BatchLotRevisited,
     UnknownAttribute,
     ImpossibleValue,
     TypeMismatch,

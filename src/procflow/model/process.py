@@ -54,6 +54,7 @@ from procflow.model.fields import (
     PriorityValue,
     Probability,
 )
+from procflow.model.lots import Lots
 from procflow.model.quantities import ATTRIBUTE_CONTEXT, Duration, Rate, TimeUnit, convert
 from procflow.model.staffing import Resource
 from procflow.source import DocPath, Document
@@ -405,6 +406,12 @@ class Stage(BaseModel):
         description="The most reviews of one item here: it sends an item back at most "
         "max_attempts - 1 times, then lets it go on by next.",
     )
+    lots: Lots | None = Field(
+        default=None,
+        description="Lot acceptance sampling at this review: items are held in lots, a "
+        "sample of each lot is inspected, and the lot is accepted or rejected (see "
+        "docs/format.md, Lot acceptance sampling).",
+    )
     skill: str | None = Field(default=None, description="The skill the work needs.")
     skill_from: str | None = Field(
         default=None, description="An attribute whose value names the skill the work needs."
@@ -474,6 +481,14 @@ class Stage(BaseModel):
             )
         if self.max_attempts is not None and self.on_defect is None:
             raise _stage_error("max_attempts bounds rework: it belongs on a stage with on_defect")
+        if self.lots is not None:
+            if self.on_defect is None:
+                raise _stage_error(
+                    "lots belong on a review: give detection_rate (how well the sample's "
+                    "inspection catches a defect) and on_defect (where caught defects go)"
+                )
+            if self.max_attempts is not None or self.escalate_after is not None:
+                raise _stage_error("a lot stage takes no max_attempts or escalate_after")
         return self
 
     @property

@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.table import Table
 
 from procflow.analysis import Capacity
+from procflow.analysis.acceptance import LotCurve
 from procflow.model.process import Process
 from procflow.model.quantities import convert, counted, three_digits
 from procflow.model.settings import AUTO_WARMUP_NOTE
@@ -28,7 +29,7 @@ from procflow.report.format import (
     precision_text,
     replications,
 )
-from procflow.results import Comparison, Optimization, Results, Sweep, Tone
+from procflow.results import Comparison, Optimization, Results, Sweep, Tone, lookup
 
 _TONE_STYLE: dict[Tone, str] = {"ok": "bold green", "warn": "bold yellow", "bad": "bold red"}
 
@@ -137,8 +138,35 @@ def print_capacity(console: Console, process: Process, capacity: Capacity) -> No
             f"Estimated mean cycle time {duration(capacity.mean_cycle_time, unit)} "
             "(Erlang C; simulate for percentiles and SLAs)"
         )
+    for curve in capacity.lots:
+        console.print(_oc_table(curve, unit))
+        here = curve.here
+        console.print(
+            f"  In this process {_pct(here.defect_rate)} of the items reaching {curve.stage} "
+            f"are defective: {format_value('share', here.acceptance, unit)} of lots accepted, "
+            f"outgoing quality {format_value('share', here.outgoing_quality, unit)}"
+        )
     for note in capacity.notes:
         console.print(f"  note: {note}", style="dim")
+
+
+def _oc_table(curve: LotCurve, unit: str) -> Table:
+    """A lot stage's OC curve: acceptance, outgoing quality and inspection load by defect rate."""
+    size = f"lots of {curve.lot_size:,}" if curve.lot_size else "lots of unknown size"
+    rejected = "inspected in full" if curve.inspect_rejected else "sent on_reject"
+    title = (
+        f"OC curve of {curve.stage}: inspect {curve.sample}, accept with at most {curve.accept} "
+        f"found ({size}, detection {curve.detection_rate:.0%}, rejected lots {rejected})"
+    )
+    table = _table(title, ["defective", "lots accepted", "outgoing quality", "inspected/item"])
+    for point in curve.points:
+        table.add_row(
+            _pct(point.defect_rate),
+            format_value("share", point.acceptance, unit),
+            format_value("share", point.outgoing_quality, unit),
+            "-" if math.isnan(point.inspection_load) else f"{point.inspection_load:.3f}",
+        )
+    return table
 
 
 def print_results(console: Console, results: Results) -> None:
@@ -198,6 +226,7 @@ def print_results(console: Console, results: Results) -> None:
             row.append(format_value("share", escalated.mean, unit) if escalated else "")
         stages.add_row(*row)
     console.print(stages)
+    _print_lots(console, results)
 
     if results.slas:
         slas = _table("SLAs", ["SLA", "target", "attained", "95% interval", "verdict"])
@@ -212,6 +241,29 @@ def print_results(console: Console, results: Results) -> None:
         console.print("[bold]Bottlenecks[/bold] (most limiting first)")
         for rank, b in enumerate(results.bottlenecks, start=1):
             console.print(f"  {rank}. {b.reason}")
+
+
+#: The KPIs of a lot stage, in the order of the lot table's columns.
+_LOT_KPIS = ("lot_acceptance", "outgoing_quality", "inspection_load")
+
+
+def _print_lots(console: Console, results: Results) -> None:
+    """The lot stages' acceptance, outgoing quality and inspection load (if any)."""
+    unit = results.time_unit
+    k = results.kpis
+    names = [n for n in results.stages if f"stages.{n}.lot_acceptance" in k]
+    if not names:
+        return
+    columns = ["stage", *(lookup(f"stages.x.{m}").kpi.label_for("").strip() for m in _LOT_KPIS)]
+    lots = _table("Lot stages (mean and 95% interval)", columns)
+    for name in names:
+        cells = []
+        for metric in _LOT_KPIS:
+            value = lookup(f"stages.{name}.{metric}")
+            mean, interval = format_estimate(value.kpi.unit, k[value.key], unit)
+            cells.append(f"{mean} ({interval})")
+        lots.add_row(name, *cells)
+    console.print(lots)
 
 
 def print_comparison(console: Console, comparison: Comparison) -> None:

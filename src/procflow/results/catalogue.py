@@ -237,6 +237,23 @@ CATALOGUE: tuple[Kpi, ...] = (
         bounds="share",
     ),
     Kpi(
+        "stages.{name}.lot_acceptance", "{name} lots accepted", "share", "higher", "stage",
+        "item", "Share of the lots this lot stage decided that it accepted: at most the plan's "
+        "accept defects found in the lot's sample (stages with lots).", headline=True,
+        bounds="share",
+    ),
+    Kpi(
+        "stages.{name}.outgoing_quality", "{name} outgoing quality", "share", "lower",
+        "stage", "item", "Average outgoing quality (AOQ): share of the items leaving this lot "
+        "stage that carry a defect; a caught defect leaves repaired, to rework (stages with "
+        "lots).", headline=True, bounds="share",
+    ),
+    Kpi(
+        "stages.{name}.inspection_load", "{name} inspected / item", "number", "lower",
+        "stage", "item", "Items this lot stage inspected per item reaching it: the sample, and "
+        "every item of the rejected lots it inspects in full (stages with lots).",
+    ),
+    Kpi(
         "slas.{name}.attained", "SLA {name} attained", "share", "higher", "sla", "item",
         "Share of the items that arrived in the window that were within the SLA's max "
         "(cycle time, or the wait at its stage).", bounds="share",

@@ -71,6 +71,7 @@ STAGE_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Work and decision stages: routing and priority", ("next", "priority")),
     ("Escalation (work stages)", ("escalate_after", "escalate_to")),
     ("Reviews (stages that catch defects)", ("detection_rate", "on_defect", "max_attempts")),
+    ("Lot acceptance sampling (reviews)", ("lots",)),
     ("Split and join", ("split", "join")),
     ("End stages", ("end",)),
 )

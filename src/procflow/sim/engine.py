@@ -16,6 +16,12 @@ event per arrival and one per service, where a generator process per item with a
 At the horizon the window's numbers are taken, new arrivals stop, and the run goes
 on until every item that arrived in the window is delivered (see
 :mod:`procflow.sim.measure`).
+
+A lot stage (lot acceptance sampling, :mod:`procflow.flow.lots`) holds items until
+their lot is decided: the engine sends the lot's sample to inspection, and the whole
+lot on, to full inspection or to its ``on_reject`` stage; :mod:`procflow.sim.lots`
+keeps the open lots. Past the horizon, lots that can no longer fill are decided as
+they are. A process without lots never reaches this code.
 """
 
 from __future__ import annotations
@@ -33,6 +39,7 @@ from procflow.model.quantities import convert
 from procflow.model.settings import RunSettings
 from procflow.results.records import Replication
 from procflow.sim.arrivals import attribute_drawer, start_arrivals, start_forecast_arrivals
+from procflow.sim.lots import Lot, LotKeeper
 from procflow.sim.measure import (
     BreachDays,
     Cohort,
@@ -43,7 +50,16 @@ from procflow.sim.measure import (
     item_kpis,
     window_kpis,
 )
-from procflow.sim.plan import DECISION, SPLIT, WORK, Plan, PlannedStage, skill_of
+from procflow.sim.plan import (
+    DECISION,
+    INSPECTED,
+    LOT,
+    SPLIT,
+    WORK,
+    Plan,
+    PlannedStage,
+    skill_of,
+)
 from procflow.sim.staff import StaffPool, Team
 from procflow.sim.stats import TimeAverage
 
@@ -165,7 +181,7 @@ class Engine:
             "age.max": [],
         }
         for s in self.stages:
-            if s.kind == WORK:
+            if s.rule.kind == "work":
                 self.series[f"queue.{s.name}"] = []
         for name in self.pools:
             self.series[f"busy.{name}"] = []
@@ -339,6 +355,9 @@ class Engine:
                     copy.fork = fork
                     self.enter(copy, branch)
                 return
+            if kind == LOT:
+                self._enter_lot(item, stage)
+                return
             self._finish(item, stage)
             return
 
@@ -455,8 +474,100 @@ class Engine:
         # the stage's rule decides where the item goes (review, error, route)
         target, review = stage.leave(item, stage.draws)
         if review:
+            if review == INSPECTED:
+                self._lot_inspected(item, stage)
+                return
             self._reviewed(item, review)
         self.enter(item, target)
+
+    # ----------------------------------------------------------------- lots
+
+    def _enter_lot(self, item: _Item, stage: PlannedStage) -> None:
+        """An item reaches a lot stage: it joins its lot, and is inspected if sampled."""
+        keeper = cast(LotKeeper, stage.lots)
+        now = self.env.now
+        lot, sampled, new = keeper.join(item, now)
+        if new and keeper.timed:
+            timer = self.env.timeout(keeper.day_end(now) - now, (stage, lot))
+            timer.callbacks.append(self._end_lot_day)
+        if sampled:
+            lot.pending += 1
+            self._to_inspection(item, stage, lot, True)
+        else:
+            lot.held.append((item, False))
+        self._decide_if_ready(stage, lot)
+
+    def _to_inspection(self, item: _Item, stage: PlannedStage, lot: Lot, sampled: bool) -> None:
+        """Inspect an item of ``lot``: by the stage's pool (queued), or at once."""
+        if stage.duration is None:
+            self._inspected(item, stage, lot, sampled)
+            return
+        cast(LotKeeper, stage.lots).members[id(item)] = (lot, sampled)
+        self._queue_or_start(item, stage)
+
+    def _lot_inspected(self, item: _Item, stage: PlannedStage) -> None:
+        """The stage's pool finished inspecting an item of a lot."""
+        lot, sampled = cast(LotKeeper, stage.lots).members.pop(id(item))
+        self._inspected(item, stage, lot, sampled)
+
+    def _inspected(self, item: _Item, stage: PlannedStage, lot: Lot, sampled: bool) -> None:
+        """What an inspection of an item of ``lot`` found: a caught defect goes to rework;
+        otherwise a sampled item waits for its lot, an item of a rejected lot goes on."""
+        keeper = cast(LotKeeper, stage.lots)
+        rule = keeper.rule
+        keeper.inspected += item.counted
+        if rule.caught(item, stage.draws.detect):
+            lot.found += sampled
+            self._reviewed(item, CAUGHT)
+            keeper.leaving(item)
+            self.enter(item, rule.on_defect)
+        elif sampled:
+            lot.held.append((item, True))
+        else:
+            keeper.leaving(item)
+            self.enter(item, rule.route(item, stage.draws))
+        if sampled:
+            lot.pending -= 1
+            self._decide_if_ready(stage, lot)
+
+    def _end_lot_day(self, event: Any) -> None:  # a simpy.Event; Any: its value is a tuple
+        stage: PlannedStage
+        lot: Lot
+        stage, lot = event.value
+        cast(LotKeeper, stage.lots).end_day(lot)
+        self._decide_if_ready(stage, lot)
+
+    def _decide_if_ready(self, stage: PlannedStage, lot: Lot) -> None:
+        """A complete lot whose sample is inspected: accept it, or reject it."""
+        keeper = cast(LotKeeper, stage.lots)
+        if not keeper.ready(lot):
+            return
+        rule = keeper.rule
+        accepted = keeper.decide(lot)
+        held, lot.held = lot.held, []
+        for item, sampled in held:
+            if accepted or (rule.inspect_rejected and sampled):
+                keeper.leaving(item)
+                self.enter(item, rule.route(item, stage.draws))
+            elif rule.inspect_rejected:
+                self._to_inspection(item, stage, lot, False)
+            else:
+                keeper.leaving(item)
+                self.enter(item, rule.on_reject)
+
+    def _flush_lots(self, _: simpy.Event) -> None:
+        """Past the horizon, once every item left is waiting in a lot that will not fill
+        up: decide those lots as they are, so the cohort can be delivered."""
+        if self.done.triggered:
+            return
+        stages = self.plan.lot_stages
+        keepers = [cast(LotKeeper, s.lots) for s in stages]
+        if self.wip.level <= sum(k.held() for k in keepers):
+            for stage, keeper in zip(stages, keepers, strict=True):
+                for lot in keeper.flush():
+                    self._decide_if_ready(stage, lot)
+        step = self.settings.horizon / SAMPLES
+        self.env.timeout(step).callbacks.append(self._flush_lots)
 
     def _log(
         self,
@@ -533,7 +644,9 @@ class Engine:
         """Sample queues, staff and work in progress ``SAMPLES`` times, the last at the horizon."""
         env = self.env
         series = self.series
-        queues = [(series[f"queue.{s.name}"], s.queue) for s in self.stages if s.kind == WORK]
+        queues = [
+            (series[f"queue.{s.name}"], s.queue) for s in self.stages if s.rule.kind == "work"
+        ]
         pools = [
             (series[f"busy.{n}"], series[f"working.{n}"], pool) for n, pool in self.pools.items()
         ]
@@ -576,6 +689,8 @@ class Engine:
             # a forecast ends at its deadline: what is open then is the answer
             self.done.succeed()  # a growing queue would never drain; nothing left otherwise
             return
+        if self.plan.lot_stages:
+            self._flush_lots(_)
         # a week covers every shift pattern: an item waiting for Monday's shift is delivered
         limit = convert(1.0, "week", self.process.time_unit)
         self.env.timeout(limit).callbacks.append(self._give_up)
@@ -657,7 +772,7 @@ class Engine:
             return {}
         growing: dict[str, float] = {}
         for stage in self.stages:
-            if stage.kind != WORK:
+            if stage.rule.kind != "work":
                 continue
             q = self.series[f"queue.{stage.name}"]
             rise = q[end] - q[start]

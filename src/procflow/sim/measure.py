@@ -35,7 +35,7 @@ from typing import Protocol
 from procflow.flow.due import NEVER, DueClock
 from procflow.model.process import Process
 from procflow.results.catalogue import lookup
-from procflow.sim.plan import WORK, PlannedStage
+from procflow.sim.plan import PlannedStage
 from procflow.sim.staff import StaffPool
 from procflow.sim.stats import Histogram, TimeAverage
 
@@ -160,7 +160,7 @@ def window_kpis(
         k.put("resources.{name}.working", working, name)
         k.put("resources.{name}.staff", pool.staff.mean(now), name)
     for stage in stages:
-        if stage.kind == WORK:
+        if stage.rule.kind == "work":
             k.put("stages.{name}.queue_length", stage.queue.mean(now), stage.name)
             k.put("stages.{name}.queue_length_max", stage.queue.maximum, stage.name)
     return k
@@ -226,6 +226,30 @@ def _due_kpis(due: DueClock, cohort: Cohort, now: float) -> Kpis:
     return k
 
 
+def _lot_kpis(stage: PlannedStage) -> Kpis:
+    """A lot stage's acceptance rate, outgoing quality and inspection load."""
+    k = Kpis()
+    lots = stage.lots
+    assert lots is not None
+    name = stage.name
+    k.put(
+        "stages.{name}.lot_acceptance",
+        lots.accepted / lots.decided if lots.decided else math.nan,
+        name,
+    )
+    k.put(
+        "stages.{name}.outgoing_quality",
+        lots.left_defective / lots.left if lots.left else math.nan,
+        name,
+    )
+    k.put(
+        "stages.{name}.inspection_load",
+        lots.inspected / lots.entered if lots.entered else math.nan,
+        name,
+    )
+    return k
+
+
 def item_kpis(
     process: Process,
     stages: Sequence[PlannedStage],
@@ -251,7 +275,7 @@ def item_kpis(
     escalating = False
     for stage in stages:
         k.put("stages.{name}.visits", stage.visits / arrived, stage.name)
-        if stage.kind == WORK:
+        if stage.rule.kind == "work":
             k.put("stages.{name}.waiting_time", stage.waits.mean, stage.name)
             k.put("stages.{name}.waiting_time_p90", stage.waits.quantile(0.9), stage.name)
             if stage.escalate_to >= 0:
@@ -259,6 +283,9 @@ def item_kpis(
                 k.put("stages.{name}.escalated", stage.escalated / arrived, stage.name)
     if escalating:
         k.put("escalated_share", cohort.escalated_items / arrived)
+    for stage in stages:
+        if stage.lots is not None:
+            k.update(_lot_kpis(stage))
     index = {name: i for i, name in enumerate(process.stages)}
     for j, sla in enumerate(process.slas):
         if sla.metric == "cycle_time":

@@ -16,11 +16,14 @@ from typing import Any, cast
 from procflow.flow.due import compile_due
 from procflow.flow.routing import Flow, Predicate, Row, StageRule
 from procflow.model.quantities import convert
+from procflow.sim.lots import LotKeeper
 from procflow.sim.staff import Skill, StaffPool
 from procflow.sim.stats import Histogram, IntervalTally, TimeAverage
 from procflow.sim.streams import ItemStream, item_uniforms
 
-WORK, DECISION, SPLIT, END = 0, 1, 2, 3
+WORK, DECISION, SPLIT, END, LOT = 0, 1, 2, 3, 4
+#: The review code a lot stage's work returns: the item was inspected, its lot decides.
+INSPECTED = 3
 _KIND = {"work": WORK, "decision": DECISION, "split": SPLIT, "end": END}
 
 
@@ -49,13 +52,17 @@ class StageDraws:
             self.route = item_uniforms(seed, replication, f"route:{name}")
 
 
+def _inspected(item: object, draws: object) -> tuple[int, int]:
+    return -1, INSPECTED
+
+
 class PlannedStage:
     """One stage in the simulator: its rule, pool, streams and statistics."""
 
     __slots__ = (
         "by_interval", "draws", "duration", "escalate_after", "escalate_to", "escalated",
-        "index", "join", "kind", "leave", "name", "patience", "pool", "priority", "queue", "rule",
-        "skill",
+        "index", "join", "kind", "leave", "lots", "name", "patience", "pool", "priority", "queue",
+        "rule", "skill",
         "skill_from", "split", "visits", "waits",
     )  # fmt: skip
 
@@ -65,6 +72,7 @@ class PlannedStage:
         pool: StaffPool | None,
         seed: int,
         replication: int,
+        lots: LotKeeper | None = None,
     ) -> None:
         self.rule = rule
         self.index = rule.index
@@ -80,6 +88,12 @@ class PlannedStage:
         self.draws = StageDraws(rule, seed, replication)
         #: the rule's steps 3 to 5 (review, error, route), bound once
         self.leave: Callable[..., tuple[int, int]] = rule.leave
+        #: a lot stage: its lots; its work is the sample's inspection, whose outcome the
+        #: lot decides (:meth:`Engine._lot_inspected`)
+        self.lots = lots
+        if lots is not None:
+            self.kind = LOT
+            self.leave = _inspected
         self.priority: tuple[tuple[Predicate | None, int], ...] = rule.priority
         self.split = rule.split
         self.join = rule.join
@@ -130,10 +144,16 @@ class Plan:
         }
         self.stages = [
             PlannedStage(
-                rule, self.pools[rule.pool] if rule.pool is not None else None, seed, replication
+                rule,
+                self.pools[rule.pool] if rule.pool is not None else None,
+                seed,
+                replication,
+                LotKeeper(rule.lots, self.unit_minutes, start) if rule.lots is not None else None,
             )
             for rule in flow.rules
         ]
+        #: the lot stages (none for most processes: the engine then never looks at lots)
+        self.lot_stages = [s for s in self.stages if s.lots is not None]
         self.attributes = flow.attributes
         self.attr_index = {name: k for k, name in enumerate(flow.attributes)}
         self.slots = flow.bounded

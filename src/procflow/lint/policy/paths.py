@@ -122,6 +122,9 @@ def _stage_moves(rule: StageRule, row: Row, defects: bool, bounded: int) -> list
         if rule.escalation is not None and rule.escalation.to != NOWHERE:
             target = rule.escalation.to
             found.setdefault((target, "escalate"), Move(rule.index, target, "escalate"))
+        if rule.lots is not None and rule.lots.on_reject != NOWHERE:
+            target = rule.lots.on_reject
+            found.setdefault((target, "reject"), Move(rule.index, target, "reject"))
     return list(found.values())
 
 

@@ -244,7 +244,13 @@ def _culprit_path(move: Move | None, flow: Flow, situation: Situation) -> DocPat
     target = flow.name(move.target)
     if move.kind == "join":
         return ("stages", source, "join")
-    kinds = {"next": "next", "defect": "defect", "escalate": "escalate", "split": "split"}
+    kinds = {
+        "next": "next",
+        "defect": "defect",
+        "escalate": "escalate",
+        "split": "split",
+        "reject": "reject",
+    }
     item = dict(zip(flow.attributes, situation.row, strict=True))
     for route in flow.graph.routes(source):
         taken = route.when is None or route.when.evaluate(item)
