@@ -35,6 +35,7 @@ from typing import Any
 
 import networkx as nx
 
+from procflow.analysis.consensus import ConsensusFigures, consensus_figures
 from procflow.analysis.classes import ItemClass, item_classes
 from procflow.analysis.queueing import Arrivals, WaitModel
 from procflow.analysis.traffic import Chain, ChainTooLarge, EndlessLoop, State, Tally
@@ -141,6 +142,8 @@ class Capacity:
     quality: Quality | None = None
     mean_cycle_time: float = math.nan
     notes: list[str] = field(default_factory=list)
+    #: per consensus stage: labels per item, consensus accuracy, disagreement (exact)
+    consensus: tuple[ConsensusFigures, ...] = ()
 
     @property
     def endless(self) -> bool:
@@ -182,6 +185,7 @@ class Capacity:
             "pools": {name: asdict(p) for name, p in self.pools.items()},
             "stages": {name: {**asdict(s), "exact": s.exact} for name, s in self.stages.items()},
             "quality": asdict(self.quality) if self.quality else None,
+            "consensus": {c.stage: asdict(c) for c in self.consensus},
             "overloads": [asdict(o) for o in self.overloads()],
             "notes": list(self.notes),
         }
@@ -271,6 +275,7 @@ def analyze(process: Process, flow: Flow | None = None) -> Capacity:
         quality=quality,
         mean_cycle_time=cycle,
         notes=_notes(process, flow, escalating),
+        consensus=tuple(consensus_figures(flow)),
     )
 
 
@@ -344,7 +349,8 @@ def _wait_models(
     for rule in flow.rules:
         if rule.pool is None or rule.duration is None or rule.pool not in process.resources:
             continue
-        visits = tally.visits.get(rule.index, 0.0) * rate
+        # a consensus's labels are each a task of the pool
+        visits = tally.visits.get(rule.index, 0.0) * rate * rule.tasks
         patience = rule.escalation.patience if rule.escalation else math.inf
         classes[rule.pool].append(Arrivals(visits, patience))
         worked = visits - tally.escalated.get(rule.index, 0.0) * rate
@@ -384,7 +390,7 @@ def _pool_loads(
     for rule in flow.rules:
         if rule.pool is None or rule.duration is None:
             continue
-        arriving = tally.visits.get(rule.index, 0.0) * rate
+        arriving = tally.visits.get(rule.index, 0.0) * rate * rule.tasks
         served = arriving - tally.escalated.get(rule.index, 0.0) * rate
         tasks[rule.pool] += arriving
         worked[rule.pool] += served
@@ -438,7 +444,7 @@ def _skill_loads(
             if rule.skill_from >= 0:
                 value = item_class.row[rule.skill_from]
                 skill = None if value is None else str(value)
-            need[skill] += weight * rate * served * rule.duration.mean
+            need[skill] += weight * rate * served * rule.tasks * rule.duration.mean
     teams = [(skills, profile.mean()) for skills, profile in resource.teams_working]
 
     def able(skill: str | None) -> float:

@@ -50,6 +50,7 @@ from typing import Any, Protocol
 import networkx as nx
 
 from procflow.expr import Expr
+from procflow.flow.consensus import ADJUDICATE, WRONG, ConsensusRule
 from procflow.flow.graph import FlowGraph, build_graph
 from procflow.model.distributions import Distribution
 from procflow.model.process import Process, StageKind
@@ -165,6 +166,28 @@ class StageRule:
     #: the skill the work needs, or the row position of the attribute that names it
     skill: str | None
     skill_from: int
+    #: several people label each item (None: one person works on it)
+    consensus: ConsensusRule | None = None
+    #: separation of duties: the stages whose worker of an item may not work on it here
+    #: (the stage itself for a consensus: nobody labels one item twice)
+    not_by: tuple[int, ...] = ()
+    #: tasks per visit for the pool: a consensus's expected labels, else 1
+    tasks: float = 1.0
+
+    def settle(self, item: ItemState, right: int, wrong: int, draws: Draws) -> tuple[int, int]:
+        """Where an item goes once its labels at this consensus stage are in.
+
+        Labels that settle nothing send it to ``adjudicate``; a wrong answer that stands
+        leaves a defect on it (a right one leaves it as it was); then it is routed.
+        """
+        consensus = self.consensus
+        assert consensus is not None
+        verdict = consensus.verdict(right, wrong)
+        if verdict == ADJUDICATE:
+            return consensus.adjudicate, PASSED
+        if verdict == WRONG:
+            item.defect = True
+        return self.leave(item, draws)
 
     def leave(self, item: ItemState, draws: Draws) -> tuple[int, int]:
         """Steps 3 to 5: where ``item`` goes next, and what the review did to it.
@@ -216,6 +239,15 @@ class StageRule:
         own definition.
         """
         found: dict[tuple[int, bool, tuple[int, ...], int], float] = defaultdict(float)
+        if self.consensus is not None:
+            for (right, wrong), chance in self.consensus.finals().items():
+                for u_route, p_route in _regions(self.cumulative):
+                    probe = _Probe(defective, list(attempts), row)
+                    fixed = _Fixed(1.0, 1.0, u_route)
+                    target, review = self.settle(probe, right, wrong, fixed)
+                    key = (target, probe.defect, tuple(probe.attempts), review)
+                    found[key] += chance * p_route
+            return [Outcome(*key, p) for key, p in found.items() if p > 0]
         detect_cuts = (self.review.detection_rate,) if self.review is not None else ()
         for u_detect, p_detect in _regions(detect_cuts):
             for u_error, p_error in _regions((self.error_rate,)):
@@ -345,6 +377,9 @@ def compile_flow(process: Process) -> Flow:
         escalation = None
         if stage.escalate_to is not None and stage.escalate_after is not None:
             escalation = Escalation(stage.escalate_after, at(stage.escalate_to))
+        consensus = None
+        if stage.consensus is not None:
+            consensus = ConsensusRule.of(stage.consensus, at(stage.consensus.adjudicate))
         priority = tuple(
             (rule.when.compile(positions) if rule.when is not None else None, rule.value)
             for rule in stage.priority or []
@@ -368,6 +403,10 @@ def compile_flow(process: Process) -> Flow:
                 priority=priority,
                 skill=stage.skill,
                 skill_from=positions[stage.skill_from] if stage.skill_from is not None else -1,
+                consensus=consensus,
+                not_by=tuple(at(n) for n in stage.not_by or [])
+                + ((i,) if stage.consensus is not None else ()),
+                tasks=consensus.expected_labels() if consensus is not None else 1.0,
             )
         )
     entries = tuple(
@@ -403,6 +442,8 @@ def returning(rules: Sequence[StageRule], slots: int) -> tuple[tuple[bool, ...],
             targets.add(rule.review.on_defect)
         if rule.escalation is not None:
             targets.add(rule.escalation.to)
+        if rule.consensus is not None:
+            targets.add(rule.consensus.adjudicate)
         moves.add_edges_from((rule.index, t) for t in targets if t != NOWHERE)
     group = {
         i: k for k, members in enumerate(nx.strongly_connected_components(moves)) for i in members

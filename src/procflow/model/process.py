@@ -32,6 +32,7 @@ from pydantic_core import PydanticCustomError
 
 from procflow.diagnostics import Location
 from procflow.expr import Expr, ExprError, parse
+from procflow.model.consensus import Consensus
 from procflow.model.calendar import (
     DAY_MINUTES,
     WEEK_MINUTES,
@@ -355,6 +356,10 @@ Priority = Annotated[
     ),
 ]
 
+def _names(value: Any) -> Any:
+    return [value] if isinstance(value, str) else value
+
+
 StageKind = Literal["work", "decision", "split", "end"]
 
 
@@ -420,9 +425,32 @@ class Stage(BaseModel):
     escalate_to: str | None = Field(
         default=None, description="The stage waiting items escalate to (with escalate_after)."
     )
+    consensus: Consensus | None = Field(
+        default=None,
+        description="Several different people label each item and their labels are compared: "
+        "{labelers: 3, accuracy: 0.8, agree: majority, adjudicate: adjudicate}.",
+    )
+    not_by: Annotated[list[str], BeforeValidator(_names)] | None = Field(
+        default=None,
+        description="Separation of duties: the work here is never done by the person who did "
+        "the work at these stages (a stage name or a list).",
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> Stage:
+        if self.consensus is not None:
+            if self.resource is None:
+                raise _stage_error("consensus belongs on a work stage (one with a resource)")
+            extra = [
+                k for k in ("error_rate", "on_defect", "escalate_after") if getattr(self, k)
+            ]
+            if extra:
+                raise _stage_error(
+                    f"a consensus stage takes no {', '.join(extra)}: its labelers' accuracy "
+                    "sets its quality; review its result at a later stage"
+                )
+        if self.not_by is not None and self.resource is None:
+            raise _stage_error("not_by belongs on a work stage (one with a resource)")
         if (self.escalate_after is None) != (self.escalate_to is None):
             raise _stage_error(
                 "escalation needs both escalate_after (how long an item may wait) and "

@@ -124,6 +124,12 @@ def print_capacity(console: Console, process: Process, capacity: Capacity) -> No
             f"Quality   {q.reworks:.3f} reworks per item; "
             f"{format_value('share', q.escaped, unit)} of delivered items escape with a defect"
         )
+    for figures in capacity.consensus:
+        console.print(
+            f"Consensus {figures.stage}: {figures.labels:.2f} labels per item; "
+            f"{format_value('share', figures.accuracy, unit)} of settled items right; "
+            f"{format_value('share', figures.disagreement, unit)} sent to adjudication"
+        )
     overloads = capacity.overloads()
     verdict = (
         "[green]stable[/green]: every pool can keep up on average"

@@ -14,13 +14,15 @@ from collections.abc import Callable
 from typing import Any, cast
 
 from procflow.flow.due import compile_due
-from procflow.flow.routing import Flow, Predicate, Row, StageRule
+from procflow.flow.consensus import ConsensusRule
+from procflow.flow.routing import NOWHERE, Flow, Predicate, Row, StageRule
 from procflow.model.quantities import convert
+from procflow.sim.people import PeoplePool
 from procflow.sim.staff import Skill, StaffPool
 from procflow.sim.stats import Histogram, IntervalTally, TimeAverage
 from procflow.sim.streams import ItemStream, item_uniforms
 
-WORK, DECISION, SPLIT, END = 0, 1, 2, 3
+WORK, DECISION, SPLIT, END, CONSENSUS = 0, 1, 2, 3, 4
 _KIND = {"work": WORK, "decision": DECISION, "split": SPLIT, "end": END}
 
 
@@ -34,13 +36,17 @@ class StageDraws:
     Only the streams the rule can consult exist; the others are never called.
     """
 
-    __slots__ = ("detect", "error", "route")
+    __slots__ = ("detect", "error", "label", "route")
 
     def __init__(self, rule: StageRule, seed: int, replication: int) -> None:
         name = rule.name
         self.detect: Callable[[int, bool], float] = _never
         self.error: Callable[[int, bool], float] = _never
         self.route: Callable[[int, bool], float] = _never
+        #: whether a consensus label is right: below the labelers' accuracy
+        self.label: Callable[[int, bool], float] = _never
+        if rule.consensus is not None:
+            self.label = item_uniforms(seed, replication, f"label:{name}")
         if rule.review is not None:
             self.detect = item_uniforms(seed, replication, f"detect:{name}")
         if rule.error_rate > 0:
@@ -53,10 +59,10 @@ class PlannedStage:
     """One stage in the simulator: its rule, pool, streams and statistics."""
 
     __slots__ = (
-        "by_interval", "draws", "duration", "escalate_after", "escalate_to", "escalated",
-        "index", "join", "kind", "leave", "name", "patience", "pool", "priority", "queue", "rule",
-        "skill",
-        "skill_from", "split", "visits", "waits",
+        "by_interval", "complete", "consensus", "draws", "duration", "escalate_after",
+        "escalate_to", "escalated", "index", "join", "kind", "labels", "leave", "name", "not_by",
+        "patience", "pool", "priority", "queue", "queued", "remembered", "rule", "skill",
+        "skill_from", "split", "verdicts", "visits", "waits",
     )  # fmt: skip
 
     def __init__(
@@ -69,7 +75,19 @@ class PlannedStage:
         self.rule = rule
         self.index = rule.index
         self.name = rule.name
-        self.kind = _KIND[rule.kind]
+        self.kind = CONSENSUS if rule.consensus is not None else _KIND[rule.kind]
+        #: a work stage: it has a queue (a consensus stage is one)
+        self.queued = rule.kind == "work"
+        #: what the engine calls when a task here is done (set by the engine)
+        self.complete: Callable[[Any], None] = _never_done
+        self.consensus: ConsensusRule | None = rule.consensus
+        #: separation of duties, within this stage's pool: the stages whose workers of an
+        #: item may not take it here; and whether a rule reads who worked here
+        self.not_by: tuple[int, ...] = ()
+        self.remembered = False
+        #: at a consensus stage: labels done, and the verdicts (right, wrong, adjudicate)
+        self.labels = 0
+        self.verdicts = [0, 0, 0]
         #: the pool of a work stage (None elsewhere: the engine reads it at work stages only)
         self.pool = cast(StaffPool, pool)
         self.duration: ItemStream | None = None
@@ -115,8 +133,9 @@ class Plan:
         self.unit_hours = convert(1.0, process.time_unit, "hour")
         #: the minute of the week at the run's time 0 (Monday 00:00, or a snapshot's time)
         self.start = start
+        named = people_pools(flow)
         self.pools = {
-            name: StaffPool(name, r, self.unit_minutes, start)
+            name: (PeoplePool if name in named else StaffPool)(name, r, self.unit_minutes, start)
             for name, r in process.resources.items()
         }
         self.stages = [
@@ -125,12 +144,38 @@ class Plan:
             )
             for rule in flow.rules
         ]
+        for rule, stage in zip(flow.rules, self.stages, strict=True):
+            if rule.pool in named:
+                stage.not_by = tuple(
+                    s for s in rule.not_by if s != NOWHERE and flow.rules[s].pool == rule.pool
+                )
+                for s in stage.not_by:
+                    self.stages[s].remembered = True
+        #: items must remember who worked on them (``item.hands``)
+        self.named = bool(named)
         self.attributes = flow.attributes
         self.attr_index = {name: k for k, name in enumerate(flow.attributes)}
         self.slots = flow.bounded
         self.entries = [entry for _, entry in flow.entries]
         #: each arriving item's due date (None: the process has no due dates)
         self.due = compile_due(process, flow.attributes, start)
+
+
+def _never_done(event: Any) -> None:
+    raise AssertionError("the engine sets what happens when a task is done")
+
+
+def people_pools(flow: Flow) -> frozenset[str]:
+    """The pools whose people must be told apart: a separation-of-duties rule reads them.
+
+    A ``not_by`` on a stage of another pool separates nothing (different people).
+    """
+    return frozenset(
+        rule.pool
+        for rule in flow.rules
+        if rule.pool is not None
+        and any(s != NOWHERE and flow.rules[s].pool == rule.pool for s in rule.not_by)
+    )
 
 
 def skill_of(stage: PlannedStage, row: Row) -> Skill:

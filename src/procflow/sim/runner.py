@@ -26,7 +26,6 @@ from procflow.model.settings import RunSettings
 from procflow.results import Replication, Results, kpi_estimates, precision_of, summarize
 from procflow.sim.engine import Engine
 from procflow.sim.executor import Executor, LocalExecutor
-from procflow.sim.plan import WORK
 from procflow.sim.stats import IntervalTally
 from procflow.sim.warmup import PILOT, choose
 
@@ -63,7 +62,7 @@ def _interval_tallies(engine: Engine, settings: RunSettings) -> dict[str, Interv
     week = convert(1.0, "week", engine.process.time_unit)
     tallies = {pool: IntervalTally(asked.length, week, within) for pool, within in asked.within}
     for stage in engine.stages:
-        if stage.kind == WORK and stage.rule.pool in tallies:
+        if stage.queued and stage.rule.pool in tallies:
             stage.by_interval = tallies[stage.rule.pool]
     return tallies
 
