@@ -35,8 +35,8 @@ from typing import Any
 
 import networkx as nx
 
-from procflow.analysis.consensus import ConsensusFigures, consensus_figures
 from procflow.analysis.classes import ItemClass, item_classes
+from procflow.analysis.consensus import ConsensusFigures, consensus_figures
 from procflow.analysis.queueing import Arrivals, WaitModel
 from procflow.analysis.traffic import Chain, ChainTooLarge, EndlessLoop, State, Tally
 from procflow.flow.routing import Flow, Outcome, Row, compile_flow

@@ -32,7 +32,6 @@ from pydantic_core import PydanticCustomError
 
 from procflow.diagnostics import Location
 from procflow.expr import Expr, ExprError, parse
-from procflow.model.consensus import Consensus
 from procflow.model.calendar import (
     DAY_MINUTES,
     WEEK_MINUTES,
@@ -44,6 +43,7 @@ from procflow.model.calendar import (
     week_intervals,
     whole_day,
 )
+from procflow.model.consensus import Consensus
 from procflow.model.distributions import KINDS, Distribution
 from procflow.model.duedates import DueDates
 from procflow.model.fields import (
@@ -356,6 +356,7 @@ Priority = Annotated[
     ),
 ]
 
+
 def _names(value: Any) -> Any:
     return [value] if isinstance(value, str) else value
 
@@ -441,9 +442,7 @@ class Stage(BaseModel):
         if self.consensus is not None:
             if self.resource is None:
                 raise _stage_error("consensus belongs on a work stage (one with a resource)")
-            extra = [
-                k for k in ("error_rate", "on_defect", "escalate_after") if getattr(self, k)
-            ]
+            extra = [k for k in ("error_rate", "on_defect", "escalate_after") if getattr(self, k)]
             if extra:
                 raise _stage_error(
                     f"a consensus stage takes no {', '.join(extra)}: its labelers' accuracy "

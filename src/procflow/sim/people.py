@@ -109,9 +109,7 @@ class PeoplePool(StaffPool):
             head = queue[0]
             if not allowed(person, head[3], head[4]):
                 # rarely: the most urgent task is one this person may not do
-                fits = [
-                    e for e in queue if e[3].ticket == e[2] and allowed(person, e[3], e[4])
-                ]
+                fits = [e for e in queue if e[3].ticket == e[2] and allowed(person, e[3], e[4])]
                 if not fits:
                     continue
                 head = min(fits)

@@ -13,8 +13,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, cast
 
-from procflow.flow.due import compile_due
 from procflow.flow.consensus import ConsensusRule
+from procflow.flow.due import compile_due
 from procflow.flow.routing import NOWHERE, Flow, Predicate, Row, StageRule
 from procflow.model.quantities import convert
 from procflow.sim.people import PeoplePool
