@@ -3,7 +3,7 @@
 Codes are stable: a code is never reused for another meaning. Families:
 ``PF0xx`` loading and schema, ``PF1xx`` structure and names, ``PF2xx``
 probabilities, ``PF3xx`` conditions, ``PF4xx`` capacity, ``PF5xx`` SLAs, ``PF6xx``
-scenarios. The checks made while a file is loaded are catalogued in
+scenarios, ``PF75x`` consensus and separation of duties. The checks made while a file is loaded are catalogued in
 :mod:`procflow.diagnostics.checks`; the lookup here covers them and the rules alike,
 and refuses a code or name that does not exist, suggesting the closest one.
 
@@ -22,6 +22,13 @@ from procflow.diagnostics.suggest import closest
 from procflow.lint.rule import Rule
 from procflow.lint.rules.capacity import HighUtilization, OverloadedPool, UnderstaffedHours
 from procflow.lint.rules.conditions import ImpossibleValue, TypeMismatch, UnknownAttribute
+from procflow.lint.rules.consensus import (
+    ConsensusLargerThanPool,
+    ConsensusNoBetterThanChance,
+    NotByUnknownStage,
+    SeparationNeedsMorePeople,
+    UnsettledWithoutAdjudication,
+)
 from procflow.lint.rules.duedates import (
     DueBeforeWorkIsDone,
     EarliestDueWithoutDueDates,
@@ -80,6 +87,11 @@ RULES: tuple[type[Rule], ...] = (
     UnknownDueValue,
     DueBeforeWorkIsDone,
     EarliestDueWithoutDueDates,
+    ConsensusLargerThanPool,
+    SeparationNeedsMorePeople,
+    NotByUnknownStage,
+    UnsettledWithoutAdjudication,
+    ConsensusNoBetterThanChance,
 )
 
 

@@ -361,6 +361,14 @@ def _names(value: Any) -> Any:
     return [value] if isinstance(value, str) else value
 
 
+#: One stage name, or a list of them.
+StageNames = Annotated[
+    list[str],
+    BeforeValidator(_names),
+    WithJsonSchema({"anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]}),
+]
+
+
 StageKind = Literal["work", "decision", "split", "end"]
 
 
@@ -431,7 +439,7 @@ class Stage(BaseModel):
         description="Several different people label each item and their labels are compared: "
         "{labelers: 3, accuracy: 0.8, agree: majority, adjudicate: adjudicate}.",
     )
-    not_by: Annotated[list[str], BeforeValidator(_names)] | None = Field(
+    not_by: StageNames | None = Field(
         default=None,
         description="Separation of duties: the work here is never done by the person who did "
         "the work at these stages (a stage name or a list).",

@@ -72,6 +72,7 @@ STAGE_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Escalation (work stages)", ("escalate_after", "escalate_to")),
     ("Reviews (stages that catch defects)", ("detection_rate", "on_defect", "max_attempts")),
     ("Split and join", ("split", "join")),
+    ("Consensus and separation of duties (work stages)", ("consensus", "not_by")),
     ("End stages", ("end",)),
 )
 

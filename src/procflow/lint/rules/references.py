@@ -46,6 +46,7 @@ class UnknownStage(Rule):
                 "defect": "sends defects to",
                 "split": "splits into",
                 "escalate": "escalates to",
+                "adjudicate": "sends unsettled labels to",
             }
             message = (
                 f"stage {route.source!r} {what[route.kind]} {route.target!r}, which is not a stage"
