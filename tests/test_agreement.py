@@ -5,7 +5,8 @@ executes (:mod:`procflow.flow.routing`), so the visits per stage and the quality
 figures that routing alone decides (reworks per item, the share delivered with a
 defect) must agree with a long simulation, for every bundled process and every
 rule fixture that lints clean; so must a consensus stage's labels per item,
-accuracy and disagreement (the exact vote-count chain of :mod:`procflow.flow.consensus`). Stages whose visits depend on escalation, which
+accuracy and disagreement (the exact vote-count chain of :mod:`procflow.flow.consensus`).
+Stages whose visits depend on escalation, which
 the analysis only estimates, must fall between its bounds (nobody escalates,
 everybody who can does).
 
