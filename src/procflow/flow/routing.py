@@ -44,7 +44,7 @@ from __future__ import annotations
 import bisect
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
 import networkx as nx
@@ -53,7 +53,7 @@ from procflow.expr import Expr
 from procflow.flow.consensus import ADJUDICATE, WRONG, ConsensusRule
 from procflow.flow.graph import FlowGraph, build_graph
 from procflow.model.distributions import Distribution
-from procflow.model.process import Process, StageKind
+from procflow.model.process import ATTEMPT, Process, StageKind
 
 #: An item's attribute values, positioned by :attr:`Flow.attributes`.
 Row = tuple[Any, ...]
@@ -173,6 +173,33 @@ class StageRule:
     not_by: tuple[int, ...] = ()
     #: tasks per visit for the pool: a consensus's expected labels, else 1
     tasks: float = 1.0
+    #: the row position of ``attempt``, when this stage's branches read it (-1: they do not),
+    #: and the bounded reviews whose catches count in it (those whose loop holds the stage)
+    attempt_at: int = -1
+    attempt_slots: tuple[int, ...] = ()
+
+    @property
+    def depart(self) -> Callable[[ItemState, Draws], tuple[int, int]]:
+        """:meth:`leave`, or :meth:`leave_counting` where the branches read ``attempt``."""
+        return self.leave_counting if self.attempt_at >= 0 else self.leave
+
+    def attempt(self, attempts: Sequence[int]) -> int:
+        """The item's attempt here: 1, plus the times its rework loop sent it back so far."""
+        return 1 + sum(attempts[slot] for slot in self.attempt_slots)
+
+    def leave_counting(self, item: ItemState, draws: Draws) -> tuple[int, int]:
+        """:meth:`leave` with the item's attempt number in its row (``when: attempt > 1``).
+
+        A catch here sends the item back before any branch is read, so the branches
+        read the attempt the item arrived with.
+        """
+        attrs = item.attrs
+        at = self.attempt_at
+        item.attrs = (*attrs[:at], self.attempt(item.attempts), *attrs[at + 1 :])
+        try:
+            return self.leave(item, draws)
+        finally:
+            item.attrs = attrs
 
     def settle(self, item: ItemState, right: int, wrong: int, draws: Draws) -> tuple[int, int]:
         """Where an item goes once its labels at this consensus stage are in.
@@ -187,7 +214,7 @@ class StageRule:
             return consensus.adjudicate, PASSED
         if verdict == WRONG:
             item.defect = True
-        return self.leave(item, draws)
+        return self.depart(item, draws)
 
     def leave(self, item: ItemState, draws: Draws) -> tuple[int, int]:
         """Steps 3 to 5: where ``item`` goes next, and what the review did to it.
@@ -253,7 +280,7 @@ class StageRule:
             for u_error, p_error in _regions((self.error_rate,)):
                 for u_route, p_route in _regions(self.cumulative):
                     probe = _Probe(defective, list(attempts), row)
-                    target, review = self.leave(probe, _Fixed(u_detect, u_error, u_route))
+                    target, review = self.depart(probe, _Fixed(u_detect, u_error, u_route))
                     key = (target, probe.defect, tuple(probe.attempts), review)
                     found[key] += p_detect * p_error * p_route
         return [Outcome(*key, p) for key, p in found.items() if p > 0]
@@ -412,15 +439,20 @@ def compile_flow(process: Process) -> Flow:
     entries = tuple(
         (k, at(process.entry_stage(arrival))) for k, arrival in enumerate(process.arrivals)
     )
+    back = returning(rules, len(bounded))
+    if ATTEMPT in positions:
+        rules = [
+            replace(
+                rule,
+                attempt_at=positions[ATTEMPT],
+                attempt_slots=tuple(k for k, keep in enumerate(back[rule.index]) if keep),
+            )
+            if any(ATTEMPT in c.attributes() for c, _, _ in rule.conditions)
+            else rule
+            for rule in rules
+        ]
     return Flow(
-        process,
-        build_graph(process),
-        tuple(rules),
-        index,
-        attributes,
-        len(bounded),
-        entries,
-        returning(rules, len(bounded)),
+        process, build_graph(process), tuple(rules), index, attributes, len(bounded), entries, back
     )
 
 

@@ -24,6 +24,7 @@ from procflow.lint.rule import Rule
 from procflow.lint.rules.capacity import HighUtilization, OverloadedPool, UnderstaffedHours
 from procflow.lint.rules.conditions import ImpossibleValue, TypeMismatch, UnknownAttribute
 from procflow.lint.rules.consensus import (
+    AttemptNeverCounts,
     ConsensusLargerThanPool,
     ConsensusNoBetterThanChance,
     NotByUnknownStage,
@@ -93,6 +94,7 @@ RULES: tuple[type[Rule], ...] = (
     NotByUnknownStage,
     UnsettledWithoutAdjudication,
     ConsensusNoBetterThanChance,
+    AttemptNeverCounts,
 )
 
 

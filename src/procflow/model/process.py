@@ -59,6 +59,9 @@ from procflow.model.quantities import ATTRIBUTE_CONTEXT, Duration, Rate, TimeUni
 from procflow.model.staffing import Resource
 from procflow.source import DocPath, Document
 
+#: The name ``when`` conditions read an item's attempt number by (not an attribute's name).
+ATTEMPT = "attempt"
+
 
 def _parse_expression(value: Any) -> Any:
     if isinstance(value, Expr) or value is None:
@@ -205,6 +208,17 @@ class Arrival(BaseModel):
 
     #: The length of a week in the process's time unit (set at validation).
     _week: float = PrivateAttr(default=WEEK_MINUTES)
+
+    @field_validator("attributes")
+    @classmethod
+    def _not_attempt(cls, value: dict[str, Any]) -> dict[str, Any]:
+        if ATTEMPT in value:
+            raise PydanticCustomError(
+                "reserved",
+                "'attempt' is not an attribute: conditions read it as the item's attempt "
+                "number at a stage; give the attribute another name",
+            )
+        return value
 
     @model_validator(mode="after")
     def _one_rate(self, info: ValidationInfo) -> Arrival:

@@ -97,7 +97,7 @@ class PlannedStage:
             )
         self.draws = StageDraws(rule, seed, replication)
         #: the rule's steps 3 to 5 (review, error, route), bound once
-        self.leave: Callable[..., tuple[int, int]] = rule.leave
+        self.leave: Callable[..., tuple[int, int]] = rule.depart
         self.priority: tuple[tuple[Predicate | None, int], ...] = rule.priority
         self.split = rule.split
         self.join = rule.join

@@ -1,4 +1,4 @@
-"""Consensus labeling and separation of duties that cannot work as written."""
+"""Consensus labeling, separation of duties and attempt numbers that cannot work as written."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from procflow.diagnostics import Finding, Severity
 from procflow.diagnostics.suggest import did_you_mean
 from procflow.lint.context import LintContext
 from procflow.lint.rule import Rule
-from procflow.model.process import Process, Stage
+from procflow.model.process import ATTEMPT, Process, Stage
 
 
 def _most_working(process: Process, pool: str) -> int:
@@ -220,4 +220,50 @@ class ConsensusNoBetterThanChance(Rule):
                     f"write the chance a label is right ({1 - accuracy:g} if {accuracy:g} is "
                     "the error rate)",
                     accuracy=accuracy,
+                )
+
+
+class AttemptNeverCounts(Rule):
+    """A condition reads ``attempt`` where it is always 1.
+
+    ``attempt`` is the item's attempt number in a rework loop: 1 the first time
+    through, 2 once a review has sent it back, and so on. It counts the catches of
+    the reviews with ``max_attempts`` whose loop holds the stage (the bound keeps the
+    count finite, so the analysis can follow it). At a stage in no such loop, or in
+    a ``priority`` rule (read when an item arrives at a stage, before any count), it
+    is always 1 and the condition never changes anything.
+
+    Fails::
+
+        qa_review: {resource: qa, detection_rate: 0.9, on_defect: rework, ...}  # no max_attempts
+        rework:
+          next:
+            - {to: senior_fix, when: attempt >= 3}
+
+    Passes: ``max_attempts: 4`` on ``qa_review``.
+    """
+
+    code = "PF755"
+    name = "attempt-never-counts"
+    severity = Severity.WARNING
+
+    def check(self, ctx: LintContext) -> Iterator[Finding]:
+        for rule in ctx.flow.rules:
+            stage = ctx.process.stages[rule.name]
+            for path, condition in stage.conditions():
+                if ATTEMPT not in condition.attributes():
+                    continue
+                if path[0] == "priority":
+                    why = "a priority rule is read as the item arrives, before any attempt counts"
+                    hint = "route by attempt in next branches, to a stage with its own priority"
+                elif not rule.attempt_slots:
+                    why = f"{rule.name!r} is in no rework loop bounded by max_attempts"
+                    hint = "give the review whose on_defect leads here max_attempts"
+                else:
+                    continue
+                yield self.finding(
+                    f"attempt is always 1 in this condition of {rule.name!r}: {why}",
+                    ctx.locate(("stages", rule.name, *path)),
+                    hint,
+                    stage=rule.name,
                 )
