@@ -106,6 +106,8 @@ class ReviewRule:
     max_attempts: int
     #: the item's counter of catches at this review (-1 when unbounded)
     slot: int
+    #: rework at ``on_defect`` goes back to the person who did the work there
+    same_person: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -400,6 +402,7 @@ def compile_flow(process: Process) -> Flow:
                 on_defect=at(stage.on_defect),
                 max_attempts=stage.max_attempts or 0,
                 slot=bounded.index(name) if name in bounded else -1,
+                same_person=stage.back_to == "same_person",
             )
         escalation = None
         if stage.escalate_to is not None and stage.escalate_after is not None:

@@ -28,6 +28,7 @@ from procflow.lint.rules.consensus import (
     ConsensusLargerThanPool,
     ConsensusNoBetterThanChance,
     NotByUnknownStage,
+    SamePersonWithoutWork,
     SeparationNeedsMorePeople,
     UnsettledWithoutAdjudication,
 )
@@ -95,6 +96,7 @@ RULES: tuple[type[Rule], ...] = (
     UnsettledWithoutAdjudication,
     ConsensusNoBetterThanChance,
     AttemptNeverCounts,
+    SamePersonWithoutWork,
 )
 
 

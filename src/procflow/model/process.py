@@ -453,6 +453,11 @@ class Stage(BaseModel):
         description="Several different people label each item and their labels are compared: "
         "{labelers: 3, accuracy: 0.8, agree: majority, adjudicate: adjudicate}.",
     )
+    back_to: Literal["same_person", "anyone"] | None = Field(
+        default=None,
+        description="Who redoes the work a review sends back (with on_defect): same_person, "
+        "the one who did it at the on_defect stage, or anyone (the default).",
+    )
     not_by: StageNames | None = Field(
         default=None,
         description="Separation of duties: the work here is never done by the person who did "
@@ -521,6 +526,8 @@ class Stage(BaseModel):
             raise _stage_error(
                 "a review stage needs both detection_rate and on_defect (where caught defects go)"
             )
+        if self.back_to is not None and self.on_defect is None:
+            raise _stage_error("back_to says who redoes rework: it belongs with on_defect")
         if self.max_attempts is not None and self.on_defect is None:
             raise _stage_error("max_attempts bounds rework: it belongs on a stage with on_defect")
         return self

@@ -11,7 +11,9 @@ rules runs as fast as before.
 
 Who did what is remembered on the item, and only for the stages a rule reads:
 ``item.hands`` maps such a stage to the people who worked on the item there
-(the labelers of a consensus, each worker of a rework loop).
+(the labelers of a consensus, each worker of a rework loop). Rework sent back with
+``back_to: same_person`` waits for the person who did the work first: it is the one
+task only they may take.
 """
 
 from __future__ import annotations
@@ -34,8 +36,13 @@ class Person:
 
 
 def allowed(person: Person, item: Any, stage: Any) -> bool:
-    """Whether ``person`` may take ``item``'s task at ``stage`` (its ``not_by`` stages)."""
+    """Whether ``person`` may take ``item``'s task at ``stage``: the one who did it first,
+    for rework that goes back to the same person; else anyone but its ``not_by`` workers."""
     hands = item.hands
+    if stage.same_person:
+        done: list[int] | None = hands.get(stage.index)
+        if done:
+            return person.number == done[0]
     return not any(person.number in hands.get(s, ()) for s in stage.not_by)
 
 

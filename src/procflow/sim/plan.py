@@ -61,8 +61,8 @@ class PlannedStage:
     __slots__ = (
         "by_interval", "complete", "consensus", "draws", "duration", "escalate_after",
         "escalate_to", "escalated", "index", "join", "kind", "labels", "leave", "name", "not_by",
-        "patience", "pool", "priority", "queue", "queued", "remembered", "rule", "skill",
-        "skill_from", "split", "verdicts", "visits", "waits",
+        "patience", "pool", "priority", "queue", "queued", "remembered", "rule", "same_person",
+        "skill", "skill_from", "split", "verdicts", "visits", "waits",
     )  # fmt: skip
 
     def __init__(
@@ -85,6 +85,9 @@ class PlannedStage:
         #: item may not take it here; and whether a rule reads who worked here
         self.not_by: tuple[int, ...] = ()
         self.remembered = False
+        #: work here on an item is always done by the person who did it first (rework
+        #: sent back with ``back_to: same_person``)
+        self.same_person = False
         #: at a consensus stage: labels done, and the verdicts (right, wrong, adjudicate)
         self.labels = 0
         self.verdicts = [0, 0, 0]
@@ -151,6 +154,8 @@ class Plan:
                 )
                 for s in stage.not_by:
                     self.stages[s].remembered = True
+            for s in _same_person(flow, rule):
+                self.stages[s].same_person = self.stages[s].remembered = True
         #: items must remember who worked on them (``item.hands``)
         self.named = bool(named)
         self.attributes = flow.attributes
@@ -166,16 +171,28 @@ def _never_done(event: Any) -> None:
 
 
 def people_pools(flow: Flow) -> frozenset[str]:
-    """The pools whose people must be told apart: a separation-of-duties rule reads them.
+    """The pools whose people must be told apart: a separation-of-duties rule reads them,
+    or rework goes back to the same person there.
 
     A ``not_by`` on a stage of another pool separates nothing (different people).
     """
-    return frozenset(
+    separated = {
         rule.pool
         for rule in flow.rules
         if rule.pool is not None
         and any(s != NOWHERE and flow.rules[s].pool == rule.pool for s in rule.not_by)
-    )
+    }
+    returned = {flow.rules[s].pool for rule in flow.rules for s in _same_person(flow, rule)}
+    return frozenset(p for p in separated | returned if p is not None)
+
+
+def _same_person(flow: Flow, rule: StageRule) -> tuple[int, ...]:
+    """The work stage a review sends rework back to the same person at (none, or one)."""
+    review = rule.review
+    if review is None or not review.same_person or review.on_defect == NOWHERE:
+        return ()
+    target = flow.rules[review.on_defect]
+    return (target.index,) if target.kind == "work" and target.consensus is None else ()
 
 
 def skill_of(stage: PlannedStage, row: Row) -> Skill:

@@ -267,3 +267,39 @@ class AttemptNeverCounts(Rule):
                     hint,
                     stage=rule.name,
                 )
+
+
+class SamePersonWithoutWork(Rule):
+    """``back_to: same_person`` sends rework to a stage where no one person did the work.
+
+    Rework goes back to the person who did the work at the review's ``on_defect``
+    stage. That stage must be a work stage done by one person: a decision stage has
+    nobody, and a consensus stage has several labelers (and never asks one twice).
+    Without one, the rework goes to anyone, as if ``back_to`` were not written.
+
+    Fails::
+
+        qa_review: {on_defect: rework_router, back_to: same_person, ...}  # a decision stage
+
+    Passes: ``on_defect: label`` (the work stage whose labeler redoes the task).
+    """
+
+    code = "PF756"
+    name = "same-person-without-work"
+    severity = Severity.WARNING
+
+    def check(self, ctx: LintContext) -> Iterator[Finding]:
+        stages = ctx.process.stages
+        for name, stage in stages.items():
+            target = stages.get(stage.on_defect or "")
+            if stage.back_to != "same_person" or target is None:
+                continue
+            if target.kind != "work" or target.consensus is not None:
+                what = "a consensus stage" if target.consensus is not None else target.kind
+                yield self.finding(
+                    f"{name!r} sends rework back to the same person at {stage.on_defect!r}, "
+                    f"where no one person did the work (a {what} stage): anyone redoes it",
+                    ctx.locate(("stages", name, "back_to")),
+                    "send on_defect to the work stage to redo, or drop back_to",
+                    target=stage.on_defect,
+                )
