@@ -10,6 +10,7 @@ then the engine's separation of duties is read off its event log, person by pers
 from __future__ import annotations
 
 import csv
+import json
 import math
 from collections import defaultdict
 from pathlib import Path
@@ -281,3 +282,14 @@ def test_not_by_another_pool_separates_nothing_and_numbers_nobody() -> None:
     plan = Plan(compile_flow(load_text(text)), 1, 0)
     assert type(plan.pools["reviewer"]) is StaffPool
     assert plan.stages[1].not_by == ()
+
+
+def test_analyze_reports_the_consensus_figures(tmp_path: Path) -> None:
+    path = write_process(tmp_path, ADJUDICATED)
+    result = run("analyze", str(path), "--format", "json")
+    assert result.exit_code == 0, result.output
+    figures = json.loads(result.output)["consensus"]
+    assert figures["dynamic"]["labels"] == pytest.approx(2.64)
+    assert figures["dynamic"]["disagreement"] == pytest.approx(0.1024)
+    assert figures["unanimous"]["labels"] == 2
+    assert figures["unanimous"]["accuracy"] == pytest.approx(0.85**2 / (0.85**2 + 0.15**2))

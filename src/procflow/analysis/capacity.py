@@ -37,9 +37,9 @@ import networkx as nx
 
 from procflow.analysis.classes import ItemClass, item_classes
 from procflow.analysis.consensus import ConsensusFigures, consensus_figures
-from procflow.analysis.queueing import Arrivals, WaitModel
+from procflow.analysis.queueing import Arrivals, WaitModel, expected_maximum
 from procflow.analysis.traffic import Chain, ChainTooLarge, EndlessLoop, State, Tally
-from procflow.flow.routing import Flow, Outcome, Row, compile_flow
+from procflow.flow.routing import Flow, Outcome, Row, StageRule, compile_flow
 from procflow.model.process import Process
 from procflow.results.jsonio import json_ready
 from procflow.results.records import AnalyticCheck, Overload
@@ -251,7 +251,7 @@ def analyze(process: Process, flow: Flow | None = None) -> Capacity:
             patience = rule.escalation.patience if rule.escalation else math.inf
             wait = models[rule.pool].mean_wait(patience)
             share = escalated / visits if visits > 0 else 0.0
-            visit_time[rule.index] = wait + (1 - share) * service
+            visit_time[rule.index] = _visit_time(rule, wait + (1 - share) * service)
         stages[rule.name] = StageLoad(
             rule.name, visits, visits * total_rate, wait, service, escalated, ranges[rule.index]
         )
@@ -277,6 +277,20 @@ def analyze(process: Process, flow: Flow | None = None) -> Capacity:
         notes=_notes(process, flow, escalating),
         consensus=tuple(consensus_figures(flow)),
     )
+
+
+def _visit_time(rule: StageRule, task: float) -> float:
+    """An item's time at a stage whose tasks each take ``task`` (wait and work).
+
+    A consensus takes its labels: the first ``fewest`` at once in parallel mode (the
+    slowest decides, as at a split's join), then the others one after another.
+    """
+    consensus = rule.consensus
+    if consensus is None:
+        return task
+    if not consensus.parallel:
+        return rule.tasks * task
+    return expected_maximum([task] * consensus.fewest) + (rule.tasks - consensus.fewest) * task
 
 
 def _weights(process: Process, classes: Sequence[ItemClass], total_rate: float) -> list[float]:
