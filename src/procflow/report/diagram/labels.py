@@ -19,6 +19,8 @@ def route_label(route: Route, stage: Stage) -> str:
         return "parallel"
     if route.kind == "escalate":
         return "escalate after waiting"
+    if route.kind == "adjudicate":
+        return "labels disagree"
     if route.when is not None:
         return str(route.when)
     if route.probability is not None:
