@@ -203,6 +203,23 @@ def print_results(console: Console, results: Results) -> None:
             row.append(format_value("share", escalated.mean, unit) if escalated else "")
         stages.add_row(*row)
     console.print(stages)
+    consensus = [n for n in results.work_stages if f"stages.{n}.labels_per_item" in k]
+    if consensus:
+        table = _table("Consensus", ["stage", "labels/item", "accuracy", "disagreement"])
+        for name in consensus:
+            p = f"stages.{name}."
+            table.add_row(
+                name,
+                *(
+                    "{} ({})".format(*format_estimate(kind, k[p + key], unit))
+                    for kind, key in (
+                        ("number", "labels_per_item"),
+                        ("share", "consensus_accuracy"),
+                        ("share", "disagreement"),
+                    )
+                ),
+            )
+        console.print(table)
 
     if results.slas:
         slas = _table("SLAs", ["SLA", "target", "attained", "95% interval", "verdict"])
