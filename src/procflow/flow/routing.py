@@ -30,10 +30,15 @@ The order of events at a stage
 4. **Error.** An item going on without a defect picks one up from this stage's
    own work with probability ``error_rate``: a review never catches the errors
    made at the review itself; a later review may.
-5. **Route.** The first ``when`` branch whose condition holds; otherwise one draw
-   among the ``probability`` branches (in the order written); otherwise the
-   default branch (only ``to``). Without one, the item has nowhere to go (lint
-   reports it).
+   At a **consensus** stage (``consensus``) the work is several labels by different
+   people, and instead of steps 3 and 4 the labels settle the item
+   (:mod:`procflow.flow.consensus`): labels that settle nothing send it to
+   ``adjudicate``, a wrong answer that stands leaves a defect (:meth:`StageRule.settle`).
+5. **Route.** The first ``when`` branch whose condition holds (``attempt`` reads
+   the item's attempt number in its bounded rework loop: :meth:`StageRule.attempt`);
+   otherwise one draw among the ``probability`` branches (in the order written);
+   otherwise the default branch (only ``to``). Without one, the item has nowhere to
+   go (lint reports it).
 
 This holds for every stage that may review: work stages, decision stages, and
 joins (which are work or decision stages).
