@@ -10,10 +10,10 @@ the engine asks the stage's :class:`~procflow.flow.StageRule`, the one definitio
 the analysis reads too. The engine only moves items between queues, people and
 stages in time. At a consensus stage each label is a task of its own, for someone who
 has not labeled the item (:mod:`procflow.sim.people`); once the labels are in, the
-stage's rule settles the item (:meth:`~procflow.flow.StageRule.settle`). For speed, nothing in the per-event path looks anything up by name
-or touches a Pydantic object (see :mod:`procflow.sim.plan`). An item costs one SimPy
-event per arrival and one per service, where a generator process per item with a
-``Resource`` request needs several.
+stage's rule settles the item (:meth:`~procflow.flow.StageRule.settle`). For speed,
+nothing in the per-event path looks anything up by name or touches a Pydantic object
+(see :mod:`procflow.sim.plan`). An item costs one SimPy event per arrival and one per
+service, where a generator process per item with a ``Resource`` request needs several.
 
 At the horizon the window's numbers are taken, new arrivals stop, and the run goes
 on until every item that arrived in the window is delivered (see
