@@ -28,6 +28,7 @@ from procflow.report.format import (
     replications,
 )
 from procflow.results import Comparison, Optimization, Results, Sweep, Tone
+from procflow.results.catalogue import lookup
 
 _TONE_STYLE: dict[Tone, str] = {"ok": "bold green", "warn": "bold yellow", "bad": "bold red"}
 
@@ -211,12 +212,8 @@ def print_results(console: Console, results: Results) -> None:
             table.add_row(
                 name,
                 *(
-                    "{} ({})".format(*format_estimate(kind, k[p + key], unit))
-                    for kind, key in (
-                        ("number", "labels_per_item"),
-                        ("share", "consensus_accuracy"),
-                        ("share", "disagreement"),
-                    )
+                    "{} ({})".format(*format_estimate(lookup(p + key).kpi.unit, k[p + key], unit))
+                    for key in ("labels_per_item", "consensus_accuracy", "disagreement")
                 ),
             )
         console.print(table)
