@@ -260,6 +260,29 @@ def test_no_item_is_labeled_twice_by_one_person_or_reviewed_by_its_labeler(
     assert people == {f"annotator#{k}" for k in range(1, 7)}
 
 
+def test_people_come_and_go_with_their_shifts_and_separation_still_holds(tmp_path: Path) -> None:
+    """A day crew joins at 09:00 and leaves at 17:00 (finishing what they hold): the people
+    who come on shift take waiting tasks they may do, and nobody labels an item twice."""
+    calendar = (
+        "  annotator:\n    calendar:\n"
+        '      - {name: around the clock, days: all, hours: "00:00-24:00", count: 5}\n'
+        '      - {name: day crew, days: all, hours: "09:00-17:00", count: 4}'
+    )
+    text = SEPARATED.replace("MODE", "parallel").replace("  annotator: {count: 6}", calendar)
+    path = write_process(tmp_path, text)
+    log = tmp_path / "events.csv"
+    result = run("simulate", str(path), "-r", "1", "--horizon", "2 days", "--events", str(log))
+    assert result.exit_code == 0, result.output
+    people: set[str] = set()
+    for case, visits in _visits(log).items():
+        labelers = [v["resource"] for v in visits if v["activity"] == "label"]
+        reviewers = [v["resource"] for v in visits if v["activity"] == "peer_review"]
+        assert len(set(labelers)) == len(labelers), case
+        assert not set(reviewers) & set(labelers), case
+        people |= set(labelers) | set(reviewers)
+    assert people == {f"annotator#{k}" for k in range(1, 10)}  # the day crew worked too
+
+
 def test_a_process_without_these_rules_keeps_its_counted_pools() -> None:
     """Only a pool a separation-of-duties rule reads numbers its people (the hot path of
     every other pool is unchanged)."""
