@@ -4,7 +4,9 @@ The analysis reads each stage's behaviour from the same rule the simulator
 executes (:mod:`procflow.flow.routing`), so the visits per stage and the quality
 figures that routing alone decides (reworks per item, the share delivered with a
 defect) must agree with a long simulation, for every bundled process and every
-rule fixture that lints clean. Stages whose visits depend on escalation, which
+rule fixture that lints clean; so must a consensus stage's labels per item,
+accuracy and disagreement (the exact vote-count chain of :mod:`procflow.flow.consensus`).
+Stages whose visits depend on escalation, which
 the analysis only estimates, must fall between its bounds (nobody escalates,
 everybody who can does).
 
@@ -122,6 +124,15 @@ def test_analyze_and_simulate_agree(path: Path) -> None:
         samples["escaped share"] = [r.kpis["escaped_defect_rate"] for r in runs]
         escaped = capacity.quality.escaped
         checks.append(("escaped share", escaped, escaped, 0.0))
+    for figures in capacity.consensus:  # consensus stages: the vote-count chain's figures
+        for key, exact in (
+            ("labels_per_item", figures.labels),
+            ("consensus_accuracy", figures.accuracy),
+            ("disagreement", figures.disagreement),
+        ):
+            what = f"{key} at {figures.stage}"
+            samples[what] = [r.kpis[f"stages.{figures.stage}.{key}"] for r in runs]
+            checks.append((what, exact, exact, 0.0))
     critical = t_quantile(1 - ALPHA / (2 * len(checks)), replications - 1)
     for what, low, high, _ in checks:
         mean, se = _mean_and_se(samples[what])

@@ -139,11 +139,21 @@ def test_pm4py_interval_export_reads_like_the_xes(tmp_path):
     frame = pm4py.convert_to_dataframe(intervals)
     assert {"@@duration", "case:modality", "start_timestamp"} <= set(frame.columns)
     frame.sample(frac=1.0, random_state=1).to_csv(exported, index=False)  # rows in any order
-    original = read_event_log(xes)
-    assert read_event_log(exported).visits == tuple(
+    original = tuple(
         dataclasses.replace(v, attributes={k: str(a) for k, a in v.attributes.items()})
-        for v in original.visits
+        for v in read_event_log(xes).visits
     )
+    # pm4py pairs a case's overlapping visits of one activity (a consensus's labels, done
+    # at once) first in, first out, whatever their resource; the XES reader by resource:
+    # the visits' starts and ends are the same, and which end goes with which start may not
+    visits = read_event_log(exported).visits
+    assert len(visits) == len(original)
+    for side in ("started", "ended"):
+        ours = sorted((v.case, v.stage, getattr(v, side)) for v in original)
+        assert sorted((v.case, v.stage, getattr(v, side)) for v in visits) == ours
+    assert [v for v in visits if v.stage != "double_label"] == [
+        v for v in original if v.stage != "double_label"
+    ]
 
 
 def test_columns_by_name_offsets_honoured_rows_in_any_order(tmp_path):

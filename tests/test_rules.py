@@ -121,7 +121,7 @@ def test_codes_and_names_are_well_formed_and_unique() -> None:
     rules = list(all_rule_info().values())
     assert len({r.name for r in rules}) == len(rules)
     for rule in rules:
-        assert re.fullmatch(r"PF[0-6]\d{2}", rule.code), rule.code
+        assert re.fullmatch(r"PF[0-7]\d{2}", rule.code), rule.code
         assert re.fullmatch(r"[a-z]+(-[a-z]+)*", rule.name), rule.name
         assert docs.family_of(rule.code) != docs.OTHER_FAMILY, rule.code
 
@@ -557,6 +557,7 @@ def test_index_groups_codes_by_family() -> None:
         "## PF4xx Capacity",
         "## PF5xx SLAs and due dates",
         "## PF6xx Scenarios",
+        "## PF7xx Quality",
     ]
     assert "| [PF401](PF401.md) | `overloaded-pool` | error |" in index
     assert "| [PF106](PF106.md) | `unused-resource` | warning |" in index

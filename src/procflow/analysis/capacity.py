@@ -37,10 +37,11 @@ import networkx as nx
 
 from procflow.analysis.acceptance import LotCurve, lot_curves
 from procflow.analysis.classes import ItemClass, item_classes
-from procflow.analysis.queueing import Arrivals, WaitModel
+from procflow.analysis.consensus import ConsensusFigures, consensus_figures
+from procflow.analysis.queueing import Arrivals, WaitModel, expected_maximum
 from procflow.analysis.traffic import Chain, ChainTooLarge, EndlessLoop, State, Tally
 from procflow.flow.lots import LotRule, with_incoming
-from procflow.flow.routing import Flow, Outcome, Row, compile_flow
+from procflow.flow.routing import Flow, Outcome, Row, StageRule, compile_flow
 from procflow.model.process import Process
 from procflow.results.jsonio import json_ready
 from procflow.results.records import AnalyticCheck, Overload
@@ -148,6 +149,8 @@ class Capacity:
     notes: list[str] = field(default_factory=list)
     #: the OC curve of each lot stage (see :mod:`procflow.analysis.acceptance`)
     lots: tuple[LotCurve, ...] = ()
+    #: per consensus stage: labels per item, consensus accuracy, disagreement (exact)
+    consensus: tuple[ConsensusFigures, ...] = ()
 
     @property
     def endless(self) -> bool:
@@ -189,6 +192,7 @@ class Capacity:
             "pools": {name: asdict(p) for name, p in self.pools.items()},
             "stages": {name: {**asdict(s), "exact": s.exact} for name, s in self.stages.items()},
             "quality": asdict(self.quality) if self.quality else None,
+            "consensus": {c.stage: asdict(c) for c in self.consensus},
             "overloads": [asdict(o) for o in self.overloads()],
             "notes": list(self.notes),
             "lots": [asdict(curve) for curve in self.lots],
@@ -257,7 +261,7 @@ def analyze(process: Process, flow: Flow | None = None) -> Capacity:
             patience = rule.escalation.patience if rule.escalation else math.inf
             wait = models[rule.pool].mean_wait(patience)
             share = escalated / visits if visits > 0 else 0.0
-            visit_time[rule.index] = wait + (1 - share) * service
+            visit_time[rule.index] = _visit_time(rule, wait + (1 - share) * service)
         stages[rule.name] = StageLoad(
             rule.name, visits, visits * total_rate, wait, service, escalated, ranges[rule.index]
         )
@@ -282,6 +286,7 @@ def analyze(process: Process, flow: Flow | None = None) -> Capacity:
         mean_cycle_time=cycle,
         notes=_notes(process, flow, escalating),
         lots=lot_curves(flow),
+        consensus=tuple(consensus_figures(flow)),
     )
 
 
@@ -306,6 +311,20 @@ def _settle_lots(flow: Flow, classes: Sequence[ItemClass], weights: Sequence[flo
         if moved < _LOT_TOLERANCE:
             break
     return flow
+
+
+def _visit_time(rule: StageRule, task: float) -> float:
+    """An item's time at a stage whose tasks each take ``task`` (wait and work).
+
+    A consensus takes its labels: the first ``fewest`` at once in parallel mode (the
+    slowest decides, as at a split's join), then the others one after another.
+    """
+    consensus = rule.consensus
+    if consensus is None:
+        return task
+    if not consensus.parallel:
+        return rule.tasks * task
+    return expected_maximum([task] * consensus.fewest) + (rule.tasks - consensus.fewest) * task
 
 
 def _weights(process: Process, classes: Sequence[ItemClass], total_rate: float) -> list[float]:
@@ -465,15 +484,14 @@ def _skill_loads(
     for item_class, tally, weight in zip(classes, per_class, weights, strict=True):
         for rule in rules:
             assert rule.duration is not None
-            visits = tally.visits.get(rule.index, 0.0) * rule.worked
-            served = visits - tally.escalated.get(rule.index, 0.0)
+            served = tally.visits.get(rule.index, 0.0) - tally.escalated.get(rule.index, 0.0)
             if served <= 0:
                 continue
             skill = rule.skill
             if rule.skill_from >= 0:
                 value = item_class.row[rule.skill_from]
                 skill = None if value is None else str(value)
-            need[skill] += weight * rate * served * rule.duration.mean
+            need[skill] += weight * rate * served * rule.worked * rule.duration.mean
     teams = [(skills, profile.mean()) for skills, profile in resource.teams_working]
 
     def able(skill: str | None) -> float:

@@ -28,7 +28,8 @@ import numpy as np
 from procflow.expr import Expr, Scalar
 from procflow.flow.routing import Flow, Row
 from procflow.model.distributions import Distribution
-from procflow.model.process import CategoricalAttribute, NumericAttribute
+from procflow.model.fields import MAX_ATTEMPTS
+from procflow.model.process import ATTEMPT, CategoricalAttribute, NumericAttribute
 
 #: Above this many attribute combinations, classes are estimated from a fixed sample.
 MAX_ENUMERATED_CLASSES = 20_000
@@ -60,8 +61,16 @@ def item_classes(flow: Flow, stream: int) -> list[ItemClass]:
     cuts = _cuts([c for rule in flow.rules for c, _, _ in rule.conditions])
     skills = {flow.attributes[p] for p in skill_positions}
 
+    attempt = position.get(ATTEMPT, -1)
+    # conditions on the attempt number tell items apart by their attributes at any attempt
+    probes = _attempts(cuts) if attempt >= 0 else ()
+
     def key(row: Row) -> tuple[object, ...]:
-        return (*(holds(row) for holds in predicates), *(row[p] for p in skill_positions))
+        rows = [row, *((*row[:attempt], a, *row[attempt + 1 :]) for a in probes)]
+        return (
+            *(holds(r) for r in rows for holds in predicates),
+            *(row[p] for p in skill_positions),
+        )
 
     shares: dict[tuple[object, ...], float] = defaultdict(float)
     rows: dict[tuple[object, ...], Row] = {}
@@ -72,6 +81,12 @@ def item_classes(flow: Flow, stream: int) -> list[ItemClass]:
         shares[k] += weight
         rows.setdefault(k, row)
     return [ItemClass(stream, share, rows[k]) for k, share in shares.items() if share > 0]
+
+
+def _attempts(cuts: dict[str, list[float]] | None) -> range:
+    """Attempt numbers that every comparison of ``attempt`` tells apart: 1 to past the last."""
+    limit = max((cuts or {}).get(ATTEMPT, []), default=MAX_ATTEMPTS if cuts is None else 1.0)
+    return range(1, int(min(limit, MAX_ATTEMPTS)) + 2)
 
 
 def _cuts(conditions: Sequence[Expr]) -> dict[str, list[float]] | None:

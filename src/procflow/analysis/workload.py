@@ -84,7 +84,9 @@ def pool_work(process: Process) -> dict[str, PoolWork]:
     for rule in flow.rules:
         if rule.pool is None or rule.duration is None or rule.pool not in stages:
             continue
-        tasks = tuple(c.stages[rule.name].visits if c.stages else 0.0 for c in per_stream)
+        tasks = tuple(
+            c.stages[rule.name].visits * rule.worked if c.stages else 0.0 for c in per_stream
+        )
         patience = rule.escalation.patience if rule.escalation else math.inf
         work = StageWork(rule.name, tasks, rule.duration.mean, rule.duration.scv, patience)
         stages[rule.pool].append(work)

@@ -415,7 +415,8 @@ _XES_TYPES: dict[str, Callable[[str], AttributeValue]] = {
 
 
 def _pair(trace: _Trace) -> list[_Record]:
-    """The visits of a trace: each complete with the oldest open start of its activity."""
+    """The visits of a trace: each complete with the oldest open start of its activity (of
+    its resource, if one has it)."""
     case = trace.case
     if case is None:
         raise _error_at(trace.where, "a trace without a case id (its concept:name)")
@@ -429,8 +430,13 @@ def _pair(trace: _Trace) -> list[_Record]:
             queue = scheduled[stage]
             started[stage].append((event, queue.popleft() if queue else None))
         elif event.transition == "complete":
-            if started[stage]:
-                start, enqueued = started[stage].popleft()
+            opened = started[stage]
+            if opened:
+                # one case's visits of one activity can overlap (a consensus's labels):
+                # the start of the same resource, when the events name one
+                k = next((i for i, (s, _) in enumerate(opened) if s.pool == event.pool), 0)
+                start, enqueued = opened[k]
+                del opened[k]
                 begin, pool = start.moment, event.pool or start.pool
             else:
                 queue = scheduled[stage]

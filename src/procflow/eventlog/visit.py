@@ -12,7 +12,9 @@ The CSV file has one row per visit, in this order of columns:
 ====================  =====================================================
 ``case_id``           the item's id (XES ``case:concept:name``)
 ``activity``          the stage (XES ``concept:name``)
-``resource``          the staff pool that worked on it; empty at an end stage
+``resource``          the staff pool that worked on it; empty at an end stage;
+                      ``pool#n``, the pool's n-th person, in a pool that tells
+                      its people apart (separation of duties, consensus)
 ``enqueue_timestamp`` when the item joined the stage's queue
 ``start_timestamp``   when work started
 ``end_timestamp``     when work ended (XES ``time:timestamp``)

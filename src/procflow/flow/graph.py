@@ -24,7 +24,7 @@ from procflow.expr import Expr
 from procflow.model.process import Process, Stage
 from procflow.source import DocPath
 
-RouteKind = Literal["next", "defect", "split", "escalate", "reject"]
+RouteKind = Literal["next", "defect", "split", "escalate", "reject", "adjudicate"]
 
 
 @dataclass(frozen=True)
@@ -154,6 +154,9 @@ def _routes_of(name: str, stage: Stage) -> Iterator[Route]:
         yield Route(name, stage.on_defect, "defect", (*base, "on_defect"))
     if stage.escalate_to is not None:
         yield Route(name, stage.escalate_to, "escalate", (*base, "escalate_to"))
+    if stage.consensus is not None and stage.consensus.adjudicate is not None:
+        path = (*base, "consensus", "adjudicate")
+        yield Route(name, stage.consensus.adjudicate, "adjudicate", path)
     for index, target in enumerate(stage.split or []):
         yield Route(name, target, "split", (*base, "split", index))
     if stage.lots is not None and stage.lots.rejects_to_stage is not None:

@@ -30,10 +30,15 @@ The order of events at a stage
 4. **Error.** An item going on without a defect picks one up from this stage's
    own work with probability ``error_rate``: a review never catches the errors
    made at the review itself; a later review may.
-5. **Route.** The first ``when`` branch whose condition holds; otherwise one draw
-   among the ``probability`` branches (in the order written); otherwise the
-   default branch (only ``to``). Without one, the item has nowhere to go (lint
-   reports it).
+   At a **consensus** stage (``consensus``) the work is several labels by different
+   people, and instead of steps 3 and 4 the labels settle the item
+   (:mod:`procflow.flow.consensus`): labels that settle nothing send it to
+   ``adjudicate``, a wrong answer that stands leaves a defect (:meth:`StageRule.settle`).
+5. **Route.** The first ``when`` branch whose condition holds (``attempt`` reads
+   the item's attempt number in its bounded rework loop: :meth:`StageRule.attempt`);
+   otherwise one draw among the ``probability`` branches (in the order written);
+   otherwise the default branch (only ``to``). Without one, the item has nowhere to
+   go (lint reports it).
 
 This holds for every stage that may review: work stages, decision stages, and
 joins (which are work or decision stages). A review with ``lots`` inspects only a
@@ -52,11 +57,12 @@ from typing import Any, Protocol
 import networkx as nx
 
 from procflow.expr import Expr
+from procflow.flow.consensus import ADJUDICATE, WRONG, ConsensusRule
 from procflow.flow.graph import FlowGraph, build_graph
 from procflow.flow.lots import LotRule, compile_lots
 from procflow.model.distributions import Distribution
 from procflow.model.lots import ByAttribute
-from procflow.model.process import Process, StageKind
+from procflow.model.process import ATTEMPT, Process, StageKind
 
 #: An item's attribute values, positioned by :attr:`Flow.attributes`.
 Row = tuple[Any, ...]
@@ -109,6 +115,8 @@ class ReviewRule:
     max_attempts: int
     #: the item's counter of catches at this review (-1 when unbounded)
     slot: int
+    #: rework at ``on_defect`` goes back to the person who did the work there
+    same_person: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,12 +179,61 @@ class StageRule:
     skill_from: int
     #: lot acceptance sampling at this review (see :mod:`procflow.flow.lots`)
     lots: LotRule | None = None
+    #: several people label each item (None: one person works on it)
+    consensus: ConsensusRule | None = None
+    #: separation of duties: the stages whose worker of an item may not work on it here
+    #: (the stage itself for a consensus: nobody labels one item twice)
+    not_by: tuple[int, ...] = ()
+    #: labels per visit: a consensus's expected labels, else 1 (see :attr:`worked`)
+    tasks: float = 1.0
+    #: the row position of ``attempt``, when this stage's branches read it (-1: they do not),
+    #: and the bounded reviews whose catches count in it (those whose loop holds the stage)
+    attempt_at: int = -1
+    attempt_slots: tuple[int, ...] = ()
 
     @property
     def worked(self) -> float:
-        """The share of the visits here that the stage's pool works on: all of them, but
-        at a lot stage the items it inspects (:attr:`LotRule.worked`)."""
-        return self.lots.worked if self.lots is not None else 1.0
+        """The pool's tasks per visit here: a consensus's labels (:attr:`tasks`), the
+        share of the items a lot stage inspects (:attr:`LotRule.worked`), else 1."""
+        return self.lots.worked if self.lots is not None else self.tasks
+
+    @property
+    def depart(self) -> Callable[[ItemState, Draws], tuple[int, int]]:
+        """:meth:`leave`, or :meth:`leave_counting` where the branches read ``attempt``."""
+        return self.leave_counting if self.attempt_at >= 0 else self.leave
+
+    def attempt(self, attempts: Sequence[int]) -> int:
+        """The item's attempt here: 1, plus the times its rework loop sent it back so far."""
+        return 1 + sum(attempts[slot] for slot in self.attempt_slots)
+
+    def leave_counting(self, item: ItemState, draws: Draws) -> tuple[int, int]:
+        """:meth:`leave` with the item's attempt number in its row (``when: attempt > 1``).
+
+        A catch here sends the item back before any branch is read, so the branches
+        read the attempt the item arrived with.
+        """
+        attrs = item.attrs
+        at = self.attempt_at
+        item.attrs = (*attrs[:at], self.attempt(item.attempts), *attrs[at + 1 :])
+        try:
+            return self.leave(item, draws)
+        finally:
+            item.attrs = attrs
+
+    def settle(self, item: ItemState, right: int, wrong: int, draws: Draws) -> tuple[int, int]:
+        """Where an item goes once its labels at this consensus stage are in.
+
+        Labels that settle nothing send it to ``adjudicate``; a wrong answer that stands
+        leaves a defect on it (a right one leaves it as it was); then it is routed.
+        """
+        consensus = self.consensus
+        assert consensus is not None
+        verdict = consensus.verdict(right, wrong)
+        if verdict == ADJUDICATE:
+            return consensus.adjudicate, PASSED
+        if verdict == WRONG:
+            item.defect = True
+        return self.depart(item, draws)
 
     def leave(self, item: ItemState, draws: Draws) -> tuple[int, int]:
         """Steps 3 to 5: where ``item`` goes next, and what the review did to it.
@@ -230,12 +287,21 @@ class StageRule:
         if self.lots is not None:
             return self.lots.outcomes(defective, attempts, row)
         found: dict[tuple[int, bool, tuple[int, ...], int], float] = defaultdict(float)
+        if self.consensus is not None:
+            for (right, wrong), chance in self.consensus.finals().items():
+                for u_route, p_route in _regions(self.cumulative):
+                    probe = _Probe(defective, list(attempts), row)
+                    fixed = _Fixed(1.0, 1.0, u_route)
+                    target, review = self.settle(probe, right, wrong, fixed)
+                    key = (target, probe.defect, tuple(probe.attempts), review)
+                    found[key] += chance * p_route
+            return [Outcome(*key, p) for key, p in found.items() if p > 0]
         detect_cuts = (self.review.detection_rate,) if self.review is not None else ()
         for u_detect, p_detect in _regions(detect_cuts):
             for u_error, p_error in _regions((self.error_rate,)):
                 for u_route, p_route in _regions(self.cumulative):
                     probe = _Probe(defective, list(attempts), row)
-                    target, review = self.leave(probe, _Fixed(u_detect, u_error, u_route))
+                    target, review = self.depart(probe, _Fixed(u_detect, u_error, u_route))
                     key = (target, probe.defect, tuple(probe.attempts), review)
                     found[key] += p_detect * p_error * p_route
         return [Outcome(*key, p) for key, p in found.items() if p > 0]
@@ -357,10 +423,14 @@ def compile_flow(process: Process) -> Flow:
                 on_defect=at(stage.on_defect),
                 max_attempts=stage.max_attempts or 0,
                 slot=bounded.index(name) if name in bounded else -1,
+                same_person=stage.back_to == "same_person",
             )
         escalation = None
         if stage.escalate_to is not None and stage.escalate_after is not None:
             escalation = Escalation(stage.escalate_after, at(stage.escalate_to))
+        consensus = None
+        if stage.consensus is not None:
+            consensus = ConsensusRule.of(stage.consensus, at(stage.consensus.adjudicate))
         priority = tuple(
             (rule.when.compile(positions) if rule.when is not None else None, rule.value)
             for rule in stage.priority or []
@@ -384,6 +454,10 @@ def compile_flow(process: Process) -> Flow:
                 priority=priority,
                 skill=stage.skill,
                 skill_from=positions[stage.skill_from] if stage.skill_from is not None else -1,
+                consensus=consensus,
+                not_by=tuple(at(n) for n in stage.not_by or [])
+                + ((i,) if stage.consensus is not None else ()),
+                tasks=consensus.expected_labels() if consensus is not None else 1.0,
             )
         )
         if stage.lots is not None:
@@ -393,15 +467,20 @@ def compile_flow(process: Process) -> Flow:
     entries = tuple(
         (k, at(process.entry_stage(arrival))) for k, arrival in enumerate(process.arrivals)
     )
+    back = returning(rules, len(bounded))
+    if ATTEMPT in positions:
+        rules = [
+            replace(
+                rule,
+                attempt_at=positions[ATTEMPT],
+                attempt_slots=tuple(k for k, keep in enumerate(back[rule.index]) if keep),
+            )
+            if any(ATTEMPT in c.attributes() for c, _, _ in rule.conditions)
+            else rule
+            for rule in rules
+        ]
     return Flow(
-        process,
-        build_graph(process),
-        tuple(rules),
-        index,
-        attributes,
-        len(bounded),
-        entries,
-        returning(rules, len(bounded)),
+        process, build_graph(process), tuple(rules), index, attributes, len(bounded), entries, back
     )
 
 
@@ -425,6 +504,8 @@ def returning(rules: Sequence[StageRule], slots: int) -> tuple[tuple[bool, ...],
             targets.add(rule.escalation.to)
         if rule.lots is not None:
             targets.add(rule.lots.on_reject)
+        if rule.consensus is not None:
+            targets.add(rule.consensus.adjudicate)
         moves.add_edges_from((rule.index, t) for t in targets if t != NOWHERE)
     group = {
         i: k for k, members in enumerate(nx.strongly_connected_components(moves)) for i in members

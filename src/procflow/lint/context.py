@@ -12,7 +12,7 @@ from procflow.expr import AttributeSpec
 from procflow.flow import Flow, FlowGraph, compile_flow
 from procflow.lint.loops import TimelessLoop, instant_loops
 from procflow.lint.policy.paths import MoveGraphs
-from procflow.model.process import CategoricalAttribute, NumericAttribute, Process
+from procflow.model.process import ATTEMPT, CategoricalAttribute, NumericAttribute, Process
 from procflow.source import DocPath
 
 
@@ -56,6 +56,8 @@ class LintContext:
                     else None
                 )
                 specs[name] = AttributeSpec(name, "numeric", low=low)
+        # the attempt number at a stage: 1, 2 ... (see StageRule.attempt)
+        specs[ATTEMPT] = AttributeSpec(ATTEMPT, "numeric", low=1.0)
         return specs
 
     @cached_property

@@ -38,6 +38,7 @@ FAMILIES: tuple[tuple[str, str], ...] = (
     ("PF4", "Capacity"),
     ("PF5", "SLAs and due dates"),
     ("PF6", "Scenarios"),
+    ("PF7", "Quality"),
 )
 OTHER_FAMILY = "Other"
 

@@ -3,9 +3,10 @@
 Codes are stable: a code is never reused for another meaning. Families:
 ``PF0xx`` loading and schema, ``PF1xx`` structure and names, ``PF2xx``
 probabilities (``PF25x`` lot sampling plans), ``PF3xx`` conditions, ``PF4xx`` capacity,
-``PF5xx`` SLAs, ``PF6xx`` scenarios. The checks made while a file is loaded are catalogued in
-:mod:`procflow.diagnostics.checks`; the lookup here covers them and the rules alike,
-and refuses a code or name that does not exist, suggesting the closest one.
+``PF5xx`` SLAs, ``PF6xx`` scenarios, ``PF7xx`` quality (``PF75x`` consensus and separation
+of duties). The checks made while a file is loaded are catalogued in
+:mod:`procflow.diagnostics.checks`; the lookup here covers them and the rules alike, and
+refuses a code or name that does not exist, suggesting the closest one.
 
 An org's policy rules (:mod:`procflow.lint.policy`) have codes of their own
 (``ORG001``); every lookup takes them as ``extra``, so they are selected, ignored
@@ -22,6 +23,15 @@ from procflow.diagnostics.suggest import closest
 from procflow.lint.rule import Rule
 from procflow.lint.rules.capacity import HighUtilization, OverloadedPool, UnderstaffedHours
 from procflow.lint.rules.conditions import ImpossibleValue, TypeMismatch, UnknownAttribute
+from procflow.lint.rules.consensus import (
+    AttemptNeverCounts,
+    ConsensusLargerThanPool,
+    ConsensusNoBetterThanChance,
+    NotByUnknownStage,
+    SamePersonWithoutWork,
+    SeparationNeedsMorePeople,
+    UnsettledWithoutAdjudication,
+)
 from procflow.lint.rules.duedates import (
     DueBeforeWorkIsDone,
     EarliestDueWithoutDueDates,
@@ -92,6 +102,13 @@ RULES: tuple[type[Rule], ...] = (
     UnknownDueValue,
     DueBeforeWorkIsDone,
     EarliestDueWithoutDueDates,
+    ConsensusLargerThanPool,
+    SeparationNeedsMorePeople,
+    NotByUnknownStage,
+    UnsettledWithoutAdjudication,
+    ConsensusNoBetterThanChance,
+    AttemptNeverCounts,
+    SamePersonWithoutWork,
 )
 
 

@@ -43,6 +43,7 @@ from procflow.model.calendar import (
     week_intervals,
     whole_day,
 )
+from procflow.model.consensus import Consensus
 from procflow.model.distributions import KINDS, Distribution
 from procflow.model.duedates import DueDates
 from procflow.model.fields import (
@@ -58,6 +59,9 @@ from procflow.model.lots import Lots
 from procflow.model.quantities import ATTRIBUTE_CONTEXT, Duration, Rate, TimeUnit, convert
 from procflow.model.staffing import Resource
 from procflow.source import DocPath, Document
+
+#: The name ``when`` conditions read an item's attempt number by (not an attribute's name).
+ATTEMPT = "attempt"
 
 
 def _parse_expression(value: Any) -> Any:
@@ -205,6 +209,17 @@ class Arrival(BaseModel):
 
     #: The length of a week in the process's time unit (set at validation).
     _week: float = PrivateAttr(default=WEEK_MINUTES)
+
+    @field_validator("attributes")
+    @classmethod
+    def _not_attempt(cls, value: dict[str, Any]) -> dict[str, Any]:
+        if ATTEMPT in value:
+            raise PydanticCustomError(
+                "reserved",
+                "'attempt' is not an attribute: conditions read it as the item's attempt "
+                "number at a stage; give the attribute another name",
+            )
+        return value
 
     @model_validator(mode="after")
     def _one_rate(self, info: ValidationInfo) -> Arrival:
@@ -356,6 +371,19 @@ Priority = Annotated[
     ),
 ]
 
+
+def _names(value: Any) -> Any:
+    return [value] if isinstance(value, str) else value
+
+
+#: One stage name, or a list of them.
+StageNames = Annotated[
+    list[str],
+    BeforeValidator(_names),
+    WithJsonSchema({"anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]}),
+]
+
+
 StageKind = Literal["work", "decision", "split", "end"]
 
 
@@ -427,9 +455,35 @@ class Stage(BaseModel):
     escalate_to: str | None = Field(
         default=None, description="The stage waiting items escalate to (with escalate_after)."
     )
+    consensus: Consensus | None = Field(
+        default=None,
+        description="Several different people label each item and their labels are compared: "
+        "{labelers: 3, accuracy: 0.8, agree: majority, adjudicate: adjudicate}.",
+    )
+    back_to: Literal["same_person", "anyone"] | None = Field(
+        default=None,
+        description="Who redoes the work a review sends back (with on_defect): same_person, "
+        "the one who did it at the on_defect stage, or anyone (the default).",
+    )
+    not_by: StageNames | None = Field(
+        default=None,
+        description="Separation of duties: the work here is never done by the person who did "
+        "the work at these stages (a stage name or a list).",
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> Stage:
+        if self.consensus is not None:
+            if self.resource is None:
+                raise _stage_error("consensus belongs on a work stage (one with a resource)")
+            extra = [k for k in ("error_rate", "on_defect", "escalate_after") if getattr(self, k)]
+            if extra:
+                raise _stage_error(
+                    f"a consensus stage takes no {', '.join(extra)}: its labelers' accuracy "
+                    "sets its quality; review its result at a later stage"
+                )
+        if self.not_by is not None and self.resource is None:
+            raise _stage_error("not_by belongs on a work stage (one with a resource)")
         if (self.escalate_after is None) != (self.escalate_to is None):
             raise _stage_error(
                 "escalation needs both escalate_after (how long an item may wait) and "
@@ -479,6 +533,8 @@ class Stage(BaseModel):
             raise _stage_error(
                 "a review stage needs both detection_rate and on_defect (where caught defects go)"
             )
+        if self.back_to is not None and self.on_defect is None:
+            raise _stage_error("back_to says who redoes rework: it belongs with on_defect")
         if self.max_attempts is not None and self.on_defect is None:
             raise _stage_error("max_attempts bounds rework: it belongs on a stage with on_defect")
         if self.lots is not None:

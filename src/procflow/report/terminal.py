@@ -126,6 +126,12 @@ def print_capacity(console: Console, process: Process, capacity: Capacity) -> No
             f"Quality   {q.reworks:.3f} reworks per item; "
             f"{format_value('share', q.escaped, unit)} of delivered items escape with a defect"
         )
+    for figures in capacity.consensus:
+        console.print(
+            f"Consensus {figures.stage}: {figures.labels:.2f} labels per item; "
+            f"{format_value('share', figures.accuracy, unit)} of settled items right; "
+            f"{format_value('share', figures.disagreement, unit)} sent to adjudication"
+        )
     overloads = capacity.overloads()
     verdict = (
         "[green]stable[/green]: every pool can keep up on average"
@@ -227,6 +233,19 @@ def print_results(console: Console, results: Results) -> None:
         stages.add_row(*row)
     console.print(stages)
     _print_lots(console, results)
+    consensus = [n for n in results.work_stages if f"stages.{n}.labels_per_item" in k]
+    if consensus:
+        table = _table("Consensus", ["stage", "labels/item", "accuracy", "disagreement"])
+        for name in consensus:
+            p = f"stages.{name}."
+            table.add_row(
+                name,
+                *(
+                    "{} ({})".format(*format_estimate(lookup(p + key).kpi.unit, k[p + key], unit))
+                    for key in ("labels_per_item", "consensus_accuracy", "disagreement")
+                ),
+            )
+        console.print(table)
 
     if results.slas:
         slas = _table("SLAs", ["SLA", "target", "attained", "95% interval", "verdict"])

@@ -254,6 +254,22 @@ CATALOGUE: tuple[Kpi, ...] = (
         "every item of the rejected lots it inspects in full (stages with lots).",
     ),
     Kpi(
+        "stages.{name}.labels_per_item", "{name} labels / item", "number", "lower", "stage",
+        "item", "Labels per item at this consensus stage, on average: each one a task of its "
+        "pool (a dynamic overlap asks for more on hard items).", headline=True,
+    ),
+    Kpi(
+        "stages.{name}.consensus_accuracy", "{name} consensus accuracy", "share", "higher",
+        "stage", "item", "Of the items this consensus stage settled (not sent to adjudicate), "
+        "the share whose answer was right.", headline=True, bounds="share",
+    ),
+    Kpi(
+        "stages.{name}.disagreement", "{name} disagreement", "share", "lower", "stage", "item",
+        "Share of the items at this consensus stage that its labels did not settle, sent to "
+        "adjudicate (a tie, a disagreement under unanimity, or too little confidence).",
+        bounds="share",
+    ),
+    Kpi(
         "slas.{name}.attained", "SLA {name} attained", "share", "higher", "sla", "item",
         "Share of the items that arrived in the window that were within the SLA's max "
         "(cycle time, or the wait at its stage).", bounds="share",

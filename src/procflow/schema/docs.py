@@ -70,9 +70,13 @@ STAGE_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ),
     ("Work and decision stages: routing and priority", ("next", "priority")),
     ("Escalation (work stages)", ("escalate_after", "escalate_to")),
-    ("Reviews (stages that catch defects)", ("detection_rate", "on_defect", "max_attempts")),
+    (
+        "Reviews (stages that catch defects)",
+        ("detection_rate", "on_defect", "max_attempts", "back_to"),
+    ),
     ("Lot acceptance sampling (reviews)", ("lots",)),
     ("Split and join", ("split", "join")),
+    ("Consensus and separation of duties (work stages)", ("consensus", "not_by")),
     ("End stages", ("end",)),
 )
 

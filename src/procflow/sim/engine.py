@@ -8,10 +8,12 @@ leaves its numbers in streaming statistics and is forgotten.
 What happens to an item at a stage (review, error, routing) is not written here:
 the engine asks the stage's :class:`~procflow.flow.StageRule`, the one definition
 the analysis reads too. The engine only moves items between queues, people and
-stages in time. For speed, nothing in the per-event path looks anything up by name
-or touches a Pydantic object (see :mod:`procflow.sim.plan`). An item costs one SimPy
-event per arrival and one per service, where a generator process per item with a
-``Resource`` request needs several.
+stages in time. At a consensus stage each label is a task of its own, for someone who
+has not labeled the item (:mod:`procflow.sim.people`); once the labels are in, the
+stage's rule settles the item (:meth:`~procflow.flow.StageRule.settle`). For speed,
+nothing in the per-event path looks anything up by name or touches a Pydantic object
+(see :mod:`procflow.sim.plan`). An item costs one SimPy event per arrival and one per
+service, where a generator process per item with a ``Resource`` request needs several.
 
 At the horizon the window's numbers are taken, new arrivals stop, and the run goes
 on until every item that arrived in the window is delivered (see
@@ -51,6 +53,7 @@ from procflow.sim.measure import (
     window_kpis,
 )
 from procflow.sim.plan import (
+    CONSENSUS,
     DECISION,
     INSPECTED,
     LOT,
@@ -75,8 +78,8 @@ MAX_INSTANT_MOVES = 10_000
 class _Item:
     __slots__ = (
         "arrived", "attempts", "attrs", "case", "counted", "defect", "due", "enqueued",
-        "escalated", "first", "fork", "group", "instant", "moves", "priority", "reworked", "seen",
-        "ticket",
+        "escalated", "first", "fork", "group", "hands", "instant", "labels", "moves", "priority",
+        "reworked", "seen", "ticket",
     )  # fmt: skip
 
     def __init__(
@@ -111,6 +114,29 @@ class _Item:
         #: when it is due (never without due dates), and its group (its value under ``within``)
         self.due = NEVER
         self.group = 0
+        #: who worked on it, at the stages a separation-of-duties rule reads (see
+        #: :mod:`procflow.sim.people`); only in processes with such rules
+        self.hands: dict[int, list[int]] = _NOBODY
+        #: a label task of a consensus: the labels of its item so far
+        self.labels: _Labels | None = None
+
+
+#: ``hands`` of items in processes without separation of duties: never written
+_NOBODY: dict[int, list[int]] = {}
+
+
+class _Labels:
+    """The labels of one item at a consensus stage so far (its label tasks share it)."""
+
+    __slots__ = ("asked", "item", "pending", "right", "wrong")
+
+    def __init__(self, item: _Item, pending: int) -> None:
+        self.item = item
+        #: label tasks asked for, and those of them not done yet
+        self.asked = 0
+        self.pending = pending
+        self.right = 0
+        self.wrong = 0
 
 
 class _Fork:
@@ -152,6 +178,8 @@ class Engine:
         self.plan = plan
         self.pools = plan.pools
         self.stages = plan.stages
+        for stage in self.stages:
+            stage.complete = self._labeled if stage.kind == CONSENSUS else self._complete
         self.sla_cycle = [
             (k, sla.max) for k, sla in enumerate(process.slas) if sla.metric == "cycle_time"
         ]
@@ -181,7 +209,7 @@ class Engine:
             "age.max": [],
         }
         for s in self.stages:
-            if s.rule.kind == "work":
+            if s.queued:
                 self.series[f"queue.{s.name}"] = []
         for name in self.pools:
             self.series[f"busy.{name}"] = []
@@ -212,6 +240,7 @@ class Engine:
         early = self.early
         due = self.due
         volumes = self.settings.volumes
+        named = plan.named
         forecast = dict(volumes.streams) if volumes is not None else {}
         for arrival, entry in zip(self.process.arrivals, self.plan.entries, strict=True):
             draw = attribute_drawer(arrival, self.plan.attr_index, self.seed, self.replication)
@@ -227,6 +256,8 @@ class Engine:
                 now = env.now
                 self.cases += 1
                 item = _Item(self.cases, now, draw(), now >= warmup, slots, priority)
+                if named:
+                    item.hands = {}
                 if due is not None:
                     item.group = group = due.group(item.attrs)
                     item.due = due.due(group, now)
@@ -281,6 +312,8 @@ class Engine:
             self.cases += 1
             arrived = -entry.age_hours * hours
             item = _Item(self.cases, arrived, tuple(row), True, self.plan.slots, 0)
+            if self.plan.named:
+                item.hands = {}
             if due is not None:
                 item.group = group = due.group(item.attrs)
                 item.due = due.due(group, arrived)
@@ -352,11 +385,15 @@ class Engine:
                     copy.group = item.group
                     copy.attempts = list(item.attempts)
                     copy.seen = set(item.seen)
+                    copy.hands = item.hands  # one record of who worked on the item
                     copy.fork = fork
                     self.enter(copy, branch)
                 return
             if kind == LOT:
                 self._enter_lot(item, stage)
+                return
+            if kind == CONSENSUS:
+                self._start_labels(item, stage)
                 return
             self._finish(item, stage)
             return
@@ -380,7 +417,7 @@ class Engine:
         pool = stage.pool
         now = self.env.now
         skill = stage.skill if stage.skill_from < 0 else skill_of(stage, item.attrs)
-        team = pool.take(skill, now)
+        team = pool.take(skill, now, item, stage)
         if team is not None:
             self._start(item, stage, 0.0, team)
             return
@@ -418,14 +455,12 @@ class Engine:
         """People of ``team`` joined (a shift started): they take waiting work."""
         now = self.env.now
         while team.free > 0:
-            waiting = pool.next_for(team)
+            waiting = pool.assign(team, now)
             if waiting is None:
                 return
-            item, stage = waiting
-            team.free -= 1
-            pool.busy.move(now, 1)
+            item, stage, hand = waiting
             stage.queue.move(now, -1)
-            self._start(item, stage, now - item.enqueued, team)
+            self._start(item, stage, now - item.enqueued, hand)
 
     def _arrive_at_join(self, copy: _Item, fork: _Fork) -> None:
         fork.remaining -= 1
@@ -453,7 +488,7 @@ class Engine:
         assert stage.duration is not None
         duration = stage.duration(item.case, item.first)
         event = self.env.timeout(duration, (item, stage, team, now - wait, now))
-        event.callbacks.append(self._complete)
+        event.callbacks.append(stage.complete)
 
     def _complete(self, event: Any) -> None:  # a simpy.Event (a cast per event is costly)
         item: _Item
@@ -465,7 +500,7 @@ class Engine:
         pool = stage.pool
         now = self.env.now
         if self.events is not None:
-            self._log(item, stage.name, pool.name, enqueued, started, now)
+            self._log(item, stage.name, pool.who(team), enqueued, started, now)
         following = pool.release(team, now)
         if following is not None:
             nxt, at = following
@@ -569,6 +604,69 @@ class Engine:
         step = self.settings.horizon / SAMPLES
         self.env.timeout(step).callbacks.append(self._flush_lots)
 
+    # ----------------------------------------------------------------- consensus
+
+    def _start_labels(self, item: _Item, stage: PlannedStage) -> None:
+        """An item reaches a consensus stage: its first label tasks join the queue."""
+        rule = stage.consensus
+        assert rule is not None
+        labels = _Labels(item, rule.fewest if rule.parallel else 1)
+        for _ in range(labels.pending):
+            self._ask_label(labels, stage)
+
+    def _ask_label(self, labels: _Labels, stage: PlannedStage) -> None:
+        """One more label task of ``labels``'s item, for someone who has not labeled it."""
+        item = labels.item
+        task = _Item(item.case, item.arrived, item.attrs, item.counted, 0, item.priority)
+        task.due = item.due
+        task.hands = item.hands
+        task.labels = labels
+        # the item's first label keeps its own handling-time draw; the others draw afresh
+        labels.asked += 1
+        task.first = item.first and labels.asked == 1
+        self._queue_or_start(task, stage)
+
+    def _labeled(self, event: Any) -> None:  # a simpy.Event, as for _complete
+        """A label is done: ask for the next, wait for the others, or settle the item."""
+        task: _Item
+        stage: PlannedStage
+        team: Any
+        enqueued: float
+        started: float
+        task, stage, team, enqueued, started = event.value
+        pool = stage.pool
+        now = self.env.now
+        if self.events is not None:
+            self._log(task, stage.name, pool.who(team), enqueued, started, now)
+        # as in _complete (written twice so that _complete stays one call per event)
+        following = pool.release(team, now)
+        if following is not None:
+            nxt, at = following
+            at.queue.move(now, -1)
+            self._start(nxt, at, now - nxt.enqueued, team)
+        labels = task.labels
+        rule = stage.consensus
+        assert labels is not None and rule is not None
+        if stage.draws.label(task.case, task.first) < rule.accuracy:
+            labels.right += 1
+        else:
+            labels.wrong += 1
+        labels.pending -= 1
+        item = labels.item
+        stage.labels += item.counted
+        if labels.pending:
+            return  # the other labels of this round are not in yet
+        if rule.more(labels.right, labels.wrong):
+            labels.pending = 1
+            self._ask_label(labels, stage)
+            return
+        if item.counted:
+            stage.verdicts[rule.verdict(labels.right, labels.wrong)] += 1
+        target, review = stage.rule.settle(item, labels.right, labels.wrong, stage.draws)
+        if review:
+            self._reviewed(item, review)
+        self.enter(item, target)
+
     def _log(
         self,
         item: _Item,
@@ -644,9 +742,7 @@ class Engine:
         """Sample queues, staff and work in progress ``SAMPLES`` times, the last at the horizon."""
         env = self.env
         series = self.series
-        queues = [
-            (series[f"queue.{s.name}"], s.queue) for s in self.stages if s.rule.kind == "work"
-        ]
+        queues = [(series[f"queue.{s.name}"], s.queue) for s in self.stages if s.queued]
         pools = [
             (series[f"busy.{n}"], series[f"working.{n}"], pool) for n, pool in self.pools.items()
         ]
@@ -772,7 +868,7 @@ class Engine:
             return {}
         growing: dict[str, float] = {}
         for stage in self.stages:
-            if stage.rule.kind != "work":
+            if not stage.queued:
                 continue
             q = self.series[f"queue.{stage.name}"]
             rise = q[end] - q[start]

@@ -160,7 +160,7 @@ def window_kpis(
         k.put("resources.{name}.working", working, name)
         k.put("resources.{name}.staff", pool.staff.mean(now), name)
     for stage in stages:
-        if stage.rule.kind == "work":
+        if stage.queued:
             k.put("stages.{name}.queue_length", stage.queue.mean(now), stage.name)
             k.put("stages.{name}.queue_length_max", stage.queue.maximum, stage.name)
     return k
@@ -275,12 +275,31 @@ def item_kpis(
     escalating = False
     for stage in stages:
         k.put("stages.{name}.visits", stage.visits / arrived, stage.name)
-        if stage.rule.kind == "work":
+        if stage.queued:
             k.put("stages.{name}.waiting_time", stage.waits.mean, stage.name)
             k.put("stages.{name}.waiting_time_p90", stage.waits.quantile(0.9), stage.name)
             if stage.escalate_to >= 0:
                 escalating = True
                 k.put("stages.{name}.escalated", stage.escalated / arrived, stage.name)
+        if stage.consensus is not None:
+            right, wrong, adjudicated = stage.verdicts
+            rounds = right + wrong + adjudicated
+            k.put(
+                "stages.{name}.labels_per_item",
+                stage.labels / rounds if rounds else math.nan,
+                stage.name,
+            )
+            settled = right + wrong
+            k.put(
+                "stages.{name}.consensus_accuracy",
+                right / settled if settled else math.nan,
+                stage.name,
+            )
+            k.put(
+                "stages.{name}.disagreement",
+                adjudicated / rounds if rounds else math.nan,
+                stage.name,
+            )
     if escalating:
         k.put("escalated_share", cohort.escalated_items / arrived)
     for stage in stages:

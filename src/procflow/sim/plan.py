@@ -13,15 +13,17 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any, cast
 
+from procflow.flow.consensus import ConsensusRule
 from procflow.flow.due import compile_due
-from procflow.flow.routing import Flow, Predicate, Row, StageRule
+from procflow.flow.routing import NOWHERE, Flow, Predicate, Row, StageRule
 from procflow.model.quantities import convert
 from procflow.sim.lots import LotKeeper
+from procflow.sim.people import PeoplePool
 from procflow.sim.staff import Skill, StaffPool
 from procflow.sim.stats import Histogram, IntervalTally, TimeAverage
 from procflow.sim.streams import ItemStream, item_uniforms
 
-WORK, DECISION, SPLIT, END, LOT = 0, 1, 2, 3, 4
+WORK, DECISION, SPLIT, END, LOT, CONSENSUS = 0, 1, 2, 3, 4, 5
 #: The review code a lot stage's work returns: the item was inspected, its lot decides.
 INSPECTED = 3
 _KIND = {"work": WORK, "decision": DECISION, "split": SPLIT, "end": END}
@@ -37,13 +39,17 @@ class StageDraws:
     Only the streams the rule can consult exist; the others are never called.
     """
 
-    __slots__ = ("detect", "error", "route")
+    __slots__ = ("detect", "error", "label", "route")
 
     def __init__(self, rule: StageRule, seed: int, replication: int) -> None:
         name = rule.name
         self.detect: Callable[[int, bool], float] = _never
         self.error: Callable[[int, bool], float] = _never
         self.route: Callable[[int, bool], float] = _never
+        #: whether a consensus label is right: below the labelers' accuracy
+        self.label: Callable[[int, bool], float] = _never
+        if rule.consensus is not None:
+            self.label = item_uniforms(seed, replication, f"label:{name}")
         if rule.review is not None:
             self.detect = item_uniforms(seed, replication, f"detect:{name}")
         if rule.error_rate > 0:
@@ -60,10 +66,10 @@ class PlannedStage:
     """One stage in the simulator: its rule, pool, streams and statistics."""
 
     __slots__ = (
-        "by_interval", "draws", "duration", "escalate_after", "escalate_to", "escalated",
-        "index", "join", "kind", "leave", "lots", "name", "patience", "pool", "priority", "queue",
-        "rule", "skill",
-        "skill_from", "split", "visits", "waits",
+        "by_interval", "complete", "consensus", "draws", "duration", "escalate_after",
+        "escalate_to", "escalated", "index", "join", "kind", "labels", "leave", "lots", "name",
+        "not_by", "patience", "pool", "priority", "queue", "queued", "remembered", "rule",
+        "same_person", "skill", "skill_from", "split", "verdicts", "visits", "waits",
     )  # fmt: skip
 
     def __init__(
@@ -77,7 +83,22 @@ class PlannedStage:
         self.rule = rule
         self.index = rule.index
         self.name = rule.name
-        self.kind = _KIND[rule.kind]
+        self.kind = CONSENSUS if rule.consensus is not None else _KIND[rule.kind]
+        #: a work stage: it has a queue (a consensus stage is one)
+        self.queued = rule.kind == "work"
+        #: what the engine calls when a task here is done (set by the engine)
+        self.complete: Callable[[Any], None] = _never_done
+        self.consensus: ConsensusRule | None = rule.consensus
+        #: separation of duties, within this stage's pool: the stages whose workers of an
+        #: item may not take it here; and whether a rule reads who worked here
+        self.not_by: tuple[int, ...] = ()
+        self.remembered = False
+        #: work here on an item is always done by the person who did it first (rework
+        #: sent back with ``back_to: same_person``)
+        self.same_person = False
+        #: at a consensus stage: labels done, and the verdicts (right, wrong, adjudicate)
+        self.labels = 0
+        self.verdicts = [0, 0, 0]
         #: the pool of a work stage (None elsewhere: the engine reads it at work stages only)
         self.pool = cast(StaffPool, pool)
         self.duration: ItemStream | None = None
@@ -87,7 +108,7 @@ class PlannedStage:
             )
         self.draws = StageDraws(rule, seed, replication)
         #: the rule's steps 3 to 5 (review, error, route), bound once
-        self.leave: Callable[..., tuple[int, int]] = rule.leave
+        self.leave: Callable[..., tuple[int, int]] = rule.depart
         #: a lot stage: its lots; its work is the sample's inspection, whose outcome the
         #: lot decides (:meth:`Engine._lot_inspected`)
         self.lots = lots
@@ -138,8 +159,11 @@ class Plan:
         self.start = start
         #: a snapshot's people on shift per pool (until its next calendar change)
         people = on_shift or {}
+        named = people_pools(flow)
         self.pools = {
-            name: StaffPool(name, r, self.unit_minutes, start, people.get(name))
+            name: (PeoplePool if name in named else StaffPool)(
+                name, r, self.unit_minutes, start, people.get(name)
+            )
             for name, r in process.resources.items()
         }
         self.stages = [
@@ -154,12 +178,52 @@ class Plan:
         ]
         #: the lot stages (none for most processes: the engine then never looks at lots)
         self.lot_stages = [s for s in self.stages if s.lots is not None]
+        for rule, stage in zip(flow.rules, self.stages, strict=True):
+            if rule.pool in named:
+                stage.not_by = tuple(
+                    s for s in rule.not_by if s != NOWHERE and flow.rules[s].pool == rule.pool
+                )
+                for s in stage.not_by:
+                    self.stages[s].remembered = True
+            for s in _same_person(flow, rule):
+                self.stages[s].same_person = self.stages[s].remembered = True
+        #: items must remember who worked on them (``item.hands``)
+        self.named = bool(named)
         self.attributes = flow.attributes
         self.attr_index = {name: k for k, name in enumerate(flow.attributes)}
         self.slots = flow.bounded
         self.entries = [entry for _, entry in flow.entries]
         #: each arriving item's due date (None: the process has no due dates)
         self.due = compile_due(process, flow.attributes, start)
+
+
+def _never_done(event: Any) -> None:
+    raise AssertionError("the engine sets what happens when a task is done")
+
+
+def people_pools(flow: Flow) -> frozenset[str]:
+    """The pools whose people must be told apart: a separation-of-duties rule reads them,
+    or rework goes back to the same person there.
+
+    A ``not_by`` on a stage of another pool separates nothing (different people).
+    """
+    separated = {
+        rule.pool
+        for rule in flow.rules
+        if rule.pool is not None
+        and any(s != NOWHERE and flow.rules[s].pool == rule.pool for s in rule.not_by)
+    }
+    returned = {flow.rules[s].pool for rule in flow.rules for s in _same_person(flow, rule)}
+    return frozenset(p for p in separated | returned if p is not None)
+
+
+def _same_person(flow: Flow, rule: StageRule) -> tuple[int, ...]:
+    """The work stage a review sends rework back to the same person at (none, or one)."""
+    review = rule.review
+    if review is None or not review.same_person or review.on_defect == NOWHERE:
+        return ()
+    target = flow.rules[review.on_defect]
+    return (target.index,) if target.kind == "work" and target.consensus is None else ()
 
 
 def skill_of(stage: PlannedStage, row: Row) -> Skill:

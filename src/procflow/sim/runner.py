@@ -62,7 +62,7 @@ def _interval_tallies(engine: Engine, settings: RunSettings) -> dict[str, Interv
     week = convert(1.0, "week", engine.process.time_unit)
     tallies = {pool: IntervalTally(asked.length, week, within) for pool, within in asked.within}
     for stage in engine.stages:
-        if stage.rule.kind == "work" and stage.rule.pool in tallies:
+        if stage.queued and stage.rule.pool in tallies:
             stage.by_interval = tallies[stage.rule.pool]
     return tallies
 

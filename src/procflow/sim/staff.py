@@ -134,8 +134,12 @@ class StaffPool:
 
     # ------------------------------------------------------------------ work
 
-    def take(self, skill: Skill, now: float) -> Team | None:
-        """A free team that can do the work (marking one of its people busy), or None."""
+    def take(self, skill: Skill, now: float, item: Any = None, stage: Any = None) -> Any:
+        """A free team that can do the work (marking one of its people busy), or None.
+
+        What the engine holds while the work is done (a team here, a person in a
+        :class:`~procflow.sim.people.PeoplePool`, which reads ``item`` and ``stage``).
+        """
         for team in self.teams:
             if team.free > 0 and team.serves(skill):
                 team.free -= 1
@@ -185,7 +189,20 @@ class StaffPool:
         self.waiting -= 1
         return item, stage
 
-    def release(self, team: Team, now: float) -> tuple[Any, Any] | None:
+    def who(self, hand: Any) -> str:
+        """The name the event log shows for whoever holds a task: the pool's."""
+        return self.name
+
+    def assign(self, team: Team, now: float) -> tuple[Any, Any, Any] | None:
+        """People of ``team`` came on shift: one of them takes a task (item, stage, holder)."""
+        waiting = self.next_for(team)
+        if waiting is None:
+            return None
+        team.free -= 1
+        self.busy.move(now, 1)
+        return (*waiting, team)
+
+    def release(self, team: Any, now: float) -> tuple[Any, Any] | None:
         """A person of ``team`` finished a task: the next item they take, or None if they stop."""
         if team.leaving:
             team.leaving -= 1

@@ -47,6 +47,7 @@ class UnknownStage(Rule):
                 "split": "splits into",
                 "escalate": "escalates to",
                 "reject": "sends rejected lots to",
+                "adjudicate": "sends unsettled labels to",
             }
             message = (
                 f"stage {route.source!r} {what[route.kind]} {route.target!r}, which is not a stage"

@@ -21,6 +21,8 @@ def route_label(route: Route, stage: Stage) -> str:
         return "escalate after waiting"
     if route.kind == "reject":
         return "lot rejected"
+    if route.kind == "adjudicate":
+        return "labels disagree"
     if route.when is not None:
         return str(route.when)
     if route.probability is not None:
