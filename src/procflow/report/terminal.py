@@ -166,7 +166,7 @@ def print_results(console: Console, results: Results) -> None:
         "KPIs (mean and 95% interval over replications)", ["KPI", "mean", "95% interval"]
     )
     for value in headline(results):
-        if value.kpi.family in ("process", "due"):  # pools and stages have tables below
+        if value.kpi.family in ("process", "due", "decision"):  # pools, stages: tables below
             table.add_row(value.label, *format_estimate(value.kpi.unit, k[value.key], unit))
     console.print(table)
 

@@ -27,8 +27,8 @@ from typing import Any
 
 from procflow.files import fill_block
 from procflow.model.calendar import DAYS_SCHEMA, HOURS_PATTERN
+from procflow.model.condition import CONDITION_SCHEMA
 from procflow.model.distributions import KINDS
-from procflow.model.process import CONDITION_SCHEMA
 from procflow.model.quantities import (
     DURATION_PATTERN,
     DURATION_SCHEMA,
@@ -60,6 +60,7 @@ _PROCESS_SECTIONS = (
     ("Keys: stages", "stages"),
     ("Keys: SLAs", "slas"),
     ("Keys: due dates", "due_dates"),
+    ("Keys: truth", "truth"),
 )
 #: The stage keys by the kind of stage they belong on, in the order of the page.
 STAGE_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -70,7 +71,11 @@ STAGE_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ),
     ("Work and decision stages: routing and priority", ("next", "priority")),
     ("Escalation (work stages)", ("escalate_after", "escalate_to")),
-    ("Reviews (stages that catch defects)", ("detection_rate", "on_defect", "max_attempts")),
+    (
+        "Reviews (stages that catch defects)",
+        ("detection_rate", "on_defect", "max_attempts", "sample", "false_flag_rate"),
+    ),
+    ("Decisions (with a process truth)", ("decides", "decision")),
     ("Split and join", ("split", "join")),
     ("End stages", ("end",)),
 )

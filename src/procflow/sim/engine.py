@@ -27,7 +27,7 @@ import simpy
 
 from procflow.eventlog.visit import EventSink, Visit
 from procflow.flow.due import NEVER
-from procflow.flow.routing import CAUGHT, EXHAUSTED, compile_flow
+from procflow.flow.routing import CAUGHT, EXHAUSTED, FLAGGED, MISSED, compile_flow
 from procflow.model.process import Process
 from procflow.model.quantities import convert
 from procflow.model.settings import RunSettings
@@ -42,7 +42,7 @@ from procflow.sim.measure import (
     item_kpis,
     window_kpis,
 )
-from procflow.sim.plan import DECISION, SPLIT, WORK, Plan, PlannedStage, skill_of
+from procflow.sim.plan import DECISION, SAMPLED, SPLIT, WORK, Plan, PlannedStage, skill_of
 from procflow.sim.staff import StaffPool, Team
 from procflow.sim.stats import TimeAverage
 
@@ -142,6 +142,8 @@ class Engine:
         self.wip = TimeAverage()
         self.due = plan.due
         self.cohort = Cohort(len(process.slas), len(plan.due.allowed) if plan.due else 0)
+        #: the items' truth (None: the process has none; then decisions are not counted)
+        self.truth = plan.flow.truth
         #: items that arrived before the window and are still in the system (the cohort's
         #: own are in ``cohort.open``): together, the backlog whose ages are reported
         self.early: dict[int, _Item] = {}
@@ -188,8 +190,11 @@ class Engine:
         due = self.due
         volumes = self.settings.volumes
         forecast = dict(volumes.streams) if volumes is not None else {}
+        truth = self.truth
         for arrival, entry in zip(self.process.arrivals, self.plan.entries, strict=True):
-            draw = attribute_drawer(arrival, self.plan.attr_index, self.seed, self.replication)
+            draw = attribute_drawer(
+                arrival, self.plan.attr_index, self.seed, self.replication, truth
+            )
             priority = arrival.priority
 
             def emit(
@@ -202,6 +207,8 @@ class Engine:
                 now = env.now
                 self.cases += 1
                 item = _Item(self.cases, now, draw(), now >= warmup, slots, priority)
+                if truth is not None:
+                    item.defect = truth.undecided_wrong(item.attrs)
                 if due is not None:
                     item.group = group = due.group(item.attrs)
                     item.due = due.due(group, now)
@@ -301,7 +308,7 @@ class Engine:
             if kind == DECISION:
                 index, review = stage.leave(item, stage.draws)
                 if review:
-                    self._reviewed(item, review)
+                    self._reviewed(item, stage, review)
                 continue
             if kind == SPLIT:
                 fork = _Fork(item, stage.join, len(stage.split))
@@ -317,6 +324,13 @@ class Engine:
                     copy.fork = fork
                     self.enter(copy, branch)
                 return
+            if kind == SAMPLED:
+                if stage.rule.sampled(item, stage.draws):
+                    self._queue_or_start(item, stage)
+                    return
+                stage.visits -= item.counted  # skipped: not a visit to its work
+                index, _ = stage.skip(item, stage.draws)
+                continue
             self._finish(item, stage)
             return
 
@@ -327,13 +341,21 @@ class Engine:
         if not self.done.triggered:
             self.done.succeed()
 
-    def _reviewed(self, item: _Item, review: int) -> None:
-        """Count what a review did: a defect sent back (CAUGHT) or let go (EXHAUSTED)."""
-        if review == CAUGHT:
+    def _reviewed(self, item: _Item, stage: PlannedStage, review: int) -> None:
+        """Count what a review did: a defect sent back (CAUGHT) or let go (EXHAUSTED), an
+        item without one sent back (FLAGGED), a defect missed (MISSED)."""
+        counted = item.counted
+        if review in (CAUGHT, FLAGGED):
             item.reworked = True
-            self.cohort.reworks += item.counted
+            self.cohort.reworks += counted
+            stage.flags += counted
+            stage.defects_seen += counted and review == CAUGHT
         elif review == EXHAUSTED:
-            self.cohort.exhausted += item.counted
+            self.cohort.exhausted += counted
+            stage.flags += counted
+            stage.defects_seen += counted and item.defect  # a flag on its last attempt: none
+        elif review == MISSED:
+            stage.defects_seen += counted
 
     def _queue_or_start(self, item: _Item, stage: PlannedStage) -> None:
         pool = stage.pool
@@ -433,7 +455,7 @@ class Engine:
         # the stage's rule decides where the item goes (review, error, route)
         target, review = stage.leave(item, stage.draws)
         if review:
-            self._reviewed(item, review)
+            self._reviewed(item, stage, review)
         self.enter(item, target)
 
     def _log(
@@ -476,6 +498,8 @@ class Engine:
         cohort.delivered_defective += item.defect
         cohort.reworked_items += item.reworked
         cohort.escalated_items += item.escalated
+        if self.truth is not None:
+            cohort.decided(item.attrs, item.defect, self.truth)
         for k, limit in self.sla_cycle:
             if cycle <= limit:
                 cohort.sla_hits[k] += 1

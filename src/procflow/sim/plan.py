@@ -20,7 +20,9 @@ from procflow.sim.staff import Skill, StaffPool
 from procflow.sim.stats import Histogram, IntervalTally, TimeAverage
 from procflow.sim.streams import ItemStream, item_uniforms
 
-WORK, DECISION, SPLIT, END = 0, 1, 2, 3
+#: What the engine does with an item entering a stage; SAMPLED: a work stage whose review
+#: samples, where an item it does not pick skips the work
+WORK, DECISION, SPLIT, END, SAMPLED = 0, 1, 2, 3, 4
 _KIND = {"work": WORK, "decision": DECISION, "split": SPLIT, "end": END}
 
 
@@ -34,29 +36,37 @@ class StageDraws:
     Only the streams the rule can consult exist; the others are never called.
     """
 
-    __slots__ = ("detect", "error", "route")
+    __slots__ = ("decide", "detect", "error", "flag", "route", "sample")
 
     def __init__(self, rule: StageRule, seed: int, replication: int) -> None:
         name = rule.name
         self.detect: Callable[[int, bool], float] = _never
         self.error: Callable[[int, bool], float] = _never
         self.route: Callable[[int, bool], float] = _never
+        self.flag: Callable[[int, bool], float] = _never
+        self.decide: Callable[[int, bool], float] = _never
+        self.sample: Callable[[int, bool], float] = _never
         if rule.review is not None:
             self.detect = item_uniforms(seed, replication, f"detect:{name}")
+            if rule.review.false_flag > 0:
+                self.flag = item_uniforms(seed, replication, f"flag:{name}")
         if rule.error_rate > 0:
             self.error = item_uniforms(seed, replication, f"error:{name}")
         if rule.cumulative:
             self.route = item_uniforms(seed, replication, f"route:{name}")
+        if rule.decision is not None and any(0 < p < 1 for p in rule.decision):
+            self.decide = item_uniforms(seed, replication, f"decide:{name}")
+        if rule.sample:
+            self.sample = item_uniforms(seed, replication, f"sample:{name}")
 
 
 class PlannedStage:
     """One stage in the simulator: its rule, pool, streams and statistics."""
 
     __slots__ = (
-        "by_interval", "draws", "duration", "escalate_after", "escalate_to", "escalated",
-        "index", "join", "kind", "leave", "name", "patience", "pool", "priority", "queue", "rule",
-        "skill",
-        "skill_from", "split", "visits", "waits",
+        "by_interval", "defects_seen", "draws", "duration", "escalate_after", "escalate_to",
+        "escalated", "flags", "index", "join", "kind", "leave", "name", "patience", "pool",
+        "priority", "queue", "rule", "skill", "skill_from", "skip", "split", "visits", "waits",
     )  # fmt: skip
 
     def __init__(
@@ -69,7 +79,7 @@ class PlannedStage:
         self.rule = rule
         self.index = rule.index
         self.name = rule.name
-        self.kind = _KIND[rule.kind]
+        self.kind = SAMPLED if rule.sample and rule.kind == "work" else _KIND[rule.kind]
         #: the pool of a work stage (None elsewhere: the engine reads it at work stages only)
         self.pool = cast(StaffPool, pool)
         self.duration: ItemStream | None = None
@@ -80,6 +90,8 @@ class PlannedStage:
         self.draws = StageDraws(rule, seed, replication)
         #: the rule's steps 3 to 5 (review, error, route), bound once
         self.leave: Callable[..., tuple[int, int]] = rule.leave
+        #: a sampling review: whether an item is picked, and the route of one that is not
+        self.skip: Callable[..., tuple[int, int]] = rule.skip
         self.priority: tuple[tuple[Predicate | None, int], ...] = rule.priority
         self.split = rule.split
         self.join = rule.join
@@ -98,6 +110,10 @@ class PlannedStage:
         self.skill_from = rule.skill_from
         self.visits = 0
         self.escalated = 0
+        #: at a review: items it flagged (caught, or flagged without a defect), and items
+        #: it saw with a defect (caught or missed): its measured and its true quality
+        self.flags = 0
+        self.defects_seen = 0
         self.queue = TimeAverage()
         self.waits = Histogram()
         #: the pool's waits per interval of the week, when the run counts them
