@@ -67,16 +67,19 @@ def item_classes(flow: Flow, stream: int) -> list[ItemClass]:
     conditions += _quality_conditions(flow)
     read = {name for c in conditions for name in c.attributes()}
     read |= {flow.attributes[p] for p in skill_positions}
+    truth = flow.truth
+    by = [truth.by_at] if truth is not None and truth.by_at >= 0 else []
+    read |= {flow.attributes[p] for p in by}
     used = sorted(read & set(arrival.attributes))
     position = {name: k for k, name in enumerate(flow.attributes)}
     cuts = _cuts(conditions)
     skills = {flow.attributes[p] for p in skill_positions}
-    truth = flow.truth
     if truth is not None:
         predicates.append(lambda row: row[truth.at])
+    kept = [*skill_positions, *by]  # values a class keeps: skills, and the breakdown's
 
     def key(row: Row) -> tuple[object, ...]:
-        return (*(holds(row) for holds in predicates), *(row[p] for p in skill_positions))
+        return (*(holds(row) for holds in predicates), *(row[p] for p in kept))
 
     shares: dict[tuple[object, ...], float] = defaultdict(float)
     rows: dict[tuple[object, ...], Row] = {}

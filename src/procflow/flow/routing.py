@@ -63,7 +63,7 @@ import networkx as nx
 
 from procflow.expr import Expr
 from procflow.flow.graph import FlowGraph, build_graph
-from procflow.flow.truth import TruthRule, compile_truth
+from procflow.flow.truth import TruthRule, clamp, compile_truth
 from procflow.model.distributions import Distribution
 from procflow.model.process import Process, Stage, StageKind
 
@@ -444,7 +444,7 @@ def compile_flow(process: Process) -> Flow:
                 on_defect=at(stage.on_defect),
                 max_attempts=stage.max_attempts or 0,
                 slot=bounded.index(name) if name in bounded else -1,
-                false_flag=stage.false_flag_rate,
+                false_flag=clamp(stage.false_flag_rate),
             )
         escalation = None
         if stage.escalate_to is not None and stage.escalate_after is not None:
@@ -474,7 +474,7 @@ def compile_flow(process: Process) -> Flow:
             decision=_decision(stage) if truth is not None else None,
             truth_at=truth.at if truth is not None else -1,
             sample=tuple(
-                (rate.when.compile(positions) if rate.when is not None else None, rate.rate)
+                (rate.when.compile(positions) if rate.when is not None else None, clamp(rate.rate))
                 for rate in stage.sample or []
             ),
         )
@@ -503,7 +503,7 @@ def _decision(stage: Stage) -> tuple[float, float] | None:
     if stage.decides is not None:
         return (1.0, 0.0) if stage.decides == "remove" else (0.0, 1.0)
     if stage.decision is not None:
-        return stage.decision.sensitivity, stage.decision.specificity
+        return clamp(stage.decision.sensitivity), clamp(stage.decision.specificity)
     return None
 
 

@@ -20,6 +20,13 @@ from typing import TYPE_CHECKING
 from procflow.model.distributions import Distribution
 from procflow.model.process import Process
 
+
+def clamp(share: float) -> float:
+    """A share within 0..1: lint refuses others (PF201); clamped, a broken file stays
+    analysable (NaN: 0)."""
+    return min(max(share, 0.0), 1.0) if share == share else 0.0
+
+
 if TYPE_CHECKING:  # routing compiles the truth with the stages: it imports this module
     from procflow.flow.routing import Predicate, Row
 
@@ -73,7 +80,7 @@ def compile_truth(process: Process, positions: Mapping[str, int]) -> TruthRule |
     if truth is None:
         return None
     rules = tuple(
-        (rule.when.compile(positions) if rule.when is not None else None, rule.prevalence)
+        (rule.when.compile(positions) if rule.when is not None else None, clamp(rule.prevalence))
         for rule in truth.prevalence
     )
     score = truth.score

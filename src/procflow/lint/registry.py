@@ -28,6 +28,7 @@ from procflow.lint.rules.duedates import (
     UnknownDueValue,
 )
 from procflow.lint.rules.instants import InstantLoop
+from procflow.lint.rules.quality import DecisionWithoutTruth, ShadowedBranch, TruthAttributes
 from procflow.lint.rules.references import (
     MissingSkill,
     UnknownResource,
@@ -67,6 +68,9 @@ RULES: tuple[type[Rule], ...] = (
     MissingDefaultBranch,
     BranchAfterDefault,
     AttributeSharesNotOne,
+    DecisionWithoutTruth,
+    ShadowedBranch,
+    TruthAttributes,
     UnknownAttribute,
     ImpossibleValue,
     TypeMismatch,
