@@ -59,8 +59,8 @@ class ProbabilityOutOfRange(Rule):
                     ("stages", name, "detection_rate"),
                     f"detection_rate of {name!r}",
                 )
-        for path, value, what in _quality_shares(ctx):
-            yield from self._check(ctx, value, path, what)
+        for path, chance, what in _quality_shares(ctx):
+            yield from self._check(ctx, chance, path, what)
         for i, arrival in enumerate(ctx.process.arrivals):
             for attr, spec in arrival.attributes.items():
                 if isinstance(spec, CategoricalAttribute):
