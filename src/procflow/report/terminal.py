@@ -11,7 +11,7 @@ import math
 from rich.console import Console
 from rich.table import Table
 
-from procflow.analysis import Capacity
+from procflow.analysis import Capacity, Quality
 from procflow.model.process import Process
 from procflow.model.quantities import convert, counted, three_digits
 from procflow.model.settings import AUTO_WARMUP_NOTE
@@ -124,6 +124,8 @@ def print_capacity(console: Console, process: Process, capacity: Capacity) -> No
             f"Quality   {q.reworks:.3f} reworks per item; "
             f"{format_value('share', q.escaped, unit)} of delivered items escape with a defect"
         )
+    if capacity.quality is not None:
+        _print_decisions(console, capacity.quality, unit)
     overloads = capacity.overloads()
     verdict = (
         "[green]stable[/green]: every pool can keep up on average"
@@ -138,6 +140,29 @@ def print_capacity(console: Console, process: Process, capacity: Capacity) -> No
         )
     for note in capacity.notes:
         console.print(f"  note: {note}", style="dim")
+
+
+def _print_decisions(console: Console, quality: Quality, unit: str) -> None:
+    """The final decisions against the truth, and what each review measures (exact)."""
+    d = quality.decisions
+    if d is not None:
+        console.print(
+            f"Decisions {d.false_negatives_per_1000:.2f} false negatives (violating items left "
+            f"up) and {d.false_positives_per_1000:.2f} false positives (wrongful removals) per "
+            f"1,000 items; precision {format_value('share', d.precision, unit)}, recall "
+            f"{format_value('share', d.recall, unit)}"
+        )
+        for value, (negatives, positives) in d.by.items():
+            console.print(
+                f"  {value}: {negatives:.2f} false negatives, {positives:.2f} false positives "
+                "per 1,000 of its items"
+            )
+    for name, review in quality.reviews.items():
+        console.print(
+            f"Review {name}: measures {format_value('share', review.measured, unit)} "
+            f"defective, truly {format_value('share', review.true, unit)} (corrected for its "
+            f"misses and false flags: {format_value('share', review.corrected, unit)})"
+        )
 
 
 def print_results(console: Console, results: Results) -> None:
