@@ -136,6 +136,29 @@ class Score(BaseModel):
         return self.positive if positive else self.negative
 
 
+class QualityTarget(BaseModel):
+    """The most false negatives and false positives per 1,000 items a plan may leave."""
+
+    model_config = STRICT
+    false_negatives_per_1000: float | None = Field(
+        default=None, ge=0, description="At most this many violating items left up per 1,000."
+    )
+    false_positives_per_1000: float | None = Field(
+        default=None, ge=0, description="At most this many wrongful removals per 1,000."
+    )
+
+    def limits(self) -> list[tuple[str, float]]:
+        """(KPI key, the most it may be) of each limit given."""
+        return [
+            (key, value)
+            for key, value in (
+                ("false_negatives_per_1000", self.false_negatives_per_1000),
+                ("false_positives_per_1000", self.false_positives_per_1000),
+            )
+            if value is not None
+        ]
+
+
 class Truth(BaseModel):
     """Whether each item really violates: drawn at arrival, with a model score if given."""
 
@@ -155,6 +178,11 @@ class Truth(BaseModel):
         default=None,
         description="An attribute to break the false negatives and false positives down by, "
         "such as severity.",
+    )
+    target: QualityTarget | None = Field(
+        default=None,
+        description="The quality a plan must reach: {false_negatives_per_1000: 6}; a sweep "
+        "marks the points whose 95% interval is within it.",
     )
 
     @model_validator(mode="after")

@@ -229,6 +229,7 @@ def _point_to_json(point: SweepPoint) -> dict[str, Any]:
         "error": point.error,
         "stable": results.stable if results else None,
         "feasible": point.feasible,
+        "quality_target_met": point.meets_target,
     }
     if results is not None:
         entry["verdict"] = results.verdict.text
@@ -525,6 +526,7 @@ def _point_from(entry: Mapping[str, Any], settings: Mapping[str, Any]) -> SweepP
         results,
         entry.get("error"),
         _num(entry.get("cost_per_hour")),
+        bool(entry.get("quality_target_met", True)),
     )
 
 
