@@ -8,12 +8,13 @@ of the formula for the number of items it delivered.
 
 from __future__ import annotations
 
+import json
 import math
 
 import pytest
 from scipy.special import betainc
 
-from models import load_text
+from models import PROCESSES, load_text, run, write_process
 from procflow.analysis import analyze
 from procflow.analysis.quality import (
     below_threshold,
@@ -21,9 +22,13 @@ from procflow.analysis.quality import (
     observed_share,
     rogan_gladen,
 )
+from procflow.decide.sweep import grid, sweep
 from procflow.flow import CAUGHT, MISSED, SKIPPED, compile_flow
 from procflow.model.distributions import Beta
 from procflow.model.settings import RunSettings
+from procflow.report.html import sweep_html
+from procflow.results.jsonio import from_json, to_json
+from procflow.results.search import Sweep, cheapest
 from procflow.sim.runner import run_replications, summarize_runs
 
 HOURS = 24
@@ -238,3 +243,79 @@ def test_triage_false_negatives_come_from_the_score_cdfs_at_the_thresholds() -> 
     _within(kpis["false_negatives_per_1000"], negatives, delivered, 1000)
     _within(kpis["false_positives_per_1000"], positives, delivered, 1000)
     _within(kpis["stages.human_review.visits"], human_share, delivered)
+
+
+STAFFED_TRIAGE = (
+    TRIAGE.replace("  score:\n", "  target: {false_negatives_per_1000: 12}\n  score:\n").replace(
+        "  human_review:\n    decision:",
+        "  human_review:\n    resource: moderator\n    duration: 1 min\n    decision:",
+    )
+    + "resources: {moderator: {count: 12, cost_per_hour: 20}}\n"
+)
+
+
+def _triage_negatives(review_at: float) -> float:
+    """Violating items left up per 1,000: below the review threshold, and 8% of the humans'."""
+    below = betainc(8, 2, review_at)
+    return 1000 * 0.1 * (below + 0.08 * (betainc(8, 2, 0.9) - below))
+
+
+def test_a_threshold_sweep_marks_the_cheapest_point_within_the_quality_target() -> None:
+    """Review at 0.3, 0.5 or 0.7: 6.2, 8.0 and 24.2 false negatives per 1,000; with a target
+    of 12, the cheapest feasible point is 0.5 (less work for people than 0.3)."""
+
+    base = load_text(STAFFED_TRIAGE)
+    thresholds = (0.3, 0.5, 0.7)
+    points = grid({"stages.triage.next[1].when": [f"score >= {t}" for t in thresholds]})
+    settings = RunSettings(horizon=12 * 60, warmup=60, replications=4, seed=3)
+    found = sweep(base, points, settings)
+    for point, t in zip(found.points, thresholds, strict=True):
+        assert point.results is not None
+        estimate = point.results.kpis["false_negatives_per_1000"]
+        delivered = point.results.kpis["throughput_per_hour"].mean * 11 * 4
+        _within(estimate.mean, _triage_negatives(t), delivered, 1000)
+    assert [p.meets_target for p in found.points] == [True, True, False]
+    assert [p.feasible for p in found.points] == [True, True, False]
+    assert found.points[1].busy_cost_per_hour < found.points[0].busy_cost_per_hour
+    assert cheapest(found.points) == 1
+    page = sweep_html(found, base)
+    assert "Quality against workload" in page and "cheapest feasible" in page
+    again = from_json(to_json(found))
+    assert isinstance(again, Sweep)
+    assert [p.feasible for p in again.points] == [True, True, False]
+
+
+def test_analyze_reports_the_decisions_of_the_bundled_triage() -> None:
+    """``procflow analyze --format json``: exit 0, false negatives from the score CDFs."""
+    result = run("analyze", str(PROCESSES / "model_triage.yaml"), "--format", "json")
+    assert result.exit_code == 0
+    decisions = json.loads(result.output)["quality"]["decisions"]
+    # prevalence 0.15 x 0.3 + 0.85 x 0.05; beta(5, 2) scores; auto-approved below 0.4 (a 10%
+    # audit catches 90% of those it sees), 8% of the humans' 0.4..0.9 kept
+    prevalence = 0.15 * 0.3 + 0.85 * 0.05
+    below, human = betainc(5, 2, 0.4), betainc(5, 2, 0.9) - betainc(5, 2, 0.4)
+    expected = 1000 * prevalence * (below * (1 - 0.1 * 0.9) + 0.08 * human)
+    assert decisions["false_negatives_per_1000"] == pytest.approx(expected, rel=1e-9)
+
+
+def test_a_sample_outside_a_review_is_refused_where_it_is_written(tmp_path) -> None:
+    """``sample`` on a stage that does not review: exit 2, PF012 at the stage."""
+    path = write_process(
+        tmp_path,
+        """
+        process: misplaced-sample
+        arrivals: [{name: items, rate: 60 per hour}]
+        resources: {staff: {count: 2}}
+        stages:
+          work:
+            resource: staff
+            duration: 1 min
+            sample: 0.2
+            next: done
+          done: {end: true}
+        """,
+    )
+    result = run("lint", str(path), "--format", "json")
+    assert result.exit_code == 2
+    (finding,) = json.loads(result.output)["findings"]
+    assert (finding["code"], finding["line"], finding["column"]) == ("PF012", 7, 5)
