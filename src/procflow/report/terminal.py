@@ -290,20 +290,28 @@ def print_sweep(console: Console, found: Sweep) -> None:
     axes = found.axes
     unit = str(found.settings.get("time_unit", "minute"))
     table = Table(
-        title="Sweep (means over replications; ✓ = keeps up and every SLA met)",
+        title="Sweep (means over replications; ✓ = keeps up, every SLA and any quality target met)",
         title_justify="left",
     )
     for axis in axes:
         label = axis.removeprefix("resources.").removeprefix("stages.")
         table.add_column(label, justify="right", overflow="fold")
-    for column in ("cost/h", "p90 cycle", "busiest pool", "SLAs", ""):
+    quality = [
+        k
+        for k in ("false_negatives_per_1000", "false_positives_per_1000")
+        if any(p.results is not None and k in p.results.kpis for p in found.points)
+    ]
+    columns = ["cost/h", "p90 cycle", "busiest pool", "SLAs"]
+    columns += ["FN / 1,000", "FP / 1,000"][: len(quality)] if quality else []
+    for column in (*columns, ""):
         table.add_column(column, justify="right", no_wrap=True)
     for point in found.points:
         values = [str(point.changes[a]) for a in axes]
         results = point.results
         if results is None:
-            table.add_row(*values, "", "", "", "", f"[red]{point.error}[/]")
+            table.add_row(*values, *([""] * len(columns)), f"[red]{point.error}[/]")
             continue
+        judged = [f"{results.kpis[k].mean:.2f}" if k in results.kpis else "" for k in quality]
         utilizations = [(results.kpis[f"resources.{n}.utilization"].mean, n) for n in results.pools]
         finite = [(u, n) for u, n in utilizations if not math.isnan(u)]
         busiest = f"{max(finite)[1]} {max(finite)[0]:.0%}" if finite else ""
@@ -316,6 +324,8 @@ def print_sweep(console: Console, found: Sweep) -> None:
             if not results.stable
             else "[red]SLA missed[/]"
             if "missed" in outcomes
+            else "[yellow]quality target not met[/]"
+            if not point.meets_target and outcomes <= {"met"}
             else "[yellow]undecided[/]"
         )
         table.add_row(
@@ -324,6 +334,7 @@ def print_sweep(console: Console, found: Sweep) -> None:
             duration(results.kpis["cycle_time.p90"].mean, unit),
             busiest,
             slas,
+            *judged,
             mark,
         )
     console.print(table)

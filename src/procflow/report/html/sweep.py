@@ -160,7 +160,7 @@ def _point_verdict(point: SweepPoint, cheapest: bool) -> str:
     missed = any(s.outcome == "missed" for s in results.slas)
     met = results.stable and all(s.outcome == "met" for s in results.slas)
     if met and not point.meets_target:
-        return badge("quality target missed", "warn")
+        return badge("quality target not met", "warn")
     word = "unstable" if not results.stable else "SLA missed" if missed else "undecided"
     verdict = badge(word, tone)
     detail = (
