@@ -290,11 +290,13 @@ def test_analyze_reports_the_decisions_of_the_bundled_triage() -> None:
     result = run("analyze", str(PROCESSES / "model_triage.yaml"), "--format", "json")
     assert result.exit_code == 0
     decisions = json.loads(result.output)["quality"]["decisions"]
-    # prevalence 0.15 x 0.3 + 0.85 x 0.05; beta(5, 2) scores; auto-approved below 0.4 (a 10%
-    # audit catches 90% of those it sees), 8% of the humans' 0.4..0.9 kept
-    prevalence = 0.15 * 0.3 + 0.85 * 0.05
+    # beta(5, 2) scores: auto-approved below 0.4, and 8% of the humans' 0.4..0.9 kept; QC
+    # sees every high-severity decision and 10% of the rest, and overturns 90% of the wrong
     below, human = betainc(5, 2, 0.4), betainc(5, 2, 0.9) - betainc(5, 2, 0.4)
-    expected = 1000 * prevalence * (below * (1 - 0.1 * 0.9) + 0.08 * human)
+    expected = 1000 * sum(
+        share * prevalence * (below + 0.08 * human) * (1 - audited * 0.9)
+        for share, prevalence, audited in ((0.15, 0.3, 1.0), (0.85, 0.05, 0.1))
+    )
     assert decisions["false_negatives_per_1000"] == pytest.approx(expected, rel=1e-9)
 
 
