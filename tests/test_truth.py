@@ -16,12 +16,7 @@ from scipy.special import betainc
 
 from models import PROCESSES, load_text, run, write_process
 from procflow.analysis import analyze
-from procflow.analysis.quality import (
-    below_threshold,
-    escaped_after_sampling,
-    observed_share,
-    rogan_gladen,
-)
+from procflow.analysis.quality import rogan_gladen
 from procflow.decide.sweep import grid, sweep
 from procflow.flow import CAUGHT, MISSED, SKIPPED, compile_flow
 from procflow.model.distributions import Beta
@@ -44,6 +39,16 @@ def _simulate(text: str) -> tuple[dict[str, float], float]:
     kpis = {key: estimate.mean for key, estimate in results.kpis.items()}
     delivered = kpis["throughput_per_hour"] * (HOURS - 1) * RUNS
     return kpis, delivered
+
+
+def escaped_after_sampling(defect_rate: float, sample: float, detection: float) -> float:
+    """The defect rate after one review pass that samples ``sample`` and catches ``detection``."""
+    return defect_rate * (1 - sample * detection)
+
+
+def observed_share(true: float, sensitivity: float, false_flag: float) -> float:
+    """The share of reviewed items a review flags, for a true defect rate ``true``."""
+    return sensitivity * true + false_flag * (1 - true)
 
 
 def _within(simulated: float, expected: float, items: float, scale: float = 1.0) -> None:
@@ -222,7 +227,7 @@ def test_beta_is_a_distribution_with_its_exact_cdf() -> None:
     assert beta.variance == pytest.approx(8 * 2 / (100 * 11))
     # I_x(8, 2) = x^8 (9 - 8x)
     assert beta.cdf(0.4) == pytest.approx(0.4**8 * (9 - 3.2))
-    assert below_threshold(beta, 0.9) == pytest.approx(0.9**8 * (9 - 7.2))
+    assert beta.cdf(0.9) == pytest.approx(0.9**8 * (9 - 7.2))
 
 
 def test_triage_false_negatives_come_from_the_score_cdfs_at_the_thresholds() -> None:

@@ -1,4 +1,4 @@
-"""Closed-form quality figures: what a QC sample measures, and what a threshold lets through.
+"""Quality figures: what a QC sample measures, and the final decisions against the truth.
 
 A QC reviewer is imperfect in two ways: they miss some defects (they catch a share
 ``r``, the detection rate or sensitivity) and flag some right items (a share ``f``,
@@ -13,9 +13,11 @@ observed one (observed 4.5%, r = 0.85, f = 0.01: true 4.17%):
 
 One sampled review pass over items with defect rate ``d``, reviewing a share ``s``
 and catching a share ``r`` of the defects it sees, lets ``d * (1 - s * r)`` through
-(3.32% for d = 4%, s = 20%, r = 85%). A model threshold ``t`` on a score leaves a
-violating item up when its score falls below ``t``: the false-negative rate of the
-automatic approvals is the violating items' score CDF at the threshold.
+(3.32% for d = 4%, s = 20%, r = 85%); a model threshold ``t`` on a score leaves up
+the violating items scored below it, the violating items' score CDF at ``t``. Both
+follow from the traffic equations, exactly (the review's own outcomes, and classes of
+items cut at the thresholds: :mod:`procflow.analysis.classes`); what this module adds
+is the final decisions against the truth, and what each review measures.
 """
 
 from __future__ import annotations
@@ -29,7 +31,6 @@ from procflow.analysis.classes import ItemClass
 from procflow.analysis.traffic import Tally
 from procflow.flow.routing import Flow
 from procflow.flow.truth import TruthRule
-from procflow.model.distributions import Distribution
 
 
 def rogan_gladen(observed: float, sensitivity: float, false_flag: float) -> float:
@@ -42,21 +43,6 @@ def rogan_gladen(observed: float, sensitivity: float, false_flag: float) -> floa
     if math.isnan(observed) or informative <= 0:
         return math.nan
     return min(max((observed - false_flag) / informative, 0.0), 1.0)
-
-
-def observed_share(true: float, sensitivity: float, false_flag: float) -> float:
-    """The share of reviewed items a review flags, for a true defect rate ``true``."""
-    return sensitivity * true + false_flag * (1 - true)
-
-
-def escaped_after_sampling(defect_rate: float, sample: float, detection: float) -> float:
-    """The defect rate after one review pass that samples ``sample`` and catches ``detection``."""
-    return defect_rate * (1 - sample * detection)
-
-
-def below_threshold(scores: Distribution, threshold: float) -> float:
-    """The share of items whose score is below ``threshold`` (P(score < t))."""
-    return scores.cdf(threshold) - scores.mass(threshold)
 
 
 @dataclass(frozen=True)
