@@ -35,7 +35,7 @@ from click.testing import CliRunner
 from rich.console import Console
 
 import procflow
-from models import EXAMPLE, ROOT, SCENARIOS
+from models import EXAMPLE, PROCESSES, ROOT, SCENARIOS
 from procflow.cli import main
 from procflow.cli.common import WIDE
 from procflow.diagnostics import Finding
@@ -107,11 +107,12 @@ def subset(comparison: Comparison, *names: str) -> Comparison:
 
 @pytest.fixture(scope="module")
 def root(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A folder laid out as the repository: the process, and the page's scenario files."""
+    """A folder laid out as the repository: the processes, and the page's scenario files."""
     root = tmp_path_factory.mktemp("docs")
     (root / "processes").mkdir()
     (root / "scenarios").mkdir()
     shutil.copy(EXAMPLE, root / "processes" / EXAMPLE.name)
+    shutil.copy(PROCESSES / "model_triage.yaml", root / "processes" / "model_triage.yaml")
     for name, text in scenario_blocks().items():
         file = FILES.get(name, f"{name}.yaml")
         (root / "scenarios" / file).write_text(text, encoding="utf-8")

@@ -38,6 +38,9 @@ import networkx as nx
 from procflow.analysis.acceptance import LotCurve, lot_curves
 from procflow.analysis.classes import ItemClass, item_classes
 from procflow.analysis.consensus import ConsensusFigures, consensus_figures
+from procflow.analysis.quality import Decisions, ReviewQuality
+from procflow.analysis.quality import decisions as decision_figures
+from procflow.analysis.quality import reviews as review_figures
 from procflow.analysis.queueing import Arrivals, WaitModel, expected_maximum
 from procflow.analysis.traffic import Chain, ChainTooLarge, EndlessLoop, State, Tally
 from procflow.flow.lots import LotRule, with_incoming
@@ -129,6 +132,10 @@ class Quality:
     exhausted: float  #: defects caught on the last allowed attempt, per arriving item
     delivered: float  #: share of arriving items that reach an end
     escaped: float  #: share of delivered items that carry a defect
+    #: with a truth: the final decisions against it
+    decisions: Decisions | None = None
+    #: per review (with truth, or a false-flag rate): what it measures, and the truth
+    reviews: dict[str, ReviewQuality] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -271,10 +278,16 @@ def analyze(process: Process, flow: Flow | None = None) -> Capacity:
         cycle = timed.time
     delivered = tally.delivered
     quality = Quality(
-        reworks=sum(tally.caught.values()),
+        reworks=sum(tally.caught.values()) + sum(tally.flagged.values()),
         exhausted=sum(tally.exhausted.values()),
         delivered=delivered,
         escaped=tally.delivered_defective / delivered if delivered > 0 else math.nan,
+        decisions=(
+            decision_figures(flow.truth, classes, weights, per_class)
+            if flow.truth is not None
+            else None
+        ),
+        reviews=review_figures(flow, tally),
     )
     return Capacity(
         process.name,

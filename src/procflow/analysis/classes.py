@@ -13,6 +13,12 @@ changes there, and each piece's share comes from the distribution function. Only
 when conditions compare two attributes with each other, or a skill is named by a
 numeric attribute, or the combinations exceed :data:`MAX_ENUMERATED_CLASSES`, are
 the shares estimated from a fixed sample (the same on every run).
+
+With a process ``truth``, every class is split once more, by whether its items
+violate (with the prevalence the class's attributes give) and, with a model score,
+by the pieces of the score between the thresholds conditions compare it with, each
+piece's share from the score distribution of its class: so the traffic equations
+give exact false-negative and false-positive rates for thresholds on the score.
 """
 
 from __future__ import annotations
@@ -27,6 +33,7 @@ import numpy as np
 
 from procflow.expr import Expr, Scalar
 from procflow.flow.routing import Flow, Row
+from procflow.flow.truth import TruthRule
 from procflow.model.distributions import Distribution
 from procflow.model.fields import MAX_ATTEMPTS
 from procflow.model.process import ATTEMPT, CategoricalAttribute, NumericAttribute
@@ -34,6 +41,8 @@ from procflow.model.process import ATTEMPT, CategoricalAttribute, NumericAttribu
 #: Above this many attribute combinations, classes are estimated from a fixed sample.
 MAX_ENUMERATED_CLASSES = 20_000
 SAMPLED_ITEMS = 4_000
+#: Scores per class drawn when a score's pieces cannot be cut exactly.
+SAMPLED_SCORES = 200
 #: The fixed seed of that sample: the analysis has no randomness from run to run.
 SAMPLE_SEED = 20_240_601
 
@@ -53,13 +62,22 @@ def item_classes(flow: Flow, stream: int) -> list[ItemClass]:
     """The classes of the items of arrival stream ``stream``, with their shares."""
     arrival = flow.process.arrivals[stream]
     predicates = [holds for rule in flow.rules for _, holds, _ in rule.conditions]
+    predicates += [holds for rule in flow.rules for holds, _ in rule.sample if holds is not None]
     skill_positions = sorted({rule.skill_from for rule in flow.rules if rule.skill_from >= 0})
-    read = {name for rule in flow.rules for c, _, _ in rule.conditions for name in c.attributes()}
+    conditions = [c for rule in flow.rules for c, _, _ in rule.conditions]
+    conditions += _quality_conditions(flow)
+    read = {name for c in conditions for name in c.attributes()}
     read |= {flow.attributes[p] for p in skill_positions}
+    truth = flow.truth
+    by = [truth.by_at] if truth is not None and truth.by_at >= 0 else []
+    read |= {flow.attributes[p] for p in by}
     used = sorted(read & set(arrival.attributes))
     position = {name: k for k, name in enumerate(flow.attributes)}
-    cuts = _cuts([c for rule in flow.rules for c, _, _ in rule.conditions])
+    cuts = _cuts(conditions)
     skills = {flow.attributes[p] for p in skill_positions}
+    if truth is not None:
+        predicates.append(lambda row: row[truth.at])
+    kept = [*skill_positions, *by]  # values a class keeps: skills, and the breakdown's
 
     attempt = position.get(ATTEMPT, -1)
     # conditions on the attempt number tell items apart by their attributes at any attempt
@@ -69,14 +87,17 @@ def item_classes(flow: Flow, stream: int) -> list[ItemClass]:
         rows = [row, *((*row[:attempt], a, *row[attempt + 1 :]) for a in probes)]
         return (
             *(holds(r) for r in rows for holds in predicates),
-            *(row[p] for p in skill_positions),
+            *(row[p] for p in kept),
         )
 
     shares: dict[tuple[object, ...], float] = defaultdict(float)
     rows: dict[tuple[object, ...], Row] = {}
-    for weight, row in _rows(
-        arrival.attributes, used, position, len(flow.attributes), cuts, skills
-    ):
+    drawn = _rows(arrival.attributes, used, position, len(flow.attributes), cuts, skills)
+    if truth is not None:
+        score = flow.process.truth.score if flow.process.truth is not None else None
+        score_cuts = (cuts or {}).get(score.attribute, []) if score is not None else []
+        drawn = _truthful(truth, drawn, score_cuts if cuts is not None else None)
+    for weight, row in drawn:
         k = key(row)
         shares[k] += weight
         rows.setdefault(k, row)
@@ -87,6 +108,48 @@ def _attempts(cuts: dict[str, list[float]] | None) -> range:
     """Attempt numbers that every comparison of ``attempt`` tells apart: 1 to past the last."""
     limit = max((cuts or {}).get(ATTEMPT, []), default=MAX_ATTEMPTS if cuts is None else 1.0)
     return range(1, int(min(limit, MAX_ATTEMPTS)) + 2)
+
+
+def _quality_conditions(flow: Flow) -> list[Expr]:
+    """The conditions of the reviews' samples and of the truth's prevalence."""
+    found = [
+        rate.when
+        for stage in flow.process.stages.values()
+        for rate in stage.sample or []
+        if rate.when is not None
+    ]
+    truth = flow.process.truth
+    if truth is not None:
+        found += [rule.when for rule in truth.prevalence if rule.when is not None]
+    return found
+
+
+def _truthful(
+    truth: TruthRule, rows: list[tuple[float, Row]], score_cuts: Sequence[float] | None
+) -> list[tuple[float, Row]]:
+    """Each (weight, row) split by the truth, and by the pieces of the score between its
+    cuts (None: conditions compare attributes with each other, so a fixed sample)."""
+    found: list[tuple[float, Row]] = []
+    for weight, row in rows:
+        prevalence = truth.prevalence_of(row)
+        for positive, share in ((True, prevalence), (False, 1 - prevalence)):
+            if share <= 0:
+                continue
+            pieces: list[tuple[Scalar | None, float]] = [(None, 1.0)]
+            if truth.score_at >= 0:
+                scores = truth.score_of(positive)
+                pieces = list(_pieces(scores, score_cuts)) if score_cuts is not None else []
+                if score_cuts is None:
+                    rng = np.random.default_rng(SAMPLE_SEED)
+                    drawn = scores.sample(rng, SAMPLED_SCORES)
+                    pieces = [(float(v), 1 / SAMPLED_SCORES) for v in drawn]
+            for value, part in pieces:
+                filled = list(row)
+                filled[truth.at] = positive
+                if truth.score_at >= 0:
+                    filled[truth.score_at] = value
+                found.append((weight * share * part, tuple(filled)))
+    return found
 
 
 def _cuts(conditions: Sequence[Expr]) -> dict[str, list[float]] | None:

@@ -32,7 +32,18 @@ import networkx as nx
 import numpy as np
 
 from procflow.analysis.queueing import expected_maximum
-from procflow.flow.routing import CAUGHT, EXHAUSTED, NOWHERE, Flow, Outcome, Row
+from procflow.flow.routing import (
+    CAUGHT,
+    EXHAUSTED,
+    FLAGGED,
+    MISSED,
+    NOWHERE,
+    SENT_BACK,
+    SKIPPED,
+    Flow,
+    Outcome,
+    Row,
+)
 
 #: (stage, carries a defect, catches per bounded review; 0 for a review left behind for good)
 State = tuple[int, bool, tuple[int, ...]]
@@ -41,7 +52,7 @@ MAX_VISITS = 1e6
 #: The largest chain solved (states); beyond it the analysis gives up.
 MAX_STATES = 50_000
 
-_ESCALATED = 3  # a move out of a queue by escalation (beside PASSED, CAUGHT, EXHAUSTED)
+_ESCALATED = -1  # a move out of a queue by escalation (beside the review's outcomes)
 
 
 #: a tally, and the states items were in when they reached the stop stage (with weights)
@@ -80,6 +91,11 @@ class Tally:
     escalated: dict[int, float] = field(default_factory=lambda: defaultdict(float))
     #: visits of items carrying a defect, per stage
     defective_visits: dict[int, float] = field(default_factory=lambda: defaultdict(float))
+    #: right items a review flagged and sent back (false flags)
+    flagged: dict[int, float] = field(default_factory=lambda: defaultdict(float))
+    #: per review: items it flagged (caught or false flag), and items it saw with a defect
+    flags: dict[int, float] = field(default_factory=lambda: defaultdict(float))
+    defects_seen: dict[int, float] = field(default_factory=lambda: defaultdict(float))
     delivered: float = 0.0
     delivered_defective: float = 0.0
     #: items sent to a stage that does not exist, or with nowhere to go
@@ -95,6 +111,9 @@ class Tally:
             (self.exhausted, other.exhausted),
             (self.escalated, other.escalated),
             (self.defective_visits, other.defective_visits),
+            (self.flagged, other.flagged),
+            (self.flags, other.flags),
+            (self.defects_seen, other.defects_seen),
         ):
             for k, v in theirs.items():
                 mine[k] += weight * v
@@ -124,7 +143,9 @@ class Chain:
 
     def start(self, stage: int) -> Tally:
         """The tally of an item entering at ``stage``."""
-        state: State = (stage, False, (0,) * self.flow.bounded)
+        truth = self.flow.truth
+        wrong = truth is not None and truth.undecided_wrong(self.row)
+        state: State = (stage, wrong, (0,) * self.flow.bounded)
         tally, _ = self._solve({state: 1.0}, NOWHERE)
         return tally
 
@@ -238,13 +259,23 @@ class Chain:
             if i in inner:
                 tally.add(inner[i], v[i])
         for i, p, what in events:
-            stage = order[i][0]
+            stage, defective, _ = order[i]
+            weight = v[i] * p
             if what == CAUGHT:
-                tally.caught[stage] += v[i] * p
+                tally.caught[stage] += weight
             elif what == EXHAUSTED:
-                tally.exhausted[stage] += v[i] * p
+                tally.exhausted[stage] += weight
+            elif what == FLAGGED:
+                tally.flagged[stage] += weight
             elif what == _ESCALATED:
-                tally.escalated[stage] += v[i] * p
+                tally.escalated[stage] += weight
+            elif what == SKIPPED:  # entered, but not worked on: no visit to its work
+                tally.visits[stage] -= weight
+                tally.time -= weight * self.visit_time.get(stage, 0.0)
+            if what in (CAUGHT, EXHAUSTED, FLAGGED):
+                tally.flags[stage] += weight
+            if defective and what in (CAUGHT, EXHAUSTED, MISSED):
+                tally.defects_seen[stage] += weight
         arrived: dict[State, float] = defaultdict(float)
         for i, exits in leaving.items():
             for p, kind, target in exits:
@@ -440,4 +471,4 @@ def _loop_in(graph: nx.DiGraph, order: list[State]) -> EndlessLoop:
     for u, _, _ in moves:
         if order[u][0] not in stages:  # a state cycle may pass a stage twice
             stages.append(order[u][0])
-    return EndlessLoop([*stages, stages[0]], order[moves[-1][0]][0], moves[-1][2] == CAUGHT)
+    return EndlessLoop([*stages, stages[0]], order[moves[-1][0]][0], moves[-1][2] in SENT_BACK)

@@ -3,7 +3,8 @@
 :mod:`~procflow.flow.graph` holds the :class:`FlowGraph` (stages as nodes, routes
 with their locations as edges) that lint and the diagrams walk;
 :mod:`~procflow.flow.routing` holds the one definition of a stage's behaviour,
-:class:`StageRule`, that the simulator, the analysis and lint all read.
+:class:`StageRule`, that the simulator, the analysis and lint all read;
+:mod:`~procflow.flow.truth` how an item's truth and model score are drawn.
 """
 
 from __future__ import annotations
@@ -12,8 +13,12 @@ from procflow.flow.graph import FlowGraph, Route, RouteKind, build_graph
 from procflow.flow.routing import (
     CAUGHT,
     EXHAUSTED,
+    FLAGGED,
+    MISSED,
     NOWHERE,
     PASSED,
+    SENT_BACK,
+    SKIPPED,
     Draws,
     Escalation,
     Flow,
@@ -24,12 +29,17 @@ from procflow.flow.routing import (
     compile_flow,
     row_attributes,
 )
+from procflow.flow.truth import TruthRule
 
 __all__ = [
     "CAUGHT",
     "EXHAUSTED",
+    "FLAGGED",
+    "MISSED",
     "NOWHERE",
     "PASSED",
+    "SENT_BACK",
+    "SKIPPED",
     "Draws",
     "Escalation",
     "Flow",
@@ -40,6 +50,7 @@ __all__ = [
     "RouteKind",
     "Row",
     "StageRule",
+    "TruthRule",
     "build_graph",
     "compile_flow",
     "row_attributes",

@@ -18,18 +18,28 @@ The order of events at a stage
    holds. A ``split`` forks it into one copy per branch; the split's ``join``
    waits for every copy and merges them (the merged item is defective if any copy
    is), then acts as the stage it is. An ``end`` stage delivers the item.
-2. **Work.** At a work stage the item waits in its pool's queue (or, after
-   ``escalate_after``, leaves the queue for ``escalate_to`` and nothing else
-   happens here) and is worked on. A decision stage does no work: steps 3 to 5
-   happen as soon as the item arrives.
+2. **Work.** A review with a ``sample`` plan first draws whether it reviews this
+   item (the rate of the first rule that holds); an item it does not pick skips the
+   work and the review and goes on by step 5 (:meth:`StageRule.skip`). At a work
+   stage the item waits in its pool's queue (or, after ``escalate_after``, leaves
+   the queue for ``escalate_to`` and nothing else happens here) and is worked on.
+   A decision stage does no work: steps 3 to 5 happen as soon as the item arrives.
 3. **Review.** If the item carries a defect and the stage reviews
    (``detection_rate`` with ``on_defect``), the review catches it with probability
    ``detection_rate``. A caught defect is cleared and the item goes to
    ``on_defect`` (rework), unless it is the ``max_attempts``-th catch of this
-   review: then the item goes on, still defective ("rework exhausted").
-4. **Error.** An item going on without a defect picks one up from this stage's
-   own work with probability ``error_rate``: a review never catches the errors
-   made at the review itself; a later review may.
+   review: then the item goes on, still defective ("rework exhausted"). A review
+   with a ``false_flag_rate`` flags an item without a defect with that chance and
+   sends it to ``on_defect`` as well (it stays without a defect; a flag counts as a
+   catch towards ``max_attempts``).
+4. **Error, or decision.** An item going on without a defect picks one up from this
+   stage's own work with probability ``error_rate``: a review never catches the
+   errors made at the review itself; a later review may. With a process ``truth``
+   (see :mod:`procflow.flow.truth`), the defect is a wrong decision: a stage that
+   decides (``decides``, or ``decision`` accuracy per class) gives the item its
+   decision anew, right with the chance of its true class (sensitivity for a
+   violating item, specificity for a benign one), and the item is defective exactly
+   when that decision is wrong.
    At a **consensus** stage (``consensus``) the work is several labels by different
    people, and instead of steps 3 and 4 the labels settle the item
    (:mod:`procflow.flow.consensus`): labels that settle nothing send it to
@@ -49,6 +59,8 @@ with this stage's rule for the items it inspects and passes on.
 from __future__ import annotations
 
 import bisect
+import itertools
+import math
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
@@ -60,9 +72,10 @@ from procflow.expr import Expr
 from procflow.flow.consensus import ADJUDICATE, WRONG, ConsensusRule
 from procflow.flow.graph import FlowGraph, build_graph
 from procflow.flow.lots import LotRule, compile_lots
+from procflow.flow.truth import TruthRule, clamp, compile_truth
 from procflow.model.distributions import Distribution
 from procflow.model.lots import ByAttribute
-from procflow.model.process import ATTEMPT, Process, StageKind
+from procflow.model.process import ATTEMPT, Process, Stage, StageKind
 
 #: An item's attribute values, positioned by :attr:`Flow.attributes`.
 Row = tuple[Any, ...]
@@ -71,8 +84,12 @@ Predicate = Callable[[Row], bool]
 NOWHERE = -1
 
 #: What a review did to an item leaving its stage: let it pass, sent its defect back to
-#: rework, or caught it on the last allowed attempt and let it go on.
-PASSED, CAUGHT, EXHAUSTED = 0, 1, 2
+#: rework, or caught it on the last allowed attempt and let it go on; flagged an item
+#: without a defect and sent it back (a false flag), or missed the defect it carried; or
+#: the item skipped it (its sample did not pick the item).
+PASSED, CAUGHT, EXHAUSTED, FLAGGED, MISSED, SKIPPED = 0, 1, 2, 3, 4, 5
+#: What a review did that sends an item back to ``on_defect``.
+SENT_BACK = (CAUGHT, FLAGGED)
 
 
 class ItemState(Protocol):
@@ -104,6 +121,18 @@ class Draws(Protocol):
     def route(self) -> Callable[[int, bool], float]:
         """Which probability branch is taken: by the cumulative table."""
 
+    @property
+    def flag(self) -> Callable[[int, bool], float]:
+        """Whether the review flags an item without a defect: below ``false_flag_rate``."""
+
+    @property
+    def decide(self) -> Callable[[int, bool], float]:
+        """Whether the stage's decision is right: below the accuracy for the item's class."""
+
+    @property
+    def sample(self) -> Callable[[int, bool], float]:
+        """Whether a review's sample picks the item: below its rate."""
+
 
 @dataclass(frozen=True, slots=True)
 class ReviewRule:
@@ -117,6 +146,8 @@ class ReviewRule:
     slot: int
     #: rework at ``on_defect`` goes back to the person who did the work there
     same_person: bool = False
+    #: the chance of flagging an item without a defect (sending it back all the same)
+    false_flag: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,6 +221,14 @@ class StageRule:
     #: and the bounded reviews whose catches count in it (those whose loop holds the stage)
     attempt_at: int = -1
     attempt_slots: tuple[int, ...] = ()
+    #: (sensitivity, specificity) of the stage's decision, None when it does not decide
+    decision: tuple[float, float] | None = None
+    #: the row position of the item's truth (-1: the process has none)
+    truth_at: int = -1
+    #: a review's sample plan: (predicate or None for always, rate); empty: every item
+    sample: tuple[tuple[Predicate | None, float], ...] = ()
+    #: with a sample: this rule without its review, error and decision (the skip's route)
+    passing: StageRule | None = None
 
     @property
     def worked(self) -> float:
@@ -245,17 +284,27 @@ class StageRule:
         """
         review = self.review
         outcome = PASSED
-        if (
+        if review is not None and item.defect:
+            if draws.detect(item.case, item.first) < review.detection_rate:
+                slot = review.slot
+                if slot < 0 or item.attempts[slot] + 1 < review.max_attempts:
+                    if slot >= 0:
+                        item.attempts[slot] += 1
+                    item.defect = False
+                    return review.on_defect, CAUGHT
+                outcome = EXHAUSTED
+            else:
+                outcome = MISSED
+        elif (
             review is not None
-            and item.defect
-            and draws.detect(item.case, item.first) < review.detection_rate
+            and review.false_flag > 0
+            and draws.flag(item.case, item.first) < review.false_flag
         ):
             slot = review.slot
             if slot < 0 or item.attempts[slot] + 1 < review.max_attempts:
                 if slot >= 0:
                     item.attempts[slot] += 1
-                item.defect = False
-                return review.on_defect, CAUGHT
+                return review.on_defect, FLAGGED
             outcome = EXHAUSTED
         elif (
             self.error_rate > 0
@@ -263,6 +312,9 @@ class StageRule:
             and draws.error(item.case, item.first) < self.error_rate
         ):
             item.defect = True
+        elif self.decision is not None:
+            right = self.decision[0] if item.attrs[self.truth_at] else self.decision[1]
+            item.defect = right < 1 and (right <= 0 or draws.decide(item.case, item.first) >= right)
         # step 5, the route: written here rather than in a method of its own, as it
         # runs for every item at every stage
         row = item.attrs
@@ -274,6 +326,24 @@ class StageRule:
             if k < len(self.drawn):
                 return self.drawn[k], outcome
         return self.default, outcome
+
+    def sampled(self, item: ItemState, draws: Draws) -> bool:
+        """Step 2: whether a review's sample picks ``item`` (the rate of the first rule)."""
+        return self.sample_rate(item.attrs) > draws.sample(item.case, item.first)
+
+    def sample_rate(self, row: Row) -> float:
+        """The share of items with these attributes the review samples (1 without a plan)."""
+        if not self.sample:
+            return 1.0
+        for holds, rate in self.sample:
+            if holds is None or holds(row):
+                return rate
+        return 0.0
+
+    def skip(self, item: ItemState, draws: Draws) -> tuple[int, int]:
+        """Step 5 alone, for an item the sample did not pick: where it goes, untouched."""
+        assert self.passing is not None
+        return self.passing.depart(item, draws)[0], SKIPPED
 
     def outcomes(self, defective: bool, attempts: tuple[int, ...], row: Row) -> list[Outcome]:
         """Every way an item in this state leaves the stage, with its probability.
@@ -288,22 +358,35 @@ class StageRule:
             return self.lots.outcomes(defective, attempts, row)
         found: dict[tuple[int, bool, tuple[int, ...], int], float] = defaultdict(float)
         if self.consensus is not None:
-            for (right, wrong), chance in self.consensus.finals().items():
+            for (good, bad), chance in self.consensus.finals().items():
                 for u_route, p_route in _regions(self.cumulative):
                     probe = _Probe(defective, list(attempts), row)
-                    fixed = _Fixed(1.0, 1.0, u_route)
-                    target, review = self.settle(probe, right, wrong, fixed)
-                    key = (target, probe.defect, tuple(probe.attempts), review)
+                    fixed = _Fixed(1.0, 1.0, 1.0, 1.0, 1.0, u_route)
+                    target, settled = self.settle(probe, good, bad, fixed)
+                    key = (target, probe.defect, tuple(probe.attempts), settled)
                     found[key] += chance * p_route
             return [Outcome(*key, p) for key, p in found.items() if p > 0]
-        detect_cuts = (self.review.detection_rate,) if self.review is not None else ()
-        for u_detect, p_detect in _regions(detect_cuts):
-            for u_error, p_error in _regions((self.error_rate,)):
-                for u_route, p_route in _regions(self.cumulative):
-                    probe = _Probe(defective, list(attempts), row)
-                    target, review = self.depart(probe, _Fixed(u_detect, u_error, u_route))
-                    key = (target, probe.defect, tuple(probe.attempts), review)
-                    found[key] += p_detect * p_error * p_route
+        review = self.review
+        right: tuple[float, ...] = ()
+        if self.decision is not None:
+            right = (self.decision[0] if row[self.truth_at] else self.decision[1],)
+        axes = (
+            (review.detection_rate,) if review is not None else (),
+            (review.false_flag,) if review is not None else (),
+            (self.error_rate,),
+            right,
+            (self.sample_rate(row),) if self.sample else (),
+            self.cumulative,
+        )
+        for regions in itertools.product(*(list(_regions(cuts)) for cuts in axes)):
+            probe = _Probe(defective, list(attempts), row)
+            draws = _Fixed(*(u for u, _ in regions))
+            if not self.sample or self.sampled(probe, draws):
+                target, what = self.depart(probe, draws)
+            else:
+                target, what = self.skip(probe, draws)
+            key = (target, probe.defect, tuple(probe.attempts), what)
+            found[key] += math.prod(p for _, p in regions)
         return [Outcome(*key, p) for key, p in found.items() if p > 0]
 
 
@@ -333,12 +416,21 @@ class _Probe:
 class _Fixed:
     """Draws that return fixed numbers: one point of each region, for :meth:`outcomes`."""
 
-    __slots__ = ("detect", "error", "route")
+    __slots__ = ("decide", "detect", "error", "flag", "route", "sample")
 
-    def __init__(self, detect: float, error: float, route: float) -> None:
-        self.detect: Callable[[int, bool], float] = lambda _case, _first: detect
-        self.error: Callable[[int, bool], float] = lambda _case, _first: error
-        self.route: Callable[[int, bool], float] = lambda _case, _first: route
+    def __init__(
+        self, detect: float, flag: float, error: float, decide: float, sample: float, route: float
+    ) -> None:
+        self.detect = _constant(detect)
+        self.flag = _constant(flag)
+        self.error = _constant(error)
+        self.decide = _constant(decide)
+        self.sample = _constant(sample)
+        self.route = _constant(route)
+
+
+def _constant(value: float) -> Callable[[int, bool], float]:
+    return lambda _case, _first: value
 
 
 @dataclass(frozen=True)
@@ -359,6 +451,8 @@ class Flow:
     #: per stage, per counter: whether an item at the stage can still come back to that
     #: review (see :func:`returning`); the other counters can no longer change anything
     returning: tuple[tuple[bool, ...], ...]
+    #: the items' truth and model score (None: the process has no truth)
+    truth: TruthRule | None = None
 
     def rule(self, name: str) -> StageRule:
         """The rule of a stage by name."""
@@ -382,6 +476,14 @@ def row_attributes(process: Process) -> tuple[str, ...]:
             names.add(stage.lots.by.attribute)
     if process.due_dates is not None and process.due_dates.by is not None:
         names.add(process.due_dates.by)
+    truth = process.truth
+    if truth is not None:
+        names.update(truth.attributes())
+        for rule in truth.prevalence:
+            if rule.when is not None:
+                names |= rule.when.attributes()
+        if truth.by is not None:
+            names.add(truth.by)
     return tuple(sorted(names))
 
 
@@ -394,6 +496,7 @@ def compile_flow(process: Process) -> Flow:
     index = {name: i for i, name in enumerate(process.stages)}
     attributes = row_attributes(process)
     positions = {name: i for i, name in enumerate(attributes)}
+    truth = compile_truth(process, positions)
     bounded = [n for n, s in process.stages.items() if s.max_attempts is not None]
 
     def at(name: str | None) -> int:
@@ -424,6 +527,7 @@ def compile_flow(process: Process) -> Flow:
                 max_attempts=stage.max_attempts or 0,
                 slot=bounded.index(name) if name in bounded else -1,
                 same_person=stage.back_to == "same_person",
+                false_flag=clamp(stage.false_flag_rate),
             )
         escalation = None
         if stage.escalate_to is not None and stage.escalate_after is not None:
@@ -435,35 +539,38 @@ def compile_flow(process: Process) -> Flow:
             (rule.when.compile(positions) if rule.when is not None else None, rule.value)
             for rule in stage.priority or []
         )
-        rules.append(
-            StageRule(
-                index=i,
-                name=name,
-                kind=stage.kind,
-                pool=stage.resource,
-                duration=stage.duration,
-                conditions=tuple(conditions),
-                cumulative=tuple(cumulative),
-                drawn=tuple(drawn),
-                default=default,
-                review=review,
-                error_rate=stage.error_rate,
-                split=tuple(at(b) for b in stage.split or []),
-                join=at(stage.join),
-                escalation=escalation,
-                priority=priority,
-                skill=stage.skill,
-                skill_from=positions[stage.skill_from] if stage.skill_from is not None else -1,
-                consensus=consensus,
-                not_by=tuple(at(n) for n in stage.not_by or [])
-                + ((i,) if stage.consensus is not None else ()),
-                tasks=consensus.expected_labels() if consensus is not None else 1.0,
-            )
+        rule = StageRule(
+            index=i,
+            name=name,
+            kind=stage.kind,
+            pool=stage.resource,
+            duration=stage.duration,
+            conditions=tuple(conditions),
+            cumulative=tuple(cumulative),
+            drawn=tuple(drawn),
+            default=default,
+            review=review,
+            error_rate=stage.error_rate,
+            split=tuple(at(b) for b in stage.split or []),
+            join=at(stage.join),
+            escalation=escalation,
+            priority=priority,
+            skill=stage.skill,
+            skill_from=positions[stage.skill_from] if stage.skill_from is not None else -1,
+            consensus=consensus,
+            not_by=tuple(at(n) for n in stage.not_by or [])
+            + ((i,) if stage.consensus is not None else ()),
+            tasks=consensus.expected_labels() if consensus is not None else 1.0,
+            decision=_decision(stage) if truth is not None else None,
+            truth_at=truth.at if truth is not None else -1,
+            sample=tuple(
+                (rate.when.compile(positions) if rate.when is not None else None, clamp(rate.rate))
+                for rate in stage.sample or []
+            ),
         )
         if stage.lots is not None:
-            rules[-1] = replace(
-                rules[-1], lots=compile_lots(stage.lots, rules[-1], process, at, positions)
-            )
+            rule = replace(rule, lots=compile_lots(stage.lots, rule, process, at, positions))
+        rules.append(rule)
     entries = tuple(
         (k, at(process.entry_stage(arrival))) for k, arrival in enumerate(process.arrivals)
     )
@@ -479,9 +586,33 @@ def compile_flow(process: Process) -> Flow:
             else rule
             for rule in rules
         ]
+    # a sampling review's route for the items it does not pick: the rule without its work
+    rules = [
+        replace(rule, passing=replace(rule, review=None, error_rate=0.0, decision=None, sample=()))
+        if rule.sample
+        else rule
+        for rule in rules
+    ]
     return Flow(
-        process, build_graph(process), tuple(rules), index, attributes, len(bounded), entries, back
+        process,
+        build_graph(process),
+        tuple(rules),
+        index,
+        attributes,
+        len(bounded),
+        entries,
+        back,
+        truth,
     )
+
+
+def _decision(stage: Stage) -> tuple[float, float] | None:
+    """(sensitivity, specificity) of a stage that decides: ``remove`` is (1, 0), ``keep`` (0, 1)."""
+    if stage.decides is not None:
+        return (1.0, 0.0) if stage.decides == "remove" else (0.0, 1.0)
+    if stage.decision is not None:
+        return clamp(stage.decision.sensitivity), clamp(stage.decision.specificity)
+    return None
 
 
 def returning(rules: Sequence[StageRule], slots: int) -> tuple[tuple[bool, ...], ...]:

@@ -58,6 +58,20 @@ class LintContext:
                 specs[name] = AttributeSpec(name, "numeric", low=low)
         # the attempt number at a stage: 1, 2 ... (see StageRule.attempt)
         specs[ATTEMPT] = AttributeSpec(ATTEMPT, "numeric", low=1.0)
+        truth = self.process.truth
+        if truth is not None:
+            specs[truth.attribute] = AttributeSpec(
+                truth.attribute, "categorical", frozenset({True, False})
+            )
+            if truth.score is not None:
+                scores = (truth.score.positive, truth.score.negative)
+                shares = all(s.kind == "beta" for s in scores)
+                specs[truth.score.attribute] = AttributeSpec(
+                    truth.score.attribute,
+                    "numeric",
+                    low=0.0 if shares or all(s.nonnegative for s in scores) else None,
+                    high=1.0 if shares else None,
+                )
         return specs
 
     @cached_property

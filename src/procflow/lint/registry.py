@@ -45,6 +45,7 @@ from procflow.lint.rules.lots import (
     SampleLargerThanLot,
     UnknownAql,
 )
+from procflow.lint.rules.quality import DecisionWithoutTruth, ShadowedBranch, TruthAttributes
 from procflow.lint.rules.references import (
     MissingSkill,
     UnknownResource,
@@ -89,6 +90,9 @@ RULES: tuple[type[Rule], ...] = (
     LotSizeMissing,
     PlanAcceptsEveryLot,
     BatchLotRevisited,
+    DecisionWithoutTruth,
+    ShadowedBranch,
+    TruthAttributes,
     UnknownAttribute,
     ImpossibleValue,
     TypeMismatch,

@@ -41,8 +41,8 @@ from pydantic import BaseModel, Discriminator, Field, Tag, model_validator
 from pydantic_core import PydanticCustomError
 
 from procflow.diagnostics import Severity
+from procflow.model.condition import Condition
 from procflow.model.fields import STRICT
-from procflow.model.process import Condition
 
 #: The file lint looks for, from the current folder upwards.
 POLICY_FILE = "procflow-policy.yaml"

@@ -31,7 +31,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from procflow.diagnostics import Location
-from procflow.expr import Expr, ExprError, parse
+from procflow.expr import Expr
 from procflow.model.calendar import (
     DAY_MINUTES,
     WEEK_MINUTES,
@@ -43,6 +43,7 @@ from procflow.model.calendar import (
     week_intervals,
     whole_day,
 )
+from procflow.model.condition import Condition
 from procflow.model.consensus import Consensus
 from procflow.model.distributions import KINDS, Distribution
 from procflow.model.duedates import DueDates
@@ -56,39 +57,13 @@ from procflow.model.fields import (
     Probability,
 )
 from procflow.model.lots import Lots
+from procflow.model.quality import Accuracy, SamplePlan, Truth
 from procflow.model.quantities import ATTRIBUTE_CONTEXT, Duration, Rate, TimeUnit, convert
 from procflow.model.staffing import Resource
 from procflow.source import DocPath, Document
 
 #: The name ``when`` conditions read an item's attempt number by (not an attribute's name).
 ATTEMPT = "attempt"
-
-
-def _parse_expression(value: Any) -> Any:
-    if isinstance(value, Expr) or value is None:
-        return value
-    if not isinstance(value, str):
-        raise PydanticCustomError(
-            "expression", "a condition must be text such as 'severity == \"high\"'"
-        )
-    try:
-        return parse(value)
-    except ExprError as exc:
-        raise PydanticCustomError(
-            "expression",
-            "invalid condition: {problem}",
-            {"problem": exc.message, "offset": exc.offset, "hint": exc.hint or ""},
-        ) from None
-
-
-#: The JSON Schema of a condition (the key reference recognises it by this description).
-CONDITION_SCHEMA: dict[str, Any] = {
-    "type": "string",
-    "description": 'A condition on item attributes, e.g. severity == "high" and '
-    'market in ["ID", "BR"].',
-}
-#: A ``when`` condition, parsed at load time (see docs/expressions.md).
-Condition = Annotated[Expr, BeforeValidator(_parse_expression), WithJsonSchema(CONDITION_SCHEMA)]
 
 
 class CategoricalAttribute(BaseModel):
@@ -470,17 +445,37 @@ class Stage(BaseModel):
         description="Separation of duties: the work here is never done by the person who did "
         "the work at these stages (a stage name or a list).",
     )
+    decides: Literal["remove", "keep"] | None = Field(
+        default=None,
+        description="The decision this stage gives every item (with truth): remove or keep.",
+    )
+    decision: Accuracy | None = Field(
+        default=None,
+        description="The decision this stage gives each item (with truth), right with a "
+        "chance per class: {sensitivity: 0.92, specificity: 0.98}.",
+    )
+    sample: SamplePlan | None = Field(
+        default=None,
+        description="The share of items this review reviews: 0.2, or rates by condition "
+        "[{when: 'severity == \"high\"', rate: 1.0}, {rate: 0.05}]; the others skip it.",
+    )
+    false_flag_rate: Probability = Field(
+        default=0.0,
+        description="The chance that this review flags a right item as defective and sends "
+        "it to on_defect, from 0 to 1.",
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> Stage:
         if self.consensus is not None:
             if self.resource is None:
                 raise _stage_error("consensus belongs on a work stage (one with a resource)")
-            extra = [k for k in ("error_rate", "on_defect", "escalate_after") if getattr(self, k)]
+            keys = ("error_rate", "on_defect", "escalate_after", "decides", "decision")
+            extra = [k for k in keys if getattr(self, k)]
             if extra:
                 raise _stage_error(
                     f"a consensus stage takes no {', '.join(extra)}: its labelers' accuracy "
-                    "sets its quality; review its result at a later stage"
+                    "sets its quality (and decides); review its result at a later stage"
                 )
         if self.not_by is not None and self.resource is None:
             raise _stage_error("not_by belongs on a work stage (one with a resource)")
@@ -545,7 +540,35 @@ class Stage(BaseModel):
                 )
             if self.max_attempts is not None or self.escalate_after is not None:
                 raise _stage_error("a lot stage takes no max_attempts or escalate_after")
+            if self.sample is not None:
+                raise _stage_error("a lot stage takes no sample: its plan says what it inspects")
+        self._check_quality()
         return self
+
+    def _check_quality(self) -> None:
+        """Decisions, samples and false flags: each where it means something."""
+        if self.decides is not None and self.decision is not None:
+            raise _stage_error(
+                "give decides (the same decision for every item) or decision (right with a "
+                "chance per class), not both"
+            )
+        deciding = self.decides is not None or self.decision is not None
+        if deciding and (self.error_rate or self.on_defect is not None):
+            raise _stage_error(
+                "a stage that decides takes no error_rate or review: its decision is right or "
+                "wrong by its decision accuracy; review it at a later stage"
+            )
+        if deciding and self.kind not in ("work", "decision"):
+            raise _stage_error("decides and decision belong on a work or decision stage")
+        if self.sample is not None and (self.on_defect is None or self.resource is None):
+            raise _stage_error(
+                "sample belongs on a review with a resource (detection_rate and on_defect): "
+                "the items it does not pick skip the review's work"
+            )
+        if self.false_flag_rate and self.on_defect is None:
+            raise _stage_error(
+                "false_flag_rate belongs on a review (a stage with detection_rate and on_defect)"
+            )
 
     @property
     def kind(self) -> StageKind:
@@ -565,6 +588,9 @@ class Stage(BaseModel):
         for i, rule in enumerate(self.priority or []):
             if rule.when is not None:
                 found.append((("priority", i, "when"), rule.when))
+        for i, rate in enumerate(self.sample or []):
+            if rate.when is not None:
+                found.append((("sample", i, "when"), rate.when))
         return found
 
     @property
@@ -620,6 +646,11 @@ class Process(BaseModel):
         default=None,
         description="When each item is due, by one of its attributes: {by: severity, within: "
         "{high: 4 hours, low: 48 hours}}.",
+    )
+    truth: Truth | None = Field(
+        default=None,
+        description="Whether each item really violates (drawn at arrival), for decisions: "
+        "{attribute: violating, prevalence: 0.06}.",
     )
 
     _source: Document | None = PrivateAttr(default=None)

@@ -58,7 +58,13 @@ def in_order(
     rows = sorted(
         (v for v in have.values() if v.kpi.family == "process"), key=lambda v: _POSITION[v.key]
     )
-    for family, given in (("pool", pools), ("stage", stages), ("sla", ()), ("due", ())):
+    for family, given in (
+        ("pool", pools),
+        ("stage", stages),
+        ("sla", ()),
+        ("due", ()),
+        ("decision", ()),
+    ):
         kpis = [kpi for kpi in CATALOGUE if kpi.family == family]
         seen = [v.subject for v in have.values() if v.kpi.family == family]
         for name in dict.fromkeys([*given, *seen]):

@@ -11,7 +11,7 @@ import math
 from rich.console import Console
 from rich.table import Table
 
-from procflow.analysis import Capacity
+from procflow.analysis import Capacity, Quality
 from procflow.analysis.acceptance import LotCurve
 from procflow.model.process import Process
 from procflow.model.quantities import convert, counted, three_digits
@@ -132,6 +132,8 @@ def print_capacity(console: Console, process: Process, capacity: Capacity) -> No
             f"{format_value('share', figures.accuracy, unit)} of settled items right; "
             f"{format_value('share', figures.disagreement, unit)} sent to adjudication"
         )
+    if capacity.quality is not None:
+        _print_decisions(console, capacity.quality, unit)
     overloads = capacity.overloads()
     verdict = (
         "[green]stable[/green]: every pool can keep up on average"
@@ -175,6 +177,29 @@ def _oc_table(curve: LotCurve, unit: str) -> Table:
     return table
 
 
+def _print_decisions(console: Console, quality: Quality, unit: str) -> None:
+    """The final decisions against the truth, and what each review measures (exact)."""
+    d = quality.decisions
+    if d is not None:
+        console.print(
+            f"Decisions {d.false_negatives_per_1000:.2f} false negatives (violating items left "
+            f"up) and {d.false_positives_per_1000:.2f} false positives (wrongful removals) per "
+            f"1,000 items; precision {format_value('share', d.precision, unit)}, recall "
+            f"{format_value('share', d.recall, unit)}"
+        )
+        for value, (negatives, positives) in d.by.items():
+            console.print(
+                f"  {value}: {negatives:.2f} false negatives, {positives:.2f} false positives "
+                "per 1,000 of its items"
+            )
+    for name, review in quality.reviews.items():
+        console.print(
+            f"Review {name}: measures {format_value('share', review.measured, unit)} "
+            f"defective, truly {format_value('share', review.true, unit)} (corrected for its "
+            f"misses and false flags: {format_value('share', review.corrected, unit)})"
+        )
+
+
 def print_results(console: Console, results: Results) -> None:
     """Print a simulation's verdict, KPIs, pools, stages, SLAs and bottlenecks."""
     unit = results.time_unit
@@ -201,7 +226,7 @@ def print_results(console: Console, results: Results) -> None:
         "KPIs (mean and 95% interval over replications)", ["KPI", "mean", "95% interval"]
     )
     for value in headline(results):
-        if value.kpi.family in ("process", "due"):  # pools and stages have tables below
+        if value.kpi.family in ("process", "due", "decision"):  # pools, stages: tables below
             table.add_row(value.label, *format_estimate(value.kpi.unit, k[value.key], unit))
     console.print(table)
 
@@ -340,20 +365,28 @@ def print_sweep(console: Console, found: Sweep) -> None:
     axes = found.axes
     unit = str(found.settings.get("time_unit", "minute"))
     table = Table(
-        title="Sweep (means over replications; ✓ = keeps up and every SLA met)",
+        title="Sweep (means over replications; ✓ = keeps up, every SLA and any quality target met)",
         title_justify="left",
     )
     for axis in axes:
         label = axis.removeprefix("resources.").removeprefix("stages.")
         table.add_column(label, justify="right", overflow="fold")
-    for column in ("cost/h", "p90 cycle", "busiest pool", "SLAs", ""):
+    quality = [
+        k
+        for k in ("false_negatives_per_1000", "false_positives_per_1000")
+        if any(p.results is not None and k in p.results.kpis for p in found.points)
+    ]
+    columns = ["cost/h", "p90 cycle", "busiest pool", "SLAs"]
+    columns += ["FN / 1,000", "FP / 1,000"][: len(quality)] if quality else []
+    for column in (*columns, ""):
         table.add_column(column, justify="right", no_wrap=True)
     for point in found.points:
         values = [str(point.changes[a]) for a in axes]
         results = point.results
         if results is None:
-            table.add_row(*values, "", "", "", "", f"[red]{point.error}[/]")
+            table.add_row(*values, *([""] * len(columns)), f"[red]{point.error}[/]")
             continue
+        judged = [f"{results.kpis[k].mean:.2f}" if k in results.kpis else "" for k in quality]
         utilizations = [(results.kpis[f"resources.{n}.utilization"].mean, n) for n in results.pools]
         finite = [(u, n) for u, n in utilizations if not math.isnan(u)]
         busiest = f"{max(finite)[1]} {max(finite)[0]:.0%}" if finite else ""
@@ -366,6 +399,8 @@ def print_sweep(console: Console, found: Sweep) -> None:
             if not results.stable
             else "[red]SLA missed[/]"
             if "missed" in outcomes
+            else "[yellow]quality target not met[/]"
+            if not point.meets_target and outcomes <= {"met"}
             else "[yellow]undecided[/]"
         )
         table.add_row(
@@ -374,6 +409,7 @@ def print_sweep(console: Console, found: Sweep) -> None:
             duration(results.kpis["cycle_time.p90"].mean, unit),
             busiest,
             slas,
+            *judged,
             mark,
         )
     console.print(table)

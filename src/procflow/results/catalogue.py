@@ -29,12 +29,19 @@ from procflow.results.estimate import Bounds
 
 UnitKind = Literal["duration", "share", "money", "number"]
 Better = Literal["lower", "higher", "neither"]
-Family = Literal["process", "pool", "stage", "sla", "due"]
+Family = Literal["process", "pool", "stage", "sla", "due", "decision"]
 Measured = Literal["window", "item"]
 
 #: The subject of a family's keys: ``resources.<pool>.…``, ``stages.<stage>.…``, ``slas.<k>.…``,
-#: ``due_dates.<value>.…`` (a value of the attribute that sets the due dates).
-_PREFIX = {"pool": "resources", "stage": "stages", "sla": "slas", "due": "due_dates"}
+#: ``due_dates.<value>.…`` (a value of the attribute that sets the due dates),
+#: ``decisions.<value>.…`` (a value of the attribute ``truth.by`` names).
+PREFIXES: dict[Family, str] = {
+    "pool": "resources",
+    "stage": "stages",
+    "sla": "slas",
+    "due": "due_dates",
+    "decision": "decisions",
+}
 
 
 @dataclass(frozen=True)
@@ -87,6 +94,11 @@ _BREACHED = (
     "(processes with due_dates)"
 )
 _BACKLOG = "the items in the system at the end of the window (the horizon)"
+_TRUTH = "(processes with truth)"
+_FINAL = "delivered items whose final decision (the latest of a stage that decides; none: kept up)"
+_REVIEWED = (
+    "of the items this review reviewed (processes with truth, or a review with false_flag_rate)"
+)
 CATALOGUE: tuple[Kpi, ...] = (
     _process(
         "throughput_per_hour", "throughput / hour", "number", "higher", "window",
@@ -189,6 +201,30 @@ CATALOGUE: tuple[Kpi, ...] = (
         )
         for q in (10, 50, 90)
     ),
+    _process(
+        "violating_share", "violating items", "share", "neither", "item",
+        f"Share of delivered items that truly violate {_TRUTH}.",
+    ),
+    _process(
+        "false_negatives_per_1000", "false negatives / 1,000", "number", "lower", "item",
+        f"Harmful items left up: {_FINAL} kept a violating item, per 1,000 delivered items "
+        f"{_TRUTH}.",
+        headline=True,
+    ),
+    _process(
+        "false_positives_per_1000", "false positives / 1,000", "number", "lower", "item",
+        f"Wrongful removals: {_FINAL} removed a benign item, per 1,000 delivered items "
+        f"{_TRUTH}.",
+        headline=True,
+    ),
+    _process(
+        "decision_precision", "precision of removals", "share", "higher", "item",
+        f"Share of the delivered items finally removed that truly violate {_TRUTH}.",
+    ),
+    _process(
+        "decision_recall", "recall of violations", "share", "higher", "item",
+        f"Share of the delivered violating items that were finally removed {_TRUTH}.",
+    ),
     Kpi(
         "resources.{name}.utilization", "{name} utilization", "share", "neither", "pool",
         "window", "Busy people divided by people working (on duty less shrinkage), both "
@@ -270,6 +306,23 @@ CATALOGUE: tuple[Kpi, ...] = (
         bounds="share",
     ),
     Kpi(
+        "stages.{name}.flagged_share", "{name} measured defect rate", "share", "lower", "stage",
+        "item", f"Share {_REVIEWED} that it flagged as defective: what its QC sample "
+        "measures, caught defects and false flags together.", bounds="share",
+    ),
+    Kpi(
+        "stages.{name}.defective_share", "{name} true defect rate", "share", "lower", "stage",
+        "item", f"Share {_REVIEWED} that truly carried a defect (a wrong decision, with "
+        "truth).", bounds="share",
+    ),
+    Kpi(
+        "stages.{name}.corrected_defective_share", "{name} corrected defect rate", "share",
+        "lower", "stage", "item", "The measured defect rate corrected for the review's "
+        "misses and false flags (Rogan–Gladen: (measured - false_flag_rate) / "
+        "(detection_rate - false_flag_rate), kept within 0..1): an estimate of the true "
+        "defect rate.", bounds="share",
+    ),
+    Kpi(
         "slas.{name}.attained", "SLA {name} attained", "share", "higher", "sla", "item",
         "Share of the items that arrived in the window that were within the SLA's max "
         "(cycle time, or the wait at its stage).", bounds="share",
@@ -284,10 +337,20 @@ CATALOGUE: tuple[Kpi, ...] = (
         "item", f"Share of the items with this value that arrived in the window and were "
         f"{_BREACHED}.", headline=True, bounds="share",
     ),
+    Kpi(
+        "decisions.{name}.false_negatives_per_1000", "{name} false negatives / 1,000",
+        "number", "lower", "decision", "item", f"Among the delivered items with this value "
+        f"of truth.by: {_FINAL} kept a violating item, per 1,000 of them.", headline=True,
+    ),
+    Kpi(
+        "decisions.{name}.false_positives_per_1000", "{name} false positives / 1,000",
+        "number", "lower", "decision", "item", f"Among the delivered items with this value "
+        f"of truth.by: {_FINAL} removed a benign item, per 1,000 of them.", headline=True,
+    ),
 )  # fmt: skip
 
 _BY_KEY = {kpi.key: kpi for kpi in CATALOGUE}
-_PATTERN = re.compile(r"^(resources|stages|slas|due_dates)\.(.+)\.([a-z_0-9]+)$")
+_PATTERN = re.compile(r"^(resources|stages|slas|due_dates|decisions)\.(.+)\.([a-z_0-9]+)$")
 
 
 @dataclass(frozen=True)
@@ -346,9 +409,10 @@ def headline_keys(
         rows += [lookup(kpi.key_for(p)) for p in pools if kpi.key_for(p) in have]
     for kpi in (k for k in family("stage") if k.headline):
         rows += [lookup(kpi.key_for(s)) for s in stages if kpi.key_for(s) in have]
-    values = list(dict.fromkeys(v.subject for v in map(lookup, have) if v.kpi.family == "due"))
-    for kpi in (k for k in family("due") if k.headline):
-        rows += [lookup(kpi.key_for(v)) for v in values if kpi.key_for(v) in have]
+    for group in ("due", "decision"):
+        values = list(dict.fromkeys(v.subject for v in map(lookup, have) if v.kpi.family == group))
+        for kpi in (k for k in family(group) if k.headline):
+            rows += [lookup(kpi.key_for(v)) for v in values if kpi.key_for(v) in have]
     return rows
 
 
@@ -362,9 +426,10 @@ def markdown_table() -> str:
         "| --- | --- | --- | --- | --- | --- | --- |",
     ]
     for kpi in CATALOGUE:
-        subject = {"sla": "k", "due": "value"}.get(kpi.family, kpi.family)
+        subject = {"sla": "k", "due": "value", "decision": "value"}.get(kpi.family, kpi.family)
         key = kpi.key.replace("{name}", f"<{subject}>")
-        label = kpi.label.replace("{name}", f"<{subject if kpi.family == 'due' else kpi.family}>")
+        by_value = kpi.family in ("due", "decision")
+        label = kpi.label.replace("{name}", f"<{subject if by_value else kpi.family}>")
         headline = " (headline)" if kpi.headline else " (summary)" if kpi.summary else ""
         lines.append(
             f"| `{key}` | {label}{headline} | {kpi.unit} | {_BOUNDS[kpi.bounds]} | {kpi.better} "

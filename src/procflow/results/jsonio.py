@@ -9,7 +9,8 @@ added. JSON has no infinity or NaN: they are written as null and read back as Na
 Where each KPI goes follows its family in the catalogue: process KPIs under
 ``kpis`` (cycle-time percentiles grouped under ``kpis.cycle_time``, the others by
 their key), a pool's under ``resources.<pool>``, a stage's under ``stages.<stage>``,
-an SLA's in ``slas[k]``, a due-date value's under ``due_dates.<value>``;
+an SLA's in ``slas[k]``, a due-date value's under ``due_dates.<value>``, the decisions
+of a value of ``truth.by`` under ``decisions.<value>``;
 ``replications`` keeps every replication's flat values by catalogue key.
 """
 
@@ -19,7 +20,7 @@ import math
 from collections.abc import Mapping
 from typing import Any, Literal
 
-from procflow.results.catalogue import lookup
+from procflow.results.catalogue import PREFIXES, lookup
 from procflow.results.comparison import Comparison, ScenarioComparison
 from procflow.results.estimate import Estimate
 from procflow.results.fidelity import Fidelity, fidelity_from_json, fidelity_to_json
@@ -79,13 +80,15 @@ def _count(value: Any) -> int | None:
 _Nested = dict[str, dict[str, Any]]
 
 
-def _nest(kpis: Mapping[str, Estimate]) -> tuple[dict[str, Any], _Nested, _Nested, _Nested]:
-    """Estimates by catalogue family: process KPIs, per pool, per stage, per due-date value
-    (SLAs are in slas)."""
+def _nest(
+    kpis: Mapping[str, Estimate],
+) -> tuple[dict[str, Any], _Nested, _Nested, dict[str, _Nested]]:
+    """Estimates by catalogue family: process KPIs, per pool, per stage, and per value
+    (of the due dates, or of ``truth.by``) under the family's key (SLAs are in slas)."""
     top: dict[str, Any] = {}
     pools: _Nested = {}
     stages: _Nested = {}
-    due: _Nested = {}
+    due: dict[str, _Nested] = {}
     for key, estimate in kpis.items():
         value = lookup(key)
         metric = key.rsplit(".", 1)[-1]
@@ -98,8 +101,10 @@ def _nest(kpis: Mapping[str, Estimate]) -> tuple[dict[str, Any], _Nested, _Neste
             pools.setdefault(value.subject, {})[metric] = estimate.to_dict()
         elif family == "stage":
             stages.setdefault(value.subject, {})[metric] = estimate.to_dict()
-        elif family == "due":
-            due.setdefault(value.subject, {})[metric] = estimate.to_dict()
+        elif family in ("due", "decision"):
+            due.setdefault(PREFIXES[family], {}).setdefault(value.subject, {})[metric] = (
+                estimate.to_dict()
+            )
     return top, pools, stages, due
 
 
@@ -139,7 +144,7 @@ def results_to_json(results: Results, *, full: bool = True) -> dict[str, Any]:
         "kpis": top,
         "resources": resources,
         "stages": stage_entries,
-        **({"due_dates": due} if due else {}),
+        **due,
         "slas": [
             {
                 "name": s.name,
@@ -225,6 +230,7 @@ def _point_to_json(point: SweepPoint) -> dict[str, Any]:
         "error": point.error,
         "stable": results.stable if results else None,
         "feasible": point.feasible,
+        "quality_target_met": point.meets_target,
     }
     if results is not None:
         entry["verdict"] = results.verdict.text
@@ -358,7 +364,7 @@ def _flat_kpis(document: Mapping[str, Any], n: int) -> dict[str, Estimate]:
                 kpis[f"cycle_time.{q}"] = _estimate(value, n)
         elif isinstance(entry, Mapping) and "mean" in entry:
             kpis[key] = _estimate(entry, n)
-    for prefix in ("resources", "stages", "due_dates"):
+    for prefix in ("resources", "stages", "due_dates", "decisions"):
         for name, entries in (document.get(prefix) or {}).items():
             for metric, value in (entries or {}).items():
                 if isinstance(value, Mapping) and "mean" in value:
@@ -527,6 +533,7 @@ def _point_from(entry: Mapping[str, Any], settings: Mapping[str, Any]) -> SweepP
         results,
         entry.get("error"),
         _num(entry.get("cost_per_hour")),
+        bool(entry.get("quality_target_met", True)),
     )
 
 

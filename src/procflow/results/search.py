@@ -33,6 +33,8 @@ class SweepPoint:
     error: str | None = None
     #: paid staff cost per hour (NaN when the point's process could not be built)
     cost_per_hour: float = math.nan
+    #: whether it meets the process's quality target (None: judged from the process)
+    target_met: bool | None = None
 
     def __post_init__(self) -> None:
         if self.process is not None and math.isnan(self.cost_per_hour):
@@ -40,9 +42,53 @@ class SweepPoint:
 
     @property
     def feasible(self) -> bool:
-        """Keeps up, and the intervals say every SLA is met (not merely its mean)."""
+        """Keeps up, and the intervals say every SLA and the quality target are met (not
+        merely their means)."""
         r = self.results
-        return r is not None and r.stable and all(s.outcome == "met" for s in r.slas)
+        met = r is not None and r.stable and all(s.outcome == "met" for s in r.slas)
+        return met and self.meets_target
+
+    @property
+    def meets_target(self) -> bool:
+        """Every limit of the process's quality target is above its KPI's 95% interval."""
+        if self.target_met is not None:
+            return self.target_met
+        truth = self.process.truth if self.process is not None else None
+        if truth is None or truth.target is None:
+            return True
+        if self.results is None:
+            return False
+        kpis = self.results.kpis
+        return all(key in kpis and kpis[key].high <= most for key, most in truth.target.limits())
+
+    @property
+    def busy_cost_per_hour(self) -> float:
+        """The staff cost of the work itself: busy people times their cost per hour (what
+        a threshold that sends less work to people saves)."""
+        if self.process is None or self.results is None:
+            return math.nan
+        kpis = self.results.kpis
+        return sum(
+            kpis[f"resources.{name}.busy"].mean * pool.cost_per_hour
+            for name, pool in self.process.resources.items()
+            if f"resources.{name}.busy" in kpis
+        )
+
+
+def cheapest(points: list[SweepPoint]) -> int | None:
+    """The index of the cheapest feasible point: by staff cost, then by the cost of the
+    busy time (thresholds that send less work to people); the first feasible one if none
+    is priced."""
+    feasible = [i for i, p in enumerate(points) if p.feasible]
+    priced = [i for i in feasible if math.isfinite(points[i].cost_per_hour)]
+    if not priced:
+        return feasible[0] if feasible else None
+
+    def busy(i: int) -> float:
+        cost = points[i].busy_cost_per_hour
+        return cost if math.isfinite(cost) else math.inf
+
+    return min(priced, key=lambda i: (points[i].cost_per_hour, busy(i)))
 
 
 @dataclass

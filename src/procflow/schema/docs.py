@@ -27,8 +27,8 @@ from typing import Any
 
 from procflow.files import fill_block
 from procflow.model.calendar import DAYS_SCHEMA, HOURS_PATTERN
+from procflow.model.condition import CONDITION_SCHEMA
 from procflow.model.distributions import KINDS
-from procflow.model.process import CONDITION_SCHEMA
 from procflow.model.quantities import (
     DURATION_PATTERN,
     DURATION_SCHEMA,
@@ -60,6 +60,7 @@ _PROCESS_SECTIONS = (
     ("Keys: stages", "stages"),
     ("Keys: SLAs", "slas"),
     ("Keys: due dates", "due_dates"),
+    ("Keys: truth", "truth"),
 )
 #: The stage keys by the kind of stage they belong on, in the order of the page.
 STAGE_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -72,9 +73,17 @@ STAGE_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Escalation (work stages)", ("escalate_after", "escalate_to")),
     (
         "Reviews (stages that catch defects)",
-        ("detection_rate", "on_defect", "max_attempts", "back_to"),
+        (
+            "detection_rate",
+            "on_defect",
+            "max_attempts",
+            "back_to",
+            "sample",
+            "false_flag_rate",
+        ),
     ),
     ("Lot acceptance sampling (reviews)", ("lots",)),
+    ("Decisions (with a process truth)", ("decides", "decision")),
     ("Split and join", ("split", "join")),
     ("Consensus and separation of duties (work stages)", ("consensus", "not_by")),
     ("End stages", ("end",)),

@@ -27,6 +27,7 @@ from typing import Any, cast
 
 import simpy
 
+from procflow.flow.truth import TruthRule
 from procflow.model.calendar import WEEK_MINUTES
 from procflow.model.process import Arrival, CategoricalAttribute
 from procflow.model.settings import VolumeStep
@@ -37,9 +38,14 @@ Emit = Callable[[tuple[Any, ...]], None]
 
 
 def attribute_drawer(
-    arrival: Arrival, attr_index: dict[str, int], seed: int, replication: int
+    arrival: Arrival,
+    attr_index: dict[str, int],
+    seed: int,
+    replication: int,
+    truth: TruthRule | None = None,
 ) -> Callable[[], tuple[Any, ...]]:
-    """A function drawing one item's attribute row (positions from ``attr_index``)."""
+    """A function drawing one item's attribute row (positions from ``attr_index``), its
+    truth and model score last (they may depend on the other attributes)."""
     drawers: list[tuple[int, Callable[[], Any]]] = []
     for name, attribute in arrival.attributes.items():
         source = f"attribute:{arrival.name}:{name}"
@@ -58,7 +64,36 @@ def attribute_drawer(
             row[position] = value()
         return tuple(row)
 
-    return draw
+    if truth is None:
+        return draw
+    return _with_truth(draw, truth, f"{arrival.name}", seed, replication)
+
+
+def _with_truth(
+    draw: Callable[[], tuple[Any, ...]], truth: TruthRule, name: str, seed: int, replication: int
+) -> Callable[[], tuple[Any, ...]]:
+    """``draw`` followed by the item's truth and score (each class its own score stream)."""
+    chance = uniforms(seed, replication, f"truth:{name}")
+    scores: tuple[Callable[[], float], Callable[[], float]] | None = None
+    if truth.score_at >= 0:
+        scores = (
+            Stream(
+                generator(seed, replication, f"score:{name}:negative"), truth.score_of(False).sample
+            ),
+            Stream(
+                generator(seed, replication, f"score:{name}:positive"), truth.score_of(True).sample
+            ),
+        )
+
+    def draw_with_truth() -> tuple[Any, ...]:
+        row = draw()
+        u = chance()
+        if scores is None:
+            return truth.complete(row, u, None)
+        positive = u < truth.prevalence_of(row)
+        return truth.complete(row, u, float(scores[positive]()))
+
+    return draw_with_truth
 
 
 def _categorical(draw: Callable[[], float], attribute: CategoricalAttribute) -> Callable[[], Any]:

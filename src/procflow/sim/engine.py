@@ -35,7 +35,7 @@ import simpy
 
 from procflow.eventlog.visit import EventSink, Visit
 from procflow.flow.due import NEVER
-from procflow.flow.routing import CAUGHT, EXHAUSTED, compile_flow
+from procflow.flow.routing import CAUGHT, EXHAUSTED, FLAGGED, MISSED, compile_flow
 from procflow.model.process import Process
 from procflow.model.quantities import convert
 from procflow.model.settings import RunSettings
@@ -57,6 +57,7 @@ from procflow.sim.plan import (
     DECISION,
     INSPECTED,
     LOT,
+    SAMPLED,
     SPLIT,
     WORK,
     Plan,
@@ -195,6 +196,8 @@ class Engine:
             day = convert(1.0, "day", process.time_unit)
             midnight = (start % 1440) / plan.unit_minutes
             self.days = BreachDays(midnight, day, groups, len(process.slas))
+        #: the items' truth (None: the process has none; then decisions are not counted)
+        self.truth = plan.flow.truth
         #: items that arrived before the window and are still in the system (the cohort's
         #: own are in ``cohort.open``): together, the backlog whose ages are reported
         self.early: dict[int, _Item] = {}
@@ -242,8 +245,11 @@ class Engine:
         volumes = self.settings.volumes
         named = plan.named
         forecast = dict(volumes.streams) if volumes is not None else {}
+        truth = self.truth
         for arrival, entry in zip(self.process.arrivals, self.plan.entries, strict=True):
-            draw = attribute_drawer(arrival, self.plan.attr_index, self.seed, self.replication)
+            draw = attribute_drawer(
+                arrival, self.plan.attr_index, self.seed, self.replication, truth
+            )
             priority = arrival.priority
 
             def emit(
@@ -258,6 +264,8 @@ class Engine:
                 item = _Item(self.cases, now, draw(), now >= warmup, slots, priority)
                 if named:
                     item.hands = {}
+                if truth is not None:
+                    item.defect = truth.undecided_wrong(item.attrs)
                 if due is not None:
                     item.group = group = due.group(item.attrs)
                     item.due = due.due(group, now)
@@ -372,7 +380,7 @@ class Engine:
             if kind == DECISION:
                 index, review = stage.leave(item, stage.draws)
                 if review:
-                    self._reviewed(item, review)
+                    self._reviewed(item, stage, review)
                 continue
             if kind == SPLIT:
                 fork = _Fork(item, stage.join, len(stage.split))
@@ -395,6 +403,13 @@ class Engine:
             if kind == CONSENSUS:
                 self._start_labels(item, stage)
                 return
+            if kind == SAMPLED:
+                if stage.rule.sampled(item, stage.draws):
+                    self._queue_or_start(item, stage)
+                    return
+                stage.visits -= item.counted  # skipped: not a visit to its work
+                index, _ = stage.skip(item, stage.draws)
+                continue
             self._finish(item, stage)
             return
 
@@ -405,13 +420,21 @@ class Engine:
         if not self.done.triggered:
             self.done.succeed()
 
-    def _reviewed(self, item: _Item, review: int) -> None:
-        """Count what a review did: a defect sent back (CAUGHT) or let go (EXHAUSTED)."""
-        if review == CAUGHT:
+    def _reviewed(self, item: _Item, stage: PlannedStage, review: int) -> None:
+        """Count what a review did: a defect sent back (CAUGHT) or let go (EXHAUSTED), an
+        item without one sent back (FLAGGED), a defect missed (MISSED)."""
+        counted = item.counted
+        if review in (CAUGHT, FLAGGED):
             item.reworked = True
-            self.cohort.reworks += item.counted
+            self.cohort.reworks += counted
+            stage.flags += counted
+            stage.defects_seen += counted and review == CAUGHT
         elif review == EXHAUSTED:
-            self.cohort.exhausted += item.counted
+            self.cohort.exhausted += counted
+            stage.flags += counted
+            stage.defects_seen += counted and item.defect  # a flag on its last attempt: none
+        elif review == MISSED:
+            stage.defects_seen += counted
 
     def _queue_or_start(self, item: _Item, stage: PlannedStage) -> None:
         pool = stage.pool
@@ -512,7 +535,7 @@ class Engine:
             if review == INSPECTED:
                 self._lot_inspected(item, stage)
                 return
-            self._reviewed(item, review)
+            self._reviewed(item, stage, review)
         self.enter(item, target)
 
     # ----------------------------------------------------------------- lots
@@ -553,7 +576,7 @@ class Engine:
         keeper.inspected += item.counted
         if rule.caught(item, stage.draws.detect):
             lot.found += sampled
-            self._reviewed(item, CAUGHT)
+            self._reviewed(item, stage, CAUGHT)
             keeper.leaving(item)
             self.enter(item, rule.on_defect)
         elif sampled:
@@ -664,7 +687,7 @@ class Engine:
             stage.verdicts[rule.verdict(labels.right, labels.wrong)] += 1
         target, review = stage.rule.settle(item, labels.right, labels.wrong, stage.draws)
         if review:
-            self._reviewed(item, review)
+            self._reviewed(item, stage, review)
         self.enter(item, target)
 
     def _log(
@@ -710,6 +733,8 @@ class Engine:
         cohort.delivered_defective += item.defect
         cohort.reworked_items += item.reworked
         cohort.escalated_items += item.escalated
+        if self.truth is not None:
+            cohort.decided(item.attrs, item.defect, self.truth)
         for k, limit in self.sla_cycle:
             if cycle <= limit:
                 cohort.sla_hits[k] += 1

@@ -32,7 +32,10 @@ import math
 from collections.abc import Sequence
 from typing import Protocol
 
+from procflow.analysis.quality import rogan_gladen
 from procflow.flow.due import NEVER, DueClock
+from procflow.flow.routing import Row
+from procflow.flow.truth import TruthRule
 from procflow.model.process import Process
 from procflow.results.catalogue import lookup
 from procflow.sim.plan import PlannedStage
@@ -62,8 +65,9 @@ class Cohort:
     """The items that arrived in the measured window, followed to their delivery."""
 
     __slots__ = (
-        "arrived", "breached", "cycle", "delivered", "delivered_defective", "due_arrived",
-        "escalated_items", "exhausted", "open", "reworked_items", "reworks", "sla_hits",
+        "arrived", "breached", "by_value", "cycle", "delivered", "delivered_defective",
+        "due_arrived", "escalated_items", "exhausted", "false_negatives", "false_positives",
+        "open", "positives", "removed", "reworked_items", "reworks", "sla_hits",
     )  # fmt: skip
 
     def __init__(self, slas: int, groups: int = 0) -> None:
@@ -81,6 +85,27 @@ class Cohort:
         #: per due-date group: the cohort's items, and those delivered after their due date
         self.due_arrived = [0] * groups
         self.breached = [0] * groups
+        #: with a truth: the delivered items that violate, the final decisions to remove,
+        #: the wrong ones, and per value of ``truth.by`` [delivered, false neg., false pos.]
+        self.positives = 0
+        self.removed = 0
+        self.false_negatives = 0
+        self.false_positives = 0
+        self.by_value: dict[object, list[int]] = {}
+
+    def decided(self, row: Row, wrong: bool, truth: TruthRule) -> None:
+        """Count a delivered item's final decision: removed exactly when it is right about a
+        violating item or wrong about a benign one."""
+        positive = bool(row[truth.at])
+        self.positives += positive
+        self.removed += positive != wrong
+        self.false_negatives += positive and wrong
+        self.false_positives += wrong and not positive
+        if truth.by_at >= 0:
+            tally = self.by_value.setdefault(row[truth.by_at], [0, 0, 0])
+            tally[0] += 1
+            tally[1] += positive and wrong
+            tally[2] += wrong and not positive
 
 
 class BreachDays:
@@ -317,4 +342,47 @@ def item_kpis(
         k.put("slas.{name}.attained", value, j)
     if due is not None:
         k.update(_due_kpis(due, cohort, now))
+    if process.truth is not None:
+        k.update(_decision_kpis(cohort))
+    k.update(_review_kpis(stages, process.truth is not None))
+    return k
+
+
+def _decision_kpis(cohort: Cohort) -> Kpis:
+    """The final decisions of the delivered items against their truth."""
+    k = Kpis()
+    delivered = cohort.delivered
+
+    def per_1000(count: float, of: float) -> float:
+        return 1000 * count / of if of else math.nan
+
+    right_removals = cohort.removed - cohort.false_positives
+    k.put("violating_share", cohort.positives / delivered if delivered else math.nan)
+    k.put("false_negatives_per_1000", per_1000(cohort.false_negatives, delivered))
+    k.put("false_positives_per_1000", per_1000(cohort.false_positives, delivered))
+    k.put("decision_precision", right_removals / cohort.removed if cohort.removed else math.nan)
+    k.put("decision_recall", right_removals / cohort.positives if cohort.positives else math.nan)
+    for value, (count, negatives, positives) in cohort.by_value.items():
+        k.put("decisions.{name}.false_negatives_per_1000", per_1000(negatives, count), str(value))
+        k.put("decisions.{name}.false_positives_per_1000", per_1000(positives, count), str(value))
+    return k
+
+
+def _review_kpis(stages: Sequence[PlannedStage], truth: bool) -> Kpis:
+    """What each review measures of the items it reviews, beside their true quality: for a
+    process with truth, or a review that can flag a right item (``false_flag_rate``)."""
+    k = Kpis()
+    for stage in stages:
+        review = stage.rule.review
+        if review is None or not (truth or review.false_flag > 0):
+            continue
+        seen = stage.visits
+        measured = stage.flags / seen if seen else math.nan
+        k.put("stages.{name}.flagged_share", measured, stage.name)
+        k.put(
+            "stages.{name}.defective_share", stage.defects_seen / seen if seen else math.nan,
+            stage.name,
+        )  # fmt: skip
+        corrected = rogan_gladen(measured, review.detection_rate, review.false_flag)
+        k.put("stages.{name}.corrected_defective_share", corrected, stage.name)
     return k

@@ -23,9 +23,12 @@ from procflow.sim.staff import Skill, StaffPool
 from procflow.sim.stats import Histogram, IntervalTally, TimeAverage
 from procflow.sim.streams import ItemStream, item_uniforms
 
-WORK, DECISION, SPLIT, END, LOT, CONSENSUS = 0, 1, 2, 3, 4, 5
-#: The review code a lot stage's work returns: the item was inspected, its lot decides.
-INSPECTED = 3
+#: What the engine does with an item entering a stage; SAMPLED: a work stage whose review
+#: samples, where an item it does not pick skips the work
+WORK, DECISION, SPLIT, END, LOT, CONSENSUS, SAMPLED = 0, 1, 2, 3, 4, 5, 6
+#: The review code a lot stage's work returns (beyond flow.routing's): the item was
+#: inspected, its lot decides.
+INSPECTED = 6
 _KIND = {"work": WORK, "decision": DECISION, "split": SPLIT, "end": END}
 
 
@@ -39,7 +42,7 @@ class StageDraws:
     Only the streams the rule can consult exist; the others are never called.
     """
 
-    __slots__ = ("detect", "error", "label", "route")
+    __slots__ = ("decide", "detect", "error", "flag", "label", "route", "sample")
 
     def __init__(self, rule: StageRule, seed: int, replication: int) -> None:
         name = rule.name
@@ -50,12 +53,21 @@ class StageDraws:
         self.label: Callable[[int, bool], float] = _never
         if rule.consensus is not None:
             self.label = item_uniforms(seed, replication, f"label:{name}")
+        self.flag: Callable[[int, bool], float] = _never
+        self.decide: Callable[[int, bool], float] = _never
+        self.sample: Callable[[int, bool], float] = _never
         if rule.review is not None:
             self.detect = item_uniforms(seed, replication, f"detect:{name}")
+            if rule.review.false_flag > 0:
+                self.flag = item_uniforms(seed, replication, f"flag:{name}")
         if rule.error_rate > 0:
             self.error = item_uniforms(seed, replication, f"error:{name}")
         if rule.cumulative:
             self.route = item_uniforms(seed, replication, f"route:{name}")
+        if rule.decision is not None and any(0 < p < 1 for p in rule.decision):
+            self.decide = item_uniforms(seed, replication, f"decide:{name}")
+        if rule.sample:
+            self.sample = item_uniforms(seed, replication, f"sample:{name}")
 
 
 def _inspected(item: object, draws: object) -> tuple[int, int]:
@@ -66,10 +78,11 @@ class PlannedStage:
     """One stage in the simulator: its rule, pool, streams and statistics."""
 
     __slots__ = (
-        "by_interval", "complete", "consensus", "draws", "duration", "escalate_after",
-        "escalate_to", "escalated", "index", "join", "kind", "labels", "leave", "lots", "name",
-        "not_by", "patience", "pool", "priority", "queue", "queued", "remembered", "rule",
-        "same_person", "skill", "skill_from", "split", "verdicts", "visits", "waits",
+        "by_interval", "complete", "consensus", "defects_seen", "draws", "duration",
+        "escalate_after", "escalate_to", "escalated", "flags", "index", "join", "kind", "labels",
+        "leave", "lots", "name", "not_by", "patience", "pool", "priority", "queue", "queued",
+        "remembered", "rule", "same_person", "skill", "skill_from", "skip", "split", "verdicts",
+        "visits", "waits",
     )  # fmt: skip
 
     def __init__(
@@ -83,7 +96,11 @@ class PlannedStage:
         self.rule = rule
         self.index = rule.index
         self.name = rule.name
-        self.kind = CONSENSUS if rule.consensus is not None else _KIND[rule.kind]
+        self.kind = _KIND[rule.kind]
+        if rule.consensus is not None:
+            self.kind = CONSENSUS
+        elif rule.sample and rule.kind == "work":
+            self.kind = SAMPLED
         #: a work stage: it has a queue (a consensus stage is one)
         self.queued = rule.kind == "work"
         #: what the engine calls when a task here is done (set by the engine)
@@ -115,6 +132,8 @@ class PlannedStage:
         if lots is not None:
             self.kind = LOT
             self.leave = _inspected
+        #: a sampling review: whether an item is picked, and the route of one that is not
+        self.skip: Callable[..., tuple[int, int]] = rule.skip
         self.priority: tuple[tuple[Predicate | None, int], ...] = rule.priority
         self.split = rule.split
         self.join = rule.join
@@ -133,6 +152,10 @@ class PlannedStage:
         self.skill_from = rule.skill_from
         self.visits = 0
         self.escalated = 0
+        #: at a review: items it flagged (caught, or flagged without a defect), and items
+        #: it saw with a defect (caught or missed): its measured and its true quality
+        self.flags = 0
+        self.defects_seen = 0
         self.queue = TimeAverage()
         self.waits = Histogram()
         #: the pool's waits per interval of the week, when the run counts them

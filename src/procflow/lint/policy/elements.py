@@ -47,7 +47,8 @@ FIELDS: dict[ElementKind, dict[str, tuple[FieldKind, str]]] = {
         ),
         "sample_rate": (
             "number",
-            "the lowest probability of a branch leading to the stage (1 when none is drawn)",
+            "the lowest probability of a branch leading to the stage, or of its own sample "
+            "plan's rates (1 when none is drawn)",
         ),
     },
     "sla": {
@@ -167,11 +168,19 @@ def elements(process: Process, kind: ElementKind) -> Iterator[Element]:
 
 
 def _sample_rates(process: Process) -> dict[str, tuple[float, DocPath]]:
-    """Per stage, the lowest probability of a branch leading to it, and where it is written."""
+    """Per stage, the lowest probability of a branch leading to it or of its own ``sample``
+    plan's rates, and where it is written."""
     found: dict[str, tuple[float, DocPath]] = {}
+
+    def lower(stage: str, p: float, path: DocPath) -> None:
+        if stage not in found or p < found[stage][0]:
+            found[stage] = (p, path)
+
     for name, stage in process.stages.items():
         for index, branch in enumerate(stage.next or []):
-            p = branch.probability
-            if p is not None and (branch.to not in found or p < found[branch.to][0]):
-                found[branch.to] = (p, ("stages", name, "next", index, "probability"))
+            if branch.probability is not None:
+                path = ("stages", name, "next", index, "probability")
+                lower(branch.to, branch.probability, path)
+        for index, rate in enumerate(stage.sample or []):
+            lower(name, rate.rate, ("stages", name, "sample", index, "rate"))
     return found

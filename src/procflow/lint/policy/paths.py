@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
-from procflow.flow import CAUGHT, NOWHERE, Flow, Row, StageRule
+from procflow.flow import NOWHERE, SENT_BACK, Flow, Row, StageRule
 from procflow.lint.policy.situations import Situation
 
 #: What a move is: ``next`` (a branch), ``defect`` (rework), ``escalate``, ``split`` (to a
@@ -116,7 +116,7 @@ def _stage_moves(rule: StageRule, row: Row, defects: bool, bounded: int) -> list
     elif rule.kind != "end":
         for defective in (False, True) if defects else (False,):
             for outcome in rule.outcomes(defective, (0,) * bounded, row):
-                kind = "defect" if outcome.review == CAUGHT else "next"
+                kind = "defect" if outcome.review in SENT_BACK else "next"
                 if outcome.target != NOWHERE:
                     found.setdefault((outcome.target, kind), Move(rule.index, outcome.target, kind))
         if rule.escalation is not None and rule.escalation.to != NOWHERE:

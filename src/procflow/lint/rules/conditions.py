@@ -5,19 +5,28 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from procflow.diagnostics import Finding, Location
-from procflow.expr import ExprProblem, check
+from procflow.expr import Expr, ExprProblem, check
 from procflow.lint.context import LintContext
 from procflow.lint.rule import Rule
 from procflow.model.validation import inside_string
 
 
-def _problems(ctx: LintContext, kind: str) -> Iterator[tuple[ExprProblem, Location]]:
+def _conditions(ctx: LintContext) -> Iterator[tuple[tuple[object, ...], Expr]]:
+    """Every condition of the process with its path: the stages', and the truth's."""
     for name, stage in ctx.process.stages.items():
         for suffix, condition in stage.conditions():
-            path = ("stages", name, *suffix)
-            for problem in check(condition, ctx.attributes):
-                if problem.kind == kind:
-                    yield problem, _inside(ctx, path, problem.offset)
+            yield ("stages", name, *suffix), condition
+    truth = ctx.process.truth
+    for i, rule in enumerate(truth.prevalence if truth is not None else []):
+        if rule.when is not None:
+            yield ("truth", "prevalence", i, "when"), rule.when
+
+
+def _problems(ctx: LintContext, kind: str) -> Iterator[tuple[ExprProblem, Location]]:
+    for path, condition in _conditions(ctx):
+        for problem in check(condition, ctx.attributes):
+            if problem.kind == kind:
+                yield problem, _inside(ctx, path, problem.offset)
 
 
 def _inside(ctx: LintContext, path: tuple[object, ...], offset: int) -> Location:

@@ -18,8 +18,10 @@ TOLERANCE = 1e-6
 class ProbabilityOutOfRange(Rule):
     """A probability, rate or share outside [0, 1].
 
-    Branch probabilities, ``error_rate``, ``detection_rate`` and attribute
-    shares are chances: 0.1 means 10%. A value such as ``10`` or ``-0.2`` is
+    Branch probabilities, ``error_rate``, ``detection_rate``, attribute
+    shares, a truth's ``prevalence``, a decision's ``sensitivity`` and
+    ``specificity``, a review's ``sample`` rates and ``false_flag_rate`` are
+    chances: 0.1 means 10%. A value such as ``10`` or ``-0.2`` is
     usually a percentage written as a number or a typo.
 
     Fails::
@@ -57,6 +59,8 @@ class ProbabilityOutOfRange(Rule):
                     ("stages", name, "detection_rate"),
                     f"detection_rate of {name!r}",
                 )
+        for path, chance, what in _quality_shares(ctx):
+            yield from self._check(ctx, chance, path, what)
         for i, arrival in enumerate(ctx.process.arrivals):
             for attr, spec in arrival.attributes.items():
                 if isinstance(spec, CategoricalAttribute):
@@ -78,6 +82,23 @@ class ProbabilityOutOfRange(Rule):
                 else ("use a number between 0 and 1")
             )
             yield self.finding(f"{what} is {value:g}, outside 0..1", ctx.locate(path), hint)
+
+
+def _quality_shares(ctx: LintContext) -> Iterator[tuple[tuple[object, ...], float, str]]:
+    """(path, value, what) of the shares of truth, decisions, samples and false flags."""
+    truth = ctx.process.truth
+    for i, rule in enumerate(truth.prevalence if truth is not None else []):
+        yield ("truth", "prevalence", i, "prevalence"), rule.prevalence, "a prevalence of truth"
+    for name, stage in ctx.process.stages.items():
+        if stage.decision is not None:
+            for key in ("sensitivity", "specificity"):
+                value = getattr(stage.decision, key)
+                yield ("stages", name, "decision", key), value, f"{key} of {name!r}"
+        for i, rate in enumerate(stage.sample or []):
+            yield ("stages", name, "sample", i, "rate"), rate.rate, f"a sample rate of {name!r}"
+        if stage.false_flag_rate:
+            path = ("stages", name, "false_flag_rate")
+            yield path, stage.false_flag_rate, f"false_flag_rate of {name!r}"
 
 
 def _probability_sum(branches: list[Branch]) -> float:

@@ -7,6 +7,7 @@ A PM writes a distribution as a one-key mapping, the kind first::
     duration: {exponential: 5 min}                   # one parameter: the mean
     duration: 3 min                                  # a fixed time
     duration: {empirical: {file: aht_samples.csv}}   # observed handling times
+    positive: {beta: {a: 8, b: 2}}                   # a share from 0 to 1: a model's score
 
 Parameters are given the way operations teams measure them: a lognormal takes
 the mean and standard deviation of the handling time itself (not of its log),
@@ -34,6 +35,7 @@ from procflow.model.distributions.empirical import MAX_EMPIRICAL_VALUES, Empiric
 from procflow.model.distributions.families import (
     MAX_WEIBULL_SHAPE,
     MIN_WEIBULL_SHAPE,
+    Beta,
     Exponential,
     Fixed,
     Gamma,
@@ -60,6 +62,7 @@ __all__ = [
     "MAX_EMPIRICAL_VALUES",
     "MAX_WEIBULL_SHAPE",
     "MIN_WEIBULL_SHAPE",
+    "Beta",
     "Distribution",
     "Empirical",
     "Exponential",
@@ -83,6 +86,7 @@ KINDS = (
     "gamma",
     "weibull",
     "empirical",
+    "beta",
 )
 #: Kinds that take their single main parameter as a bare value: ``{exponential: 5}``.
 _SCALAR_PARAM = {"fixed": "value", "exponential": "mean", "empirical": "values"}
@@ -164,7 +168,8 @@ _Union = Annotated[
     | Annotated[Lognormal, Tag("lognormal")]
     | Annotated[Gamma, Tag("gamma")]
     | Annotated[Weibull, Tag("weibull")]
-    | Annotated[Empirical, Tag("empirical")],
+    | Annotated[Empirical, Tag("empirical")]
+    | Annotated[Beta, Tag("beta")],
     Discriminator(
         _kind_of,
         custom_error_type="distribution",
@@ -181,6 +186,7 @@ _CLASSES: tuple[type[_Base], ...] = (
     Gamma,
     Weibull,
     Empirical,
+    Beta,
 )
 
 

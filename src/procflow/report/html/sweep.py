@@ -31,7 +31,9 @@ from procflow.report.html.page import (
     union_keys,
     wide_table,
 )
+from procflow.report.html.quality import QUALITY_KEYS, quality_section
 from procflow.results import Estimate, Sweep, SweepPoint, lookup
+from procflow.results.search import cheapest
 
 _P90 = "cycle_time.p90"
 _NONE = Estimate(math.nan, math.nan, math.nan, 0)
@@ -53,15 +55,6 @@ def _p90(point: SweepPoint) -> Estimate:
     return point.results.kpis.get(_P90, _NONE) if point.results else _NONE
 
 
-def _cheapest(points: Sequence[SweepPoint]) -> int | None:
-    """The index of the cheapest feasible point (the first feasible one if none is priced)."""
-    feasible = [i for i, p in enumerate(points) if p.feasible]
-    priced = [i for i in feasible if math.isfinite(points[i].cost_per_hour)]
-    if not priced:
-        return feasible[0] if feasible else None
-    return min(priced, key=lambda i: points[i].cost_per_hour)
-
-
 @one_page
 def sweep_html(found: Sweep, process: Process | None = None) -> str:
     """The report of a sweep; with the base ``process``, its diagram too."""
@@ -70,7 +63,7 @@ def sweep_html(found: Sweep, process: Process | None = None) -> str:
     axes = union_keys(p.changes for p in points)
     feasible = [p for p in points if p.feasible]
     errors = [p for p in points if p.error]
-    best = _cheapest(points)
+    best = cheapest(points)
     facts = []
     if best is not None:
         b = points[best]
@@ -87,8 +80,10 @@ def sweep_html(found: Sweep, process: Process | None = None) -> str:
         tone = "bad"
         headline = f"None of the {len(points)} points is feasible (stable with every SLA met)"
     unstable = sum(1 for p in points if p.results is not None and not p.results.stable)
+    target = process is not None and process.truth is not None and process.truth.target
     items = [
-        "Feasible means the queues stay bounded and every SLA is met.",
+        "Feasible means the queues stay bounded and every SLA is met"
+        + (", and the quality target too (within its 95% interval)." if target else "."),
         f"{unstable} point{'s' if unstable != 1 else ''} unstable (a queue keeps growing).",
     ]
     if errors:
@@ -108,6 +103,9 @@ def sweep_html(found: Sweep, process: Process | None = None) -> str:
         anchor = points[best] if best is not None else runnable[0]
         chart = _sweep_chart(runnable, axes, unit, anchor)
         body.append(section("The KPIs over the grid", chart, anchor="charts"))
+    tradeoff = quality_section(points, best, unit)
+    if tradeoff:
+        body.append(tradeoff)
     body.append(section("Every point", _sweep_table(points, axes, unit, best), anchor="points"))
     diagram = process_section(process)
     if diagram:
@@ -160,6 +158,9 @@ def _point_verdict(point: SweepPoint, cheapest: bool) -> str:
         return badge("feasible", "ok") + (" " + badge("cheapest", "info") if cheapest else "")
     tone = results.verdict.tone
     missed = any(s.outcome == "missed" for s in results.slas)
+    met = results.stable and all(s.outcome == "met" for s in results.slas)
+    if met and not point.meets_target:
+        return badge("quality target not met", "warn")
     word = "unstable" if not results.stable else "SLA missed" if missed else "undecided"
     verdict = badge(word, tone)
     detail = (
@@ -174,8 +175,10 @@ def _sweep_table(
     points: Sequence[SweepPoint], axes: Sequence[str], unit: str, best: int | None
 ) -> str:
     pools = union_keys(p.results.pools for p in points if p.results is not None)
+    quality = [k for k in QUALITY_KEYS if any(p.results and k in p.results.kpis for p in points)]
     head = [*(_short_path(a) for a in axes), "cost / hour", lookup(_P90).label]
     head += [lookup(f"resources.{p}.utilization").label for p in pools]
+    head += [lookup(k).label for k in quality]
     head += ["verdict"]
     rows: list[tuple[str, list[str]]] = []
     for i, p in enumerate(points):
@@ -186,6 +189,8 @@ def _sweep_table(
         for pool in pools:
             utilization = kpis.get(f"resources.{pool}.utilization", _NONE)
             cells.append(_e(fmt("share", utilization.mean, unit)))
+        for key in quality:
+            cells.append(_e(fmt(lookup(key).kpi.unit, kpis.get(key, _NONE).mean, unit)))
         cells.append(_point_verdict(p, i == best))
         rows.append(("hl" if i == best else "", cells))
     return wide_table(head, rows)

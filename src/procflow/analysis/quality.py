@@ -1,0 +1,125 @@
+"""Quality figures: what a QC sample measures, and the final decisions against the truth.
+
+A QC reviewer is imperfect in two ways: they miss some defects (they catch a share
+``r``, the detection rate or sensitivity) and flag some right items (a share ``f``,
+the false-flag rate, 1 - specificity). The share a QC sample *flags* is then biased:
+
+    observed = r * true + f * (1 - true)
+
+and the Rogan–Gladen estimator inverts it, giving the true defect rate back from the
+observed one (observed 4.5%, r = 0.85, f = 0.01: true 4.17%):
+
+    true = (observed + specificity - 1) / (sensitivity + specificity - 1)
+
+One sampled review pass over items with defect rate ``d``, reviewing a share ``s``
+and catching a share ``r`` of the defects it sees, lets ``d * (1 - s * r)`` through
+(3.32% for d = 4%, s = 20%, r = 85%); a model threshold ``t`` on a score leaves up
+the violating items scored below it, the violating items' score CDF at ``t``. Both
+follow from the traffic equations, exactly (the review's own outcomes, and classes of
+items cut at the thresholds: :mod:`procflow.analysis.classes`); what this module adds
+is the final decisions against the truth, and what each review measures.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from procflow.analysis.classes import ItemClass
+from procflow.analysis.traffic import Tally
+from procflow.flow.routing import Flow
+from procflow.flow.truth import TruthRule
+
+
+def rogan_gladen(observed: float, sensitivity: float, false_flag: float) -> float:
+    """The true defect rate behind an ``observed`` flag rate, kept within 0..1.
+
+    NaN when the review cannot tell defects from right items (sensitivity equal to
+    the false-flag rate), or when nothing was observed (``observed`` NaN).
+    """
+    informative = sensitivity - false_flag
+    if math.isnan(observed) or informative <= 0:
+        return math.nan
+    return min(max((observed - false_flag) / informative, 0.0), 1.0)
+
+
+@dataclass(frozen=True)
+class Decisions:
+    """The final decisions routing alone gives, against the truth (per delivered item)."""
+
+    violating: float  #: share of delivered items that violate
+    false_negatives_per_1000: float  #: violating items left up, per 1,000 delivered
+    false_positives_per_1000: float  #: benign items removed, per 1,000 delivered
+    precision: float  #: share of removals that were right
+    recall: float  #: share of violating items removed
+    #: per value of ``truth.by``: (false negatives, false positives) per 1,000 of its items
+    by: dict[str, tuple[float, float]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ReviewQuality:
+    """What a review measures of the items it reviews, beside their true quality."""
+
+    measured: float  #: share it flags (caught defects and false flags)
+    true: float  #: share that carry a defect
+    corrected: float  #: the Rogan–Gladen estimate from the measured share
+
+
+def decisions(
+    truth: TruthRule,
+    classes: Sequence[ItemClass],
+    weights: Sequence[float],
+    tallies: Sequence[Tally],
+) -> Decisions:
+    """The expected final decisions, from each class's tally (its truth is in its row)."""
+    delivered = positives = wrong_up = wrong_down = 0.0
+    by: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0])
+    for item_class, weight, tally in zip(classes, weights, tallies, strict=True):
+        positive = bool(item_class.row[truth.at])
+        share = weight * tally.delivered
+        wrong = weight * tally.delivered_defective
+        delivered += share
+        positives += share if positive else 0.0
+        wrong_up += wrong if positive else 0.0
+        wrong_down += 0.0 if positive else wrong
+        if truth.by_at >= 0:
+            tally_by = by[str(item_class.row[truth.by_at])]
+            tally_by[0] += share
+            tally_by[1 if positive else 2] += wrong
+    removed = positives - wrong_up + wrong_down
+
+    def ratio(count: float, of: float, scale: float = 1.0) -> float:
+        return scale * count / of if of > 0 else math.nan
+
+    return Decisions(
+        violating=ratio(positives, delivered),
+        false_negatives_per_1000=ratio(wrong_up, delivered, 1000),
+        false_positives_per_1000=ratio(wrong_down, delivered, 1000),
+        precision=ratio(positives - wrong_up, removed),
+        recall=ratio(positives - wrong_up, positives),
+        by={
+            value: (ratio(fn, count, 1000), ratio(fp, count, 1000))
+            for value, (count, fn, fp) in sorted(by.items())
+        },
+    )
+
+
+def reviews(flow: Flow, tally: Tally) -> dict[str, ReviewQuality]:
+    """Per review (with truth, or with a false-flag rate): measured, true and corrected."""
+    found: dict[str, ReviewQuality] = {}
+    for rule in flow.rules:
+        review = rule.review
+        if review is None or not (flow.truth is not None or review.false_flag > 0):
+            continue
+        visits = tally.visits.get(rule.index, 0.0)
+        if visits <= 0:
+            continue
+        measured = tally.flags.get(rule.index, 0.0) / visits
+        found[rule.name] = ReviewQuality(
+            measured,
+            tally.defects_seen.get(rule.index, 0.0) / visits,
+            rogan_gladen(measured, review.detection_rate, review.false_flag),
+        )
+    return found
