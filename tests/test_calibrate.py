@@ -273,3 +273,15 @@ def test_inputs_are_never_replaced_and_a_missing_skeleton_exits_2(round_trip, tm
     log, _ = round_trip
     assert run("calibrate", str(log), "-o", str(log))[0] == 2
     assert run("calibrate", str(log), "--skeleton", str(tmp_path / "nope.yaml"))[0] == 2
+
+
+def test_an_empirical_fallback_keeps_the_mean_of_a_rare_long_time() -> None:
+    """99 times of 5 min and one of 900 min (a task left open overnight): no family fits,
+    and the 50 values written still average 13.95 min, not 5."""
+    from procflow.calibrate.fit import fit_duration
+
+    fitted = fit_duration([5.0] * 99 + [900.0])
+    assert fitted.kind == "empirical"
+    values = fitted.parameters["values"]
+    assert isinstance(values, tuple) and len(values) == 50
+    assert sum(values) / len(values) == pytest.approx(13.95)

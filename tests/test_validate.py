@@ -290,3 +290,19 @@ def test_a_model_calibrated_on_a_real_log_validates(
     assert document["rows"]
     assert document["unmapped_activities"] == []
     assert all(d["hours"]["mean"] is not None for d in document["distances"].values())
+
+
+def test_an_error_many_times_a_real_value_near_zero_reads_as_a_factor() -> None:
+    """A real wait of 0.1 s simulated as an hour: "over 10×", not "+3599900%"; an error
+    of a fifth stays a percentage."""
+    from procflow.report.fidelity import row_cells
+    from procflow.results.estimate import Estimate
+    from procflow.results.fidelity import FidelityRow
+
+    def error(real: float, simulated: float) -> str:
+        row = FidelityRow("stages.a.waiting_time", "a mean wait", "time", real,
+                          Estimate(simulated, simulated, simulated, 5))  # fmt: skip
+        return row_cells(row, "minute")[4]
+
+    assert error(0.1 / 60, 60.0).endswith("(over 10×)")
+    assert error(10.0, 12.0).endswith("(+20%)")

@@ -12,9 +12,9 @@ distribution (the largest gap between the two, 0 is a perfect fit).
 The **empirical** fallback is used when no family fits: when the best is more
 than :data:`MAX_KS` away, when more than :data:`MAX_ZERO_SHARE` of the times
 are zero (instant work no family can hold), or with fewer than
-:data:`MIN_FIT` times; it holds the observed times (at most :data:`QUANTILES`
-of their quantiles, evenly spaced). Times that are all the same are a
-``fixed`` duration.
+:data:`MIN_FIT` times; it holds the observed times (with more than :data:`QUANTILES`, the
+mean of each of that many equal shares of them in order, so the mean is kept). Times
+that are all the same are a ``fixed`` duration.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ MAX_KS = 0.1
 MAX_ZERO_SHARE = 0.05
 #: Fewer times than this are written as they are (an empirical duration).
 MIN_FIT = 10
-#: The most values an empirical duration lists (its quantiles, when there are more times).
+#: The most values an empirical duration lists (the means of equal shares of the times).
 QUANTILES = 50
 #: The most times a family is fitted to: evenly spaced quantiles of the rest (for speed).
 MAX_SAMPLE = 20_000
@@ -135,5 +135,7 @@ def _family(
 
 
 def _empirical(x: np.ndarray, mean: float, why: str) -> Fit:
-    values = x if len(x) <= QUANTILES else np.quantile(x, (np.arange(QUANTILES) + 0.5) / QUANTILES)
+    # more times than it lists: the mean of each of QUANTILES equal shares of them, in order,
+    # so that a rare long time (a task left open overnight) still counts in the mean
+    values = x if len(x) <= QUANTILES else [p.mean() for p in np.array_split(np.sort(x), QUANTILES)]
     return Fit("empirical", {"values": tuple(float(v) for v in values)}, len(x), mean, why=why)

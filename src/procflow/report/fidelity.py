@@ -31,11 +31,17 @@ def summary_lines(record: Fidelity) -> list[str]:
     ]
 
 
+#: An error this many times the real value is shown as "over 10×", not as a percentage.
+_MANY_TIMES = 10.0
+
+
 def row_cells(row: FidelityRow, time_unit: str) -> list[str]:
     """(measure, real, simulated, interval, error, status) as text."""
     error = format_value(row.unit, row.error, time_unit, signed=True)
     if not math.isnan(row.relative) and row.unit != "share":
-        error += f" ({row.relative:+.0%})"
+        # from a real value near 0 a share of it says nothing (+1335477%): a factor does
+        many = row.relative >= _MANY_TIMES
+        error += f" (over {_MANY_TIMES:.0f}×)" if many else f" ({row.relative:+.0%})"
     label = f"{row.label}: {row.detail}" if row.detail else row.label
     return [
         label,
