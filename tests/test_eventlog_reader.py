@@ -427,3 +427,28 @@ def test_rows_are_located_whatever_ends_their_lines(tmp_path):
         log = read_event_log(path)
         assert [(v.case, v.ended - v.started) for v in log.visits] == [("1", 1.0), ("2", 2.0)]
         assert [(f.location.line, f.location.col) for f in log.skipped] == [(5, 5)]
+
+
+def test_reading_holds_the_visits_not_the_text(tmp_path):
+    """The log is read row by row: the peak while reading is below twice what the visits it
+    returns take (a copy of the file's text, its lines or a second copy of the visits would
+    each break it; the reader once peaked at the whole size limit, 256 MiB, for any file)."""
+    import gc
+    import tracemalloc
+
+    path = tmp_path / "log.csv"
+    rows = [f"{HEADER},resource,severity"]
+    for i in range(10_000):
+        minute = f"{i % 50:02d}"
+        times = f"2026-01-05T09:{minute}:00Z,2026-01-05T09:{minute}:30Z"
+        rows.append(f"{i // 3},x,{times},ann-{i % 7},high")
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    gc.collect()
+    tracemalloc.start()
+    try:
+        log = read_event_log(path)
+        held, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert len(log.visits) == 10_000
+    assert peak < 2 * held
