@@ -28,7 +28,10 @@ Timestamps are ISO 8601 (``2026-01-05T09:30:00.250+01:00``, a space for the
 ``T`` too); an offset is honoured, and a time without one is taken in the
 ``zone`` given (UTC unless said otherwise).
 
-A log compressed with gzip (``log.csv.gz``, ``log.xes.gz``) is read as it is.
+A log compressed with gzip (``log.csv.gz``, ``log.xes.gz``) is read as it is. The file
+is read as a stream (:mod:`~procflow.eventlog.logfile`), a CSV row or an XES chunk at a
+time, and its text is never held whole; the visits are (rows come in any order), each
+kept small until the log's first moment, its time 0, is known.
 Files larger than :data:`MAX_BYTES` (before or after decompression) are refused,
 and so are XES files with a DTD (where the entities of XML bombs and of reads of
 other files are declared; no event log needs one), and anything that is not an
