@@ -514,5 +514,9 @@ def _visit_log(
             r.attributes,
         )
     rank = {case: i for i, case in enumerate(sorted({v.case for v in visits}, key=case_order))}
-    visits.sort(key=lambda v: (rank[v.case], v.started, v.ended))
+    # by case, start and end: sorted by the last, then (stably) by each one before it, so
+    # that the keys are the visits' own numbers, not a tuple made for each visit
+    visits.sort(key=lambda v: v.ended)
+    visits.sort(key=lambda v: v.started)
+    visits.sort(key=lambda v: rank[v.case])
     return VisitLog(tuple(visits), clock, skipped_rows, skipped)
