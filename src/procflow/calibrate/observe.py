@@ -276,7 +276,7 @@ def _heads(members: list[Visit], people: list[str], start: float, end: float) ->
         for hour in range(first, max(first, last) + 1):
             at_work[hour].add(person)
     heads = np.zeros(WEEK_HOURS)
-    for hour, people in at_work.items():
+    for hour, present in at_work.items():
         within = min(hour + 1.0, end / 60) - max(float(hour), start / 60)  # of the log's span
-        heads[hour % WEEK_HOURS] += len(people) * min(max(within, 0.0), 1.0)
+        heads[hour % WEEK_HOURS] += len(present) * min(max(within, 0.0), 1.0)
     return heads
