@@ -5,14 +5,18 @@
 Simulates ``processes/image_moderation_qc.yaml`` with an event log (3.5 days make
 about 100,000 visits: 200,000 events, a start and an end each), then, alternating,
 reads the log alone and calibrates it (read, count, fit, write), and reports the
-medians, their ratio and the peak Python memory of a calibration. Reading is the
-floor: what calibration adds to it is the number to compare between versions.
+medians, their ratio, and the peak memory of a calibration: the Python objects
+(tracemalloc) and the whole process (its peak resident size in a fresh process,
+less that of a process that only imports procflow), each per visit and as a
+multiple of the CSV's size. Reading is the floor of the time: what calibration
+adds to it is the number to compare between versions.
 """
 
 from __future__ import annotations
 
 import argparse
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -33,6 +37,20 @@ def seconds(work: Callable[[], object]) -> float:
     start = time.perf_counter()
     work()
     return time.perf_counter() - start
+
+
+def resident(path: Path | None) -> int:
+    """The peak resident bytes of a fresh process that imports calibration (and runs it on
+    ``path``, when given): Linux's high-water mark of the process (``VmHWM``), which starts
+    afresh with the program, where ``ru_maxrss`` may count the parent's memory before it."""
+    work = f"calibrate({str(path)!r})" if path else "None"
+    code = (
+        f"from procflow.calibrate import calibrate; {work}; "
+        "print(next(l.split()[1] for l in open('/proc/self/status') if l.startswith('VmHWM')))"
+    )
+    env = {"PYTHONPATH": str(ROOT / "src")}
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, check=True)
+    return int(out.stdout) * 1024  # in kB
 
 
 def main() -> None:
@@ -56,11 +74,17 @@ def main() -> None:
         calibrate(path)
         peak = tracemalloc.get_traced_memory()[1]
         tracemalloc.stop()
+        rss = resident(path) - resident(None)
     read, fit = statistics.median(reads), statistics.median(fits)
     print(f"{visits:,} visits ({2 * visits:,} events), {size / 2**20:.1f} MiB of CSV")
     print(f"read the log            {read:7.2f} s")
     print(f"calibrate (all of it)   {fit:7.2f} s")
-    print(f"calibrate / read: {fit / read:.2f}; peak Python memory {peak / 2**20:.0f} MiB")
+    print(f"calibrate / read: {fit / read:.2f}")
+    for what, used in (("Python memory", peak), ("resident memory", rss)):
+        print(
+            f"peak {what:<16} {used / 2**20:5.0f} MiB: {used / visits:,.0f} bytes per visit, "
+            f"{used / size:.1f}x the CSV"
+        )
 
 
 if __name__ == "__main__":

@@ -388,3 +388,67 @@ def test_the_clock_maps_both_ways():
     clock = Clock("hour", datetime(2026, 1, 5, 9, tzinfo=UTC))
     assert clock.moment(1.5) == datetime(2026, 1, 5, 10, 30, tzinfo=UTC)
     assert clock.time(datetime(2026, 1, 5, 9, tzinfo=UTC) - timedelta(minutes=30)) == -0.5
+
+
+HEADER = "case_id,activity,start_timestamp,end_timestamp"
+ROW = "{case},x,2026-01-05T09:00Z,2026-01-05T09:0{minutes}Z"
+
+
+def test_a_gzip_that_inflates_past_the_limit_is_refused(tmp_path):
+    """A small gzip of a large log stops at max_bytes of text, as a plain file of that size."""
+    import gzip
+
+    path = tmp_path / "log.csv.gz"
+    rows = "".join(ROW.format(case=i, minutes=1) + "\n" for i in range(2000))
+    path.write_bytes(gzip.compress((HEADER + "\n" + rows).encode()))
+    assert path.stat().st_size < 10_000
+    assert finding(path, max_bytes=10_000) == ("PF020", 1, 1)
+    assert len(read_event_log(path, max_bytes=100_000).visits) == 2000
+
+
+def test_text_that_is_not_utf8_is_refused_at_its_line_even_gzipped(tmp_path):
+    import gzip
+
+    text = (HEADER + "\n" + ROW.format(case=1, minutes=1) + "\n").encode() + b"2,\xff,a,b\n"
+    for path, data in ((tmp_path / "a.csv", text), (tmp_path / "a.csv.gz", gzip.compress(text))):
+        path.write_bytes(data)
+        assert finding(path) == ("PF020", 3, 1)
+
+
+def test_rows_are_located_whatever_ends_their_lines(tmp_path):
+    """CRLF, a lone CR (old Mac files) and a quoted cell over two lines: bad cells still at
+    their row and column."""
+    bad = "3,x,soon,2026-01-05T09:01Z"
+    quoted = '2,"x\nwith a note",2026-01-05T09:00Z,2026-01-05T09:02Z'
+    for end in ("\n", "\r\n", "\r"):
+        path = tmp_path / "log.csv"
+        lines = [HEADER, ROW.format(case=1, minutes=1), quoted, bad]
+        path.write_bytes(end.join(lines).encode() + end.encode())
+        log = read_event_log(path)
+        assert [(v.case, v.ended - v.started) for v in log.visits] == [("1", 1.0), ("2", 2.0)]
+        assert [(f.location.line, f.location.col) for f in log.skipped] == [(5, 5)]
+
+
+def test_reading_holds_the_visits_not_the_text(tmp_path):
+    """The log is read row by row: the peak while reading is below twice what the visits it
+    returns take (a copy of the file's text, its lines or a second copy of the visits would
+    each break it; the reader once peaked at the whole size limit, 256 MiB, for any file)."""
+    import gc
+    import tracemalloc
+
+    path = tmp_path / "log.csv"
+    rows = [f"{HEADER},resource,severity"]
+    for i in range(10_000):
+        minute = f"{i % 50:02d}"
+        times = f"2026-01-05T09:{minute}:00Z,2026-01-05T09:{minute}:30Z"
+        rows.append(f"{i // 3},x,{times},ann-{i % 7},high")
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    gc.collect()
+    tracemalloc.start()
+    try:
+        log = read_event_log(path)
+        held, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert len(log.visits) == 10_000
+    assert peak < 2 * held

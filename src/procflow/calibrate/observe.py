@@ -213,7 +213,8 @@ def _pools(
         if pool.named:
             pool.peak = _peak(members)
         else:
-            pool.heads = _heads(members, resource_of, visits, shift, shift + span)
+            people = [r for r in resource_of if group[r] == pool.name]  # who did each member
+            pool.heads = _heads(members, people, shift, shift + span)
     pool_of: dict[str, str] = {}
     for name in {v.stage for v in visits}:
         pool_of[name] = max(pools.values(), key=lambda p: p.activities[name]).name
@@ -264,24 +265,18 @@ def _peak(visits: Iterable[Visit]) -> int:
     return peak
 
 
-def _heads(
-    members: list[Visit],
-    resource_of: list[str],
-    visits: list[Visit],
-    start: float,
-    end: float,
-) -> np.ndarray:
-    """Distinct people at work in each hour of the log, summed per hour of the week (an
-    hour the log covers only in part, between ``start`` and ``end``, counts for that part)."""
-    person = {id(v): r for v, r in zip(visits, resource_of, strict=True)}
+def _heads(members: list[Visit], people: list[str], start: float, end: float) -> np.ndarray:
+    """Distinct people at work in each hour of the log (``members``: a pool's visits, and
+    ``people``: who did each), summed per hour of the week (an hour the log covers only in
+    part, between ``start`` and ``end``, counts for that part)."""
     at_work: defaultdict[int, set[str]] = defaultdict(set)
-    for visit in members:
+    for visit, person in zip(members, people, strict=True):
         first = int((visit.started + start) // 60)
         last = int((max(visit.started, visit.ended - 1e-9) + start) // 60)
         for hour in range(first, max(first, last) + 1):
-            at_work[hour].add(person[id(visit)])
+            at_work[hour].add(person)
     heads = np.zeros(WEEK_HOURS)
-    for hour, people in at_work.items():
+    for hour, present in at_work.items():
         within = min(hour + 1.0, end / 60) - max(float(hour), start / 60)  # of the log's span
-        heads[hour % WEEK_HOURS] += len(people) * min(max(within, 0.0), 1.0)
+        heads[hour % WEEK_HOURS] += len(present) * min(max(within, 0.0), 1.0)
     return heads

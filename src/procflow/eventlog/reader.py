@@ -28,7 +28,10 @@ Timestamps are ISO 8601 (``2026-01-05T09:30:00.250+01:00``, a space for the
 ``T`` too); an offset is honoured, and a time without one is taken in the
 ``zone`` given (UTC unless said otherwise).
 
-A log compressed with gzip (``log.csv.gz``, ``log.xes.gz``) is read as it is.
+A log compressed with gzip (``log.csv.gz``, ``log.xes.gz``) is read as it is. The file
+is read as a stream (:mod:`~procflow.eventlog.logfile`), a CSV row or an XES chunk at a
+time, and its text is never held whole; the visits are (rows come in any order), each
+kept small until the log's first moment, its time 0, is known.
 Files larger than :data:`MAX_BYTES` (before or after decompression) are refused,
 and so are XES files with a DTD (where the entities of XML bombs and of reads of
 other files are declared; no event log needs one), and anything that is not an
@@ -47,23 +50,23 @@ every row is bad is an error, with those findings.
 from __future__ import annotations
 
 import csv
-import io
-import zlib
 from collections import defaultdict, deque
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import Any
 from xml.parsers import expat
 
 from procflow.diagnostics import Finding, LoadError, Location
-from procflow.diagnostics.checks import UNREADABLE_EVENT_LOG
 from procflow.diagnostics.csvcells import field_column
 from procflow.eventlog import csvlog
+from procflow.eventlog.logfile import error as _error
+from procflow.eventlog.logfile import error_at as _error_at
+from procflow.eventlog.logfile import finding as _finding
+from procflow.eventlog.logfile import open_log
 from procflow.eventlog.visit import AttributeValue, Clock, Visit, case_order
-from procflow.model.quantities import TimeUnit
-from procflow.source.guards import read_bytes
+from procflow.model.quantities import SECONDS, TimeUnit
 
 #: The largest event log read (256 MiB): months of a busy queue, not an accident.
 MAX_BYTES = 256 * 1024 * 1024
@@ -123,17 +126,61 @@ def read_event_log(
     raise _error(str(path), "an event log is a .csv or .xes file (or .csv.gz)", hint=hint)
 
 
-@dataclass
+#: Times are kept as whole microseconds since 1970 while a log is read (exact, and small).
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
+
+
+@dataclass(slots=True)
 class _Record:
-    """A visit with its times still as dates."""
+    """A visit as it was read: its times in microseconds, not yet in the log's unit."""
 
     case: str
     stage: str
     pool: str | None
-    enqueued: datetime | None
-    started: datetime
-    ended: datetime
+    enqueued: int | None
+    started: int
+    ended: int
     attributes: dict[str, AttributeValue]
+
+
+class _Records:
+    """The visits read so far, kept small: one copy of each name and of each set of
+    attributes (a case's rows repeat them), and the earliest moment (the log's origin)."""
+
+    def __init__(self) -> None:
+        self.records: list[_Record] = []
+        self.origin: datetime | None = None
+        self._names: dict[str, str] = {}
+        self._attributes: dict[tuple[tuple[str, AttributeValue], ...], dict[str, AttributeValue]]
+        self._attributes = {}
+
+    def add(
+        self,
+        case: str,
+        stage: str,
+        pool: str | None,
+        enqueued: datetime | None,
+        started: datetime,
+        ended: datetime,
+        attributes: dict[str, AttributeValue],
+    ) -> None:
+        first = started if enqueued is None else enqueued
+        if self.origin is None or first < self.origin:
+            self.origin = first
+        names = self._names
+        attributes = self._attributes.setdefault(tuple(attributes.items()), attributes)
+        self.records.append(
+            _Record(
+                names.setdefault(case, case),
+                names.setdefault(stage, stage),
+                None if pool is None else names.setdefault(pool, pool),
+                None if enqueued is None else (enqueued - _EPOCH) // _MICROSECOND,
+                (started - _EPOCH) // _MICROSECOND,
+                (ended - _EPOCH) // _MICROSECOND,
+                attributes,
+            )
+        )
 
 
 def read_csv(
@@ -146,36 +193,32 @@ def read_csv(
 ) -> VisitLog:
     """Read a CSV event log, one row per visit, skipping bad rows; raises :class:`LoadError`."""
     name = str(path)
-    data = _read(Path(path), name, max_bytes)
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        raise _error(name, "the file is not UTF-8 text", line, hint="save it as UTF-8") from None
-    lines = list(io.StringIO(text, newline=""))  # the lines as the csv module counts them
-    rows = csv.reader(lines)
-    try:
-        header = [cell.strip() for cell in next(rows, [])]
-        if not header:
-            raise _error(name, "the file is empty: no header row")
-        fields = _locate(header, columns, name)
-        records = []
-        skipped: list[Finding] = []
-        count = 0
-        first = rows.line_num + 1
-        for row in rows:
-            if any(cell.strip() for cell in row):
-                where = Location(name, first)
-                try:
-                    records.append(_csv_record(row, fields, lines[first - 1], where, zone))
-                except LoadError as bad:
-                    count += 1
-                    if len(skipped) < SHOWN_SKIPPED:
-                        skipped += bad.findings
+    records = _Records()
+    skipped: list[Finding] = []
+    count = 0
+    with open_log(path, max_bytes) as log:
+        rows = csv.reader(log.lines())
+        try:
+            header = [cell.strip() for cell in next(rows, [])]
+            if not header:
+                raise _error(name, "the file is empty: no header row")
+            log.taken()
+            fields = _locate(header, columns, name)
             first = rows.line_num + 1
-    except csv.Error as exc:
-        raise _error(name, f"not a readable CSV file: {exc}", rows.line_num) from None
-    if not records and skipped:
+            for row in rows:
+                line = log.taken()
+                if any(cell.strip() for cell in row):
+                    where = Location(name, first)
+                    try:
+                        _csv_record(records, row, fields, line, where, zone)
+                    except LoadError as bad:
+                        count += 1
+                        if len(skipped) < SHOWN_SKIPPED:
+                            skipped += bad.findings
+                first = rows.line_num + 1
+        except csv.Error as exc:
+            raise _error(name, f"not a readable CSV file: {exc}", rows.line_num) from None
+    if not records.records and skipped:
         raise LoadError([*skipped, _finding(Location(name), "every row of the log is bad")])
     return _visit_log(records, unit, name, count, tuple(skipped))
 
@@ -226,9 +269,9 @@ def _locate(header: list[str], columns: Columns, file: str) -> _Fields:
 
 
 def _csv_record(
-    row: list[str], fields: _Fields, line: str, where: Location, zone: tzinfo
-) -> _Record:
-    """The visit of one row; a :class:`LoadError` for a bad row (the caller skips it)."""
+    records: _Records, row: list[str], fields: _Fields, line: str, where: Location, zone: tzinfo
+) -> None:
+    """Add the visit of one row; a :class:`LoadError` for a bad row (the caller skips it)."""
 
     def cell(index: int) -> str:
         return row[index].strip() if index < len(row) else ""
@@ -261,7 +304,7 @@ def _csv_record(
     attributes: dict[str, AttributeValue] = {
         name: cell(i) for i, name in fields.attributes if cell(i)
     }
-    return _Record(case, stage, pool or None, enqueued, started, ended, attributes)
+    records.add(case, stage, pool or None, enqueued, started, ended, attributes)
 
 
 def _timestamp(text: str, zone: tzinfo = UTC) -> datetime | None:
@@ -282,10 +325,12 @@ def read_xes(
 ) -> VisitLog:
     """Read an XES event log, a trace per case; raises :class:`LoadError`."""
     name = str(path)
-    data = _read(Path(path), name, max_bytes)
     reader = _XesReader(name, zone)
     try:
-        reader.parser.Parse(data, True)
+        with open_log(path, max_bytes) as log:
+            for chunk in log.chunks():
+                reader.parser.Parse(chunk, False)
+        reader.parser.Parse(b"", True)
     except expat.ExpatError as exc:
         where = Location(name, exc.lineno, exc.offset + 1)
         message = f"not well-formed XML: {expat.ErrorString(exc.code)}"
@@ -320,7 +365,7 @@ class _XesReader:
     def __init__(self, file: str, zone: tzinfo) -> None:
         self.file = file
         self.zone = zone
-        self.records: list[_Record] = []
+        self.records = _Records()
         self.stack: list[str] = []
         self.trace: _Trace | None = None
         self.event: _Event | None = None
@@ -397,7 +442,7 @@ class _XesReader:
             self.event = None
         elif local == "trace" and parent == "log":
             assert self.trace is not None
-            self.records += _pair(self.trace)
+            _pair(self.records, self.trace)
             self.trace = None
 
 
@@ -414,15 +459,14 @@ _XES_TYPES: dict[str, Callable[[str], AttributeValue]] = {
 }
 
 
-def _pair(trace: _Trace) -> list[_Record]:
-    """The visits of a trace: each complete with the oldest open start of its activity (of
+def _pair(records: _Records, trace: _Trace) -> None:
+    """Add the visits of a trace: each complete with the oldest open start of its activity (of
     its resource, if one has it)."""
     case = trace.case
     if case is None:
         raise _error_at(trace.where, "a trace without a case id (its concept:name)")
     scheduled: defaultdict[str, deque[datetime]] = defaultdict(deque)
     started: defaultdict[str, deque[tuple[_Event, datetime | None]]] = defaultdict(deque)
-    records = []
     for moment, stage, event in sorted(trace.events, key=lambda e: e[0]):
         if event.transition == "schedule":
             scheduled[stage].append(moment)
@@ -442,64 +486,37 @@ def _pair(trace: _Trace) -> list[_Record]:
                 queue = scheduled[stage]
                 begin, pool, enqueued = moment, event.pool, queue.popleft() if queue else None
             assert begin is not None
-            records.append(_Record(case, stage, pool, enqueued, begin, moment, trace.attributes))
-    return records
+            records.add(case, stage, pool, enqueued, begin, moment, trace.attributes)
 
 
 def _visit_log(
-    records: Sequence[_Record],
+    records: _Records,
     unit: TimeUnit,
     file: str,
     skipped_rows: int = 0,
     skipped: tuple[Finding, ...] = (),
 ) -> VisitLog:
-    if not records:
+    read, origin = records.records, records.origin
+    if origin is None:
         raise _error(file, "the event log has no visits")
-    origin = min(r.started if r.enqueued is None else r.enqueued for r in records)
     clock = Clock(unit, origin)
-    time = clock.time
-    visits = [
-        Visit(
+    # as Clock.time: a timedelta over a timedelta divides their whole microseconds
+    zero, per = (origin - _EPOCH) // _MICROSECOND, timedelta(seconds=SECONDS[unit]) // _MICROSECOND
+    visits: list[Any] = read  # each record is replaced by its visit, in place
+    for i, r in enumerate(read):
+        visits[i] = Visit(
             r.case,
             r.stage,
             r.pool,
-            None if r.enqueued is None else time(r.enqueued),
-            time(r.started),
-            time(r.ended),
+            None if r.enqueued is None else (r.enqueued - zero) / per,
+            (r.started - zero) / per,
+            (r.ended - zero) / per,
             r.attributes,
         )
-        for r in records
-    ]
-    visits.sort(key=lambda v: (case_order(v.case), v.started, v.ended))
+    rank = {case: i for i, case in enumerate(sorted({v.case for v in visits}, key=case_order))}
+    # by case, start and end: sorted by the last, then (stably) by each one before it, so
+    # that the keys are the visits' own numbers, not a tuple made for each visit
+    visits.sort(key=lambda v: v.ended)
+    visits.sort(key=lambda v: v.started)
+    visits.sort(key=lambda v: rank[v.case])
     return VisitLog(tuple(visits), clock, skipped_rows, skipped)
-
-
-def _read(path: Path, file: str, max_bytes: int) -> bytes:
-    """The file's bytes, gunzipped if it is gzipped, through the guard every input has."""
-    try:
-        data = read_bytes(path, max_bytes, "event logs")
-    except LoadError as exc:  # the guard's findings, as this reader's own code
-        raise LoadError([_finding(f.location, f.message, f.hint) for f in exc.findings]) from None
-    if data[:2] != b"\x1f\x8b":
-        return data
-    inflate = zlib.decompressobj(16 + zlib.MAX_WBITS)  # gzip; at most max_bytes + 1 out
-    try:
-        plain = inflate.decompress(data, max_bytes + 1)
-    except zlib.error as exc:
-        raise _error(file, f"not a readable gzip file: {exc}") from None
-    if len(plain) > max_bytes:
-        hint = "export a shorter period, or pass a larger max_bytes"
-        raise _error(file, f"the event log is larger than {max_bytes:,} bytes", hint=hint)
-    return plain
-
-
-def _finding(where: Location, message: str, hint: str | None = None) -> Finding:
-    return UNREADABLE_EVENT_LOG.finding(message, where, hint)
-
-
-def _error_at(where: Location, message: str, hint: str | None = None) -> LoadError:
-    return LoadError([_finding(where, message, hint)])
-
-
-def _error(file: str, message: str, line: int = 1, hint: str | None = None) -> LoadError:
-    return _error_at(Location(file, line), message, hint)

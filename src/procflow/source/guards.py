@@ -12,7 +12,10 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import BinaryIO
 
 from yaml.nodes import Node
 
@@ -53,10 +56,30 @@ def read_text(path: str | Path, limit: int = MAX_FILE_BYTES, what: str = "proces
 def read_bytes(path: str | Path, limit: int = MAX_FILE_BYTES, what: str = "process files") -> bytes:
     """Read a file with the size guard; raise :class:`LoadError` with one finding.
 
-    Only an ordinary file is read, and never more than ``limit`` bytes of it, whatever
-    size the system reports: a device such as ``/dev/zero`` or a named pipe is refused
-    before it is opened for reading (a pipe would wait forever for a writer). ``what``
-    names the kind of file in the message about its size.
+    The file is opened by :func:`open_guarded` (so with its refusals), and never more
+    than ``limit`` bytes of it are read, whatever size the system reports.
+    """
+    with open_guarded(path, limit, what) as stream:
+        try:
+            raw = stream.read(limit + 1)
+        except OSError as exc:
+            raise _unreadable(exc, Location.of_file(str(path))) from None
+    if len(raw) > limit:
+        raise too_large(str(path), "larger", limit, what)
+    return raw
+
+
+@contextmanager
+def open_guarded(
+    path: str | Path, limit: int = MAX_FILE_BYTES, what: str = "process files"
+) -> Iterator[BinaryIO]:
+    """Open an ordinary file for reading in binary, refusing what :func:`read_bytes` refuses.
+
+    A device such as ``/dev/zero`` or a named pipe is refused before it is opened for
+    reading (a pipe would wait forever for a writer), and so is a file the system says
+    is over ``limit`` bytes; ``what`` names the kind of file in that message. A reader
+    of the stream (an event log, read row by row) stops at ``limit`` bytes itself, with
+    :func:`too_large`, should the file grow while it is read.
     """
     p = Path(path)
     where = Location.of_file(str(path))
@@ -65,36 +88,43 @@ def read_bytes(path: str | Path, limit: int = MAX_FILE_BYTES, what: str = "proce
     except FileNotFoundError:
         raise LoadError([UNREADABLE_FILE.finding("file not found", where)]) from None
     except OSError as exc:
-        raise LoadError(
-            [UNREADABLE_FILE.finding(f"cannot read file: {exc.strerror}", where)]
-        ) from None
+        raise _unreadable(exc, where) from None
     if kind != "file":
         raise _not_a_file(kind, where)
     try:
         # O_NONBLOCK: should the path become a pipe after the check, opening it does not wait.
         fd = os.open(p, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
-        with os.fdopen(fd, "rb") as stream:
-            status = os.fstat(stream.fileno())
-            kind = _kind(status.st_mode)
-            if kind != "file":
-                raise _not_a_file(kind, where)
-            raw = b"" if status.st_size > limit else stream.read(limit + 1)
+        stream = os.fdopen(fd, "rb")
     except OSError as exc:
-        raise LoadError(
-            [UNREADABLE_FILE.finding(f"cannot read file: {exc.strerror}", where)]
-        ) from None
-    if status.st_size > limit or len(raw) > limit:
-        size = f"{status.st_size:,} bytes" if status.st_size > limit else "larger"
-        raise LoadError(
-            [
-                UNREADABLE_FILE.finding(
-                    f"file is {size}; {what} are limited to {limit:,} bytes",
-                    where,
-                    "split the process, or check that this is the file you meant",
-                )
-            ]
-        )
-    return raw
+        raise _unreadable(exc, where) from None
+    with stream:
+        try:
+            status = os.fstat(stream.fileno())
+        except OSError as exc:
+            raise _unreadable(exc, where) from None
+        kind = _kind(status.st_mode)
+        if kind != "file":
+            raise _not_a_file(kind, where)
+        if status.st_size > limit:
+            raise too_large(str(path), f"{status.st_size:,} bytes", limit, what)
+        yield stream
+
+
+def too_large(path: str, size: str, limit: int, what: str) -> LoadError:
+    """The refusal of a file over ``limit`` bytes (``size`` says how large, or "larger")."""
+    return LoadError(
+        [
+            UNREADABLE_FILE.finding(
+                f"file is {size}; {what} are limited to {limit:,} bytes",
+                Location.of_file(path),
+                "split the process, or check that this is the file you meant",
+            )
+        ]
+    )
+
+
+def _unreadable(exc: OSError, where: Location) -> LoadError:
+    return LoadError([UNREADABLE_FILE.finding(f"cannot read file: {exc.strerror}", where)])
 
 
 def _not_a_file(kind: str, where: Location) -> LoadError:
