@@ -175,7 +175,8 @@ def test_gold_on_a_stage_without_a_pool_is_refused_where_it_is_written(tmp_path)
     result = run("lint", str(path), "--format", "json")
     assert result.exit_code == 2
     (finding,) = json.loads(result.output)["findings"]
-    assert (finding["code"], finding["line"], finding["column"]) == ("PF012", 6, 5)  # the stage's mapping
+    # at the stage, where its keys begin
+    assert (finding["code"], finding["line"], finding["column"]) == ("PF012", 6, 5)
 
 
 def test_a_gold_rate_written_as_a_percentage_is_pf201_at_its_value(tmp_path) -> None:

@@ -595,7 +595,10 @@ def compile_flow(process: Process) -> Flow:
         ]
     # a sampling review's route for the items it does not pick: the rule without its work
     rules = [
-        replace(rule, passing=replace(rule, review=None, error_rate=0.0, decision=None, sample=(), gold=None))
+        replace(
+            rule,
+            passing=replace(rule, review=None, error_rate=0.0, decision=None, sample=(), gold=None),
+        )
         if rule.sample
         else rule
         for rule in rules

@@ -58,6 +58,7 @@ from procflow.sim.measure import (
     item_kpis,
     window_kpis,
 )
+from procflow.sim.people import Person
 from procflow.sim.plan import (
     CONSENSUS,
     DECISION,
@@ -71,7 +72,6 @@ from procflow.sim.plan import (
     PlannedStage,
     skill_of,
 )
-from procflow.sim.people import Person
 from procflow.sim.staff import StaffPool, Team
 from procflow.sim.stats import TimeAverage
 

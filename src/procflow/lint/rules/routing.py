@@ -21,8 +21,9 @@ class ProbabilityOutOfRange(Rule):
     Branch probabilities, ``error_rate``, ``detection_rate``, attribute
     shares, a truth's ``prevalence``, a decision's ``sensitivity`` and
     ``specificity``, a review's ``sample`` rates and ``false_flag_rate``, a
-    stage's ``gold`` rate, ``then`` and ``violating`` are chances: 0.1 means 10%. A value such as ``10`` or ``-0.2`` is
-    usually a percentage written as a number or a typo.
+    stage's ``gold`` rate, ``then`` and ``violating`` are chances: 0.1 means
+    10%. A value such as ``10`` or ``-0.2`` is usually a percentage written as
+    a number or a typo.
 
     Fails::
 
