@@ -16,7 +16,7 @@ import math
 
 import pytest
 
-from models import load_text, run, write_process
+from models import ROOT, load_text, run, write_process
 from procflow.analysis import analyze
 from procflow.diagnostics import LoadError
 from procflow.flow.routing import compile_flow
@@ -199,3 +199,21 @@ def test_a_gold_rate_written_as_a_percentage_is_pf201_at_its_value(tmp_path) -> 
     assert result.exit_code == 1
     codes = [(f["code"], f["line"], f["column"]) for f in json.loads(result.output)["findings"]]
     assert ("PF201", 9, 29) in codes
+
+
+def test_a_snapshot_item_held_past_the_shift_at_a_gold_stage_is_worked_on(tmp_path) -> None:
+    """Gold numbers a pool's people; the people a snapshot says hold items beyond those on
+    shift are numbered too, and finish their items (a forecast runs, exit 0)."""
+    snapshot = tmp_path / "held.csv"
+    snapshot.write_text(
+        "# snapshot: 2026-12-01T09:00\n# on_shift: moderator=2\n"
+        "stage,arrived,state,holder,severity\n"
+        + "".join(f"moderate,2026-12-01T08:5{k},in_progress,moderator,low\n" for k in range(3)),
+        encoding="utf-8",
+    )
+    result = run(
+        "forecast", str(ROOT / "processes" / "stratified_qc_moderation.yaml"),
+        "--initial-state", str(snapshot), "--until", "2026-12-01T11:00",
+        "--replications", "2", "--format", "json",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
