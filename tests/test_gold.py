@@ -217,3 +217,16 @@ def test_a_snapshot_item_held_past_the_shift_at_a_gold_stage_is_worked_on(tmp_pa
         "--replications", "2", "--format", "json",
     )  # fmt: skip
     assert result.exit_code == 0, result.output
+
+
+def test_analyze_reports_each_gold_stage_beside_its_load() -> None:
+    """The bundled stratified QC: 2% after each moderator's first 20 is 0.02 / 0.98 gold tasks
+    per task, answered right with 0.5 x 0.90 + 0.5 x 0.97 (the gold set is half violating)."""
+    result = run(
+        "analyze", str(ROOT / "processes" / "stratified_qc_moderation.yaml"), "--format", "json"
+    )
+    assert result.exit_code == 0
+    gold = json.loads(result.output)["gold"]["moderate"]
+    assert gold["per_task"] == pytest.approx(0.02 / 0.98)
+    assert gold["first"] == 20
+    assert gold["accuracy"] == pytest.approx(0.935)

@@ -132,6 +132,12 @@ def print_capacity(console: Console, process: Process, capacity: Capacity) -> No
             f"{format_value('share', figures.accuracy, unit)} of settled items right; "
             f"{format_value('share', figures.disagreement, unit)} sent to adjudication"
         )
+    for gold in capacity.gold:
+        first = f" after each person's first {gold.first} (a one-off)" if gold.first else ""
+        console.print(
+            f"Gold      {gold.stage}: {gold.per_task:.3f} gold tasks per task{first}, in the "
+            f"pool's load; answered right {format_value('share', gold.accuracy, unit)}"
+        )
     if capacity.quality is not None:
         _print_decisions(console, capacity.quality, unit)
     overloads = capacity.overloads()
