@@ -5,7 +5,8 @@ executes (:mod:`procflow.flow.routing`), so the visits per stage and the quality
 figures that routing alone decides (reworks per item, the share delivered with a
 defect) must agree with a long simulation, for every bundled process and every
 rule fixture that lints clean; so must a consensus stage's labels per item,
-accuracy and disagreement (the exact vote-count chain of :mod:`procflow.flow.consensus`).
+accuracy and disagreement (the exact vote-count chain of :mod:`procflow.flow.consensus`),
+and a pool's utilization with the gold tasks its people do (:mod:`procflow.flow.gold`).
 Stages whose visits depend on escalation, which
 the analysis only estimates, must fall between its bounds (nobody escalates,
 everybody who can does).
@@ -188,6 +189,48 @@ def test_analyze_and_simulate_agree_on_a_queue_with_patience(patience: str) -> N
     for key, theory in expected.items():
         mean, se = _mean_and_se([r.kpis[key] for r in runs])
         assert se < 0.03 * theory, f"{key}: run too short (se {se:.3g})"
+        assert abs(mean - theory) <= critical * se, (
+            f"{key}: simulated {mean:.5g} ± {se:.2g}, analysis {theory:.5g}"
+        )
+
+
+GOLD_QUEUE = """
+process: gold
+time_unit: minute
+arrivals: [{name: tasks, rate: 60 per hour}]
+resources: {annotator: {count: 10}}
+stages:
+  label:
+    resource: annotator
+    duration: {exponential: 6 min}
+    error_rate: 0.1
+    gold: GOLD
+    next: done
+  done: {end: true}
+"""
+
+
+@pytest.mark.parametrize(
+    "gold", ["{rate: 0.2}", "{first: 5, then: 0.1}"], ids=["rate", "first-then"]
+)
+def test_analyze_and_simulate_agree_on_a_pool_that_does_gold_tasks(gold: str) -> None:
+    """The pool's utilization with its gold work, and the gold tasks per real one, as
+    analyze adds them and simulate measures them. Each person's first gold tasks fall in
+    the warm-up (five each, from the start), which is why the analysis leaves them out."""
+    process = load_text(GOLD_QUEUE.replace("GOLD", gold))
+    capacity = analyze(process)
+    share = 0.2 if "rate" in gold else 0.1
+    expected = {
+        "resources.annotator.utilization": capacity.pools["annotator"].utilization,
+        "stages.label.gold_per_item": share / (1 - share),
+        "stages.label.gold_accuracy": 0.9,
+    }
+    settings = RunSettings(horizon=ITEMS / capacity.arrival_rate, warmup=120.0)
+    runs = run_replications(process, settings, replications=REPLICATIONS, seed=11, jobs=2)
+    critical = t_quantile(1 - ALPHA / (2 * len(expected)), REPLICATIONS - 1)
+    for key, theory in expected.items():
+        mean, se = _mean_and_se([r.kpis[key] for r in runs])
+        assert se < 0.05 * theory, f"{key}: run too short (se {se:.3g})"
         assert abs(mean - theory) <= critical * se, (
             f"{key}: simulated {mean:.5g} ± {se:.2g}, analysis {theory:.5g}"
         )

@@ -38,6 +38,7 @@ import networkx as nx
 from procflow.analysis.acceptance import LotCurve, lot_curves
 from procflow.analysis.classes import ItemClass, item_classes
 from procflow.analysis.consensus import ConsensusFigures, consensus_figures
+from procflow.analysis.gold import GoldFigures, gold_figures
 from procflow.analysis.quality import Decisions, ReviewQuality
 from procflow.analysis.quality import decisions as decision_figures
 from procflow.analysis.quality import reviews as review_figures
@@ -158,6 +159,8 @@ class Capacity:
     lots: tuple[LotCurve, ...] = ()
     #: per consensus stage: labels per item, consensus accuracy, disagreement (exact)
     consensus: tuple[ConsensusFigures, ...] = ()
+    #: per gold stage: gold tasks per real one, each person's first, the true accuracy
+    gold: tuple[GoldFigures, ...] = ()
 
     @property
     def endless(self) -> bool:
@@ -200,6 +203,7 @@ class Capacity:
             "stages": {name: {**asdict(s), "exact": s.exact} for name, s in self.stages.items()},
             "quality": asdict(self.quality) if self.quality else None,
             "consensus": {c.stage: asdict(c) for c in self.consensus},
+            "gold": {g.stage: asdict(g) for g in self.gold},
             "overloads": [asdict(o) for o in self.overloads()],
             "notes": list(self.notes),
             "lots": [asdict(curve) for curve in self.lots],
@@ -300,6 +304,7 @@ def analyze(process: Process, flow: Flow | None = None) -> Capacity:
         notes=_notes(process, flow, escalating),
         lots=lot_curves(flow),
         consensus=tuple(consensus_figures(flow)),
+        gold=tuple(gold_figures(flow)),
     )
 
 

@@ -70,6 +70,7 @@ import networkx as nx
 
 from procflow.expr import Expr
 from procflow.flow.consensus import ADJUDICATE, WRONG, ConsensusRule
+from procflow.flow.gold import GoldRule, compile_gold
 from procflow.flow.graph import FlowGraph, build_graph
 from procflow.flow.lots import LotRule, compile_lots
 from procflow.flow.truth import TruthRule, clamp, compile_truth
@@ -215,7 +216,8 @@ class StageRule:
     #: separation of duties: the stages whose worker of an item may not work on it here
     #: (the stage itself for a consensus: nobody labels one item twice)
     not_by: tuple[int, ...] = ()
-    #: labels per visit: a consensus's expected labels, else 1 (see :attr:`worked`)
+    #: tasks per visit: a consensus's expected labels, one real task plus its gold tasks
+    #: (:attr:`GoldRule.per_task`), else 1 (see :attr:`worked`)
     tasks: float = 1.0
     #: the row position of ``attempt``, when this stage's branches read it (-1: they do not),
     #: and the bounded reviews whose catches count in it (those whose loop holds the stage)
@@ -229,11 +231,14 @@ class StageRule:
     sample: tuple[tuple[Predicate | None, float], ...] = ()
     #: with a sample: this rule without its review, error and decision (the skip's route)
     passing: StageRule | None = None
+    #: gold (honeypot) tasks among this stage's work (see :mod:`procflow.flow.gold`)
+    gold: GoldRule | None = None
 
     @property
     def worked(self) -> float:
-        """The pool's tasks per visit here: a consensus's labels (:attr:`tasks`), the
-        share of the items a lot stage inspects (:attr:`LotRule.worked`), else 1."""
+        """The pool's tasks per visit here: a consensus's labels or a task and its gold
+        tasks (:attr:`tasks`), the share of the items a lot stage inspects
+        (:attr:`LotRule.worked`), else 1."""
         return self.lots.worked if self.lots is not None else self.tasks
 
     @property
@@ -539,6 +544,7 @@ def compile_flow(process: Process) -> Flow:
             (rule.when.compile(positions) if rule.when is not None else None, rule.value)
             for rule in stage.priority or []
         )
+        gold = compile_gold(stage, truth is not None)
         rule = StageRule(
             index=i,
             name=name,
@@ -560,13 +566,14 @@ def compile_flow(process: Process) -> Flow:
             consensus=consensus,
             not_by=tuple(at(n) for n in stage.not_by or [])
             + ((i,) if stage.consensus is not None else ()),
-            tasks=consensus.expected_labels() if consensus is not None else 1.0,
+            tasks=_tasks(consensus, gold),
             decision=_decision(stage) if truth is not None else None,
             truth_at=truth.at if truth is not None else -1,
             sample=tuple(
                 (rate.when.compile(positions) if rate.when is not None else None, clamp(rate.rate))
                 for rate in stage.sample or []
             ),
+            gold=gold,
         )
         if stage.lots is not None:
             rule = replace(rule, lots=compile_lots(stage.lots, rule, process, at, positions))
@@ -588,7 +595,10 @@ def compile_flow(process: Process) -> Flow:
         ]
     # a sampling review's route for the items it does not pick: the rule without its work
     rules = [
-        replace(rule, passing=replace(rule, review=None, error_rate=0.0, decision=None, sample=()))
+        replace(
+            rule,
+            passing=replace(rule, review=None, error_rate=0.0, decision=None, sample=(), gold=None),
+        )
         if rule.sample
         else rule
         for rule in rules
@@ -604,6 +614,14 @@ def compile_flow(process: Process) -> Flow:
         back,
         truth,
     )
+
+
+def _tasks(consensus: ConsensusRule | None, gold: GoldRule | None) -> float:
+    """The pool's tasks per visit: a consensus's expected labels, or one real task and its
+    gold tasks (each person's first gold tasks are a one-off the steady load leaves out)."""
+    if consensus is not None:
+        return consensus.expected_labels()
+    return 1.0 + gold.per_task if gold is not None else 1.0
 
 
 def _decision(stage: Stage) -> tuple[float, float] | None:

@@ -57,7 +57,7 @@ from procflow.model.fields import (
     Probability,
 )
 from procflow.model.lots import Lots
-from procflow.model.quality import Accuracy, SamplePlan, Truth
+from procflow.model.quality import Accuracy, Gold, SamplePlan, Truth
 from procflow.model.quantities import ATTRIBUTE_CONTEXT, Duration, Rate, TimeUnit, convert
 from procflow.model.staffing import Resource
 from procflow.source import DocPath, Document
@@ -464,6 +464,11 @@ class Stage(BaseModel):
         description="The chance that this review flags a right item as defective and sends "
         "it to on_defect, from 0 to 1.",
     )
+    gold: Gold | None = Field(
+        default=None,
+        description="Gold (honeypot) tasks slipped in among this stage's work, which measure "
+        "each person's accuracy: {rate: 0.05}, or {first: 20, then: 0.02}.",
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> Stage:
@@ -568,6 +573,13 @@ class Stage(BaseModel):
         if self.false_flag_rate and self.on_defect is None:
             raise _stage_error(
                 "false_flag_rate belongs on a review (a stage with detection_rate and on_defect)"
+            )
+        if self.gold is not None and (
+            self.resource is None or self.consensus is not None or self.lots is not None
+        ):
+            raise _stage_error(
+                "gold belongs on a work stage with a resource (not a consensus or lot stage): "
+                "gold tasks are work that people of the pool do"
             )
 
     @property

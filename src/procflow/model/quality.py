@@ -23,6 +23,13 @@ one. A wrong decision is what the defect of the quality model is (see
 a right one by mistake with its ``false_flag_rate``, and reviews only the items its
 ``sample`` plan picks (a rate, or rates by condition: 100% of high severity, 5% of
 the rest, or by model score).
+
+A work stage can slip **gold** (honeypot) tasks in among its real ones: tasks whose
+answer is known, so each annotator's answers on them measure their accuracy. Gold
+tasks take the pool's time like any task but are not items: they never count in
+throughput, cycle times or SLAs. ``gold: {rate: 0.05}`` makes 5% of the tasks a
+person does there gold; ``gold: {first: 20, then: 0.02}`` gives each person 20 gold
+tasks when they start at the stage, then 2%.
 """
 
 from __future__ import annotations
@@ -134,6 +141,53 @@ class Score(BaseModel):
     def of(self, positive: bool) -> Distribution:
         """The score distribution of one class."""
         return self.positive if positive else self.negative
+
+
+class Gold(BaseModel):
+    """Gold (honeypot) tasks at a work stage: known answers that measure each annotator."""
+
+    model_config = STRICT
+    rate: Probability | None = Field(
+        default=None,
+        description="The share of the tasks each person does here that are gold, from 0 to "
+        "1 (below 1).",
+    )
+    first: int | None = Field(
+        default=None,
+        ge=0,
+        description="Gold tasks each person does when they start at this stage (with then).",
+    )
+    then: Probability | None = Field(
+        default=None, description="The share of gold tasks after the first ones, from 0 to 1."
+    )
+    violating: Probability = Field(
+        default=0.5,
+        description="The share of gold tasks whose known answer is violating (at a stage "
+        "with a decision), from 0 to 1.",
+    )
+
+    @model_validator(mode="after")
+    def _one_rule(self) -> Gold:
+        if (self.rate is None) == (self.first is None and self.then is None):
+            raise PydanticCustomError(
+                "gold", "give gold a rate ({{rate: 0.05}}) or first and then "
+                "({{first: 20, then: 0.02}}), not both", {},
+            )  # fmt: skip
+        if self.share == 1:
+            raise PydanticCustomError(
+                "gold", "a gold rate of 1 leaves no time for real work: use a share below 1", {}
+            )
+        return self
+
+    @property
+    def share(self) -> float:
+        """The share of a person's tasks that are gold (after their first ones)."""
+        return self.rate if self.rate is not None else (self.then or 0.0)
+
+    @property
+    def first_tasks(self) -> int:
+        """The gold tasks each person does first (0 with a rate)."""
+        return self.first or 0
 
 
 class QualityTarget(BaseModel):

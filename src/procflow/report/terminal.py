@@ -132,6 +132,12 @@ def print_capacity(console: Console, process: Process, capacity: Capacity) -> No
             f"{format_value('share', figures.accuracy, unit)} of settled items right; "
             f"{format_value('share', figures.disagreement, unit)} sent to adjudication"
         )
+    for gold in capacity.gold:
+        first = f" after each person's first {gold.first} (a one-off)" if gold.first else ""
+        console.print(
+            f"Gold      {gold.stage}: {gold.per_task:.3f} gold tasks per task{first}, in the "
+            f"pool's load; answered right {format_value('share', gold.accuracy, unit)}"
+        )
     if capacity.quality is not None:
         _print_decisions(console, capacity.quality, unit)
     overloads = capacity.overloads()
@@ -258,6 +264,7 @@ def print_results(console: Console, results: Results) -> None:
         stages.add_row(*row)
     console.print(stages)
     _print_lots(console, results)
+    _print_gold(console, results)
     consensus = [n for n in results.work_stages if f"stages.{n}.labels_per_item" in k]
     if consensus:
         table = _table("Consensus", ["stage", "labels/item", "accuracy", "disagreement"])
@@ -289,25 +296,39 @@ def print_results(console: Console, results: Results) -> None:
 
 #: The KPIs of a lot stage, in the order of the lot table's columns.
 _LOT_KPIS = ("lot_acceptance", "outgoing_quality", "inspection_load")
+#: The KPIs of a gold stage: its load, the accuracy it measures and the true one.
+_GOLD_KPIS = ("gold_per_item", "gold_accuracy", "true_accuracy")
 
 
 def _print_lots(console: Console, results: Results) -> None:
     """The lot stages' acceptance, outgoing quality and inspection load (if any)."""
+    _print_stage_kpis(console, results, "Lot stages (mean and 95% interval)", _LOT_KPIS)
+
+
+def _print_gold(console: Console, results: Results) -> None:
+    """The gold stages' load, measured accuracy and true accuracy (if any)."""
+    _print_stage_kpis(console, results, "Gold tasks (mean and 95% interval)", _GOLD_KPIS)
+
+
+def _print_stage_kpis(
+    console: Console, results: Results, title: str, metrics: tuple[str, ...]
+) -> None:
+    """One row per stage that reports the first of ``metrics``, one column per metric."""
     unit = results.time_unit
     k = results.kpis
-    names = [n for n in results.stages if f"stages.{n}.lot_acceptance" in k]
+    names = [n for n in results.stages if f"stages.{n}.{metrics[0]}" in k]
     if not names:
         return
-    columns = ["stage", *(lookup(f"stages.x.{m}").kpi.label_for("").strip() for m in _LOT_KPIS)]
-    lots = _table("Lot stages (mean and 95% interval)", columns)
+    columns = ["stage", *(lookup(f"stages.x.{m}").kpi.label_for("").strip() for m in metrics)]
+    table = _table(title, columns)
     for name in names:
         cells = []
-        for metric in _LOT_KPIS:
+        for metric in metrics:
             value = lookup(f"stages.{name}.{metric}")
             mean, interval = format_estimate(value.kpi.unit, k[value.key], unit)
             cells.append(f"{mean} ({interval})")
-        lots.add_row(name, *cells)
-    console.print(lots)
+        table.add_row(name, *cells)
+    console.print(table)
 
 
 def print_comparison(console: Console, comparison: Comparison) -> None:

@@ -306,6 +306,27 @@ CATALOGUE: tuple[Kpi, ...] = (
         bounds="share",
     ),
     Kpi(
+        "stages.{name}.gold_per_item", "{name} gold tasks / item", "number", "lower", "stage",
+        "item", "Gold (honeypot) tasks per real task at this stage: the load its gold adds "
+        "to its pool (stages with gold).", headline=True,
+    ),
+    Kpi(
+        "stages.{name}.gold_accuracy", "{name} measured accuracy", "share", "higher", "stage",
+        "item", "The share of gold tasks answered right, per person, averaged over the people "
+        "who answered any: the accuracy the stage's gold measures.", headline=True,
+        bounds="share",
+    ),
+    Kpi(
+        "stages.{name}.gold_annotators", "{name} people measured", "number", "higher",
+        "stage", "item", "People who answered at least one gold task at this stage.",
+    ),
+    Kpi(
+        "stages.{name}.true_accuracy", "{name} true accuracy", "share", "higher", "stage",
+        "item", "The chance that the stage's work answers a gold task right: its decision's "
+        "sensitivity and specificity over the gold set's classes, or 1 - error_rate.",
+        headline=True, bounds="share",
+    ),
+    Kpi(
         "stages.{name}.flagged_share", "{name} measured defect rate", "share", "lower", "stage",
         "item", f"Share {_REVIEWED} that it flagged as defective: what its QC sample "
         "measures, caught defects and false flags together.", bounds="share",

@@ -86,6 +86,7 @@ STAGE_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Decisions (with a process truth)", ("decides", "decision")),
     ("Split and join", ("split", "join")),
     ("Consensus and separation of duties (work stages)", ("consensus", "not_by")),
+    ("Gold tasks (work stages)", ("gold",)),
     ("End stages", ("end",)),
 )
 

@@ -24,6 +24,12 @@ their lot is decided: the engine sends the lot's sample to inspection, and the w
 lot on, to full inspection or to its ``on_reject`` stage; :mod:`procflow.sim.lots`
 keeps the open lots. Past the horizon, lots that can no longer fill are decided as
 they are. A process without lots never reaches this code.
+
+At a stage with gold (:mod:`procflow.flow.gold`), a person who finishes a task may go
+on to a gold task, holding them as long as the stage's work takes; the item they
+finished goes on at once. Gold tasks are no items: they are counted at their stage
+(:class:`~procflow.sim.plan.GoldTally`) and nowhere else, and the event log does not
+show them. Only gold stages call this code.
 """
 
 from __future__ import annotations
@@ -52,6 +58,7 @@ from procflow.sim.measure import (
     item_kpis,
     window_kpis,
 )
+from procflow.sim.people import Person
 from procflow.sim.plan import (
     CONSENSUS,
     DECISION,
@@ -60,6 +67,7 @@ from procflow.sim.plan import (
     SAMPLED,
     SPLIT,
     WORK,
+    GoldTally,
     Plan,
     PlannedStage,
     skill_of,
@@ -181,6 +189,8 @@ class Engine:
         self.stages = plan.stages
         for stage in self.stages:
             stage.complete = self._labeled if stage.kind == CONSENSUS else self._complete
+            if stage.gold is not None:
+                stage.complete = self._gold_done
         self.sla_cycle = [
             (k, sla.max) for k, sla in enumerate(process.slas) if sla.metric == "cycle_time"
         ]
@@ -537,6 +547,51 @@ class Engine:
                 return
             self._reviewed(item, stage, review)
         self.enter(item, target)
+
+    # ----------------------------------------------------------------- gold
+
+    def _gold_done(self, event: Any) -> None:  # a simpy.Event, as for _complete
+        """A real task is done at a gold stage: the person may go on to a gold task."""
+        item: _Item
+        stage: PlannedStage
+        item, stage, person, enqueued, started = event.value
+        now = self.env.now
+        if self.events is not None:
+            self._log(item, stage.name, stage.pool.who(person), enqueued, started, now)
+        gold = cast(GoldTally, stage.gold)
+        gold.real += item.counted
+        self._after_task(stage, person, item.counted, now)
+        # as in _complete (written twice so that _complete stays one call per event)
+        target, review = stage.leave(item, stage.draws)
+        if review:
+            if review == INSPECTED:
+                self._lot_inspected(item, stage)
+                return
+            self._reviewed(item, stage, review)
+        self.enter(item, target)
+
+    def _gold_answered(self, event: Any) -> None:  # a simpy.Event; Any: its value is a tuple
+        """A gold task is done: the person's answer counts towards their measured accuracy."""
+        stage: PlannedStage
+        counted: bool
+        stage, person, counted = event.value
+        cast(GoldTally, stage.gold).answer(person.number)
+        self._after_task(stage, person, counted, self.env.now)
+
+    def _after_task(self, stage: PlannedStage, person: Any, counted: bool, now: float) -> None:
+        """The person's next task: a gold one (they stay busy), or their pool's next."""
+        gold = cast(GoldTally, stage.gold)
+        if isinstance(person, Person) and gold.more(person.number):
+            gold.tasks += counted
+            timer = self.env.timeout(gold.duration(), (stage, person, counted))
+            timer.callbacks.append(self._gold_answered)
+            return
+        pool = stage.pool
+        following = pool.release(person, now)
+        if following is not None:
+            nxt, at = following
+            at.queue.move(now, -1)
+            self._start(nxt, at, now - nxt.enqueued, person)
 
     # ----------------------------------------------------------------- lots
 

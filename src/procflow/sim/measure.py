@@ -38,7 +38,7 @@ from procflow.flow.routing import Row
 from procflow.flow.truth import TruthRule
 from procflow.model.process import Process
 from procflow.results.catalogue import lookup
-from procflow.sim.plan import PlannedStage
+from procflow.sim.plan import GoldTally, PlannedStage
 from procflow.sim.staff import StaffPool
 from procflow.sim.stats import Histogram, TimeAverage
 
@@ -275,6 +275,17 @@ def _lot_kpis(stage: PlannedStage) -> Kpis:
     return k
 
 
+def _gold_kpis(name: str, gold: GoldTally) -> Kpis:
+    """A gold stage's load, and the accuracy its gold tasks measure beside the true one."""
+    k = Kpis()
+    k.put("stages.{name}.gold_per_item", gold.tasks / gold.real if gold.real else math.nan, name)
+    shares = [right / done for done, right in gold.answers.values() if done]
+    k.put("stages.{name}.gold_accuracy", sum(shares) / len(shares) if shares else math.nan, name)
+    k.put("stages.{name}.gold_annotators", len(shares), name)
+    k.put("stages.{name}.true_accuracy", gold.rule.accuracy, name)
+    return k
+
+
 def item_kpis(
     process: Process,
     stages: Sequence[PlannedStage],
@@ -330,6 +341,8 @@ def item_kpis(
     for stage in stages:
         if stage.lots is not None:
             k.update(_lot_kpis(stage))
+        if stage.gold is not None:
+            k.update(_gold_kpis(stage.name, stage.gold))
     index = {name: i for i, name in enumerate(process.stages)}
     for j, sla in enumerate(process.slas):
         if sla.metric == "cycle_time":

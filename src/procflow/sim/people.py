@@ -81,6 +81,13 @@ class PeoplePool(StaffPool):
         super()._set(team, now, on_duty)
         self._fill(team)
 
+    def hold(self, skill: Skill, now: float) -> Any:
+        """A person beyond those free who works on a snapshot's held item (see
+        :meth:`StaffPool.hold`): numbered like everyone, so the rules can tell them apart."""
+        team = super().hold(skill, now)
+        self._numbered += 1
+        return Person(self._numbered, team)
+
     def who(self, hand: Any) -> str:
         """The name the event log shows for the person holding a task: ``annotator#3``."""
         return f"{self.name}#{hand.number}"

@@ -15,13 +15,14 @@ from typing import Any, cast
 
 from procflow.flow.consensus import ConsensusRule
 from procflow.flow.due import compile_due
+from procflow.flow.gold import GoldRule
 from procflow.flow.routing import NOWHERE, Flow, Predicate, Row, StageRule
 from procflow.model.quantities import convert
 from procflow.sim.lots import LotKeeper
 from procflow.sim.people import PeoplePool
 from procflow.sim.staff import Skill, StaffPool
 from procflow.sim.stats import Histogram, IntervalTally, TimeAverage
-from procflow.sim.streams import ItemStream, item_uniforms
+from procflow.sim.streams import ItemStream, Stream, generator, item_uniforms, uniforms
 
 #: What the engine does with an item entering a stage; SAMPLED: a work stage whose review
 #: samples, where an item it does not pick skips the work
@@ -79,10 +80,10 @@ class PlannedStage:
 
     __slots__ = (
         "by_interval", "complete", "consensus", "defects_seen", "draws", "duration",
-        "escalate_after", "escalate_to", "escalated", "flags", "index", "join", "kind", "labels",
-        "leave", "lots", "name", "not_by", "patience", "pool", "priority", "queue", "queued",
-        "remembered", "rule", "same_person", "skill", "skill_from", "skip", "split", "verdicts",
-        "visits", "waits",
+        "escalate_after", "escalate_to", "escalated", "flags", "gold", "index", "join", "kind",
+        "labels", "leave", "lots", "name", "not_by", "patience", "pool", "priority", "queue",
+        "queued", "remembered", "rule", "same_person", "skill", "skill_from", "skip", "split",
+        "verdicts", "visits", "waits",
     )  # fmt: skip
 
     def __init__(
@@ -158,8 +159,45 @@ class PlannedStage:
         self.defects_seen = 0
         self.queue = TimeAverage()
         self.waits = Histogram()
+        #: gold tasks among this stage's work (None for most stages)
+        self.gold = GoldTally(rule.gold, rule, seed, replication) if rule.gold else None
         #: the pool's waits per interval of the week, when the run counts them
         self.by_interval: IntervalTally | None = None
+
+
+class GoldTally:
+    """A gold stage's streams and counts: its gold tasks, and each person's answers."""
+
+    __slots__ = ("answers", "duration", "next", "real", "right", "rule", "tasks")
+
+    def __init__(self, gold: GoldRule, rule: StageRule, seed: int, replication: int) -> None:
+        self.rule = gold
+        name = rule.name
+        #: whether a person's next task is gold, whether they answer one right, and how
+        #: long it takes (gold tasks are no items: plain streams, in the order drawn)
+        self.next: Stream = uniforms(seed, replication, f"gold:{name}")
+        self.right: Stream = uniforms(seed, replication, f"gold-right:{name}")
+        assert rule.duration is not None
+        self.duration = Stream(
+            generator(seed, replication, f"gold-duration:{name}"), rule.duration.sample
+        )
+        #: gold tasks, and real tasks done here, of the measured items' work
+        self.tasks = 0
+        self.real = 0
+        #: per person (by number): [gold tasks answered, answered right]
+        self.answers: dict[int, list[int]] = {}
+
+    def more(self, person: int) -> bool:
+        """Whether this person's next task here is gold: one of their first, or drawn."""
+        answers = self.answers.get(person)
+        done = answers[0] if answers is not None else 0
+        return done < self.rule.first or self.next() < self.rule.share
+
+    def answer(self, person: int) -> None:
+        """This person answered a gold task: right with the stage's accuracy."""
+        answers = self.answers.setdefault(person, [0, 0])
+        answers[0] += 1
+        answers[1] += self.right() < self.rule.accuracy
 
 
 class Plan:
@@ -226,7 +264,7 @@ def _never_done(event: Any) -> None:
 
 def people_pools(flow: Flow) -> frozenset[str]:
     """The pools whose people must be told apart: a separation-of-duties rule reads them,
-    or rework goes back to the same person there.
+    rework goes back to the same person there, or gold tasks measure each person.
 
     A ``not_by`` on a stage of another pool separates nothing (different people).
     """
@@ -237,7 +275,8 @@ def people_pools(flow: Flow) -> frozenset[str]:
         and any(s != NOWHERE and flow.rules[s].pool == rule.pool for s in rule.not_by)
     }
     returned = {flow.rules[s].pool for rule in flow.rules for s in _same_person(flow, rule)}
-    return frozenset(p for p in separated | returned if p is not None)
+    gold = {rule.pool for rule in flow.rules if rule.gold is not None}
+    return frozenset(p for p in separated | returned | gold if p is not None)
 
 
 def _same_person(flow: Flow, rule: StageRule) -> tuple[int, ...]:

@@ -20,9 +20,10 @@ class ProbabilityOutOfRange(Rule):
 
     Branch probabilities, ``error_rate``, ``detection_rate``, attribute
     shares, a truth's ``prevalence``, a decision's ``sensitivity`` and
-    ``specificity``, a review's ``sample`` rates and ``false_flag_rate`` are
-    chances: 0.1 means 10%. A value such as ``10`` or ``-0.2`` is
-    usually a percentage written as a number or a typo.
+    ``specificity``, a review's ``sample`` rates and ``false_flag_rate``, a
+    stage's ``gold`` rate, ``then`` and ``violating`` are chances: 0.1 means
+    10%. A value such as ``10`` or ``-0.2`` is usually a percentage written as
+    a number or a typo.
 
     Fails::
 
@@ -85,7 +86,7 @@ class ProbabilityOutOfRange(Rule):
 
 
 def _quality_shares(ctx: LintContext) -> Iterator[tuple[tuple[object, ...], float, str]]:
-    """(path, value, what) of the shares of truth, decisions, samples and false flags."""
+    """(path, value, what) of the shares of truth, decisions, samples, false flags and gold."""
     truth = ctx.process.truth
     for i, rule in enumerate(truth.prevalence if truth is not None else []):
         yield ("truth", "prevalence", i, "prevalence"), rule.prevalence, "a prevalence of truth"
@@ -99,6 +100,11 @@ def _quality_shares(ctx: LintContext) -> Iterator[tuple[tuple[object, ...], floa
         if stage.false_flag_rate:
             path = ("stages", name, "false_flag_rate")
             yield path, stage.false_flag_rate, f"false_flag_rate of {name!r}"
+        gold = stage.gold
+        for key in ("rate", "then", "violating"):
+            value = getattr(gold, key) if gold is not None else None
+            if value is not None:
+                yield ("stages", name, "gold", key), value, f"the gold {key} of {name!r}"
 
 
 def _probability_sum(branches: list[Branch]) -> float:
