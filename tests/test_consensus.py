@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from models import load_text, run, write_process
+from models import ROOT, load_text, run, write_process
 from procflow.analysis import analyze
 from procflow.analysis.consensus import majority_accuracy, unanimous_disagreement
 from procflow.flow.consensus import ConsensusRule
@@ -316,3 +316,15 @@ def test_analyze_reports_the_consensus_figures(tmp_path: Path) -> None:
     assert figures["dynamic"]["disagreement"] == pytest.approx(0.1024)
     assert figures["unanimous"]["labels"] == pytest.approx(2)
     assert figures["unanimous"]["accuracy"] == pytest.approx(0.85**2 / (0.85**2 + 0.15**2))
+
+
+def test_a_consensus_stage_is_two_tasks_but_one_visit_per_item_in_the_staffing_work() -> None:
+    """Two labels per item are two tasks for the annotators, not rework: a staffing plan's
+    --verify must not explain a miss by items coming back to the stage."""
+    from procflow.analysis.workload import pool_work
+    from procflow.model.validation import validate_process
+    from procflow.source import load_document
+
+    process = validate_process(load_document(ROOT / "processes" / "consensus_labeling.yaml"))
+    (labels,) = pool_work(process)["annotator"].stages
+    assert labels.tasks[0] == pytest.approx(2.0) and labels.visits == pytest.approx(1.0)

@@ -37,6 +37,13 @@ class StageWork:
     mean_service: float
     service_scv: float
     patience: Patience  #: escalate_after (inf: waits as long as it takes)
+    #: the pool's tasks per visit (consensus labels, gold tasks, a lot's inspected share)
+    per_visit: float = 1.0
+
+    @property
+    def visits(self) -> float:
+        """The most visits per arriving item of any stream (tasks are visits x per_visit)."""
+        return max(self.tasks, default=0.0) / self.per_visit if self.per_visit > 0 else 0.0
 
 
 @dataclass(frozen=True)
@@ -88,7 +95,9 @@ def pool_work(process: Process) -> dict[str, PoolWork]:
             c.stages[rule.name].visits * rule.worked if c.stages else 0.0 for c in per_stream
         )
         patience = rule.escalation.patience if rule.escalation else math.inf
-        work = StageWork(rule.name, tasks, rule.duration.mean, rule.duration.scv, patience)
+        work = StageWork(
+            rule.name, tasks, rule.duration.mean, rule.duration.scv, patience, rule.worked
+        )
         stages[rule.pool].append(work)
     return {name: PoolWork(name, tuple(found)) for name, found in stages.items()}
 

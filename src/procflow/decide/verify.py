@@ -271,11 +271,11 @@ def _why(process: Process, work: PoolWork, plan: StaffingPlan) -> list[str]:
             found.append(
                 f"escalations from {name} arrive when {source.resource} is busiest, not evenly"
             )
-    again = [s for s in work.stages if max(s.tasks, default=0.0) > 1 + 1e-9]
+    again = [s for s in work.stages if s.visits > 1 + 1e-9]
     for stage in again:
         found.append(
             f"rework or routing brings items back to {stage.stage} "
-            f"({max(stage.tasks):.2f} visits per item), in bursts the averages hide"
+            f"({stage.visits:.2f} visits per item), in bursts the averages hide"
         )
     if len(work.stages) > 1:
         names = ", ".join(s.stage for s in work.stages)
