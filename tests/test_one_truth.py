@@ -26,8 +26,8 @@ from procflow.report.markdown import comparison_markdown, results_markdown
 from procflow.report.terminal import print_results
 from procflow.results import CATALOGUE, lookup
 from procflow.results.catalogue import markdown_table
-from procflow.sim.engine import SAMPLES
 from procflow.sim.runner import run_replications, simulate
+from procflow.sim.stats import SAMPLES
 
 SIGMAS = 4.0
 

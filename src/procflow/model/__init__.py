@@ -2,7 +2,6 @@
 
 from procflow.model.distributions import Distribution
 from procflow.model.process import (
-    SLA,
     Arrival,
     Branch,
     CategoricalAttribute,
@@ -10,6 +9,7 @@ from procflow.model.process import (
     Process,
     Stage,
 )
+from procflow.model.slas import SLA
 from procflow.model.staffing import Resource
 from procflow.model.validation import validate_process
 

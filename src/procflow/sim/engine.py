@@ -40,14 +40,14 @@ from typing import Any, cast
 import simpy
 
 from procflow.eventlog.visit import EventSink, Visit
-from procflow.flow.due import NEVER
 from procflow.flow.routing import CAUGHT, EXHAUSTED, FLAGGED, MISSED, compile_flow
 from procflow.model.process import Process
 from procflow.model.quantities import convert
 from procflow.model.settings import RunSettings
 from procflow.results.records import Replication
+from procflow.sim import quality
 from procflow.sim.arrivals import attribute_drawer, start_arrivals, start_forecast_arrivals
-from procflow.sim.lots import Lot, LotKeeper
+from procflow.sim.items import Fork, Item
 from procflow.sim.measure import (
     BreachDays,
     Cohort,
@@ -58,7 +58,6 @@ from procflow.sim.measure import (
     item_kpis,
     window_kpis,
 )
-from procflow.sim.people import Person
 from procflow.sim.plan import (
     CONSENSUS,
     DECISION,
@@ -67,100 +66,17 @@ from procflow.sim.plan import (
     SAMPLED,
     SPLIT,
     WORK,
-    GoldTally,
     Plan,
     PlannedStage,
     skill_of,
 )
 from procflow.sim.staff import StaffPool, Team
-from procflow.sim.stats import TimeAverage
+from procflow.sim.stats import SAMPLES, TimeAverage
 
-#: Samples of queues, staff and work in progress per replication (bounded memory): the
-#: time series behind the charts, and the evidence for a queue that keeps growing.
-SAMPLES = 240
 #: Moves one item may make at one instant (stage to stage, without the clock moving):
 #: beyond this many, plus the stages of the file, it is going round a loop that takes
 #: no time (lint reports it, PF109), and the run stops instead of hanging.
 MAX_INSTANT_MOVES = 10_000
-
-
-class _Item:
-    __slots__ = (
-        "arrived", "attempts", "attrs", "case", "counted", "defect", "due", "enqueued",
-        "escalated", "first", "fork", "group", "hands", "instant", "labels", "moves", "priority",
-        "reworked", "seen", "ticket",
-    )  # fmt: skip
-
-    def __init__(
-        self,
-        case: int,
-        arrived: float,
-        attrs: tuple[Any, ...],
-        counted: bool,
-        slots: int,
-        priority: int,
-    ) -> None:
-        self.case = case
-        self.arrived = arrived
-        self.attrs = attrs
-        #: arrived in the measured window: its numbers go into the item KPIs
-        self.counted = counted
-        self.defect = False
-        self.attempts = [0] * slots
-        self.enqueued = 0.0
-        self.fork: _Fork | None = None
-        self.priority = priority
-        #: stages this item has entered, and whether its current visit is its first there
-        self.seen: set[int] = set()
-        self.first = True
-        #: while waiting in a queue: the queue entry's number; 0 otherwise
-        self.ticket = 0
-        self.reworked = False
-        self.escalated = False
-        #: the time of its latest move, and how many moves it made at that time
-        self.instant = arrived
-        self.moves = 0
-        #: when it is due (never without due dates), and its group (its value under ``within``)
-        self.due = NEVER
-        self.group = 0
-        #: who worked on it, at the stages a separation-of-duties rule reads (see
-        #: :mod:`procflow.sim.people`); only in processes with such rules
-        self.hands: dict[int, list[int]] = _NOBODY
-        #: a label task of a consensus: the labels of its item so far
-        self.labels: _Labels | None = None
-
-
-#: ``hands`` of items in processes without separation of duties: never written
-_NOBODY: dict[int, list[int]] = {}
-
-
-class _Labels:
-    """The labels of one item at a consensus stage so far (its label tasks share it)."""
-
-    __slots__ = ("asked", "item", "pending", "right", "wrong")
-
-    def __init__(self, item: _Item, pending: int) -> None:
-        self.item = item
-        #: label tasks asked for, and those of them not done yet
-        self.asked = 0
-        self.pending = pending
-        self.right = 0
-        self.wrong = 0
-
-
-class _Fork:
-    """The parent item of a split, waiting at its join for its copies."""
-
-    __slots__ = ("defect", "escalated", "item", "join", "outer", "remaining", "reworked")
-
-    def __init__(self, item: _Item, join: int, remaining: int) -> None:
-        self.item = item
-        self.join = join
-        self.remaining = remaining
-        self.defect = item.defect
-        self.reworked = item.reworked
-        self.escalated = item.escalated
-        self.outer = item.fork
 
 
 class Engine:
@@ -210,7 +126,7 @@ class Engine:
         self.truth = plan.flow.truth
         #: items that arrived before the window and are still in the system (the cohort's
         #: own are in ``cohort.open``): together, the backlog whose ages are reported
-        self.early: dict[int, _Item] = {}
+        self.early: dict[int, Item] = {}
         #: items delivered so far, and before the window began (whenever they arrived)
         self.deliveries = 0
         self.delivered_before_window = 0
@@ -271,7 +187,7 @@ class Engine:
                     return False
                 now = env.now
                 self.cases += 1
-                item = _Item(self.cases, now, draw(), now >= warmup, slots, priority)
+                item = Item(self.cases, now, draw(), now >= warmup, slots, priority)
                 if named:
                     item.hands = {}
                 if truth is not None:
@@ -322,14 +238,14 @@ class Engine:
         due = self.due
         # the backlog in arrival order (its ages are read by position), then placed:
         # in progress first, then the waiting oldest first
-        placed: list[tuple[bool, bool, float, int, _Item, str]] = []
+        placed: list[tuple[bool, bool, float, int, Item, str]] = []
         for entry in sorted(snapshot.items, key=lambda i: (-i.age_hours, i.line)):
             row: list[Any] = [None] * width
             for name, value in entry.attributes:
                 row[attr_index[name]] = value
             self.cases += 1
             arrived = -entry.age_hours * hours
-            item = _Item(self.cases, arrived, tuple(row), True, self.plan.slots, 0)
+            item = Item(self.cases, arrived, tuple(row), True, self.plan.slots, 0)
             if self.plan.named:
                 item.hands = {}
             if due is not None:
@@ -348,7 +264,7 @@ class Engine:
             elif item.ticket:
                 item.enqueued = arrived  # it has waited since it arrived
 
-    def _hold(self, item: _Item, stage: PlannedStage) -> None:
+    def _hold(self, item: Item, stage: PlannedStage) -> None:
         """Start a snapshot's held item that found nobody free: its holder works on it."""
         pool = stage.pool
         pool.withdraw(item)
@@ -358,7 +274,7 @@ class Engine:
 
     # ----------------------------------------------------------------- flow
 
-    def enter(self, item: _Item, index: int) -> None:
+    def enter(self, item: Item, index: int) -> None:
         """Send ``item`` into stage ``index`` (through decisions, splits and joins)."""
         stages = self.stages
         now = self.env.now
@@ -393,11 +309,9 @@ class Engine:
                     self._reviewed(item, stage, review)
                 continue
             if kind == SPLIT:
-                fork = _Fork(item, stage.join, len(stage.split))
+                fork = Fork(item, stage.join, len(stage.split))
                 for branch in stage.split:
-                    copy = _Item(
-                        item.case, item.arrived, item.attrs, item.counted, 0, item.priority
-                    )
+                    copy = Item(item.case, item.arrived, item.attrs, item.counted, 0, item.priority)
                     copy.defect = item.defect
                     copy.due = item.due
                     copy.group = item.group
@@ -430,7 +344,7 @@ class Engine:
         if not self.done.triggered:
             self.done.succeed()
 
-    def _reviewed(self, item: _Item, stage: PlannedStage, review: int) -> None:
+    def _reviewed(self, item: Item, stage: PlannedStage, review: int) -> None:
         """Count what a review did: a defect sent back (CAUGHT) or let go (EXHAUSTED), an
         item without one sent back (FLAGGED), a defect missed (MISSED)."""
         counted = item.counted
@@ -446,7 +360,7 @@ class Engine:
         elif review == MISSED:
             stage.defects_seen += counted
 
-    def _queue_or_start(self, item: _Item, stage: PlannedStage) -> None:
+    def _queue_or_start(self, item: Item, stage: PlannedStage) -> None:
         pool = stage.pool
         now = self.env.now
         skill = stage.skill if stage.skill_from < 0 else skill_of(stage, item.attrs)
@@ -467,7 +381,7 @@ class Engine:
             timer.callbacks.append(self._escalate)
 
     def _escalate(self, event: Any) -> None:  # a simpy.Event; Any: its value is a tuple
-        item: _Item
+        item: Item
         stage: PlannedStage
         ticket: int
         item, stage, ticket = event.value
@@ -495,7 +409,7 @@ class Engine:
             stage.queue.move(now, -1)
             self._start(item, stage, now - item.enqueued, hand)
 
-    def _arrive_at_join(self, copy: _Item, fork: _Fork) -> None:
+    def _arrive_at_join(self, copy: Item, fork: Fork) -> None:
         fork.remaining -= 1
         # the stages a copy visited count as visited by the item: a rework that forks
         # again is a repeat visit there, with fresh draws, not the first visit's again
@@ -512,7 +426,7 @@ class Engine:
             item.fork = fork.outer
             self.enter(item, fork.join)
 
-    def _start(self, item: _Item, stage: PlannedStage, wait: float, team: Team) -> None:
+    def _start(self, item: Item, stage: PlannedStage, wait: float, team: Team) -> None:
         now = self.env.now
         if item.counted:
             stage.waits.add(wait)
@@ -524,7 +438,7 @@ class Engine:
         event.callbacks.append(stage.complete)
 
     def _complete(self, event: Any) -> None:  # a simpy.Event (a cast per event is costly)
-        item: _Item
+        item: Item
         stage: PlannedStage
         team: Team
         enqueued: float
@@ -548,206 +462,24 @@ class Engine:
             self._reviewed(item, stage, review)
         self.enter(item, target)
 
-    # ----------------------------------------------------------------- gold
-
-    def _gold_done(self, event: Any) -> None:  # a simpy.Event, as for _complete
-        """A real task is done at a gold stage: the person may go on to a gold task."""
-        item: _Item
-        stage: PlannedStage
-        item, stage, person, enqueued, started = event.value
-        now = self.env.now
-        if self.events is not None:
-            self._log(item, stage.name, stage.pool.who(person), enqueued, started, now)
-        gold = cast(GoldTally, stage.gold)
-        gold.real += item.counted
-        self._after_task(stage, person, item.counted, now)
-        # as in _complete (written twice so that _complete stays one call per event)
-        target, review = stage.leave(item, stage.draws)
-        if review:
-            if review == INSPECTED:
-                self._lot_inspected(item, stage)
-                return
-            self._reviewed(item, stage, review)
-        self.enter(item, target)
-
-    def _gold_answered(self, event: Any) -> None:  # a simpy.Event; Any: its value is a tuple
-        """A gold task is done: the person's answer counts towards their measured accuracy."""
-        stage: PlannedStage
-        counted: bool
-        stage, person, counted = event.value
-        cast(GoldTally, stage.gold).answer(person.number)
-        self._after_task(stage, person, counted, self.env.now)
-
-    def _after_task(self, stage: PlannedStage, person: Any, counted: bool, now: float) -> None:
-        """The person's next task: a gold one (they stay busy), or their pool's next."""
-        gold = cast(GoldTally, stage.gold)
-        if isinstance(person, Person) and gold.more(person.number):
-            gold.tasks += counted
-            timer = self.env.timeout(gold.duration(), (stage, person, counted))
-            timer.callbacks.append(self._gold_answered)
-            return
-        pool = stage.pool
-        following = pool.release(person, now)
-        if following is not None:
-            nxt, at = following
-            at.queue.move(now, -1)
-            self._start(nxt, at, now - nxt.enqueued, person)
-
-    # ----------------------------------------------------------------- lots
-
-    def _enter_lot(self, item: _Item, stage: PlannedStage) -> None:
-        """An item reaches a lot stage: it joins its lot, and is inspected if sampled."""
-        keeper = cast(LotKeeper, stage.lots)
-        now = self.env.now
-        lot, sampled, new = keeper.join(item, now)
-        if new and keeper.timed:
-            timer = self.env.timeout(keeper.day_end(now) - now, (stage, lot))
-            timer.callbacks.append(self._end_lot_day)
-        if sampled:
-            lot.pending += 1
-            self._to_inspection(item, stage, lot, True)
-        else:
-            lot.held.append((item, False))
-        self._decide_if_ready(stage, lot)
-
-    def _to_inspection(self, item: _Item, stage: PlannedStage, lot: Lot, sampled: bool) -> None:
-        """Inspect an item of ``lot``: by the stage's pool (queued), or at once."""
-        if stage.duration is None:
-            self._inspected(item, stage, lot, sampled)
-            return
-        cast(LotKeeper, stage.lots).members[id(item)] = (lot, sampled)
-        self._queue_or_start(item, stage)
-
-    def _lot_inspected(self, item: _Item, stage: PlannedStage) -> None:
-        """The stage's pool finished inspecting an item of a lot."""
-        lot, sampled = cast(LotKeeper, stage.lots).members.pop(id(item))
-        self._inspected(item, stage, lot, sampled)
-
-    def _inspected(self, item: _Item, stage: PlannedStage, lot: Lot, sampled: bool) -> None:
-        """What an inspection of an item of ``lot`` found: a caught defect goes to rework;
-        otherwise a sampled item waits for its lot, an item of a rejected lot goes on."""
-        keeper = cast(LotKeeper, stage.lots)
-        rule = keeper.rule
-        keeper.inspected += item.counted
-        if rule.caught(item, stage.draws.detect):
-            lot.found += sampled
-            self._reviewed(item, stage, CAUGHT)
-            keeper.leaving(item)
-            self.enter(item, rule.on_defect)
-        elif sampled:
-            lot.held.append((item, True))
-        else:
-            keeper.leaving(item)
-            self.enter(item, rule.route(item, stage.draws))
-        if sampled:
-            lot.pending -= 1
-            self._decide_if_ready(stage, lot)
-
-    def _end_lot_day(self, event: Any) -> None:  # a simpy.Event; Any: its value is a tuple
-        stage: PlannedStage
-        lot: Lot
-        stage, lot = event.value
-        cast(LotKeeper, stage.lots).end_day(lot)
-        self._decide_if_ready(stage, lot)
-
-    def _decide_if_ready(self, stage: PlannedStage, lot: Lot) -> None:
-        """A complete lot whose sample is inspected: accept it, or reject it."""
-        keeper = cast(LotKeeper, stage.lots)
-        if not keeper.ready(lot):
-            return
-        rule = keeper.rule
-        accepted = keeper.decide(lot)
-        held, lot.held = lot.held, []
-        for item, sampled in held:
-            if accepted or (rule.inspect_rejected and sampled):
-                keeper.leaving(item)
-                self.enter(item, rule.route(item, stage.draws))
-            elif rule.inspect_rejected:
-                self._to_inspection(item, stage, lot, False)
-            else:
-                keeper.leaving(item)
-                self.enter(item, rule.on_reject)
-
-    def _flush_lots(self, _: simpy.Event) -> None:
-        """Past the horizon, once every item left is waiting in a lot that will not fill
-        up: decide those lots as they are, so the cohort can be delivered."""
-        if self.done.triggered:
-            return
-        stages = self.plan.lot_stages
-        keepers = [cast(LotKeeper, s.lots) for s in stages]
-        if self.wip.level <= sum(k.held() for k in keepers):
-            for stage, keeper in zip(stages, keepers, strict=True):
-                for lot in keeper.flush():
-                    self._decide_if_ready(stage, lot)
-        step = self.settings.horizon / SAMPLES
-        self.env.timeout(step).callbacks.append(self._flush_lots)
-
-    # ----------------------------------------------------------------- consensus
-
-    def _start_labels(self, item: _Item, stage: PlannedStage) -> None:
-        """An item reaches a consensus stage: its first label tasks join the queue."""
-        rule = stage.consensus
-        assert rule is not None
-        labels = _Labels(item, rule.fewest if rule.parallel else 1)
-        for _ in range(labels.pending):
-            self._ask_label(labels, stage)
-
-    def _ask_label(self, labels: _Labels, stage: PlannedStage) -> None:
-        """One more label task of ``labels``'s item, for someone who has not labeled it."""
-        item = labels.item
-        task = _Item(item.case, item.arrived, item.attrs, item.counted, 0, item.priority)
-        task.due = item.due
-        task.hands = item.hands
-        task.labels = labels
-        # the item's first label keeps its own handling-time draw; the others draw afresh
-        labels.asked += 1
-        task.first = item.first and labels.asked == 1
-        self._queue_or_start(task, stage)
-
-    def _labeled(self, event: Any) -> None:  # a simpy.Event, as for _complete
-        """A label is done: ask for the next, wait for the others, or settle the item."""
-        task: _Item
-        stage: PlannedStage
-        team: Any
-        enqueued: float
-        started: float
-        task, stage, team, enqueued, started = event.value
-        pool = stage.pool
-        now = self.env.now
-        if self.events is not None:
-            self._log(task, stage.name, pool.who(team), enqueued, started, now)
-        # as in _complete (written twice so that _complete stays one call per event)
-        following = pool.release(team, now)
-        if following is not None:
-            nxt, at = following
-            at.queue.move(now, -1)
-            self._start(nxt, at, now - nxt.enqueued, team)
-        labels = task.labels
-        rule = stage.consensus
-        assert labels is not None and rule is not None
-        if stage.draws.label(task.case, task.first) < rule.accuracy:
-            labels.right += 1
-        else:
-            labels.wrong += 1
-        labels.pending -= 1
-        item = labels.item
-        stage.labels += item.counted
-        if labels.pending:
-            return  # the other labels of this round are not in yet
-        if rule.more(labels.right, labels.wrong):
-            labels.pending = 1
-            self._ask_label(labels, stage)
-            return
-        if item.counted:
-            stage.verdicts[rule.verdict(labels.right, labels.wrong)] += 1
-        target, review = stage.rule.settle(item, labels.right, labels.wrong, stage.draws)
-        if review:
-            self._reviewed(item, stage, review)
-        self.enter(item, target)
+    # quality stages (procflow.sim.quality): gold tasks, lots, consensus labels
+    _gold_done = quality.gold_done
+    _gold_answered = quality.gold_answered
+    _after_task = quality.after_task
+    _enter_lot = quality.enter_lot
+    _to_inspection = quality.to_inspection
+    _lot_inspected = quality.lot_inspected
+    _inspected = quality.inspected
+    _end_lot_day = quality.end_lot_day
+    _decide_if_ready = quality.decide_if_ready
+    _flush_lots = quality.flush_lots
+    _start_labels = quality.start_labels
+    _ask_label = quality.ask_label
+    _labeled = quality.labeled
 
     def _log(
         self,
-        item: _Item,
+        item: Item,
         stage: str,
         resource: str | None,
         enqueued: float,
@@ -764,7 +496,7 @@ class Engine:
             Visit(str(item.case), stage, resource, enqueued, started, ended, attributes)
         )
 
-    def _finish(self, item: _Item, stage: PlannedStage) -> None:
+    def _finish(self, item: Item, stage: PlannedStage) -> None:
         now = self.env.now
         if self.events is not None:
             self._log(item, stage.name, None, now, now, now)

@@ -16,6 +16,11 @@ _LOG_RATIO = math.log(RATIO)
 BINS = int(math.log(1e7 / LOW) / _LOG_RATIO) + 2
 
 
+#: Samples of queues, staff and work in progress per replication (bounded memory): the
+#: time series behind the charts, and the evidence for a queue that keeps growing.
+SAMPLES = 240
+
+
 class Histogram:
     """Counts of positive values in log-spaced bins (plus an exact count of zeros)."""
 

@@ -8,7 +8,7 @@ from procflow.diagnostics import Finding
 from procflow.diagnostics.suggest import did_you_mean
 from procflow.lint.context import LintContext
 from procflow.lint.rule import Rule
-from procflow.model.process import SLA_METRICS
+from procflow.model.slas import SLA_METRICS
 
 
 class UnknownSlaMetric(Rule):
