@@ -302,6 +302,9 @@ def test_every_missing_column_is_a_finding(tmp_path):
         read_event_log(path)
     assert len(info.value.findings) == 4
     assert all(f.hint and "when;who;what" in f.hint for f in info.value.findings)
+    # each hint names the option that gives the column its name
+    options = [f.hint.split(" with ")[1].split()[0] for f in info.value.findings if f.hint]
+    assert options == ["--case", "--activity", "--start", "--end"]
 
 
 @pytest.mark.parametrize(

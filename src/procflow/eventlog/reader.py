@@ -245,17 +245,24 @@ def _locate(header: list[str], columns: Columns, file: str) -> _Fields:
 
     missing: list[Finding] = []
 
-    def need(names: Names, part: str) -> int:
+    def need(names: Names, part: str, option: str) -> int:
         index = find(names)
         if index is None:
             expected = " or ".join(repr(n) for n in ((names,) if isinstance(names, str) else names))
-            hint = f"the columns are: {', '.join(header) or 'none'}; name this log's columns"
+            hint = (
+                f"the columns are: {', '.join(header) or 'none'}; give the name of this log's "
+                f"{part} column with {option} (calibrate and validate)"
+            )
             missing.append(_finding(Location(file), f"no {part} column: expected {expected}", hint))
             return -1
         return index
 
-    case, stage = need(columns.case, "case id"), need(columns.stage, "activity")
-    started, ended = need(columns.started, "start time"), need(columns.ended, "end time")
+    case, stage = (
+        need(columns.case, "case id", "--case"),
+        need(columns.stage, "activity", "--activity"),
+    )
+    started = need(columns.started, "start time", "--start")
+    ended = need(columns.ended, "end time", "--end")
     if missing:
         raise LoadError(missing)
     pool, enqueued = find(columns.pool), find(columns.enqueued)
