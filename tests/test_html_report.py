@@ -27,7 +27,7 @@ from procflow.results import Estimate, Optimization, SweepPoint, from_json, to_j
 from procflow.results.jsonio import Record
 
 SCENARIOS = [QC_20, QC_20_PLUS_3]
-SETTINGS = procflow.RunSettings(horizon=1440, warmup=60)  # one day, in minutes
+SETTINGS = procflow.RunSettings(horizon=480, warmup=60)  # a shift of 8 hours, in minutes
 REPLICATIONS = 2
 
 
