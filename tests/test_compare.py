@@ -28,7 +28,15 @@ from procflow.model.process import Process
 from procflow.model.settings import RunSettings
 from procflow.report.markdown import comparison_markdown
 from procflow.report.terminal import print_comparison
-from procflow.results import Comparison, from_json, paired_difference, t975
+from procflow.results import (
+    Comparison,
+    Difference,
+    Estimate,
+    from_json,
+    paired_difference,
+    t975,
+)
+from procflow.results.verdict import scenario_verdict
 from procflow.scenario import with_changes
 from procflow.sim.executor import SerialExecutor
 from procflow.sim.runner import run_replications
@@ -400,3 +408,28 @@ def test_compare_refuses_to_write_over_an_input(tmp_path: Path) -> None:
     )
     assert scenario.read_text(encoding="utf-8") == text
     assert result.exit_code == 2
+
+
+def _difference(change: float, half_width: float) -> Difference:
+    """A paired difference of ``change`` with a 95% interval of ``half_width``."""
+    estimate = Estimate(change, change - half_width, change + half_width, 10)
+    return Difference(0.05, 0.05 + change, estimate, half_width)
+
+
+def test_the_verdict_names_significant_cost_and_quality_changes() -> None:
+    """Beside p90, a verdict says what an item costs and what escapes when it changed
+    significantly: worse quality is watch, a higher cost is stated but fine."""
+    pricier = {"cost_per_item": _difference(0.12, 0.01)}
+    verdict = scenario_verdict(True, "", [], pricier, "minute")
+    assert verdict.text == "no significant change in p90 cycle time; cost / item +0.12 (worse)"
+    assert verdict.tone == "ok"
+    leakier = {**pricier, "escaped_defect_rate": _difference(0.02, 0.005)}
+    verdict = scenario_verdict(True, "", [], leakier, "minute")
+    assert verdict.text.endswith("; escaped defects +2.0 pp (worse)")
+    assert verdict.tone == "warn"
+    noisy = {"escaped_defect_rate": _difference(-0.02, 0.03)}  # its interval holds zero
+    verdict = scenario_verdict(True, "", [], noisy, "minute")
+    assert verdict.text == "no significant change in p90 cycle time" and verdict.tone == "ok"
+    better = {"false_negatives_per_1000": _difference(-3.0, 1.0)}
+    verdict = scenario_verdict(True, "", [], better, "minute")
+    assert verdict.text.endswith("false negatives / 1,000 -3.0 (better)")

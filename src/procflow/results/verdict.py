@@ -26,8 +26,9 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 
 from procflow.model.quantities import TimeUnit, format_duration
-from procflow.results.catalogue import headline_keys
+from procflow.results.catalogue import headline_keys, lookup
 from procflow.results.estimate import Estimate
+from procflow.results.numbers import format_value
 from procflow.results.precision import judged
 from procflow.results.records import (
     AnalyticCheck,
@@ -41,6 +42,17 @@ from procflow.results.records import (
 
 #: A headline KPI's half-width above this share of its mean is too wide to decide on.
 DECIDING_PRECISION = 0.10
+#: What a scenario's verdict names beside turnaround when it changes significantly: what
+#: an item costs and what escapes (a QC plan trades one against the other). Quality for
+#: the worse is *watch*, as slower turnaround is; a cost is stated, the PM weighs it.
+COST, QUALITY = (
+    ("cost_per_item",),
+    (
+        "escaped_defect_rate",
+        "false_negatives_per_1000",
+        "false_positives_per_1000",
+    ),
+)
 
 
 def results_verdict(
@@ -139,7 +151,9 @@ def scenario_verdict(
     differences: Mapping[str, Difference],
     time_unit: TimeUnit,
 ) -> Verdict:
-    """The verdict of a scenario against its baseline."""
+    """The verdict of a scenario against its baseline: its SLAs, then the change of p90
+    cycle time, cost per item and quality (significant changes; slower or worse quality is
+    watch)."""
     if not results_stable:
         return Verdict(results_verdict_text, "bad")
     broken = [s.name for s in slas if s.broken]
@@ -164,5 +178,16 @@ def scenario_verdict(
             tone = "warn"
         word = "faster" if change < 0 else "slower"
         sign = "-" if change < 0 else "+"
-        return Verdict(f"p90 cycle time {sign}{amount} ({word}, significant)", tone, notes)
-    return Verdict("no significant change in p90 cycle time", tone, notes)
+        said = [f"p90 cycle time {sign}{amount} ({word}, significant)"]
+    else:
+        said = ["no significant change in p90 cycle time"]
+    for key in (*COST, *QUALITY):
+        difference = differences.get(key)
+        if difference is None or not difference.significant:
+            continue
+        kpi = lookup(key).kpi
+        worse = (difference.change.mean > 0) == (kpi.better == "lower")
+        tone = "warn" if worse and key in QUALITY else tone
+        amount = format_value(kpi.unit, difference.change.mean, time_unit, signed=True)
+        said.append(f"{kpi.label} {amount} ({'worse' if worse else 'better'})")
+    return Verdict("; ".join(said), tone, notes)
