@@ -373,6 +373,10 @@ def test_files_that_cannot_be_read(tmp_path):
     path = tmp_path / "log.csv"
     path.write_text("case_id,activity,start_timestamp,end_timestamp\n", encoding="utf-8")
     assert finding(path, max_bytes=10) == ("PF020", 1, 1)
+    with pytest.raises(LoadError) as info:  # its hint is about logs, not process files
+        read_event_log(path, max_bytes=10)
+    (large,) = info.value.findings
+    assert "shorter period" in (large.hint or "") and "process" not in (large.hint or "")
     assert finding(tmp_path / "nope.csv") == ("PF020", 1, 1)
     (tmp_path / "folder.xes").mkdir()
     assert finding(tmp_path / "folder.xes") == ("PF020", 1, 1)

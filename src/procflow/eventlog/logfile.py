@@ -31,6 +31,9 @@ CHUNK_BYTES = 1024 * 1024
 #: Where a carriage return alone ends a line (old Mac files; ``\r\n`` is one line end).
 _LONE_CR = re.compile(r"(?<=\r)(?!\n)")
 
+#: How to make an event log smaller than the limit.
+TOO_LARGE_HINT = "export a shorter period, or pass a larger max_bytes"
+
 
 class LogStream:
     """An open event log's bytes, gunzipped, counted against ``max_bytes`` as they come."""
@@ -55,7 +58,7 @@ class LogStream:
             raise error(self.file, f"{what}: {exc}") from None
         self._read += len(data)
         if self._read > self.max_bytes:
-            hint = "export a shorter period, or pass a larger max_bytes"
+            hint = TOO_LARGE_HINT
             message = f"the event log is larger than {self.max_bytes:,} bytes"
             raise error(self.file, message, hint=hint)
         return data
@@ -95,7 +98,7 @@ def open_log(path: str | Path, max_bytes: int) -> Iterator[LogStream]:
     file = str(path)
     with ExitStack() as stack:
         try:
-            raw = stack.enter_context(open_guarded(path, max_bytes, "event logs"))
+            raw = stack.enter_context(open_guarded(path, max_bytes, "event logs", TOO_LARGE_HINT))
         except LoadError as exc:  # the guard's findings, as an event log's own code
             refused = [finding(f.location, f.message, f.hint) for f in exc.findings]
             raise LoadError(refused) from None

@@ -27,6 +27,8 @@ MAX_FILE_BYTES = 1024 * 1024
 #: Nodes after alias expansion; the bundled examples have a few hundred.
 MAX_NODES = 200_000
 MAX_DEPTH = 64
+#: How to make a process file smaller.
+SPLIT_HINT = "split the process, or check that this is the file you meant"
 
 
 def read_text(path: str | Path, limit: int = MAX_FILE_BYTES, what: str = "process files") -> str:
@@ -71,13 +73,17 @@ def read_bytes(path: str | Path, limit: int = MAX_FILE_BYTES, what: str = "proce
 
 @contextmanager
 def open_guarded(
-    path: str | Path, limit: int = MAX_FILE_BYTES, what: str = "process files"
+    path: str | Path,
+    limit: int = MAX_FILE_BYTES,
+    what: str = "process files",
+    hint: str = SPLIT_HINT,
 ) -> Iterator[BinaryIO]:
     """Open an ordinary file for reading in binary, refusing what :func:`read_bytes` refuses.
 
     A device such as ``/dev/zero`` or a named pipe is refused before it is opened for
     reading (a pipe would wait forever for a writer), and so is a file the system says
-    is over ``limit`` bytes; ``what`` names the kind of file in that message. A reader
+    is over ``limit`` bytes; ``what`` names the kind of file in that message, ``hint`` how
+    to make it smaller. A reader
     of the stream (an event log, read row by row) stops at ``limit`` bytes itself, with
     :func:`too_large`, should the file grow while it is read.
     """
@@ -106,18 +112,18 @@ def open_guarded(
         if kind != "file":
             raise _not_a_file(kind, where)
         if status.st_size > limit:
-            raise too_large(str(path), f"{status.st_size:,} bytes", limit, what)
+            raise too_large(str(path), f"{status.st_size:,} bytes", limit, what, hint)
         yield stream
 
 
-def too_large(path: str, size: str, limit: int, what: str) -> LoadError:
+def too_large(path: str, size: str, limit: int, what: str, hint: str = SPLIT_HINT) -> LoadError:
     """The refusal of a file over ``limit`` bytes (``size`` says how large, or "larger")."""
     return LoadError(
         [
             UNREADABLE_FILE.finding(
                 f"file is {size}; {what} are limited to {limit:,} bytes",
                 Location.of_file(path),
-                "split the process, or check that this is the file you meant",
+                hint,
             )
         ]
     )
