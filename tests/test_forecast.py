@@ -419,3 +419,28 @@ def test_a_held_item_is_worked_on_before_the_shift() -> None:
         (result,) = forecast([(None, process)], snapshot, until, replications=1)
         times.append(result.time.mean)
     assert times == [1.5, 2.0]
+
+
+def test_a_scenario_file_s_horizon_is_the_deadline_of_a_run_from_a_snapshot(
+    tmp_path: Path,
+) -> None:
+    """settings: {horizon: 'until …'} in the scenario file gives forecast and compare their
+    deadline when the command line gives none (the command line wins, as for simulate)."""
+    process = str(PROCESSES / "multilingual_review_queue.yaml")
+    snapshot = str(PROCESSES / "multilingual_backlog.csv")
+    scenario = tmp_path / "friday.yaml"
+    scenario.write_text(
+        f"scenario: by-the-evening\nbase: {process}\n"
+        "settings: {horizon: 'until 2026-12-01T13:00'}\n",
+        encoding="utf-8",
+    )
+    run = ["--initial-state", snapshot, "-r", "1", "--format", "json"]
+    result = CliRunner().invoke(main, ["forecast", str(scenario), *run])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["until"] == "2026-12-01T13:00"
+    wins = CliRunner().invoke(main, ["forecast", str(scenario), *run, "--until", "2026-12-01T14:00"])
+    assert json.loads(wins.output)["until"] == "2026-12-01T14:00"
+    result = CliRunner().invoke(main, ["compare", process, str(scenario), *run])
+    assert result.exit_code == 0, result.output
+    compared = json.loads(result.output)["forecast"]["forecasts"]
+    assert [f["until"] for f in compared] == ["2026-12-01T13:00"] * 2

@@ -95,7 +95,7 @@ def forecast(
     refuse_broken(*(p for _, p in runs))
     given = [path, *scenarios, initial_state, *filter(None, [opts["volumes_path"]])]
     check_exports(inputs_of(given, scenario or base), {**opts, "output": output})
-    start = read_start(base, initial_state, opts)
+    start = read_start(base, initial_state, opts, scenario.settings if scenario else None)
     executor = executor_of(opts)
     with progress_bar(opts["replications"] * len(runs)) as advance:
         made = run_forecast(

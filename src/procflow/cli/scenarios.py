@@ -99,7 +99,7 @@ def compare(
             )
     else:
         refuse_with_snapshot(opts)
-        start = read_start(baseline, initial_state, opts)
+        start = read_start(baseline, initial_state, opts, overrides)
         run = plan_run(baseline, {**opts, "horizon": None}, overrides)
         total = run.settings.replications * (len(loaded) + 1)
         with progress_bar(total) as advance:

@@ -20,7 +20,7 @@ from procflow.cli.common import fail_load
 if TYPE_CHECKING:
     from procflow.model.forecast import Forecast
     from procflow.model.process import Process
-    from procflow.model.settings import Deadline
+    from procflow.model.settings import Deadline, RunOverrides
     from procflow.model.snapshot import Snapshot
 
 
@@ -99,9 +99,12 @@ class Start:
     volumes: Forecast | None
 
 
-def read_start(process: Process, initial_state: str, opts: dict[str, Any]) -> Start:
-    """The snapshot, the deadline (``--until`` or ``--horizon``) and the volume forecast the
-    options give; exit 2 with the snapshot's findings at row:col, or naming the option."""
+def read_start(
+    process: Process, initial_state: str, opts: dict[str, Any], file: RunOverrides | None = None
+) -> Start:
+    """The snapshot, the deadline (``--until`` or ``--horizon``, else the scenario file's
+    ``settings.horizon``) and the volume forecast the options give; exit 2 with the
+    snapshot's findings at row:col, or naming the option."""
     from procflow.diagnostics import LoadError
     from procflow.model.forecast import read_forecast
     from procflow.model.settings import SettingsError, deadline
@@ -122,7 +125,8 @@ def read_start(process: Process, initial_state: str, opts: dict[str, Any]) -> St
         fail_load(exc)
         raise
     try:
-        until = deadline(snapshot.at, opts["until"], opts["horizon"])
+        horizon = opts["horizon"] or (file.horizon if file is not None else None)
+        until = deadline(snapshot.at, opts["until"], horizon)
     except SettingsError as exc:
         raise click.BadParameter(exc.message, param_hint=exc.option) from None
     return Start(snapshot, until, volumes)
