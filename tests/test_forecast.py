@@ -438,7 +438,8 @@ def test_a_scenario_file_s_horizon_is_the_deadline_of_a_run_from_a_snapshot(
     result = CliRunner().invoke(main, ["forecast", str(scenario), *run])
     assert result.exit_code == 0, result.output
     assert json.loads(result.output)["until"] == "2026-12-01T13:00"
-    wins = CliRunner().invoke(main, ["forecast", str(scenario), *run, "--until", "2026-12-01T14:00"])
+    later = ["--until", "2026-12-01T14:00"]
+    wins = CliRunner().invoke(main, ["forecast", str(scenario), *run, *later])
     assert json.loads(wins.output)["until"] == "2026-12-01T14:00"
     result = CliRunner().invoke(main, ["compare", process, str(scenario), *run])
     assert result.exit_code == 0, result.output
