@@ -138,7 +138,8 @@ def test_wide_tables_are_written_whole_to_a_pipe(command: list[str], tmp_path: P
 
 
 def test_format_csv_writes_the_printed_table_for_a_script(tmp_path: Path) -> None:
-    """analyze, simulate and compare ``--format csv``: one CSV table on standard output."""
+    """analyze, simulate, compare and sweep ``--format csv``: one CSV table on standard
+    output."""
 
     def table(*args: str) -> list[dict[str, str]]:
         result = CliRunner().invoke(main, [*args, "--format", "csv"], catch_exceptions=False)
@@ -156,3 +157,11 @@ def test_format_csv_writes_the_printed_table_for_a_script(tmp_path: Path) -> Non
         "qc-sample-20pct",
         "qc-sample-20pct-plus-3-reviewers",
     }
+    grid = ["--set", "resources.qc_reviewer.count=8,9", "-r", "2", *SHORT]
+    points = table("sweep", str(EXAMPLE), *grid)
+    assert [(row["Point"], row["resources.qc_reviewer.count"]) for row in points] == [
+        ("1", "8"),
+        ("2", "9"),
+    ]
+    markdown = CliRunner().invoke(main, ["sweep", str(EXAMPLE), *grid, "--format", "markdown"])
+    assert markdown.exit_code == 0 and markdown.stdout.startswith("## procflow sweep: ")

@@ -22,6 +22,9 @@ from procflow.flow import CAUGHT, MISSED, SKIPPED, compile_flow
 from procflow.model.distributions import Beta
 from procflow.model.settings import RunSettings
 from procflow.report.html import sweep_html
+from procflow.report.markdown import sweep_markdown
+from procflow.report.sweep import glance
+from procflow.report.tables.search import sweep_tables
 from procflow.results.jsonio import from_json, to_json
 from procflow.results.search import Sweep, cheapest
 from procflow.sim.runner import run_replications, summarize_runs
@@ -285,6 +288,16 @@ def test_a_threshold_sweep_marks_the_cheapest_point_within_the_quality_target() 
     assert cheapest(found.points) == 1
     page = sweep_html(found, base)
     assert "Quality against workload" in page and "cheapest feasible" in page
+    # every output names the same point: the terminal's and Markdown's rows, the CSV summary
+    _, rows = glance(found)
+    assert [r.status for r in rows] == ["feasible", "feasible", "quality target not met"]
+    assert [r.cheapest for r in rows] == [False, True, False]
+    markdown = sweep_markdown(found)
+    assert "the cheapest: **stages.triage.next[1].when = score >= 0.5**" in markdown
+    (starred,) = [line for line in markdown.splitlines() if "★" in line]
+    assert "| score >= 0.5 |" in starred and "✅ feasible" in starred
+    summary = {row[0].value: row[1].value for row in sweep_tables(found)[0].rows}
+    assert summary["Cheapest such point"] == "stages.triage.next[1].when = score >= 0.5"
     again = from_json(to_json(found))
     assert isinstance(again, Sweep)
     assert [p.feasible for p in again.points] == [True, True, False]

@@ -141,7 +141,13 @@ def compare(
     "or 'resources.qc_reviewer.count=8,9,10'. Repeatable: the grid of all of them.",
 )
 @click.option(
-    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "markdown", "csv"]),
+    default="text",
+    show_default=True,
+    help="markdown: the cheapest feasible point and a row per point, for a review; csv: "
+    "every KPI of every point.",
 )
 @run_options
 def sweep(path: str, axes: tuple[str, ...], fmt: str, output: str | None, **opts: Any) -> None:
@@ -156,9 +162,11 @@ def sweep(path: str, axes: tuple[str, ...], fmt: str, output: str | None, **opts
       procflow sweep processes/image_moderation_qc.yaml \\
           --set resources.annotator.count=42:48:2 --set resources.qc_reviewer.count=8:11
       procflow sweep scenarios/consensus_staffing_sweep.yaml --format json -o sweep.json
+      procflow sweep scenarios/triage_threshold_sweep.yaml --format markdown -o sweep.md
     """
     from procflow.decide.sweep import grid, parse_values
     from procflow.decide.sweep import sweep as run_sweep
+    from procflow.report.markdown import sweep_markdown
     from procflow.report.terminal import print_sweep
     from procflow.results import to_json
 
@@ -186,6 +194,12 @@ def sweep(path: str, axes: tuple[str, ...], fmt: str, output: str | None, **opts
     export(found, process, opts)
     if fmt == "json":
         text = json.dumps(to_json(found), indent=2, ensure_ascii=False) + "\n"
+    elif fmt == "markdown":
+        text = sweep_markdown(found)
+    elif fmt == "csv":
+        from procflow.report.csvout import command_table, table_text
+
+        text = table_text(command_table(found))
     else:
         text = rendered(lambda console: print_sweep(console, found), output)
     if text:

@@ -63,11 +63,11 @@ def table_text(table: Table) -> str:
 def command_table(record: Tabled) -> Table:
     """The table a command prints on the terminal, whole, for ``--format csv``: a
     simulation's KPIs; a comparison's table of each scenario, one after another under a
-    "Scenario name" column; a sweep's or a search's first table; a staffing plan's
-    intervals."""
+    "Scenario name" column; a sweep's row per point; a search's first table; a staffing
+    plan's intervals."""
     if not isinstance(record, Comparison):
         tables = record_tables(record)
-        wanted = ("kpis", "intervals")
+        wanted = ("kpis", "intervals", "sweep")
         return next((t for t in tables if t.filename in wanted), tables[0])
     # comparison_tables: the summary, then a table per scenario, then the baseline's
     per_scenario = comparison_tables(record)[1 : 1 + len(record.scenarios)]

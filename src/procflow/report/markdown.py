@@ -18,7 +18,8 @@ from procflow.report.format import (
     precision_text,
     replications,
 )
-from procflow.results import Comparison, Results, Tone
+from procflow.report.sweep import glance
+from procflow.results import Comparison, Results, Sweep, Tone
 
 #: The mark of a verdict's tone: fine, watch, do not ship.
 MARKS: dict[Tone, str] = {"ok": "✅", "warn": "⚠️", "bad": "❌"}
@@ -87,6 +88,50 @@ def comparison_markdown(comparison: Comparison) -> str:
     if comparison.forecast is not None:
         lines += ["", forecast_markdown(comparison.forecast).replace("# ", "## ", 1).rstrip()]
     return "\n".join(lines) + "\n"
+
+
+#: How the Markdown shows what a sweep's point is.
+_STATUS_TEXT = {
+    "feasible": "✅ feasible",
+    "unstable": "❌ unstable",
+    "SLA missed": "❌ SLA missed",
+    "quality target not met": "⚠️ quality target not met",
+    "undecided": "⚠️ undecided: add replications",
+}
+
+
+def sweep_markdown(found: Sweep) -> str:
+    """A sweep for a review: the cheapest feasible point first, then a row per point."""
+    s = found.settings
+    headers, rows = glance(found)
+    lines = [f"## procflow sweep: {found.process}", ""]
+    best = next((n for n, row in enumerate(rows) if row.cheapest), None)
+    feasible = sum(row.status == "feasible" for row in rows)
+    if best is None:
+        lines.append(f"- ❌ none of the {len(rows)} points keeps up and meets every SLA and target")
+    else:
+        point = ", ".join(f"{a} = {v}" for a, v in found.points[best].changes.items())
+        lines.append(
+            f"- ✅ {feasible} of {len(rows)} points are feasible; the cheapest: **{point}**"
+        )
+    lines += [
+        "",
+        f"{replications(s['replications'])} a point on common random numbers, seed "
+        f"{s['seed']}; means over the replications (feasible: by their 95% intervals).",
+        "",
+        "| " + " | ".join(_cell(h) for h in headers) + " | |",
+        "|" + "---:|" * len(headers) + "---|",
+    ]
+    for row in rows:
+        what = row.error if row.status == "error" else _STATUS_TEXT[row.status]
+        what += " ★ cheapest" if row.cheapest else ""
+        lines.append("| " + " | ".join(_cell(c) for c in [*row.cells, what]) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def _cell(text: str) -> str:
+    """Text safe inside a Markdown table cell."""
+    return text.replace("|", "\\|").replace("\n", " ")
 
 
 def results_markdown(results: Results, process: Process | None = None) -> str:

@@ -7,6 +7,7 @@ from the result records: this module only lays them out.
 from __future__ import annotations
 
 import math
+from typing import Any
 
 from rich.console import Console
 from rich.table import Table
@@ -29,6 +30,7 @@ from procflow.report.format import (
     precision_text,
     replications,
 )
+from procflow.report.sweep import glance
 from procflow.results import Comparison, Optimization, Results, Sweep, Tone, lookup
 
 _TONE_STYLE: dict[Tone, str] = {"ok": "bold green", "warn": "bold yellow", "bad": "bold red"}
@@ -381,59 +383,39 @@ def print_comparison(console: Console, comparison: Comparison) -> None:
         print_forecast(console, comparison.forecast)
 
 
+#: How the terminal shows what a sweep's point is.
+_STATUS_STYLE = {
+    "feasible": "[green]✓[/]",
+    "unstable": "[red]unstable[/]",
+    "SLA missed": "[red]SLA missed[/]",
+    "quality target not met": "[yellow]quality target not met[/]",
+    "undecided": "[yellow]undecided[/]",
+}
+
+
 def print_sweep(console: Console, found: Sweep) -> None:
     """One row per point: the values swept, cost, turnaround, utilization, SLA verdicts."""
-    axes = found.axes
-    unit = str(found.settings.get("time_unit", "minute"))
     table = Table(
-        title="Sweep (means over replications; ✓ = keeps up, every SLA and any quality target met)",
+        title="Sweep (means over replications; ✓ = keeps up, every SLA and any quality target "
+        "met; ★ cheapest)",
         title_justify="left",
     )
-    for axis in axes:
-        label = axis.removeprefix("resources.").removeprefix("stages.")
-        table.add_column(label, justify="right", overflow="fold")
-    quality = [
-        k
-        for k in ("false_negatives_per_1000", "false_positives_per_1000")
-        if any(p.results is not None and k in p.results.kpis for p in found.points)
-    ]
-    columns = ["cost/h", "p90 cycle", "busiest pool", "SLAs"]
-    columns += ["FN / 1,000", "FP / 1,000"][: len(quality)] if quality else []
-    for column in (*columns, ""):
-        table.add_column(column, justify="right", no_wrap=True)
-    for point in found.points:
-        values = [str(point.changes[a]) for a in axes]
-        results = point.results
-        if results is None:
-            table.add_row(*values, *([""] * len(columns)), f"[red]{point.error}[/]")
+    headers, rows = glance(found)
+    for k, header in enumerate(headers):
+        table.add_column(header, justify="right", **_fold(k < len(found.axes)))
+    table.add_column("", justify="right", no_wrap=True)
+    for row in rows:
+        if row.status == "error":
+            table.add_row(*row.cells, f"[red]{row.error}[/]")
             continue
-        judged = [f"{results.kpis[k].mean:.2f}" if k in results.kpis else "" for k in quality]
-        utilizations = [(results.kpis[f"resources.{n}.utilization"].mean, n) for n in results.pools]
-        finite = [(u, n) for u, n in utilizations if not math.isnan(u)]
-        busiest = f"{max(finite)[1]} {max(finite)[0]:.0%}" if finite else ""
-        slas = " ".join(f"{s.attained.mean:.0%}" for s in results.slas)
-        outcomes = {s.outcome for s in results.slas}
-        mark = (
-            "[green]✓[/]"
-            if point.feasible
-            else "[red]unstable[/]"
-            if not results.stable
-            else "[red]SLA missed[/]"
-            if "missed" in outcomes
-            else "[yellow]quality target not met[/]"
-            if not point.meets_target and outcomes <= {"met"}
-            else "[yellow]undecided[/]"
-        )
-        table.add_row(
-            *values,
-            f"{point.cost_per_hour:,.0f}",
-            duration(results.kpis["cycle_time.p90"].mean, unit),
-            busiest,
-            slas,
-            *judged,
-            mark,
-        )
+        mark = _STATUS_STYLE[row.status] + (" [green]★ cheapest[/]" if row.cheapest else "")
+        table.add_row(*row.cells, mark)
     console.print(table)
+
+
+def _fold(axis: bool) -> dict[str, Any]:
+    """An axis's values fold on a narrow terminal; the numbers never wrap."""
+    return {"overflow": "fold"} if axis else {"no_wrap": True}
 
 
 _PLAN_WORDS = {

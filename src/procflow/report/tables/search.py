@@ -8,7 +8,6 @@ and every plan simulated, with their cost against today's.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 
 from procflow.report.format import in_order, label, template
@@ -25,6 +24,7 @@ from procflow.report.tables.cells import (
     unit_short,
 )
 from procflow.results import Candidate, KpiValue, Optimization, Results, SlaResult, Sweep
+from procflow.results.search import cheapest
 
 
 def _sla_names(results: Sequence[Results | None]) -> list[str]:
@@ -40,6 +40,10 @@ def _attained(slas: Sequence[SlaResult], name: str) -> Cell:
     return number(found[0].attained.mean, "share") if found else Cell(None, "share")
 
 
+#: The header of whether a point is feasible.
+FEASIBLE = "Feasible (stable, every SLA and the quality target met)"
+
+
 def sweep_tables(found: Sweep) -> list[Table]:
     """The summary, a row per point, and every KPI's interval per point."""
     unit = unit_short(str(found.settings.get("time_unit") or "minute"))
@@ -49,16 +53,15 @@ def sweep_tables(found: Sweep) -> list[Table]:
     summary.rows += [
         [Cell("Process"), Cell(found.process)],
         [Cell("Points"), Cell(len(points), "count")],
-        [Cell("Points meeting every SLA, stable"), Cell(len(feasible), "count")],
+        [Cell(FEASIBLE.replace("Feasible", "Feasible points")), Cell(len(feasible), "count")],
     ]
-    if feasible:
-        cheapest = min(
-            feasible, key=lambda p: p.cost_per_hour if math.isfinite(p.cost_per_hour) else 0.0
-        )
-        described = ", ".join(f"{k} = {scalar(v)}" for k, v in cheapest.changes.items())
+    best = cheapest(points)
+    if best is not None:
+        point = points[best]
+        described = ", ".join(f"{k} = {scalar(v)}" for k, v in point.changes.items())
         summary.rows += [
             [Cell("Cheapest such point"), Cell(described)],
-            [Cell("Its planned staff cost per hour"), number(cheapest.cost_per_hour, "money")],
+            [Cell("Its planned staff cost per hour"), number(point.cost_per_hour, "money")],
         ]
     summary.rows += setting_rows(found.settings)
 
@@ -76,7 +79,7 @@ def sweep_tables(found: Sweep) -> list[Table]:
     sweep = Table(
         "Sweep",
         "sweep",
-        ["Point", *axes, "Meets every SLA, stable", "Stable", "Verdict"]
+        ["Point", *axes, FEASIBLE, "Stable", "Verdict"]
         + ["Planned staff cost per hour"]
         + [f"SLA: {n}" for n in sla_names]
         + [_attained_header(n) for n in sla_names]
