@@ -16,10 +16,11 @@ from typing import Any
 
 from procflow.report import charts
 from procflow.report.html.page import figure, finite, fmt, section, wide_table
+from procflow.report.sweep import QUALITY_COLUMNS
 from procflow.results import SweepPoint, lookup
 
 #: The decision KPIs a sweep's tables show when its points have them.
-QUALITY_KEYS = ("false_negatives_per_1000", "false_positives_per_1000")
+QUALITY_KEYS = tuple(QUALITY_COLUMNS)
 _NEGATIVES = QUALITY_KEYS[0]
 
 
