@@ -43,6 +43,7 @@ from procflow.analysis.quality import Decisions, ReviewQuality
 from procflow.analysis.quality import decisions as decision_figures
 from procflow.analysis.quality import reviews as review_figures
 from procflow.analysis.queueing import Arrivals, WaitModel, expected_maximum
+from procflow.analysis.tenure import TenureFigures, tenure_figures
 from procflow.analysis.traffic import Chain, ChainTooLarge, EndlessLoop, State, Tally
 from procflow.flow.lots import LotRule, with_incoming
 from procflow.flow.routing import Flow, Outcome, Row, StageRule, compile_flow
@@ -161,6 +162,8 @@ class Capacity:
     consensus: tuple[ConsensusFigures, ...] = ()
     #: per gold stage: gold tasks per real one, each person's first, the true accuracy
     gold: tuple[GoldFigures, ...] = ()
+    #: per work stage with new hires and a sampled review: each group's escaped defects
+    tenure: tuple[TenureFigures, ...] = ()
 
     @property
     def endless(self) -> bool:
@@ -204,6 +207,9 @@ class Capacity:
             "quality": asdict(self.quality) if self.quality else None,
             "consensus": {c.stage: asdict(c) for c in self.consensus},
             "gold": {g.stage: asdict(g) for g in self.gold},
+            "new_hires": [
+                {**asdict(t), "escaped": t.escaped, "sampled": t.sampled} for t in self.tenure
+            ],
             "overloads": [asdict(o) for o in self.overloads()],
             "notes": list(self.notes),
             "lots": [asdict(curve) for curve in self.lots],
@@ -305,6 +311,7 @@ def analyze(process: Process, flow: Flow | None = None) -> Capacity:
         lots=lot_curves(flow),
         consensus=tuple(consensus_figures(flow)),
         gold=tuple(gold_figures(flow)),
+        tenure=tuple(tenure_figures(flow, classes, weights)),
     )
 
 

@@ -1,0 +1,123 @@
+"""QC by tenure: what escapes from new hires' work and from the rest, and what QC costs.
+
+A pool of 20 onboards 5 new hires who make 3x the errors for their first weeks. QC
+can sample 100% of the new hires' work and 10% of the rest, or 20% of everyone. With
+the new hires doing a share ``w`` of the work (their share of the working people, as
+they work as fast as the rest), each group ``g`` leaving defects at a rate ``d_g``,
+sampled at ``s_g`` by a review that catches a share ``r`` of the defects it sees, one
+review pass lets through
+
+    escaped = sum over g of  w_g * d_g * (1 - s_g * r)
+
+and reviews ``sum over g of w_g * s_g`` items per item (the QC load). The figures here
+are that sum over the exact item classes (:mod:`procflow.analysis.classes`), for every
+work stage whose new hires work differently and each sampled review it sends items to
+straight away; the traffic equations give the same escaped share for the process as a
+whole (:class:`~procflow.analysis.capacity.Quality`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from procflow.analysis.classes import ItemClass
+from procflow.flow.routing import Flow, StageRule
+
+
+@dataclass(frozen=True)
+class TenureGroup:
+    """One group of workers at a stage: the new hires, or the rest."""
+
+    group: str  #: "new hires" or "the rest"
+    work: float  #: its share of the stage's work
+    defect_rate: float  #: the share of its work that leaves a defect (a wrong decision)
+    sampled: float  #: the share of its work the review samples
+    escaped: float  #: the share of its work that goes on with a defect: d * (1 - s * r)
+
+
+@dataclass(frozen=True)
+class TenureFigures:
+    """A work stage with new hires and the sampled review after it, group by group."""
+
+    stage: str
+    review: str
+    detection_rate: float
+    groups: tuple[TenureGroup, ...]
+
+    @property
+    def escaped(self) -> float:
+        """The share of the stage's work that passes the review with a defect."""
+        return sum(g.work * g.escaped for g in self.groups)
+
+    @property
+    def sampled(self) -> float:
+        """The review's load: items it reviews per item the stage worked on."""
+        return sum(g.work * g.sampled for g in self.groups)
+
+
+def tenure_figures(
+    flow: Flow, classes: Sequence[ItemClass], weights: Sequence[float]
+) -> list[TenureFigures]:
+    """The figures of every work stage with new hires' own figures and a sampled review
+    it leads to directly, in file order (``weights``: each class's share of all items)."""
+    found = []
+    for rule in flow.rules:
+        if rule.novice is None:
+            continue
+        targets = {t for _, _, t in rule.conditions} | {*rule.drawn, rule.default}
+        for target in sorted(targets):
+            review = flow.rules[target] if target >= 0 else None
+            if review is None or review.review is None or not review.sample:
+                continue
+            groups = tuple(
+                _group(rule, review, classes, weights, new)
+                for new in (True, False)
+                if any(c.row[rule.new_hire_at] is new for c in classes)
+            )
+            found.append(TenureFigures(rule.name, review.name, _detection(review), groups))
+    return found
+
+
+def _detection(review: StageRule) -> float:
+    assert review.review is not None
+    return review.review.detection_rate
+
+
+def _group(
+    work: StageRule,
+    review: StageRule,
+    classes: Sequence[ItemClass],
+    weights: Sequence[float],
+    new: bool,
+) -> TenureGroup:
+    """One group's figures: weighed over the item classes its workers work on."""
+    rule = work.novice if new and work.novice is not None else work
+    total = defective = sampled = escaped = 0.0
+    share = sum(w for c, w in zip(classes, weights, strict=True))
+    for item_class, weight in zip(classes, weights, strict=True):
+        if item_class.row[work.new_hire_at] is not new:
+            continue
+        row = item_class.row
+        d = _defect_rate(rule, row)
+        s = review.sample_rate(row)
+        total += weight
+        defective += weight * d
+        sampled += weight * s
+        escaped += weight * d * (1 - s * _detection(review))
+    if total <= 0:
+        return TenureGroup("new hires" if new else "the rest", 0.0, 0.0, 0.0, 0.0)
+    return TenureGroup(
+        "new hires" if new else "the rest",
+        total / share if share > 0 else 0.0,
+        defective / total,
+        sampled / total,
+        escaped / total,
+    )
+
+
+def _defect_rate(rule: StageRule, row: tuple[object, ...]) -> float:
+    """The chance that this rule's work on an item of this class leaves it defective."""
+    if rule.decision is not None:
+        return 1 - (rule.decision[0] if row[rule.truth_at] else rule.decision[1])
+    return rule.error_rate

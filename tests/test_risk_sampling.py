@@ -1,0 +1,139 @@
+"""Risk-based QC: sampling new hires' work, or the work of people gold finds below a bar.
+
+A pool of 20 labelers has 5 new hires who make 3x the errors (12% against 4%). The
+new hires do a quarter of the work (a quarter of the people, as fast as the rest), so
+one review pass sampling ``s_g`` of group ``g``'s work and catching r = 85% of what it
+sees lets ``sum w_g d_g (1 - s_g r)`` through. Each check compares the formula, the
+analysis (the traffic equations over item classes split by who worked) and the
+simulation, which must land within four binomial standard errors of the formula for
+the number of items it delivered.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from models import load_text
+from procflow.analysis import analyze
+from procflow.flow import compile_flow
+from procflow.model.settings import RunSettings
+from procflow.model.tenure import new_hire, new_hires_among
+from procflow.sim.plan import people_pools
+from procflow.sim.runner import run_replications, summarize_runs
+
+HOURS = 24
+RUNS = 4
+DETECTION = 0.85
+
+NEW_HIRE_QC = """
+process: new-hire-qc
+arrivals: [{name: items, rate: 600 per hour}]
+resources:
+  labeler: {count: 20, new_hires: NEW}
+  qc_reviewer: {count: 14}
+  fixer: {count: 10}
+stages:
+  label:
+    resource: labeler
+    duration: 1 min
+    error_rate: 0.04
+    new_hires: {error_rate: 0.12}
+    next: qc
+  qc:
+    resource: qc_reviewer
+    duration: 1 min
+    sample: SAMPLE
+    detection_rate: 0.85
+    on_defect: fix
+    next: done
+  fix: {resource: fixer, duration: 1 min, next: done}
+  done: {end: true}
+"""
+TARGETED = "[{when: new_hire, rate: 1.0}, {rate: 0.1}]"
+UNIFORM = "0.2"
+
+
+def escaped(groups: list[tuple[float, float, float]], detection: float) -> float:
+    """Defects let through by one review pass: sum of w * d * (1 - s * r) over the groups
+    (w: the group's share of the work, d: its defect rate, s: its sample rate)."""
+    return sum(w * d * (1 - s * detection) for w, d, s in groups)
+
+
+def _simulate(text: str) -> tuple[dict[str, float], float]:
+    """The mean KPIs of a run, and how many items it delivered."""
+    process = load_text(text)
+    settings = RunSettings(horizon=HOURS * 60, warmup=60, replications=RUNS, seed=11)
+    results = summarize_runs(process, settings, run_replications(process, settings))
+    kpis = {key: estimate.mean for key, estimate in results.kpis.items()}
+    return kpis, kpis["throughput_per_hour"] * (HOURS - 1) * RUNS
+
+
+def _within(simulated: float, expected: float, items: float) -> None:
+    """Within four binomial standard errors of the share ``expected``."""
+    error = 4 * math.sqrt(expected * (1 - expected) / items)
+    assert abs(simulated - expected) <= error, (simulated, expected, error)
+
+
+def _text(sample: str, new: int = 5) -> str:
+    return NEW_HIRE_QC.replace("SAMPLE", sample).replace("NEW", str(new))
+
+
+def test_new_hires_are_spread_evenly_over_the_people_as_they_come_on_shift() -> None:
+    """5 of 20: #4, #8, #12, #16, #20; so any first n people hold n * 5 // 20 of them."""
+    assert [n for n in range(1, 21) if new_hire(n, 5, 20)] == [4, 8, 12, 16, 20]
+    for people in range(41):
+        among = sum(new_hire(n, 5, 20) for n in range(1, people + 1))
+        assert among == new_hires_among(people, 5, 20)
+    assert not any(new_hire(n, 0, 20) for n in range(1, 21))
+    assert all(new_hire(n, 20, 20) for n in range(1, 21))
+
+
+def test_the_new_hires_share_of_the_work_is_their_share_of_the_people_working() -> None:
+    """20 on duty, 5 new: a quarter; 10% shrinkage leaves 18 working, 4 of them new."""
+    process = load_text(_text(UNIFORM))
+    assert process.resources["labeler"].new_hire_share == pytest.approx(0.25)
+    shrunk = load_text(_text(UNIFORM).replace("new_hires: 5", "new_hires: 5, shrinkage: 0.1"))
+    assert shrunk.resources["labeler"].new_hire_share == pytest.approx(4 / 18)
+
+
+@pytest.mark.parametrize(
+    ("sample", "groups", "load"),
+    [
+        (TARGETED, [(0.25, 0.12, 1.0), (0.75, 0.04, 0.1)], 0.25 + 0.75 * 0.1),
+        (UNIFORM, [(0.25, 0.12, 0.2), (0.75, 0.04, 0.2)], 0.2),
+    ],
+    ids=["100%-of-new-hires-10%-of-the-rest", "20%-of-everyone"],
+)
+def test_escaped_defects_and_qc_load_by_tenure_agree_in_formula_analysis_and_run(
+    sample: str, groups: list[tuple[float, float, float]], load: float
+) -> None:
+    """Targeted: 3.195% escape at 0.325 reviews per item; uniform: 4.98% at 0.2."""
+    expected = escaped(groups, DETECTION)
+    assert expected == pytest.approx(0.03195 if sample == TARGETED else 0.0498)
+    capacity = analyze(load_text(_text(sample)))
+    assert capacity.quality is not None
+    assert capacity.quality.escaped == pytest.approx(expected, rel=1e-12)
+    assert capacity.stages["qc"].visits == pytest.approx(load, rel=1e-12)
+    (figures,) = capacity.tenure
+    assert (figures.stage, figures.review) == ("label", "qc")
+    assert figures.escaped == pytest.approx(expected, rel=1e-12)
+    assert figures.sampled == pytest.approx(load, rel=1e-12)
+    assert [(g.work, g.defect_rate, g.sampled) for g in figures.groups] == [
+        pytest.approx(group) for group in groups
+    ]
+    kpis, delivered = _simulate(_text(sample))
+    _within(kpis["escaped_defect_rate"], expected, delivered)
+    _within(kpis["stages.qc.visits"], load, delivered)
+
+
+def test_without_new_hires_the_pool_is_counted_and_everyone_works_alike() -> None:
+    """No new hires: no identities (the pool runs as fast as before), one group."""
+    flow = compile_flow(load_text(_text(UNIFORM, new=0)))
+    assert people_pools(flow) == frozenset()
+    capacity = analyze(flow.process, flow)
+    assert capacity.quality is not None
+    assert capacity.quality.escaped == pytest.approx(0.04 * (1 - 0.2 * DETECTION))
+    assert [g.group for g in capacity.tenure[0].groups] == ["the rest"]
+    assert people_pools(compile_flow(load_text(_text(UNIFORM)))) == frozenset({"labeler"})
