@@ -220,7 +220,7 @@ class Resource(BaseModel):
     @property
     def headcount(self) -> int:
         """The most people on duty at once: those the pool's people are numbered among."""
-        return int(max((v for _, _, v in self.on_duty.steps()), default=0.0))
+        return int(self.on_duty.peak())
 
     @property
     def new_hire_share(self) -> float:
