@@ -43,11 +43,12 @@ from procflow.analysis.quality import Decisions, ReviewQuality
 from procflow.analysis.quality import decisions as decision_figures
 from procflow.analysis.quality import reviews as review_figures
 from procflow.analysis.queueing import Arrivals, WaitModel, expected_maximum
-from procflow.analysis.tenure import TenureFigures, tenure_figures
+from procflow.analysis.tenure import TenureFigures, by_tasks, tenure_figures
 from procflow.analysis.traffic import Chain, ChainTooLarge, EndlessLoop, State, Tally
 from procflow.flow.lots import LotRule, with_incoming
 from procflow.flow.routing import Flow, Outcome, Row, StageRule, compile_flow
 from procflow.model.process import Process
+from procflow.model.tenure import NEW_HIRE
 from procflow.results.jsonio import json_ready
 from procflow.results.records import AnalyticCheck, Overload
 
@@ -239,6 +240,9 @@ def analyze(process: Process, flow: Flow | None = None) -> Capacity:
         escalation: dict[int, float] = {i: 0.0 for i in escalating}
         outcomes: dict[tuple[Row, State], list[Outcome]] = {}
         tally, per_class = _traffic(flow, classes, weights, escalation, {}, outcomes)
+        if NEW_HIRE in flow.attributes:  # the new hires' share of the items, by their tasks
+            weights = by_tasks(flow, classes, weights, per_class)
+            tally, per_class = _traffic(flow, classes, weights, escalation, {}, outcomes)
         models: dict[str, WaitModel] = {}
         step, last = 1.0, math.inf  # a full step while it converges, halved if it swings
         for _ in range(_MAX_ROUNDS if escalating else 1):

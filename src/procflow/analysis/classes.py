@@ -23,7 +23,10 @@ give exact false-negative and false-positive rates for thresholds on the score.
 Where the work of new hires differs, or a sample reads its worker (``new_hire``,
 ``annotator_accuracy``: :mod:`procflow.model.tenure`), every class is split by whether
 a new hire worked on its items, with the new hires' share of the pool's working people
-(their share of the work, as they work as fast as the rest). Their measured accuracy
+(their share of the pool's tasks, as they work as fast as the rest; of the items a little
+less when their rework comes back to them: :func:`~procflow.analysis.tenure.by_tasks`
+corrects the shares once the traffic equations give each group's tasks per item). Their
+measured accuracy
 is taken as their true one (the long run of their gold answers). One item is taken to
 be worked by one group throughout: exact without rework, or with rework sent back to
 the same person; with several pools with new hires, the first one's share is used.
@@ -164,6 +167,11 @@ def _truthful(
     return found
 
 
+def new_hire_pool(flow: Flow) -> str | None:
+    """The pool whose new hires the analysis splits items by: the first with new hires."""
+    return next((name for name, r in flow.process.resources.items() if r.new_hires), None)
+
+
 def _by_worker(flow: Flow, rows: list[tuple[float, Row]]) -> list[tuple[float, Row]]:
     """Each (weight, row) split by whether a new hire worked on it, with the worker's
     accuracy as gold measures it in the long run (rows as they were when nothing reads
@@ -171,7 +179,8 @@ def _by_worker(flow: Flow, rows: list[tuple[float, Row]]) -> list[tuple[float, R
     position = {name: k for k, name in enumerate(flow.attributes)}
     if NEW_HIRE not in position and ANNOTATOR_ACCURACY not in position:
         return rows
-    share = next((r.new_hire_share for r in flow.process.resources.values() if r.new_hires), 0.0)
+    pool = new_hire_pool(flow)
+    share = flow.process.resources[pool].new_hire_share if pool is not None else 0.0
     gold = next((rule.gold for rule in flow.rules if rule.gold is not None), None)
     found: list[tuple[float, Row]] = []
     for weight, row in rows:

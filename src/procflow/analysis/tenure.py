@@ -2,10 +2,9 @@
 
 A pool of 20 onboards 5 new hires who make 3x the errors for their first weeks. QC
 can sample 100% of the new hires' work and 10% of the rest, or 20% of everyone. With
-the new hires doing a share ``w`` of the work (their share of the working people, as
-they work as fast as the rest), each group ``g`` leaving defects at a rate ``d_g``,
-sampled at ``s_g`` by a review that catches a share ``r`` of the defects it sees, one
-review pass lets through
+each group ``g`` working on a share ``w_g`` of the items and leaving defects at a rate
+``d_g``, sampled at ``s_g`` by a review that catches a share ``r`` of the defects it
+sees, one review pass lets through
 
     escaped = sum over g of  w_g * d_g * (1 - s_g * r)
 
@@ -14,6 +13,11 @@ are that sum over the exact item classes (:mod:`procflow.analysis.classes`), for
 work stage whose new hires work differently and each sampled review it sends items to
 straight away; the traffic equations give the same escaped share for the process as a
 whole (:class:`~procflow.analysis.capacity.Quality`).
+
+The new hires do their share ``p`` of the working people's *tasks*, as they work as fast
+as the rest. Of the *items* they do a little less when more of their work comes back to
+them as rework (``back_to: same_person``): with ``t_g`` the pool's tasks per item of group
+``g``, ``w = p t_rest / (p t_rest + (1 - p) t_new)`` (:func:`by_tasks`).
 """
 
 from __future__ import annotations
@@ -21,8 +25,34 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from procflow.analysis.classes import ItemClass
+from procflow.analysis.classes import ItemClass, new_hire_pool
+from procflow.analysis.traffic import Tally
 from procflow.flow.routing import Flow, StageRule
+from procflow.model.tenure import NEW_HIRE
+
+
+def by_tasks(
+    flow: Flow, classes: Sequence[ItemClass], weights: Sequence[float], tallies: Sequence[Tally]
+) -> list[float]:
+    """The classes' weights with the new hires' share of the items that gives them their
+    share of the pool's tasks (``tallies``: each class's traffic; the weights as they
+    were without new hires, or when the groups' tasks per item are alike)."""
+    pool = new_hire_pool(flow)
+    at = flow.attributes.index(NEW_HIRE) if NEW_HIRE in flow.attributes else -1
+    if pool is None or at < 0:
+        return list(weights)
+    people = flow.process.resources[pool].new_hire_share
+    tasks = {True: 0.0, False: 0.0}
+    for item_class, weight, tally in zip(classes, weights, tallies, strict=True):
+        done = sum(tally.visits.get(r.index, 0.0) * r.worked for r in flow.rules if r.pool == pool)
+        tasks[bool(item_class.row[at])] += weight * done
+    if not 0 < people < 1 or tasks[True] <= 0 or tasks[False] <= 0:
+        return list(weights)
+    # per item of each group (each holds its share of the weights, people and 1 - people)
+    new, rest = tasks[True] / people, tasks[False] / (1 - people)
+    share = people * rest / (people * rest + (1 - people) * new)
+    scale = {True: share / people, False: (1 - share) / (1 - people)}
+    return [w * scale[bool(c.row[at])] for c, w in zip(classes, weights, strict=True)]
 
 
 @dataclass(frozen=True)
@@ -30,7 +60,7 @@ class TenureGroup:
     """One group of workers at a stage: the new hires, or the rest."""
 
     group: str  #: "new hires" or "the rest"
-    work: float  #: its share of the stage's work
+    work: float  #: its share of the items worked on at the stage
     defect_rate: float  #: the share of its work that leaves a defect (a wrong decision)
     sampled: float  #: the share of its work the review samples
     escaped: float  #: the share of its work that goes on with a defect: d * (1 - s * r)

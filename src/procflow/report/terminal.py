@@ -142,7 +142,7 @@ def print_capacity(console: Console, process: Process, capacity: Capacity) -> No
         console.print(
             f"New hires {tenure.stage} -> {tenure.review}: "
             + "; ".join(
-                f"{g.group} do {_pct(g.work)} of the work, "
+                f"{g.group} work on {_pct(g.work)} of the items, "
                 f"{format_value('share', g.defect_rate, unit)} defective, "
                 f"{format_value('share', g.sampled, unit)} sampled, "
                 f"{format_value('share', g.escaped, unit)} escape"
