@@ -19,7 +19,10 @@ from models import load_text
 from procflow.analysis import analyze
 from procflow.flow import compile_flow
 from procflow.model.settings import RunSettings
-from procflow.model.tenure import new_hire, new_hires_among
+from procflow.model.tenure import UNMEASURED_ACCURACY, new_hire, new_hires_among
+from procflow.sim.engine import Engine
+from procflow.sim.items import Item
+from procflow.sim.people import Person, mark
 from procflow.sim.plan import people_pools
 from procflow.sim.runner import run_replications, summarize_runs
 
@@ -137,3 +140,75 @@ def test_without_new_hires_the_pool_is_counted_and_everyone_works_alike() -> Non
     assert capacity.quality.escaped == pytest.approx(0.04 * (1 - 0.2 * DETECTION))
     assert [g.group for g in capacity.tenure[0].groups] == ["the rest"]
     assert people_pools(compile_flow(load_text(_text(UNIFORM)))) == frozenset({"labeler"})
+
+
+ACCURACY_QC = """
+process: accuracy-qc
+arrivals: [{name: items, rate: 600 per hour}]
+resources:
+  labeler: {count: 20, new_hires: 5}
+  qc_reviewer: {count: 14}
+  fixer: {count: 10}
+stages:
+  label:
+    resource: labeler
+    duration: 1 min
+    error_rate: 0.04
+    new_hires: {error_rate: 0.20}
+    gold: {first: 20, then: 0.05}
+    next: qc
+  qc:
+    resource: qc_reviewer
+    duration: 1 min
+    sample: SAMPLE
+    detection_rate: 0.85
+    on_defect: fix
+    next: done
+  fix: {resource: fixer, duration: 1 min, next: done}
+  done: {end: true}
+"""
+BY_ACCURACY = "[{when: annotator_accuracy < 0.9, rate: 0.5}, {rate: 0.05}]"
+
+
+def test_a_person_s_measured_accuracy_is_their_share_of_gold_right_and_1_before_any() -> None:
+    """The sample reads the gold tally of the person who took the task, as it stands then."""
+    process = load_text(ACCURACY_QC.replace("SAMPLE", BY_ACCURACY))
+    engine = Engine(process, RunSettings(horizon=60, warmup=0, replications=1), 1, 0)
+    label, qc = engine.stages[0], engine.stages[1]
+    tally = label.gold
+    assert tally is not None and label.marks and label.accuracy_at >= 0
+    assert tally.measured(7) == UNMEASURED_ACCURACY == 1.0
+    tally.answers[7] = [10, 8]
+    assert tally.measured(7) == pytest.approx(0.8)
+    row = [None] * len(engine.plan.attributes)
+    item = Item(1, 0.0, tuple(row), True, 0, 0)
+    mark(Person(7, label.pool.teams[0], new_hire=True), item, label)
+    assert item.attrs[label.accuracy_at] == pytest.approx(0.8)
+    assert item.attrs[label.new_hire_at] is True
+    assert qc.rule.sample_rate(item.attrs) == 0.5
+    mark(Person(8, label.pool.teams[0]), item, label)  # unmeasured, not new
+    assert qc.rule.sample_rate(item.attrs) == 0.05
+    assert item.attrs[label.new_hire_at] is False
+    # the new hires answer gold with their own accuracy: 1 - 0.20
+    assert tally.rule.accuracy_of(True) == pytest.approx(0.8)
+    assert tally.rule.accuracy_of(False) == pytest.approx(0.96)
+
+
+def test_sampling_by_measured_accuracy_reviews_the_weak_more_and_lets_less_escape() -> None:
+    """QC of half the work of people gold measures below 90% (the new hires are 80%
+    accurate, the rest 96%), against a random sample of every item at the same QC load:
+    the new hires' work is sampled far more, and fewer defects escape."""
+    targeted, delivered = _simulate(ACCURACY_QC.replace("SAMPLE", BY_ACCURACY))
+    assert targeted["stages.qc.new_hires_sampled"] > 3 * targeted["stages.qc.others_sampled"]
+    load = targeted["stages.qc.visits"]
+    uniform, _ = _simulate(ACCURACY_QC.replace("SAMPLE", f"{load:.4f}"))
+    _within(uniform["stages.qc.visits"], load, delivered)
+    assert uniform["stages.qc.new_hires_sampled"] == pytest.approx(load, abs=0.02)
+    # the two escaped rates differ by more than four standard errors of their difference
+    a, b = targeted["escaped_defect_rate"], uniform["escaped_defect_rate"]
+    error = 4 * math.sqrt((a * (1 - a) + b * (1 - b)) / delivered)
+    assert b - a > error, (a, b, error)
+    # the analysis takes the groups' measured accuracy to be their true one (80%, 96%)
+    capacity = analyze(load_text(ACCURACY_QC.replace("SAMPLE", BY_ACCURACY)))
+    (figures,) = capacity.tenure
+    assert [g.sampled for g in figures.groups] == pytest.approx([0.5, 0.05])

@@ -81,11 +81,12 @@ class PlannedStage:
     """One stage in the simulator: its rule, pool, streams and statistics."""
 
     __slots__ = (
-        "accuracy_at", "by_interval", "complete", "consensus", "defects_seen", "draws",
-        "duration", "escalate_after", "escalate_to", "escalated", "flags", "gold", "index",
-        "join", "kind", "labels", "leave", "lots", "marks", "name", "new_hire_at", "not_by",
-        "patience", "pool", "priority", "queue", "queued", "remembered", "rule", "same_person",
-        "skill", "skill_from", "skip", "split", "verdicts", "visits", "waits",
+        "accuracy_at", "by_interval", "by_tenure", "complete", "consensus", "defects_seen",
+        "draws", "duration", "escalate_after", "escalate_to", "escalated", "flags", "gold",
+        "index", "join", "kind", "labels", "leave", "lots", "marks", "name", "new_hire_at",
+        "not_by", "patience", "pool", "priority", "queue", "queued", "remembered", "rule",
+        "same_person", "sampled", "skill", "skill_from", "skip", "split", "verdicts", "visits",
+        "waits",
     )  # fmt: skip
 
     def __init__(
@@ -142,7 +143,10 @@ class PlannedStage:
             self.kind = LOT
             self.leave = _inspected
         #: a sampling review: whether an item is picked, and the route of one that is not
+        self.sampled: Callable[..., bool] = rule.sampled
         self.skip: Callable[..., tuple[int, int]] = rule.skip
+        #: with new hires: [new hires' items seen, picked, the others' seen, picked]
+        self.by_tenure: list[int] | None = None
         self.priority: tuple[tuple[Predicate | None, int], ...] = rule.priority
         self.split = rule.split
         self.join = rule.join
@@ -276,6 +280,22 @@ class Plan:
         self.due = compile_due(process, flow.attributes, start)
 
 
+def _counting(rule: StageRule, counts: list[int], at: int) -> Callable[[Any, Any], bool]:
+    """:meth:`StageRule.sampled` that counts what the sample picks of new hires' work
+    (``counts``: new hires' items seen and picked, the others' seen and picked)."""
+    sampled = rule.sampled
+
+    def counting(item: Any, draws: Any) -> bool:
+        picked = sampled(item, draws)
+        if item.counted:
+            k = 0 if item.attrs[at] else 2
+            counts[k] += 1
+            counts[k + 1] += picked
+        return picked
+
+    return counting
+
+
 def _never_done(event: Any) -> None:
     raise AssertionError("the engine sets what happens when a task is done")
 
@@ -310,6 +330,9 @@ def _mark_workers(flow: Flow, stages: list[PlannedStage], named: frozenset[str])
     position = {name: k for k, name in enumerate(flow.attributes)}
     new_hires = _new_hire_pools(flow)
     for rule, stage in zip(flow.rules, stages, strict=True):
+        if new_hires and stage.kind == SAMPLED:
+            stage.by_tenure = [0, 0, 0, 0]
+            stage.sampled = _counting(rule, stage.by_tenure, position[NEW_HIRE])
         if rule.pool not in named:
             continue
         if rule.pool in new_hires:
