@@ -17,12 +17,13 @@ import pytest
 
 from models import load_text
 from procflow.analysis import analyze
+from procflow.diagnostics import LoadError
 from procflow.flow import compile_flow
 from procflow.model.settings import RunSettings
 from procflow.model.tenure import UNMEASURED_ACCURACY, new_hire, new_hires_among
 from procflow.sim.engine import Engine
 from procflow.sim.items import Item
-from procflow.sim.people import Person, mark
+from procflow.sim.people import PeoplePool, Person, mark
 from procflow.sim.plan import people_pools
 from procflow.sim.runner import run_replications, summarize_runs
 
@@ -212,3 +213,45 @@ def test_sampling_by_measured_accuracy_reviews_the_weak_more_and_lets_less_escap
     capacity = analyze(load_text(ACCURACY_QC.replace("SAMPLE", BY_ACCURACY)))
     (figures,) = capacity.tenure
     assert [g.sampled for g in figures.groups] == pytest.approx([0.5, 0.05])
+
+
+def test_a_pool_s_people_are_new_hires_by_their_number_under_a_calendar_too() -> None:
+    """20 on duty at the peak and 10 at night, 5 new: the night's 10 hold 2 of them."""
+    process = load_text(
+        _text(UNIFORM).replace(
+            "labeler: {count: 20, new_hires: 5}",
+            "labeler:\n"
+            "    new_hires: 5\n"
+            "    calendar:\n"
+            "      - {hours: '08:00-20:00', count: 20}\n"
+            "      - {hours: '20:00-08:00', count: 10}",
+        )
+    )
+    labeler = process.resources["labeler"]
+    assert labeler.headcount == 20
+    assert labeler.new_hire_share == pytest.approx((5 + 2) / (20 + 10))
+    engine = Engine(process, RunSettings(horizon=60, warmup=0, replications=1), 1, 0)
+    pool = engine.pools["labeler"]
+    assert isinstance(pool, PeoplePool)
+    people = [p for team in pool.teams for p in pool.idle[team]]
+    assert [p.number for p in people if p.new_hire] == [4, 8]  # Monday 00:00: the night's 10
+
+
+@pytest.mark.parametrize("name", ["new_hire", "annotator_accuracy"])
+def test_an_attribute_may_not_take_a_name_conditions_read_of_the_worker(name: str) -> None:
+    text = _text(UNIFORM).replace(
+        "arrivals: [{name: items, rate: 600 per hour}]",
+        f"arrivals: [{{name: items, rate: 600 per hour, attributes: {{{name}: {{a: 1.0}}}}}}]",
+    )
+    with pytest.raises(LoadError) as raised:
+        load_text(text)
+    assert [(f.code, f.location.line) for f in raised.value.findings] == [("PF012", 3)]
+
+
+def test_new_hires_own_decision_needs_the_stage_s_decision() -> None:
+    text = _text(UNIFORM).replace(
+        "new_hires: {error_rate: 0.12}",
+        "new_hires: {decision: {sensitivity: 0.8, specificity: 0.95}}",
+    )
+    with pytest.raises(LoadError):
+        load_text(text)
