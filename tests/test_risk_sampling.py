@@ -11,11 +11,12 @@ the number of items it delivered.
 
 from __future__ import annotations
 
+import json
 import math
 
 import pytest
 
-from models import load_text
+from models import PROCESSES, load_text, run
 from procflow.analysis import analyze
 from procflow.diagnostics import LoadError
 from procflow.flow import compile_flow
@@ -255,3 +256,23 @@ def test_new_hires_own_decision_needs_the_stage_s_decision() -> None:
     )
     with pytest.raises(LoadError):
         load_text(text)
+
+
+def test_analyze_reports_the_bundled_new_hire_process_by_group() -> None:
+    """``procflow analyze --format json``: the groups' items, defects, samples and escapes."""
+    result = run("analyze", str(PROCESSES / "new_hire_qc_labeling.yaml"), "--format", "json")
+    assert result.exit_code == 0, result.output
+    (figures,) = json.loads(result.output)["new_hires"]
+    assert (figures["stage"], figures["review"]) == ("label", "qc")
+    new, rest = figures["groups"]
+    assert (new["group"], rest["group"]) == ("new hires", "the rest")
+    assert (new["defect_rate"], new["sampled"]) == pytest.approx((0.12, 1.0))
+    assert (rest["defect_rate"], rest["sampled"]) == pytest.approx((0.04, 0.1))
+    # rework goes back to the same person: the new hires work on a little under a quarter
+    assert 0.2 < new["work"] < 0.25
+    assert new["work"] + rest["work"] == pytest.approx(1.0)
+    assert figures["escaped"] == pytest.approx(
+        escaped([(g["work"], g["defect_rate"], g["sampled"]) for g in (new, rest)], DETECTION)
+    )
+    text = run("analyze", str(PROCESSES / "new_hire_qc_labeling.yaml"))
+    assert text.exit_code == 0 and "New hires label -> qc" in text.output

@@ -563,6 +563,10 @@ class Stage(BaseModel):
                 raise _stage_error("a lot stage takes no max_attempts or escalate_after")
             if self.sample is not None:
                 raise _stage_error("a lot stage takes no sample: its plan says what it inspects")
+            if self.new_hires is not None:
+                raise _stage_error(
+                    "a lot stage takes no new_hires: its inspection finds defects, it makes none"
+                )
         self._check_quality()
         return self
 
