@@ -22,6 +22,7 @@ them as rework (``back_to: same_person``): with ``t_g`` the pool's tasks per ite
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -96,50 +97,48 @@ def tenure_figures(
         if rule.novice is None:
             continue
         targets = {t for _, _, t in rule.conditions} | {*rule.drawn, rule.default}
-        for target in sorted(targets):
-            review = flow.rules[target] if target >= 0 else None
-            if review is None or review.review is None or not review.sample:
+        for target in sorted(t for t in targets if t >= 0):
+            review = flow.rules[target]
+            if review.review is None or not review.sample:
                 continue
+            detection = review.review.detection_rate
             groups = tuple(
-                _group(rule, review, classes, weights, new)
-                for new in (True, False)
-                if any(c.row[rule.new_hire_at] is new for c in classes)
+                _group(rule, review, detection, classes, weights, new) for new in (True, False)
             )
-            found.append(TenureFigures(rule.name, review.name, _detection(review), groups))
+            found.append(
+                TenureFigures(
+                    rule.name, review.name, detection, tuple(g for g in groups if g is not None)
+                )
+            )
     return found
-
-
-def _detection(review: StageRule) -> float:
-    assert review.review is not None
-    return review.review.detection_rate
 
 
 def _group(
     work: StageRule,
     review: StageRule,
+    detection: float,
     classes: Sequence[ItemClass],
     weights: Sequence[float],
     new: bool,
-) -> TenureGroup:
-    """One group's figures: weighed over the item classes its workers work on."""
+) -> TenureGroup | None:
+    """One group's figures, weighed over its item classes (None: it works on none)."""
     rule = work.novice if new and work.novice is not None else work
     total = defective = sampled = escaped = 0.0
-    share = sum(w for c, w in zip(classes, weights, strict=True))
     for item_class, weight in zip(classes, weights, strict=True):
-        if item_class.row[work.new_hire_at] is not new:
-            continue
         row = item_class.row
+        if row[work.new_hire_at] is not new:
+            continue
         d = _defect_rate(rule, row)
         s = review.sample_rate(row)
         total += weight
         defective += weight * d
         sampled += weight * s
-        escaped += weight * d * (1 - s * _detection(review))
+        escaped += weight * d * (1 - s * detection)
     if total <= 0:
-        return TenureGroup("new hires" if new else "the rest", 0.0, 0.0, 0.0, 0.0)
+        return None
     return TenureGroup(
         "new hires" if new else "the rest",
-        total / share if share > 0 else 0.0,
+        total / math.fsum(weights),
         defective / total,
         sampled / total,
         escaped / total,
