@@ -39,7 +39,9 @@ The order of events at a stage
    decides (``decides``, or ``decision`` accuracy per class) gives the item its
    decision anew, right with the chance of its true class (sensitivity for a
    violating item, specificity for a benign one), and the item is defective exactly
-   when that decision is wrong.
+   when that decision is wrong. Work a new hire did (the row's ``new_hire``, see
+   :mod:`procflow.model.tenure`) takes the error rate and decision of the stage's
+   ``new_hires`` (:attr:`StageRule.novice`).
    At a **consensus** stage (``consensus``) the work is several labels by different
    people, and instead of steps 3 and 4 the labels settle the item
    (:mod:`procflow.flow.consensus`): labels that settle nothing send it to
