@@ -43,10 +43,12 @@ from procflow.analysis.quality import Decisions, ReviewQuality
 from procflow.analysis.quality import decisions as decision_figures
 from procflow.analysis.quality import reviews as review_figures
 from procflow.analysis.queueing import Arrivals, WaitModel, expected_maximum
+from procflow.analysis.tenure import TenureFigures, by_tasks, tenure_figures
 from procflow.analysis.traffic import Chain, ChainTooLarge, EndlessLoop, State, Tally
 from procflow.flow.lots import LotRule, with_incoming
 from procflow.flow.routing import Flow, Outcome, Row, StageRule, compile_flow
 from procflow.model.process import Process
+from procflow.model.tenure import NEW_HIRE
 from procflow.results.jsonio import json_ready
 from procflow.results.records import AnalyticCheck, Overload
 
@@ -161,6 +163,8 @@ class Capacity:
     consensus: tuple[ConsensusFigures, ...] = ()
     #: per gold stage: gold tasks per real one, each person's first, the true accuracy
     gold: tuple[GoldFigures, ...] = ()
+    #: per work stage with new hires and a sampled review: each group's escaped defects
+    tenure: tuple[TenureFigures, ...] = ()
 
     @property
     def endless(self) -> bool:
@@ -204,6 +208,9 @@ class Capacity:
             "quality": asdict(self.quality) if self.quality else None,
             "consensus": {c.stage: asdict(c) for c in self.consensus},
             "gold": {g.stage: asdict(g) for g in self.gold},
+            "new_hires": [
+                {**asdict(t), "escaped": t.escaped, "sampled": t.sampled} for t in self.tenure
+            ],
             "overloads": [asdict(o) for o in self.overloads()],
             "notes": list(self.notes),
             "lots": [asdict(curve) for curve in self.lots],
@@ -233,6 +240,9 @@ def analyze(process: Process, flow: Flow | None = None) -> Capacity:
         escalation: dict[int, float] = {i: 0.0 for i in escalating}
         outcomes: dict[tuple[Row, State], list[Outcome]] = {}
         tally, per_class = _traffic(flow, classes, weights, escalation, {}, outcomes)
+        if NEW_HIRE in flow.attributes:  # the new hires' share of the items, by their tasks
+            weights = by_tasks(flow, classes, weights, per_class)
+            tally, per_class = _traffic(flow, classes, weights, escalation, {}, outcomes)
         models: dict[str, WaitModel] = {}
         step, last = 1.0, math.inf  # a full step while it converges, halved if it swings
         for _ in range(_MAX_ROUNDS if escalating else 1):
@@ -305,6 +315,7 @@ def analyze(process: Process, flow: Flow | None = None) -> Capacity:
         lots=lot_curves(flow),
         consensus=tuple(consensus_figures(flow)),
         gold=tuple(gold_figures(flow)),
+        tenure=tuple(tenure_figures(flow, classes, weights)),
     )
 
 

@@ -19,6 +19,17 @@ violate (with the prevalence the class's attributes give) and, with a model scor
 by the pieces of the score between the thresholds conditions compare it with, each
 piece's share from the score distribution of its class: so the traffic equations
 give exact false-negative and false-positive rates for thresholds on the score.
+
+Where the work of new hires differs, or a sample reads its worker (``new_hire``,
+``annotator_accuracy``: :mod:`procflow.model.tenure`), every class is split by whether
+a new hire worked on its items, with the new hires' share of the pool's working people
+(their share of the pool's tasks, as they work as fast as the rest; of the items a little
+less when their rework comes back to them: :func:`~procflow.analysis.tenure.by_tasks`
+corrects the shares once the traffic equations give each group's tasks per item). Their
+measured accuracy
+is taken as their true one (the long run of their gold answers). One item is taken to
+be worked by one group throughout: exact without rework, or with rework sent back to
+the same person; with several pools with new hires, the first one's share is used.
 """
 
 from __future__ import annotations
@@ -37,6 +48,7 @@ from procflow.flow.truth import TruthRule
 from procflow.model.distributions import Distribution
 from procflow.model.fields import MAX_ATTEMPTS
 from procflow.model.process import ATTEMPT, CategoricalAttribute, NumericAttribute
+from procflow.model.tenure import ANNOTATOR_ACCURACY, NEW_HIRE, UNMEASURED_ACCURACY
 
 #: Above this many attribute combinations, classes are estimated from a fixed sample.
 MAX_ENUMERATED_CLASSES = 20_000
@@ -78,6 +90,8 @@ def item_classes(flow: Flow, stream: int) -> list[ItemClass]:
     if truth is not None:
         predicates.append(lambda row: row[truth.at])
     kept = [*skill_positions, *by]  # values a class keeps: skills, and the breakdown's
+    if NEW_HIRE in position:
+        kept.append(position[NEW_HIRE])  # the new hires' work has a rule of its own
 
     attempt = position.get(ATTEMPT, -1)
     # conditions on the attempt number tell items apart by their attributes at any attempt
@@ -97,6 +111,7 @@ def item_classes(flow: Flow, stream: int) -> list[ItemClass]:
         score = flow.process.truth.score if flow.process.truth is not None else None
         score_cuts = (cuts or {}).get(score.attribute, []) if score is not None else []
         drawn = _truthful(truth, drawn, score_cuts if cuts is not None else None)
+    drawn = _by_worker(flow, drawn)
     for weight, row in drawn:
         k = key(row)
         shares[k] += weight
@@ -149,6 +164,36 @@ def _truthful(
                 if truth.score_at >= 0:
                     filled[truth.score_at] = value
                 found.append((weight * share * part, tuple(filled)))
+    return found
+
+
+def new_hire_pool(flow: Flow) -> str | None:
+    """The pool whose new hires the analysis splits items by: the first with new hires."""
+    return next((name for name, r in flow.process.resources.items() if r.new_hires), None)
+
+
+def _by_worker(flow: Flow, rows: list[tuple[float, Row]]) -> list[tuple[float, Row]]:
+    """Each (weight, row) split by whether a new hire worked on it, with the worker's
+    accuracy as gold measures it in the long run (rows as they were when nothing reads
+    the worker)."""
+    position = {name: k for k, name in enumerate(flow.attributes)}
+    if NEW_HIRE not in position and ANNOTATOR_ACCURACY not in position:
+        return rows
+    pool = new_hire_pool(flow)
+    share = flow.process.resources[pool].new_hire_share if pool is not None else 0.0
+    gold = next((rule.gold for rule in flow.rules if rule.gold is not None), None)
+    found: list[tuple[float, Row]] = []
+    for weight, row in rows:
+        for new, part in ((True, share), (False, 1 - share)):
+            if part <= 0:
+                continue
+            filled = list(row)
+            if NEW_HIRE in position:
+                filled[position[NEW_HIRE]] = new
+            if ANNOTATOR_ACCURACY in position:
+                measured = gold.accuracy_of(new) if gold is not None else UNMEASURED_ACCURACY
+                filled[position[ANNOTATOR_ACCURACY]] = measured
+            found.append((weight * part, tuple(filled)))
     return found
 
 

@@ -32,6 +32,12 @@ class GoldRule:
     first: int
     #: the chance that a person answers a gold task right: the stage's accuracy
     accuracy: float
+    #: the same for the pool's new hires (by the stage's ``new_hires`` figures, if any)
+    new_hire_accuracy: float
+
+    def accuracy_of(self, new_hire: bool) -> float:
+        """The chance that a new hire, or anyone else, answers a gold task right."""
+        return self.new_hire_accuracy if new_hire else self.accuracy
 
     @property
     def per_task(self) -> float:
@@ -40,17 +46,20 @@ class GoldRule:
         return self.share / (1 - self.share) if self.share < 1 else 0.0
 
 
-def accuracy(stage: Stage, truth: bool) -> float:
+def accuracy(stage: Stage, truth: bool, new_hire: bool = False) -> float:
     """The chance that the stage's work gets a gold task right: its decision's accuracy
-    over the gold set's classes (with truth and a decision), else ``1 - error_rate``."""
+    over the gold set's classes (with truth and a decision), else ``1 - error_rate``;
+    ``new_hire``: a new hire's, by the stage's ``new_hires`` figures where given."""
     gold = stage.gold
     share = gold.violating if gold is not None else 0.5
+    work = stage.new_hires if new_hire else None
     if truth and stage.decision is not None:
-        decision = stage.decision
+        decision = work.decision if work is not None and work.decision else stage.decision
         return clamp(share * decision.sensitivity + (1 - share) * decision.specificity)
     if truth and stage.decides is not None:
         return clamp(share if stage.decides == "remove" else 1 - share)
-    return clamp(1 - stage.error_rate)
+    error_rate = work.error_rate if work is not None else None
+    return clamp(1 - (stage.error_rate if error_rate is None else error_rate))
 
 
 def compile_gold(stage: Stage, truth: bool) -> GoldRule | None:
@@ -58,4 +67,9 @@ def compile_gold(stage: Stage, truth: bool) -> GoldRule | None:
     gold = stage.gold
     if gold is None:
         return None
-    return GoldRule(clamp(gold.share), gold.first_tasks, accuracy(stage, truth))
+    return GoldRule(
+        clamp(gold.share),
+        gold.first_tasks,
+        accuracy(stage, truth),
+        accuracy(stage, truth, new_hire=True),
+    )

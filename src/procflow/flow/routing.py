@@ -39,7 +39,9 @@ The order of events at a stage
    decides (``decides``, or ``decision`` accuracy per class) gives the item its
    decision anew, right with the chance of its true class (sensitivity for a
    violating item, specificity for a benign one), and the item is defective exactly
-   when that decision is wrong.
+   when that decision is wrong. Work a new hire did (the row's ``new_hire``, see
+   :mod:`procflow.model.tenure`) takes the error rate and decision of the stage's
+   ``new_hires`` (:attr:`StageRule.novice`).
    At a **consensus** stage (``consensus``) the work is several labels by different
    people, and instead of steps 3 and 4 the labels settle the item
    (:mod:`procflow.flow.consensus`): labels that settle nothing send it to
@@ -77,6 +79,7 @@ from procflow.flow.truth import TruthRule, clamp, compile_truth
 from procflow.model.distributions import Distribution
 from procflow.model.lots import ByAttribute
 from procflow.model.process import ATTEMPT, Process, Stage, StageKind
+from procflow.model.tenure import NEW_HIRE
 
 #: An item's attribute values, positioned by :attr:`Flow.attributes`.
 Row = tuple[Any, ...]
@@ -233,6 +236,10 @@ class StageRule:
     passing: StageRule | None = None
     #: gold (honeypot) tasks among this stage's work (see :mod:`procflow.flow.gold`)
     gold: GoldRule | None = None
+    #: this rule with the error rate and decision of the pool's new hires (None: they work
+    #: as everyone), taken when the row's ``new_hire`` (at :attr:`new_hire_at`) is true
+    novice: StageRule | None = None
+    new_hire_at: int = -1
 
     @property
     def worked(self) -> float:
@@ -243,8 +250,19 @@ class StageRule:
 
     @property
     def depart(self) -> Callable[[ItemState, Draws], tuple[int, int]]:
-        """:meth:`leave`, or :meth:`leave_counting` where the branches read ``attempt``."""
+        """:meth:`leave`, or :meth:`leave_counting` where the branches read ``attempt``, or
+        :meth:`leave_by_tenure` where new hires work differently."""
+        if self.novice is not None:
+            return self.leave_by_tenure
         return self.leave_counting if self.attempt_at >= 0 else self.leave
+
+    def leave_by_tenure(self, item: ItemState, draws: Draws) -> tuple[int, int]:
+        """:meth:`depart` by the new hires' rule (:attr:`novice`) when a new hire did the
+        work (the row's ``new_hire``), else by this stage's own."""
+        if item.attrs[self.new_hire_at]:
+            assert self.novice is not None
+            return self.novice.depart(item, draws)
+        return self.leave_counting(item, draws) if self.attempt_at >= 0 else self.leave(item, draws)
 
     def attempt(self, attempts: Sequence[int]) -> int:
         """The item's attempt here: 1, plus the times its rework loop sent it back so far."""
@@ -361,6 +379,8 @@ class StageRule:
         """
         if self.lots is not None:
             return self.lots.outcomes(defective, attempts, row)
+        if self.novice is not None and row[self.new_hire_at]:
+            return self.novice.outcomes(defective, attempts, row)
         found: dict[tuple[int, bool, tuple[int, ...], int], float] = defaultdict(float)
         if self.consensus is not None:
             for (good, bad), chance in self.consensus.finals().items():
@@ -481,6 +501,8 @@ def row_attributes(process: Process) -> tuple[str, ...]:
             names.add(stage.lots.by.attribute)
     if process.due_dates is not None and process.due_dates.by is not None:
         names.add(process.due_dates.by)
+    if any(stage.new_hires is not None for stage in process.stages.values()):
+        names.add(NEW_HIRE)  # the rule of the new hires' work reads it
     truth = process.truth
     if truth is not None:
         names.update(truth.attributes())
@@ -603,6 +625,8 @@ def compile_flow(process: Process) -> Flow:
         else rule
         for rule in rules
     ]
+    if NEW_HIRE in positions:
+        rules = [_with_novice(rule, process.stages[rule.name], positions) for rule in rules]
     return Flow(
         process,
         build_graph(process),
@@ -614,6 +638,19 @@ def compile_flow(process: Process) -> Flow:
         back,
         truth,
     )
+
+
+def _with_novice(rule: StageRule, stage: Stage, positions: dict[str, int]) -> StageRule:
+    """The rule with its new hires' own (``new_hires`` on the stage), when they differ."""
+    work = stage.new_hires
+    if work is None or rule.consensus is not None:
+        return rule
+    decision = rule.decision
+    if work.decision is not None and decision is not None:
+        decision = clamp(work.decision.sensitivity), clamp(work.decision.specificity)
+    error_rate = rule.error_rate if work.error_rate is None else clamp(work.error_rate)
+    novice = replace(rule, error_rate=error_rate, decision=decision)
+    return replace(rule, novice=novice, new_hire_at=positions[NEW_HIRE])
 
 
 def _tasks(consensus: ConsensusRule | None, gold: GoldRule | None) -> float:

@@ -13,6 +13,7 @@ from procflow.flow import Flow, FlowGraph, compile_flow
 from procflow.lint.loops import TimelessLoop, instant_loops
 from procflow.lint.policy.paths import MoveGraphs
 from procflow.model.process import ATTEMPT, CategoricalAttribute, NumericAttribute, Process
+from procflow.model.tenure import ANNOTATOR_ACCURACY, NEW_HIRE
 from procflow.source import DocPath
 
 
@@ -58,6 +59,9 @@ class LintContext:
                 specs[name] = AttributeSpec(name, "numeric", low=low)
         # the attempt number at a stage: 1, 2 ... (see StageRule.attempt)
         specs[ATTEMPT] = AttributeSpec(ATTEMPT, "numeric", low=1.0)
+        # what a condition reads of the item's worker (see procflow.model.tenure)
+        specs[NEW_HIRE] = AttributeSpec(NEW_HIRE, "categorical", frozenset({True, False}))
+        specs[ANNOTATOR_ACCURACY] = AttributeSpec(ANNOTATOR_ACCURACY, "numeric", low=0.0, high=1.0)
         truth = self.process.truth
         if truth is not None:
             specs[truth.attribute] = AttributeSpec(

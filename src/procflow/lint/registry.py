@@ -3,10 +3,10 @@
 Codes are stable: a code is never reused for another meaning. Families:
 ``PF0xx`` loading and schema, ``PF1xx`` structure and names, ``PF2xx``
 probabilities (``PF25x`` lot sampling plans), ``PF3xx`` conditions, ``PF4xx`` capacity,
-``PF5xx`` SLAs, ``PF6xx`` scenarios, ``PF7xx`` quality (``PF75x`` consensus and separation
-of duties). The checks made while a file is loaded are catalogued in
-:mod:`procflow.diagnostics.checks`; the lookup here covers them and the rules alike, and
-refuses a code or name that does not exist, suggesting the closest one.
+``PF5xx`` SLAs, ``PF6xx`` scenarios, ``PF7xx`` quality (``PF75x`` consensus, separation
+of duties, new hires and measured accuracy). The checks made while a file is loaded are
+catalogued in :mod:`procflow.diagnostics.checks`; the lookup here covers them and the
+rules alike, and refuses a code or name that does not exist, suggesting the closest one.
 
 An org's policy rules (:mod:`procflow.lint.policy`) have codes of their own
 (``ORG001``); every lookup takes them as ``extra``, so they are selected, ignored
@@ -67,6 +67,11 @@ from procflow.lint.rules.structure import (
     SplitWithoutJoin,
     UnreachableStage,
 )
+from procflow.lint.rules.tenure import (
+    AccuracyWithoutGold,
+    NewHiresExceedPool,
+    NewHireWithoutNewHires,
+)
 from procflow.lint.rules.units import NumberWithoutUnit
 
 RULES: tuple[type[Rule], ...] = (
@@ -113,6 +118,9 @@ RULES: tuple[type[Rule], ...] = (
     ConsensusNoBetterThanChance,
     AttemptNeverCounts,
     SamePersonWithoutWork,
+    NewHiresExceedPool,
+    NewHireWithoutNewHires,
+    AccuracyWithoutGold,
 )
 
 

@@ -60,6 +60,7 @@ from procflow.model.quality import Accuracy, Gold, SamplePlan, Truth
 from procflow.model.quantities import ATTRIBUTE_CONTEXT, Duration, Rate, TimeUnit, convert
 from procflow.model.slas import SLA
 from procflow.model.staffing import Resource
+from procflow.model.tenure import ANNOTATOR_ACCURACY, NEW_HIRE, NewHireWork
 from procflow.source import DocPath, Document
 
 #: The name ``when`` conditions read an item's attempt number by (not an attribute's name).
@@ -194,6 +195,14 @@ class Arrival(BaseModel):
                 "'attempt' is not an attribute: conditions read it as the item's attempt "
                 "number at a stage; give the attribute another name",
             )
+        for name in (NEW_HIRE, ANNOTATOR_ACCURACY):
+            if name in value:
+                raise PydanticCustomError(
+                    "reserved",
+                    "{name} is not an attribute: conditions read it of the person who "
+                    "worked on the item; give the attribute another name",
+                    {"name": repr(name)},
+                )
         return value
 
     @model_validator(mode="after")
@@ -469,13 +478,20 @@ class Stage(BaseModel):
         description="Gold (honeypot) tasks slipped in among this stage's work, which measure "
         "each person's accuracy: {rate: 0.05}, or {first: 20, then: 0.02}.",
     )
+    new_hires: NewHireWork | None = Field(
+        default=None,
+        description="How the pool's new hires work here, where it differs: "
+        "{error_rate: 0.12} or {decision: {sensitivity: 0.8, specificity: 0.95}}.",
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> Stage:
         if self.consensus is not None:
             if self.resource is None:
                 raise _stage_error("consensus belongs on a work stage (one with a resource)")
-            keys = ("error_rate", "on_defect", "escalate_after", "decides", "decision")
+            keys = (
+                "error_rate", "on_defect", "escalate_after", "decides", "decision", "new_hires"
+            )  # fmt: skip
             extra = [k for k in keys if getattr(self, k)]
             if extra:
                 raise _stage_error(
@@ -547,6 +563,10 @@ class Stage(BaseModel):
                 raise _stage_error("a lot stage takes no max_attempts or escalate_after")
             if self.sample is not None:
                 raise _stage_error("a lot stage takes no sample: its plan says what it inspects")
+            if self.new_hires is not None:
+                raise _stage_error(
+                    "a lot stage takes no new_hires: its inspection finds defects, it makes none"
+                )
         self._check_quality()
         return self
 
@@ -581,6 +601,14 @@ class Stage(BaseModel):
                 "gold belongs on a work stage with a resource (not a consensus or lot stage): "
                 "gold tasks are work that people of the pool do"
             )
+        if self.new_hires is not None:
+            if self.resource is None:
+                raise _stage_error("new_hires belongs on a work stage (one with a resource)")
+            if self.new_hires.decision is not None and self.decision is None:
+                raise _stage_error(
+                    "new_hires: {decision: ...} gives new hires their own accuracy: the "
+                    "stage needs a decision for the others"
+                )
 
     @property
     def kind(self) -> StageKind:

@@ -28,6 +28,7 @@ from procflow.model.calendar import (
 )
 from procflow.model.fields import STRICT, Headcount, not_bool, share
 from procflow.model.quantities import Duration
+from procflow.model.tenure import new_hires_among
 
 #: The order a pool takes waiting work in (within a priority, except for aging).
 Serve = Literal["first_come", "earliest_due", "aging"]
@@ -138,6 +139,12 @@ class Resource(BaseModel):
         default=None,
         description="With serve: aging, the wait worth one priority level, such as '1 hour'.",
     )
+    new_hires: int = Field(
+        default=0,
+        ge=0,
+        description="How many of its people are new hires, whose work a stage's new_hires "
+        "describes and a review's sample can target (when: new_hire).",
+    )
     description: str = Field(default="", description="Free text.")
 
     @model_validator(mode="after")
@@ -209,6 +216,26 @@ class Resource(BaseModel):
         return WeeklyProfile.summed(
             [([(a, b)], v) for _, team in self.teams_working for a, b, v in team.steps()]
         )
+
+    @property
+    def headcount(self) -> int:
+        """The most people on duty at once: those the pool's people are numbered among."""
+        return int(self.on_duty.peak())
+
+    @property
+    def new_hire_share(self) -> float:
+        """The new hires' share of the people working, over the week: of the work too,
+        when they work as fast as the rest (0 without new hires)."""
+        if self.new_hires <= 0:
+            return 0.0
+        headcount = self.headcount
+        steps = [(b - a, int(v)) for a, b, v in self.working.steps()]
+        people = math.fsum(length * working for length, working in steps)
+        new = math.fsum(
+            length * new_hires_among(working, self.new_hires, headcount)
+            for length, working in steps
+        )
+        return new / people if people > 0 else 0.0
 
     @property
     def capacity(self) -> float:

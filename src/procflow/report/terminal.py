@@ -140,6 +140,19 @@ def print_capacity(console: Console, process: Process, capacity: Capacity) -> No
             f"Gold      {gold.stage}: {gold.per_task:.3f} gold tasks per task{first}, in the "
             f"pool's load; answered right {format_value('share', gold.accuracy, unit)}"
         )
+    for tenure in capacity.tenure:
+        console.print(
+            f"New hires {tenure.stage} -> {tenure.review}: "
+            + "; ".join(
+                f"{g.group} work on {_pct(g.work)} of the items, "
+                f"{format_value('share', g.defect_rate, unit)} defective, "
+                f"{format_value('share', g.sampled, unit)} sampled, "
+                f"{format_value('share', g.escaped, unit)} escape"
+                for g in tenure.groups
+            )
+            + f"; in all {format_value('share', tenure.escaped, unit)} escape, "
+            f"{tenure.sampled:.3f} reviews per item"
+        )
     if capacity.quality is not None:
         _print_decisions(console, capacity.quality, unit)
     overloads = capacity.overloads()

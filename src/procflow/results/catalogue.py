@@ -327,6 +327,16 @@ CATALOGUE: tuple[Kpi, ...] = (
         headline=True, bounds="share",
     ),
     Kpi(
+        "stages.{name}.new_hires_sampled", "{name} new hires' work sampled", "share", "neither",
+        "stage", "item", "Share of the items a new hire worked on last that this review's "
+        "sample picked (reviews whose sample can read new_hire).", bounds="share",
+    ),
+    Kpi(
+        "stages.{name}.others_sampled", "{name} others' work sampled", "share", "neither",
+        "stage", "item", "Share of the other items (not worked on last by a new hire) that this "
+        "review's sample picked (reviews whose sample can read new_hire).", bounds="share",
+    ),
+    Kpi(
         "stages.{name}.flagged_share", "{name} measured defect rate", "share", "lower", "stage",
         "item", f"Share {_REVIEWED} that it flagged as defective: what its QC sample "
         "measures, caught defects and false flags together.", bounds="share",

@@ -87,6 +87,7 @@ STAGE_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Split and join", ("split", "join")),
     ("Consensus and separation of duties (work stages)", ("consensus", "not_by")),
     ("Gold tasks (work stages)", ("gold",)),
+    ("New hires (work stages)", ("new_hires",)),
     ("End stages", ("end",)),
 )
 

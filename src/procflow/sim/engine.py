@@ -328,7 +328,7 @@ class Engine:
                 self._start_labels(item, stage)
                 return
             if kind == SAMPLED:
-                if stage.rule.sampled(item, stage.draws):
+                if stage.sampled(item, stage.draws):
                     self._queue_or_start(item, stage)
                     return
                 stage.visits -= item.counted  # skipped: not a visit to its work

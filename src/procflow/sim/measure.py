@@ -275,6 +275,10 @@ def _lot_kpis(stage: PlannedStage) -> Kpis:
     return k
 
 
+def _share(part: int, whole: int) -> float:
+    return part / whole if whole else math.nan
+
+
 def _gold_kpis(name: str, gold: GoldTally) -> Kpis:
     """A gold stage's load, and the accuracy its gold tasks measure beside the true one."""
     k = Kpis()
@@ -343,6 +347,10 @@ def item_kpis(
             k.update(_lot_kpis(stage))
         if stage.gold is not None:
             k.update(_gold_kpis(stage.name, stage.gold))
+        if stage.by_tenure is not None:
+            new, new_picked, others, others_picked = stage.by_tenure
+            k.put("stages.{name}.new_hires_sampled", _share(new_picked, new), stage.name)
+            k.put("stages.{name}.others_sampled", _share(others_picked, others), stage.name)
     index = {name: i for i, name in enumerate(process.stages)}
     for j, sla in enumerate(process.slas):
         if sla.metric == "cycle_time":

@@ -14,6 +14,11 @@ Who did what is remembered on the item, and only for the stages a rule reads:
 (the labelers of a consensus, each worker of a rework loop). Rework sent back with
 ``back_to: same_person`` waits for the person who did the work first: it is the one
 task only they may take.
+
+People also differ: some are new hires (:mod:`procflow.model.tenure`), and gold tasks
+measure each one's accuracy. A review's sample reads them of the item's worker
+(``new_hire``, ``annotator_accuracy``): a person who takes a task writes them into the
+item's row, at the stages whose pool or gold they describe (:func:`mark`).
 """
 
 from __future__ import annotations
@@ -22,17 +27,30 @@ import heapq
 from typing import Any
 
 from procflow.model.staffing import Resource
+from procflow.model.tenure import new_hire
 from procflow.sim.staff import Skill, StaffPool, Team, _Entry
 
 
 class Person:
     """One person of a :class:`PeoplePool`, as the engine holds them while they work."""
 
-    __slots__ = ("number", "team")
+    __slots__ = ("new_hire", "number", "team")
 
-    def __init__(self, number: int, team: Team) -> None:
+    def __init__(self, number: int, team: Team, new_hire: bool = False) -> None:
         self.number = number
         self.team = team
+        self.new_hire = new_hire
+
+
+def mark(person: Person, item: Any, stage: Any) -> None:
+    """``person`` takes ``item``'s task at ``stage``: what a later sample reads of its
+    worker goes into its row (whether they are a new hire; their gold-measured accuracy)."""
+    attrs = list(item.attrs)
+    if stage.new_hire_at >= 0:
+        attrs[stage.new_hire_at] = person.new_hire
+    if stage.accuracy_at >= 0:
+        attrs[stage.accuracy_at] = stage.gold.measured(person.number)
+    item.attrs = tuple(attrs)
 
 
 def allowed(person: Person, item: Any, stage: Any) -> bool:
@@ -59,6 +77,8 @@ class PeoplePool(StaffPool):
     ) -> None:
         super().__init__(name, resource, unit_minutes, start, on_shift)
         self._numbered = 0
+        #: the pool's new hires among its most people on duty at once (who are numbered)
+        self._new_hires = (resource.new_hires, resource.headcount if resource.new_hires else 0)
         #: per team, its free people, and those off shift (who come back first)
         self.idle: dict[Team, list[Person]] = {team: [] for team in self.teams}
         self.off: dict[Team, list[Person]] = {team: [] for team in self.teams}
@@ -74,8 +94,7 @@ class PeoplePool(StaffPool):
             if off:
                 idle.append(off.pop())
             else:
-                self._numbered += 1
-                idle.append(Person(self._numbered, team))
+                idle.append(self._person(team))
 
     def _set(self, team: Team, now: float, on_duty: float) -> None:
         super()._set(team, now, on_duty)
@@ -84,9 +103,13 @@ class PeoplePool(StaffPool):
     def hold(self, skill: Skill, now: float) -> Any:
         """A person beyond those free who works on a snapshot's held item (see
         :meth:`StaffPool.hold`): numbered like everyone, so the rules can tell them apart."""
-        team = super().hold(skill, now)
+        return self._person(super().hold(skill, now))
+
+    def _person(self, team: Team) -> Person:
+        """The next person to come on shift for the first time: numbered, new hire or not."""
         self._numbered += 1
-        return Person(self._numbered, team)
+        number = self._numbered
+        return Person(number, team, new_hire(number, *self._new_hires))
 
     def who(self, hand: Any) -> str:
         """The name the event log shows for the person holding a task: ``annotator#3``."""
@@ -96,6 +119,8 @@ class PeoplePool(StaffPool):
         """``person`` takes the task: remember it where a rule will read it."""
         if stage.remembered:
             item.hands.setdefault(stage.index, []).append(person.number)
+        if stage.marks:
+            mark(person, item, stage)
 
     # ------------------------------------------------------------------ work
 

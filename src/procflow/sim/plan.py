@@ -18,8 +18,9 @@ from procflow.flow.due import compile_due
 from procflow.flow.gold import GoldRule
 from procflow.flow.routing import NOWHERE, Flow, Predicate, Row, StageRule
 from procflow.model.quantities import convert
+from procflow.model.tenure import ANNOTATOR_ACCURACY, NEW_HIRE, UNMEASURED_ACCURACY
 from procflow.sim.lots import LotKeeper
-from procflow.sim.people import PeoplePool
+from procflow.sim.people import PeoplePool, Person
 from procflow.sim.staff import Skill, StaffPool
 from procflow.sim.stats import Histogram, IntervalTally, TimeAverage
 from procflow.sim.streams import ItemStream, Stream, generator, item_uniforms, uniforms
@@ -57,15 +58,16 @@ class StageDraws:
         self.flag: Callable[[int, bool], float] = _never
         self.decide: Callable[[int, bool], float] = _never
         self.sample: Callable[[int, bool], float] = _never
+        work = rule if rule.novice is None else rule.novice  # new hires' figures too
         if rule.review is not None:
             self.detect = item_uniforms(seed, replication, f"detect:{name}")
             if rule.review.false_flag > 0:
                 self.flag = item_uniforms(seed, replication, f"flag:{name}")
-        if rule.error_rate > 0:
+        if rule.error_rate > 0 or work.error_rate > 0:
             self.error = item_uniforms(seed, replication, f"error:{name}")
         if rule.cumulative:
             self.route = item_uniforms(seed, replication, f"route:{name}")
-        if rule.decision is not None and any(0 < p < 1 for p in rule.decision):
+        if any(r.decision is not None and any(0 < p < 1 for p in r.decision) for r in (rule, work)):
             self.decide = item_uniforms(seed, replication, f"decide:{name}")
         if rule.sample:
             self.sample = item_uniforms(seed, replication, f"sample:{name}")
@@ -79,11 +81,12 @@ class PlannedStage:
     """One stage in the simulator: its rule, pool, streams and statistics."""
 
     __slots__ = (
-        "by_interval", "complete", "consensus", "defects_seen", "draws", "duration",
-        "escalate_after", "escalate_to", "escalated", "flags", "gold", "index", "join", "kind",
-        "labels", "leave", "lots", "name", "not_by", "patience", "pool", "priority", "queue",
-        "queued", "remembered", "rule", "same_person", "skill", "skill_from", "skip", "split",
-        "verdicts", "visits", "waits",
+        "accuracy_at", "by_interval", "by_tenure", "complete", "consensus", "defects_seen",
+        "draws", "duration", "escalate_after", "escalate_to", "escalated", "flags", "gold",
+        "index", "join", "kind", "labels", "leave", "lots", "marks", "name", "new_hire_at",
+        "not_by", "patience", "pool", "priority", "queue", "queued", "remembered", "rule",
+        "same_person", "sampled", "skill", "skill_from", "skip", "split", "verdicts", "visits",
+        "waits",
     )  # fmt: skip
 
     def __init__(
@@ -111,6 +114,12 @@ class PlannedStage:
         #: item may not take it here; and whether a rule reads who worked here
         self.not_by: tuple[int, ...] = ()
         self.remembered = False
+        #: the row positions a person taking a task here writes what a sample reads of its
+        #: worker into: ``new_hire`` (a pool with new hires) and ``annotator_accuracy`` (a
+        #: gold stage); -1: not written; ``marks``: either is (see sim.people.mark)
+        self.new_hire_at = -1
+        self.accuracy_at = -1
+        self.marks = False
         #: work here on an item is always done by the person who did it first (rework
         #: sent back with ``back_to: same_person``)
         self.same_person = False
@@ -134,7 +143,10 @@ class PlannedStage:
             self.kind = LOT
             self.leave = _inspected
         #: a sampling review: whether an item is picked, and the route of one that is not
+        self.sampled: Callable[..., bool] = rule.sampled
         self.skip: Callable[..., tuple[int, int]] = rule.skip
+        #: with new hires: [new hires' items seen, picked, the others' seen, picked]
+        self.by_tenure: list[int] | None = None
         self.priority: tuple[tuple[Predicate | None, int], ...] = rule.priority
         self.split = rule.split
         self.join = rule.join
@@ -193,11 +205,20 @@ class GoldTally:
         done = answers[0] if answers is not None else 0
         return done < self.rule.first or self.next() < self.rule.share
 
-    def answer(self, person: int) -> None:
-        """This person answered a gold task: right with the stage's accuracy."""
-        answers = self.answers.setdefault(person, [0, 0])
+    def answer(self, person: Person) -> None:
+        """This person answered a gold task: right with the stage's accuracy (a new hire's,
+        for a new hire)."""
+        answers = self.answers.setdefault(person.number, [0, 0])
         answers[0] += 1
-        answers[1] += self.right() < self.rule.accuracy
+        answers[1] += self.right() < self.rule.accuracy_of(person.new_hire)
+
+    def measured(self, person: int) -> float:
+        """The share of their gold tasks here this person got right so far (``1.0`` before
+        the first: see :data:`~procflow.model.tenure.UNMEASURED_ACCURACY`)."""
+        answers = self.answers.get(person)
+        if answers is None or answers[0] == 0:
+            return UNMEASURED_ACCURACY
+        return answers[1] / answers[0]
 
 
 class Plan:
@@ -248,6 +269,7 @@ class Plan:
                     self.stages[s].remembered = True
             for s in _same_person(flow, rule):
                 self.stages[s].same_person = self.stages[s].remembered = True
+        _mark_workers(flow, self.stages, named)
         #: items must remember who worked on them (``item.hands``)
         self.named = bool(named)
         self.attributes = flow.attributes
@@ -256,6 +278,22 @@ class Plan:
         self.entries = [entry for _, entry in flow.entries]
         #: each arriving item's due date (None: the process has no due dates)
         self.due = compile_due(process, flow.attributes, start)
+
+
+def _counting(rule: StageRule, counts: list[int], at: int) -> Callable[[Any, Any], bool]:
+    """:meth:`StageRule.sampled` that counts what the sample picks of new hires' work
+    (``counts``: new hires' items seen and picked, the others' seen and picked)."""
+    sampled = rule.sampled
+
+    def counting(item: Any, draws: Any) -> bool:
+        picked = sampled(item, draws)
+        if item.counted:
+            k = 0 if item.attrs[at] else 2
+            counts[k] += 1
+            counts[k + 1] += picked
+        return picked
+
+    return counting
 
 
 def _never_done(event: Any) -> None:
@@ -276,7 +314,32 @@ def people_pools(flow: Flow) -> frozenset[str]:
     }
     returned = {flow.rules[s].pool for rule in flow.rules for s in _same_person(flow, rule)}
     gold = {rule.pool for rule in flow.rules if rule.gold is not None}
-    return frozenset(p for p in separated | returned | gold if p is not None)
+    named = separated | returned | gold | _new_hire_pools(flow)
+    return frozenset(p for p in named if p is not None)
+
+
+def _new_hire_pools(flow: Flow) -> set[str]:
+    """The pools with new hires, when something reads ``new_hire`` (none otherwise)."""
+    if NEW_HIRE not in flow.attributes:
+        return set()
+    return {name for name, r in flow.process.resources.items() if r.new_hires > 0}
+
+
+def _mark_workers(flow: Flow, stages: list[PlannedStage], named: frozenset[str]) -> None:
+    """The stages whose workers write ``new_hire`` and ``annotator_accuracy`` into the row."""
+    position = {name: k for k, name in enumerate(flow.attributes)}
+    new_hires = _new_hire_pools(flow)
+    for rule, stage in zip(flow.rules, stages, strict=True):
+        if new_hires and stage.kind == SAMPLED:
+            stage.by_tenure = [0, 0, 0, 0]
+            stage.sampled = _counting(rule, stage.by_tenure, position[NEW_HIRE])
+        if rule.pool not in named:
+            continue
+        if rule.pool in new_hires:
+            stage.new_hire_at = position[NEW_HIRE]
+        if rule.gold is not None and ANNOTATOR_ACCURACY in position:
+            stage.accuracy_at = position[ANNOTATOR_ACCURACY]
+        stage.marks = stage.new_hire_at >= 0 or stage.accuracy_at >= 0
 
 
 def _same_person(flow: Flow, rule: StageRule) -> tuple[int, ...]:

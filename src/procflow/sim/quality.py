@@ -51,7 +51,7 @@ def gold_answered(engine: Engine, event: Any) -> None:  # a simpy.Event; Any: it
     stage: PlannedStage
     counted: bool
     stage, person, counted = event.value
-    cast(GoldTally, stage.gold).answer(person.number)
+    cast(GoldTally, stage.gold).answer(person)
     engine._after_task(stage, person, counted, engine.env.now)
 
 
