@@ -76,7 +76,7 @@ def item_classes(flow: Flow, stream: int) -> list[ItemClass]:
     cuts = _cuts(conditions)
     skills = {flow.attributes[p] for p in skill_positions}
     if truth is not None:
-        predicates.append(lambda row: row[truth.at])
+        predicates.append(lambda row: row[truth.at])  # a class name, or violating
     kept = [*skill_positions, *by]  # values a class keeps: skills, and the breakdown's
 
     attempt = position.get(ATTEMPT, -1)
@@ -131,13 +131,12 @@ def _truthful(
     cuts (None: conditions compare attributes with each other, so a fixed sample)."""
     found: list[tuple[float, Row]] = []
     for weight, row in rows:
-        prevalence = truth.prevalence_of(row)
-        for positive, share in ((True, prevalence), (False, 1 - prevalence)):
+        for true_class, share in truth.shares_of(row):
             if share <= 0:
                 continue
             pieces: list[tuple[Scalar | None, float]] = [(None, 1.0)]
             if truth.score_at >= 0:
-                scores = truth.score_of(positive)
+                scores = truth.score_of(truth.violates(true_class))
                 pieces = list(_pieces(scores, score_cuts)) if score_cuts is not None else []
                 if score_cuts is None:
                     rng = np.random.default_rng(SAMPLE_SEED)
@@ -145,7 +144,7 @@ def _truthful(
                     pieces = [(float(v), 1 / SAMPLED_SCORES) for v in drawn]
             for value, part in pieces:
                 filled = list(row)
-                filled[truth.at] = positive
+                filled[truth.at] = true_class
                 if truth.score_at >= 0:
                     filled[truth.score_at] = value
                 found.append((weight * share * part, tuple(filled)))

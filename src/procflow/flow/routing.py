@@ -62,7 +62,7 @@ import bisect
 import itertools
 import math
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
@@ -96,8 +96,9 @@ SENT_BACK = (CAUGHT, FLAGGED)
 class ItemState(Protocol):
     """What :meth:`StageRule.leave` reads and changes of an item."""
 
-    #: the item carries a defect
-    defect: bool
+    #: the item carries a defect (with a truth: its wrong decision's number, see
+    #: :mod:`procflow.flow.truth`)
+    defect: int
     #: catches so far per bounded review (positions: :attr:`ReviewRule.slot`)
     attempts: list[int]
     #: its attribute values (positions: :attr:`Flow.attributes`)
@@ -178,7 +179,7 @@ class Outcome:
     """One way an item leaves a stage, with its probability (see :meth:`StageRule.outcomes`)."""
 
     target: int
-    defective: bool
+    defective: int
     attempts: tuple[int, ...]
     review: int
     probability: float
@@ -223,8 +224,9 @@ class StageRule:
     #: and the bounded reviews whose catches count in it (those whose loop holds the stage)
     attempt_at: int = -1
     attempt_slots: tuple[int, ...] = ()
-    #: (sensitivity, specificity) of the stage's decision, None when it does not decide
-    decision: tuple[float, float] | None = None
+    #: the stage's decision per true class (see :meth:`TruthRule.table`), None when it
+    #: does not decide
+    decision: Mapping[object, tuple[int, tuple[float, ...]]] | None = None
     #: the row position of the item's truth (-1: the process has none)
     truth_at: int = -1
     #: a review's sample plan: (predicate or None for always, rate); empty: every item
@@ -318,8 +320,10 @@ class StageRule:
         ):
             item.defect = True
         elif self.decision is not None:
-            right = self.decision[0] if item.attrs[self.truth_at] else self.decision[1]
-            item.defect = right < 1 and (right <= 0 or draws.decide(item.case, item.first) >= right)
+            code, cuts = self.decision[item.attrs[self.truth_at]]
+            if code < 0:  # a decision drawn by the matrix row of the item's class
+                code = bisect.bisect_right(cuts, draws.decide(item.case, item.first))
+            item.defect = code
         # step 5, the route: written here rather than in a method of its own, as it
         # runs for every item at every stage
         row = item.attrs
@@ -350,7 +354,7 @@ class StageRule:
         assert self.passing is not None
         return self.passing.depart(item, draws)[0], SKIPPED
 
-    def outcomes(self, defective: bool, attempts: tuple[int, ...], row: Row) -> list[Outcome]:
+    def outcomes(self, defective: int, attempts: tuple[int, ...], row: Row) -> list[Outcome]:
         """Every way an item in this state leaves the stage, with its probability.
 
         :meth:`leave` is piecewise constant in its uniform draws, so evaluating it
@@ -361,7 +365,7 @@ class StageRule:
         """
         if self.lots is not None:
             return self.lots.outcomes(defective, attempts, row)
-        found: dict[tuple[int, bool, tuple[int, ...], int], float] = defaultdict(float)
+        found: dict[tuple[int, int, tuple[int, ...], int], float] = defaultdict(float)
         if self.consensus is not None:
             for (good, bad), chance in self.consensus.finals().items():
                 for u_route, p_route in _regions(self.cumulative):
@@ -374,7 +378,7 @@ class StageRule:
         review = self.review
         right: tuple[float, ...] = ()
         if self.decision is not None:
-            right = (self.decision[0] if row[self.truth_at] else self.decision[1],)
+            right = self.decision[row[self.truth_at]][1]
         axes = (
             (review.detection_rate,) if review is not None else (),
             (review.false_flag,) if review is not None else (),
@@ -410,7 +414,7 @@ class _Probe:
 
     __slots__ = ("attempts", "attrs", "case", "defect", "first")
 
-    def __init__(self, defect: bool, attempts: list[int], attrs: Row) -> None:
+    def __init__(self, defect: int, attempts: list[int], attrs: Row) -> None:
         self.defect = defect
         self.attempts = attempts
         self.attrs = attrs
@@ -567,7 +571,7 @@ def compile_flow(process: Process) -> Flow:
             not_by=tuple(at(n) for n in stage.not_by or [])
             + ((i,) if stage.consensus is not None else ()),
             tasks=_tasks(consensus, gold),
-            decision=_decision(stage) if truth is not None else None,
+            decision=_decision(stage, truth) if truth is not None else None,
             truth_at=truth.at if truth is not None else -1,
             sample=tuple(
                 (rate.when.compile(positions) if rate.when is not None else None, clamp(rate.rate))
@@ -624,12 +628,16 @@ def _tasks(consensus: ConsensusRule | None, gold: GoldRule | None) -> float:
     return 1.0 + gold.per_task if gold is not None else 1.0
 
 
-def _decision(stage: Stage) -> tuple[float, float] | None:
-    """(sensitivity, specificity) of a stage that decides: ``remove`` is (1, 0), ``keep`` (0, 1)."""
+def _decision(stage: Stage, truth: TruthRule) -> dict[object, tuple[int, tuple[float, ...]]] | None:
+    """The decision of a stage that decides, by its confusion matrix (:meth:`TruthRule.table`):
+    ``decides`` is one column of 1s (keep: the first kept class; remove: the first other
+    one), a ``decision`` its own matrix (sensitivity and specificity: that of two classes)."""
+    violating = next((c for c in truth.classes if c not in truth.kept), truth.rest)
     if stage.decides is not None:
-        return (1.0, 0.0) if stage.decides == "remove" else (0.0, 1.0)
+        named = {"keep": truth.rest, "remove": violating}.get(stage.decides, stage.decides)
+        return truth.table({value: {named: 1.0} for value in truth.classes})
     if stage.decision is not None:
-        return clamp(stage.decision.sensitivity), clamp(stage.decision.specificity)
+        return truth.table(stage.decision.matrix(violating, truth.rest))
     return None
 
 

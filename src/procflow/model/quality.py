@@ -45,20 +45,50 @@ from procflow.model.fields import STRICT, LazyJsonSchema, Probability
 
 
 class Accuracy(BaseModel):
-    """How often a decision is right, per true class (a person's or a model's accuracy)."""
+    """How often a decision is right, per true class (a person's or a model's accuracy).
+
+    Two classes (violating or not): ``sensitivity`` and ``specificity``. More classes
+    (``truth.classes``): a ``confusion`` matrix, per true class the shares of decisions
+    by class (each row adds up to 1): ``{hate: {hate: 0.85, spam: 0.05, benign: 0.10}}``.
+    """
 
     model_config = STRICT
-    sensitivity: Probability = Field(
-        description="The share of violating items it removes, from 0 to 1 (the others stay up)."
+    sensitivity: Probability | None = Field(
+        default=None,
+        description="The share of violating items it removes, from 0 to 1 (the others stay up).",
     )
-    specificity: Probability = Field(
+    specificity: Probability | None = Field(
+        default=None,
         description="The share of benign items it keeps up, from 0 to 1 (the others are "
-        "removed wrongly)."
+        "removed wrongly).",
+    )
+    confusion: dict[str, dict[str, float]] | None = Field(
+        default=None,
+        description="With truth.classes: per true class, the share of its items decided as "
+        "each class (a row adds up to 1): {hate: {hate: 0.85, benign: 0.15}, ...}.",
     )
 
-    def right(self, positive: bool) -> float:
-        """The chance a decision on an item of this class is right."""
-        return self.sensitivity if positive else self.specificity
+    @model_validator(mode="after")
+    def _one_form(self) -> Accuracy:
+        pair = (self.sensitivity is None, self.specificity is None)
+        if (self.confusion is None) != (pair == (False, False)) or pair[0] != pair[1]:
+            raise PydanticCustomError(
+                "accuracy", "give sensitivity and specificity ({{sensitivity: 0.92, "
+                "specificity: 0.98}}), or a confusion matrix with truth.classes "
+                "({{confusion: {{hate: {{hate: 0.9, benign: 0.1}}, ...}}}}), not both", {},
+            )  # fmt: skip
+        return self
+
+    def matrix(self, violating: object, benign: object) -> dict[object, dict[object, float]]:
+        """The confusion matrix (true class -> decided class -> share); sensitivity and
+        specificity are the matrix of the two classes ``violating`` and ``benign``."""
+        if self.confusion is not None:
+            return {t: {d: share for d, share in row.items()} for t, row in self.confusion.items()}
+        sensitivity, specificity = self.sensitivity or 0.0, self.specificity or 0.0
+        return {
+            violating: {violating: sensitivity, benign: 1 - sensitivity},
+            benign: {benign: specificity, violating: 1 - specificity},
+        }
 
 
 class Prevalence(BaseModel):
@@ -68,7 +98,10 @@ class Prevalence(BaseModel):
     when: Condition | None = Field(
         default=None, description="The items this share applies to; without it, all the rest."
     )
-    prevalence: Probability = Field(description="The share of them that violate, from 0 to 1.")
+    prevalence: Probability | dict[str, Probability] = Field(
+        description="The share of them that violate, from 0 to 1; with truth.classes, the "
+        "share of each class ({hate: 0.02, spam: 0.05}: the keep class has the rest)."
+    )
 
 
 class Rate(BaseModel):
@@ -81,11 +114,13 @@ class Rate(BaseModel):
     rate: Probability = Field(description="The share of them reviewed, from 0 to 1.")
 
 
-def _rules(key: str) -> Any:
-    """A bare number is one rule for every item: ``0.2`` -> ``[{key: 0.2}]``."""
+def _rules(key: str, shares: bool = False) -> Any:
+    """A bare number is one rule for every item: ``0.2`` -> ``[{key: 0.2}]``; with
+    ``shares``, so are bare shares by class: ``{hate: 0.02}`` -> ``[{key: {hate: 0.02}}]``."""
 
     def accept(value: Any) -> Any:
-        if isinstance(value, int | float | str) and not isinstance(value, bool):
+        bare = (int, float, str, dict) if shares else (int, float, str)
+        if isinstance(value, bare) and not isinstance(value, bool):
             return [{key: value}]
         if isinstance(value, list):
             return value
@@ -99,10 +134,12 @@ def _rules(key: str) -> Any:
     return accept
 
 
-def _rules_schema(model: type[BaseModel], key: str) -> dict[str, Any]:
+def _rules_schema(model: type[BaseModel], key: str, shares: bool = False) -> dict[str, Any]:
+    by_class = [{"type": "object", "additionalProperties": {"type": "number"}}] if shares else []
     return {
         "anyOf": [
             {"type": "number", "minimum": 0, "maximum": 1},
+            *by_class,
             {"type": "array", "items": model.model_json_schema(by_alias=True)},
         ],
         "description": f"A share for every item, or rules [{{when: ..., {key}: 1.0}}, "
@@ -113,8 +150,8 @@ def _rules_schema(model: type[BaseModel], key: str) -> dict[str, Any]:
 #: Prevalence rules, the first that holds wins (a bare share: one for every item).
 PrevalenceRules = Annotated[
     list[Prevalence],
-    BeforeValidator(_rules("prevalence")),
-    LazyJsonSchema(lambda: _rules_schema(Prevalence, "prevalence")),
+    BeforeValidator(_rules("prevalence", shares=True)),
+    LazyJsonSchema(lambda: _rules_schema(Prevalence, "prevalence", shares=True)),
 ]
 #: A review's sampling plan, the first rule that holds wins (a bare rate: one for every item).
 SamplePlan = Annotated[
@@ -222,8 +259,20 @@ class Truth(BaseModel):
         min_length=1,
         description="The attribute that holds it (true or false), readable in conditions.",
     )
+    classes: list[str] | None = Field(
+        default=None,
+        min_length=2,
+        description="More than two classes: the policy classes an item can truly be, such as "
+        "[hate, spam, nudity, benign]; the attribute then holds the class name.",
+    )
+    keep: str | list[str] | None = Field(
+        default=None,
+        description="With classes: the class (or a list of classes) whose items stay up, such "
+        "as benign; the first takes the share the prevalence leaves.",
+    )
     prevalence: PrevalenceRules = Field(
-        description="The share of violating items: 0.06, or rules by condition."
+        description="The share of violating items: 0.06, or rules by condition; with classes, "
+        "the share of each class ({hate: 0.02, spam: 0.05}) or rules of them."
     )
     score: Score | None = Field(
         default=None, description="A model's score of each item, by its true class."
@@ -247,6 +296,16 @@ class Truth(BaseModel):
                 {"name": repr(self.attribute)},
             )  # fmt: skip
         return self
+
+    def values(self) -> tuple[object, ...]:
+        """The values the truth attribute takes: the classes, or True (violating) and False."""
+        return tuple(self.classes) if self.classes is not None else (True, False)
+
+    def kept(self) -> tuple[object, ...]:
+        """The values whose items stay up: the keep classes (False: not violating)."""
+        if self.classes is None:
+            return (False,)
+        return (self.keep,) if isinstance(self.keep, str) else tuple(self.keep or ())
 
     def attributes(self) -> tuple[str, ...]:
         """The attributes it gives every item: the truth, and the score if any."""

@@ -87,11 +87,10 @@ def _with_truth(
 
     def draw_with_truth() -> tuple[Any, ...]:
         row = draw()
-        u = chance()
+        value = truth.class_of(row, chance())
         if scores is None:
-            return truth.complete(row, u, None)
-        positive = u < truth.prevalence_of(row)
-        return truth.complete(row, u, float(scores[positive]()))
+            return truth.complete(row, value, None)
+        return truth.complete(row, value, float(scores[truth.violates(value)]()))
 
     return draw_with_truth
 

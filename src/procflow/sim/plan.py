@@ -65,7 +65,7 @@ class StageDraws:
             self.error = item_uniforms(seed, replication, f"error:{name}")
         if rule.cumulative:
             self.route = item_uniforms(seed, replication, f"route:{name}")
-        if rule.decision is not None and any(0 < p < 1 for p in rule.decision):
+        if rule.decision is not None and any(code < 0 for code, _ in rule.decision.values()):
             self.decide = item_uniforms(seed, replication, f"decide:{name}")
         if rule.sample:
             self.sample = item_uniforms(seed, replication, f"sample:{name}")
