@@ -23,7 +23,7 @@ decided on yet stays up (:meth:`TruthRule.undecided_wrong`).
 from __future__ import annotations
 
 import itertools
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -141,6 +141,7 @@ class TruthRule:
                 found[value] = (drawn[0] if drawn else 0, ())
             else:
                 found[value] = (-1, tuple(itertools.accumulate(shares[:-1])))
+        found[None] = found[self.rest]  # an item of a snapshot, its truth unknown: kept class
         return found
 
 
@@ -152,14 +153,18 @@ def compile_truth(process: Process, positions: Mapping[str, int]) -> TruthRule |
     classes = truth.values()
     kept = tuple(v for v in truth.kept() if v in classes) or classes[-1:]
     rules = tuple(
-        (rule.when.compile(positions) if rule.when is not None else None, _cumulative(rule))
+        (
+            rule.when.compile(positions) if rule.when is not None else None,
+            _cumulative(rule, classes),
+        )
         for rule in truth.prevalence
     )
     score = truth.score
-    order = {
+    order: dict[object, tuple[object, ...]] = {
         value: (value, *(k for k in kept if k != value), *(c for c in classes if c not in kept))
         for value in classes
     }
+    order[None] = order[kept[0]]  # see :meth:`TruthRule.table`
     return TruthRule(
         at=positions[truth.attribute],
         prevalence=rules,
@@ -168,15 +173,16 @@ def compile_truth(process: Process, positions: Mapping[str, int]) -> TruthRule |
         negative=score.negative if score is not None else None,
         by_at=positions.get(truth.by, -1) if truth.by is not None else -1,
         classes=classes,
-        kept=frozenset(kept),
+        kept=frozenset((*kept, None)),  # a snapshot's item, its truth unknown: kept
         rest=kept[0],
         order={value: tuple(dict.fromkeys(o)) for value, o in order.items()},
         undecided={value: tuple(dict.fromkeys(o)).index(kept[0]) for value, o in order.items()},
     )
 
 
-def _cumulative(rule: Prevalence) -> tuple[tuple[object, float], ...]:
-    """A prevalence rule as (class, cumulative share): a bare share is that of True."""
+def _cumulative(rule: Prevalence, classes: Sequence[object]) -> tuple[tuple[object, float], ...]:
+    """A prevalence rule as (class, cumulative share): a bare share is that of True. Shares
+    of classes the truth does not have are left out (lint reports them, PF219)."""
     given = rule.prevalence
     shares: dict[object, float] = (
         {value: share for value, share in given.items()}
@@ -186,6 +192,8 @@ def _cumulative(rule: Prevalence) -> tuple[tuple[object, float], ...]:
     found: list[tuple[object, float]] = []
     total = 0.0
     for value, share in shares.items():
+        if value not in classes:
+            continue
         total += clamp(share)
         found.append((value, total))
     return tuple(found)
