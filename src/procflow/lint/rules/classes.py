@@ -142,8 +142,8 @@ class UnknownClass(Rule):
                     yield self._unknown(ctx, (*base, true), true, f"{name!r}", classes)
                 for decided in row:
                     if decided not in classes:
-                        path = (*base, true, decided)
-                        yield self._unknown(ctx, path, decided, f"{name!r}", classes)
+                        cell = (*base, true, decided)
+                        yield self._unknown(ctx, cell, decided, f"{name!r}", classes)
             for missing in (c for c in classes if c not in confusion):
                 yield self.finding(
                     f"the confusion matrix of {name!r} has no row for the class {missing!r}",
