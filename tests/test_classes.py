@@ -105,7 +105,7 @@ def test_the_matrix_arithmetic() -> None:
     assert figures.recall["hate"] == pytest.approx(0.8)
     assert figures.precision["hate"] == pytest.approx(8 / 10)
     assert figures.precision["spam"] == pytest.approx(18 / 19)
-    assert figures.confusion["benign", "hate"] == pytest.approx(2 / 70)
+    assert figures.confusion["benign"]["hate"] == pytest.approx(2 / 70)
     assert math.isnan(confusion_figures({}, ("a", "b"), ("b",), 0.0).recall["a"])
 
 
@@ -150,7 +150,7 @@ def test_analysis_gives_the_closed_form_and_simulation_agrees() -> None:
     for t in CLASSES:
         for d in CLASSES:
             share = found[t, d] / PREVALENCE[t]
-            assert decisions.classes.confusion[t, d] == pytest.approx(share)
+            assert decisions.classes.confusion[t][d] == pytest.approx(share)
     kpis, delivered = _kpis()
     _within(kpis["false_negatives_per_1000"], negatives, delivered, 1000)
     _within(kpis["false_positives_per_1000"], positives, delivered, 1000)

@@ -55,8 +55,8 @@ class ClassFigures:
     #: that truly are it
     recall: dict[object, float]
     precision: dict[object, float]
-    #: (true class, decided class) -> the share of the true class's items decided so
-    confusion: dict[tuple[object, object], float]
+    #: true class -> decided class -> the share of the true class's items decided so
+    confusion: dict[object, dict[object, float]]
 
 
 def confusion_figures(
@@ -81,7 +81,7 @@ def confusion_figures(
         recall={c: ratio(counts.get((c, c), 0.0), rows[c]) for c in classes},
         precision={c: ratio(counts.get((c, c), 0.0), columns[c]) for c in classes},
         confusion={
-            (t, d): ratio(counts.get((t, d), 0.0), rows[t]) for t in classes for d in classes
+            t: {d: ratio(counts.get((t, d), 0.0), rows[t]) for d in classes} for t in classes
         },
     )
 

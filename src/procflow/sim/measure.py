@@ -416,7 +416,7 @@ def _class_kpis(cohort: Cohort, classes: Sequence[object], kept: Sequence[object
         k.put("classes.{name}.recall", figures.recall[value], str(value))
         k.put("classes.{name}.precision", figures.precision[value], str(value))
         for decided in classes:
-            share = figures.confusion[value, decided]
+            share = figures.confusion[value][decided]
             k.put("confusion.{name}.share", share, f"{value} as {decided}")
     return k
 
