@@ -14,6 +14,13 @@ violating items) that may depend on the item's other attributes::
         positive: {beta: {a: 8, b: 2}} # violating items score high...
         negative: {beta: {a: 2, b: 8}} # ...benign ones low
 
+With more classes than violating or not (hate, spam, nudity, benign), ``classes`` names
+them and ``keep`` the one (or ones) that stays up; the prevalence is then a share per
+class (``{hate: 0.02, spam: 0.05}``, the keep class has the rest), and a decision is a
+confusion matrix, per true class the shares of its items decided as each class
+(``decision: {confusion: {hate: {hate: 0.9, benign: 0.1}, ...}}``); two classes are
+the case ``sensitivity`` and ``specificity`` spell out.
+
 An item stays up unless a stage removes it. A stage **decides**: always
 (``decides: remove`` or ``keep``, an automatic action), or as a person does, right
 with a chance per class (``decision: {sensitivity: 0.92, specificity: 0.98}``: 92% of
@@ -169,10 +176,12 @@ class Score(BaseModel):
         default="score", min_length=1, description="The attribute name conditions read."
     )
     positive: Distribution = Field(
-        description="The scores of violating items, e.g. {beta: {a: 8, b: 2}}."
+        description="The scores of violating items (with classes: of every class not kept), "
+        "e.g. {beta: {a: 8, b: 2}}."
     )
     negative: Distribution = Field(
-        description="The scores of benign items, e.g. {beta: {a: 2, b: 8}}."
+        description="The scores of benign items (with classes: of the keep classes), e.g. "
+        "{beta: {a: 2, b: 8}}."
     )
 
     def of(self, positive: bool) -> Distribution:
@@ -257,7 +266,8 @@ class Truth(BaseModel):
     attribute: str = Field(
         default="violating",
         min_length=1,
-        description="The attribute that holds it (true or false), readable in conditions.",
+        description="The attribute that holds it (true or false; with classes, the class "
+        "name), readable in conditions.",
     )
     classes: list[str] | None = Field(
         default=None,
