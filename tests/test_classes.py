@@ -10,15 +10,20 @@ simulation within four binomial standard errors of its delivered items.
 
 from __future__ import annotations
 
+import json
 import math
+from pathlib import Path
 
 import pytest
 
-from models import load_text
+from models import PROCESSES, load_text, run
 from procflow.analysis import analyze
 from procflow.analysis.quality import confusion_figures
 from procflow.flow import compile_flow
 from procflow.model.settings import RunSettings
+from procflow.report.confusion import grid_of
+from procflow.results import Results
+from procflow.results.jsonio import from_json
 from procflow.sim.runner import run_replications, summarize_runs
 
 CLASSES = ("hate", "spam", "nudity", "benign")
@@ -205,3 +210,37 @@ def test_conditions_read_the_class() -> None:
     assert decisions.false_negatives_per_1000 == pytest.approx(1000 * 0.25)
     assert decisions.false_positives_per_1000 == 0
     assert decisions.classes.recall["hate"] == pytest.approx(1.0)
+
+
+def test_reports_show_the_confusion_of_the_final_decisions(tmp_path: Path) -> None:
+    """simulate's Markdown and JSON (read back for the HTML report), and analyze's JSON."""
+    example = str(PROCESSES / "multi_policy_moderation.yaml")
+    out = tmp_path / "results.json"
+    result = run(
+        "simulate", example, "-r", "2", "--horizon", "6 hours", "--warmup", "1 hour",
+        "--format", "json", "-o", str(out),
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    document = json.loads(out.read_text(encoding="utf-8"))
+    assert set(document["confusion"]) == {f"{t} as {d}" for t in CLASSES for d in CLASSES}
+    assert set(document["classes"]["hate"]) == {"recall", "precision"}
+    read = from_json(document)
+    assert isinstance(read, Results)
+    written = document["confusion"]["hate as hate"]["share"]["mean"]
+    assert grid_of(read.kpis)["hate"]["hate"] == written
+    html = tmp_path / "report.html"
+    assert run("report", str(out), "-o", str(html)).exit_code == 0
+    assert 'id="confusion"' in html.read_text(encoding="utf-8")
+    markdown = run(
+        "simulate", example, "-r", "2", "--horizon", "6 hours", "--warmup", "1 hour",
+        "--format", "markdown",
+    )  # fmt: skip
+    assert markdown.exit_code == 0
+    assert "| true class | decided hate | decided spam | decided nudity | decided benign |" in (
+        markdown.output
+    )
+    analysis = run("analyze", example, "--format", "json")
+    assert analysis.exit_code == 0
+    figures = json.loads(analysis.output)["quality"]["decisions"]["classes"]
+    assert math.fsum(figures["confusion"]["spam"].values()) == pytest.approx(1.0)
+    assert figures["wrong_reason_per_1000"] > 0
