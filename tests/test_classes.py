@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from models import PROCESSES, load_text, run
+from models import PROCESSES, load_text, run, write_process
 from procflow.analysis import analyze
 from procflow.analysis.quality import confusion_figures
 from procflow.flow import compile_flow
@@ -244,3 +244,31 @@ def test_reports_show_the_confusion_of_the_final_decisions(tmp_path: Path) -> No
     figures = json.loads(analysis.output)["quality"]["decisions"]["classes"]
     assert math.fsum(figures["confusion"]["spam"].values()) == pytest.approx(1.0)
     assert figures["wrong_reason_per_1000"] > 0
+
+
+def test_lint_knows_the_class_names(tmp_path: Path) -> None:
+    """A condition on a class the truth does not have is impossible (PF302, located)."""
+    path = write_process(
+        tmp_path,
+        """
+        process: p
+        arrivals: [{name: a, rate: 1 per minute}]
+        truth:
+          attribute: policy
+          classes: [hate, spam, benign]
+          keep: benign
+          prevalence: {hate: 0.2, spam: 0.1}
+        stages:
+          triage:
+            next:
+              - {to: remove_hate, when: policy == "hat"}
+              - to: keep
+          remove_hate: {decides: hate, next: e}
+          keep: {decides: keep, next: e}
+          e: {end: true}
+        """,
+    )
+    result = run("lint", str(path), "--format", "json")
+    assert result.exit_code == 1
+    found = [(f["code"], f["line"], f["column"]) for f in json.loads(result.output)["findings"]]
+    assert found == [("PF302", 12, 43)]  # the value "hat"

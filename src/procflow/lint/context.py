@@ -61,7 +61,7 @@ class LintContext:
         truth = self.process.truth
         if truth is not None:
             specs[truth.attribute] = AttributeSpec(
-                truth.attribute, "categorical", frozenset({True, False})
+                truth.attribute, "categorical", frozenset(truth.values())
             )
             if truth.score is not None:
                 scores = (truth.score.positive, truth.score.negative)
