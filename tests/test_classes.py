@@ -15,6 +15,7 @@ import math
 from pathlib import Path
 
 import pytest
+from scipy.special import betainc
 
 from models import PROCESSES, load_text, run, write_process
 from procflow.analysis import analyze
@@ -272,3 +273,51 @@ def test_lint_knows_the_class_names(tmp_path: Path) -> None:
     assert result.exit_code == 1
     found = [(f["code"], f["line"], f["column"]) for f in json.loads(result.output)["findings"]]
     assert found == [("PF302", 12, 43)]  # the value "hat"
+
+
+SCORED = """
+process: scored
+arrivals:
+  - name: reports
+    rate: 1200 per hour
+truth:
+  attribute: policy
+  classes: [hate, spam, benign]
+  keep: benign
+  prevalence: {hate: 0.05, spam: 0.15}
+  score:
+    positive: {beta: {a: 5, b: 2}}
+    negative: {beta: {a: 2, b: 5}}
+    classes:
+      spam: {beta: {a: 9, b: 1}}
+stages:
+  triage:
+    next:
+      - {to: auto_spam, when: score >= 0.5}
+      - to: auto_keep
+  auto_spam: {decides: spam, next: done}
+  auto_keep: {decides: keep, next: done}
+  done: {end: true}
+"""
+
+
+def test_a_score_per_class_routes_by_its_own_distribution() -> None:
+    """A threshold at 0.5 removes as spam: hate scores beta(5, 2) (the violating default),
+    spam beta(9, 1) of its own, benign beta(2, 5); each share from the CDF at 0.5."""
+    below = {"hate": betainc(5, 2, 0.5), "spam": betainc(9, 1, 0.5), "benign": betainc(2, 5, 0.5)}
+    negatives = 1000 * (0.05 * below["hate"] + 0.15 * below["spam"])
+    positives = 1000 * 0.80 * (1 - below["benign"])
+    wrong = 1000 * 0.05 * (1 - below["hate"])
+    decisions = analyze(load_text(SCORED)).quality.decisions  # type: ignore[union-attr]
+    assert decisions is not None and decisions.classes is not None
+    assert decisions.false_negatives_per_1000 == pytest.approx(negatives)
+    assert decisions.false_positives_per_1000 == pytest.approx(positives)
+    assert decisions.classes.wrong_reason_per_1000 == pytest.approx(wrong)
+    process = load_text(SCORED)
+    settings = RunSettings(horizon=12 * 60, warmup=60, replications=3, seed=2)
+    results = summarize_runs(process, settings, run_replications(process, settings))
+    kpis = {key: e.mean for key, e in results.kpis.items()}
+    delivered = kpis["throughput_per_hour"] * 11 * 3
+    _within(kpis["false_negatives_per_1000"], negatives, delivered, 1000)
+    _within(kpis["false_positives_per_1000"], positives, delivered, 1000)
+    _within(kpis["wrong_reason_per_1000"], wrong, delivered, 1000)

@@ -136,7 +136,7 @@ def _truthful(
                 continue
             pieces: list[tuple[Scalar | None, float]] = [(None, 1.0)]
             if truth.score_at >= 0:
-                scores = truth.score_of(truth.violates(true_class))
+                scores = truth.score_of(true_class)
                 pieces = list(_pieces(scores, score_cuts)) if score_cuts is not None else []
                 if score_cuts is None:
                     rng = np.random.default_rng(SAMPLE_SEED)

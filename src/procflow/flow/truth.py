@@ -51,10 +51,11 @@ class TruthRule:
     #: (predicate or None for always, ((class, cumulative share), ...)) rules, the first
     #: that holds wins; the rest of the items are of class :attr:`rest`
     prevalence: tuple[tuple[Predicate | None, tuple[tuple[object, float], ...]], ...]
-    #: the row position of the score (-1: none) and its distributions (violating, benign)
+    #: the row position of the score (-1: none), and per class its distribution's name and
+    #: the distribution (violating classes: positive, kept ones: negative, unless the
+    #: score gives the class one of its own)
     score_at: int
-    positive: Distribution | None
-    negative: Distribution | None
+    scores: Mapping[object, tuple[str, Distribution]]
     #: the row position of the attribute the false negatives and positives are broken down
     #: by (-1: none)
     by_at: int
@@ -109,11 +110,9 @@ class TruthRule:
         """Whether an item of this class violates (is not of a class that stays up)."""
         return value not in self.kept
 
-    def score_of(self, violating: bool) -> Distribution:
-        """The score distribution of violating or of kept items (with a score)."""
-        found = self.positive if violating else self.negative
-        assert found is not None
-        return found
+    def score_of(self, value: object) -> Distribution:
+        """The score distribution of the items of a class (with a score)."""
+        return self.scores[value][1]
 
     def decided(self, value: object, defect: int) -> object:
         """The class an item of true class ``value`` was decided as, by its defect number."""
@@ -169,8 +168,9 @@ def compile_truth(process: Process, positions: Mapping[str, int]) -> TruthRule |
         at=positions[truth.attribute],
         prevalence=rules,
         score_at=positions[score.attribute] if score is not None else -1,
-        positive=score.positive if score is not None else None,
-        negative=score.negative if score is not None else None,
+        scores={
+            value: score.of(value, value not in kept) for value in classes if score is not None
+        },
         by_at=positions.get(truth.by, -1) if truth.by is not None else -1,
         classes=classes,
         kept=frozenset((*kept, None)),  # a snapshot's item, its truth unknown: kept

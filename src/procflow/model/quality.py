@@ -184,9 +184,18 @@ class Score(BaseModel):
         "{beta: {a: 2, b: 8}}."
     )
 
-    def of(self, positive: bool) -> Distribution:
-        """The score distribution of one class."""
-        return self.positive if positive else self.negative
+    classes: dict[str, Distribution] | None = Field(
+        default=None,
+        description="With truth.classes: the scores of the items of some classes, such as "
+        "{spam: {beta: {a: 9, b: 1}}}; the others score as positive (violating) or negative "
+        "(kept).",
+    )
+
+    def of(self, value: object, violating: bool) -> tuple[str, Distribution]:
+        """(its name, the score distribution) of the items of one class."""
+        if self.classes is not None and isinstance(value, str) and value in self.classes:
+            return value, self.classes[value]
+        return ("positive", self.positive) if violating else ("negative", self.negative)
 
 
 class Gold(BaseModel):

@@ -67,7 +67,7 @@ class ConfusionRowNotOne(Rule):
 class UnknownClass(Rule):
     """A confusion matrix, prevalence or decision names a class the truth does not have.
 
-    With ``truth.classes``, every class a matrix, a prevalence or ``decides`` names
+    With ``truth.classes``, every class a matrix, a prevalence, a score or ``decides`` names
     must be one of them, and every class needs its row in each confusion matrix;
     ``decides: remove`` says no class (remove as which policy?). Without classes, a
     decision is ``sensitivity`` and ``specificity`` and a prevalence one share.
@@ -96,6 +96,10 @@ class UnknownClass(Rule):
             return
         classes = truth.classes
         yield from self._prevalences(ctx, truth)
+        for kind in (truth.score.classes or {}) if truth.score is not None else {}:
+            if classes is None or kind not in classes:
+                where = ("truth", "score", "classes", kind)
+                yield self._unknown(ctx, where, kind, "the score", classes or [])
         if classes is not None:
             for k, kept in enumerate(truth.kept()):
                 if kept not in classes:
@@ -188,7 +192,9 @@ class UnknownClass(Rule):
         return self.finding(
             f"{where} names the class {value!r}, which is not one of truth.classes",
             ctx.locate(path, key=True),
-            f"use one of {', '.join(classes)}, or add it to truth.classes",
+            f"use one of {', '.join(classes)}, or add it to truth.classes"
+            if classes
+            else "list the classes in truth.classes (and the keep class in truth.keep)",
             value=value,
         )
 
