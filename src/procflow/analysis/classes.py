@@ -14,8 +14,9 @@ when conditions compare two attributes with each other, or a skill is named by a
 numeric attribute, or the combinations exceed :data:`MAX_ENUMERATED_CLASSES`, are
 the shares estimated from a fixed sample (the same on every run).
 
-With a process ``truth``, every class is split once more, by whether its items
-violate (with the prevalence the class's attributes give) and, with a model score,
+With a process ``truth``, every class is split once more, by its items' true class
+(violating or not, or each of ``truth.classes``, with the prevalence the class's
+attributes give) and, with a model score,
 by the pieces of the score between the thresholds conditions compare it with, each
 piece's share from the score distribution of its class: so the traffic equations
 give exact false-negative and false-positive rates for thresholds on the score.

@@ -18,6 +18,13 @@ the violating items scored below it, the violating items' score CDF at ``t``. Bo
 follow from the traffic equations, exactly (the review's own outcomes, and classes of
 items cut at the thresholds: :mod:`procflow.analysis.classes`); what this module adds
 is the final decisions against the truth, and what each review measures.
+
+With ``truth.classes``, the delivered items' defects say which class each was
+decided as, so the traffic equations give the confusion of the final decisions
+exactly: per true class its prevalence times the matrices along its way, composed
+with the reviews' catches and the re-decisions of rework. :func:`confusion_figures`
+reads that confusion (the simulator's counts as well) into removals under the wrong
+policy and each class's recall and precision.
 """
 
 from __future__ import annotations

@@ -37,9 +37,10 @@ The order of events at a stage
    errors made at the review itself; a later review may. With a process ``truth``
    (see :mod:`procflow.flow.truth`), the defect is a wrong decision: a stage that
    decides (``decides``, or ``decision`` accuracy per class) gives the item its
-   decision anew, right with the chance of its true class (sensitivity for a
-   violating item, specificity for a benign one), and the item is defective exactly
-   when that decision is wrong.
+   decision anew, drawn from its confusion-matrix row for the item's true class
+   (with two classes: right with the sensitivity for a violating item, the
+   specificity for a benign one), and the item's defect is that decision: none when
+   it is right, else the number of the wrong class (:meth:`TruthRule.table`).
    At a **consensus** stage (``consensus``) the work is several labels by different
    people, and instead of steps 3 and 4 the labels settle the item
    (:mod:`procflow.flow.consensus`): labels that settle nothing send it to
