@@ -246,7 +246,8 @@ class Gold(BaseModel):
 
 
 class QualityTarget(BaseModel):
-    """The most false negatives and false positives per 1,000 items a plan may leave."""
+    """The most false negatives, false positives (and, with classes, removals for the wrong
+    reason) per 1,000 items a plan may leave."""
 
     model_config = STRICT
     false_negatives_per_1000: float | None = Field(
@@ -254,6 +255,12 @@ class QualityTarget(BaseModel):
     )
     false_positives_per_1000: float | None = Field(
         default=None, ge=0, description="At most this many wrongful removals per 1,000."
+    )
+    wrong_reason_per_1000: float | None = Field(
+        default=None,
+        ge=0,
+        description="With truth.classes: at most this many violating items removed under "
+        "the wrong policy per 1,000.",
     )
 
     def limits(self) -> list[tuple[str, float]]:
@@ -263,6 +270,7 @@ class QualityTarget(BaseModel):
             for key, value in (
                 ("false_negatives_per_1000", self.false_negatives_per_1000),
                 ("false_positives_per_1000", self.false_positives_per_1000),
+                ("wrong_reason_per_1000", self.wrong_reason_per_1000),
             )
             if value is not None
         ]
