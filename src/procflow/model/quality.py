@@ -277,7 +277,8 @@ class QualityTarget(BaseModel):
 
 
 class Truth(BaseModel):
-    """Whether each item really violates: drawn at arrival, with a model score if given."""
+    """Whether each item really violates, or which policy class it truly is (``classes``):
+    drawn at arrival, with a model score if given."""
 
     model_config = STRICT
     attribute: str = Field(
