@@ -129,7 +129,7 @@ class TruthRule:
         gets, or -1 and the cumulative shares of the defects to draw from).
 
         A row of one decision needs no draw; a class the matrix has no row for is decided
-        right (lint reports the gap, PF210).
+        right (lint reports the gap, PF219).
         """
         found: dict[object, tuple[int, tuple[float, ...]]] = {}
         for value in self.classes:
