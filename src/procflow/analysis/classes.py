@@ -14,8 +14,9 @@ when conditions compare two attributes with each other, or a skill is named by a
 numeric attribute, or the combinations exceed :data:`MAX_ENUMERATED_CLASSES`, are
 the shares estimated from a fixed sample (the same on every run).
 
-With a process ``truth``, every class is split once more, by whether its items
-violate (with the prevalence the class's attributes give) and, with a model score,
+With a process ``truth``, every class is split once more, by its items' true class
+(violating or not, or each of ``truth.classes``, with the prevalence the class's
+attributes give) and, with a model score,
 by the pieces of the score between the thresholds conditions compare it with, each
 piece's share from the score distribution of its class: so the traffic equations
 give exact false-negative and false-positive rates for thresholds on the score.
@@ -88,7 +89,7 @@ def item_classes(flow: Flow, stream: int) -> list[ItemClass]:
     cuts = _cuts(conditions)
     skills = {flow.attributes[p] for p in skill_positions}
     if truth is not None:
-        predicates.append(lambda row: row[truth.at])
+        predicates.append(lambda row: row[truth.at])  # a class name, or violating
     kept = [*skill_positions, *by]  # values a class keeps: skills, and the breakdown's
     if NEW_HIRE in position:
         kept.append(position[NEW_HIRE])  # the new hires' work has a rule of its own
@@ -146,13 +147,12 @@ def _truthful(
     cuts (None: conditions compare attributes with each other, so a fixed sample)."""
     found: list[tuple[float, Row]] = []
     for weight, row in rows:
-        prevalence = truth.prevalence_of(row)
-        for positive, share in ((True, prevalence), (False, 1 - prevalence)):
+        for true_class, share in truth.shares_of(row):
             if share <= 0:
                 continue
             pieces: list[tuple[Scalar | None, float]] = [(None, 1.0)]
             if truth.score_at >= 0:
-                scores = truth.score_of(positive)
+                scores = truth.score_of(true_class)
                 pieces = list(_pieces(scores, score_cuts)) if score_cuts is not None else []
                 if score_cuts is None:
                     rng = np.random.default_rng(SAMPLE_SEED)
@@ -160,7 +160,7 @@ def _truthful(
                     pieces = [(float(v), 1 / SAMPLED_SCORES) for v in drawn]
             for value, part in pieces:
                 filled = list(row)
-                filled[truth.at] = positive
+                filled[truth.at] = true_class
                 if truth.score_at >= 0:
                     filled[truth.score_at] = value
                 found.append((weight * share * part, tuple(filled)))

@@ -18,13 +18,20 @@ the violating items scored below it, the violating items' score CDF at ``t``. Bo
 follow from the traffic equations, exactly (the review's own outcomes, and classes of
 items cut at the thresholds: :mod:`procflow.analysis.classes`); what this module adds
 is the final decisions against the truth, and what each review measures.
+
+With ``truth.classes``, the delivered items' defects say which class each was
+decided as, so the traffic equations give the confusion of the final decisions
+exactly: per true class its prevalence times the matrices along its way, composed
+with the reviews' catches and the re-decisions of rework. :func:`confusion_figures`
+reads that confusion (the simulator's counts as well) into removals under the wrong
+policy and each class's recall and precision.
 """
 
 from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from procflow.analysis.classes import ItemClass
@@ -46,6 +53,47 @@ def rogan_gladen(observed: float, sensitivity: float, false_flag: float) -> floa
 
 
 @dataclass(frozen=True)
+class ClassFigures:
+    """The final decisions by class (with ``truth.classes``), from the confusion counts."""
+
+    #: violating items removed under another class's policy, per 1,000 delivered
+    wrong_reason_per_1000: float
+    #: per class: the share of its items decided as it, and of the items decided as it
+    #: that truly are it
+    recall: dict[object, float]
+    precision: dict[object, float]
+    #: true class -> decided class -> the share of the true class's items decided so
+    confusion: dict[object, dict[object, float]]
+
+
+def confusion_figures(
+    counts: Mapping[tuple[object, object], float],
+    classes: Sequence[object],
+    kept: Collection[object],
+    delivered: float,
+) -> ClassFigures:
+    """What the confusion of the final decisions says: ``counts`` of delivered items by
+    (true class, decided class), out of ``delivered`` (NaN where nothing was counted)."""
+
+    def ratio(count: float, of: float, scale: float = 1.0) -> float:
+        return scale * count / of if of > 0 else math.nan
+
+    rows = {t: math.fsum(counts.get((t, d), 0.0) for d in classes) for t in classes}
+    columns = {d: math.fsum(counts.get((t, d), 0.0) for t in classes) for d in classes}
+    wrong = math.fsum(
+        n for (t, d), n in counts.items() if t != d and t not in kept and d not in kept
+    )
+    return ClassFigures(
+        wrong_reason_per_1000=ratio(wrong, delivered, 1000),
+        recall={c: ratio(counts.get((c, c), 0.0), rows[c]) for c in classes},
+        precision={c: ratio(counts.get((c, c), 0.0), columns[c]) for c in classes},
+        confusion={
+            t: {d: ratio(counts.get((t, d), 0.0), rows[t]) for d in classes} for t in classes
+        },
+    )
+
+
+@dataclass(frozen=True)
 class Decisions:
     """The final decisions routing alone gives, against the truth (per delivered item)."""
 
@@ -56,6 +104,8 @@ class Decisions:
     recall: float  #: share of violating items removed
     #: per value of ``truth.by``: (false negatives, false positives) per 1,000 of its items
     by: dict[str, tuple[float, float]] = field(default_factory=dict)
+    #: with ``truth.classes``: the final decisions by class
+    classes: ClassFigures | None = None
 
 
 @dataclass(frozen=True)
@@ -73,21 +123,31 @@ def decisions(
     weights: Sequence[float],
     tallies: Sequence[Tally],
 ) -> Decisions:
-    """The expected final decisions, from each class's tally (its truth is in its row)."""
+    """The expected final decisions, from each class's tally (its truth is in its row, its
+    wrong decisions are the defects it is delivered with: :meth:`TruthRule.decided`)."""
     delivered = positives = wrong_up = wrong_down = 0.0
     by: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0])
+    counts: dict[tuple[object, object], float] = defaultdict(float)
     for item_class, weight, tally in zip(classes, weights, tallies, strict=True):
-        positive = bool(item_class.row[truth.at])
+        true = item_class.row[truth.at]
+        positive = truth.violates(true)
         share = weight * tally.delivered
-        wrong = weight * tally.delivered_defective
         delivered += share
         positives += share if positive else 0.0
-        wrong_up += wrong if positive else 0.0
-        wrong_down += 0.0 if positive else wrong
+        counts[true, true] += share
+        for defect, count in tally.delivered_by.items():
+            decided = truth.decided(true, defect)
+            wrong = weight * count
+            counts[true, true] -= wrong
+            counts[true, decided] += wrong
+            missed = positive and not truth.violates(decided)
+            wrongly_removed = not positive and truth.violates(decided)
+            wrong_up += wrong if missed else 0.0
+            wrong_down += wrong if wrongly_removed else 0.0
+            if truth.by_at >= 0 and (missed or wrongly_removed):
+                by[str(item_class.row[truth.by_at])][1 if missed else 2] += wrong
         if truth.by_at >= 0:
-            tally_by = by[str(item_class.row[truth.by_at])]
-            tally_by[0] += share
-            tally_by[1 if positive else 2] += wrong
+            by[str(item_class.row[truth.by_at])][0] += share
     removed = positives - wrong_up + wrong_down
 
     def ratio(count: float, of: float, scale: float = 1.0) -> float:
@@ -103,6 +163,9 @@ def decisions(
             value: (ratio(fn, count, 1000), ratio(fp, count, 1000))
             for value, (count, fn, fp) in sorted(by.items())
         },
+        classes=(
+            confusion_figures(counts, truth.classes, truth.kept, delivered) if truth.many else None
+        ),
     )
 
 

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from procflow.analysis.classes import ItemClass, new_hire_pool
 from procflow.analysis.traffic import Tally
 from procflow.flow.routing import Flow, StageRule
+from procflow.flow.truth import right_share
 from procflow.model.tenure import NEW_HIRE
 
 
@@ -148,5 +149,5 @@ def _group(
 def _defect_rate(rule: StageRule, row: tuple[object, ...]) -> float:
     """The chance that this rule's work on an item of this class leaves it defective."""
     if rule.decision is not None:
-        return 1 - (rule.decision[0] if row[rule.truth_at] else rule.decision[1])
+        return 1 - right_share(rule.decision[row[rule.truth_at]])
     return rule.error_rate

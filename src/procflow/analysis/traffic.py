@@ -46,7 +46,7 @@ from procflow.flow.routing import (
 )
 
 #: (stage, carries a defect, catches per bounded review; 0 for a review left behind for good)
-State = tuple[int, bool, tuple[int, ...]]
+State = tuple[int, int, tuple[int, ...]]
 #: Expected visits above this mean items (almost) never leave a loop.
 MAX_VISITS = 1e6
 #: The largest chain solved (states); beyond it the analysis gives up.
@@ -98,6 +98,9 @@ class Tally:
     defects_seen: dict[int, float] = field(default_factory=lambda: defaultdict(float))
     delivered: float = 0.0
     delivered_defective: float = 0.0
+    #: items delivered with each defect (with a truth: per wrong decision, see
+    #: :mod:`procflow.flow.truth`)
+    delivered_by: dict[int, float] = field(default_factory=lambda: defaultdict(float))
     #: items sent to a stage that does not exist, or with nowhere to go
     lost: float = 0.0
     #: expected time from arrival to the end (with the per-visit times given)
@@ -114,6 +117,7 @@ class Tally:
             (self.flagged, other.flagged),
             (self.flags, other.flags),
             (self.defects_seen, other.defects_seen),
+            (self.delivered_by, other.delivered_by),
         ):
             for k, v in theirs.items():
                 mine[k] += weight * v
@@ -144,7 +148,7 @@ class Chain:
     def start(self, stage: int) -> Tally:
         """The tally of an item entering at ``stage``."""
         truth = self.flow.truth
-        wrong = truth is not None and truth.undecided_wrong(self.row)
+        wrong = truth.undecided_wrong(self.row) if truth is not None else 0
         state: State = (stage, wrong, (0,) * self.flow.bounded)
         tally, _ = self._solve({state: 1.0}, NOWHERE)
         return tally
@@ -176,7 +180,7 @@ class Chain:
             moves.append((nxt, stay * o.probability, o.review))
         return moves
 
-    def _state(self, stage: int, defective: bool, attempts: tuple[int, ...]) -> State:
+    def _state(self, stage: int, defective: int, attempts: tuple[int, ...]) -> State:
         """The state of an item arriving at ``stage``, forgetting counters it cannot read again."""
         keep = self.flow.returning[stage]
         return stage, defective, tuple(a if k else 0 for a, k in zip(attempts, keep, strict=True))
@@ -283,6 +287,7 @@ class Chain:
                     tally.delivered += v[i]
                     if order[i][1]:
                         tally.delivered_defective += v[i]
+                        tally.delivered_by[order[i][1]] += v[i]
                 elif kind == "lost":
                     tally.lost += v[i] * p
                 elif target is not None:

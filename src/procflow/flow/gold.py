@@ -55,7 +55,11 @@ def accuracy(stage: Stage, truth: bool, new_hire: bool = False) -> float:
     work = stage.new_hires if new_hire else None
     if truth and stage.decision is not None:
         decision = work.decision if work is not None and work.decision else stage.decision
-        return clamp(share * decision.sensitivity + (1 - share) * decision.specificity)
+        if decision.confusion is not None:  # gold tasks of every class alike
+            rows = decision.confusion
+            return clamp(sum(row.get(t, 0.0) for t, row in rows.items()) / max(len(rows), 1))
+        right = share * (decision.sensitivity or 0.0)
+        return clamp(right + (1 - share) * (decision.specificity or 0.0))
     if truth and stage.decides is not None:
         return clamp(share if stage.decides == "remove" else 1 - share)
     error_rate = work.error_rate if work is not None else None

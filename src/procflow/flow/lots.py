@@ -97,7 +97,7 @@ class LotRule:
         rest = (1 - share) * (1 - self.acceptance(self.sample)) if self.inspect_rejected else 0.0
         return share + rest
 
-    def outcomes(self, defective: bool, attempts: tuple[int, ...], row: Row) -> list[Outcome]:
+    def outcomes(self, defective: int, attempts: tuple[int, ...], row: Row) -> list[Outcome]:
         """How an item leaves, for the analysis, given the ``incoming`` defect rate.
 
         An item is in the sample with chance n/N; a sampled defect is caught with

@@ -37,11 +37,12 @@ The order of events at a stage
    errors made at the review itself; a later review may. With a process ``truth``
    (see :mod:`procflow.flow.truth`), the defect is a wrong decision: a stage that
    decides (``decides``, or ``decision`` accuracy per class) gives the item its
-   decision anew, right with the chance of its true class (sensitivity for a
-   violating item, specificity for a benign one), and the item is defective exactly
-   when that decision is wrong. Work a new hire did (the row's ``new_hire``, see
-   :mod:`procflow.model.tenure`) takes the error rate and decision of the stage's
-   ``new_hires`` (:attr:`StageRule.novice`).
+   decision anew, drawn from its confusion-matrix row for the item's true class
+   (with two classes: right with the sensitivity for a violating item, the
+   specificity for a benign one), and the item's defect is that decision: none when
+   it is right, else the number of the wrong class (:meth:`TruthRule.table`). Work a
+   new hire did (the row's ``new_hire``, see :mod:`procflow.model.tenure`) takes the
+   error rate and decision of the stage's ``new_hires`` (:attr:`StageRule.novice`).
    At a **consensus** stage (``consensus``) the work is several labels by different
    people, and instead of steps 3 and 4 the labels settle the item
    (:mod:`procflow.flow.consensus`): labels that settle nothing send it to
@@ -64,7 +65,7 @@ import bisect
 import itertools
 import math
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
@@ -79,6 +80,7 @@ from procflow.flow.truth import TruthRule, clamp, compile_truth
 from procflow.model.distributions import Distribution
 from procflow.model.lots import ByAttribute
 from procflow.model.process import ATTEMPT, Process, Stage, StageKind
+from procflow.model.quality import Accuracy
 from procflow.model.tenure import NEW_HIRE
 
 #: An item's attribute values, positioned by :attr:`Flow.attributes`.
@@ -99,8 +101,9 @@ SENT_BACK = (CAUGHT, FLAGGED)
 class ItemState(Protocol):
     """What :meth:`StageRule.leave` reads and changes of an item."""
 
-    #: the item carries a defect
-    defect: bool
+    #: the item carries a defect (with a truth: its wrong decision's number, see
+    #: :mod:`procflow.flow.truth`)
+    defect: int
     #: catches so far per bounded review (positions: :attr:`ReviewRule.slot`)
     attempts: list[int]
     #: its attribute values (positions: :attr:`Flow.attributes`)
@@ -181,7 +184,7 @@ class Outcome:
     """One way an item leaves a stage, with its probability (see :meth:`StageRule.outcomes`)."""
 
     target: int
-    defective: bool
+    defective: int
     attempts: tuple[int, ...]
     review: int
     probability: float
@@ -226,8 +229,9 @@ class StageRule:
     #: and the bounded reviews whose catches count in it (those whose loop holds the stage)
     attempt_at: int = -1
     attempt_slots: tuple[int, ...] = ()
-    #: (sensitivity, specificity) of the stage's decision, None when it does not decide
-    decision: tuple[float, float] | None = None
+    #: the stage's decision per true class (see :meth:`TruthRule.table`), None when it
+    #: does not decide
+    decision: Mapping[object, tuple[int, tuple[float, ...]]] | None = None
     #: the row position of the item's truth (-1: the process has none)
     truth_at: int = -1
     #: a review's sample plan: (predicate or None for always, rate); empty: every item
@@ -336,8 +340,10 @@ class StageRule:
         ):
             item.defect = True
         elif self.decision is not None:
-            right = self.decision[0] if item.attrs[self.truth_at] else self.decision[1]
-            item.defect = right < 1 and (right <= 0 or draws.decide(item.case, item.first) >= right)
+            code, cuts = self.decision[item.attrs[self.truth_at]]
+            if code < 0:  # a decision drawn by the matrix row of the item's class
+                code = bisect.bisect_right(cuts, draws.decide(item.case, item.first))
+            item.defect = code
         # step 5, the route: written here rather than in a method of its own, as it
         # runs for every item at every stage
         row = item.attrs
@@ -368,7 +374,7 @@ class StageRule:
         assert self.passing is not None
         return self.passing.depart(item, draws)[0], SKIPPED
 
-    def outcomes(self, defective: bool, attempts: tuple[int, ...], row: Row) -> list[Outcome]:
+    def outcomes(self, defective: int, attempts: tuple[int, ...], row: Row) -> list[Outcome]:
         """Every way an item in this state leaves the stage, with its probability.
 
         :meth:`leave` is piecewise constant in its uniform draws, so evaluating it
@@ -381,7 +387,7 @@ class StageRule:
             return self.lots.outcomes(defective, attempts, row)
         if self.novice is not None and row[self.new_hire_at]:
             return self.novice.outcomes(defective, attempts, row)
-        found: dict[tuple[int, bool, tuple[int, ...], int], float] = defaultdict(float)
+        found: dict[tuple[int, int, tuple[int, ...], int], float] = defaultdict(float)
         if self.consensus is not None:
             for (good, bad), chance in self.consensus.finals().items():
                 for u_route, p_route in _regions(self.cumulative):
@@ -394,7 +400,7 @@ class StageRule:
         review = self.review
         right: tuple[float, ...] = ()
         if self.decision is not None:
-            right = (self.decision[0] if row[self.truth_at] else self.decision[1],)
+            right = self.decision[row[self.truth_at]][1]
         axes = (
             (review.detection_rate,) if review is not None else (),
             (review.false_flag,) if review is not None else (),
@@ -430,7 +436,7 @@ class _Probe:
 
     __slots__ = ("attempts", "attrs", "case", "defect", "first")
 
-    def __init__(self, defect: bool, attempts: list[int], attrs: Row) -> None:
+    def __init__(self, defect: int, attempts: list[int], attrs: Row) -> None:
         self.defect = defect
         self.attempts = attempts
         self.attrs = attrs
@@ -589,7 +595,7 @@ def compile_flow(process: Process) -> Flow:
             not_by=tuple(at(n) for n in stage.not_by or [])
             + ((i,) if stage.consensus is not None else ()),
             tasks=_tasks(consensus, gold),
-            decision=_decision(stage) if truth is not None else None,
+            decision=_decision(stage, truth) if truth is not None else None,
             truth_at=truth.at if truth is not None else -1,
             sample=tuple(
                 (rate.when.compile(positions) if rate.when is not None else None, clamp(rate.rate))
@@ -626,7 +632,7 @@ def compile_flow(process: Process) -> Flow:
         for rule in rules
     ]
     if NEW_HIRE in positions:
-        rules = [_with_novice(rule, process.stages[rule.name], positions) for rule in rules]
+        rules = [_with_novice(rule, process.stages[rule.name], positions, truth) for rule in rules]
     return Flow(
         process,
         build_graph(process),
@@ -640,14 +646,16 @@ def compile_flow(process: Process) -> Flow:
     )
 
 
-def _with_novice(rule: StageRule, stage: Stage, positions: dict[str, int]) -> StageRule:
+def _with_novice(
+    rule: StageRule, stage: Stage, positions: dict[str, int], truth: TruthRule | None
+) -> StageRule:
     """The rule with its new hires' own (``new_hires`` on the stage), when they differ."""
     work = stage.new_hires
     if work is None or rule.consensus is not None:
         return rule
     decision = rule.decision
-    if work.decision is not None and decision is not None:
-        decision = clamp(work.decision.sensitivity), clamp(work.decision.specificity)
+    if work.decision is not None and decision is not None and truth is not None:
+        decision = _judged(work.decision, truth)
     error_rate = rule.error_rate if work.error_rate is None else clamp(work.error_rate)
     novice = replace(rule, error_rate=error_rate, decision=decision)
     return replace(rule, novice=novice, new_hire_at=positions[NEW_HIRE])
@@ -661,13 +669,26 @@ def _tasks(consensus: ConsensusRule | None, gold: GoldRule | None) -> float:
     return 1.0 + gold.per_task if gold is not None else 1.0
 
 
-def _decision(stage: Stage) -> tuple[float, float] | None:
-    """(sensitivity, specificity) of a stage that decides: ``remove`` is (1, 0), ``keep`` (0, 1)."""
+def _decision(stage: Stage, truth: TruthRule) -> dict[object, tuple[int, tuple[float, ...]]] | None:
+    """The decision of a stage that decides, by its confusion matrix (:meth:`TruthRule.table`):
+    ``decides`` is one column of 1s (keep: the first kept class; remove: the first other
+    one), a ``decision`` its own matrix (sensitivity and specificity: that of two classes)."""
     if stage.decides is not None:
-        return (1.0, 0.0) if stage.decides == "remove" else (0.0, 1.0)
+        named = {"keep": truth.rest, "remove": _violating(truth)}.get(stage.decides, stage.decides)
+        return truth.table({value: {named: 1.0} for value in truth.classes})
     if stage.decision is not None:
-        return clamp(stage.decision.sensitivity), clamp(stage.decision.specificity)
+        return _judged(stage.decision, truth)
     return None
+
+
+def _judged(accuracy: Accuracy, truth: TruthRule) -> dict[object, tuple[int, tuple[float, ...]]]:
+    """The decision table of a person's or a model's accuracy (its confusion matrix)."""
+    return truth.table(accuracy.matrix(_violating(truth), truth.rest))
+
+
+def _violating(truth: TruthRule) -> object:
+    """The class ``remove`` and a sensitivity decide: the first one not kept."""
+    return next((c for c in truth.classes if c not in truth.kept), truth.rest)
 
 
 def returning(rules: Sequence[StageRule], slots: int) -> tuple[tuple[bool, ...], ...]:

@@ -65,10 +65,11 @@ class LintContext:
         truth = self.process.truth
         if truth is not None:
             specs[truth.attribute] = AttributeSpec(
-                truth.attribute, "categorical", frozenset({True, False})
+                truth.attribute, "categorical", frozenset(truth.values())
             )
             if truth.score is not None:
-                scores = (truth.score.positive, truth.score.negative)
+                given = truth.score.classes or {}
+                scores = (truth.score.positive, truth.score.negative, *given.values())
                 shares = all(s.kind == "beta" for s in scores)
                 specs[truth.score.attribute] = AttributeSpec(
                     truth.score.attribute,

@@ -22,6 +22,12 @@ from procflow.diagnostics.checks import LOAD_CHECKS
 from procflow.diagnostics.suggest import closest
 from procflow.lint.rule import Rule
 from procflow.lint.rules.capacity import HighUtilization, OverloadedPool, UnderstaffedHours
+from procflow.lint.rules.classes import (
+    ConfusionRowNotOne,
+    KeepClassMissing,
+    PrevalencesExceedOne,
+    UnknownClass,
+)
 from procflow.lint.rules.conditions import ImpossibleValue, TypeMismatch, UnknownAttribute
 from procflow.lint.rules.consensus import (
     AttemptNeverCounts,
@@ -98,6 +104,10 @@ RULES: tuple[type[Rule], ...] = (
     DecisionWithoutTruth,
     ShadowedBranch,
     TruthAttributes,
+    ConfusionRowNotOne,
+    UnknownClass,
+    KeepClassMissing,
+    PrevalencesExceedOne,
     UnknownAttribute,
     ImpossibleValue,
     TypeMismatch,

@@ -454,14 +454,17 @@ class Stage(BaseModel):
         description="Separation of duties: the work here is never done by the person who did "
         "the work at these stages (a stage name or a list).",
     )
-    decides: Literal["remove", "keep"] | None = Field(
+    decides: str | None = Field(
         default=None,
-        description="The decision this stage gives every item (with truth): remove or keep.",
+        min_length=1,
+        description="The decision this stage gives every item (with truth): remove or keep; "
+        "with truth.classes, keep or the class it removes items as (such as spam).",
     )
     decision: Accuracy | None = Field(
         default=None,
         description="The decision this stage gives each item (with truth), right with a "
-        "chance per class: {sensitivity: 0.92, specificity: 0.98}.",
+        "chance per class: {sensitivity: 0.92, specificity: 0.98}, or with truth.classes a "
+        "confusion matrix {confusion: {hate: {hate: 0.9, benign: 0.1}, ...}}.",
     )
     sample: SamplePlan | None = Field(
         default=None,

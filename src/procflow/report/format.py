@@ -52,9 +52,10 @@ def in_order(
     keys: Iterable[str], pools: Iterable[str] = (), stages: Iterable[str] = ()
 ) -> list[KpiValue]:
     """Every catalogue KPI among ``keys``, in the catalogue's order: the process's KPIs,
-    then each pool's, each stage's, each SLA's and each due-date value's (pools and
-    stages in the order given, then in the order first seen); keys the catalogue does
-    not define are left out."""
+    then each pool's, each stage's, each SLA's, each due-date value's, each ``truth.by``
+    value's, each class's and each confusion cell's (pools and stages in the order
+    given, then in the order first seen); keys the catalogue does not define are left
+    out."""
     have = {k: lookup(k) for k in keys if defines(k)}
     rows = sorted(
         (v for v in have.values() if v.kpi.family == "process"), key=lambda v: _POSITION[v.key]
@@ -65,6 +66,8 @@ def in_order(
         ("sla", ()),
         ("due", ()),
         ("decision", ()),
+        ("class", ()),
+        ("confusion", ()),
     ):
         kpis = [kpi for kpi in CATALOGUE if kpi.family == family]
         seen = [v.subject for v in have.values() if v.kpi.family == family]

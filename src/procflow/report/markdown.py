@@ -5,6 +5,7 @@ from __future__ import annotations
 from procflow.flow.graph import build_graph
 from procflow.model.process import Process
 from procflow.model.settings import AUTO_WARMUP_NOTE
+from procflow.report.confusion import grid_markdown, grid_of
 from procflow.report.diagram import to_mermaid
 from procflow.report.forecast import forecast_markdown
 from procflow.report.format import (
@@ -167,6 +168,9 @@ def results_markdown(results: Results, process: Process | None = None) -> str:
         kind = value.kpi.unit
         interval = format_interval(kind, e.low, e.high, unit)
         lines.append(f"| {value.label} | {format_value(kind, e.mean, unit)} | {interval} |")
+    grid = grid_markdown(grid_of(results.kpis))
+    if grid:
+        lines += ["", *grid]
     if results.slas:
         lines.append("")
         for sla in results.slas:

@@ -17,6 +17,7 @@ from procflow.analysis.acceptance import LotCurve
 from procflow.model.process import Process
 from procflow.model.quantities import convert, counted, three_digits
 from procflow.model.settings import AUTO_WARMUP_NOTE
+from procflow.report.confusion import Grid, grid_of, grid_rows
 from procflow.report.forecast import print_forecast
 from procflow.report.format import (
     change_word,
@@ -46,6 +47,15 @@ def _load_style(utilization: float) -> str:
     if utilization >= 0.85:
         return "yellow"
     return "green"
+
+
+def _grid_table(title: str, grid: Grid) -> Table:
+    """The confusion of the final decisions: a row per true class, a column per decision."""
+    headers, rows = grid_rows(grid)
+    table = _table(f"{title}: share of each true class's items decided as each class", headers)
+    for row in rows:
+        table.add_row(*row)
+    return table
 
 
 def _table(title: str, columns: list[str], left: int = 1) -> Table:
@@ -213,6 +223,16 @@ def _print_decisions(console: Console, quality: Quality, unit: str) -> None:
                 f"  {value}: {negatives:.2f} false negatives, {positives:.2f} false positives "
                 "per 1,000 of its items"
             )
+        if d.classes is not None:
+            console.print(
+                f"  {d.classes.wrong_reason_per_1000:.2f} violating items per 1,000 removed "
+                "under the wrong policy (wrong reason)"
+            )
+            grid = {
+                str(t): {str(c): share for c, share in row.items()}
+                for t, row in d.classes.confusion.items()
+            }
+            console.print(_grid_table("Final decisions (exact)", grid))
     for name, review in quality.reviews.items():
         console.print(
             f"Review {name}: measures {format_value('share', review.measured, unit)} "
@@ -250,6 +270,9 @@ def print_results(console: Console, results: Results) -> None:
         if value.kpi.family in ("process", "due", "decision"):  # pools, stages: tables below
             table.add_row(value.label, *format_estimate(value.kpi.unit, k[value.key], unit))
     console.print(table)
+    grid = grid_of(k)
+    if grid:
+        console.print(_grid_table("Final decisions (means over replications)", grid))
 
     pools = _table("Staff pools", ["pool", "on duty", "utilization", "95% interval"])
     for name, info in results.pools.items():

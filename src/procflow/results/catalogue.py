@@ -29,18 +29,21 @@ from procflow.results.estimate import Bounds
 
 UnitKind = Literal["duration", "share", "money", "number"]
 Better = Literal["lower", "higher", "neither"]
-Family = Literal["process", "pool", "stage", "sla", "due", "decision"]
+Family = Literal["process", "pool", "stage", "sla", "due", "decision", "class", "confusion"]
 Measured = Literal["window", "item"]
 
 #: The subject of a family's keys: ``resources.<pool>.…``, ``stages.<stage>.…``, ``slas.<k>.…``,
 #: ``due_dates.<value>.…`` (a value of the attribute that sets the due dates),
-#: ``decisions.<value>.…`` (a value of the attribute ``truth.by`` names).
+#: ``decisions.<value>.…`` (a value of the attribute ``truth.by`` names), ``classes.<class>.…``
+#: (a class of ``truth.classes``), ``confusion.<true> as <decided>.…`` (a pair of them).
 PREFIXES: dict[Family, str] = {
     "pool": "resources",
     "stage": "stages",
     "sla": "slas",
     "due": "due_dates",
     "decision": "decisions",
+    "class": "classes",
+    "confusion": "confusion",
 }
 
 
@@ -95,6 +98,7 @@ _BREACHED = (
 )
 _BACKLOG = "the items in the system at the end of the window (the horizon)"
 _TRUTH = "(processes with truth)"
+_CLASSES = "(processes with truth.classes)"
 _FINAL = "delivered items whose final decision (the latest of a stage that decides; none: kept up)"
 _REVIEWED = (
     "of the items this review reviewed (processes with truth, or a review with false_flag_rate)"
@@ -215,6 +219,13 @@ CATALOGUE: tuple[Kpi, ...] = (
         "false_positives_per_1000", "false positives / 1,000", "number", "lower", "item",
         f"Wrongful removals: {_FINAL} removed a benign item, per 1,000 delivered items "
         f"{_TRUTH}.",
+        headline=True,
+    ),
+    _process(
+        "wrong_reason_per_1000", "wrong reason / 1,000", "number", "lower", "item",
+        f"Violating items removed under the wrong policy: {_FINAL} removed an item of one "
+        f"violating class as another, per 1,000 delivered items (processes with "
+        f"truth.classes).",
         headline=True,
     ),
     _process(
@@ -378,10 +389,27 @@ CATALOGUE: tuple[Kpi, ...] = (
         "number", "lower", "decision", "item", f"Among the delivered items with this value "
         f"of truth.by: {_FINAL} removed a benign item, per 1,000 of them.", headline=True,
     ),
+    Kpi(
+        "classes.{name}.recall", "{name} recall", "share", "higher", "class", "item",
+        f"Share of the delivered items of this true class whose final decision is this class "
+        f"(removed under its own policy; for a keep class: kept) {_CLASSES}.", bounds="share",
+    ),
+    Kpi(
+        "classes.{name}.precision", "{name} precision", "share", "higher", "class", "item",
+        f"Share of the delivered items finally decided as this class that truly are of it "
+        f"{_CLASSES}.", bounds="share",
+    ),
+    Kpi(
+        "confusion.{name}.share", "{name}", "share", "neither", "confusion", "item",
+        f"The confusion of the final decisions: of the delivered items of the first class, the "
+        f"share finally decided as the second ('hate as spam') {_CLASSES}.", bounds="share",
+    ),
 )  # fmt: skip
 
 _BY_KEY = {kpi.key: kpi for kpi in CATALOGUE}
-_PATTERN = re.compile(r"^(resources|stages|slas|due_dates|decisions)\.(.+)\.([a-z_0-9]+)$")
+_PATTERN = re.compile(
+    r"^(resources|stages|slas|due_dates|decisions|classes|confusion)\.(.+)\.([a-z_0-9]+)$"
+)
 
 
 @dataclass(frozen=True)
@@ -457,9 +485,11 @@ def markdown_table() -> str:
         "| --- | --- | --- | --- | --- | --- | --- |",
     ]
     for kpi in CATALOGUE:
-        subject = {"sla": "k", "due": "value", "decision": "value"}.get(kpi.family, kpi.family)
+        subject = {
+            "sla": "k", "due": "value", "decision": "value", "confusion": "true> as <decided",
+        }.get(kpi.family, kpi.family)  # fmt: skip
         key = kpi.key.replace("{name}", f"<{subject}>")
-        by_value = kpi.family in ("due", "decision")
+        by_value = kpi.family in ("due", "decision", "confusion")
         label = kpi.label.replace("{name}", f"<{subject if by_value else kpi.family}>")
         headline = " (headline)" if kpi.headline else " (summary)" if kpi.summary else ""
         lines.append(

@@ -10,7 +10,8 @@ Where each KPI goes follows its family in the catalogue: process KPIs under
 ``kpis`` (cycle-time percentiles grouped under ``kpis.cycle_time``, the others by
 their key), a pool's under ``resources.<pool>``, a stage's under ``stages.<stage>``,
 an SLA's in ``slas[k]``, a due-date value's under ``due_dates.<value>``, the decisions
-of a value of ``truth.by`` under ``decisions.<value>``;
+of a value of ``truth.by`` under ``decisions.<value>`` (and, with ``truth.classes``, each
+class's under ``classes.<class>``, each cell of the confusion under ``confusion.<t> as <d>``);
 ``replications`` keeps every replication's flat values by catalogue key.
 """
 
@@ -101,7 +102,7 @@ def _nest(
             pools.setdefault(value.subject, {})[metric] = estimate.to_dict()
         elif family == "stage":
             stages.setdefault(value.subject, {})[metric] = estimate.to_dict()
-        elif family in ("due", "decision"):
+        elif family in ("due", "decision", "class", "confusion"):
             due.setdefault(PREFIXES[family], {}).setdefault(value.subject, {})[metric] = (
                 estimate.to_dict()
             )
@@ -364,7 +365,7 @@ def _flat_kpis(document: Mapping[str, Any], n: int) -> dict[str, Estimate]:
                 kpis[f"cycle_time.{q}"] = _estimate(value, n)
         elif isinstance(entry, Mapping) and "mean" in entry:
             kpis[key] = _estimate(entry, n)
-    for prefix in ("resources", "stages", "due_dates", "decisions"):
+    for prefix in ("resources", "stages", "due_dates", "decisions", "classes", "confusion"):
         for name, entries in (document.get(prefix) or {}).items():
             for metric, value in (entries or {}).items():
                 if isinstance(value, Mapping) and "mean" in value:

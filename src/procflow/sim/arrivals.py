@@ -74,24 +74,21 @@ def _with_truth(
 ) -> Callable[[], tuple[Any, ...]]:
     """``draw`` followed by the item's truth and score (each class its own score stream)."""
     chance = uniforms(seed, replication, f"truth:{name}")
-    scores: tuple[Callable[[], float], Callable[[], float]] | None = None
+    scores: dict[object, Callable[[], float]] | None = None
     if truth.score_at >= 0:
-        scores = (
-            Stream(
-                generator(seed, replication, f"score:{name}:negative"), truth.score_of(False).sample
-            ),
-            Stream(
-                generator(seed, replication, f"score:{name}:positive"), truth.score_of(True).sample
-            ),
-        )
+        # one stream per distribution, named by it: the classes that share one share it
+        streams = {
+            kind: Stream(generator(seed, replication, f"score:{name}:{kind}"), drawn.sample)
+            for kind, drawn in truth.scores.values()
+        }
+        scores = {value: streams[kind] for value, (kind, _) in truth.scores.items()}
 
     def draw_with_truth() -> tuple[Any, ...]:
         row = draw()
-        u = chance()
+        value = truth.class_of(row, chance())
         if scores is None:
-            return truth.complete(row, u, None)
-        positive = u < truth.prevalence_of(row)
-        return truth.complete(row, u, float(scores[positive]()))
+            return truth.complete(row, value, None)
+        return truth.complete(row, value, float(scores[value]()))
 
     return draw_with_truth
 

@@ -356,7 +356,7 @@ class Engine:
         elif review == EXHAUSTED:
             self.cohort.exhausted += counted
             stage.flags += counted
-            stage.defects_seen += counted and item.defect  # a flag on its last attempt: none
+            stage.defects_seen += counted and item.defect > 0  # a flag on its last try: none
         elif review == MISSED:
             stage.defects_seen += counted
 
@@ -517,7 +517,7 @@ class Engine:
         cycle = now - item.arrived
         cohort.cycle.add(cycle)
         cohort.delivered += 1
-        cohort.delivered_defective += item.defect
+        cohort.delivered_defective += item.defect > 0
         cohort.reworked_items += item.reworked
         cohort.escalated_items += item.escalated
         if self.truth is not None:

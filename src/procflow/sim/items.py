@@ -35,7 +35,8 @@ class Item:
         self.attrs = attrs
         #: arrived in the measured window: its numbers go into the item KPIs
         self.counted = counted
-        self.defect = False
+        #: 0, or a defect (with a truth: the number of its wrong decision)
+        self.defect: int = False
         self.attempts = [0] * slots
         self.enqueued = 0.0
         self.fork: Fork | None = None

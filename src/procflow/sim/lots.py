@@ -114,7 +114,7 @@ class LotKeeper:
         """Count an item leaving the stage (for the outgoing quality)."""
         if item.counted:
             self.left += 1
-            self.left_defective += item.defect
+            self.left_defective += item.defect > 0
 
     def flush(self) -> list[Lot]:
         """Every open lot, now complete: the run is ending and no item will join them."""

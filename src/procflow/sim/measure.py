@@ -32,7 +32,7 @@ import math
 from collections.abc import Sequence
 from typing import Protocol
 
-from procflow.analysis.quality import rogan_gladen
+from procflow.analysis.quality import confusion_figures, rogan_gladen
 from procflow.flow.due import NEVER, DueClock
 from procflow.flow.routing import Row
 from procflow.flow.truth import TruthRule
@@ -65,9 +65,24 @@ class Cohort:
     """The items that arrived in the measured window, followed to their delivery."""
 
     __slots__ = (
-        "arrived", "breached", "by_value", "cycle", "delivered", "delivered_defective",
-        "due_arrived", "escalated_items", "exhausted", "false_negatives", "false_positives",
-        "open", "positives", "removed", "reworked_items", "reworks", "sla_hits",
+        "arrived",
+        "breached",
+        "by_value",
+        "confusion",
+        "cycle",
+        "delivered",
+        "delivered_defective",
+        "due_arrived",
+        "escalated_items",
+        "exhausted",
+        "false_negatives",
+        "false_positives",
+        "open",
+        "positives",
+        "removed",
+        "reworked_items",
+        "reworks",
+        "sla_hits",
     )  # fmt: skip
 
     def __init__(self, slas: int, groups: int = 0) -> None:
@@ -92,20 +107,27 @@ class Cohort:
         self.false_negatives = 0
         self.false_positives = 0
         self.by_value: dict[object, list[int]] = {}
+        #: (true class, decided class) -> delivered items
+        self.confusion: dict[tuple[object, object], int] = {}
 
-    def decided(self, row: Row, wrong: bool, truth: TruthRule) -> None:
-        """Count a delivered item's final decision: removed exactly when it is right about a
-        violating item or wrong about a benign one."""
-        positive = bool(row[truth.at])
+    def decided(self, row: Row, defect: int, truth: TruthRule) -> None:
+        """Count a delivered item's final decision: the class its defect says it was decided
+        as (:meth:`TruthRule.decided`); removed unless that is a class that stays up."""
+        true = row[truth.at]
+        decided = truth.decided(true, defect)
+        positive = true not in truth.kept
+        removed = decided not in truth.kept
         self.positives += positive
-        self.removed += positive != wrong
-        self.false_negatives += positive and wrong
-        self.false_positives += wrong and not positive
+        self.removed += removed
+        self.false_negatives += positive and not removed
+        self.false_positives += removed and not positive
+        cell = (true, decided)
+        self.confusion[cell] = self.confusion.get(cell, 0) + 1
         if truth.by_at >= 0:
             tally = self.by_value.setdefault(row[truth.by_at], [0, 0, 0])
             tally[0] += 1
-            tally[1] += positive and wrong
-            tally[2] += wrong and not positive
+            tally[1] += positive and not removed
+            tally[2] += removed and not positive
 
 
 class BreachDays:
@@ -365,6 +387,8 @@ def item_kpis(
         k.update(_due_kpis(due, cohort, now))
     if process.truth is not None:
         k.update(_decision_kpis(cohort))
+        if process.truth.classes is not None:
+            k.update(_class_kpis(cohort, process.truth.values(), process.truth.kept()))
     k.update(_review_kpis(stages, process.truth is not None))
     return k
 
@@ -386,6 +410,22 @@ def _decision_kpis(cohort: Cohort) -> Kpis:
     for value, (count, negatives, positives) in cohort.by_value.items():
         k.put("decisions.{name}.false_negatives_per_1000", per_1000(negatives, count), str(value))
         k.put("decisions.{name}.false_positives_per_1000", per_1000(positives, count), str(value))
+    return k
+
+
+def _class_kpis(cohort: Cohort, classes: Sequence[object], kept: Sequence[object]) -> Kpis:
+    """With truth.classes: the final decisions' confusion, and each class's recall and
+    precision (:func:`procflow.analysis.quality.confusion_figures`, the one definition)."""
+    k = Kpis()
+    counts = {cell: float(n) for cell, n in cohort.confusion.items()}
+    figures = confusion_figures(counts, classes, kept, cohort.delivered)
+    k.put("wrong_reason_per_1000", figures.wrong_reason_per_1000)
+    for value in classes:
+        k.put("classes.{name}.recall", figures.recall[value], str(value))
+        k.put("classes.{name}.precision", figures.precision[value], str(value))
+        for decided in classes:
+            share = figures.confusion[value][decided]
+            k.put("confusion.{name}.share", share, f"{value} as {decided}")
     return k
 
 

@@ -67,7 +67,8 @@ class StageDraws:
             self.error = item_uniforms(seed, replication, f"error:{name}")
         if rule.cumulative:
             self.route = item_uniforms(seed, replication, f"route:{name}")
-        if any(r.decision is not None and any(0 < p < 1 for p in r.decision) for r in (rule, work)):
+        drawn = (r.decision for r in (rule, work) if r.decision is not None)
+        if any(code < 0 for decision in drawn for code, _ in decision.values()):
             self.decide = item_uniforms(seed, replication, f"decide:{name}")
         if rule.sample:
             self.sample = item_uniforms(seed, replication, f"sample:{name}")

@@ -89,17 +89,34 @@ def _quality_shares(ctx: LintContext) -> Iterator[tuple[tuple[object, ...], floa
     """(path, value, what) of the shares of truth, decisions, samples, false flags and gold."""
     truth = ctx.process.truth
     for i, rule in enumerate(truth.prevalence if truth is not None else []):
-        yield ("truth", "prevalence", i, "prevalence"), rule.prevalence, "a prevalence of truth"
+        path = ("truth", "prevalence", i, "prevalence")
+        if isinstance(rule.prevalence, dict):
+            for kind, share in rule.prevalence.items():
+                yield (*path, kind), share, f"the prevalence of {kind!r}"
+        else:
+            yield path, rule.prevalence, "a prevalence of truth"
     for name, stage in ctx.process.stages.items():
-        if stage.decision is not None:
+        decision = stage.decision
+        if decision is not None:
             for key in ("sensitivity", "specificity"):
-                value = getattr(stage.decision, key)
-                yield ("stages", name, "decision", key), value, f"{key} of {name!r}"
+                value = getattr(decision, key)
+                if value is not None:
+                    yield ("stages", name, "decision", key), value, f"{key} of {name!r}"
+            for true, row in (decision.confusion or {}).items():
+                for decided, share in row.items():
+                    yield (
+                        ("stages", name, "decision", "confusion", true, decided),
+                        share,
+                        f"the share of {true!r} decided as {decided!r} at {name!r}",
+                    )
         for i, rate in enumerate(stage.sample or []):
             yield ("stages", name, "sample", i, "rate"), rate.rate, f"a sample rate of {name!r}"
         if stage.false_flag_rate:
-            path = ("stages", name, "false_flag_rate")
-            yield path, stage.false_flag_rate, f"false_flag_rate of {name!r}"
+            yield (
+                ("stages", name, "false_flag_rate"),
+                stage.false_flag_rate,
+                f"false_flag_rate of {name!r}",
+            )
         gold = stage.gold
         for key in ("rate", "then", "violating"):
             value = getattr(gold, key) if gold is not None else None

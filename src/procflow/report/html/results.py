@@ -16,6 +16,7 @@ from html import escape as _e
 
 from procflow.model.process import Process
 from procflow.report import charts
+from procflow.report.confusion import grid_of, grid_rows
 from procflow.report.format import (
     column_label,
     columns,
@@ -245,6 +246,19 @@ def results_body(results: Results, level: int = 2) -> list[str]:
             anchor="bottlenecks",
         ),
     ]
+    grid = grid_of(results.kpis)
+    if grid:
+        headers, rows = grid_rows(grid)
+        note = (
+            '<p class="note">The share of each true class\'s delivered items finally decided '
+            "as each class (means over replications).</p>"
+        )
+        cells = [[_e(cell) for cell in row] for row in rows]
+        body.append(
+            section(
+                "Final decisions", note + table(headers, cells, "kpis"), level, anchor="confusion"
+            )
+        )
     figures = results_charts(results)
     if figures:
         body.append(section("Charts", "".join(figures), level, anchor="charts"))
