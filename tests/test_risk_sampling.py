@@ -276,3 +276,34 @@ def test_analyze_reports_the_bundled_new_hire_process_by_group() -> None:
     )
     text = run("analyze", str(PROCESSES / "new_hire_qc_labeling.yaml"))
     assert text.exit_code == 0 and "New hires label -> qc" in text.output
+
+
+NEW_HIRE_DECISIONS = """
+process: new-hire-decisions
+arrivals: [{name: reports, rate: 600 per hour}]
+truth: {prevalence: 0.1}
+resources:
+  moderator: {count: 20, new_hires: 10}
+stages:
+  decide:
+    resource: moderator
+    duration: 1 min
+    decision: {sensitivity: 0.9, specificity: 0.98}
+    new_hires: {decision: {sensitivity: 0.6, specificity: 0.9}}
+    next: done
+  done: {end: true}
+"""
+
+
+def test_new_hires_own_decisions_agree_in_formula_analysis_and_run() -> None:
+    """Half the moderators are new: per 1,000, 100 * (0.5 * 0.1 + 0.5 * 0.4) = 25 harmful
+    items stay up and 900 * (0.5 * 0.02 + 0.5 * 0.1) = 54 benign ones come down."""
+    negatives, positives = 0.1 * (0.5 * 0.1 + 0.5 * 0.4), 0.9 * (0.5 * 0.02 + 0.5 * 0.1)
+    capacity = analyze(load_text(NEW_HIRE_DECISIONS))
+    assert capacity.quality is not None and capacity.quality.decisions is not None
+    decisions = capacity.quality.decisions
+    assert decisions.false_negatives_per_1000 == pytest.approx(1000 * negatives, rel=1e-12)
+    assert decisions.false_positives_per_1000 == pytest.approx(1000 * positives, rel=1e-12)
+    kpis, delivered = _simulate(NEW_HIRE_DECISIONS)
+    _within(kpis["false_negatives_per_1000"] / 1000, negatives, delivered)
+    _within(kpis["false_positives_per_1000"] / 1000, positives, delivered)
