@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from procflow.flow.truth import clamp
-from procflow.model.process import Stage
+from procflow.model.stage import Stage
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,7 +21,8 @@ from typing import Literal
 import networkx as nx
 
 from procflow.expr import Expr
-from procflow.model.process import Process, Stage
+from procflow.model.process import Process
+from procflow.model.stage import Stage
 from procflow.source import DocPath
 
 RouteKind = Literal["next", "defect", "split", "escalate", "reject", "adjudicate"]

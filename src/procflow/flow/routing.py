@@ -79,8 +79,9 @@ from procflow.flow.lots import LotRule, compile_lots
 from procflow.flow.truth import TruthRule, clamp, compile_truth
 from procflow.model.distributions import Distribution
 from procflow.model.lots import ByAttribute
-from procflow.model.process import ATTEMPT, Process, Stage, StageKind
+from procflow.model.process import ATTEMPT, Process
 from procflow.model.quality import Accuracy
+from procflow.model.stage import Stage, StageKind
 from procflow.model.tenure import NEW_HIRE
 
 #: An item's attribute values, positioned by :attr:`Flow.attributes`.

@@ -8,7 +8,8 @@ from procflow.diagnostics import Finding, Severity
 from procflow.diagnostics.suggest import did_you_mean
 from procflow.lint.context import LintContext
 from procflow.lint.rule import Rule
-from procflow.model.process import ATTEMPT, Process, Stage
+from procflow.model.process import ATTEMPT, Process
+from procflow.model.stage import Stage
 
 
 def _most_working(process: Process, pool: str) -> int:

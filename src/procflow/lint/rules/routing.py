@@ -9,7 +9,8 @@ from procflow.analysis import item_classes
 from procflow.diagnostics import Finding
 from procflow.lint.context import LintContext
 from procflow.lint.rule import Rule
-from procflow.model.process import Branch, CategoricalAttribute
+from procflow.model.process import CategoricalAttribute
+from procflow.model.stage import Branch
 
 #: Rounding slack for shares written with a few decimals (0.33 + 0.33 + 0.34).
 TOLERANCE = 1e-6

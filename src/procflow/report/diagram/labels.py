@@ -7,7 +7,7 @@ reads the same in a pull request, in Graphviz and in the HTML report.
 from __future__ import annotations
 
 from procflow.flow.graph import Route
-from procflow.model.process import Stage
+from procflow.model.stage import Stage
 
 
 def route_label(route: Route, stage: Stage) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from procflow.flow.graph import FlowGraph
-from procflow.model.process import Stage
+from procflow.model.stage import Stage
 from procflow.report.diagram.labels import route_label
 
 
