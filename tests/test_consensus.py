@@ -20,8 +20,8 @@ import pytest
 from models import ROOT, load_text, run, write_process
 from procflow.analysis import analyze
 from procflow.analysis.consensus import majority_accuracy, unanimous_disagreement
+from procflow.flow.compiler import compile_flow
 from procflow.flow.consensus import ConsensusRule
-from procflow.flow.routing import compile_flow
 from procflow.model.consensus import Consensus
 from procflow.model.process import Process
 from procflow.model.settings import RunSettings

@@ -15,8 +15,8 @@ from models import PROCESSES, load_text
 from procflow import load
 from procflow.diagnostics import LoadError
 from procflow.eventlog.visit import Visit
+from procflow.flow.compiler import row_attributes
 from procflow.flow.due import NEVER, compile_due
-from procflow.flow.routing import row_attributes
 from procflow.model.calendar import DAY_MINUTES, WEEK_MINUTES, WorkingClock, week_intervals
 from procflow.model.settings import RunSettings
 from procflow.report.csvout import csv_files

@@ -19,7 +19,7 @@ import pytest
 from models import ROOT, load_text, run, write_process
 from procflow.analysis import analyze
 from procflow.diagnostics import LoadError
-from procflow.flow.routing import compile_flow
+from procflow.flow.compiler import compile_flow
 from procflow.model.process import Process
 from procflow.model.settings import RunSettings
 from procflow.sim.engine import Engine

@@ -18,7 +18,7 @@ import pytest
 from models import PROCESSES, load_text, run, write_process
 from procflow.analysis import analyze
 from procflow.analysis.acceptance import acceptance_probability, lot_figures
-from procflow.flow.routing import compile_flow
+from procflow.flow.compiler import compile_flow
 from procflow.model.settings import RunSettings
 from procflow.model.z14 import MASTER, code_letter, z14_plan
 from procflow.sim.plan import LOT, Plan

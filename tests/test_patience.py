@@ -17,7 +17,7 @@ from models import load_text
 from procflow.analysis.panels import Panels
 from procflow.analysis.queueing import Arrivals, WaitModel, erlang_c, mmc_wait
 from procflow.diagnostics import LoadError
-from procflow.flow.routing import compile_flow
+from procflow.flow.compiler import compile_flow
 from procflow.model.distributions import Empirical, Exponential, Fixed, Uniform
 from procflow.sim.plan import Plan
 

@@ -28,8 +28,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from procflow.flow.compiler import Flow
 from procflow.flow.lots import LotRule
-from procflow.flow.routing import Flow
 
 #: The defect rates at which ``procflow analyze`` shows a plan's OC curve.
 OC_POINTS: tuple[float, ...] = (0.01, 0.02, 0.03, 0.05, 0.08, 0.10, 0.15)

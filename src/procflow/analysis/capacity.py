@@ -45,8 +45,9 @@ from procflow.analysis.quality import reviews as review_figures
 from procflow.analysis.queueing import Arrivals, WaitModel, expected_maximum
 from procflow.analysis.tenure import TenureFigures, by_tasks, tenure_figures
 from procflow.analysis.traffic import Chain, ChainTooLarge, EndlessLoop, State, Tally
+from procflow.flow.compiler import Flow, compile_flow
 from procflow.flow.lots import LotRule, with_incoming
-from procflow.flow.routing import Flow, Outcome, Row, StageRule, compile_flow
+from procflow.flow.routing import Outcome, Row, StageRule
 from procflow.model.process import Process
 from procflow.model.tenure import NEW_HIRE
 from procflow.results.jsonio import json_ready

@@ -44,7 +44,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from procflow.expr import Expr, Scalar
-from procflow.flow.routing import Flow, Row
+from procflow.flow.compiler import Flow
+from procflow.flow.routing import Row
 from procflow.flow.truth import TruthRule
 from procflow.model.distributions import Distribution
 from procflow.model.fields import MAX_ATTEMPTS

@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from procflow.flow.routing import Flow
+from procflow.flow.compiler import Flow
 
 
 @dataclass(frozen=True)

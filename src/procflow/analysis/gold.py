@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from procflow.flow.routing import Flow
+from procflow.flow.compiler import Flow
 
 
 @dataclass(frozen=True)

@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 
 from procflow.analysis.classes import ItemClass
 from procflow.analysis.traffic import Tally
-from procflow.flow.routing import Flow
+from procflow.flow.compiler import Flow
 from procflow.flow.truth import TruthRule
 
 

@@ -28,7 +28,8 @@ from dataclasses import dataclass
 
 from procflow.analysis.classes import ItemClass, new_hire_pool
 from procflow.analysis.traffic import Tally
-from procflow.flow.routing import Flow, StageRule
+from procflow.flow.compiler import Flow
+from procflow.flow.routing import StageRule
 from procflow.flow.truth import right_share
 from procflow.model.tenure import NEW_HIRE
 

@@ -32,6 +32,7 @@ import networkx as nx
 import numpy as np
 
 from procflow.analysis.queueing import expected_maximum
+from procflow.flow.compiler import Flow
 from procflow.flow.routing import (
     CAUGHT,
     EXHAUSTED,
@@ -40,7 +41,6 @@ from procflow.flow.routing import (
     NOWHERE,
     SENT_BACK,
     SKIPPED,
-    Flow,
     Outcome,
     Row,
 )

@@ -24,7 +24,7 @@ from procflow.analysis.capacity import Capacity, analyze
 from procflow.analysis.patience import Patience
 from procflow.analysis.queueing import Arrivals
 from procflow.analysis.staffing import Demand
-from procflow.flow.routing import compile_flow
+from procflow.flow.compiler import compile_flow
 from procflow.model.process import Process
 
 

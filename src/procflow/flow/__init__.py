@@ -4,11 +4,13 @@
 with their locations as edges) that lint and the diagrams walk;
 :mod:`~procflow.flow.routing` holds the one definition of a stage's behaviour,
 :class:`StageRule`, that the simulator, the analysis and lint all read;
-:mod:`~procflow.flow.truth` how an item's truth and model score are drawn.
+:mod:`~procflow.flow.compiler` compiles a process into its :class:`Flow` (a rule per
+stage); :mod:`~procflow.flow.truth` says how an item's truth and model score are drawn.
 """
 
 from __future__ import annotations
 
+from procflow.flow.compiler import Flow, compile_flow, row_attributes
 from procflow.flow.graph import FlowGraph, Route, RouteKind, build_graph
 from procflow.flow.routing import (
     CAUGHT,
@@ -21,13 +23,10 @@ from procflow.flow.routing import (
     SKIPPED,
     Draws,
     Escalation,
-    Flow,
     Outcome,
     ReviewRule,
     Row,
     StageRule,
-    compile_flow,
-    row_attributes,
 )
 from procflow.flow.truth import TruthRule
 

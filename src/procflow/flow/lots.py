@@ -31,7 +31,8 @@ from procflow.model.process import Process
 from procflow.model.z14 import is_aql, z14_plan
 
 if TYPE_CHECKING:
-    from procflow.flow.routing import Draws, Flow, ItemState, Outcome, Row, StageRule
+    from procflow.flow.compiler import Flow
+    from procflow.flow.routing import Draws, ItemState, Outcome, Row, StageRule
 
 #: How a stage groups items into lots: by batch drop, every N items, attribute and day.
 BATCH, EVERY, ATTRIBUTE = 0, 1, 2

@@ -40,7 +40,8 @@ from typing import Any, cast
 import simpy
 
 from procflow.eventlog.visit import EventSink, Visit
-from procflow.flow.routing import CAUGHT, EXHAUSTED, FLAGGED, MISSED, compile_flow
+from procflow.flow.compiler import compile_flow
+from procflow.flow.routing import CAUGHT, EXHAUSTED, FLAGGED, MISSED
 from procflow.model.process import Process
 from procflow.model.quantities import convert
 from procflow.model.settings import RunSettings

@@ -13,10 +13,11 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any, cast
 
+from procflow.flow.compiler import Flow
 from procflow.flow.consensus import ConsensusRule
 from procflow.flow.due import compile_due
 from procflow.flow.gold import GoldRule
-from procflow.flow.routing import NOWHERE, Flow, Predicate, Row, StageRule
+from procflow.flow.routing import NOWHERE, Predicate, Row, StageRule
 from procflow.model.quantities import convert
 from procflow.model.tenure import ANNOTATOR_ACCURACY, NEW_HIRE, UNMEASURED_ACCURACY
 from procflow.sim.lots import LotKeeper
