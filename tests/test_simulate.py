@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import json
 import math
+import os
+import subprocess
+import sys
 
 import pytest
 from click.testing import CliRunner
 
-from models import EXAMPLE, EXAMPLE_TEXT, load_text, write_process
+from models import EXAMPLE, EXAMPLE_TEXT, PROCESSES, load_text, write_process
 from procflow.cli import main
 from procflow.model.settings import RunSettings
 from procflow.results import Estimate, t975
@@ -47,6 +50,26 @@ def test_same_seed_same_json_whatever_jobs(tmp_path):
         assert code == 0
         outputs.append(out.read_bytes())
     assert outputs[0] == outputs[1] == outputs[2]
+
+
+def test_same_seed_same_json_in_every_python_process(tmp_path):
+    """Two processes hash strings differently (PYTHONHASHSEED): the JSON is the same bytes,
+    breakdowns by attribute value included (their order came from a set)."""
+    triage = str(PROCESSES / "model_triage.yaml")
+    outputs = []
+    for hash_seed in ("0", "1"):  # two seeds that ordered the set differently
+        out = tmp_path / f"h{hash_seed}.json"
+        args = ["simulate", triage, "-r", "2", "--horizon", "3h", "--warmup", "30min"]
+        done = subprocess.run(
+            [sys.executable, "-m", "procflow.cli", *args, "--format", "json", "-o", str(out)],
+            env={**os.environ, "PYTHONHASHSEED": hash_seed},
+            capture_output=True,
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr
+        outputs.append(out.read_bytes())
+    assert b'"decisions.high.' in outputs[0]
+    assert outputs[0] == outputs[1]
 
 
 def test_different_seeds_differ(example):

@@ -462,14 +462,15 @@ def headline_keys(
     order given), then each due-date value's (in the order first seen); SLAs have
     tables of their own.
     """
-    have = set(available)
+    keys = list(dict.fromkeys(available))  # in the order given, not a set's (hash) order
+    have = set(keys)
     rows = [lookup(kpi.key) for kpi in family("process") if kpi.headline and kpi.key in have]
     for kpi in (k for k in family("pool") if k.headline):
         rows += [lookup(kpi.key_for(p)) for p in pools if kpi.key_for(p) in have]
     for kpi in (k for k in family("stage") if k.headline):
         rows += [lookup(kpi.key_for(s)) for s in stages if kpi.key_for(s) in have]
     for group in ("due", "decision"):
-        values = list(dict.fromkeys(v.subject for v in map(lookup, have) if v.kpi.family == group))
+        values = list(dict.fromkeys(v.subject for v in map(lookup, keys) if v.kpi.family == group))
         for kpi in (k for k in family(group) if k.headline):
             rows += [lookup(kpi.key_for(v)) for v in values if kpi.key_for(v) in have]
     return rows
