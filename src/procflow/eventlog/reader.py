@@ -30,8 +30,10 @@ Timestamps are ISO 8601 (``2026-01-05T09:30:00.250+01:00``, a space for the
 
 A log compressed with gzip (``log.csv.gz``, ``log.xes.gz``) is read as it is. The file
 is read as a stream (:mod:`~procflow.eventlog.logfile`), a CSV row or an XES chunk at a
-time, and its text is never held whole; the visits are (rows come in any order), each
-kept small until the log's first moment, its time 0, is known.
+time, and its text is never held whole. :func:`read_event_log` keeps the visits (rows
+come in any order), each kept small until the log's first moment, its time 0, is known;
+:func:`log_records` gives them as they are read, for a reader that keeps less
+(calibration: :mod:`procflow.calibrate.stream`).
 Files larger than :data:`MAX_BYTES` (before or after decompression) are refused,
 and so are XES files with a DTD (where the entities of XML bombs and of reads of
 other files are declared; no event log needs one), and anything that is not an
@@ -117,11 +119,27 @@ def read_event_log(
 ) -> VisitLog:
     """Read a ``.csv`` or ``.xes`` event log (by its suffix, gzipped or not); raises
     :class:`LoadError`. Timestamps without an offset are in ``zone``."""
+    records, skipped = Records(), Skipped()
+    chunks = log_records(path, records, skipped, columns, max_bytes, zone)
+    read = [r for chunk in chunks for r in chunk]
+    return _visit_log(read, records.origin, unit, str(path), skipped)
+
+
+def log_records(
+    path: str | Path,
+    records: Records,
+    skipped: Skipped,
+    columns: Columns = COLUMNS,
+    max_bytes: int = MAX_BYTES,
+    zone: tzinfo = UTC,
+) -> Iterator[list[Record]]:
+    """The records of a ``.csv`` or ``.xes`` event log as they are read (by its suffix,
+    gzipped or not: :func:`csv_records`, :func:`xes_records`); raises :class:`LoadError`."""
     name = Path(path).name.lower().removesuffix(".gz")
     if name.endswith(".csv"):
-        return read_csv(path, unit, columns=columns, max_bytes=max_bytes, zone=zone)
+        return csv_records(path, records, skipped, columns, max_bytes, zone)
     if name.endswith(".xes"):
-        return read_xes(path, unit, max_bytes=max_bytes, zone=zone)
+        return xes_records(path, records, max_bytes, zone)
     hint = "rename the file"
     raise _error(str(path), "an event log is a .csv or .xes file (or .csv.gz)", hint=hint)
 
@@ -157,16 +175,14 @@ class Timeline:
 
     def __init__(self, origin: datetime, unit: TimeUnit) -> None:
         self.clock = Clock(unit, origin)
+        #: the origin, in microseconds since 1970, as a record's times
+        self.zero = (origin - _EPOCH) // _MICROSECOND
         # as Clock.time: a timedelta over a timedelta divides their whole microseconds
-        self._zero = (origin - _EPOCH) // _MICROSECOND
         self._per = timedelta(seconds=SECONDS[unit]) // _MICROSECOND
 
-    def time(self, microseconds: int) -> float:
-        """The time of a record's moment, in the unit from the origin."""
-        return (microseconds - self._zero) / self._per
-
     def visit(self, r: Record) -> Visit:
-        zero, per = self._zero, self._per
+        """The visit of a record, its times in the unit from the origin."""
+        zero, per = self.zero, self._per
         return Visit(
             r.case,
             r.stage,
@@ -236,22 +252,6 @@ class Skipped:
 
     rows: int = 0
     findings: list[Finding] = field(default_factory=list)
-
-
-def read_csv(
-    path: str | Path,
-    unit: TimeUnit = "minute",
-    *,
-    columns: Columns = COLUMNS,
-    max_bytes: int = MAX_BYTES,
-    zone: tzinfo = UTC,
-) -> VisitLog:
-    """Read a CSV event log, one row per visit, skipping bad rows; raises :class:`LoadError`."""
-    records, skipped = Records(), Skipped()
-    read = [
-        r for chunk in csv_records(path, records, skipped, columns, max_bytes, zone) for r in chunk
-    ]
-    return _visit_log(read, records.origin, unit, str(path), skipped)
 
 
 def csv_records(
@@ -392,19 +392,6 @@ def _timestamp(text: str, zone: tzinfo = UTC) -> datetime | None:
     except ValueError:
         return None
     return moment if moment.utcoffset() is not None else moment.replace(tzinfo=zone)
-
-
-def read_xes(
-    path: str | Path,
-    unit: TimeUnit = "minute",
-    *,
-    max_bytes: int = MAX_BYTES,
-    zone: tzinfo = UTC,
-) -> VisitLog:
-    """Read an XES event log, a trace per case; raises :class:`LoadError`."""
-    records = Records()
-    read = [r for chunk in xes_records(path, records, max_bytes, zone) for r in chunk]
-    return _visit_log(read, records.origin, unit, str(path), Skipped())
 
 
 def xes_records(

@@ -1,0 +1,239 @@
+"""Reading a log into counts: as a stream when its rows come in time order, whole otherwise.
+
+A tool's export is usually written in time order (by start, or by end, cases
+interleaved). Calibration then reads it row by row and keeps only what is still
+going on: the rows of the last :data:`WINDOW` (they may come a little out of
+order), the cases still open, and counts per activity, resource and variant
+(:class:`~procflow.calibrate.observe.Tally`). A case is closed, and counted, once
+nothing happened in it for :data:`GAP`, or once it reached what looks like its
+end (an instant visit with no resource, such as procflow's ``delivered``).
+Memory then follows the cases open at once, not the length of the log (a closed
+case leaves 16 bytes: its arrival time and a hash of its id).
+
+A log that is not in time order, a row more than :data:`WINDOW` earlier than one
+before it, or a case that comes back after it was closed, is read again whole,
+with the same result (:func:`observe_log` says which way it went): sort a big
+export by time to keep its memory small.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import heapq
+from dataclasses import dataclass, field
+from datetime import UTC, tzinfo
+from itertools import groupby
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from procflow.calibrate.observe import Observed, Tally, week_shift
+from procflow.calibrate.people import Mixed
+from procflow.eventlog.reader import (
+    COLUMNS,
+    Columns,
+    Record,
+    Records,
+    Skipped,
+    Timeline,
+    log_records,
+    read_event_log,
+)
+from procflow.eventlog.visit import Clock, Visit, case_order
+
+#: How much earlier than the latest start before it a row may start, in a time-sorted log.
+WINDOW = 60 * 60 * 10**6  # an hour, in microseconds
+#: How long a case may go without a visit and still be open.
+GAP = 7 * 24 * 60 * 60 * 10**6  # a week, in microseconds
+#: How many names and sets of attributes a stream keeps one copy of at a time.
+INTERNED = 2000
+
+
+@dataclass(frozen=True, slots=True)
+class Counted:
+    """A log counted: what it shows, its clock, its ``visits`` (rows read, repeats too), its
+    bad rows, and whether it was ``streamed`` (read in time order) or read whole."""
+
+    observed: Observed
+    clock: Clock
+    visits: int
+    skipped: Skipped
+    streamed: bool
+
+
+def observe_log(
+    path: str | Path, zone: tzinfo | None, role: str | None, columns: Columns = COLUMNS
+) -> Counted:
+    """Count the event log at ``path`` (see the module): as a stream, or whole when its rows
+    are not in time order. ``zone`` as for :func:`~procflow.calibrate.calibrate`; raises
+    :class:`~procflow.diagnostics.LoadError`."""
+    try:
+        return _Stream(zone, role).read(path, columns)
+    except _NotInOrder:
+        return _whole(path, zone, role, columns)
+
+
+class _NotInOrder(Exception):
+    """The log's rows are not in time order (see the module)."""
+
+
+@dataclass
+class _Case:
+    visits: list[Visit] = field(default_factory=list)
+    seen: set[tuple[str, str | None, float, float]] = field(default_factory=set)
+    due: int = 0  # when it closes, in microseconds, unless it has another visit
+
+
+class _Ids:
+    """Case ids, as 64-bit hashes (8 bytes each): the cases closed."""
+
+    def __init__(self) -> None:
+        self._sorted = np.empty(0, dtype=np.uint64)
+        self._recent: set[int] = set()
+
+    @staticmethod
+    def _hash(case: str) -> int:
+        return int.from_bytes(hashlib.blake2b(case.encode(), digest_size=8).digest())
+
+    def add(self, case: str) -> None:
+        self._recent.add(self._hash(case))
+        if len(self._recent) > 4096:
+            recent = np.fromiter(self._recent, dtype=np.uint64, count=len(self._recent))
+            self._sorted = np.union1d(self._sorted, recent)
+            self._recent.clear()
+
+    def __contains__(self, case: str) -> bool:
+        key = self._hash(case)
+        if key in self._recent:
+            return True
+        at = int(np.searchsorted(self._sorted, np.uint64(key)))
+        return at < len(self._sorted) and int(self._sorted[at]) == key
+
+
+class _Stream:
+    """One reading of a log in time order; raises :class:`_NotInOrder` when it is not."""
+
+    def __init__(self, zone: tzinfo | None, role: str | None) -> None:
+        self.zone, self.role = zone, role
+        self.rows = 0
+        self.duplicates = 0
+        self.waiting: list[tuple[int, Any, int, int, Record]] = []  # by start, a heap
+        self.latest = -1  # the latest start read
+        self.open: dict[str, _Case] = {}
+        self.due: list[tuple[int, str]] = []  # (when, case), a heap
+        self.closed = _Ids()
+        self.timeline: Timeline | None = None
+        self.tally: Tally | None = None
+
+    def read(self, path: str | Path, columns: Columns) -> Counted:
+        records, skipped = Records(INTERNED), Skipped()
+        self.records = records
+        for chunk in log_records(path, records, skipped, columns, zone=self.zone or UTC):
+            for record in chunk:
+                self._take(record)
+            self._flush(self.latest - WINDOW)
+        if records.origin is None:
+            raise _NotInOrder()  # no visits: read whole, which says so
+        self._flush(None)
+        tally = self._tally()
+        for case in list(self.open):
+            self._close(case)
+        try:
+            observed = tally.observed(self.duplicates)
+        except Mixed:
+            raise _NotInOrder() from None
+        assert self.timeline is not None
+        return Counted(observed, self.timeline.clock, self.rows, skipped, True)
+
+    def _take(self, record: Record) -> None:
+        self.rows += 1
+        if record.started < self.latest - WINDOW:
+            raise _NotInOrder()
+        if record.case not in self.open and record.case in self.closed:
+            raise _NotInOrder()
+        if self.timeline is not None and record.first < self.timeline.zero:
+            raise _NotInOrder()
+        self.latest = max(self.latest, record.started)
+        key = (record.started, case_order(record.case), record.ended, record.row, record)
+        heapq.heappush(self.waiting, key)
+
+    def _tally(self) -> Tally:
+        """The tally, made at the first visit counted: the log's first moment is known then
+        (every row still to come starts later than the rows read)."""
+        if self.tally is None:
+            origin = self.records.origin
+            assert origin is not None
+            self.timeline = Timeline(origin, "minute")
+            local = self.zone or origin.tzinfo or UTC
+            self.tally = Tally(week_shift(origin, local), self.role)
+        return self.tally
+
+    def _flush(self, before: int | None) -> None:
+        """Count the rows that started before ``before`` (all, for None), then close the
+        cases due by then."""
+        waiting = self.waiting
+        while waiting and (before is None or waiting[0][0] < before):
+            started, key, ended, row, record = heapq.heappop(waiting)
+            self._place(record, (key, started, ended, row))
+        due = self.due
+        while due and (before is None or due[0][0] < before):
+            when, case = heapq.heappop(due)
+            if case in self.open and self.open[case].due == when:
+                self._close(case)
+
+    def _place(self, record: Record, order: Any) -> None:
+        tally = self._tally()
+        assert self.timeline is not None
+        if record.case in self.closed:
+            raise _NotInOrder()
+        visit = self.timeline.visit(record)
+        case = self.open.get(record.case)
+        if case is None:
+            case = self.open[record.case] = _Case()
+        key = (visit.stage, visit.pool, visit.started, visit.ended)
+        if key in case.seen:
+            self.duplicates += 1
+            return
+        case.seen.add(key)
+        case.visits.append(visit)
+        tally.work(visit, order)
+        instant = visit.pool is None and record.ended == record.started
+        case.due = record.ended if instant else max(case.due, record.ended + GAP)
+        heapq.heappush(self.due, (case.due, record.case))
+
+    def _close(self, name: str) -> None:
+        case = self.open.pop(name)
+        self._tally().case(case.visits)
+        self.closed.add(name)
+
+
+def _whole(path: str | Path, zone: tzinfo | None, role: str | None, columns: Columns) -> Counted:
+    """Count a log read whole: its cases, then its work visits by start."""
+    log = read_event_log(path, "minute", columns=columns, zone=zone or UTC)
+    origin = log.clock.origin
+    tally = Tally(week_shift(origin, zone or origin.tzinfo or UTC), role)
+    kept: list[Visit] = []
+    for _, group in groupby(log.visits, key=lambda v: v.case):
+        case = _distinct(list(group))
+        kept += case
+        tally.case(case)
+    ends = tally.ends()
+    for index in sorted(range(len(kept)), key=lambda i: kept[i].started):
+        if kept[index].stage not in ends:
+            tally.work(kept[index], index)
+    observed = tally.observed(len(log.visits) - len(kept))
+    skipped = Skipped(log.skipped_rows, list(log.skipped))
+    return Counted(observed, log.clock, len(log.visits), skipped, False)
+
+
+def _distinct(case: list[Visit]) -> list[Visit]:
+    """A case's visits without exact repeats (the same activity, resource and times)."""
+    seen: set[tuple[str, str | None, float, float]] = set()
+    kept = []
+    for visit in case:
+        key = (visit.stage, visit.pool, visit.started, visit.ended)
+        if key not in seen:
+            seen.add(key)
+            kept.append(visit)
+    return kept
