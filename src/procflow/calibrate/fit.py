@@ -87,11 +87,11 @@ class Sample:
     total: float = 0.0
     _kept: list[tuple[int, float]] = field(default_factory=list)  # (-hash, time), a heap
 
-    def add(self, time: float, visit: str) -> None:
+    def add(self, time: float, visit: bytes) -> None:
         """One more ``time``; ``visit`` names its visit (the same visit, the same hash)."""
         self.count += 1
         self.total += time
-        rank = -zlib.crc32(visit.encode())
+        rank = -zlib.crc32(visit)
         if len(self._kept) < self.size:
             heapq.heappush(self._kept, (rank, time))
         elif rank > self._kept[0][0]:

@@ -8,7 +8,8 @@ order), the cases still open, and counts per activity, resource and variant
 nothing happened in it for :data:`GAP`, or once it reached what looks like its
 end (an instant visit with no resource, such as procflow's ``delivered``).
 Memory then follows the cases open at once, not the length of the log (a closed
-case leaves 16 bytes: its arrival time and a hash of its id).
+case leaves 16 bytes: its arrival time, and a hash of its id to notice it if it
+comes back).
 
 A log that is not in time order, a row more than :data:`WINDOW` earlier than one
 before it, or a case that comes back after it was closed, is read again whole,
@@ -18,7 +19,6 @@ export by time to keep its memory small.
 
 from __future__ import annotations
 
-import hashlib
 import heapq
 from dataclasses import dataclass, field
 from datetime import UTC, tzinfo
@@ -80,35 +80,42 @@ class _NotInOrder(Exception):
 
 @dataclass
 class _Case:
+    due: int  # when it closes, in microseconds, unless it has another visit
     visits: list[Visit] = field(default_factory=list)
     seen: set[tuple[str, str | None, float, float]] = field(default_factory=set)
-    due: int = 0  # when it closes, in microseconds, unless it has another visit
 
 
-class _Ids:
-    """Case ids, as 64-bit hashes (8 bytes each): the cases closed."""
+class _Closed:
+    """The cases closed, as hashes of their ids (8 bytes each), to notice one that comes back.
+    A new case is looked up among the recent ones at once, among the older ones in a batch
+    (:meth:`check`): a case that came back is noticed a little late, but noticed."""
 
     def __init__(self) -> None:
-        self._sorted = np.empty(0, dtype=np.uint64)
+        self._older = np.empty(0, dtype=np.int64)
         self._recent: set[int] = set()
-
-    @staticmethod
-    def _hash(case: str) -> int:
-        return int.from_bytes(hashlib.blake2b(case.encode(), digest_size=8).digest())
+        self._new: list[int] = []  # cases seen since the last check
 
     def add(self, case: str) -> None:
-        self._recent.add(self._hash(case))
+        self._recent.add(hash(case))
         if len(self._recent) > 4096:
-            recent = np.fromiter(self._recent, dtype=np.uint64, count=len(self._recent))
-            self._sorted = np.union1d(self._sorted, recent)
+            self.check()
+            recent = np.fromiter(self._recent, dtype=np.int64, count=len(self._recent))
+            self._older = np.union1d(self._older, recent)
             self._recent.clear()
 
-    def __contains__(self, case: str) -> bool:
-        key = self._hash(case)
+    def new(self, case: str) -> None:
+        """A case not open: raises :class:`_NotInOrder` if it was closed."""
+        key = hash(case)
         if key in self._recent:
-            return True
-        at = int(np.searchsorted(self._sorted, np.uint64(key)))
-        return at < len(self._sorted) and int(self._sorted[at]) == key
+            raise _NotInOrder()
+        self._new.append(key)
+
+    def check(self) -> None:
+        """Raises :class:`_NotInOrder` if a case seen since the last check was closed before."""
+        new = np.asarray(self._new, dtype=np.int64)
+        self._new.clear()
+        if np.isin(new, self._older).any():
+            raise _NotInOrder()
 
 
 class _Stream:
@@ -122,7 +129,7 @@ class _Stream:
         self.latest = -1  # the latest start read
         self.open: dict[str, _Case] = {}
         self.due: list[tuple[int, str]] = []  # (when, case), a heap
-        self.closed = _Ids()
+        self.closed = _Closed()
         self.timeline: Timeline | None = None
         self.tally: Tally | None = None
 
@@ -139,6 +146,7 @@ class _Stream:
         tally = self._tally()
         for case in list(self.open):
             self._close(case)
+        self.closed.check()
         try:
             observed = tally.observed(self.duplicates)
         except Mixed:
@@ -149,8 +157,6 @@ class _Stream:
     def _take(self, record: Record) -> None:
         self.rows += 1
         if record.started < self.latest - WINDOW:
-            raise _NotInOrder()
-        if record.case not in self.open and record.case in self.closed:
             raise _NotInOrder()
         if self.timeline is not None and record.first < self.timeline.zero:
             raise _NotInOrder()
@@ -178,19 +184,22 @@ class _Stream:
             self._place(record, (key, started, ended, row))
         due = self.due
         while due and (before is None or due[0][0] < before):
-            when, case = heapq.heappop(due)
-            if case in self.open and self.open[case].due == when:
-                self._close(case)
+            when, name = heapq.heappop(due)
+            case = self.open.get(name)
+            if case is not None and case.due <= when:
+                self._close(name)
+            elif case is not None and case.due > when:
+                heapq.heappush(due, (case.due, name))
 
     def _place(self, record: Record, order: Any) -> None:
         tally = self._tally()
         assert self.timeline is not None
-        if record.case in self.closed:
-            raise _NotInOrder()
         visit = self.timeline.visit(record)
         case = self.open.get(record.case)
         if case is None:
-            case = self.open[record.case] = _Case()
+            self.closed.new(record.case)
+            case = self.open[record.case] = _Case(due=GAP + record.ended)
+            heapq.heappush(self.due, (case.due, record.case))
         key = (visit.stage, visit.pool, visit.started, visit.ended)
         if key in case.seen:
             self.duplicates += 1
@@ -198,9 +207,11 @@ class _Stream:
         case.seen.add(key)
         case.visits.append(visit)
         tally.work(visit, order)
-        instant = visit.pool is None and record.ended == record.started
-        case.due = record.ended if instant else max(case.due, record.ended + GAP)
-        heapq.heappush(self.due, (case.due, record.case))
+        if visit.pool is None and record.ended == record.started:  # an end, it seems
+            case.due = record.ended
+            heapq.heappush(self.due, (case.due, record.case))
+        else:
+            case.due = max(case.due, record.ended + GAP)  # its entry in due is moved on
 
     def _close(self, name: str) -> None:
         case = self.open.pop(name)
