@@ -82,7 +82,7 @@ class Sample:
     ``size`` whose visits hash lowest (a uniform sample that does not depend on the order
     they are added in), with the ``count`` and the ``total`` of all."""
 
-    size: int = MAX_SAMPLE
+    size: int = field(default_factory=lambda: MAX_SAMPLE)
     count: int = 0
     total: float = 0.0
     _kept: list[tuple[int, float]] = field(default_factory=list)  # (-hash, time), a heap

@@ -183,6 +183,9 @@ class _Stream:
             started, key, ended, row, record = heapq.heappop(waiting)
             self._place(record, (key, started, ended, row))
         due = self.due
+        if len(due) > 2 * len(self.open) + 1000:  # entries of cases closed since: drop them
+            due[:] = [(case.due, name) for name, case in self.open.items()]
+            heapq.heapify(due)
         while due and (before is None or due[0][0] < before):
             when, name = heapq.heappop(due)
             case = self.open.get(name)
