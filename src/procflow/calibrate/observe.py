@@ -40,7 +40,6 @@ shifts later hours by one).
 
 from __future__ import annotations
 
-import bisect
 import struct
 from array import array
 from collections import Counter, defaultdict
@@ -61,8 +60,6 @@ from procflow.eventlog.visit import Visit, case_order
 START, END = "", ""
 #: The column of the role, when there is one (a pool per role); as Simod and PM4Py name it.
 ROLE_COLUMNS = ("role", "org:role")
-#: How many visits (the first, by case) show which role column a log has.
-ROLE_SAMPLE = 1000
 #: A visit's times as bytes, to tell it by (with its case and activity).
 _TIMES = struct.Struct("dd").pack
 
@@ -117,12 +114,14 @@ class Tally:
         self.overlaps: Counter[tuple[str, str]] = Counter()
         self.together: Counter[frozenset[str]] = Counter()
         self._first: dict[Any, Any] = {}  # variant or parallel set -> where it is first seen
-        self._role_sample: list[tuple[Any, int, frozenset[str]]] = []
+        self._role_columns: set[str] = set()  # of self.roles, those with a value
 
     def work(self, visit: Visit, order: Any) -> None:
         """A work visit, none started before the last; ``order`` its place by case."""
         attributes = visit.attributes
         roles = tuple(str(attributes.get(column, "")) for column in self.roles)
+        if any(roles):
+            self._role_columns.update(c for c, r in zip(self.roles, roles, strict=True) if r)
         self.people.visit(visit, order, roles)
         key = _TIMES(visit.started, visit.ended) + f"{visit.case}\0{visit.stage}".encode()
         self.samples[visit.stage].add(visit.ended - visit.started, key)
@@ -147,13 +146,6 @@ class Tally:
                 together = frozenset(stages)
                 self.together[together] += 1
                 self._seen(together, (key, index))
-        sample = self._role_sample
-        for index, visit in enumerate(case):
-            if len(sample) == ROLE_SAMPLE and (key, index) > sample[-1][:2]:
-                break
-            present = frozenset(c for c in self.roles if c in visit.attributes)
-            bisect.insort(sample, (key, index, present))
-            del sample[ROLE_SAMPLE:]
 
     def _seen(self, what: Any, where: Any) -> None:
         first = self._first.get(what)
@@ -166,11 +158,10 @@ class Tally:
 
     def role(self) -> int | None:
         """The index of the role column among those counted: the one given, or the first
-        that the log's first visits (by case) have."""
+        that has a value in the log."""
         if self._given:
             return 0
-        present = set().union(*(p for _, _, p in self._role_sample))
-        return next((i for i, c in enumerate(self.roles) if c in present), None)
+        return next((i for i, c in enumerate(self.roles) if c in self._role_columns), None)
 
     def ends(self) -> set[str]:
         """The activities that are ends: always last (never first), instant, no resource."""

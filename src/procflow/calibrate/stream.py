@@ -47,7 +47,7 @@ WINDOW = 60 * 60 * 10**6  # an hour, in microseconds
 #: How long a case may go without a visit and still be open.
 GAP = 7 * 24 * 60 * 60 * 10**6  # a week, in microseconds
 #: How many names and sets of attributes a stream keeps one copy of at a time.
-INTERNED = 2000
+INTERNED = 256
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,7 +97,7 @@ class _Closed:
 
     def add(self, case: str) -> None:
         self._recent.add(hash(case))
-        if len(self._recent) > 4096:
+        if len(self._recent) > max(256, len(self._older) // 8):  # (merging costs the older)
             self.check()
             recent = np.fromiter(self._recent, dtype=np.int64, count=len(self._recent))
             self._older = np.union1d(self._older, recent)
