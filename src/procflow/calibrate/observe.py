@@ -44,7 +44,7 @@ import struct
 from array import array
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from datetime import timedelta, tzinfo
+from datetime import datetime, timedelta, tzinfo
 from itertools import pairwise
 from typing import Any
 
@@ -86,7 +86,7 @@ class Observed:
     order: list[str]  # activities, in the order cases reach them
 
 
-def week_shift(origin: Any, zone: tzinfo) -> float:
+def week_shift(origin: datetime, zone: tzinfo) -> float:
     """The minute of the local week timeline (0 a Monday 00:00) of ``origin``, a datetime:
     the log's minute 0."""
     local = origin.astimezone(zone)
@@ -117,7 +117,8 @@ class Tally:
         self._role_columns: set[str] = set()  # of self.roles, those with a value
 
     def work(self, visit: Visit, order: Any) -> None:
-        """A work visit, none started before the last; ``order`` its place by case."""
+        """A work visit (none started before the last one given): who did it, its handling
+        time; ``order`` is its place in the log by case, comparable with the others'."""
         attributes = visit.attributes
         roles = tuple(str(attributes.get(column, "")) for column in self.roles)
         if any(roles):

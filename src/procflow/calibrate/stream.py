@@ -130,12 +130,12 @@ class _Stream:
         self.open: dict[str, _Case] = {}
         self.due: list[tuple[int, str]] = []  # (when, case), a heap
         self.closed = _Closed()
+        self.records = Records(INTERNED)
         self.timeline: Timeline | None = None
         self.tally: Tally | None = None
 
     def read(self, path: str | Path, columns: Columns) -> Counted:
-        records, skipped = Records(INTERNED), Skipped()
-        self.records = records
+        records, skipped = self.records, Skipped()
         for chunk in log_records(path, records, skipped, columns, zone=self.zone or UTC):
             for record in chunk:
                 self._take(record)
