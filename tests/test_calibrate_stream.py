@@ -11,8 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from procflow.calibrate import calibrate, fit
+import procflow
+from models import ROOT
+from procflow.calibrate import calibrate, fit, stream
 from procflow.calibrate.stream import GAP
+from procflow.eventlog import open_event_log
 
 START = datetime.fromisoformat("2026-01-05T06:00:00+00:00")
 HEADER = ["case_id", "activity", "resource", "start_timestamp", "end_timestamp", "market"]
@@ -128,3 +131,30 @@ def test_an_activity_done_more_often_than_the_sample_keeps_its_count_and_mean(mo
     assert (first.kind, first.parameters) == (second.kind, second.parameters)
     assert first.observations == second.observations == 1000
     assert first.mean == pytest.approx(sum(times) / len(times)) == second.mean
+
+
+def test_a_log_without_resources_and_with_ends_is_read_whole_to_the_same_numbers(tmp_path):
+    """Without a resource column, the ends (delivery) and the work share "unassigned": which
+    visits are ends is known only at the end of the log, so it is read again whole."""
+    rows = _rows(300)
+    for row in rows:
+        row[2] = ""
+    read = calibrate(_write(tmp_path / "sorted" / "log.csv", rows))
+    whole = calibrate(_write(tmp_path / "shuffled" / "log.csv", random.sample(rows, len(rows))))
+    assert not read.streamed
+    assert read.text == whole.text
+
+
+def test_an_xes_log_streams_a_trace_at_a_time(tmp_path, monkeypatch):
+    """procflow's own XES log, a trace per case as each ends: read as a stream, to the same
+    numbers as when it is read whole."""
+    process = procflow.load(ROOT / "processes" / "image_moderation_qc.yaml")
+    settings = procflow.RunSettings.parse(process, horizon="3 hours", warmup="0 min", seed=3)
+    path = tmp_path / "log.xes"
+    with open_event_log(path, process) as log:
+        procflow.simulate(process, settings, replications=1, events=log)
+    streamed = calibrate(path)
+    monkeypatch.setattr(stream, "WINDOW", -1)  # every row out of order: read whole
+    whole = calibrate(path)
+    assert streamed.streamed and not whole.streamed
+    assert streamed.text == whole.text
