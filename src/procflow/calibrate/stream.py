@@ -46,6 +46,8 @@ from procflow.eventlog.visit import Clock, Visit, case_order
 WINDOW = 60 * 60 * 10**6  # an hour, in microseconds
 #: How long a case may go without a visit and still be open.
 GAP = 7 * 24 * 60 * 60 * 10**6  # a week, in microseconds
+#: How many rows are read between two countings of those that waited long enough.
+FLUSH = 64
 #: How many names and sets of attributes a stream keeps one copy of at a time.
 INTERNED = 256
 
@@ -124,6 +126,7 @@ class _Stream:
     def __init__(self, zone: tzinfo | None, role: str | None) -> None:
         self.zone, self.role = zone, role
         self.rows = 0
+        self.flushed = 0  # rows read at the last counting
         self.duplicates = 0
         self.waiting: list[tuple[int, Any, int, int, Record]] = []  # by start, a heap
         self.latest = -1  # the latest start read
@@ -139,7 +142,9 @@ class _Stream:
         for chunk in log_records(path, records, skipped, columns, zone=self.zone or UTC):
             for record in chunk:
                 self._take(record)
-            self._flush(self.latest - WINDOW)
+            if self.rows >= self.flushed + FLUSH:
+                self._flush(self.latest - WINDOW)
+                self.flushed = self.rows
         if records.origin is None:
             raise _NotInOrder()  # no visits: read whole, which says so
         self._flush(None)
@@ -176,23 +181,28 @@ class _Stream:
         return self.tally
 
     def _flush(self, before: int | None) -> None:
-        """Count the rows that started before ``before`` (all, for None), then close the
-        cases due by then."""
-        waiting = self.waiting
-        while waiting and (before is None or waiting[0][0] < before):
-            started, key, ended, row, record = heapq.heappop(waiting)
-            self._place(record, (key, started, ended, row))
-        due = self.due
+        """Count the rows that started before ``before`` (all, for None), and close the cases
+        due by then, in time order: a case is closed before a row that starts after it was
+        due is counted (that row, of that case, would be coming back)."""
+        waiting, due = self.waiting, self.due
         if len(due) > 2 * len(self.open) + 1000:  # entries of cases closed since: drop them
             due[:] = [(case.due, name) for name, case in self.open.items()]
             heapq.heapify(due)
-        while due and (before is None or due[0][0] < before):
-            when, name = heapq.heappop(due)
-            case = self.open.get(name)
-            if case is not None and case.due <= when:
-                self._close(name)
-            elif case is not None and case.due > when:
-                heapq.heappush(due, (case.due, name))
+        limit = float("inf") if before is None else before
+        while True:
+            closing = due and due[0][0] < limit and (not waiting or due[0][0] < waiting[0][0])
+            if closing:
+                when, name = heapq.heappop(due)
+                case = self.open.get(name)
+                if case is not None and case.due <= when:
+                    self._close(name)
+                elif case is not None:  # it had a visit since: due later
+                    heapq.heappush(due, (case.due, name))
+            elif waiting and waiting[0][0] < limit:
+                started, key, ended, row, record = heapq.heappop(waiting)
+                self._place(record, (key, started, ended, row))
+            else:
+                return
 
     def _place(self, record: Record, order: Any) -> None:
         tally = self._tally()
