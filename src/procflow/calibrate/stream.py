@@ -11,10 +11,13 @@ Memory then follows the cases open at once, not the length of the log (a closed
 case leaves 16 bytes: its arrival time, and a hash of its id to notice it if it
 comes back).
 
-A log that is not in time order, a row more than :data:`WINDOW` earlier than one
-before it, or a case that comes back after it was closed, is read again whole,
-with the same result (:func:`observe_log` says which way it went): sort a big
-export by time to keep its memory small.
+The log's time 0, its first moment, is the earliest of the rows read before the
+first is counted (an hour in). A log that is not in time order (a row that starts
+more than :data:`WINDOW` before one above it, or was queued before that time 0), a
+case that comes back after it was closed, or ends that share the resource "none"
+with work (known only at the end: :class:`~procflow.calibrate.people.Mixed`) is
+read again whole, with the same result (:class:`Counted` says which way it went):
+sort a big export by time to keep its memory small.
 """
 
 from __future__ import annotations
