@@ -3,8 +3,9 @@
 Every number in a hand-written process file is a guess. The export of the
 labelling or ticketing tool says what really happened: one row per task per
 step, with its times and its worker. :func:`calibrate` reads such a log (CSV,
-gzipped or not, or XES; :mod:`procflow.eventlog.reader`), counts what it shows
-(:mod:`~procflow.calibrate.observe`), fits each handling time
+gzipped or not, or XES; :mod:`procflow.eventlog.reader`), as a stream when its rows
+are in time order (:mod:`~procflow.calibrate.stream`), counts what it shows
+(:mod:`~procflow.calibrate.observe`, :mod:`~procflow.calibrate.people`), fits each handling time
 (:mod:`~procflow.calibrate.fit`) and writes a process file
 (:mod:`~procflow.calibrate.write`) whose every number says what it rests on.
 With a skeleton, the PM's own file keeps its structure and gets the numbers
