@@ -114,7 +114,7 @@ class Tally:
         self.overlaps: Counter[tuple[str, str]] = Counter()
         self.together: Counter[frozenset[str]] = Counter()
         self._first: dict[Any, Any] = {}  # variant or parallel set -> where it is first seen
-        self._role_columns: set[str] = set()  # of self.roles, those with a value
+        self._role_columns: set[tuple[str, str]] = set()  # (column, activity) with a value
 
     def work(self, visit: Visit, order: Any) -> None:
         """A work visit (none started before the last one given): who did it, its handling
@@ -122,7 +122,8 @@ class Tally:
         attributes = visit.attributes
         roles = tuple(str(attributes.get(column, "")) for column in self.roles)
         if any(roles):
-            self._role_columns.update(c for c, r in zip(self.roles, roles, strict=True) if r)
+            pairs = zip(self.roles, roles, strict=True)
+            self._role_columns.update((c, visit.stage) for c, r in pairs if r)
         self.people.visit(visit, order, roles)
         key = _TIMES(visit.started, visit.ended) + f"{visit.case}\0{visit.stage}".encode()
         self.samples[visit.stage].add(visit.ended - visit.started, key)
@@ -157,12 +158,13 @@ class Tally:
         """``counts`` in the order the log first shows them, by case."""
         return Counter({k: counts[k] for k in sorted(counts, key=self._first.__getitem__)})
 
-    def role(self) -> int | None:
+    def role(self, ends: set[str]) -> int | None:
         """The index of the role column among those counted: the one given, or the first
-        that has a value in the log."""
+        that has a value in the log's work (the visits of ``ends`` left out)."""
         if self._given:
             return 0
-        return next((i for i, c in enumerate(self.roles) if c in self._role_columns), None)
+        valued = {column for column, stage in self._role_columns if stage not in ends}
+        return next((i for i, c in enumerate(self.roles) if c in valued), None)
 
     def ends(self) -> set[str]:
         """The activities that are ends: always last (never first), instant, no resource."""
@@ -212,7 +214,7 @@ class Tally:
                     open_cases += count
                 else:
                     routes[(names[-1], END)] += count
-        pools, pool_of = self.people.pools(self.role(), ends, self.end)
+        pools, pool_of = self.people.pools(self.role(ends), ends, self.end)
         order = sorted(seen, key=lambda name: (name in ends, position[name] / seen[name]))
         arrivals = np.asarray(self.arrivals) + self.shift
         return Observed(
