@@ -85,17 +85,20 @@ class Sample:
     size: int = field(default_factory=lambda: MAX_SAMPLE)
     count: int = 0
     total: float = 0.0
-    _kept: list[tuple[int, float]] = field(default_factory=list)  # (-hash, time), a heap
+    _kept: list[tuple[int, float]] = field(default_factory=list)  # (-hash, time), a heap once full
 
     def add(self, time: float, visit: bytes) -> None:
         """One more ``time``; ``visit`` names its visit (the same visit, the same hash)."""
         self.count += 1
         self.total += time
         rank = -zlib.crc32(visit)
-        if len(self._kept) < self.size:
-            heapq.heappush(self._kept, (rank, time))
-        elif rank > self._kept[0][0]:
-            heapq.heapreplace(self._kept, (rank, time))
+        kept = self._kept
+        if len(kept) < self.size:
+            kept.append((rank, time))
+            if len(kept) == self.size:
+                heapq.heapify(kept)
+        elif rank > kept[0][0]:
+            heapq.heapreplace(kept, (rank, time))
 
     def fit(self) -> Fit:
         """The distribution of the times (:func:`fit_duration`)."""

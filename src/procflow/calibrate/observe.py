@@ -120,7 +120,7 @@ class Tally:
         """A work visit (none started before the last one given): who did it, its handling
         time; ``order`` is its place in the log by case, comparable with the others'."""
         attributes = visit.attributes
-        roles = tuple(str(attributes.get(column, "")) for column in self.roles)
+        roles = tuple([str(attributes[c]) if c in attributes else "" for c in self.roles])
         if any(roles):
             pairs = zip(self.roles, roles, strict=True)
             self._role_columns.update((c, visit.stage) for c, r in pairs if r)
