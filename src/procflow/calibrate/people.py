@@ -69,7 +69,7 @@ class _Resource:
     busy_until: float = float("-inf")
     going: list[float] = field(default_factory=list)  # the ends of its visits going on, a heap
     peak: int = 0
-    hours: np.ndarray = field(default_factory=lambda: np.zeros(WEEK_HOURS))  # at work, per hour
+    hours: list[int] = field(default_factory=lambda: [0] * WEEK_HOURS)  # at work, per hour
     last_hour: int = -1  # the last hour of the log it was at work
     first_hour: bool = False  # at work in the log's first hour
     stages: set[str] = field(default_factory=set)
@@ -111,9 +111,11 @@ class People:
         r.peak = max(r.peak, len(going))
         first = int((started + self.shift) // 60)
         last = max(first, int((max(started, ended - 1e-9) + self.shift) // 60))
-        for hour in range(max(first, r.last_hour + 1), last + 1):
-            r.hours[hour % WEEK_HOURS] += 1
-        r.last_hour = max(r.last_hour, last)
+        if last > r.last_hour:
+            hours = r.hours
+            for hour in range(max(first, r.last_hour + 1), last + 1):
+                hours[hour % WEEK_HOURS] += 1
+            r.last_hour = last
         r.first_hour = r.first_hour or first == int(self.shift // 60)
         r.stages.add(visit.stage)
         work = self._work.get((name, visit.stage, roles))
@@ -172,7 +174,7 @@ class People:
         start, end = self.shift, self.shift + span
         heads = np.zeros(WEEK_HOURS)
         for r in members:
-            heads += r.hours
+            heads += np.asarray(r.hours, dtype=float)
         first, last = int(start // 60), int(end // 60)
         for hour in dict.fromkeys((first, last)):
             present = sum(
