@@ -9,12 +9,15 @@ medians, their ratio, and the peak memory of a calibration: the Python objects
 (tracemalloc) and the whole process (its peak resident size in a fresh process,
 less that of a process that only imports procflow), each per visit and as a
 multiple of the CSV's size. Reading is the floor of the time: what calibration
-adds to it is the number to compare between versions.
+adds to it is the number to compare between versions. The log is written in time
+order (procflow writes a visit when it ends), so calibration reads it as a stream;
+the same rows shuffled are read whole, and the memory of both is reported.
 """
 
 from __future__ import annotations
 
 import argparse
+import random
 import statistics
 import subprocess
 import sys
@@ -66,25 +69,35 @@ def main() -> None:
             procflow.simulate(process, settings, replications=1, events=log)
         visits = len(read_event_log(path).visits)
         size = path.stat().st_size
+        shuffled = Path(folder) / "shuffled" / "log.csv"
+        shuffled.parent.mkdir()
+        header, *rows = path.read_text().splitlines(keepends=True)
+        random.Random(1).shuffle(rows)
+        shuffled.write_text(header + "".join(rows))
         reads, fits = [], []
         for _ in range(args.runs):
             reads.append(seconds(lambda: read_event_log(path)))
             fits.append(seconds(lambda: calibrate(path)))
-        tracemalloc.start()
-        calibrate(path)
-        peak = tracemalloc.get_traced_memory()[1]
-        tracemalloc.stop()
-        rss = resident(path) - resident(None)
+        memory = {}
+        for name, log_path in (("in time order", path), ("shuffled", shuffled)):
+            tracemalloc.start()
+            streamed = calibrate(log_path).streamed
+            peak = tracemalloc.get_traced_memory()[1]
+            tracemalloc.stop()
+            rss = resident(log_path) - resident(None)
+            memory[f"{name} ({'streamed' if streamed else 'read whole'})"] = (peak, rss)
     read, fit = statistics.median(reads), statistics.median(fits)
     print(f"{visits:,} visits ({2 * visits:,} events), {size / 2**20:.1f} MiB of CSV")
     print(f"read the log            {read:7.2f} s")
     print(f"calibrate (all of it)   {fit:7.2f} s")
     print(f"calibrate / read: {fit / read:.2f}")
-    for what, used in (("Python memory", peak), ("resident memory", rss)):
-        print(
-            f"peak {what:<16} {used / 2**20:5.0f} MiB: {used / visits:,.0f} bytes per visit, "
-            f"{used / size:.1f}x the CSV"
-        )
+    for name, (peak, rss) in memory.items():
+        print(f"the log {name}:")
+        for what, used in (("Python memory", peak), ("resident memory", rss)):
+            print(
+                f"  peak {what:<16} {used / 2**20:5.1f} MiB: {used / visits:,.0f} bytes per "
+                f"visit, {used / size:.1f}x the CSV"
+            )
 
 
 if __name__ == "__main__":

@@ -3,8 +3,9 @@
 Every number in a hand-written process file is a guess. The export of the
 labelling or ticketing tool says what really happened: one row per task per
 step, with its times and its worker. :func:`calibrate` reads such a log (CSV,
-gzipped or not, or XES; :mod:`procflow.eventlog.reader`), counts what it shows
-(:mod:`~procflow.calibrate.observe`), fits each handling time
+gzipped or not, or XES; :mod:`procflow.eventlog.reader`), as a stream when its rows
+are in time order (:mod:`~procflow.calibrate.stream`), counts what it shows
+(:mod:`~procflow.calibrate.observe`, :mod:`~procflow.calibrate.people`), fits each handling time
 (:mod:`~procflow.calibrate.fit`) and writes a process file
 (:mod:`~procflow.calibrate.write`) whose every number says what it rests on.
 With a skeleton, the PM's own file keeps its structure and gets the numbers
@@ -19,15 +20,11 @@ from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from procflow.calibrate.fit import fit_duration
-from procflow.calibrate.observe import observe
 from procflow.calibrate.skeleton import fill_skeleton
+from procflow.calibrate.stream import observe_log
 from procflow.calibrate.write import Header, process_text
 from procflow.diagnostics import Finding
-from procflow.eventlog.reader import COLUMNS, Columns, read_event_log
-
-#: The column of the role, when there is one (a pool per role); as Simod and PM4Py name it.
-ROLE_COLUMNS = ("role", "org:role")
+from procflow.eventlog.reader import COLUMNS, Columns
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,7 +34,8 @@ class Calibration:
     ``warnings`` are the numbers that rest on too few observations (and, with a
     skeleton, the activities it could not map); ``skipped_rows`` bad rows of the log
     were left out, the first of them located in ``skipped``; ``visits`` and ``cases``
-    are what was read.
+    are what was read; ``streamed`` says the log was read as a stream, its rows in time
+    order (:mod:`~procflow.calibrate.stream`), not whole.
     """
 
     text: str
@@ -46,6 +44,7 @@ class Calibration:
     skipped_rows: int
     skipped: tuple[Finding, ...]
     warnings: tuple[str, ...] = field(default=())
+    streamed: bool = False
 
 
 def parse_zone(text: str) -> tzinfo:
@@ -85,25 +84,24 @@ def calibrate(
     ``skeleton`` (a process file), its text with the fitted numbers filled in
     (:mod:`~procflow.calibrate.skeleton`).
     """
-    log = read_event_log(path, "minute", columns=columns, zone=zone or UTC)
-    local = zone or log.clock.origin.tzinfo or UTC
-    attributes = {key for visit in log.visits[:1000] for key in visit.attributes}
-    chosen = role if role is not None else next((r for r in ROLE_COLUMNS if r in attributes), None)
-    observed = observe(log, local, chosen)
+    counted = observe_log(path, zone, role, columns)
+    observed, clock = counted.observed, counted.clock
     fits = {
-        activity: fit_duration(times)
-        for activity, times in observed.durations.items()
+        activity: sample.fit()
+        for activity, sample in observed.durations.items()
         if activity in observed.pool_of
     }
-    first = log.clock.origin.astimezone(local)
-    last = log.clock.moment(observed.span).astimezone(local)
+    local = zone or clock.origin.tzinfo or UTC
+    first = clock.origin.astimezone(local)
+    last = clock.moment(observed.span).astimezone(local)
     lines = [
-        f"Fitted by `procflow calibrate` from {Path(path).name}: {len(log.visits):,} visits "
+        f"Fitted by `procflow calibrate` from {Path(path).name}: {counted.visits:,} visits "
         f"of {observed.cases:,} cases,",
         f"from {_when(first)} to {_when(last)} (local time, UTC{_offset(first)}).",
     ]
-    if log.skipped_rows:
-        lines.append(f"{log.skipped_rows:,} bad rows of the log were skipped.")
+    skipped = counted.skipped
+    if skipped.rows:
+        lines.append(f"{skipped.rows:,} bad rows of the log were skipped.")
     if observed.duplicates:
         lines.append(
             f"{observed.duplicates:,} rows repeated another exactly and were counted once."
@@ -118,7 +116,13 @@ def calibrate(
     else:
         text = process_text(observed, fits, Header(name, tuple(lines)), warnings)
     return Calibration(
-        text, len(log.visits), observed.cases, log.skipped_rows, log.skipped, tuple(warnings)
+        text,
+        counted.visits,
+        observed.cases,
+        skipped.rows,
+        tuple(skipped.findings),
+        tuple(warnings),
+        counted.streamed,
     )
 
 

@@ -15,12 +15,18 @@ are zero (instant work no family can hold), or with fewer than
 :data:`MIN_FIT` times; it holds the observed times (with more than :data:`QUANTILES`, the
 mean of each of that many equal shares of them in order, so the mean is kept). Times
 that are all the same are a ``fixed`` duration.
+
+An activity done more than :data:`MAX_SAMPLE` times is fitted to a sample of that many
+of its times (:class:`Sample`), the same whatever the order of the log's rows, and its
+mean is that of all of them: memory stays the same for a log of a week or of a year.
 """
 
 from __future__ import annotations
 
+import heapq
+import zlib
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from scipy import special, stats
@@ -33,7 +39,7 @@ MAX_ZERO_SHARE = 0.05
 MIN_FIT = 10
 #: The most values an empirical duration lists (the means of equal shares of the times).
 QUANTILES = 50
-#: The most times a family is fitted to: evenly spaced quantiles of the rest (for speed).
+#: The most times kept of one activity (a sample of them beyond), and a family is fitted to.
 MAX_SAMPLE = 20_000
 
 
@@ -70,29 +76,62 @@ class Fit:
         return float(p["value"] if self.kind == "fixed" else p["mean"])  # type: ignore[arg-type]
 
 
-def fit_duration(times: Sequence[float]) -> Fit:
-    """The distribution of ``times`` (at least one, none negative), as described above."""
+@dataclass
+class Sample:
+    """The handling times of one activity: all of them up to ``size``, beyond that the
+    ``size`` whose visits hash lowest (a uniform sample that does not depend on the order
+    they are added in), with the ``count`` and the ``total`` of all."""
+
+    size: int = field(default_factory=lambda: MAX_SAMPLE)
+    count: int = 0
+    total: float = 0.0
+    _kept: list[tuple[int, float]] = field(default_factory=list)  # (-hash, time), a heap once full
+
+    def add(self, time: float, visit: bytes) -> None:
+        """One more ``time``; ``visit`` names its visit (the same visit, the same hash)."""
+        self.count += 1
+        self.total += time
+        rank = -zlib.crc32(visit)
+        kept = self._kept
+        if len(kept) < self.size:
+            kept.append((rank, time))
+            if len(kept) == self.size:
+                heapq.heapify(kept)
+        elif rank > kept[0][0]:
+            heapq.heapreplace(kept, (rank, time))
+
+    def fit(self) -> Fit:
+        """The distribution of the times (:func:`fit_duration`)."""
+        times = [time for _, time in self._kept]
+        if self.count == len(times):
+            return fit_duration(times)
+        return fit_duration(times, self.count, self.total / self.count)
+
+
+def fit_duration(
+    times: Sequence[float], observations: int | None = None, mean: float | None = None
+) -> Fit:
+    """The distribution of ``times`` (at least one, none negative), as described above;
+    with ``observations`` (and their ``mean``), ``times`` is a sample of that many."""
     x = np.sort(np.asarray(times, dtype=float))
-    n = len(x)
-    mean = float(x.mean())
+    n = len(x) if observations is None else observations
+    mean = float(x.mean()) if mean is None else mean
     if x[0] == x[-1]:
         return Fit("fixed", {"value": float(x[0])}, n, mean)
     if n < MIN_FIT:
-        return _empirical(x, mean, f"only {n} times: too few to fit a distribution")
+        return _empirical(x, n, mean, f"only {n} times: too few to fit a distribution")
     zeros = int(np.count_nonzero(x == 0))
-    if zeros > MAX_ZERO_SHARE * n:
-        return _empirical(x, mean, f"{zeros / n:.0%} of the times are zero")
+    if zeros > MAX_ZERO_SHARE * len(x):
+        return _empirical(x, n, mean, f"{zeros / len(x):.0%} of the times are zero")
     positive = x[zeros:]
-    if len(positive) > MAX_SAMPLE:  # sorted: evenly spaced order statistics
-        positive = positive[np.linspace(0, len(positive) - 1, MAX_SAMPLE).astype(np.int64)]
     candidates = [fit for fit in (_family(name, positive, n) for name in _FAMILIES) if fit]
     if not candidates:
-        return _empirical(x, mean, "no family could be fitted")
+        return _empirical(x, n, mean, "no family could be fitted")
     best = min(candidates, key=lambda f: f[1])
     kind, aic, ks, parameters = best
     if ks > MAX_KS:
         why = f"the best family ({kind}) is {ks:.2f} away (KS), more than {MAX_KS}"
-        return _empirical(x, mean, why)
+        return _empirical(x, n, mean, why)
     return Fit(kind, parameters, n, mean, ks, aic)
 
 
@@ -134,8 +173,8 @@ def _family(
     return name, 2 * k - 2 * loglik, ks, parameters
 
 
-def _empirical(x: np.ndarray, mean: float, why: str) -> Fit:
+def _empirical(x: np.ndarray, n: int, mean: float, why: str) -> Fit:
     # more times than it lists: the mean of each of QUANTILES equal shares of them, in order,
     # so that a rare long time (a task left open overnight) still counts in the mean
     values = x if len(x) <= QUANTILES else [p.mean() for p in np.array_split(np.sort(x), QUANTILES)]
-    return Fit("empirical", {"values": tuple(float(v) for v in values)}, len(x), mean, why=why)
+    return Fit("empirical", {"values": tuple(float(v) for v in values)}, n, mean, why=why)

@@ -1,9 +1,13 @@
 """What an event log shows about a process: arrivals, handling times, routes and people.
 
-One pass over the visits of a log (:class:`~procflow.eventlog.reader.VisitLog`),
-case by case, collects what a process file needs, before anything is fitted
-(a row that repeats another visit of its case exactly, as exports sometimes
-write twice, is counted once):
+A :class:`Tally` takes the cases of a log one at a time, whole (in any order:
+:mod:`~procflow.calibrate.stream` gives them as they end), and its work visits
+in the order they started (:mod:`~procflow.calibrate.people`), and keeps only
+counts: per activity, per resource, per variant (the activities of a case, in
+order), and a sample of handling times (:class:`~procflow.calibrate.fit.Sample`).
+It collects what a process file needs, before anything is fitted (a row that
+repeats another visit of its case exactly, as exports sometimes write twice, is
+counted once):
 
 - **arrivals**: a case arrives at its first visit (when it was queued, or
   started); the minutes of the local week they fall in;
@@ -24,6 +28,11 @@ write twice, is counted once):
   most visits it had at once (for a named pool), or the distinct people at work
   in each hour of the week (for people).
 
+What comes first (the order of activities, pools and routes in the file, and
+which of two equal counts wins) is what comes first in the log by case id and
+start, whatever the order the cases were given in: a log calibrates the same
+whatever the order of its rows.
+
 Local time: the minutes of the week are counted in the zone given, with the
 offset it has at the log's first event (a change to summer time within the log
 shifts later hours by one).
@@ -31,43 +40,28 @@ shifts later hours by one).
 
 from __future__ import annotations
 
-import heapq
+import struct
+from array import array
 from collections import Counter, defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass, field
-from datetime import timedelta, tzinfo
-from itertools import groupby, pairwise
+from dataclasses import dataclass
+from datetime import datetime, timedelta, tzinfo
+from itertools import pairwise
+from typing import Any
 
 import numpy as np
 
-from procflow.calibrate.parallel import Parallel, find_parallel, steps
-from procflow.calibrate.week import WEEK_HOURS, hours_covered
-from procflow.eventlog.reader import VisitLog
-from procflow.eventlog.visit import Visit
+from procflow.calibrate.fit import Sample
+from procflow.calibrate.parallel import Parallel, find_parallel, overlapping, steps
+from procflow.calibrate.people import People, Pool
+from procflow.calibrate.week import hours_covered
+from procflow.eventlog.visit import Visit, case_order
 
 #: Where a route starts or ends, in :attr:`Observed.routes`.
 START, END = "", ""
-#: A resource whose visits overlap more often than this is a pool, not a person.
-POOL_OVERLAP = 0.5
-
-
-@dataclass
-class Pool:
-    """A staff pool seen in the log: its activities, its people, when they worked.
-
-    ``named`` pools are a resource value that worked on many cases at once (its
-    size is ``peak``, the most visits at once); otherwise ``people`` are the
-    distinct resources and ``heads`` the mean number of them at work in each hour
-    of the week. ``busy`` is the handling time of its visits, in minutes.
-    """
-
-    name: str
-    named: bool
-    activities: Counter[str] = field(default_factory=Counter)
-    people: set[str] = field(default_factory=set)
-    peak: int = 0
-    heads: np.ndarray = field(default_factory=lambda: np.zeros(WEEK_HOURS))
-    busy: float = 0.0
+#: The column of the role, when there is one (a pool per role); as Simod and PM4Py name it.
+ROLE_COLUMNS = ("role", "org:role")
+#: A visit's times as bytes, to tell it by (with its case and activity).
+_TIMES = struct.Struct("dd").pack
 
 
 @dataclass
@@ -81,7 +75,7 @@ class Observed:
     arrival_hours: np.ndarray  # hours per hour of the week from the first arrival to the last
     covered: np.ndarray  # hours per hour of the week from the first event to the last
     span: float  # minutes from the first event to the last
-    durations: dict[str, list[float]]
+    durations: dict[str, Sample]
     ends: set[str]
     routes: Counter[tuple[str, str]]
     repeated: Counter[str]  # cases that did an activity more than once
@@ -92,191 +86,152 @@ class Observed:
     order: list[str]  # activities, in the order cases reach them
 
 
-def observe(log: VisitLog, zone: tzinfo, role: str | None) -> Observed:
-    """Count what ``log`` shows (see the module); ``role`` is the attribute with the role."""
-    origin = log.clock.origin.astimezone(zone)
-    monday = origin.replace(hour=0, minute=0, second=0, microsecond=0) - timedelta(
-        days=origin.weekday()
+def week_shift(origin: datetime, zone: tzinfo) -> float:
+    """The minute of the local week timeline (0 a Monday 00:00) of ``origin``, a datetime:
+    the log's minute 0."""
+    local = origin.astimezone(zone)
+    monday = local.replace(hour=0, minute=0, second=0, microsecond=0) - timedelta(
+        days=local.weekday()
     )
-    shift = (origin - monday) / timedelta(minutes=1)  # the log's minute 0 on the week timeline
-    durations: dict[str, list[float]] = defaultdict(list)
-    last: Counter[str] = Counter()
-    seen: Counter[str] = Counter()
-    timeless: Counter[str] = Counter()
-    sequences: list[list[str]] = []
-    arrivals = []
-    repeated: Counter[str] = Counter()
-    overlaps: Counter[tuple[str, str]] = Counter()
-    position: defaultdict[str, float] = defaultdict(float)
-    end = 0.0
-    kept: list[Visit] = []
-    cases: list[list[Visit]] = []
-    for _, group in groupby(log.visits, key=lambda v: v.case):
-        case = _distinct(list(group))
-        kept += case
-        cases.append(case)
-        arrivals.append(min(v.started if v.enqueued is None else v.enqueued for v in case))
-        end = max(end, max(v.ended for v in case))
-        names = [v.stage for v in case]
-        sequences.append(names)
-        last[names[-1]] += 1
-        for index, (visit, following) in enumerate(zip(case, [*case[1:], None], strict=True)):
-            seen[visit.stage] += 1
-            position[visit.stage] += index
+    return float((local - monday) / timedelta(minutes=1))
+
+
+class Tally:
+    """What a log shows, counted as it is read (see the module). ``shift`` is the log's
+    minute 0 on the week timeline; ``role`` the column of the role, if given."""
+
+    def __init__(self, shift: float, role: str | None) -> None:
+        self.shift = shift
+        self.people = People(shift)
+        self.roles = (role,) if role is not None else ROLE_COLUMNS
+        self._given = role is not None
+        self.samples: defaultdict[str, Sample] = defaultdict(Sample)
+        self.cases = 0
+        self.arrivals = array("d")  # the cases' arrivals, in minutes of the log
+        self.end = 0.0
+        self.variants: Counter[tuple[str, ...]] = Counter()
+        self.timeless: Counter[str] = Counter()
+        self.overlaps: Counter[tuple[str, str]] = Counter()
+        self.together: Counter[frozenset[str]] = Counter()
+        self._first: dict[Any, Any] = {}  # variant or parallel set -> where it is first seen
+        self._role_columns: set[tuple[str, str]] = set()  # (column, activity) with a value
+
+    def work(self, visit: Visit, order: Any) -> None:
+        """A work visit (none started before the last one given): who did it, its handling
+        time; ``order`` is its place in the log by case, comparable with the others'."""
+        attributes = visit.attributes
+        roles = tuple([str(attributes[c]) if c in attributes else "" for c in self.roles])
+        if any(roles):
+            pairs = zip(self.roles, roles, strict=True)
+            self._role_columns.update((c, visit.stage) for c, r in pairs if r)
+        self.people.visit(visit, order, roles)
+        key = _TIMES(visit.started, visit.ended) + f"{visit.case}\0{visit.stage}".encode()
+        self.samples[visit.stage].add(visit.ended - visit.started, key)
+
+    def case(self, case: list[Visit]) -> None:
+        """A case's visits, by start (and end), without exact repeats."""
+        key = case_order(case[0].case)
+        self.cases += 1
+        self.arrivals.append(min(v.started if v.enqueued is None else v.enqueued for v in case))
+        self.end = max(self.end, max(v.ended for v in case))
+        names = tuple(v.stage for v in case)
+        self.variants[names] += 1
+        self._seen(names, (key, 0))
+        for visit, following in zip(case, [*case[1:], None], strict=True):
             if visit.pool is None and visit.ended == visit.started:
-                timeless[visit.stage] += 1
+                self.timeless[visit.stage] += 1
             if following is not None and following.started < visit.ended:
-                overlaps[(visit.stage, following.stage)] += 1
-        for name, times in Counter(names).items():
-            if times > 1:
-                repeated[name] += 1
-    visits = kept
-    firsts = {names[0] for names in sequences}
-    ends = {n for n, k in seen.items() if last[n] == k == timeless[n] and n not in firsts}
-    parallels = find_parallel(cases, set(seen))
-    together = {(a, b) for p in parallels for a in p.branches for b in p.branches}
-    overlaps = Counter({pair: n for pair, n in overlaps.items() if pair not in together})
-    routes: Counter[tuple[str, str]] = Counter()
-    open_cases = 0
-    for names in (steps(names, parallels) for names in sequences):
-        routes[(START, names[0])] += 1
-        routes.update(pairwise(names))
-        if names[-1] not in ends:
-            if ends:
-                open_cases += 1
-            else:
-                routes[(names[-1], END)] += 1
-    for visit in visits:
-        if visit.stage not in ends:
-            durations[visit.stage].append(visit.ended - visit.started)
-    work = [v for v in visits if v.stage not in ends]
-    pools, pool_of = _pools(work, role, shift, end)
-    order = sorted(seen, key=lambda name: (name in ends, position[name] / seen[name]))
-    return Observed(
-        cases=len(sequences),
-        duplicates=len(log.visits) - len(kept),
-        open_cases=open_cases,
-        arrivals=np.asarray(arrivals) + shift,
-        arrival_hours=hours_covered(min(arrivals) + shift, max(arrivals) + shift),
-        covered=hours_covered(shift, shift + end),
-        span=end,
-        durations=dict(durations),
-        ends=ends,
-        routes=routes,
-        repeated=repeated,
-        overlaps=overlaps,
-        parallels=parallels,
-        pools=pools,
-        pool_of=pool_of,
-        order=order,
-    )
+                self.overlaps[(visit.stage, following.stage)] += 1
+        for index, group in enumerate(overlapping(case)):
+            stages = [v.stage for v in group]
+            if len(stages) > 1 and len(set(stages)) == len(stages):
+                together = frozenset(stages)
+                self.together[together] += 1
+                self._seen(together, (key, index))
 
+    def _seen(self, what: Any, where: Any) -> None:
+        first = self._first.get(what)
+        if first is None or where < first:
+            self._first[what] = where
 
-def _distinct(case: list[Visit]) -> list[Visit]:
-    """A case's visits without exact repeats (the same activity, resource and times)."""
-    seen: set[tuple[str, str | None, float, float]] = set()
-    kept = []
-    for visit in case:
-        key = (visit.stage, visit.pool, visit.started, visit.ended)
-        if key not in seen:
-            seen.add(key)
-            kept.append(visit)
-    return kept
+    def _ordered(self, counts: Counter[Any]) -> Counter[Any]:
+        """``counts`` in the order the log first shows them, by case."""
+        return Counter({k: counts[k] for k in sorted(counts, key=self._first.__getitem__)})
 
+    def role(self, ends: set[str]) -> int | None:
+        """The index of the role column among those counted: the one given, or the first
+        that has a value in the log's work (the visits of ``ends`` left out)."""
+        if self._given:
+            return 0
+        valued = {column for column, stage in self._role_columns if stage not in ends}
+        return next((i for i, c in enumerate(self.roles) if c in valued), None)
 
-def _pools(
-    visits: list[Visit], role: str | None, shift: float, span: float
-) -> tuple[dict[str, Pool], dict[str, str]]:
-    """The pools of the work visits, and each activity's pool (the one that did most of it)."""
-    resource_of = [v.pool or "unassigned" for v in visits]
-    by_resource: defaultdict[str, list[Visit]] = defaultdict(list)
-    for visit, resource in zip(visits, resource_of, strict=True):
-        by_resource[resource].append(visit)
-    roles = [str(v.attributes.get(role, "")) if role else "" for v in visits]
-    named = {r for r, vs in by_resource.items() if _overlap_share(vs) > POOL_OVERLAP}
-    if any(roles):
-        group = {r: r for r in named}
-        for resource, role_name in zip(resource_of, roles, strict=True):
-            group.setdefault(resource, role_name or resource)
-    else:
-        group = _shared_people(visits, resource_of, named)
-    pools: dict[str, Pool] = {}
-    for visit, resource in zip(visits, resource_of, strict=True):
-        name = group[resource]
-        pool = pools.setdefault(name, Pool(name, resource in named))
-        pool.activities[visit.stage] += 1
-        pool.busy += visit.ended - visit.started
-        if not pool.named:
-            pool.people.add(resource)
-    for pool in pools.values():
-        members = [v for v, r in zip(visits, resource_of, strict=True) if group[r] == pool.name]
-        if pool.named:
-            pool.peak = _peak(members)
-        else:
-            people = [r for r in resource_of if group[r] == pool.name]  # who did each member
-            pool.heads = _heads(members, people, shift, shift + span)
-    pool_of: dict[str, str] = {}
-    for name in {v.stage for v in visits}:
-        pool_of[name] = max(pools.values(), key=lambda p: p.activities[name]).name
-    return pools, pool_of
+    def ends(self) -> set[str]:
+        """The activities that are ends: always last (never first), instant, no resource."""
+        seen, last = self._per_activity(self._ordered(self.variants))[:2]
+        firsts = {names[0] for names in self.variants}
+        timeless = self.timeless
+        return {n for n, k in seen.items() if last[n] == k == timeless[n] and n not in firsts}
 
+    def _per_activity(
+        self, variants: Counter[tuple[str, ...]]
+    ) -> tuple[Counter[str], Counter[str], defaultdict[str, float], Counter[str]]:
+        """Per activity: the visits, the cases it ended, the sum of its places in them, and
+        the cases that did it more than once."""
+        seen: Counter[str] = Counter()
+        last: Counter[str] = Counter()
+        repeated: Counter[str] = Counter()
+        position: defaultdict[str, float] = defaultdict(float)
+        for names, count in variants.items():
+            last[names[-1]] += count
+            for index, name in enumerate(names):
+                seen[name] += count
+                position[name] += index * count
+            for name, times in Counter(names).items():
+                if times > 1:
+                    repeated[name] += count
+        return seen, last, position, repeated
 
-def _overlap_share(visits: list[Visit]) -> float:
-    """The share of a resource's visits that start while another of its visits goes on."""
-    ordered = sorted(visits, key=lambda v: v.started)
-    busy_until, overlapping = float("-inf"), 0
-    for visit in ordered:
-        if visit.started < busy_until:
-            overlapping += 1
-        busy_until = max(busy_until, visit.ended)
-    return overlapping / len(ordered)
-
-
-def _shared_people(visits: list[Visit], resource_of: list[str], named: set[str]) -> dict[str, str]:
-    """Resource -> pool: people who share an activity share a pool (named pools stay apart)."""
-    parent: dict[str, str] = {}
-
-    def find(x: str) -> str:
-        while parent.setdefault(x, x) != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for visit, resource in zip(visits, resource_of, strict=True):
-        if resource not in named:
-            parent[find("activity:" + visit.stage)] = find(resource)
-    members: defaultdict[str, Counter[str]] = defaultdict(Counter)
-    for visit, resource in zip(visits, resource_of, strict=True):
-        if resource not in named:
-            members[find(resource)][visit.stage] += 1
-    names = {root: f"{counts.most_common(1)[0][0]} team" for root, counts in members.items()}
-    return {r: r if r in named else names[find(r)] for r in resource_of}
-
-
-def _peak(visits: Iterable[Visit]) -> int:
-    """The most visits in progress at once."""
-    ends: list[float] = []
-    peak = 0
-    for visit in sorted(visits, key=lambda v: v.started):
-        while ends and ends[0] <= visit.started:
-            heapq.heappop(ends)
-        heapq.heappush(ends, visit.ended)
-        peak = max(peak, len(ends))
-    return peak
-
-
-def _heads(members: list[Visit], people: list[str], start: float, end: float) -> np.ndarray:
-    """Distinct people at work in each hour of the log (``members``: a pool's visits, and
-    ``people``: who did each), summed per hour of the week (an hour the log covers only in
-    part, between ``start`` and ``end``, counts for that part)."""
-    at_work: defaultdict[int, set[str]] = defaultdict(set)
-    for visit, person in zip(members, people, strict=True):
-        first = int((visit.started + start) // 60)
-        last = int((max(visit.started, visit.ended - 1e-9) + start) // 60)
-        for hour in range(first, max(first, last) + 1):
-            at_work[hour].add(person)
-    heads = np.zeros(WEEK_HOURS)
-    for hour, present in at_work.items():
-        within = min(hour + 1.0, end / 60) - max(float(hour), start / 60)  # of the log's span
-        heads[hour % WEEK_HOURS] += len(present) * min(max(within, 0.0), 1.0)
-    return heads
+    def observed(self, duplicates: int) -> Observed:
+        """Everything counted (see the module); ``duplicates`` rows repeated another.
+        Raises :class:`~procflow.calibrate.people.Mixed` when the work visits given
+        included ends that have to be left out."""
+        variants = self._ordered(self.variants)
+        seen, _, position, repeated = self._per_activity(variants)
+        ends = self.ends()
+        parallels = find_parallel(self._ordered(self.together), variants, set(seen))
+        together = {(a, b) for p in parallels for a in p.branches for b in p.branches}
+        overlaps = Counter({pair: n for pair, n in self.overlaps.items() if pair not in together})
+        routes: Counter[tuple[str, str]] = Counter()
+        open_cases = 0
+        for variant, count in variants.items():
+            names = steps(variant, parallels)
+            routes[(START, names[0])] += count
+            for pair in pairwise(names):
+                routes[pair] += count
+            if names[-1] not in ends:
+                if ends:
+                    open_cases += count
+                else:
+                    routes[(names[-1], END)] += count
+        pools, pool_of = self.people.pools(self.role(ends), ends, self.end)
+        order = sorted(seen, key=lambda name: (name in ends, position[name] / seen[name]))
+        arrivals = np.asarray(self.arrivals) + self.shift
+        return Observed(
+            cases=self.cases,
+            duplicates=duplicates,
+            open_cases=open_cases,
+            arrivals=arrivals,
+            arrival_hours=hours_covered(float(arrivals.min()), float(arrivals.max())),
+            covered=hours_covered(self.shift, self.shift + self.end),
+            span=self.end,
+            durations={n: self.samples[n] for n in seen if n not in ends and n in self.samples},
+            ends=ends,
+            routes=routes,
+            repeated=repeated,
+            overlaps=overlaps,
+            parallels=parallels,
+            pools=pools,
+            pool_of=pool_of,
+            order=order,
+        )

@@ -36,20 +36,18 @@ class Parallel:
     cases: int
 
 
-def find_parallel(cases: Sequence[Sequence[Visit]], taken: set[str]) -> list[Parallel]:
-    """The parallel sets of ``cases`` (visits by start), named apart from the ``taken`` names."""
-    together: Counter[frozenset[str]] = Counter()
-    for case in cases:
-        for group in _overlapping(case):
-            stages = [v.stage for v in group]
-            if len(stages) > 1 and len(set(stages)) == len(stages):
-                together[frozenset(stages)] += 1
+def find_parallel(
+    together: Counter[frozenset[str]], variants: Counter[tuple[str, ...]], taken: set[str]
+) -> list[Parallel]:
+    """The parallel sets among the sets of activities in progress at once ``together`` (and
+    in how many cases, of :func:`overlapping`), with the cases of each variant (its
+    activities, by start); named apart from the ``taken`` names."""
     chosen: list[Parallel] = []
     used: set[str] = set()
     for names, count in together.most_common():
         if count < MIN_CASES or names & used:
             continue
-        all_of = sum(1 for case in cases if names <= {v.stage for v in case})
+        all_of = sum(n for variant, n in variants.items() if names <= set(variant))
         if count * 2 < all_of:
             continue
         branches = tuple(sorted(names))
@@ -61,7 +59,7 @@ def find_parallel(cases: Sequence[Sequence[Visit]], taken: set[str]) -> list[Par
     return chosen
 
 
-def _overlapping(case: Sequence[Visit]) -> list[list[Visit]]:
+def overlapping(case: Sequence[Visit]) -> list[list[Visit]]:
     """The case's visits in groups that were in progress at once (by start)."""
     groups: list[list[Visit]] = []
     until = float("-inf")

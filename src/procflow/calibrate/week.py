@@ -205,7 +205,8 @@ def shift_windows(heads: np.ndarray, hours: np.ndarray) -> list[Window]:
             if runs and value > 0 and runs[-1][2] > 0 and abs(value - runs[-1][2]) <= near:
                 a, _, mean, w = runs[-1]
                 total = w + weight[hour]
-                runs[-1] = [a, hour + 1, (mean * w + value * weight[hour]) / total, total]
+                merged = (mean * w + value * weight[hour]) / total if total else mean
+                runs[-1] = [a, hour + 1, merged, total]
             else:
                 runs.append([hour, hour + 1, value, float(weight[hour])])
         for a, b, mean, w in _absorb_blips(runs):

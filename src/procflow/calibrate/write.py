@@ -32,7 +32,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from procflow.calibrate.fit import Fit
-from procflow.calibrate.observe import END, START, Observed, Pool
+from procflow.calibrate.observe import END, START, Observed
+from procflow.calibrate.people import Pool
 from procflow.calibrate.week import (
     WEEK_HOURS,
     Drop,

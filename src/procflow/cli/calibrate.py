@@ -102,7 +102,9 @@ def calibrate(
         click.echo(f"warning: {warning}", err=True)
     emit(result.text, output)
     if output:
+        how = "read as a stream, in time order" if result.streamed else "read whole"
         click.echo(
-            f"Wrote {output}: fitted from {result.visits:,} visits of {result.cases:,} cases",
+            f"Wrote {output}: fitted from {result.visits:,} visits of {result.cases:,} cases "
+            f"({how})",
             err=True,
         )

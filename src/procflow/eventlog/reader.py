@@ -30,8 +30,10 @@ Timestamps are ISO 8601 (``2026-01-05T09:30:00.250+01:00``, a space for the
 
 A log compressed with gzip (``log.csv.gz``, ``log.xes.gz``) is read as it is. The file
 is read as a stream (:mod:`~procflow.eventlog.logfile`), a CSV row or an XES chunk at a
-time, and its text is never held whole; the visits are (rows come in any order), each
-kept small until the log's first moment, its time 0, is known.
+time, and its text is never held whole. :func:`read_event_log` keeps the visits (rows
+come in any order), each kept small until the log's first moment, its time 0, is known;
+:func:`log_records` gives them as they are read, for a reader that keeps less
+(calibration: :mod:`procflow.calibrate.stream`).
 Files larger than :data:`MAX_BYTES` (before or after decompression) are refused,
 and so are XES files with a DTD (where the entities of XML bombs and of reads of
 other files are declared; no event log needs one), and anything that is not an
@@ -51,7 +53,7 @@ from __future__ import annotations
 
 import csv
 from collections import defaultdict, deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, tzinfo
 from pathlib import Path
@@ -117,11 +119,27 @@ def read_event_log(
 ) -> VisitLog:
     """Read a ``.csv`` or ``.xes`` event log (by its suffix, gzipped or not); raises
     :class:`LoadError`. Timestamps without an offset are in ``zone``."""
+    records, skipped = Records(), Skipped()
+    chunks = log_records(path, records, skipped, columns, max_bytes, zone)
+    read = [r for chunk in chunks for r in chunk]
+    return _visit_log(read, records.origin, unit, str(path), skipped)
+
+
+def log_records(
+    path: str | Path,
+    records: Records,
+    skipped: Skipped,
+    columns: Columns = COLUMNS,
+    max_bytes: int = MAX_BYTES,
+    zone: tzinfo = UTC,
+) -> Iterator[list[Record]]:
+    """The records of a ``.csv`` or ``.xes`` event log as they are read (by its suffix,
+    gzipped or not: :func:`csv_records`, :func:`xes_records`); raises :class:`LoadError`."""
     name = Path(path).name.lower().removesuffix(".gz")
     if name.endswith(".csv"):
-        return read_csv(path, unit, columns=columns, max_bytes=max_bytes, zone=zone)
+        return csv_records(path, records, skipped, columns, max_bytes, zone)
     if name.endswith(".xes"):
-        return read_xes(path, unit, max_bytes=max_bytes, zone=zone)
+        return xes_records(path, records, max_bytes, zone)
     hint = "rename the file"
     raise _error(str(path), "an event log is a .csv or .xes file (or .csv.gz)", hint=hint)
 
@@ -132,8 +150,9 @@ _MICROSECOND = timedelta(microseconds=1)
 
 
 @dataclass(slots=True)
-class _Record:
-    """A visit as it was read: its times in microseconds, not yet in the log's unit."""
+class Record:
+    """A visit as it was read: its times in whole microseconds since 1970, not yet in the
+    log's unit (that needs the log's first moment); ``row`` is its place in the file."""
 
     case: str
     stage: str
@@ -142,15 +161,49 @@ class _Record:
     started: int
     ended: int
     attributes: dict[str, AttributeValue]
+    row: int
+
+    @property
+    def first(self) -> int:
+        """When the visit began: it was queued, or (not saying) started."""
+        return self.started if self.enqueued is None else self.enqueued
 
 
-class _Records:
-    """The visits read so far, kept small: one copy of each name and of each set of
-    attributes (a case's rows repeat them), and the earliest moment (the log's origin)."""
+class Timeline:
+    """Records to visits: times in ``unit`` from ``origin``, the log's first moment (its
+    offset is the log's own); :attr:`clock` turns them into dates again."""
 
-    def __init__(self) -> None:
-        self.records: list[_Record] = []
+    def __init__(self, origin: datetime, unit: TimeUnit) -> None:
+        self.clock = Clock(unit, origin)
+        #: the origin, in microseconds since 1970, as a record's times
+        self.zero = (origin - _EPOCH) // _MICROSECOND
+        # as Clock.time: a timedelta over a timedelta divides their whole microseconds
+        self._per = timedelta(seconds=SECONDS[unit]) // _MICROSECOND
+
+    def visit(self, r: Record) -> Visit:
+        """The visit of a record, its times in the unit from the origin."""
+        zero, per = self.zero, self._per
+        return Visit(
+            r.case,
+            r.stage,
+            r.pool,
+            None if r.enqueued is None else (r.enqueued - zero) / per,
+            (r.started - zero) / per,
+            (r.ended - zero) / per,
+            r.attributes,
+        )
+
+
+class Records:
+    """Makes the records of visits read, kept small: one copy of each name and of each set
+    of attributes (a case's rows repeat them), of the last ``memory`` of them (all, for
+    None: a log read whole), and the earliest moment (the log's origin)."""
+
+    def __init__(self, memory: int | None = None) -> None:
+        self.made: list[Record] = []  # since the last :meth:`taken`
         self.origin: datetime | None = None
+        self.count = 0
+        self._memory = memory
         self._names: dict[str, str] = {}
         self._attributes: dict[tuple[tuple[str, AttributeValue], ...], dict[str, AttributeValue]]
         self._attributes = {}
@@ -168,10 +221,13 @@ class _Records:
         first = started if enqueued is None else enqueued
         if self.origin is None or first < self.origin:
             self.origin = first
+        if self._memory is not None and len(self._names) + len(self._attributes) > self._memory:
+            self._names.clear()
+            self._attributes.clear()
         names = self._names
         attributes = self._attributes.setdefault(tuple(attributes.items()), attributes)
-        self.records.append(
-            _Record(
+        self.made.append(
+            Record(
                 names.setdefault(case, case),
                 names.setdefault(stage, stage),
                 None if pool is None else names.setdefault(pool, pool),
@@ -179,23 +235,37 @@ class _Records:
                 (started - _EPOCH) // _MICROSECOND,
                 (ended - _EPOCH) // _MICROSECOND,
                 attributes,
+                self.count,
             )
         )
+        self.count += 1
+
+    def taken(self) -> list[Record]:
+        """The records made since the last call."""
+        made, self.made = self.made, []
+        return made
 
 
-def read_csv(
+@dataclass
+class Skipped:
+    """The bad rows of a log: how many, and the findings of the first :data:`SHOWN_SKIPPED`."""
+
+    rows: int = 0
+    findings: list[Finding] = field(default_factory=list)
+
+
+def csv_records(
     path: str | Path,
-    unit: TimeUnit = "minute",
-    *,
+    records: Records,
+    skipped: Skipped,
     columns: Columns = COLUMNS,
     max_bytes: int = MAX_BYTES,
     zone: tzinfo = UTC,
-) -> VisitLog:
-    """Read a CSV event log, one row per visit, skipping bad rows; raises :class:`LoadError`."""
+) -> Iterator[list[Record]]:
+    """The records of a CSV event log as they are read, a row at a time (each list holds
+    a row's record, or none for a bad row, counted in ``skipped``); raises
+    :class:`LoadError` for a log that cannot be read, or whose every row is bad."""
     name = str(path)
-    records = _Records()
-    skipped: list[Finding] = []
-    count = 0
     with open_log(path, max_bytes) as log:
         rows = csv.reader(log.lines())
         try:
@@ -212,15 +282,16 @@ def read_csv(
                     try:
                         _csv_record(records, row, fields, line, where, zone)
                     except LoadError as bad:
-                        count += 1
-                        if len(skipped) < SHOWN_SKIPPED:
-                            skipped += bad.findings
+                        skipped.rows += 1
+                        if len(skipped.findings) < SHOWN_SKIPPED:
+                            skipped.findings += bad.findings
+                    yield records.taken()
                 first = rows.line_num + 1
         except csv.Error as exc:
             raise _error(name, f"not a readable CSV file: {exc}", rows.line_num) from None
-    if not records.records and skipped:
-        raise LoadError([*skipped, _finding(Location(name), "every row of the log is bad")])
-    return _visit_log(records, unit, name, count, tuple(skipped))
+    if not records.count and skipped.findings:
+        every = _finding(Location(name), "every row of the log is bad")
+        raise LoadError([*skipped.findings, every])
 
 
 @dataclass(frozen=True)
@@ -276,7 +347,7 @@ def _locate(header: list[str], columns: Columns, file: str) -> _Fields:
 
 
 def _csv_record(
-    records: _Records, row: list[str], fields: _Fields, line: str, where: Location, zone: tzinfo
+    records: Records, row: list[str], fields: _Fields, line: str, where: Location, zone: tzinfo
 ) -> None:
     """Add the visit of one row; a :class:`LoadError` for a bad row (the caller skips it)."""
 
@@ -323,26 +394,24 @@ def _timestamp(text: str, zone: tzinfo = UTC) -> datetime | None:
     return moment if moment.utcoffset() is not None else moment.replace(tzinfo=zone)
 
 
-def read_xes(
-    path: str | Path,
-    unit: TimeUnit = "minute",
-    *,
-    max_bytes: int = MAX_BYTES,
-    zone: tzinfo = UTC,
-) -> VisitLog:
-    """Read an XES event log, a trace per case; raises :class:`LoadError`."""
+def xes_records(
+    path: str | Path, records: Records, max_bytes: int = MAX_BYTES, zone: tzinfo = UTC
+) -> Iterator[list[Record]]:
+    """The records of an XES event log as they are read, a chunk of the file at a time (a
+    trace's visits come together, in start order); raises :class:`LoadError`."""
     name = str(path)
-    reader = _XesReader(name, zone)
+    reader = _XesReader(name, zone, records)
     try:
         with open_log(path, max_bytes) as log:
             for chunk in log.chunks():
                 reader.parser.Parse(chunk, False)
+                yield records.taken()
         reader.parser.Parse(b"", True)
     except expat.ExpatError as exc:
         where = Location(name, exc.lineno, exc.offset + 1)
         message = f"not well-formed XML: {expat.ErrorString(exc.code)}"
         raise _error_at(where, message) from None
-    return _visit_log(reader.records, unit, name)
+    yield records.taken()
 
 
 #: The XES elements that hold one attribute each.
@@ -369,10 +438,10 @@ class _Trace:
 class _XesReader:
     """Builds records from expat's callbacks, one trace at a time; refuses DTDs."""
 
-    def __init__(self, file: str, zone: tzinfo) -> None:
+    def __init__(self, file: str, zone: tzinfo, records: Records) -> None:
         self.file = file
         self.zone = zone
-        self.records = _Records()
+        self.records = records
         self.stack: list[str] = []
         self.trace: _Trace | None = None
         self.event: _Event | None = None
@@ -466,7 +535,7 @@ _XES_TYPES: dict[str, Callable[[str], AttributeValue]] = {
 }
 
 
-def _pair(records: _Records, trace: _Trace) -> None:
+def _pair(records: Records, trace: _Trace) -> None:
     """Add the visits of a trace: each complete with the oldest open start of its activity (of
     its resource, if one has it)."""
     case = trace.case
@@ -497,33 +566,18 @@ def _pair(records: _Records, trace: _Trace) -> None:
 
 
 def _visit_log(
-    records: _Records,
-    unit: TimeUnit,
-    file: str,
-    skipped_rows: int = 0,
-    skipped: tuple[Finding, ...] = (),
+    read: list[Record], origin: datetime | None, unit: TimeUnit, file: str, skipped: Skipped
 ) -> VisitLog:
-    read, origin = records.records, records.origin
     if origin is None:
         raise _error(file, "the event log has no visits")
-    clock = Clock(unit, origin)
-    # as Clock.time: a timedelta over a timedelta divides their whole microseconds
-    zero, per = (origin - _EPOCH) // _MICROSECOND, timedelta(seconds=SECONDS[unit]) // _MICROSECOND
+    timeline = Timeline(origin, unit)
     visits: list[Any] = read  # each record is replaced by its visit, in place
     for i, r in enumerate(read):
-        visits[i] = Visit(
-            r.case,
-            r.stage,
-            r.pool,
-            None if r.enqueued is None else (r.enqueued - zero) / per,
-            (r.started - zero) / per,
-            (r.ended - zero) / per,
-            r.attributes,
-        )
+        visits[i] = timeline.visit(r)
     rank = {case: i for i, case in enumerate(sorted({v.case for v in visits}, key=case_order))}
     # by case, start and end: sorted by the last, then (stably) by each one before it, so
     # that the keys are the visits' own numbers, not a tuple made for each visit
     visits.sort(key=lambda v: v.ended)
     visits.sort(key=lambda v: v.started)
     visits.sort(key=lambda v: rank[v.case])
-    return VisitLog(tuple(visits), clock, skipped_rows, skipped)
+    return VisitLog(tuple(visits), timeline.clock, skipped.rows, tuple(skipped.findings))
