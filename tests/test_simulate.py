@@ -189,6 +189,27 @@ def test_histogram_quantiles_are_close_to_exact():
     )
 
 
+def test_histogram_quantiles_in_one_pass_are_each_quantile():
+    """Many quantiles from one pass over the bins, each what ``quantile`` gives: ranks in
+    the zeros, in a bin, in the last bin (values beyond ten million units fall there), and
+    an empty histogram."""
+    empty = Histogram()
+    assert all(math.isnan(v) for v in empty.quantiles([0.1, 0.9]))
+    histogram = Histogram()
+    for value in (0.0, 0.0, 0.5, 2.0, 2.0, 7.5, 3e9):  # 3e9: past the last bin
+        histogram.add(value)
+    qs = [0.0, 0.1, 2 / 7, 0.3, 0.5, 0.75, 0.9, 0.99, 1.0]
+    found = histogram.quantiles(qs)
+    assert found[:3] == [0.0, 0.0, 0.0]  # ranks within the two zeros
+    for q, value in zip(qs, found, strict=True):
+        assert histogram.quantile(q) == value
+    assert found[3] == pytest.approx(0.5, rel=0.005)  # ranks 2.1, 3.5, 5.25 of 7
+    assert found[4] == pytest.approx(2.0, rel=0.005)
+    assert found[5] == pytest.approx(7.5, rel=0.005)
+    assert found[6:] == [pytest.approx(1e7, rel=0.01)] * 3  # the last bin holds the rest
+    assert sorted(found) == found
+
+
 def test_estimate_interval_uses_student_t():
     """A 95% interval over n replications is mean ± t(n-1) s / sqrt(n)."""
     e = Estimate.of([1.0, 2.0, 3.0, 4.0])

@@ -640,7 +640,7 @@ class Engine:
         kpis.update(item_kpis(self.process, self.stages, self.cohort, now, self.due))
         stable = not self.overflow and not self.growth and self.stuck is None
         cycle = self.cohort.cycle
-        percentiles = [cycle.quantile(q / 100) for q in range(1, 100)]
+        percentiles = cycle.quantiles([q / 100 for q in range(1, 100)])
         drained = not self.cohort.open
         days = self.days
         by_day = {} if days is None else days.tallies(self.cohort, now, self.due, self.sla_cycle)

@@ -327,8 +327,9 @@ def item_kpis(
         return count / delivered if delivered else math.nan
 
     k.put("cycle_time.mean", cohort.cycle.mean)
-    for q in (50, 90, 95, 99):
-        k.put(f"cycle_time.p{q}", cohort.cycle.quantile(q / 100))
+    shown = (50, 90, 95, 99)
+    for q, value in zip(shown, cohort.cycle.quantiles([q / 100 for q in shown]), strict=True):
+        k.put(f"cycle_time.p{q}", value)
     k.put("rework_rate", per_delivered(cohort.reworks))
     k.put("reworked_share", per_delivered(cohort.reworked_items))
     k.put("escaped_defect_rate", per_delivered(cohort.delivered_defective))

@@ -7,7 +7,10 @@ queue lengths and utilization from time-weighted areas.
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import math
+from collections.abc import Sequence
 
 #: Bin edges grow by this factor: quantiles are exact to about ±0.25%.
 RATIO = 1.005
@@ -52,20 +55,30 @@ class Histogram:
 
     def quantile(self, q: float) -> float:
         """The ``q``-quantile (0..1), interpolated geometrically within its bin."""
+        return self.quantiles((q,))[0]
+
+    def quantiles(self, qs: Sequence[float]) -> list[float]:
+        """The ``q``-quantiles (0..1) of ``qs``: one pass over the bins for all of them (a
+        replication asks for 99 percentiles, and a pass is 6,000 bins)."""
         if not self.count:
-            return math.nan
-        rank = q * self.count
-        if rank <= self.zeros:
-            return 0.0
-        seen = float(self.zeros)
-        for index in range(1, BINS):
-            c = self.counts[index]
-            if c and seen + c >= rank:
-                low = LOW * RATIO ** (index - 1)
-                fraction = (rank - seen) / c
-                return float(min(low * RATIO**fraction, self.maximum))
-            seen += c
-        return self.maximum
+            return [math.nan] * len(qs)
+        # cumulative counts: the values in bins 0..i (bin 0 holds the zeros)
+        below = list(itertools.accumulate(self.counts[1:], initial=self.zeros))
+        found = []
+        for q in qs:
+            rank = q * self.count
+            if rank <= self.zeros:
+                found.append(0.0)
+                continue
+            index = bisect.bisect_left(below, rank)  # the first bin that reaches the rank
+            if index >= BINS:
+                found.append(self.maximum)
+                continue
+            seen = float(below[index - 1])
+            low = LOW * RATIO ** (index - 1)
+            fraction = (rank - seen) / self.counts[index]
+            found.append(float(min(low * RATIO**fraction, self.maximum)))
+        return found
 
     def fraction_at_most(self, limit: float) -> float:
         """Share of values <= ``limit`` (bin-interpolated)."""
