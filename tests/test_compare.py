@@ -433,3 +433,6 @@ def test_the_verdict_names_significant_cost_and_quality_changes() -> None:
     better = {"false_negatives_per_1000": _difference(-3.0, 1.0)}
     verdict = scenario_verdict(True, "", [], better, "minute")
     assert verdict.text.endswith("false negatives / 1,000 -3.0 (better)")
+    misfiled = {"wrong_reason_per_1000": _difference(2.0, 0.5)}  # with truth classes
+    verdict = scenario_verdict(True, "", [], misfiled, "minute")
+    assert verdict.text.endswith("wrong reason / 1,000 +2.0 (worse)") and verdict.tone == "warn"

@@ -1,7 +1,8 @@
 """A sweep at a glance: one row per point, as the terminal and the Markdown show it.
 
 Each row holds the values swept, the planned staff cost, p90 cycle time, the busiest
-pool, each SLA's attainment, false negatives and positives per 1,000 (with a truth),
+pool, each SLA's attainment, the quality of the decisions (with a truth: false negatives
+and positives per 1,000, and removals for the wrong reason with classes),
 and what the point is: *feasible* (keeps up, every SLA and any quality target met by
 its interval), or why not. The cheapest feasible point is marked, the one the HTML
 report marks (:func:`~procflow.results.search.cheapest`).
@@ -10,22 +11,19 @@ report marks (:func:`~procflow.results.search.cheapest`).
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
 from procflow.report.format import duration
-from procflow.results import Sweep, SweepPoint
+from procflow.results import Sweep, SweepPoint, lookup
+from procflow.results.catalogue import DECISION_QUALITY
 from procflow.results.search import cheapest
 
 #: What a point is: feasible, or the first reason it is not.
 Status = Literal[
     "feasible", "unstable", "SLA missed", "quality target not met", "undecided", "error"
 ]
-#: The quality KPIs a sweep shows when its points measure them, with their headers.
-QUALITY_COLUMNS = {
-    "false_negatives_per_1000": "FN / 1,000",
-    "false_positives_per_1000": "FP / 1,000",
-}
 
 
 @dataclass(frozen=True)
@@ -37,6 +35,16 @@ class GlanceRow:
     status: Status
     cheapest: bool = False
     error: str = ""
+
+
+def measured_quality(points: Sequence[SweepPoint]) -> list[str]:
+    """The decision-quality KPIs (:data:`~procflow.results.catalogue.DECISION_QUALITY`) the
+    points measure: a sweep's quality columns."""
+    return [
+        key
+        for key in DECISION_QUALITY
+        if any(p.results is not None and key in p.results.kpis for p in points)
+    ]
 
 
 def status(point: SweepPoint) -> Status:
@@ -61,14 +69,10 @@ def glance(found: Sweep) -> tuple[list[str], list[GlanceRow]]:
     """The headers and one row per point (means over the replications)."""
     axes = found.axes
     unit = str(found.settings.get("time_unit", "minute"))
-    quality = [
-        key
-        for key in QUALITY_COLUMNS
-        if any(p.results is not None and key in p.results.kpis for p in found.points)
-    ]
+    quality = measured_quality(found.points)
     headers = [a.removeprefix("resources.").removeprefix("stages.") for a in axes]
     headers += ["cost/h", "p90 cycle", "busiest pool", "SLAs"]
-    headers += [QUALITY_COLUMNS[k] for k in quality]
+    headers += [lookup(k).label for k in quality]
     best = cheapest(found.points)
     rows = []
     for n, point in enumerate(found.points):

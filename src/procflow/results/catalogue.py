@@ -47,6 +47,15 @@ PREFIXES: dict[Family, str] = {
 }
 
 
+#: The quality of the final decisions (processes with truth): what a QC plan trades against
+#: cost, which verdicts name, sweeps tabulate and ``truth.target`` may bound.
+DECISION_QUALITY = (
+    "false_negatives_per_1000",
+    "false_positives_per_1000",
+    "wrong_reason_per_1000",
+)
+
+
 @dataclass(frozen=True)
 class Kpi:
     """One KPI: its key (``{name}`` stands for the pool, stage or SLA), label and meaning."""

@@ -26,7 +26,7 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 
 from procflow.model.quantities import TimeUnit, format_duration
-from procflow.results.catalogue import headline_keys, lookup
+from procflow.results.catalogue import DECISION_QUALITY, headline_keys, lookup
 from procflow.results.estimate import Estimate
 from procflow.results.numbers import format_value
 from procflow.results.precision import judged
@@ -45,14 +45,7 @@ DECIDING_PRECISION = 0.10
 #: What a scenario's verdict names beside turnaround when it changes significantly: what
 #: an item costs and what escapes (a QC plan trades one against the other). Quality for
 #: the worse is *watch*, as slower turnaround is; a cost is stated, the PM weighs it.
-COST, QUALITY = (
-    ("cost_per_item",),
-    (
-        "escaped_defect_rate",
-        "false_negatives_per_1000",
-        "false_positives_per_1000",
-    ),
-)
+COST, QUALITY = ("cost_per_item",), ("escaped_defect_rate", *DECISION_QUALITY)
 
 
 def results_verdict(

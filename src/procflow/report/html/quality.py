@@ -16,12 +16,11 @@ from typing import Any
 
 from procflow.report import charts
 from procflow.report.html.page import figure, finite, fmt, section, wide_table
-from procflow.report.sweep import QUALITY_COLUMNS
+from procflow.report.sweep import measured_quality
 from procflow.results import SweepPoint, lookup
+from procflow.results.catalogue import DECISION_QUALITY
 
-#: The decision KPIs a sweep's tables show when its points have them.
-QUALITY_KEYS = tuple(QUALITY_COLUMNS)
-_NEGATIVES = QUALITY_KEYS[0]
+_NEGATIVES = DECISION_QUALITY[0]
 
 
 def _label(changes: Mapping[str, Any]) -> str:
@@ -58,12 +57,13 @@ def quality_section(points: Sequence[SweepPoint], best: int | None, unit: str) -
         "star is the cheapest of them"
         + (", and the dashed line the quality target." if target is not None else ".")
     )
-    head = ["point", *(lookup(k).label for k in QUALITY_KEYS), "busy staff cost / hour", ""]
+    quality = measured_quality(points)
+    head = ["point", *(lookup(k).label for k in quality), "busy staff cost / hour", ""]
     rows: list[tuple[str, list[str]]] = []
     for i, p in shown:
         kpis = p.results.kpis if p.results else {}
         cells = [_e(_label(p.changes))]
-        for key in QUALITY_KEYS:
+        for key in quality:
             e = kpis.get(key)
             cells.append(_e(fmt("number", e.mean, unit)) if e is not None else "–")
         cells.append(_e(fmt("money", p.busy_cost_per_hour, unit)))

@@ -31,7 +31,8 @@ from procflow.report.html.page import (
     union_keys,
     wide_table,
 )
-from procflow.report.html.quality import QUALITY_KEYS, quality_section
+from procflow.report.html.quality import quality_section
+from procflow.report.sweep import measured_quality
 from procflow.results import Estimate, Sweep, SweepPoint, lookup
 from procflow.results.search import cheapest
 
@@ -175,7 +176,7 @@ def _sweep_table(
     points: Sequence[SweepPoint], axes: Sequence[str], unit: str, best: int | None
 ) -> str:
     pools = union_keys(p.results.pools for p in points if p.results is not None)
-    quality = [k for k in QUALITY_KEYS if any(p.results and k in p.results.kpis for p in points)]
+    quality = measured_quality(points)
     head = [*(_short_path(a) for a in axes), "cost / hour", lookup(_P90).label]
     head += [lookup(f"resources.{p}.utilization").label for p in pools]
     head += [lookup(k).label for k in quality]
